@@ -1,0 +1,12 @@
+//! One module per subcommand. Each has `Args` (clap) and `run`.
+
+pub mod assess;
+pub mod guide;
+pub mod help_now;
+pub mod home;
+pub mod learn;
+pub mod phase;
+pub mod screen;
+pub mod simulate;
+pub mod soften;
+pub mod sweep;

@@ -1,0 +1,77 @@
+//! Interactive terminal screens that leave nothing behind.
+//!
+//! A screen runs on the terminal's alternate screen, so when it ends — normally, on `q`, or on
+//! Ctrl-C — what was shown is cleared and does not stay in the scrollback for someone else to
+//! scroll back to (docs/threat-model.md: shared devices, terminal scrollback).
+
+use std::io::{BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+const ENTER: &str = "\x1b[?1049h\x1b[H\x1b[2J";
+const CLEAR: &str = "\x1b[H\x1b[2J";
+const LEAVE: &str = "\x1b[H\x1b[2J\x1b[?1049l";
+
+/// A private screen. Dropping it clears it and returns to the normal screen.
+pub struct Screen {
+    _private: (),
+}
+
+impl Screen {
+    /// Enters the alternate screen. Only call when [`crate::io::interactive`] is true.
+    pub fn enter() -> Screen {
+        ACTIVE.store(true, Ordering::SeqCst);
+        // Ctrl-C must clear the screen too; a second handler registration just fails quietly.
+        let _ = ctrlc::set_handler(|| {
+            if ACTIVE.load(Ordering::SeqCst) {
+                let mut out = std::io::stdout();
+                let _ = out.write_all(LEAVE.as_bytes());
+                let _ = out.flush();
+            }
+            std::process::exit(130);
+        });
+        let mut out = std::io::stdout();
+        let _ = out.write_all(ENTER.as_bytes());
+        let _ = out.flush();
+        Screen { _private: () }
+    }
+
+    /// Clears what is shown.
+    pub fn clear(&mut self) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(CLEAR.as_bytes());
+        let _ = out.flush();
+    }
+
+    /// Prints text.
+    pub fn show(&mut self, text: &str) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+
+    /// Shows a prompt and reads one line; `None` when input ends.
+    pub fn ask(&mut self, prompt: &str) -> Option<String> {
+        self.show(prompt);
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim().to_string()),
+        }
+    }
+
+    /// Waits for Enter (or end of input). Returns false if the person typed `q`.
+    pub fn pause(&mut self, prompt: &str) -> bool {
+        !matches!(self.ask(prompt).as_deref(), None | Some("q") | Some("Q"))
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        ACTIVE.store(false, Ordering::SeqCst);
+        let mut out = std::io::stdout();
+        let _ = out.write_all(LEAVE.as_bytes());
+        let _ = out.flush();
+    }
+}

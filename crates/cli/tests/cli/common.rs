@@ -1,0 +1,94 @@
+//! Helpers to run the built binary with an empty home folder and no terminal.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+/// The built `closer` binary.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_closer"))
+}
+
+/// Result of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// Runs `closer ARGS` with `stdin` as standard input, under a fresh empty HOME (and XDG dirs),
+/// in a fresh empty working directory. Returns the run and the temporary folder, so a test can
+/// check that nothing was written.
+pub fn run_in(args: &[&str], stdin: &str) -> (Run, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("temp dir");
+    let work = home.path().join("work");
+    std::fs::create_dir(&work).expect("work dir");
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(&work)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("xdg-data"))
+        .env("XDG_CONFIG_HOME", home.path().join("xdg-config"))
+        .env("XDG_CACHE_HOME", home.path().join("xdg-cache"))
+        .env("TMPDIR", home.path().join("tmp"))
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn closer");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(stdin.as_bytes());
+    }
+    let out: Output = child.wait_with_output().expect("wait");
+    (
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        },
+        home,
+    )
+}
+
+/// Runs with empty stdin.
+pub fn run(args: &[&str]) -> Run {
+    run_in(args, "").0
+}
+
+/// Every file under `dir`, relative, except the empty `work` folder we made.
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    fn walk(d: &std::path::Path, acc: &mut Vec<PathBuf>) {
+        if let Ok(rd) = std::fs::read_dir(d) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, acc);
+                } else {
+                    acc.push(p);
+                }
+            }
+        }
+    }
+    let mut acc = Vec::new();
+    walk(dir, &mut acc);
+    acc
+}
+
+/// The path to `../shared` as CI lays it out.
+pub fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}

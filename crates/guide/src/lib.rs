@@ -1,0 +1,16 @@
+//! Everything `closer` says to a person (DESIGN.md §9).
+//!
+//! Content lives in data files under `content/`, embedded at build time. Every sentence leaves
+//! this crate as a [`closer_safety::Said`], which only `closer_safety::Policy::review` can make.
+//!
+//! - [`content`]: the embedded content files, parsed once.
+//! - [`flows`]: `closer guide FLOW` and `closer learn`.
+//! - [`soften`]: "a softer way to say it".
+//! - [`narrate_model`]: plain-language narration of the dance model's output.
+//! - [`narrate_measure`]: words about scores, change and signals from questionnaires.
+
+pub mod content;
+pub mod flows;
+pub mod narrate_measure;
+pub mod narrate_model;
+pub mod soften;

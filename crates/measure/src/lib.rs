@@ -1,0 +1,1 @@
+//! Validated instruments as data: scoring, reliability, change; emits safety signals.

@@ -1,0 +1,13 @@
+//! Safety and privacy by construction (DESIGN.md §3).
+//!
+//! - [`policy`]: the gate every sentence said to a person passes through. [`policy::Said`] is the
+//!   only thing the edges may print, and only [`policy::Policy::review`] makes one.
+//! - `screen`: the private graded screen, its questions written by us, and the grading table
+//!   (data, with the reasoning for each row).
+//! - `resources`: helplines from the vetted list, only entries marked V or S.
+//!
+//! Pure: no files, clock or randomness.
+
+pub mod policy;
+
+pub use policy::{Context, Draft, Mode, Policy, Said, Tag, Topic, Withheld};
