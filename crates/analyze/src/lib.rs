@@ -1,1 +1,12 @@
-//! What is learned from data: a couple's episodes, and the research fits (Hawkes, rties-compatible series, profiles).
+//! What is learned from data (DESIGN.md §6, §8).
+//!
+//! - [`episodes`]: a couple's own moves, read honestly (episodes, the episode-level chain,
+//!   intervals and minimums).
+//! - [`series`]: rties-compatible dyadic time-series models, profiles, dyadic VAR(1).
+//! - [`hawkes`]: maximum-likelihood fits of the linear multivariate Hawkes process.
+//!
+//! Pure: inputs in, values out.
+
+pub mod episodes;
+pub mod hawkes;
+pub mod series;

@@ -40,6 +40,12 @@ enum Command {
     Sweep(cmd::sweep::Args),
     /// Questionnaires: score validated instruments, measure change, reflection questions.
     Assess(cmd::assess::Args),
+    /// Read a moves file honestly: episodes, how they end, with intervals and minimums.
+    Patterns(cmd::patterns::Args),
+    /// Research: rties-compatible dyadic time-series models (many dyads).
+    Series(cmd::series::Args),
+    /// Research: fit a multivariate Hawkes process to an interaction log.
+    Fit(cmd::fit::Args),
 }
 
 fn main() {
@@ -55,6 +61,9 @@ fn main() {
         Some(Command::Phase(a)) => cmd::phase::run(a),
         Some(Command::Sweep(a)) => cmd::sweep::run(a),
         Some(Command::Assess(a)) => cmd::assess::run(a),
+        Some(Command::Patterns(a)) => cmd::patterns::run(a),
+        Some(Command::Series(a)) => cmd::series::run(a),
+        Some(Command::Fit(a)) => cmd::fit::run(a),
     };
     if let Err(e) = result {
         // A closed pipe (`closer learn | head`) is not an error worth a message.

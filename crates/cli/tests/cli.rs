@@ -3,8 +3,11 @@
 mod cli {
     pub mod assess;
     pub mod common;
+    pub mod fit;
     pub mod guide;
     pub mod model;
+    pub mod patterns;
     pub mod safety;
+    pub mod series;
     pub mod soften;
 }
