@@ -11,3 +11,6 @@
 pub mod policy;
 
 pub use policy::{Context, Draft, Mode, Policy, Said, Tag, Topic, Withheld};
+pub mod grading;
+
+pub use grading::{Grade, Grading};
