@@ -14,3 +14,4 @@ pub use policy::{Context, Draft, Mode, Policy, Said, Tag, Topic, Withheld};
 pub mod grading;
 
 pub use grading::{Grade, Grading};
+pub mod resources;
