@@ -15,3 +15,4 @@ pub mod grading;
 
 pub use grading::{Grade, Grading};
 pub mod resources;
+pub mod screen;
