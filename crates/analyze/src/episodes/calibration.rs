@@ -1,0 +1,590 @@
+//! The calibration study behind the minimums (DESIGN.md §6, §11.2).
+//!
+//! For every finding the product shows, the *truth* is its long-run value under a known data
+//! source, segmented exactly as the product segments a real file; an interval *covers* when it
+//! contains the truth. A *false finding* is, for the one comparison the product shows (episodes
+//! with a way of responding tried versus without), an interval that excludes zero when the way was
+//! assigned independently of everything else — when the null is true.
+//!
+//! Sources of data:
+//! - [`Source::Chain`]: episodes drawn from a known episode-level chain; the truth of
+//!   P(ends reconnected), of ending by repair and of the expected length is exact (the chain's
+//!   fundamental matrix); the rest comes from a long run.
+//! - Null data with no interaction at all, segmented by quiet gaps:
+//!   [`Source::Independent`] (two people acting independently at constant rates),
+//!   [`Source::DailyRhythm`] (the same, but only in the evening, as people log),
+//!   [`Source::MissingNotAtRandom`] (the independent couple, with each move recorded with a
+//!   probability that rises with a running alarm level).
+//!
+//! The whole study runs from `bench/calibration.sh` (release build) and writes the tables in
+//! `docs/analysis.md`; a small version runs as a test (`tests/calibration.rs`). Everything is
+//! seeded: the same seeds give the same tables.
+
+use super::chain::{Chain, END, K};
+use super::rng::Rng;
+use super::segment;
+use super::{Kind, Minimums, Options, Report, View, WindowSource, report_from};
+use closer_domain::{Episode, EpisodeEnd, Move, MoveType, Person, Way, Window};
+use serde::Serialize;
+
+/// Where simulated data come from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Source {
+    /// A known episode-level chain; `way` is the chance an episode has a way of responding
+    /// tried, independent of how it goes (the null for the comparison).
+    Chain { chain: Chain, way: f64 },
+    /// Two people acting independently at constant rates (per hour), with their own mix of moves.
+    Independent {
+        rates: [f64; 2],
+        mix: [[f64; K]; 2],
+        way: f64,
+    },
+    /// As `Independent`, but all moves fall between 19:00 and 23:00 (a strong daily rhythm with
+    /// no interaction); `rates` are per day divided by 24, so the daily totals are the same.
+    DailyRhythm {
+        rates: [f64; 2],
+        mix: [[f64; K]; 2],
+        way: f64,
+    },
+    /// As `Independent`, but a move is recorded with probability 0.15 + 0.8·(1 − e^(−alarm)),
+    /// where alarm is a sum of e^(−age/3 h) over earlier reaches and withdrawals.
+    MissingNotAtRandom {
+        rates: [f64; 2],
+        mix: [[f64; K]; 2],
+        way: f64,
+    },
+}
+
+/// The sources of the committed study, by name.
+pub fn standard_sources() -> Vec<(&'static str, Source)> {
+    let mix = [
+        [0.40, 0.15, 0.20, 0.15, 0.10],
+        [0.15, 0.40, 0.20, 0.10, 0.15],
+    ];
+    let rates = [0.05, 0.04];
+    vec![
+        (
+            "chain",
+            Source::Chain {
+                chain: reference_chain(),
+                way: 0.35,
+            },
+        ),
+        (
+            "independent",
+            Source::Independent {
+                rates,
+                mix,
+                way: 0.3,
+            },
+        ),
+        (
+            "daily_rhythm",
+            Source::DailyRhythm {
+                rates,
+                mix,
+                way: 0.3,
+            },
+        ),
+        (
+            "missing_not_at_random",
+            Source::MissingNotAtRandom {
+                rates: [0.08, 0.07],
+                mix,
+                way: 0.3,
+            },
+        ),
+    ]
+}
+
+/// A chain in the spirit of the loop: reaches are met by withdrawal or by turning toward;
+/// withdrawals end the episode, draw another reach, or end in a return; repair closes.
+pub fn reference_chain() -> Chain {
+    // Columns: reach, withdraw, turn_toward, repair, return, end.
+    let rows = [
+        [0.15, 0.40, 0.30, 0.05, 0.00, 0.10],
+        [0.30, 0.05, 0.05, 0.10, 0.25, 0.25],
+        [0.05, 0.10, 0.05, 0.10, 0.00, 0.70],
+        [0.05, 0.05, 0.10, 0.00, 0.00, 0.80],
+        [0.10, 0.05, 0.15, 0.10, 0.00, 0.60],
+    ];
+    Chain {
+        start: [0.70, 0.20, 0.0, 0.05, 0.05],
+        rows,
+    }
+}
+
+/// Simulates `n_episodes` episodes (plus whatever the source needs) and returns moves sorted by
+/// time, in a window whose end comes less than the gap after the last move — so the last episode
+/// is unfinished, as it would be in a real log.
+pub fn simulate(
+    source: &Source,
+    n_episodes: usize,
+    gap: f64,
+    rng: &mut Rng,
+) -> (Vec<Move>, Window) {
+    let moves = match source {
+        Source::Chain { chain, way } => chain_moves(chain, *way, n_episodes + 1, rng),
+        Source::Independent { rates, mix, way } => take_episodes(
+            |rng, h| poisson_moves(rates, mix, *way, h, false, rng),
+            n_episodes + 1,
+            gap,
+            rng,
+        ),
+        Source::DailyRhythm { rates, mix, way } => take_episodes(
+            |rng, h| poisson_moves(rates, mix, *way, h, true, rng),
+            n_episodes + 1,
+            gap,
+            rng,
+        ),
+        Source::MissingNotAtRandom { rates, mix, way } => take_episodes(
+            |rng, h| thin_by_alarm(poisson_moves(rates, mix, *way, h, false, rng), rng),
+            n_episodes + 1,
+            gap,
+            rng,
+        ),
+    };
+    let end = moves.last().map(|m| m.at).unwrap_or(0.0) + 0.5 * gap;
+    (moves, Window { start: 0.0, end })
+}
+
+fn chain_moves(chain: &Chain, way: f64, n: usize, rng: &mut Rng) -> Vec<Move> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        // Episodes start in the evening of successive days; moves follow minutes to hours apart.
+        let mut t = 24.0 * i as f64 + 18.0 + 4.0 * rng.uniform();
+        let label = format!("e{i}");
+        let tried = rng.bernoulli(way);
+        let mut state = rng.categorical(&chain.start);
+        let mut by = if rng.bernoulli(0.6) {
+            Person::A
+        } else {
+            Person::B
+        };
+        for step in 0..60 {
+            let mut m = Move::new(t, by, MoveType::ALL[state]);
+            m.episode = Some(label.clone());
+            if tried && step == 0 {
+                m.way = Some(Way::Pause);
+            }
+            out.push(m);
+            let next = rng.categorical(&chain.rows[state]);
+            if next == END {
+                break;
+            }
+            state = next;
+            // The other person answers most of the time; sometimes the same person moves again.
+            if rng.bernoulli(0.8) {
+                by = by.other();
+            }
+            t += rng.exponential(2.0);
+        }
+    }
+    out
+}
+
+/// Two independent Poisson processes over `[0, hours]`; with `evening`, only 19:00–23:00.
+fn poisson_moves(
+    rates: &[f64; 2],
+    mix: &[[f64; K]; 2],
+    way: f64,
+    hours: f64,
+    evening: bool,
+    rng: &mut Rng,
+) -> Vec<Move> {
+    let mut out = Vec::new();
+    for p in Person::BOTH {
+        let rate = rates[p.index()];
+        let mut emit = |t: f64, rng: &mut Rng| {
+            let mut m = Move::new(t, p, MoveType::ALL[rng.categorical(&mix[p.index()])]);
+            if rng.bernoulli(way) {
+                m.way = Some(Way::Pause);
+            }
+            out.push(m);
+        };
+        if evening {
+            // Same daily total, squeezed into four evening hours.
+            let r = rate * 24.0 / 4.0;
+            let days = (hours / 24.0).ceil() as usize;
+            for d in 0..days {
+                let mut t = 24.0 * d as f64 + 19.0 + rng.exponential(r);
+                while t < 24.0 * d as f64 + 23.0 && t <= hours {
+                    emit(t, rng);
+                    t += rng.exponential(r);
+                }
+            }
+        } else {
+            let mut t = rng.exponential(rate);
+            while t <= hours {
+                emit(t, rng);
+                t += rng.exponential(rate);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
+}
+
+/// Logging missing not at random: the more alarmed the moment, the likelier a move is recorded.
+fn thin_by_alarm(moves: Vec<Move>, rng: &mut Rng) -> Vec<Move> {
+    let mut alarm = 0.0f64;
+    let mut last = 0.0f64;
+    let mut out = Vec::new();
+    for m in moves {
+        alarm *= (-(m.at - last) / 3.0).exp();
+        last = m.at;
+        let p = 0.15 + 0.8 * (1.0 - (-alarm).exp());
+        if matches!(m.move_type, MoveType::Reach | MoveType::Withdraw) {
+            alarm += 1.0;
+        }
+        if rng.bernoulli(p) {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Simulates a growing horizon until segmentation by gaps yields `n` episodes; returns the moves
+/// of the first `n`.
+fn take_episodes(
+    mut sim: impl FnMut(&mut Rng, f64) -> Vec<Move>,
+    n: usize,
+    gap: f64,
+    rng: &mut Rng,
+) -> Vec<Move> {
+    let mut hours = 48.0 * n as f64 + 96.0;
+    loop {
+        let moves = sim(rng, hours);
+        let (eps, _) = segment::segment(&moves, gap, None);
+        // The last group may be cut by the horizon; keep only groups before it.
+        if eps.len() > n {
+            return eps.into_iter().take(n).flat_map(|e| e.moves).collect();
+        }
+        hours *= 2.0;
+    }
+}
+
+/// The true value of each finding under a source, from the chain where exact and otherwise from
+/// a long run of `episodes` finished episodes segmented like the product does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Truth {
+    pub starts_a: f64,
+    pub reach_answered: [f64; 2],
+    pub reconnected: f64,
+    pub repair: f64,
+    pub median_hours: f64,
+    pub expected_length: f64,
+    pub episodes: usize,
+}
+
+/// Computes the truth of a source from one long run.
+pub fn truth(source: &Source, episodes: usize, gap: f64, seed: u64) -> Truth {
+    let mut rng = Rng::new(seed);
+    let (moves, window) = simulate(source, episodes, gap, &mut rng);
+    let (eps, _) = segment::segment(&moves, gap, Some(window.end));
+    let finished: Vec<&Episode> = eps
+        .iter()
+        .filter(|e| e.end != EpisodeEnd::Unfinished)
+        .collect();
+    let frac = |f: &dyn Fn(&Episode) -> Option<bool>, set: &[&Episode]| -> f64 {
+        let v: Vec<bool> = set.iter().filter_map(|e| f(e)).collect();
+        v.iter().filter(|b| **b).count() as f64 / v.len().max(1) as f64
+    };
+    let all: Vec<&Episode> = eps.iter().collect();
+    let mut times: Vec<f64> = finished
+        .iter()
+        .filter_map(|e| segment::time_to_reconnect(e))
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let median = if times.is_empty() {
+        f64::NAN
+    } else if times.len() % 2 == 1 {
+        times[times.len() / 2]
+    } else {
+        0.5 * (times[times.len() / 2 - 1] + times[times.len() / 2])
+    };
+    let mut t = Truth {
+        starts_a: frac(&|e| Some(e.started_by() == Some(Person::A)), &all),
+        reach_answered: [
+            frac(&|e| segment::reach_answered(e, Person::A), &finished),
+            frac(&|e| segment::reach_answered(e, Person::B), &finished),
+        ],
+        reconnected: frac(&|e| Some(e.end == EpisodeEnd::Reconnected), &finished),
+        repair: frac(&|e| Some(segment::by_repair(e)), &finished),
+        median_hours: median,
+        expected_length: finished.iter().map(|e| e.moves.len() as f64).sum::<f64>()
+            / finished.len().max(1) as f64,
+        episodes: finished.len(),
+    };
+    if let Source::Chain { chain, .. } = source
+        && let Some(a) = chain.absorption()
+    {
+        // Exact: the chain's own absorption probabilities and expected length.
+        t.reconnected = a.p_reconnected;
+        t.expected_length = a.expected_length;
+        t.repair = repair_probability(chain).unwrap_or(t.repair);
+    }
+    t
+}
+
+/// P(the episode ends right after a repair), exactly: π·N·r with r the repair row's end.
+fn repair_probability(chain: &Chain) -> Option<f64> {
+    let mut a = [[0.0f64; K]; K];
+    for (i, row) in a.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = if i == j { 1.0 } else { 0.0 } - chain.rows[i][j];
+        }
+    }
+    // Solve (I − Q)ᵀ v = π for the expected visits v, then P = v_repair · P(end | repair).
+    let mut at = [[0.0f64; K]; K];
+    for i in 0..K {
+        for j in 0..K {
+            at[i][j] = a[j][i];
+        }
+    }
+    let v = solve_small(at, chain.start)?;
+    let r = MoveType::Repair.index();
+    Some(v[r] * chain.rows[r][END])
+}
+
+fn solve_small(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
+    for col in 0..K {
+        let piv = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
+        if a[piv][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, piv);
+        b.swap(col, piv);
+        for row in col + 1..K {
+            let f = a[row][col] / a[col][col];
+            for k in col..K {
+                a[row][k] -= f * a[col][k];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = [0.0; K];
+    for i in (0..K).rev() {
+        let s: f64 = (i + 1..K).map(|k| a[i][k] * x[k]).sum();
+        x[i] = (b[i] - s) / a[i][i];
+    }
+    Some(x)
+}
+
+/// One cell's results: per finding, how often it was shown and how often its interval covered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub source: String,
+    pub size: usize,
+    pub replicates: usize,
+    pub rows: Vec<Row>,
+    /// Share of replicates where the way comparison excluded zero (the null is true).
+    pub way_false_finding: Rate,
+}
+
+/// Coverage of one finding in one cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub finding: String,
+    pub truth: f64,
+    pub shown: usize,
+    pub covered: usize,
+    /// Coverage of the same finding under the flatter prior (chain findings only).
+    pub covered_flat: Option<usize>,
+}
+
+impl Row {
+    pub fn coverage(&self) -> Option<f64> {
+        (self.shown > 0).then(|| self.covered as f64 / self.shown as f64)
+    }
+    pub fn coverage_flat(&self) -> Option<f64> {
+        let c = self.covered_flat?;
+        (self.shown > 0).then(|| c as f64 / self.shown as f64)
+    }
+}
+
+/// A rate with its count and denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rate {
+    pub hits: usize,
+    pub shown: usize,
+}
+
+impl Rate {
+    pub fn value(&self) -> Option<f64> {
+        (self.shown > 0).then(|| self.hits as f64 / self.shown as f64)
+    }
+}
+
+/// Runs one cell: `replicates` logs of `size` finished episodes from `source`, each read by the
+/// product's own [`report_from`] with the given minimums (use all-ones minimums to see every
+/// finding at every size).
+pub fn run_cell(
+    name: &str,
+    source: &Source,
+    truth: &Truth,
+    size: usize,
+    replicates: usize,
+    minimums: Minimums,
+    draws: usize,
+    seed: u64,
+) -> Cell {
+    let gap = super::DEFAULT_GAP_HOURS;
+    let opts = Options {
+        view: View::Joint,
+        gap,
+        window: None,
+        draws,
+        seed,
+    };
+    let targets: Vec<(Kind, Option<Person>, f64, &str)> = vec![
+        (Kind::Starts, Some(Person::A), truth.starts_a, "starts (A)"),
+        (
+            Kind::ReachAnswered,
+            Some(Person::A),
+            truth.reach_answered[0],
+            "reach answered (A)",
+        ),
+        (
+            Kind::ReachAnswered,
+            Some(Person::B),
+            truth.reach_answered[1],
+            "reach answered (B)",
+        ),
+        (
+            Kind::Reconnected,
+            None,
+            truth.reconnected,
+            "ends reconnected",
+        ),
+        (Kind::Repair, None, truth.repair, "ends by repair"),
+        (
+            Kind::TimeToReconnect,
+            None,
+            truth.median_hours,
+            "median hours to reconnect",
+        ),
+        (
+            Kind::ChainReconnected,
+            None,
+            truth.reconnected,
+            "chain P(reconnected)",
+        ),
+        (
+            Kind::ChainLength,
+            None,
+            truth.expected_length,
+            "chain expected length",
+        ),
+    ];
+    let mut rows: Vec<Row> = targets
+        .iter()
+        .map(|t| Row {
+            finding: t.3.to_string(),
+            truth: t.2,
+            shown: 0,
+            covered: 0,
+            covered_flat: matches!(t.0, Kind::ChainReconnected | Kind::ChainLength).then_some(0),
+        })
+        .collect();
+    let mut way = Rate { hits: 0, shown: 0 };
+    let mut rng = Rng::new(seed);
+    for _ in 0..replicates {
+        let (moves, window) = simulate(source, size, gap, &mut rng);
+        let report = read(&moves, window, &opts, minimums);
+        for (row, t) in rows.iter_mut().zip(&targets) {
+            let Some(f) = report.finding(t.0, t.1) else {
+                continue;
+            };
+            let (Some([lo, hi]), true) = (f.interval, f.enough) else {
+                continue;
+            };
+            row.shown += 1;
+            if lo <= t.2 && t.2 <= hi {
+                row.covered += 1;
+            }
+            if let (Some(c), Some(flat)) = (row.covered_flat.as_mut(), f.flat)
+                && flat.interval[0] <= t.2
+                && t.2 <= flat.interval[1]
+            {
+                *c += 1;
+            }
+        }
+        if let Some(f) = report.finding(Kind::WayDifference, None)
+            && let (Some([lo, hi]), true) = (f.interval, f.enough)
+        {
+            way.shown += 1;
+            if lo > 0.0 || hi < 0.0 {
+                way.hits += 1;
+            }
+        }
+    }
+    Cell {
+        source: name.to_string(),
+        size,
+        replicates,
+        rows,
+        way_false_finding: way,
+    }
+}
+
+/// Reads simulated moves exactly as `closer patterns` reads a file with a window line.
+pub fn read(moves: &[Move], window: Window, opts: &Options, minimums: Minimums) -> Report {
+    let (eps, grouping) = segment::segment(moves, opts.gap, Some(window.end));
+    report_from(
+        &eps,
+        opts,
+        Some(window),
+        WindowSource::File,
+        grouping,
+        minimums,
+    )
+}
+
+/// Minimums of one: every finding is shown at every size, so the study sees them all.
+pub const SHOW_ALL: Minimums = Minimums {
+    proportion: 1,
+    median: 6,
+    chain: 1,
+    way_group: 1,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repair_probability_of_the_reference_chain_matches_a_long_run() {
+        let src = Source::Chain {
+            chain: reference_chain(),
+            way: 0.0,
+        };
+        let exact = truth(&src, 20_000, 12.0, 3);
+        let mut rng = Rng::new(9);
+        let (moves, window) = simulate(&src, 20_000, 12.0, &mut rng);
+        let (eps, _) = segment::segment(&moves, 12.0, Some(window.end));
+        let fin: Vec<&Episode> = eps
+            .iter()
+            .filter(|e| e.end != EpisodeEnd::Unfinished)
+            .collect();
+        let rep = fin.iter().filter(|e| segment::by_repair(e)).count() as f64 / fin.len() as f64;
+        let rec = fin
+            .iter()
+            .filter(|e| e.end == EpisodeEnd::Reconnected)
+            .count() as f64
+            / fin.len() as f64;
+        let len = fin.iter().map(|e| e.moves.len() as f64).sum::<f64>() / fin.len() as f64;
+        // Four standard errors at n = 20 000.
+        assert!(
+            (rep - exact.repair).abs() < 4.0 * (0.25f64 / 20_000.0).sqrt(),
+            "{rep} {}",
+            exact.repair
+        );
+        assert!((rec - exact.reconnected).abs() < 4.0 * (0.25f64 / 20_000.0).sqrt());
+        assert!(
+            (len - exact.expected_length).abs() < 0.05,
+            "{len} {}",
+            exact.expected_length
+        );
+    }
+}

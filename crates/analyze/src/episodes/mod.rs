@@ -1,0 +1,557 @@
+//! A couple's own moves, read honestly (DESIGN.md §6).
+//!
+//! What one couple's log can support is counts and proportions per episode with exact
+//! intervals, and an episode-level Markov chain with Dirichlet posteriors — each finding shown
+//! only above the minimum number of episodes at which the committed calibration study
+//! (`docs/analysis.md`, [`calibration`]) found its intervals at nominal coverage and its false
+//! findings under 5%. No fitted point process, no "strongest arrow", no rate of the partner's
+//! behaviour.
+//!
+//! **Views** (DESIGN.md §3.5–§3.7). With [`View::Own`], only the viewer's own records are read
+//! (`recorded_by` equal to the viewer); everything derived — the window span, the episodes, the
+//! counts — comes from those rows alone, so the view cannot change when the other person's
+//! records change. A row with no `recorded_by` is not the viewer's record and is left out; a file
+//! with no `recorded_by` column at all is refused for an own view rather than guessed at.
+//! [`View::Joint`] reads a simulation or research file as one joint record.
+//!
+//! This module returns numbers only. Every sentence about them is made in
+//! `closer_guide::narrate_patterns`, through the safety policy.
+
+pub mod calibration;
+pub mod chain;
+pub mod intervals;
+pub mod rng;
+pub mod segment;
+
+use closer_domain::moves_csv::{Column, MovesFile};
+use closer_domain::{Episode, EpisodeEnd, Move, MoveType, Person, Window};
+use serde::Serialize;
+
+pub use chain::{Counts, Posterior, Summary};
+pub use segment::Grouping;
+
+/// Default quiet gap between episodes, in hours. Twelve hours separates an evening's exchange
+/// from the next day's while keeping a break-and-return within the same evening together.
+pub const DEFAULT_GAP_HOURS: f64 = 12.0;
+/// Posterior draws for the chain's summaries.
+pub const DEFAULT_DRAWS: usize = 4000;
+/// The fixed seed of the posterior draws: the same file always gives the same output.
+pub const DEFAULT_SEED: u64 = 0x00C1_05E5;
+
+/// The minimum numbers of episodes behind each finding, from the calibration study
+/// (`docs/analysis.md`). Below its minimum a finding shows no number: the entries are not
+/// enough yet.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Minimums {
+    /// Proportions with exact intervals (how episodes start, answered reaches, endings).
+    pub proportion: usize,
+    /// The median time to reconnect (reconnected episodes).
+    pub median: usize,
+    /// The chain's P(ends reconnected) and expected length (finished episodes).
+    pub chain: usize,
+    /// Each group of the comparison between episodes with and without a way of responding.
+    pub way_group: usize,
+}
+
+/// The minimums the product uses (see `docs/analysis.md` for the study behind them).
+pub const MINIMUMS: Minimums = Minimums {
+    proportion: 10,
+    median: 10,
+    chain: 10,
+    way_group: 10,
+};
+
+/// Whose records are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "view", content = "person")]
+pub enum View {
+    /// A joint record: a simulation or a research file.
+    Joint,
+    /// One person's own records only.
+    Own(Person),
+}
+
+/// Where the window came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowSource {
+    /// `--window` on the command line.
+    Given,
+    /// The file's `# window:` line.
+    File,
+    /// Neither: the span of the moves read (the last episode then counts as unfinished).
+    Span,
+}
+
+/// What to read and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    pub view: View,
+    pub gap: f64,
+    /// A window given by the person; it wins over the file's window line.
+    pub window: Option<Window>,
+    pub draws: usize,
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            view: View::Joint,
+            gap: DEFAULT_GAP_HOURS,
+            window: None,
+            draws: DEFAULT_DRAWS,
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+/// Why a file cannot be read as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PatternsError {
+    #[error(
+        "a personal view reads only the rows its person recorded, and this file has no `recorded_by` column; without --me the file is read as a joint record"
+    )]
+    NoRecorder,
+    #[error(
+        "the file holds moves of {0} couples; patterns reads one couple's moves (split the file by its `couple` column)"
+    )]
+    SeveralCouples(usize),
+    #[error("the quiet gap between episodes must be a positive number of hours, found {0}")]
+    BadGap(String),
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// How episodes start: the share begun by the subject's own move.
+    Starts,
+    /// Episodes where the subject reached and a reach was answered (as recorded).
+    ReachAnswered,
+    /// Finished episodes that ended reconnected.
+    Reconnected,
+    /// Finished episodes that ended reconnected through a repair.
+    Repair,
+    /// The median hours from the first move to reconnection.
+    TimeToReconnect,
+    /// The chain's P(an episode ends reconnected).
+    ChainReconnected,
+    /// The chain's expected number of moves in an episode.
+    ChainLength,
+    /// Ended reconnected: episodes with a way of responding tried minus those without.
+    WayDifference,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Starts => "starts",
+            Kind::ReachAnswered => "reach_answered",
+            Kind::Reconnected => "reconnected",
+            Kind::Repair => "repair",
+            Kind::TimeToReconnect => "time_to_reconnect",
+            Kind::ChainReconnected => "chain_reconnected",
+            Kind::ChainLength => "chain_length",
+            Kind::WayDifference => "way_difference",
+        }
+    }
+}
+
+/// One finding: numbers only, with the count behind it and the minimum it needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The person the finding is about (the viewer, in an own view).
+    pub person: Option<Person>,
+    /// Successes, for a proportion.
+    pub count: Option<usize>,
+    /// The number of episodes behind the finding.
+    pub n: usize,
+    pub minimum: usize,
+    pub enough: bool,
+    /// Withheld (None) below the minimum.
+    pub estimate: Option<f64>,
+    pub interval: Option<[f64; 2]>,
+    /// The estimate under the flatter prior, for chain findings.
+    pub flat: Option<Summary>,
+    /// How the interval was made.
+    pub method: &'static str,
+}
+
+/// The comparison between episodes with and without a way of responding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WayComparison {
+    pub with_way: Group,
+    pub without_way: Group,
+}
+
+/// One side of the comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub episodes: usize,
+    pub reconnected: usize,
+    /// The chain's P(ends reconnected) for this group (withheld below the minimum).
+    pub chain: Option<Summary>,
+}
+
+/// One episode as the output lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpisodeView {
+    pub label: Option<String>,
+    pub start: f64,
+    pub started_by: Person,
+    pub sequence: Vec<Step>,
+    pub end: EpisodeEnd,
+    pub by_repair: bool,
+    pub hours_to_reconnect: Option<f64>,
+    pub way_tried: bool,
+}
+
+/// One move of an episode; `perceived` when the viewer recorded the other person's move.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub at: f64,
+    pub by: Person,
+    #[serde(rename = "move")]
+    pub move_type: MoveType,
+    pub perceived: bool,
+}
+
+/// Everything `closer patterns` shows, as numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub view: View,
+    pub window: Option<Window>,
+    pub window_source: WindowSource,
+    pub gap_hours: f64,
+    pub grouping: Grouping,
+    pub episodes: Vec<EpisodeView>,
+    pub finished: usize,
+    pub unfinished: usize,
+    /// True when the headline finding (how often episodes end reconnected) has enough episodes.
+    pub enough: bool,
+    pub findings: Vec<Finding>,
+    pub chain: Option<ChainReport>,
+    pub way: WayComparison,
+    pub minimums: Minimums,
+}
+
+/// The chain's posterior under the fixed prior and under the flatter prior.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainReport {
+    pub prior: Posterior,
+    pub flat: Posterior,
+    pub seed: u64,
+}
+
+impl Report {
+    /// The finding of a kind (about a person, when given).
+    pub fn finding(&self, kind: Kind, person: Option<Person>) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .find(|f| f.kind == kind && (person.is_none() || f.person == person))
+    }
+}
+
+/// Reads a moves file for a viewer.
+pub fn analyze(file: &MovesFile, opts: &Options) -> Result<Report, PatternsError> {
+    if !(opts.gap.is_finite() && opts.gap > 0.0) {
+        return Err(PatternsError::BadGap(opts.gap.to_string()));
+    }
+    if file.has_couples() {
+        let n = file.by_couple().len();
+        if n > 1 {
+            return Err(PatternsError::SeveralCouples(n));
+        }
+    }
+    let visible: Vec<Move> = match opts.view {
+        View::Joint => file.moves.clone(),
+        View::Own(p) => {
+            if !file.columns.contains(&Column::RecordedBy) {
+                return Err(PatternsError::NoRecorder);
+            }
+            file.moves
+                .iter()
+                .filter(|m| m.recorded_by == Some(p))
+                .cloned()
+                .collect()
+        }
+    };
+    let (window, source) = match (opts.window, file.window) {
+        (Some(w), _) => (Some(w), WindowSource::Given),
+        (None, Some(w)) => (Some(w), WindowSource::File),
+        (None, None) => (None, WindowSource::Span),
+    };
+    let moves: Vec<Move> = match window {
+        Some(w) => visible
+            .into_iter()
+            .filter(|m| m.at >= w.start && m.at <= w.end)
+            .collect(),
+        None => visible,
+    };
+    let window = window.or_else(|| {
+        let (a, b) = (moves.first()?.at, moves.last()?.at);
+        Some(Window { start: a, end: b })
+    });
+    let window_end = match source {
+        WindowSource::Span => None,
+        _ => window.map(|w| w.end),
+    };
+    let (episodes, grouping) = segment::segment(&moves, opts.gap, window_end);
+    Ok(report_from(
+        &episodes, opts, window, source, grouping, MINIMUMS,
+    ))
+}
+
+/// The findings from episodes (shared by [`analyze`] and the calibration study, so the study
+/// measures exactly what the product shows).
+pub fn report_from(
+    episodes: &[Episode],
+    opts: &Options,
+    window: Option<Window>,
+    window_source: WindowSource,
+    grouping: Grouping,
+    min: Minimums,
+) -> Report {
+    let finished: Vec<&Episode> = episodes
+        .iter()
+        .filter(|e| e.end != EpisodeEnd::Unfinished)
+        .collect();
+    let viewer = match opts.view {
+        View::Own(p) => Some(p),
+        View::Joint => None,
+    };
+    let mut findings = Vec::new();
+
+    // How episodes start: begun by the viewer's own move (A's, in a joint record).
+    let subject = viewer.unwrap_or(Person::A);
+    let starters: Vec<Person> = episodes.iter().filter_map(|e| e.started_by()).collect();
+    let k = starters.iter().filter(|p| **p == subject).count();
+    findings.push(proportion(
+        Kind::Starts,
+        Some(subject),
+        k,
+        starters.len(),
+        min.proportion,
+    ));
+
+    // Answered reaches: the viewer's own, or each person's in a joint record.
+    let people: Vec<Person> = match viewer {
+        Some(p) => vec![p],
+        None => Person::BOTH.to_vec(),
+    };
+    for p in people {
+        let answers: Vec<bool> = finished
+            .iter()
+            .filter_map(|e| segment::reach_answered(e, p))
+            .collect();
+        let k = answers.iter().filter(|a| **a).count();
+        findings.push(proportion(
+            Kind::ReachAnswered,
+            Some(p),
+            k,
+            answers.len(),
+            min.proportion,
+        ));
+    }
+
+    let n = finished.len();
+    let reconnected = finished
+        .iter()
+        .filter(|e| e.end == EpisodeEnd::Reconnected)
+        .count();
+    findings.push(proportion(
+        Kind::Reconnected,
+        None,
+        reconnected,
+        n,
+        min.proportion,
+    ));
+    let repaired = finished.iter().filter(|e| segment::by_repair(e)).count();
+    findings.push(proportion(Kind::Repair, None, repaired, n, min.proportion));
+
+    let times: Vec<f64> = finished
+        .iter()
+        .filter_map(|e| segment::time_to_reconnect(e))
+        .collect();
+    let enough = times.len() >= min.median.max(6);
+    let med = if enough {
+        intervals::median_interval(&times)
+    } else {
+        None
+    };
+    findings.push(Finding {
+        kind: Kind::TimeToReconnect,
+        person: None,
+        count: None,
+        n: times.len(),
+        minimum: min.median.max(6),
+        enough: enough && med.is_some(),
+        estimate: med.map(|m| m.0),
+        interval: med.map(|m| m.1),
+        flat: None,
+        method: "sample median; distribution-free interval from order statistics",
+    });
+
+    // The chain, from all episodes (an unfinished one adds its steps but no ending).
+    let counts = Counts::of(episodes.iter());
+    let chain_enough = n >= min.chain;
+    let chain = if chain_enough {
+        let prior = chain::posterior(&counts, chain::PRIOR, opts.draws, opts.seed);
+        let flat = chain::posterior(&counts, chain::FLAT_PRIOR, opts.draws, opts.seed);
+        match (prior, flat) {
+            (Some(prior), Some(flat)) => Some(ChainReport {
+                prior,
+                flat,
+                seed: opts.seed,
+            }),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let method = "Markov chain over moves; Dirichlet(1/2) prior on every row; posterior mean and 95% interval from seeded draws";
+    findings.push(Finding {
+        kind: Kind::ChainReconnected,
+        person: None,
+        count: None,
+        n,
+        minimum: min.chain,
+        enough: chain.is_some(),
+        estimate: chain.as_ref().map(|c| c.prior.p_reconnected.estimate),
+        interval: chain.as_ref().map(|c| c.prior.p_reconnected.interval),
+        flat: chain.as_ref().map(|c| c.flat.p_reconnected),
+        method,
+    });
+    findings.push(Finding {
+        kind: Kind::ChainLength,
+        person: None,
+        count: None,
+        n,
+        minimum: min.chain,
+        enough: chain.is_some(),
+        estimate: chain.as_ref().map(|c| c.prior.expected_length.estimate),
+        interval: chain.as_ref().map(|c| c.prior.expected_length.interval),
+        flat: chain.as_ref().map(|c| c.flat.expected_length),
+        method,
+    });
+
+    // With and without a way of responding: description, never proof.
+    let (with, without): (Vec<&Episode>, Vec<&Episode>) =
+        finished.iter().partition(|e| segment::way_tried(e));
+    let group = |g: &[&Episode], salt: u64| -> Group {
+        let reconnected = g
+            .iter()
+            .filter(|e| e.end == EpisodeEnd::Reconnected)
+            .count();
+        let chain = (g.len() >= min.way_group)
+            .then(|| {
+                chain::posterior(
+                    &Counts::of(g.iter().copied()),
+                    chain::PRIOR,
+                    opts.draws,
+                    opts.seed ^ salt,
+                )
+            })
+            .flatten()
+            .map(|p| p.p_reconnected);
+        Group {
+            episodes: g.len(),
+            reconnected,
+            chain,
+        }
+    };
+    let way = WayComparison {
+        with_way: group(&with, 1),
+        without_way: group(&without, 2),
+    };
+    let way_enough = with.len() >= min.way_group && without.len() >= min.way_group;
+    let diff = if way_enough {
+        intervals::newcombe_difference(
+            way.with_way.reconnected,
+            with.len(),
+            way.without_way.reconnected,
+            without.len(),
+        )
+    } else {
+        None
+    };
+    findings.push(Finding {
+        kind: Kind::WayDifference,
+        person: None,
+        count: None,
+        n,
+        minimum: min.way_group,
+        enough: diff.is_some(),
+        estimate: diff.map(|_| {
+            way.with_way.reconnected as f64 / with.len() as f64
+                - way.without_way.reconnected as f64 / without.len() as f64
+        }),
+        interval: diff,
+        flat: None,
+        method: "difference of two proportions; Newcombe's hybrid score interval",
+    });
+
+    let enough = findings
+        .iter()
+        .any(|f| f.kind == Kind::Reconnected && f.enough);
+    Report {
+        view: opts.view,
+        window,
+        window_source,
+        gap_hours: opts.gap,
+        grouping,
+        episodes: episodes.iter().map(|e| episode_view(e, viewer)).collect(),
+        finished: n,
+        unfinished: episodes.len() - n,
+        enough,
+        findings,
+        chain,
+        way,
+        minimums: min,
+    }
+}
+
+fn proportion(kind: Kind, person: Option<Person>, k: usize, n: usize, minimum: usize) -> Finding {
+    let enough = n >= minimum && n > 0;
+    let interval = if enough {
+        intervals::clopper_pearson(k, n)
+    } else {
+        None
+    };
+    Finding {
+        kind,
+        person,
+        count: Some(k),
+        n,
+        minimum,
+        enough,
+        estimate: interval.map(|_| k as f64 / n as f64),
+        interval,
+        flat: None,
+        method: "proportion; exact (Clopper-Pearson) 95% interval",
+    }
+}
+
+fn episode_view(e: &Episode, viewer: Option<Person>) -> EpisodeView {
+    EpisodeView {
+        label: e.label.clone(),
+        start: e.moves.first().map(|m| m.at).unwrap_or(f64::NAN),
+        started_by: e.started_by().unwrap_or(Person::A),
+        sequence: e
+            .moves
+            .iter()
+            .map(|m| Step {
+                at: m.at,
+                by: m.by,
+                move_type: m.move_type,
+                perceived: viewer.is_some_and(|v| m.by != v),
+            })
+            .collect(),
+        end: e.end,
+        by_repair: segment::by_repair(e),
+        hours_to_reconnect: segment::time_to_reconnect(e),
+        way_tried: segment::way_tried(e),
+    }
+}
