@@ -1,0 +1,488 @@
+//! Reading a long-format series file (DESIGN.md §10, "series CSV") into dyads, checked.
+//!
+//! One row per person per time point; the columns are chosen by name, as rties' `dataPrep`
+//! does. Everything a file can get wrong is an [`InputError`] naming the file, the line and the
+//! field: unknown columns, non-numeric or non-finite numbers, times out of order within a
+//! person, a person in two dyads, a dyad without both partners, unequal series lengths.
+//! Missing values of the measured variable (an empty field or `NA`) are allowed and stay
+//! missing, as in R.
+
+use closer_domain::InputError;
+
+/// Which columns hold what. Defaults are rties' example data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    pub dyad: String,
+    pub person: String,
+    pub time: String,
+    pub value: String,
+    /// The 0/1 column that tells the two partners apart (rties' `dist_name`).
+    pub partner: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            dyad: "couple".into(),
+            person: "person".into(),
+            time: "time".into(),
+            value: "dial".into(),
+            partner: "female".into(),
+        }
+    }
+}
+
+/// An identifier as R would hold it: numeric when the whole column is numeric (then it sorts
+/// and compares as a number), text otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Id {
+    pub text: String,
+    pub num: Option<f64>,
+}
+
+impl Id {
+    /// R's `==` between two columns of the same type.
+    pub fn same_as(&self, other: &Id) -> bool {
+        match (self.num, other.num) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.text == other.text,
+        }
+    }
+
+    fn cmp_r(&self, other: &Id) -> std::cmp::Ordering {
+        match (self.num, other.num) {
+            (Some(a), Some(b)) => a.total_cmp(&b),
+            _ => self.text.cmp(&other.text),
+        }
+    }
+}
+
+/// One person's series, rows in file order (times strictly increasing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonSeries {
+    pub id: Id,
+    /// 0 or 1: rties' partner indicator (`dist1`).
+    pub dist: u8,
+    pub time: Vec<f64>,
+    /// `None` where the value is missing.
+    pub value: Vec<Option<f64>>,
+    /// 1-based file line of each row, for messages.
+    pub line: Vec<u64>,
+}
+
+/// A dyad: two persons with equally long series. `persons` is in rties' order: sorted by
+/// person id (R's `order(person)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dyad {
+    pub id: Id,
+    pub persons: [PersonSeries; 2],
+}
+
+impl Dyad {
+    /// Index (0 or 1 in `persons`) of the partner with `dist == d`.
+    pub fn by_dist(&self, d: u8) -> usize {
+        if self.persons[0].dist == d { 0 } else { 1 }
+    }
+}
+
+/// The whole file, dyads in rties' order (first appearance in person-sorted rows).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesData {
+    pub dyads: Vec<Dyad>,
+}
+
+/// Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote).
+fn split_line(line: &str, out: &mut Vec<String>) {
+    out.clear();
+    if !line.contains('"') {
+        out.extend(line.split(',').map(|s| s.to_string()));
+        return;
+    }
+    let mut cur = String::new();
+    let mut in_q = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if in_q && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => in_q = !in_q,
+            ',' if !in_q => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+}
+
+fn parse_num(s: &str) -> Option<f64> {
+    let t = s.trim();
+    t.parse::<f64>().ok()
+}
+
+fn is_missing(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty() || t == "NA"
+}
+
+struct RawPerson {
+    id: String,
+    dyad: String,
+    dist: u8,
+    first_line: u64,
+    time: Vec<f64>,
+    value: Vec<Option<f64>>,
+    line: Vec<u64>,
+}
+
+/// Reads and checks a series file. `file` names it in messages.
+pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, InputError> {
+    let err = |line: u64, field: &str, msg: String| {
+        InputError::new(file, msg).at(line).field(field.to_string())
+    };
+    let mut lines = text.lines().enumerate();
+    let header = loop {
+        match lines.next() {
+            Some((_, l)) if l.trim().is_empty() => continue,
+            Some((i, l)) => break (i as u64 + 1, l.trim_end_matches('\r')),
+            None => {
+                return Err(InputError::new(
+                    file,
+                    "the file is empty: expected a header line and one row per person per time point",
+                ));
+            }
+        }
+    };
+    let mut fields = Vec::new();
+    split_line(header.1, &mut fields);
+    let names: Vec<String> = fields.iter().map(|s| s.trim().to_string()).collect();
+    let find = |name: &str, flag: &str| -> Result<usize, InputError> {
+        names.iter().position(|h| h == name).ok_or_else(|| {
+            err(
+                header.0,
+                name,
+                format!(
+                    "no column named `{name}` (chosen by {flag}); the header has: {}",
+                    names.join(", ")
+                ),
+            )
+        })
+    };
+    let c_dyad = find(&cols.dyad, "--dyad-col")?;
+    let c_person = find(&cols.person, "--person-col")?;
+    let c_time = find(&cols.time, "--time-col")?;
+    let c_value = find(&cols.value, "--value-col")?;
+    let c_dist = find(&cols.partner, "--partner-col")?;
+
+    let mut persons: Vec<RawPerson> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut rows = 0usize;
+    for (i, raw) in lines {
+        let ln = i as u64 + 1;
+        let l = raw.trim_end_matches('\r');
+        if l.trim().is_empty() {
+            continue;
+        }
+        split_line(l, &mut fields);
+        if fields.len() != names.len() {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    names.len(),
+                    fields.len()
+                ),
+            )
+            .at(ln));
+        }
+        rows += 1;
+        let dyad = fields[c_dyad].trim();
+        let person = fields[c_person].trim();
+        if dyad.is_empty() || dyad == "NA" {
+            return Err(err(
+                ln,
+                &cols.dyad,
+                "expected a dyad identifier, found nothing".into(),
+            ));
+        }
+        if person.is_empty() || person == "NA" {
+            return Err(err(
+                ln,
+                &cols.person,
+                "expected a person identifier, found nothing".into(),
+            ));
+        }
+        let t = parse_num(&fields[c_time])
+            .filter(|t| t.is_finite())
+            .ok_or_else(|| {
+                err(
+                    ln,
+                    &cols.time,
+                    format!(
+                        "expected a finite number, found {:?}",
+                        fields[c_time].trim()
+                    ),
+                )
+            })?;
+        let v = if is_missing(&fields[c_value]) {
+            None
+        } else {
+            Some(
+                parse_num(&fields[c_value])
+                    .filter(|v| v.is_finite())
+                    .ok_or_else(|| {
+                        err(
+                            ln,
+                            &cols.value,
+                            format!(
+                                "expected a finite number (or an empty field / NA for a missing value), found {:?}",
+                                fields[c_value].trim()
+                            ),
+                        )
+                    })?,
+            )
+        };
+        let d = match fields[c_dist].trim() {
+            "0" | "0.0" => 0u8,
+            "1" | "1.0" => 1u8,
+            other => {
+                return Err(err(
+                    ln,
+                    &cols.partner,
+                    format!("expected 0 or 1 to tell the two partners apart, found {other:?}"),
+                ));
+            }
+        };
+        let k = match index.get(person) {
+            Some(&k) => k,
+            None => {
+                persons.push(RawPerson {
+                    id: person.to_string(),
+                    dyad: dyad.to_string(),
+                    dist: d,
+                    first_line: ln,
+                    time: Vec::new(),
+                    value: Vec::new(),
+                    line: Vec::new(),
+                });
+                index.insert(person.to_string(), persons.len() - 1);
+                persons.len() - 1
+            }
+        };
+        let p = &mut persons[k];
+        if p.dyad != dyad {
+            return Err(err(
+                ln,
+                &cols.dyad,
+                format!(
+                    "person {person} is in dyad {} (line {}) and here in dyad {dyad}; a person belongs to one dyad",
+                    p.dyad, p.first_line
+                ),
+            ));
+        }
+        if p.dist != d {
+            return Err(err(
+                ln,
+                &cols.partner,
+                format!(
+                    "person {person} has {} = {} on line {} and {d} here; it must be constant within a person",
+                    cols.partner, p.dist, p.first_line
+                ),
+            ));
+        }
+        if let (Some(&prev), Some(&pl)) = (p.time.last(), p.line.last()) {
+            if t <= prev {
+                return Err(err(
+                    ln,
+                    &cols.time,
+                    format!(
+                        "times must increase within a person: person {person} has {t} here after {prev} on line {pl}"
+                    ),
+                ));
+            }
+        }
+        p.time.push(t);
+        p.value.push(v);
+        p.line.push(ln);
+    }
+    if rows == 0 {
+        return Err(InputError::new(file, "the file has a header but no rows").at(header.0));
+    }
+
+    let person_num = persons.iter().all(|p| parse_num(&p.id).is_some());
+    let dyad_num = persons.iter().all(|p| parse_num(&p.dyad).is_some());
+    let mk = |s: &str, numeric: bool| Id {
+        text: s.to_string(),
+        num: if numeric { parse_num(s) } else { None },
+    };
+
+    // rties' order: rows sorted by person id (stable), dyads in order of first appearance.
+    let mut order: Vec<usize> = (0..persons.len()).collect();
+    let pid: Vec<Id> = persons.iter().map(|p| mk(&p.id, person_num)).collect();
+    order.sort_by(|&a, &b| pid[a].cmp_r(&pid[b]));
+    let mut dyad_order: Vec<String> = Vec::new();
+    let mut members: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for &k in &order {
+        let d = &persons[k].dyad;
+        let e = members.entry(d.clone()).or_default();
+        if e.is_empty() {
+            dyad_order.push(d.clone());
+        }
+        e.push(k);
+    }
+    let mut slots: Vec<Option<RawPerson>> = persons.into_iter().map(Some).collect();
+    let mut dyads = Vec::with_capacity(dyad_order.len());
+    for d in dyad_order {
+        let ks = members.remove(&d).unwrap_or_default();
+        let first_line = ks
+            .iter()
+            .filter_map(|&k| slots[k].as_ref().map(|p| p.first_line))
+            .min()
+            .unwrap_or(0);
+        if ks.len() != 2 {
+            return Err(err(
+                first_line,
+                &cols.dyad,
+                format!(
+                    "dyad {d} has {} person(s); each dyad needs exactly two, one with {} = 0 and one with {} = 1",
+                    ks.len(),
+                    cols.partner,
+                    cols.partner
+                ),
+            ));
+        }
+        let mut two: Vec<PersonSeries> = Vec::with_capacity(2);
+        for &k in &ks {
+            if let Some(p) = slots[k].take() {
+                two.push(PersonSeries {
+                    id: pid[k].clone(),
+                    dist: p.dist,
+                    time: p.time,
+                    value: p.value,
+                    line: p.line,
+                });
+            }
+        }
+        let (Some(b), Some(a)) = (two.pop(), two.pop()) else {
+            continue;
+        };
+        if a.dist == b.dist {
+            return Err(err(
+                first_line,
+                &cols.partner,
+                format!(
+                    "both persons of dyad {d} ({} and {}) have {} = {}; one partner must be 0 and the other 1",
+                    a.id.text, b.id.text, cols.partner, a.dist
+                ),
+            ));
+        }
+        if a.time.len() != b.time.len() {
+            return Err(err(
+                first_line,
+                &cols.person,
+                format!(
+                    "the two partners of dyad {d} have series of unequal length ({} has {} rows, {} has {}); rties needs equal lengths",
+                    a.id.text,
+                    a.time.len(),
+                    b.id.text,
+                    b.time.len()
+                ),
+            ));
+        }
+        dyads.push(Dyad {
+            id: mk(&d, dyad_num),
+            persons: [a, b],
+        });
+    }
+    Ok(SeriesData { dyads })
+}
+
+/// Residuals of an ordinary least-squares line of value on time, per person; missing values
+/// stay missing (R's `lm(obs ~ time, na.action = na.exclude)`).
+pub fn detrend(time: &[f64], value: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut n = 0.0;
+    let (mut st, mut sv) = (0.0, 0.0);
+    for (t, v) in time.iter().zip(value) {
+        if let Some(v) = v {
+            n += 1.0;
+            st += t;
+            sv += v;
+        }
+    }
+    if n == 0.0 {
+        return value.to_vec();
+    }
+    let (mt, mv) = (st / n, sv / n);
+    let (mut stt, mut stv) = (0.0, 0.0);
+    for (t, v) in time.iter().zip(value) {
+        if let Some(v) = v {
+            stt += (t - mt) * (t - mt);
+            stv += (t - mt) * (v - mv);
+        }
+    }
+    // One observed time (or all equal): the line is flat at the mean, as R's rank-deficient
+    // fit gives.
+    let slope = if stt > 0.0 { stv / stt } else { 0.0 };
+    time.iter()
+        .zip(value)
+        .map(|(t, v)| v.map(|v| v - mv - slope * (t - mt)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HDR: &str = "couple,person,dial,time,female\n";
+
+    fn p(text: &str) -> Result<SeriesData, InputError> {
+        parse("s.csv", text, &Columns::default())
+    }
+
+    #[test]
+    fn reads_and_orders_like_rties() {
+        let t = format!("{HDR}7,507,1,1,0\n7,507,2,2,0\n7,7,3,1,1\n7,7,,2,1\n");
+        let d = p(&t).unwrap();
+        assert_eq!(d.dyads.len(), 1);
+        assert_eq!(d.dyads[0].persons[0].id.text, "7");
+        assert_eq!(d.dyads[0].persons[0].value, vec![Some(3.0), None]);
+    }
+
+    #[test]
+    fn errors_name_line_and_field() {
+        let e = p(&format!("{HDR}7,7,x,1,1\n")).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("dial")));
+        let e = p(&format!("{HDR}7,7,NaN,1,1\n")).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("dial"));
+        let e = p(&format!("{HDR}7,7,1,2,1\n7,7,1,1,1\n")).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("time")));
+        let e = p("").unwrap_err();
+        assert!(e.message.contains("empty"));
+        let e = parse(
+            "s.csv",
+            &format!("{HDR}7,7,1,1,1\n"),
+            &Columns {
+                value: "mood".into(),
+                ..Columns::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("mood"));
+        let e = p(&format!("{HDR}7,7,1,1,1\n")).unwrap_err();
+        assert!(e.message.contains("exactly two"));
+        let e = p(&format!("{HDR}7,7,1,1,1\n7,507,1,1,0\n7,507,1,2,0\n")).unwrap_err();
+        assert!(e.message.contains("unequal"));
+    }
+
+    #[test]
+    fn detrend_removes_a_line_and_keeps_missing() {
+        let t = [1.0, 2.0, 3.0, 4.0];
+        let v = [Some(1.0), Some(3.0), None, Some(7.0)];
+        let r = detrend(&t, &v);
+        assert!(r[2].is_none());
+        for x in [r[0], r[1], r[3]] {
+            assert!(x.unwrap().abs() < 1e-12);
+        }
+    }
+}

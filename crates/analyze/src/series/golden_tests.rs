@@ -1,0 +1,141 @@
+//! Golden comparisons with rties 5.0.0's published numbers on its full example data
+//! (`../shared/reference/rties.md`), at the precision rties publishes them.
+
+use super::*;
+
+fn full_data() -> SeriesData {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/rties/rties_ExampleDataFull.csv"
+    );
+    let text = std::fs::read_to_string(path).expect("shared rties example data");
+    data::parse(path, &text, &Columns::default()).expect("example data parses")
+}
+
+/// R's `round(x, digits)` away from representation ties (none of the published values sit on
+/// one).
+fn round(x: f64, digits: i32) -> f64 {
+    let m = 10f64.powi(digits);
+    (x * m).round() / m
+}
+
+fn grid() -> Grid {
+    Grid {
+        taus: vec![4, 5],
+        embeds: vec![3, 4, 5],
+        delta: 1.0,
+    }
+}
+
+#[test]
+fn example_data_has_80_dyads() {
+    assert_eq!(full_data().dyads.len(), 80);
+}
+
+#[test]
+fn ic_abs_max_cc_matches_rties() {
+    let d = full_data();
+    let f = inertia_coordination(&d, Lag::AbsMaxCC, Pairing::Rties, true);
+    assert_eq!(f.dyads.len(), 80);
+    assert!(f.skipped.is_empty());
+    assert!(f.dyads.iter().all(|x| !x.self_paired));
+    // The 38 / 30 / 12 split of leads, lags and replaced zeros.
+    let raw: Vec<i64> = f.dyads.iter().map(|x| x.cc_lag.unwrap()).collect();
+    assert_eq!(raw.iter().filter(|&&k| k > 0).count(), 38);
+    assert_eq!(raw.iter().filter(|&&k| k < 0).count(), 30);
+    assert_eq!(raw.iter().filter(|&&k| k == 0).count(), 12);
+    assert!(f.dyads.iter().all(|x| x.slide != 0));
+    // Dyad 2, coefficients as rties returns them (rounded to 5 decimals).
+    let c = &f.dyads.iter().find(|x| x.dyad == "2").unwrap().full;
+    assert_eq!(round(c.int0.unwrap(), 5), -0.00518);
+    assert_eq!(round(c.int1.unwrap(), 5), 0.00637);
+    assert_eq!(round(c.inert0.unwrap(), 5), 0.10804);
+    assert_eq!(round(c.coord0.unwrap(), 5), -0.22004);
+    assert_eq!(round(c.inert1.unwrap(), 5), 0.26794);
+    assert_eq!(round(c.coord1.unwrap(), 5), 0.16868);
+    // Mean adjusted R² of the inertia-only and full models, dyad 19 included.
+    let mi = mean_present(
+        f.dyads
+            .iter()
+            .map(|x| x.inertia.as_ref().and_then(|i| i.adj_r2)),
+    )
+    .unwrap();
+    let mf = mean_present(f.dyads.iter().map(|x| x.full.adj_r2)).unwrap();
+    assert_eq!(round(mi, 6), 0.472638);
+    assert_eq!(round(mf, 5), 0.49623);
+}
+
+#[test]
+fn ic_dyad_19_has_na_coordination_like_r() {
+    let d = full_data();
+    let f = inertia_coordination(&d, Lag::AbsMaxCC, Pairing::Rties, false);
+    let x = &f.dyads.iter().find(|x| x.dyad == "19").unwrap().full;
+    assert_eq!(x.rank, 4);
+    assert!(x.coord0.is_none() && x.coord1.is_none());
+    assert!(x.inert0.is_some() && x.inert1.is_some() && x.int0.is_some() && x.int1.is_some());
+    // Adjusted R² uses p = rank = 4.
+    let expect = 1.0 - (1.0 - x.r2) * x.n as f64 / (x.n - 4) as f64;
+    assert!((x.adj_r2.unwrap() - expect).abs() < 1e-15);
+}
+
+#[test]
+fn treating_every_lag_as_a_lead_gives_rties_other_number() {
+    // rties.md: treating every k as a lead would give 0.49954 instead of 0.49623; we follow
+    // rties (signed). This pins the sign convention from the other side.
+    let d = full_data();
+    let mut sum = 0.0;
+    for dy in &d.dyads {
+        let mut p = prep::prepare(dy, Some(Lag::AbsMaxCC), Pairing::Rties).unwrap();
+        let k = p.cc_lag.unwrap().abs().max(1);
+        p.shifted = [prep::slide(&p.dt[0], k), prep::slide(&p.dt[1], k)];
+        sum += ic::fit(dy, &p, IcVariant::Full).unwrap().adj_r2.unwrap();
+    }
+    assert_eq!(round(sum / d.dyads.len() as f64, 5), 0.49954);
+}
+
+#[test]
+fn clo_matches_rties() {
+    let d = full_data();
+    let f = coupled_oscillator(&d, &grid(), Pairing::Rties);
+    assert_eq!(f.dyads.len(), 80);
+    assert!(f.skipped.is_empty());
+    let two = &f.dyads.iter().find(|x| x.dyad == "2").unwrap().fit;
+    assert_eq!((two.tau, two.embed), (5, 5));
+    assert_eq!(round(two.adj_r2.unwrap(), 2), 0.65);
+    assert_eq!(round(two.period_0.unwrap(), 2), 41.09);
+    assert_eq!(round(two.period_1.unwrap(), 2), 38.16);
+    let want = [
+        (two.obs_0, -0.02339),
+        (two.d1_0, 0.00181),
+        (two.p_obs_0, -0.00061),
+        (two.p_d1_0, 0.00592),
+        (two.obs_1, -0.02711),
+        (two.d1_1, 0.00531),
+        (two.p_obs_1, -0.00045),
+        (two.p_d1_1, 0.01094),
+    ];
+    for (got, w) in want {
+        assert_eq!(round(got.unwrap(), 5), w);
+    }
+    let n = f.dyads.len() as f64;
+    let mean = |g: &dyn Fn(&CloFit) -> f64| f.dyads.iter().map(|x| g(&x.fit)).sum::<f64>() / n;
+    // Fit table (each value rounded to 2 decimals first, as rties' table is).
+    assert_eq!(round(mean(&|x| round(x.adj_r2.unwrap(), 2)), 4), 0.4233);
+    assert_eq!(round(mean(&|x| x.adj_r2.unwrap()), 5), 0.42300);
+    assert_eq!(round(mean(&|x| round(x.period_0.unwrap(), 2)), 2), 50.19);
+    assert_eq!(round(mean(&|x| round(x.period_1.unwrap(), 2)), 2), 51.98);
+    // indivCloCompare: coupled and uncoupled mean adjusted R².
+    assert_eq!(round(mean(&|x| x.adj_r2.unwrap()), 4), 0.4230);
+    assert_eq!(round(mean(&|x| x.uncoupled_adj_r2.unwrap()), 4), 0.3887);
+}
+
+#[test]
+fn clo_dyad_19_has_na_partner_terms_like_r() {
+    let d = full_data();
+    let f = coupled_oscillator(&d, &grid(), Pairing::Rties);
+    let x = &f.dyads.iter().find(|x| x.dyad == "19").unwrap().fit;
+    assert_eq!(x.rank, 4);
+    assert!(x.p_obs_0.is_none() && x.p_d1_0.is_none() && x.p_obs_1.is_none() && x.p_d1_1.is_none());
+    assert!(x.obs_0.is_some() && x.d1_0.is_some() && x.obs_1.is_some() && x.d1_1.is_some());
+    assert!(x.period_0.is_some() && x.period_1.is_some());
+}
