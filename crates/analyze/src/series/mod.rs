@@ -22,6 +22,7 @@ pub mod data;
 pub mod glla;
 pub mod ic;
 pub mod prep;
+pub mod profiles;
 pub mod qr;
 pub mod stats;
 pub mod var1;
