@@ -1,0 +1,590 @@
+//! Words about a couple's own moves (`closer patterns`), every sentence through the safety policy
+//! with [`Topic::DataNarration`].
+//!
+//! The rules the wording keeps (DESIGN.md §3.5–§3.7, §6):
+//! - In a personal view, the findings come from the viewer's own records; whatever the viewer
+//!   noted about the other person is *their perception* and is said so (tagged
+//!   [`Tag::Perception`]).
+//! - No sentence states a rate of the other person's behaviour: findings are about episodes and
+//!   about the viewer's own reaching, never "your partner withdraws N times a week".
+//! - Below a finding's minimum, the sentence says the entries are not enough yet and gives no
+//!   number but the count and the minimum.
+//! - A comparison between episodes with and without a way of responding is described, never
+//!   offered as proof, and the reason is given.
+//! - Descriptive and warm: no verdicts about anyone, no forecasts.
+
+use closer_analyze::episodes::{
+    EpisodeView, Finding, Grouping, Kind, Report, Summary, View, WindowSource,
+};
+use closer_domain::{Person, Window};
+use closer_safety::{Context, Draft, Policy, Said, Tag, Topic, Withheld};
+use serde::{Serialize, Serializer};
+
+/// The policy for data narration: findings ask nothing of anyone, so they read the same in
+/// safety mode.
+pub fn policy() -> Policy {
+    Policy::new(Context::ordinary())
+}
+
+fn said_text<S: Serializer>(s: &Said, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.text())
+}
+
+fn said_texts<S: Serializer>(v: &[Said], ser: S) -> Result<S::Ok, S::Error> {
+    ser.collect_seq(v.iter().map(|s| s.text()))
+}
+
+/// An estimate with its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub estimate: f64,
+    pub interval: [f64; 2],
+}
+
+/// One finding, in words and numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingOut {
+    pub kind: &'static str,
+    /// The person the finding is about (always the viewer in a personal view).
+    pub person: Option<Person>,
+    #[serde(serialize_with = "said_text")]
+    pub text: Said,
+    pub estimate: Option<f64>,
+    pub interval: Option<[f64; 2]>,
+    /// Successes, for a proportion.
+    pub count: Option<usize>,
+    pub n: usize,
+    pub minimum: usize,
+    pub enough: bool,
+    /// The estimate under the flatter prior (chain findings).
+    pub flat_prior: Option<Estimate>,
+    pub method: &'static str,
+}
+
+/// The window, where it came from, in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowOut {
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+    pub source: WindowSource,
+    #[serde(serialize_with = "said_text")]
+    pub text: Said,
+}
+
+/// Everything `closer patterns` shows, ready to print or to serialise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatternsOut {
+    /// "A", "B", or "joint".
+    pub viewer: String,
+    #[serde(serialize_with = "said_text")]
+    pub record: Said,
+    pub window: WindowOut,
+    pub gap_hours: f64,
+    pub grouping: Grouping,
+    /// All episodes read, finished or not.
+    pub episodes: usize,
+    pub finished: usize,
+    pub unfinished: usize,
+    pub enough: bool,
+    pub findings: Vec<FindingOut>,
+    pub p_reconnected: Option<Estimate>,
+    pub p_repair: Option<Estimate>,
+    pub expected_length: Option<Estimate>,
+    pub chain_prior: &'static str,
+    pub way: closer_analyze::episodes::WayComparison,
+    #[serde(serialize_with = "said_texts")]
+    pub notes: Vec<Said>,
+    pub episode_list: Vec<EpisodeView>,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+fn hours(x: f64) -> String {
+    if x < 1.0 {
+        format!("{:.0} minutes", 60.0 * x)
+    } else if x < 48.0 {
+        format!("{x:.1} hours")
+    } else {
+        format!("{:.1} days", x / 24.0)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Words for one viewer: "you" in a personal view, "A"/"B" in a joint record.
+struct Voice {
+    view: View,
+}
+
+impl Voice {
+    fn own(&self) -> bool {
+        matches!(self.view, View::Own(_))
+    }
+    fn tags(&self) -> &'static [Tag] {
+        if self.own() { &[Tag::Perception] } else { &[] }
+    }
+    fn who(&self, p: Option<Person>) -> String {
+        match (self.view, p) {
+            (View::Own(_), _) => "you".into(),
+            (View::Joint, Some(p)) => p.as_str().into(),
+            (View::Joint, None) => "either person".into(),
+        }
+    }
+}
+
+fn draft(voice: &Voice, kind: &str, title: &str, text: String) -> Draft {
+    Draft::new(Topic::DataNarration, kind, title, text).tagged(voice.tags())
+}
+
+/// Turns the numbers of a report into what is said, through the policy.
+pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
+    let voice = Voice { view: report.view };
+    let record = match report.view {
+        View::Own(_) => p.review(draft(
+            &voice,
+            "record",
+            "Whose records",
+            "These findings come only from the moves you recorded yourself. Where you noted a move of your partner's, it is your perception of that moment — how it looked to you — and it is described that way. Nothing here measures your partner.".into(),
+        ))?,
+        View::Joint => p.review(draft(
+            &voice,
+            "record",
+            "Whose records",
+            "This file is read as one joint record of both people's moves, as a simulation or a research file is: it is no one person's own view.".into(),
+        ))?,
+    };
+    let window = window_out(p, &voice, report)?;
+    let mut findings = Vec::new();
+    for f in &report.findings {
+        findings.push(finding_out(p, &voice, report, f)?);
+    }
+    let est = |k: Kind| -> Option<Estimate> {
+        let f = report.finding(k, None)?;
+        Some(Estimate {
+            estimate: f.estimate?,
+            interval: f.interval?,
+        })
+    };
+    let mut notes = vec![p.review(draft(
+        &voice,
+        "describe",
+        "What these numbers are",
+        "These numbers describe the episodes recorded so far, with their uncertainty. They are not a forecast and not a verdict about anyone: the loop belongs to the two of you together, and it can change.".into(),
+    ))?];
+    if report.unfinished > 0 {
+        notes.push(p.review(draft(
+            &voice,
+            "unfinished",
+            "The last episode",
+            "The most recent episode may still be going on, so it is counted as unfinished rather than as ending apart.".into(),
+        ))?);
+    }
+    Ok(PatternsOut {
+        viewer: match report.view {
+            View::Own(p) => p.as_str().into(),
+            View::Joint => "joint".into(),
+        },
+        record,
+        window,
+        gap_hours: report.gap_hours,
+        grouping: report.grouping,
+        episodes: report.episodes.len(),
+        finished: report.finished,
+        unfinished: report.unfinished,
+        enough: report.enough,
+        findings,
+        p_reconnected: est(Kind::Reconnected),
+        p_repair: est(Kind::Repair),
+        expected_length: est(Kind::ChainLength),
+        chain_prior: "Dirichlet(1/2) on each row (Jeffreys); the flatter Dirichlet(1) shown beside it",
+        way: report.way.clone(),
+        notes,
+        episode_list: report.episodes.clone(),
+    })
+}
+
+fn window_out(p: &Policy, voice: &Voice, r: &Report) -> Result<WindowOut, Withheld> {
+    let span = |w: &Window| format!("hours {} to {}", num(w.start), num(w.end));
+    let where_from = match (r.window_source, r.window) {
+        (WindowSource::Given, Some(w)) => format!("The window is {}, as given.", span(&w)),
+        (WindowSource::File, Some(w)) => {
+            format!("The window is {}, from the file's window line.", span(&w))
+        }
+        (WindowSource::Span, Some(w)) => format!(
+            "The file gives no window, so the span of the moves read, {}, is used.",
+            span(&w)
+        ),
+        (_, None) => "There are no moves to read in this window.".to_string(),
+    };
+    let grouping = match r.grouping {
+        Grouping::Labels => "Episodes follow the file's episode labels.".to_string(),
+        Grouping::Gaps => format!(
+            "Episodes are separated by quiet stretches of {} or more.",
+            hours(r.gap_hours)
+        ),
+        Grouping::LabelsAndGaps => format!(
+            "Episodes follow the file's episode labels; moves without a label are separated by quiet stretches of {} or more.",
+            hours(r.gap_hours)
+        ),
+        Grouping::None => String::new(),
+    };
+    let counts = format!(
+        "{} read: {} finished, {} unfinished.",
+        plural(r.episodes.len(), "episode", "episodes"),
+        r.finished,
+        r.unfinished
+    );
+    let text = [where_from, grouping, counts]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(WindowOut {
+        start: r.window.map(|w| w.start),
+        end: r.window.map(|w| w.end),
+        source: r.window_source,
+        text: p.review(draft(voice, "window", "Window", text))?,
+    })
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn interval_pct(i: [f64; 2]) -> String {
+    format!("95% interval {} to {}", pct(i[0]), pct(i[1]))
+}
+
+fn flat_text(f: Option<Summary>, as_pct: bool) -> String {
+    match f {
+        Some(s) if as_pct => format!(
+            " With a flatter starting assumption it would be {} ({} to {}).",
+            pct(s.estimate),
+            pct(s.interval[0]),
+            pct(s.interval[1])
+        ),
+        Some(s) => format!(
+            " With a flatter starting assumption it would be {:.1} ({:.1} to {:.1}).",
+            s.estimate, s.interval[0], s.interval[1]
+        ),
+        None => String::new(),
+    }
+}
+
+fn finding_out(p: &Policy, voice: &Voice, r: &Report, f: &Finding) -> Result<FindingOut, Withheld> {
+    let (title, text) = finding_text(voice, r, f);
+    let text = p.review(draft(voice, f.kind.as_str(), &title, text))?;
+    Ok(FindingOut {
+        kind: f.kind.as_str(),
+        person: f.person,
+        text,
+        estimate: f.estimate,
+        interval: f.interval,
+        count: f.count,
+        n: f.n,
+        minimum: f.minimum,
+        enough: f.enough,
+        flat_prior: f.flat.map(|s| Estimate {
+            estimate: s.estimate,
+            interval: s.interval,
+        }),
+        method: f.method,
+    })
+}
+
+fn not_enough(title: &str, unit: &str, f: &Finding) -> String {
+    format!(
+        "{title}: the entries are not enough yet. This needs at least {} and there {} so far.",
+        plural(f.minimum, unit, &format!("{unit}s")),
+        if f.n == 1 {
+            "is 1".to_string()
+        } else {
+            format!("are {}", f.n)
+        }
+    )
+}
+
+fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
+    let k = f.count.unwrap_or(0);
+    let n = f.n;
+    let shown = |i: Option<[f64; 2]>| f.enough && i.is_some();
+    match f.kind {
+        Kind::Starts => {
+            let title = "How episodes start".to_string();
+            if !shown(f.interval) {
+                return (title.clone(), not_enough(&title, "episode", f));
+            }
+            let i = f.interval.unwrap_or([0.0, 1.0]);
+            let text = if v.own() {
+                format!(
+                    "In {k} of the {n} episodes you recorded, the first move you noted was your own ({}; {}).",
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                )
+            } else {
+                format!(
+                    "{k} of the {n} episodes began with a move by {} ({}; {}).",
+                    v.who(f.person),
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                )
+            };
+            (title, text)
+        }
+        Kind::ReachAnswered => {
+            let title = if v.own() {
+                "When you reached out".to_string()
+            } else {
+                format!("When {} reached out", v.who(f.person))
+            };
+            if !shown(f.interval) {
+                return (
+                    title.clone(),
+                    not_enough(&title, "finished episode with a reach", f).replace(
+                        "finished episode with a reachs",
+                        "finished episodes with a reach",
+                    ),
+                );
+            }
+            let i = f.interval.unwrap_or([0.0, 1.0]);
+            let text = if v.own() {
+                format!(
+                    "In {k} of the {n} finished episodes where you reached out, you recorded a reach of yours being met — the next move you noted from your partner was turning toward you or a repair ({}; {}). This is how those moments looked to you.",
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                )
+            } else {
+                format!(
+                    "In {k} of the {n} finished episodes where {} reached out, a reach was met by the other person turning toward them or repairing ({}; {}).",
+                    v.who(f.person),
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                )
+            };
+            (title, text)
+        }
+        Kind::Reconnected => {
+            let title = "How episodes end".to_string();
+            if !shown(f.interval) {
+                return (title.clone(), not_enough(&title, "finished episode", f));
+            }
+            let i = f.interval.unwrap_or([0.0, 1.0]);
+            (
+                title,
+                format!(
+                    "{k} of the {n} finished episodes ended reconnected — with a repair, a return after a break, or a bid that was answered ({}; {}).",
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                ),
+            )
+        }
+        Kind::Repair => {
+            let title = "Ending with a repair".to_string();
+            if !shown(f.interval) {
+                return (title.clone(), not_enough(&title, "finished episode", f));
+            }
+            let i = f.interval.unwrap_or([0.0, 1.0]);
+            (
+                title,
+                format!(
+                    "{k} of the {n} finished episodes ended with a repair ({}; {}).",
+                    pct(k as f64 / n as f64),
+                    interval_pct(i)
+                ),
+            )
+        }
+        Kind::TimeToReconnect => {
+            let title = "How long reconnecting takes".to_string();
+            match (f.enough, f.estimate, f.interval) {
+                (true, Some(m), Some(i)) => (
+                    title,
+                    format!(
+                        "Among the {n} episodes that ended reconnected, half came back together within {} of the first move, or sooner (95% interval {} to {}). An episode logged in one sitting counts as no time at all.",
+                        hours(m),
+                        hours(i[0]),
+                        hours(i[1])
+                    ),
+                ),
+                _ => (title.clone(), not_enough(&title, "reconnected episode", f)),
+            }
+        }
+        Kind::ChainReconnected => {
+            let title = "Read as a chain of moves".to_string();
+            match (f.enough, f.estimate, f.interval) {
+                (true, Some(e), Some(i)) => (
+                    title,
+                    format!(
+                        "Reading each episode as a chain of moves, an episode like these ended reconnected with a chance of about {} ({}).{} This summarises the episodes so far; it is not a forecast.",
+                        pct(e),
+                        interval_pct(i),
+                        flat_text(f.flat, true)
+                    ),
+                ),
+                _ => (title.clone(), not_enough(&title, "finished episode", f)),
+            }
+        }
+        Kind::ChainLength => {
+            let title = "How long episodes run".to_string();
+            match (f.enough, f.estimate, f.interval) {
+                (true, Some(e), Some(i)) => (
+                    title,
+                    format!(
+                        "An episode like these ran to about {e:.1} moves on average (95% interval {:.1} to {:.1}).{}",
+                        i[0],
+                        i[1],
+                        flat_text(f.flat, false)
+                    ),
+                ),
+                _ => (title.clone(), not_enough(&title, "finished episode", f)),
+            }
+        }
+        Kind::WayDifference => {
+            let title = "Episodes with a way of responding tried".to_string();
+            let w = &r.way;
+            let caution = "This is a description, not proof that a way of responding helped or did not: people often try something new at their hardest moments, and hard moments tend to ease afterwards whatever was tried, so a comparison like this can mislead in either direction.";
+            match (f.enough, f.estimate, f.interval) {
+                (true, Some(d), Some(i)) => (
+                    title,
+                    format!(
+                        "Of the {} finished episodes where {} noted a way of responding being tried, {} ended reconnected; of the {} without, {} did. The difference is {} percentage points (95% interval {} to {}). {caution}",
+                        w.with_way.episodes,
+                        if v.own() { "you" } else { "the record" },
+                        w.with_way.reconnected,
+                        w.without_way.episodes,
+                        w.without_way.reconnected,
+                        signed_points(d),
+                        signed_points(i[0]),
+                        signed_points(i[1]),
+                    ),
+                ),
+                _ => (
+                    title.clone(),
+                    format!(
+                        "{title}: the entries are not enough yet to compare. This needs at least {} finished episodes with a way of responding tried and {} without; there are {} and {} so far. {caution}",
+                        f.minimum, f.minimum, w.with_way.episodes, w.without_way.episodes
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+fn signed_points(x: f64) -> String {
+    let v = (100.0 * x).round();
+    if v > 0.0 {
+        format!("+{v:.0}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use closer_analyze::episodes::{Options, analyze};
+    use closer_domain::moves_csv;
+
+    fn file(text: &str) -> moves_csv::MovesFile {
+        moves_csv::parse(text, "t.csv").unwrap()
+    }
+
+    /// Twelve finished episodes (nine reconnected) and one unfinished, recorded by A, with B's
+    /// moves as A saw them.
+    fn twelve() -> String {
+        let mut s = String::from("# window: 0..295\ntime,partner,move,way,recorded_by\n");
+        for i in 0..13 {
+            let t = 24 * i;
+            s.push_str(&format!(
+                "{t},A,reach,{},A\n",
+                if i % 2 == 0 { "pause" } else { "" }
+            ));
+            if i < 9 {
+                s.push_str(&format!("{}.5,B,turn_toward,,A\n", t));
+            } else {
+                s.push_str(&format!("{}.5,B,withdraw,,A\n", t));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn own_view_words_perception_and_states_no_rate_of_the_partner() {
+        let f = file(&twelve());
+        let r = analyze(
+            &f,
+            &Options {
+                view: View::Own(Person::A),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let out = narrate(&policy(), &r).unwrap();
+        assert_eq!(out.viewer, "A");
+        assert!(out.record.has(Tag::Perception));
+        let rate = regex::Regex::new(
+            r"(?i)(per (hour|day|week|month)|a (day|week|month)|times a|your partner (withdraws|reaches|pulls|turns|repairs|returns))",
+        )
+        .unwrap();
+        for f in &out.findings {
+            assert!(f.text.has(Tag::Perception), "{}", f.text.text());
+            assert!(!rate.is_match(f.text.text()), "{}", f.text.text());
+        }
+        let rec = out
+            .findings
+            .iter()
+            .find(|f| f.kind == "reconnected")
+            .unwrap();
+        assert_eq!((rec.count, rec.n), (Some(9), 12));
+        assert!(
+            rec.text
+                .text()
+                .contains("9 of the 12 finished episodes ended reconnected")
+        );
+        assert!(rec.text.text().contains("75%"));
+        assert!(
+            rec.text.text().contains("95% interval 43% to 95%"),
+            "{}",
+            rec.text.text()
+        );
+        // The way comparison is below its minimum here and says so, with the reason it is not proof.
+        let way = out
+            .findings
+            .iter()
+            .find(|f| f.kind == "way_difference")
+            .unwrap();
+        assert!(!way.enough);
+        assert!(way.text.text().contains("not enough yet"));
+        assert!(way.text.text().contains("not proof"));
+    }
+
+    #[test]
+    fn below_minimum_no_numbers_only_not_enough() {
+        let f = file("time,partner,move\n0,A,reach\n1,B,turn_toward\n30,A,reach\n");
+        let r = analyze(&f, &Options::default()).unwrap();
+        let out = narrate(&policy(), &r).unwrap();
+        assert!(!out.enough);
+        assert!(out.p_reconnected.is_none());
+        for f in &out.findings {
+            assert!(!f.enough);
+            assert!(f.estimate.is_none() && f.interval.is_none());
+            assert!(
+                f.text.text().contains("not enough yet"),
+                "{}",
+                f.text.text()
+            );
+        }
+        assert!(out.record.text().contains("joint record"));
+    }
+}
