@@ -9,7 +9,6 @@
 //! - [`narrate_model`]: plain-language narration of the dance model's output.
 //! - [`narrate_measure`]: words about scores, change and signals from questionnaires.
 
-pub mod compose;
 pub mod content;
 pub mod flows;
 pub mod narrate_measure;
