@@ -1,1 +1,549 @@
-//! (being written)
+//! Words about measures: scores, the attachment map, norms, change, the demand-score note,
+//! questionnaire safety signals and the reflection questions — every sentence through the
+//! safety policy with [`Topic::Measure`] (questions: [`Topic::Reflect`]).
+//!
+//! Scores are described as a tendency in how someone answered, never as a verdict about who
+//! they are. A quadrant is a secondary label: the sentence that gives it always carries both
+//! scores and names its rule ([`QuadrantLabel`] holds them, so a label cannot come without them).
+
+use closer_domain::{Direction, SafetySignal, SignalDomain, SignalSource};
+use closer_measure::change::{PairChange, Source};
+use closer_measure::instrument::{Instrument, Kind};
+use closer_measure::norms::Percentile;
+use closer_measure::quadrant::{QuadrantLabel, Rule};
+use closer_measure::score::{MIN_SUMMARY, Scored};
+use closer_measure::stats::RCI_CRITICAL;
+use closer_safety::grading::{Grade, Grading};
+use closer_safety::{Context, Draft, Policy, Said, Topic, Withheld};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// Scores in words use two decimals: more would pretend to a precision the scales do not have.
+fn num(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+fn said(p: &Policy, kind: &str, title: &str, text: String) -> Result<Said, Withheld> {
+    p.review(Draft::new(Topic::Measure, kind, title, text))
+}
+
+/// The policy for measure narration. Measure sentences ask nothing of anyone, so they read the
+/// same in safety mode.
+pub fn policy() -> Policy {
+    Policy::new(Context::ordinary())
+}
+
+/// "ECR-R, author order, answered on 1–7" — the instrument, its order and scale, named.
+pub fn instrument_phrase(inst: &Instrument, scored: &Scored) -> String {
+    let mut s = inst.abbreviation.clone();
+    if inst.orders.len() > 1 {
+        s.push_str(&format!(", {} item order", scored.order));
+    }
+    s.push_str(&format!(
+        ", answered on {}–{}",
+        scored.administered[0], scored.administered[1]
+    ));
+    if let Some(from) = scored.metric.rescaled_from {
+        s.push_str(&format!(
+            " (scores rescaled linearly from {}–{} to the published {}–{}; a rescaled score is not the same as answering on {}–{})",
+            from[0], from[1], scored.metric.scale[0], scored.metric.scale[1], scored.metric.scale[0], scored.metric.scale[1]
+        ));
+    }
+    s
+}
+
+/// What the instrument is, with its citation and (for the ECR-RS) its target.
+pub fn about_instrument(p: &Policy, inst: &Instrument, scored: &Scored) -> Result<Said, Withheld> {
+    let mut text = format!(
+        "{} — {}. {}",
+        inst.name,
+        instrument_phrase(inst, scored),
+        inst.citation
+    );
+    if inst.kind == Kind::RelationshipSpecific {
+        let target = inst.target.as_deref().unwrap_or("one relationship");
+        text.push_str(&format!(
+            " These answers are about one relationship ({target}): a relationship-specific score, which is a different thing from a general attachment score and is never combined with one."
+        ));
+    }
+    said(p, "instrument", "Instrument", text)
+}
+
+/// The note that goes with every demand score that contains safety items.
+pub fn demand_note(p: &Policy, scored: &Scored, subscale: usize) -> Result<Option<Said>, Withheld> {
+    let Some(sub) = scored.subscales.get(subscale) else {
+        return Ok(None);
+    };
+    if sub.safety_items.is_empty() {
+        return Ok(None);
+    }
+    let items: Vec<String> = sub
+        .safety_items
+        .iter()
+        .map(|id| id.rsplit(':').next().unwrap_or(id).to_string())
+        .collect();
+    let text = format!(
+        "The {} score partly contains the questionnaire's threat and name-calling items ({}), so a high score can partly reflect those rather than only one person asking for change and the other pulling back.",
+        sub.label,
+        items.join(" and ")
+    );
+    said(p, "demand_note", "About the demand score", text).map(Some)
+}
+
+/// One respondent's scores, each on its scale and range, with the tendency reading for the
+/// attachment instruments.
+pub fn scores(
+    p: &Policy,
+    inst: &Instrument,
+    scored: &Scored,
+    row: usize,
+) -> Result<Vec<Said>, Withheld> {
+    let mut out = Vec::new();
+    let Some(r) = scored.respondents.get(row) else {
+        return Ok(out);
+    };
+    let mut parts = Vec::new();
+    for (i, sub) in scored.subscales.iter().enumerate() {
+        let v = match r.scores.get(i).copied().flatten() {
+            Some(x) => num(x),
+            None => format!(
+                "not scored ({} of {} items missing; a subscale is scored with at most one missing item, and only if it has six or more)",
+                r.missing.get(i).copied().unwrap_or(0),
+                sub.items
+            ),
+        };
+        parts.push(format!(
+            "{}: {v} (possible range {}–{})",
+            sub.label,
+            num(sub.range[0]),
+            num(sub.range[1])
+        ));
+    }
+    out.push(said(
+        p,
+        "scores",
+        "Scores",
+        format!(
+            "On the {}: {}.",
+            instrument_phrase(inst, scored),
+            parts.join("; ")
+        ),
+    )?);
+    if inst.kind != Kind::Communication {
+        let whom = if inst.kind == Kind::RelationshipSpecific {
+            "with this partner"
+        } else {
+            "in close relationships in general"
+        };
+        out.push(said(
+            p,
+            "tendency",
+            "What the scores describe",
+            format!(
+                "Anxiety here is how much you tended to worry about closeness and about being let down {whom}; avoidance is how much you tended to keep some distance or find relying on someone uncomfortable. Higher means more of that tendency in how you answered today. It can shift with time, with stress and with the relationship; it describes a tendency, not a verdict on who you are."
+            ),
+        )?);
+    } else {
+        out.push(said(
+            p,
+            "tendency",
+            "What the scores describe",
+            "These sums describe how you saw your couple's communication when you answered: a description of a pattern between two people, not a verdict on either of you.".to_string(),
+        )?);
+    }
+    Ok(out)
+}
+
+/// The quadrant as a secondary label: both scores, the scale, and the rule, in one sentence.
+pub fn quadrant(p: &Policy, inst: &Instrument, q: &QuadrantLabel) -> Result<Said, Withheld> {
+    let rule = match (q.rule, q.midpoint) {
+        (Rule::Midpoint, Some(m)) => format!(
+            "by the scale-midpoint rule (a score above {} on the {}–{} scale counts as higher)",
+            num(m),
+            q.scale[0],
+            q.scale[1]
+        ),
+        _ => "by the classification functions widely attributed to Brennan, Clark and Shaver (1998), for the ECR and ECR-R answered on 1–7".to_string(),
+    };
+    let text = format!(
+        "A secondary label, {rule}: anxiety {} and avoidance {} on the {} fall in the region researchers call \"{}\". A region is a shorthand for the two scores, which say more; near the dividing line a small change in answers moves the label.",
+        num(q.anxiety),
+        num(q.avoidance),
+        inst.abbreviation,
+        q.quadrant.as_str()
+    );
+    said(p, "quadrant", "Region on the attachment map", text)
+}
+
+/// Percentiles against the public ECR data (ECR on 1–5 only), described as what they are.
+pub fn norms(
+    p: &Policy,
+    anxiety: Option<&Percentile>,
+    avoidance: Option<&Percentile>,
+) -> Result<Option<Said>, Withheld> {
+    let mut parts = Vec::new();
+    if let Some(a) = anxiety {
+        parts.push(format!(
+            "anxiety at about the {:.0}th percentile",
+            a.percentile
+        ));
+    }
+    if let Some(v) = avoidance {
+        parts.push(format!(
+            "avoidance at about the {:.0}th percentile",
+            v.percentile
+        ));
+    }
+    let Some(first) = anxiety.or(avoidance) else {
+        return Ok(None);
+    };
+    let text = format!(
+        "Compared with {}: {}. That says where these answers fall among those people — not in the population, and not what is typical for anyone in particular.",
+        first.sample,
+        parts.join(", ")
+    );
+    said(p, "norms", "Percentiles", text).map(Some)
+}
+
+/// Said when a file has too few respondents for summary statistics.
+pub fn too_few_for_summary(p: &Policy, n: usize) -> Result<Said, Withheld> {
+    said(
+        p,
+        "summary_minimum",
+        "Summary statistics",
+        format!(
+            "Summary statistics (mean, SD, alpha, standard error of measurement, item–total correlations) are shown only with at least {MIN_SUMMARY} scored respondents; this file has {n}."
+        ),
+    )
+}
+
+/// Said with summary statistics: what alpha and item–total correlations are for.
+pub fn research_note(p: &Policy) -> Result<Said, Withheld> {
+    said(
+        p,
+        "research_note",
+        "About these statistics",
+        "Alpha and item–total correlations describe this sample of respondents; they are for research files, not for judging one person's answers. Alpha and item–total use the rows complete on each subscale; means and SDs use every scored row.".to_string(),
+    )
+}
+
+/// Said for a multi-row file without `--research`: safety signals are not shown per row.
+pub fn signals_withheld(p: &Policy) -> Result<Said, Withheld> {
+    said(
+        p,
+        "signals_withheld",
+        "Safety items",
+        "This file holds more than one person's answers. Answers to the threat, name-calling and aggression items are other people's private information, so they are not shown here; a researcher with the right to see them can add --research.".to_string(),
+    )
+}
+
+fn signal_phrase(s: &SafetySignal) -> String {
+    let what = match s.domain {
+        SignalDomain::Threats => "threats",
+        SignalDomain::NameCalling => "name-calling or attacks on character",
+        SignalDomain::PhysicalAggression => "physical aggression",
+        _ => "a safety item",
+    };
+    let dir = match s.direction {
+        Direction::Receiving => "from your partner toward you",
+        Direction::Doing => "from you toward your partner",
+        Direction::Own => "about yourself",
+    };
+    let item = match &s.source {
+        SignalSource::Item(id) => format!("item {}", id.rsplit(':').next().unwrap_or(id)),
+        _ => "an answer".to_string(),
+    };
+    format!("{item} ({what}, {dir})")
+}
+
+/// One person's own signals and where each kind of answer leads.
+pub fn signals(
+    p: &Policy,
+    signals: &[SafetySignal],
+    grading: &Grading,
+) -> Result<Vec<Said>, Withheld> {
+    let mut out = Vec::new();
+    if signals.is_empty() {
+        return Ok(out);
+    }
+    let list: Vec<String> = signals.iter().map(signal_phrase).collect();
+    out.push(said(
+        p,
+        "signals",
+        "Some answers matter for safety",
+        format!(
+            "You answered above \"never\" on {}. These items are read by direction, because what happens to you and what you do lead to different kinds of help.",
+            list.join("; ")
+        ),
+    )?);
+    for g in Grade::ALL {
+        if !grading.has(g) {
+            continue;
+        }
+        let (kind, title, text) = match g {
+            Grade::SafetyMode => (
+                "safety_mode",
+                "If you are being threatened or hurt",
+                "What is happening to you is not your fault. Couple coaching, and any step that asks you to approach, explain or stay, is not for now. `closer help-now` lists people who can help you think about safety, and `closer screen` is a private check that goes further. Nothing is saved.",
+            ),
+            Grade::Crisis => (
+                "crisis",
+                "If you are thinking of harming yourself",
+                "Please reach a crisis line now: `closer help-now` lists them.",
+            ),
+            Grade::OwnBehaviour => (
+                "own_behaviour",
+                "About what you do",
+                "Some answers are about things you do toward your partner. Help made for exactly this exists, and looking for it takes courage; `closer help-now` lists services for people worried about their own behaviour. Couple coaching is not the path for this. Meanwhile, respect a no, and let your partner leave the room or take space whenever they need to.",
+            ),
+            Grade::Professional => (
+                "professional",
+                "Talking to a professional",
+                "Being called names or having your character attacked is hurtful. Talking it through with a counsellor or therapist on your own can help; `closer help-now` lists services.",
+            ),
+        };
+        out.push(said(p, kind, title, text.to_string())?);
+    }
+    Ok(out)
+}
+
+/// Change for one before/after pair: per subscale, the difference against its noise.
+pub fn change(p: &Policy, inst: &Instrument, pair: &PairChange) -> Result<Vec<Said>, Withheld> {
+    let mut out = Vec::new();
+    for sc in &pair.subscales {
+        let src = |s: &Source| match s {
+            Source::Given => "as given".to_string(),
+            Source::Documented(d) => format!("documented: {d}"),
+        };
+        let text = match &sc.change {
+            None => format!(
+                "{}: not compared, because one of the two administrations could not be scored.",
+                sc.label
+            ),
+            Some(c) => {
+                let threshold = RCI_CRITICAL * c.se_difference;
+                let verdict = if c.reliable {
+                    "This change is larger than measurement noise alone usually produces (|RCI| above 1.96): it is likely a real change in how you answered, though not proof of what caused it."
+                } else {
+                    "This change is within what measurement noise alone often produces (|RCI| at most 1.96), so it is not distinguishable from day-to-day wobble in the answers."
+                };
+                format!(
+                    "{}: {} before, {} after, a difference of {:+.2}. The standard error of measurement is {} (reliability {} {}; SD {} {}), so a difference needs to be larger than about {} to stand out from noise; the reliable-change index is {:+.2}. {verdict}",
+                    sc.label,
+                    num(c.before),
+                    num(c.after),
+                    c.difference,
+                    num(c.sem),
+                    sc.params.reliability,
+                    src(&sc.params.reliability_source),
+                    sc.params.sd,
+                    src(&sc.params.sd_source),
+                    num(threshold),
+                    c.rci
+                )
+            }
+        };
+        out.push(said(p, "change", &sc.label, text)?);
+    }
+    let _ = inst;
+    out.push(said(
+        p,
+        "noise",
+        "About change on short scales",
+        "Most week-to-week movement on short questionnaires is noise: mood, sleep and the last conversation all shift answers a little. A change worth noticing is one that is larger than the noise and lasts.".to_string(),
+    )?);
+    Ok(out)
+}
+
+/// The reflection questions, from `content/reflection.toml`.
+#[derive(Debug, Deserialize)]
+struct ReflectionFile {
+    intro: String,
+    closing: String,
+    question: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawQuestion {
+    id: String,
+    text: String,
+    prompt: String,
+}
+
+/// One reflection question and the prompt shown after it.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub question: Said,
+    pub prompt: Said,
+}
+
+/// The reflection questions: an introduction, the questions, and where to find validated forms.
+#[derive(Debug, Clone)]
+pub struct Reflection {
+    pub intro: Said,
+    pub questions: Vec<Question>,
+    pub closing: Said,
+}
+
+/// Problems reading the embedded reflection file (a bug, caught by the tests).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReflectionError {
+    #[error("content/reflection.toml: {0}")]
+    Parse(String),
+    #[error("content/reflection.toml: {0}")]
+    Withheld(#[from] Withheld),
+}
+
+fn reflection_file() -> Result<&'static ReflectionFile, ReflectionError> {
+    static F: OnceLock<Result<ReflectionFile, String>> = OnceLock::new();
+    F.get_or_init(|| {
+        toml::from_str(include_str!("../content/reflection.toml")).map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|e| ReflectionError::Parse(e.clone()))
+}
+
+/// The reflection questions, reviewed for this reader. They produce prompts, never numbers.
+pub fn reflection(p: &Policy) -> Result<Reflection, ReflectionError> {
+    let f = reflection_file()?;
+    let r = |kind: &str, title: &str, text: &str| {
+        p.review(Draft::new(Topic::Reflect, kind, title, text))
+    };
+    Ok(Reflection {
+        intro: p.review(Draft::new(
+            Topic::Interface,
+            "intro",
+            "Reflection questions",
+            &f.intro,
+        ))?,
+        questions: f
+            .question
+            .iter()
+            .map(|q| {
+                Ok(Question {
+                    id: q.id.clone(),
+                    question: r("question", &q.id, &q.text)?,
+                    prompt: r("prompt", &q.id, &q.prompt)?,
+                })
+            })
+            .collect::<Result<Vec<_>, Withheld>>()?,
+        closing: p.review(Draft::new(
+            Topic::Interface,
+            "closing",
+            "Validated questionnaires",
+            &f.closing,
+        ))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use closer_measure::instrument::get;
+    use closer_measure::quadrant::classify;
+    use closer_measure::responses::Responses;
+    use closer_measure::score::score;
+    use closer_safety::grading::grade;
+
+    fn one(id: &str, scale: [i32; 2], row: Vec<Option<i16>>) -> (&'static Instrument, Scored) {
+        let i = get(id).unwrap().unwrap();
+        let r = Responses::from_rows(i.items, scale, &[row]);
+        (i, score(i, i.default_order(), &r, false).unwrap())
+    }
+
+    #[test]
+    fn quadrant_sentence_carries_both_scores_and_its_rule() {
+        let p = policy();
+        let i = get("ecr-r").unwrap().unwrap();
+        let q = classify(i, [1, 7], 4.61, 2.3, Rule::Midpoint).unwrap();
+        let s = quadrant(&p, i, &q).unwrap();
+        assert!(
+            s.text().contains("4.61") && s.text().contains("2.30"),
+            "{}",
+            s.text()
+        );
+        assert!(s.text().contains("midpoint") && s.text().contains("preoccupied"));
+        assert!(s.text().contains("secondary"));
+        let q = classify(i, [1, 7], 2.0, 6.0, Rule::Functions).unwrap();
+        let s = quadrant(&p, i, &q).unwrap();
+        assert!(s.text().contains("classification functions") && s.text().contains("6.00"));
+    }
+
+    #[test]
+    fn every_attachment_reading_is_a_tendency_and_passes_the_policy() {
+        let p = policy();
+        for id in ["ecr-r", "ecr", "ecr-s", "ecr-rs", "cpq", "cpq-sf"] {
+            let i = get(id).unwrap().unwrap();
+            let (_, s) = one(id, i.scale, vec![Some(2); i.items]);
+            let said = scores(&p, i, &s, 0).unwrap();
+            assert!(
+                said.iter().any(|x| x.text().contains("not a verdict")),
+                "{id}"
+            );
+            about_instrument(&p, i, &s).unwrap();
+        }
+        let (i, s) = one("ecr-rs", [1, 7], vec![Some(2); 9]);
+        assert!(
+            about_instrument(&p, i, &s)
+                .unwrap()
+                .text()
+                .contains("never combined")
+        );
+    }
+
+    #[test]
+    fn demand_scores_carry_the_note_and_others_do_not() {
+        let p = policy();
+        let (_, s) = one("cpq", [1, 9], vec![Some(3); 35]);
+        assert!(demand_note(&p, &s, 0).unwrap().is_none());
+        let n = demand_note(&p, &s, 1).unwrap().unwrap();
+        assert!(n.text().contains("17 and 19"), "{}", n.text());
+        let n = demand_note(&p, &s, 2).unwrap().unwrap();
+        assert!(n.text().contains("18 and 20"));
+    }
+
+    #[test]
+    fn signals_say_where_each_direction_leads() {
+        let p = policy();
+        let i = get("cpq").unwrap().unwrap();
+        let mut row = vec![1i16; 35];
+        row[17] = 4; // 18: threats received
+        row[18] = 2; // 19: name-calling done
+        let sig = closer_measure::signals::signals(i, i.default_order(), &row, [1, 9]);
+        let g = grade(&sig);
+        let said = signals(&p, &sig, &g).unwrap();
+        let kinds: Vec<&str> = said.iter().map(|s| s.kind()).collect();
+        assert_eq!(kinds, ["signals", "safety_mode", "own_behaviour"]);
+        assert!(
+            said[0]
+                .text()
+                .contains("item 18 (threats, from your partner toward you)")
+        );
+        assert!(said[0].text().contains(
+            "item 19 (name-calling or attacks on character, from you toward your partner)"
+        ));
+        assert!(said[1].text().contains("closer help-now"));
+        assert!(said[1].text().contains("not for now"));
+        // Safety mode keeps every measure sentence (none asks to approach).
+        let safe = Policy::new(Context::safety());
+        assert_eq!(signals(&safe, &sig, &g).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn reflection_questions_are_prompts_for_oneself() {
+        let r = reflection(&policy()).unwrap();
+        assert!(r.questions.len() >= 3);
+        assert!(r.closing.text().contains("closer assess score"));
+        for q in &r.questions {
+            assert!(
+                !q.question.text().chars().any(|c| c.is_ascii_digit()),
+                "{}",
+                q.id
+            );
+        }
+        // Nothing in them asks to approach, so they all survive safety mode too.
+        let safe = reflection(&Policy::new(Context::safety())).unwrap();
+        assert_eq!(safe.questions.len(), r.questions.len());
+    }
+}

@@ -133,21 +133,21 @@ pub fn resolve(
             (None, Some((s, f))) => Some((s, Source::Documented(f.source.clone()))),
             _ => None,
         };
-        if let Some((r, _)) = r {
-            if !(0.0..1.0).contains(&r) {
-                return Err(ChangeError::Bad(format!(
-                    "--reliability for {}: expected a value from 0 up to (not including) 1, found {r}",
-                    sub.id
-                )));
-            }
+        if let Some((r, _)) = r
+            && !(0.0..1.0).contains(&r)
+        {
+            return Err(ChangeError::Bad(format!(
+                "--reliability for {}: expected a value from 0 up to (not including) 1, found {r}",
+                sub.id
+            )));
         }
-        if let Some((s, _)) = s {
-            if s <= 0.0 {
-                return Err(ChangeError::Bad(format!(
-                    "--sd for {}: expected a positive number, found {s}",
-                    sub.id
-                )));
-            }
+        if let Some((s, _)) = s
+            && s <= 0.0
+        {
+            return Err(ChangeError::Bad(format!(
+                "--sd for {}: expected a positive number, found {s}",
+                sub.id
+            )));
         }
         match (r, s) {
             (Some((r, rs)), Some((s, ss))) => out.push(Params {

@@ -31,7 +31,7 @@ pub struct ItemAnalysis {
 /// Item analysis of `rows` complete rows of `k` items, stored row-major in `x`.
 /// Two passes (means, then centred cross-products) keep it accurate for large files.
 pub fn item_analysis(x: &[f64], k: usize) -> ItemAnalysis {
-    let n = if k == 0 { 0 } else { x.len() / k };
+    let n = x.len().checked_div(k).unwrap_or(0);
     if n < 2 || k < 2 {
         return ItemAnalysis {
             n,
