@@ -1,0 +1,83 @@
+//! Maximum-likelihood fits of the linear multivariate Hawkes process with exponential kernels
+//! (DESIGN.md §8): the research track's point-process fit of interaction logs.
+//!
+//! # The model
+//! One dimension per (partner, move type) pair present in the log ("A reach", "B withdraw", …),
+//! ordered by partner then move type. The intensity of dimension `k` is
+//!
+//! ```text
+//! λ_k(t) = μ_k(t) + Σ_j α_kj Σ_{t_i^j < t} β e^{−β (t − t_i^j)}
+//! ```
+//!
+//! with a *normalised* kernel: `α_kj` (row `k`, column `j`) is the expected number of type-`k`
+//! events one type-`j` event sets off, whatever the decay `β`. This is the convention of
+//! `hawkes-rs` (checked against its reported log-likelihood, see `docs/research.md`). One decay is
+//! shared by all pairs, as in `hawkes-rs`: with it, a single exponential per inter-event gap
+//! updates every trace, and the likelihood, for a fixed decay, separates into one concave problem
+//! per dimension.
+//!
+//! The baseline `μ_k(t)` is constant, or piecewise constant over the day (`bins` equal bins of
+//! `24 / bins` hours on the absolute time modulo 24): people log in the evening, and a daily
+//! rhythm left out of the baseline is mistaken for excitation (DESIGN.md §6). The compensator of a
+//! piecewise-constant baseline is exact, so the likelihood stays exact and O(n).
+//!
+//! Ties: events at the same time do not excite each other — the kernel sums over strictly earlier
+//! events only, as `hawkes-rs` does.
+//!
+//! Pure: inputs in, values out.
+
+mod data;
+mod derived;
+mod fit;
+mod intervals;
+mod likelihood;
+mod rescaling;
+mod report;
+
+pub use data::{Dimension, Events, HawkesError, MAX_DIMS};
+pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
+pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
+pub use intervals::{Interval, Intervals, profile_intervals};
+pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
+pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
+pub use report::{IntervalMethod, LabelledCheck, METHOD, NOTE, RESCALING_NOTE, Report, report, report_for};
+
+/// Parameters of the model. Flat, row-major arrays, so the likelihood's inner loop touches
+/// contiguous memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// Number of dimensions `D`.
+    pub dims: usize,
+    /// Number of daily baseline bins `B` (1 = a constant baseline).
+    pub bins: usize,
+    /// Baseline rates per hour, `D × B`: `baseline[k * B + b]`.
+    pub baseline: Vec<f64>,
+    /// Excitation, `D × D`: `excitation[k * D + j]` = expected type-`k` events set off by one
+    /// type-`j` event.
+    pub excitation: Vec<f64>,
+    /// The shared decay rate `β` (per hour).
+    pub decay: f64,
+}
+
+impl Params {
+    /// All-zero excitation, the given baselines and decay.
+    pub fn poisson(dims: usize, bins: usize, baseline: Vec<f64>, decay: f64) -> Params {
+        Params {
+            dims,
+            bins,
+            baseline,
+            excitation: vec![0.0; dims * dims],
+            decay,
+        }
+    }
+
+    /// `α_kj`.
+    pub fn alpha(&self, k: usize, j: usize) -> f64 {
+        self.excitation[k * self.dims + j]
+    }
+
+    /// `μ_kb`.
+    pub fn mu(&self, k: usize, b: usize) -> f64 {
+        self.baseline[k * self.bins + b]
+    }
+}

@@ -1,0 +1,139 @@
+//! Everything one fit reports, in one serialisable value: what `closer fit --json` prints and
+//! what its tables show, computed here so no edge holds logic.
+
+use super::{
+    Events, Fit, Intervals, LoopGain, RescalingCheck, cascade_sizes, fit, loop_gains,
+    profile_intervals, rescaling_check, spectral_radius,
+};
+use closer_domain::Window;
+use serde::Serialize;
+
+/// Which intervals to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntervalMethod {
+    Profile,
+    None,
+}
+
+/// What the report says about method, in plain words (shown by every edge).
+pub const METHOD: &str = "maximum likelihood; linear multivariate Hawkes process; exponential kernel normalised so each excitation is an expected count; one decay shared by all pairs; simultaneous moves do not excite each other";
+
+/// The note every output carries (DESIGN.md §6: a one-couple fit is never presented as fact).
+pub const NOTE: &str = "A research fit of a statistical model to a log of moves. It describes patterns in these records under the model's assumptions; it is not a reading of anyone's relationship and not a forecast.";
+
+/// What the rescaling check can and cannot say.
+pub const RESCALING_NOTE: &str = "Time-rescaling check: under the fitted model the rescaled gaps are Exp(1). With few events (tens) the test has little power, and because the parameters were fitted to the same events its p-value is conservative; a large p-value does not show the model is right.";
+
+/// One dimension's rescaling check, labelled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelledCheck {
+    pub dimension: String,
+    #[serde(flatten)]
+    pub check: RescalingCheck,
+}
+
+/// A fit's full report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The couple id in a multi-couple file.
+    pub couple: Option<String>,
+    pub method: &'static str,
+    pub note: &'static str,
+    /// Dimension labels, in the order of every vector and matrix below.
+    pub dimensions: Vec<String>,
+    pub events: usize,
+    pub events_per_dimension: Vec<usize>,
+    pub window: Window,
+    pub horizon: f64,
+    pub daily_baseline_bins: usize,
+    /// Baseline rate per hour, averaged over the window (equal to the constant baseline when
+    /// there are no daily bins).
+    pub baseline: Vec<f64>,
+    /// Per dimension, per daily bin (bin `b` covers hours `[b·24/B, (b+1)·24/B)` of the day);
+    /// `None` without daily bins.
+    pub baseline_daily: Option<Vec<Vec<f64>>>,
+    /// Row `k`, column `j`: expected type-`k` moves set off by one type-`j` move.
+    pub excitation: Vec<Vec<f64>>,
+    /// Decay rate per hour (mean kernel delay = 1 / decay hours).
+    pub decay: f64,
+    pub decay_identified: bool,
+    pub decay_at_bound: bool,
+    pub spectral_radius: f64,
+    /// Expected further moves, over all generations, set off by one move of each type: column
+    /// sums of `G (I − G)⁻¹`. `None` when the spectral radius is 1 or more.
+    pub cascade_size: Option<Vec<f64>>,
+    pub loop_gain: Vec<LoopGain>,
+    pub log_likelihood: f64,
+    pub projected_gradient_max: f64,
+    pub intervals: Option<Intervals>,
+    pub rescaling: Vec<LabelledCheck>,
+    pub rescaling_note: &'static str,
+}
+
+/// Fits and reports.
+pub fn report(ev: &Events, intervals: IntervalMethod, couple: Option<String>) -> Report {
+    let f = fit(ev);
+    report_for(ev, &f, intervals, couple)
+}
+
+/// Reports an existing fit.
+pub fn report_for(
+    ev: &Events,
+    f: &Fit,
+    intervals: IntervalMethod,
+    couple: Option<String>,
+) -> Report {
+    let p = &f.params;
+    let d = p.dims;
+    let nb = p.bins;
+    let labels: Vec<String> = ev.labels().iter().map(|l| l.label()).collect();
+    let baseline = (0..d)
+        .map(|k| {
+            (0..nb)
+                .map(|b| p.mu(k, b) * ev.exposure()[b])
+                .sum::<f64>()
+                / ev.horizon()
+        })
+        .collect();
+    let baseline_daily =
+        (nb > 1).then(|| (0..d).map(|k| p.baseline[k * nb..(k + 1) * nb].to_vec()).collect());
+    let excitation = (0..d)
+        .map(|k| p.excitation[k * d..(k + 1) * d].to_vec())
+        .collect();
+    let rescaling = rescaling_check(ev, p)
+        .into_iter()
+        .zip(&labels)
+        .map(|(check, l)| LabelledCheck {
+            dimension: l.clone(),
+            check,
+        })
+        .collect();
+    Report {
+        couple,
+        method: METHOD,
+        note: NOTE,
+        dimensions: labels,
+        events: ev.len(),
+        events_per_dimension: ev.counts().to_vec(),
+        window: ev.window(),
+        horizon: ev.horizon(),
+        daily_baseline_bins: nb,
+        baseline,
+        baseline_daily,
+        excitation,
+        decay: p.decay,
+        decay_identified: f.decay_identified,
+        decay_at_bound: f.decay_at_bound,
+        spectral_radius: spectral_radius(&p.excitation, d),
+        cascade_size: cascade_sizes(&p.excitation, d),
+        loop_gain: loop_gains(ev.labels(), &p.excitation),
+        log_likelihood: f.log_likelihood,
+        projected_gradient_max: f.projected_gradient_max,
+        intervals: match intervals {
+            IntervalMethod::Profile => Some(profile_intervals(ev, f)),
+            IntervalMethod::None => None,
+        },
+        rescaling,
+        rescaling_note: RESCALING_NOTE,
+    }
+}
