@@ -1,10 +1,78 @@
-//! (being written)
+//! `closer patterns MOVES.csv [--me A|B] [--gap HOURS] [--window START..END] [--json]`:
+//! a couple's own moves read honestly (DESIGN.md §6). The numbers come from
+//! `closer_analyze::episodes`, the words from `closer_guide::narrate_patterns`; this file only
+//! parses arguments and prints.
 
 use crate::error::{CliError, CliResult};
+use crate::io::{print_json, read_input};
+use closer_analyze::episodes::{self, DEFAULT_GAP_HOURS, Options, View};
+use closer_domain::{Person, Window, moves_csv};
+use closer_guide::narrate_patterns;
+use std::path::PathBuf;
 
+/// Read a moves file honestly: episodes, how they start and end, with intervals and minimums.
+///
+/// With --me, only the rows you recorded yourself (recorded_by) are read; what you noted about
+/// your partner is shown as your perception, and nothing states a rate of their behaviour.
+/// Without --me, the file is read as one joint record (a simulation or a research file).
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The moves CSV: `time,partner,move` and optional `kind,intensity,episode,way,recorded_by`.
+    pub file: PathBuf,
+    /// Read only the rows this person recorded (A or B). Rows with no `recorded_by` are not
+    /// theirs and are left out; a file without a `recorded_by` column is refused.
+    #[arg(long, value_name = "A|B")]
+    pub me: Option<Person>,
+    /// Hours of quiet that separate two episodes, for moves without an `episode` label.
+    #[arg(long, value_name = "HOURS", default_value_t = DEFAULT_GAP_HOURS)]
+    pub gap: f64,
+    /// The observation window in hours (wins over the file's `# window:` line).
+    #[arg(long, value_name = "START..END")]
+    pub window: Option<Window>,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Other(anyhow::anyhow!("not built yet")))
+pub fn run(args: Args) -> CliResult {
+    let name = args.file.display().to_string();
+    if !(args.gap.is_finite() && args.gap > 0.0) {
+        return Err(CliError::usage(format!(
+            "--gap: expected a positive number of hours, found {}",
+            args.gap
+        )));
+    }
+    let text = read_input(&args.file)?;
+    let file = moves_csv::parse(&text, &name)?;
+    let opts = Options {
+        view: args.me.map(View::Own).unwrap_or(View::Joint),
+        gap: args.gap,
+        window: args.window,
+        ..Options::default()
+    };
+    let report =
+        episodes::analyze(&file, &opts).map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+    let out = narrate_patterns::narrate(&narrate_patterns::policy(), &report)
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+    if args.json {
+        return print_json(&out);
+    }
+    let mut lines = vec![
+        out.record.text().to_string(),
+        out.window.text.text().to_string(),
+    ];
+    lines.push(String::new());
+    for f in &out.findings {
+        lines.push(format!("• {}", f.text.text()));
+    }
+    lines.push(String::new());
+    for n in &out.notes {
+        lines.push(n.text().to_string());
+    }
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    for l in lines {
+        writeln!(stdout, "{l}")?;
+    }
+    Ok(())
 }
