@@ -1,1 +1,377 @@
-//! (being written)
+//! `closer patterns`: known answers, views, perception wording, bad input, end to end.
+
+use super::common::{files_under, run, run_in};
+use std::path::PathBuf;
+
+/// Writes `text` to a fresh temporary file and returns (path, guard).
+fn moves_file(name: &str, text: &str) -> (PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).expect("write");
+    (p, dir)
+}
+
+/// Twelve finished episodes recorded by A (nine end with B turning toward, three with B pulling
+/// away) and a thirteenth still going on at the end of the window.
+fn twelve_of_a() -> String {
+    let mut s = String::from("# window: 0..295\ntime,partner,move,way,recorded_by\n");
+    for i in 0..13 {
+        let t = 24 * i;
+        s.push_str(&format!("{t},A,reach,,A\n"));
+        let answer = if i < 9 { "turn_toward" } else { "withdraw" };
+        s.push_str(&format!("{t}.5,B,{answer},,A\n"));
+    }
+    s
+}
+
+/// A's records interleaved with B's own records (which A's view must never depend on).
+fn with_bs_records(bs: &[(f64, &str, &str)]) -> String {
+    let a = twelve_of_a();
+    let mut rows: Vec<(f64, String)> = a
+        .lines()
+        .skip(2)
+        .map(|l| {
+            (
+                l.split(',').next().unwrap().parse::<f64>().unwrap(),
+                l.to_string(),
+            )
+        })
+        .collect();
+    for (t, who, m) in bs {
+        rows.push((*t, format!("{t},{who},{m},,B")));
+    }
+    // Stable sort keeps file order among ties.
+    rows.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut s = String::from("# window: 0..295\ntime,partner,move,way,recorded_by\n");
+    for (_, r) in rows {
+        s.push_str(&r);
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn twelve_finished_nine_reconnected_known_answer() {
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let r = run(&["patterns", p.to_str().unwrap(), "--me", "A", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["viewer"], "A");
+    assert_eq!(j["episodes"], 13);
+    assert_eq!(j["finished"], 12);
+    assert_eq!(j["unfinished"], 1);
+    assert_eq!(j["enough"], true);
+    // Clopper–Pearson for 9 of 12, by hand: the lower end solves P(X ≥ 9 | p) = 0.025 and the
+    // upper end P(X ≤ 9 | p) = 0.025; to four places [0.4281, 0.9451].
+    let est = j["p_reconnected"]["estimate"].as_f64().unwrap();
+    let lo = j["p_reconnected"]["interval"][0].as_f64().unwrap();
+    let hi = j["p_reconnected"]["interval"][1].as_f64().unwrap();
+    assert_eq!(est, 0.75);
+    assert!((lo - 0.4281).abs() < 1e-4, "{lo}");
+    assert!((hi - 0.9451).abs() < 1e-4, "{hi}");
+    // No repairs: 0 of 12, upper end 1 − 0.025^(1/12).
+    assert_eq!(j["p_repair"]["estimate"].as_f64().unwrap(), 0.0);
+    let hi = j["p_repair"]["interval"][1].as_f64().unwrap();
+    assert!((hi - (1.0 - 0.025f64.powf(1.0 / 12.0))).abs() < 1e-9);
+    // The answered-reach finding is the viewer's own reaching, as recorded: also 9 of 12.
+    let f = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "reach_answered")
+        .unwrap();
+    assert_eq!((f["count"].as_u64(), f["n"].as_u64()), (Some(9), Some(12)));
+    assert!(
+        f["text"]
+            .as_str()
+            .unwrap()
+            .contains("how those moments looked to you")
+    );
+    // Each finding carries its minimum.
+    for f in j["findings"].as_array().unwrap() {
+        assert!(f["minimum"].as_u64().unwrap() >= 1, "{f}");
+        assert!(f.get("text").is_some() && f.get("n").is_some());
+    }
+}
+
+#[test]
+fn own_view_does_not_change_when_the_partners_records_change() {
+    // The differencing test (DESIGN.md §3.5): A's view from a file with B's records, and from
+    // files where B's records are different, more, or absent, must be byte-identical.
+    let base = with_bs_records(&[
+        (0.2, "B", "withdraw"),
+        (48.0, "A", "reach"),
+        (100.0, "B", "repair"),
+    ]);
+    let variants = [
+        twelve_of_a(),
+        with_bs_records(&[]),
+        with_bs_records(&[
+            (1.0, "B", "reach"),
+            (2.0, "A", "withdraw"),
+            (3.0, "B", "return"),
+        ]),
+        with_bs_records(&[(290.0, "B", "reach"), (290.5, "A", "withdraw")]),
+        with_bs_records(
+            &(0..40)
+                .map(|i| (i as f64 * 7.0, "B", "withdraw"))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    let (p, _d) = moves_file("base.csv", &base);
+    let view = |path: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["patterns", path.to_str().unwrap(), "--me", "A"];
+        args.extend_from_slice(extra);
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    // Same file name, so the only difference between runs is B's records.
+    for extra in [&[][..], &["--json"][..]] {
+        let a_base = view(&p, extra);
+        for v in &variants {
+            let (q, _e) = moves_file("base.csv", v);
+            assert_eq!(
+                view(&q, extra),
+                a_base,
+                "A's view changed when B's records changed"
+            );
+        }
+    }
+    // B's own view does change (so the test can tell the difference).
+    let b1 = run(&["patterns", p.to_str().unwrap(), "--me", "B", "--json"]).stdout;
+    let (q, _e) = moves_file("base.csv", &variants[2]);
+    let b2 = run(&["patterns", q.to_str().unwrap(), "--me", "B", "--json"]).stdout;
+    assert_ne!(b1, b2);
+}
+
+#[test]
+fn own_view_states_no_rate_of_the_partner() {
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let r = run(&["patterns", p.to_str().unwrap(), "--me", "A"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let re = regex_lite(&r.stdout);
+    assert!(re.is_empty(), "rate-like wording: {re:?}\n{}", r.stdout);
+    assert!(r.stdout.contains("your perception"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("only from the moves you recorded yourself")
+    );
+    // The partner's moves are described as how it looked to the viewer.
+    assert!(r.stdout.contains("how those moments looked to you"));
+}
+
+/// Phrases that would state a rate of someone's behaviour.
+fn regex_lite(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    [
+        "per week",
+        "per day",
+        "per hour",
+        "a week",
+        "a day",
+        "times a",
+        "your partner withdraws",
+        "your partner reaches",
+        "your partner pulls away",
+        "b withdrew",
+        "b withdraws",
+    ]
+    .into_iter()
+    .filter(|p| lower.contains(p))
+    .collect()
+}
+
+#[test]
+fn joint_record_says_so_and_reads_both() {
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let r = run(&["patterns", p.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["viewer"], "joint");
+    assert!(j["record"].as_str().unwrap().contains("joint record"));
+    let human = run(&["patterns", p.to_str().unwrap()]);
+    assert!(human.stdout.contains("joint record"), "{}", human.stdout);
+}
+
+#[test]
+fn below_the_minimums_the_entries_are_not_enough_yet() {
+    let (p, _d) = moves_file(
+        "m.csv",
+        "# window: 0..100\ntime,partner,move\n1,A,reach\n1.5,B,turn_toward\n30,A,reach\n31,B,withdraw\n",
+    );
+    let r = run(&["patterns", p.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["enough"], false);
+    assert!(j["p_reconnected"].is_null());
+    for f in j["findings"].as_array().unwrap() {
+        assert_eq!(f["enough"], false, "{f}");
+        assert!(f["estimate"].is_null(), "{f}");
+        assert!(
+            f["text"].as_str().unwrap().contains("not enough yet"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn window_from_the_flag_wins_and_is_stated() {
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let r = run(&[
+        "patterns",
+        p.to_str().unwrap(),
+        "--window",
+        "0..100",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["window"]["source"], "given");
+    assert_eq!(j["window"]["end"].as_f64(), Some(100.0));
+    assert!(
+        j["window"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("hours 0 to 100, as given")
+    );
+    // Episodes at 0, 24, 48, 72, 96 fall in the window; the one at 96 is unfinished.
+    assert_eq!(j["episodes"], 5);
+    assert_eq!(j["unfinished"], 1);
+    // Without any window the span of the moves is used, and said so.
+    let (q, _e) = moves_file("n.csv", "time,partner,move\n1,A,reach\n2,B,repair\n");
+    let j = run(&["patterns", q.to_str().unwrap(), "--json"]).json();
+    assert_eq!(j["window"]["source"], "span");
+    assert!(
+        j["window"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("gives no window")
+    );
+}
+
+#[test]
+fn episode_labels_and_gap_flag() {
+    let text = "time,partner,move,episode\n0,A,reach,x\n1,B,withdraw,x\n2,B,return,x\n3,A,reach,y\n3,B,turn_toward,y\n";
+    let (p, _d) = moves_file("m.csv", text);
+    let j = run(&["patterns", p.to_str().unwrap(), "--json"]).json();
+    assert_eq!(j["grouping"], "labels");
+    assert_eq!(j["episodes"], 2);
+    assert_eq!(j["episode_list"][0]["end"], "reconnected");
+    assert_eq!(
+        j["episode_list"][0]["hours_to_reconnect"].as_f64(),
+        Some(2.0)
+    );
+    assert_eq!(j["episode_list"][1]["end"], "unfinished");
+    // Without labels, a 1-hour gap splits the same moves into more episodes.
+    let (q, _e) = moves_file(
+        "n.csv",
+        "time,partner,move\n0,A,reach\n1.5,B,withdraw\n4,B,return\n",
+    );
+    let j = run(&["patterns", q.to_str().unwrap(), "--gap", "1", "--json"]).json();
+    assert_eq!(j["grouping"], "gaps");
+    assert_eq!(j["episodes"], 3);
+    assert_eq!(j["gap_hours"].as_f64(), Some(1.0));
+}
+
+#[test]
+fn bad_input_names_file_line_and_field_with_exit_2() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "time,partner,move\n1,A,reach\n2,C,reach\n",
+            "line 3",
+            "`partner`",
+        ),
+        ("time,partner,move\n1,A,hug\n", "line 2", "`move`"),
+        ("time,partner,move\nyesterday,A,reach\n", "line 2", "`time`"),
+        (
+            "time,partner,move\n5,A,reach\n2,B,withdraw\n",
+            "line 3",
+            "sorted",
+        ),
+        (
+            "time,partner,move,intensity\n1,A,reach,loud\n",
+            "line 2",
+            "`intensity`",
+        ),
+        (
+            "time,partner,move,recorded_by\n1,A,reach,Z\n",
+            "line 2",
+            "`recorded_by`",
+        ),
+        (
+            "time,partner,move,way\n1,A,reach,shout\n",
+            "line 2",
+            "`way`",
+        ),
+        ("", "empty", ""),
+        ("time,partner,move\n", "no moves", ""),
+        (
+            "# window: 10..0\ntime,partner,move\n1,A,reach\n",
+            "line 1",
+            "`window`",
+        ),
+    ];
+    for (text, a, b) in cases {
+        let (p, _d) = moves_file("bad.csv", text);
+        let r = run(&["patterns", p.to_str().unwrap(), "--json"]);
+        assert_eq!(r.code, 2, "{text:?}: {}", r.stderr);
+        assert!(r.stderr.contains("bad.csv"), "{text:?}: {}", r.stderr);
+        assert!(r.stderr.contains(a), "{text:?}: {}", r.stderr);
+        assert!(r.stderr.contains(b), "{text:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "nothing half-written: {}", r.stdout);
+    }
+}
+
+#[test]
+fn refusals_are_usage_errors() {
+    // A personal view of a file that does not say who recorded what.
+    let (p, _d) = moves_file("m.csv", "time,partner,move\n1,A,reach\n");
+    let r = run(&["patterns", p.to_str().unwrap(), "--me", "A"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("recorded_by"), "{}", r.stderr);
+    // Several couples.
+    let (q, _e) = moves_file(
+        "c.csv",
+        "time,partner,move,couple\n1,A,reach,c1\n1,A,reach,c2\n",
+    );
+    let r = run(&["patterns", q.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("couples"), "{}", r.stderr);
+    // Bad flags.
+    for args in [
+        vec!["patterns", p.to_str().unwrap(), "--gap", "0"],
+        vec!["patterns", p.to_str().unwrap(), "--gap", "NaN"],
+        vec!["patterns", p.to_str().unwrap(), "--me", "C"],
+        vec!["patterns", p.to_str().unwrap(), "--window", "5..1"],
+        vec!["patterns", "/nonexistent/moves.csv"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn help_and_nothing_written_to_disk() {
+    let r = run(&["patterns", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("--me") && r.stdout.contains("--gap") && r.stdout.contains("--window")
+    );
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let (r, home) = run_in(&["patterns", p.to_str().unwrap(), "--me", "A"], "");
+    assert_eq!(r.code, 0);
+    assert!(
+        files_under(home.path()).is_empty(),
+        "{:?}",
+        files_under(home.path())
+    );
+}
+
+#[test]
+fn same_file_same_output() {
+    let (p, _d) = moves_file("m.csv", &twelve_of_a());
+    let a = run(&["patterns", p.to_str().unwrap(), "--json"]).stdout;
+    let b = run(&["patterns", p.to_str().unwrap(), "--json"]).stdout;
+    assert_eq!(a, b);
+}
