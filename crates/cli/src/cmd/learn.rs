@@ -1,10 +1,64 @@
-//! (being written)
+//! `closer learn`: what may be going on, for the one who reaches and the one who pulls away.
 
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
+use crate::io::print_json;
+use closer_guide::flows;
+use closer_safety::{Context, Policy};
+use serde::Serialize;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// I am afraid of my partner: show what fits that situation instead.
+    #[arg(long)]
+    pub afraid: bool,
+    /// Also explain each way of responding: what it is, why it helps, how, what it is not.
+    #[arg(long)]
+    pub ways: bool,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Other(anyhow::anyhow!("not built yet")))
+#[derive(Serialize)]
+struct Out<'a> {
+    safety_mode: bool,
+    sections: &'a [flows::Step],
+    ways: &'a [flows::WayCard],
+}
+
+pub fn run(args: Args) -> CliResult {
+    let policy = Policy::new(if args.afraid {
+        Context::safety()
+    } else {
+        Context::ordinary()
+    });
+    let sections = flows::learn(&policy);
+    let ways = if args.ways {
+        flows::ways(&policy)
+    } else {
+        Vec::new()
+    };
+    if args.json {
+        return print_json(&Out {
+            safety_mode: args.afraid,
+            sections: &sections,
+            ways: &ways,
+        });
+    }
+    let mut out = String::new();
+    for s in &sections {
+        out.push_str(&format!("{}\n\n{}\n\n", s.title(), s.text()));
+    }
+    for w in &ways {
+        out.push_str(&format!("{}\n", w.title));
+        for (label, text) in &w.parts {
+            out.push_str(&format!("  {label}: {text}\n"));
+        }
+        out.push('\n');
+    }
+    if !args.ways && !args.afraid {
+        out.push_str(&format!("{}\n", closer_guide::ui::ui("learn-ways-hint").text()));
+    }
+    print!("{out}");
+    Ok(())
 }
