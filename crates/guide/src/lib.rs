@@ -9,9 +9,11 @@
 //! - [`narrate_model`]: plain-language narration of the dance model's output.
 //! - [`narrate_measure`]: words about scores, change and signals from questionnaires.
 
+pub mod compose;
 pub mod content;
 pub mod flows;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
 pub mod soften;
+pub mod ui;

@@ -8,6 +8,7 @@
 //!
 //! Pure: no files, clock or randomness.
 
+pub mod checks;
 pub mod policy;
 
 pub use policy::{Context, Draft, Mode, Policy, Said, Tag, Topic, Withheld};
