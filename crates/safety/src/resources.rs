@@ -189,8 +189,9 @@ pub struct HelpNow {
     pub region: Option<&'static str>,
     /// Every region with entries.
     pub regions: Vec<&'static str>,
-    /// Everything said, in order: emergency advice first, then each line (its `kind` is the
-    /// resource kind), then the note about checking numbers and privacy.
+    /// Everything said, in order: emergency advice first, then the lines grouped by kind (a
+    /// `heading` before each group; each line's `kind` is the resource kind), then the note
+    /// about checking numbers and privacy.
     pub said: Vec<Said>,
     /// The lines shown, as data (for `--json` users).
     pub resources: Vec<&'static Resource>,
@@ -215,7 +216,7 @@ fn entry_draft(r: &Resource, shown_region: Option<&str>) -> Draft {
         lines.push(format!("For: {s}"));
     }
     lines.push(format!(
-        "Source: {} (source dated {})",
+        "Source: {} (page date: {})",
         r.source_url, r.source_date
     ));
     let title = if shown_region == Some(r.region.as_str()) {
@@ -260,7 +261,19 @@ pub fn help_now(region: Option<&str>, policy: &Policy) -> Result<HelpNow, HelpNo
         drafts.push(choose);
         drafts.push(words("unlisted", &p.unlisted));
     }
-    drafts.extend(resources.iter().map(|r| entry_draft(r, shown)));
+    let mut last: Option<Kind> = None;
+    for r in &resources {
+        if last != Some(r.kind) {
+            drafts.push(Draft::new(
+                Topic::Interface,
+                "heading",
+                kind_heading(r.kind),
+                "",
+            ));
+            last = Some(r.kind);
+        }
+        drafts.push(entry_draft(r, shown));
+    }
     drafts.push(words("checked", &p.checked));
     drafts.push(words("private", &p.private));
     let said = drafts
@@ -403,6 +416,9 @@ mod tests {
                     .filter(|s| Kind::ALL.iter().any(|k| k.as_str() == s.kind()))
                     .collect();
                 assert_eq!(entries.len(), h.resources.len());
+                let headings = h.said.iter().filter(|s| s.kind() == "heading").count();
+                let kinds: BTreeSet<Kind> = h.resources.iter().map(|r| r.kind).collect();
+                assert_eq!(headings, kinds.len(), "{code}");
                 for (s, r) in entries.iter().zip(&h.resources) {
                     assert!(s.text().contains(&r.source_url));
                     assert!(s.text().contains(&r.source_date));

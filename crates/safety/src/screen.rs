@@ -137,12 +137,12 @@ pub enum Prompt {
     Preface,
     /// The answer keys.
     Keys,
+    /// Press Enter to begin.
+    Begin,
     /// Asked again after an unknown key.
     Again,
     /// Press Enter to close.
     Close,
-    /// After quitting.
-    Quit,
     /// When there is no terminal.
     NoTerminal,
 }
@@ -151,9 +151,9 @@ impl Prompt {
     pub const ALL: [Prompt; 6] = [
         Prompt::Preface,
         Prompt::Keys,
+        Prompt::Begin,
         Prompt::Again,
         Prompt::Close,
-        Prompt::Quit,
         Prompt::NoTerminal,
     ];
 
@@ -161,9 +161,9 @@ impl Prompt {
         match self {
             Prompt::Preface => "preface",
             Prompt::Keys => "keys",
+            Prompt::Begin => "begin",
             Prompt::Again => "again",
             Prompt::Close => "close",
-            Prompt::Quit => "quit",
             Prompt::NoTerminal => "no_terminal",
         }
     }
@@ -219,10 +219,13 @@ impl Outcome {
 }
 
 /// What the screen says for a grading (from the screen, or from other signals such as a
-/// questionnaire). Safety signs (safety mode or one's own controlling behaviour) review the
-/// result in safety mode, which withholds the couple-therapy option.
+/// questionnaire). Safety signs (safety mode, one's own controlling behaviour, or a crisis) review
+/// the result in safety mode, which withholds the couple-therapy option: couple therapy is a
+/// normal option only when no safety sign is present (DESIGN.md §3, invariant 10).
 pub fn result(grading: &Grading) -> Result<Vec<Said>, Withheld> {
-    let safety_signs = grading.safety_mode() || grading.has(Grade::OwnBehaviour);
+    let safety_signs = grading.safety_mode()
+        || grading.has(Grade::OwnBehaviour)
+        || grading.has(Grade::Crisis);
     let policy = Policy::new(if safety_signs {
         Context::safety()
     } else {
@@ -356,6 +359,10 @@ mod tests {
         let o = outcome(&yes("self_harm")).unwrap();
         assert_eq!(o.grades(), &BTreeSet::from([Grade::Crisis]));
         assert_eq!(o.said[0].kind(), "crisis");
+        // No couple therapy offered beside a crisis, even with lower-level signs.
+        let with_low = outcome(&[("tense", Answer::Yes), ("self_harm", Answer::Yes)]).unwrap();
+        assert!(with_low.grading.has(Grade::Professional));
+        assert!(!with_low.said.iter().any(|s| s.has(Tag::CoupleTherapy)));
         let both = outcome(&[("neck", Answer::Yes), ("self_harm", Answer::Yes)]).unwrap();
         assert!(both.safety_mode());
         assert!(both.grading.has(Grade::Crisis));

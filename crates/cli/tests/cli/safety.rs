@@ -1,1 +1,206 @@
-//! (being written)
+//! End-to-end tests of `closer screen` and `closer help-now`: no waiting without a terminal,
+//! only vetted helplines with source and date, exit codes, and nothing written to disk.
+
+use super::common::{files_under, run, run_in, shared};
+use closer_safety::screen;
+use serde_json::Value;
+
+fn json_str<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}
+
+#[test]
+fn help_now_without_region_gives_emergency_advice_and_regions() {
+    let (r, home) = run_in(&["help-now"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.lines().next().unwrap_or("");
+    assert!(
+        first.contains("danger"),
+        "emergency advice comes first: {first}"
+    );
+    assert!(r.stdout.contains("emergency number"));
+    for code in ["US", "UK", "UK-SCT", "AU", "NZ", "IE", "CA-QC"] {
+        assert!(r.stdout.contains(code), "{code} not listed");
+    }
+    assert!(r.stdout.contains("findahelpline.com"));
+    assert!(files_under(home.path()).is_empty());
+}
+
+#[test]
+fn help_now_shows_only_vetted_lines_each_with_source_and_date() {
+    let reference: Option<Vec<Value>> =
+        std::fs::read_to_string(shared().join("reference/resources.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+    for code in ["US", "uk", "UK-SCT", "AU", "NZ", "IE", "DE", "ZA", "CA"] {
+        let (r, home) = run_in(&["help-now", "--region", code, "--json"], "");
+        assert_eq!(r.code, 0, "{code}: {}", r.stderr);
+        assert!(files_under(home.path()).is_empty());
+        let v = r.json();
+        let resources = v["resources"].as_array().expect("resources");
+        assert!(resources.len() >= 3, "{code}");
+        let said = v["said"].as_array().expect("said");
+        assert_eq!(json_str(&said[0], "kind"), "emergency-advice");
+        assert!(said.iter().any(|s| json_str(s, "kind") == "checked"));
+        let kinds: Vec<&str> = resources.iter().map(|e| json_str(e, "kind")).collect();
+        assert!(kinds.contains(&"crisis") && kinds.contains(&"dv"), "{code}");
+        for e in resources {
+            assert!(matches!(json_str(e, "confidence"), "V" | "S"), "{e}");
+            assert!(json_str(e, "source_url").starts_with("http"), "{e}");
+            assert!(!json_str(e, "source_date").is_empty(), "{e}");
+            // Each line is said with its source and date.
+            assert!(
+                said.iter().any(|s| {
+                    let t = json_str(s, "text");
+                    t.contains(json_str(e, "source_url")) && t.contains(json_str(e, "source_date"))
+                }),
+                "{e}"
+            );
+            // Never an invented number: the same entry, same phone, is in the vetted reference.
+            if let Some(reference) = &reference {
+                assert!(
+                    reference.iter().any(|x| x["name"] == e["name"]
+                        && x["phone"] == e["phone"]
+                        && x["region"] == e["region"]
+                        && matches!(x["confidence"].as_str(), Some("V") | Some("S"))),
+                    "{e} is not in the reference as V/S"
+                );
+            }
+        }
+        // The human output shows the same lines with their sources.
+        let h = run(&["help-now", "--region", code]);
+        assert_eq!(h.code, 0);
+        for e in resources {
+            if let Some(p) = e["phone"].as_str() {
+                assert!(h.stdout.contains(p), "{code}: {p}");
+            }
+            assert!(h.stdout.contains(json_str(e, "source_url")));
+        }
+        assert!(h.stdout.find("danger") < h.stdout.find("Source:"));
+    }
+}
+
+#[test]
+fn help_now_sub_region_includes_its_country() {
+    let v = run(&["help-now", "--region", "uk-sct", "--json"]).json();
+    let regions: Vec<&str> = v["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|e| json_str(e, "region"))
+        .collect();
+    assert!(regions.contains(&"UK-SCT") && regions.contains(&"UK"));
+    assert!(!regions.contains(&"UK-WLS"));
+    assert_eq!(v["region"], "UK-SCT");
+}
+
+#[test]
+fn help_now_unknown_region_exits_2_listing_valid_codes() {
+    let r = run(&["help-now", "--region", "atlantis"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("atlantis") && r.stderr.contains("UK-SCT"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn screen_without_a_terminal_does_not_wait_and_exits_0() {
+    // Empty stdin, and stdin with answers: neither is read without --json.
+    for stdin in ["", "y\ny\ny\n"] {
+        let (r, home) = run_in(&["screen"], stdin);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("terminal"));
+        assert!(r.stdout.contains("closer help-now"));
+        // No question is printed where it could end up in a log or scrollback.
+        assert!(!r.stdout.contains("Question 1"));
+        assert!(files_under(home.path()).is_empty());
+    }
+    let (r, _) = run_in(&["screen", "--json"], "");
+    assert_eq!(r.code, 0);
+    assert_eq!(r.json()["interactive"], false);
+}
+
+fn screen_json(answers: &str) -> Value {
+    let (r, home) = run_in(&["screen", "--json"], answers);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(files_under(home.path()).is_empty());
+    r.json()
+}
+
+fn grades(v: &Value) -> Vec<&str> {
+    v["grades"]
+        .as_array()
+        .expect("grades")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[test]
+fn screen_json_grades_answers_end_to_end() {
+    let v = screen_json(r#"{"answers": {"neck": "yes", "self_harm": "yes", "tense": "no"}}"#);
+    assert_eq!(grades(&v), ["safety_mode", "crisis"]);
+    assert_eq!(v["safety_mode"], true);
+    let kinds: Vec<&str> = v["result"]
+        .as_array()
+        .expect("result")
+        .iter()
+        .map(|p| json_str(p, "kind"))
+        .collect();
+    assert_eq!(kinds[0], "not-your-fault");
+    assert!(kinds.contains(&"crisis") && kinds.contains(&"again"));
+    assert!(!kinds.contains(&"couple"));
+
+    let low = screen_json(r#"{"answers": {"tense": "yes"}}"#);
+    assert_eq!(grades(&low), ["professional"]);
+    assert_eq!(low["safety_mode"], false);
+
+    let skipped = screen_json(r#"{"answers": {"afraid": "skip", "hurt": "skip"}}"#);
+    assert!(grades(&skipped).is_empty());
+    assert_eq!(skipped["safety_mode"], false);
+}
+
+/// What the command prints is exactly what the safety crate said through the policy.
+#[test]
+fn screen_json_result_is_the_policy_reviewed_outcome() {
+    let v = screen_json(r#"{"answers": {"afraid": "yes"}}"#);
+    let outcome = screen::outcome(&[("afraid", screen::Answer::Yes)]).expect("outcome");
+    let printed = v["result"].as_array().expect("result");
+    assert_eq!(printed.len(), outcome.said.len());
+    for (p, s) in printed.iter().zip(&outcome.said) {
+        assert_eq!(json_str(p, "title"), s.title());
+        assert_eq!(json_str(p, "text"), s.text());
+    }
+}
+
+#[test]
+fn screen_json_bad_input_exits_2() {
+    let r = run_in(&["screen", "--json"], r#"{"answers": {"nope": "yes"}}"#).0;
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("nope") && r.stderr.contains("self_harm"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(
+        &["screen", "--json"],
+        r#"{"answers": {"afraid": "perhaps"}}"#,
+    )
+    .0;
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("line 1"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn screen_help_documents_every_question_id() {
+    let r = run(&["screen", "--help"]);
+    assert_eq!(r.code, 0);
+    for q in screen::questions() {
+        assert!(r.stdout.contains(&q.id), "{} missing from --help", q.id);
+    }
+    assert!(r.stdout.contains("--json"));
+}
