@@ -204,3 +204,68 @@ fn screen_help_documents_every_question_id() {
     }
     assert!(r.stdout.contains("--json"));
 }
+
+/// Runs `closer screen` at a pseudo-terminal (through `script(1)`, when the system has it) with
+/// the given keystrokes, under an empty HOME. Returns the raw terminal output, or `None` when
+/// `script` is not available.
+fn screen_at_a_terminal(keys: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let home = tempfile::tempdir().expect("temp dir");
+    let cmd = format!("'{}' screen", super::common::bin().display());
+    let mut child = Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(keys.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        files_under(home.path()).is_empty(),
+        "the screen wrote a file"
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+const ENTER_ALT: &str = "\x1b[?1049h";
+const LEAVE_ALT: &str = "\x1b[?1049l";
+
+/// Everything the screen shows is on the alternate screen, which is cleared and left at the end
+/// and on quit, so nothing stays in the terminal's scrollback.
+#[test]
+fn screen_at_a_terminal_shows_everything_on_a_cleared_alternate_screen() {
+    let all_no = format!("\n{}\n", "n\n".repeat(screen::questions().len()));
+    let Some(out) = screen_at_a_terminal(&all_no) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let start = out.find(ENTER_ALT).expect("enters the alternate screen");
+    let end = out.rfind(LEAVE_ALT).expect("leaves the alternate screen");
+    assert!(start < end);
+    let inside = &out[start..end];
+    assert!(inside.contains("Question 1 of"));
+    assert!(inside.contains("Worth doing again"));
+    // Cleared right before leaving, and nothing printed after.
+    assert!(inside.ends_with("\x1b[H\x1b[2J"));
+    assert!(!out[..start].contains("Question"));
+    assert!(out[end + LEAVE_ALT.len()..].trim().is_empty());
+
+    // Quitting at the first question: cleared, no result shown.
+    let out = screen_at_a_terminal("\nq\n").expect("script present");
+    let end = out.rfind(LEAVE_ALT).expect("leaves the alternate screen");
+    assert!(out[..end].ends_with("\x1b[H\x1b[2J"));
+    assert!(!out.contains("Worth doing again"));
+    assert!(out[end + LEAVE_ALT.len()..].trim().is_empty());
+}
