@@ -109,6 +109,8 @@ pub fn fit_with(ev: &Events, opts: &FitOptions) -> Fit {
         }
     };
     let beta = u_star.exp();
+    // The final solve to rounding: the search needed the inner maxima only to 1e-9.
+    ws.tolerance = 1e-15;
     ws.evaluate(beta);
     let params = ws.params(beta);
     let (ll, gradient) = log_likelihood_gradient(ev, &params);
@@ -304,6 +306,8 @@ struct Workspace<'a> {
     theta: Vec<Vec<f64>>,
     fixed: Option<(usize, usize, f64)>,
     evaluations: usize,
+    /// Newton decrement below which an inner problem counts as solved.
+    tolerance: f64,
 }
 
 impl<'a> Workspace<'a> {
@@ -344,6 +348,7 @@ impl<'a> Workspace<'a> {
             theta,
             fixed,
             evaluations: 0,
+            tolerance: 2e-9,
         }
     }
 
@@ -393,6 +398,7 @@ impl<'a> Workspace<'a> {
                 c: &self.c,
                 dc: &self.dc,
                 fixed,
+                tolerance: self.tolerance,
             };
             let theta = &mut self.theta[k];
             if let Some((i, v)) = fixed {
@@ -464,6 +470,7 @@ struct DimProblem<'a> {
     c: &'a [f64],
     dc: &'a [f64],
     fixed: Option<(usize, f64)>,
+    tolerance: f64,
 }
 
 impl DimProblem<'_> {
@@ -550,6 +557,7 @@ impl DimProblem<'_> {
         let mut s = 1.0;
         let mut first = true;
         let mut iters = 0;
+        let mut polish = 0;
         while iters < 400 {
             iters += 1;
             let Some(db) = self.derivatives(theta, &mut g, &mut h) else {
@@ -593,10 +601,20 @@ impl DimProblem<'_> {
                 .filter(|&i| !is_fixed(i) && !is_free[i])
                 .map(|i| theta[i])
                 .sum();
-            // Converged when a full Newton step would gain less than 1e-9 in log-likelihood
-            // (rounding in a sum of a million logarithms is about that size).
-            if decrement < 2e-9 && active_mass == 0.0 {
-                break;
+            // Converged when a full Newton step would gain less than the tolerance in
+            // log-likelihood (1e-9 during the search: rounding in a sum of a million logarithms
+            // is about that size).
+            if active_mass == 0.0 {
+                if decrement < self.tolerance {
+                    break;
+                }
+                // Polishing below 1e-9 is for rounding only: two more steps at most.
+                if decrement < 2e-9 {
+                    polish += 1;
+                    if polish > 2 {
+                        break;
+                    }
+                }
             }
             prev.copy_from_slice(theta);
             s = 1.0;

@@ -33,6 +33,8 @@ mod intervals;
 mod likelihood;
 mod rescaling;
 mod report;
+#[cfg(test)]
+mod tests;
 
 pub use data::{Dimension, Events, HawkesError, MAX_DIMS};
 pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
