@@ -1,0 +1,394 @@
+//! "A softer way to say it" (DESIGN.md §2, §3.1): notices words in a message that may land
+//! hard, and offers a gentler "I" version built from the writer's own words, with a timing check.
+//!
+//! Why it is built this way:
+//! - **Rule-based and explainable.** Every signal names the rule and the words that matched;
+//!   the rules are data (`content/soften/rules.toml`), measured against a corpus of messages in
+//!   `tests/soften_corpus/`. Nothing is sent anywhere; this module is pure.
+//! - **Control is never polished.** Words that check on, count, threaten or give ultimatums are a
+//!   [`Kind::Control`] signal. Then there is no suggestion at all — a gentler wording of "I saw
+//!   you read my message" would only make monitoring go down easier — only the precaution and the
+//!   path to help. Control wins over every other signal in the same message.
+//! - **Kindness is left alone.** "You always make me laugh" says "you" and "always"; a warmth
+//!   check and per-rule exceptions keep caring messages free of signals.
+//! - **Suggestions, not verdicts.** The explanations describe how words may land, never who the
+//!   writer is; the feeling in the "I feel … when …" frame is left for the writer to choose.
+//!
+//! [`soften`] is the analysis; [`render`] turns it into sentences through the safety policy.
+
+mod render;
+pub mod texts;
+pub mod rules;
+mod suggest;
+
+pub use render::{Rendered, render};
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of hard-landing words a signal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// "you never…", "every time you…", aimed at the other person's behaviour.
+    Absolute,
+    /// What happened, or one's own feelings, put on the other ("you made me…").
+    Blame,
+    /// Saying what the other thinks, wants or feels ("you just want to win").
+    MindReading,
+    /// Name-calling, labels on the person, contempt.
+    Label,
+    /// Orders ("you need to…", "stop…").
+    Demand,
+    /// Pressure to answer now ("answer me", "right now!").
+    TimingPressure,
+    /// A question that is a charge ("what's wrong with you?").
+    AccusingQuestion,
+    /// Monitoring, pressure, threats and ultimatums: never rewritten.
+    Control,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Absolute,
+        Kind::Blame,
+        Kind::MindReading,
+        Kind::Label,
+        Kind::Demand,
+        Kind::TimingPressure,
+        Kind::AccusingQuestion,
+        Kind::Control,
+    ];
+
+    /// The name used in JSON and in the content files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Absolute => "absolute",
+            Kind::Blame => "blame",
+            Kind::MindReading => "mind_reading",
+            Kind::Label => "label",
+            Kind::Demand => "demand",
+            Kind::TimingPressure => "timing_pressure",
+            Kind::AccusingQuestion => "accusing_question",
+            Kind::Control => "control",
+        }
+    }
+}
+
+/// One thing the softener noticed: its kind, the writer's own words that matched, and which
+/// rule matched them (so every signal can be explained and traced to the rule file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signal {
+    pub kind: Kind,
+    pub words: String,
+    pub rule: String,
+    /// Byte offset of `words` in the message.
+    #[serde(skip)]
+    pub start: usize,
+}
+
+/// The analysis of one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Softened {
+    /// In the order they appear in the message. Empty: nothing to soften.
+    pub signals: Vec<Signal>,
+    /// The gentler "I" version; `None` when there is nothing to soften, and always `None` when
+    /// there is a control signal.
+    pub suggestion: Option<String>,
+}
+
+impl Softened {
+    /// True when any signal is [`Kind::Control`].
+    pub fn has_control(&self) -> bool {
+        self.signals.iter().any(|s| s.kind == Kind::Control)
+    }
+
+    /// The distinct kinds noticed, in a fixed order.
+    pub fn kinds(&self) -> Vec<Kind> {
+        let mut k: Vec<Kind> = self.signals.iter().map(|s| s.kind).collect();
+        k.sort();
+        k.dedup();
+        k
+    }
+}
+
+/// Analyses a message someone is thinking of sending or saying. Pure and deterministic.
+pub fn soften(text: &str) -> Softened {
+    let found = detect(text);
+    let signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
+    let suggestion = if signals.is_empty() || signals.iter().any(|s| s.kind == Kind::Control) {
+        None
+    } else {
+        Some(suggest::build(&found))
+    };
+    Softened {
+        signals,
+        suggestion,
+    }
+}
+
+/// A signal plus what its rule offers for the suggestion.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    pub signal: Signal,
+    /// The `act` group, in the writer's words, if the rule has one.
+    pub act: Option<String>,
+    pub situation: Option<&'static str>,
+    pub request: Option<&'static str>,
+}
+
+/// The message with curly quotes made straight, and for every byte of it the byte offset in
+/// the original (so matched words are quoted exactly as written).
+struct Normalized {
+    text: String,
+    map: Vec<usize>,
+}
+
+fn normalize(original: &str) -> Normalized {
+    let mut text = String::with_capacity(original.len());
+    let mut map = Vec::with_capacity(original.len() + 1);
+    for (i, c) in original.char_indices() {
+        let r = match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{0060}' | '\u{00B4}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\t' => ' ',
+            other => other,
+        };
+        let before = text.len();
+        text.push(r);
+        for _ in before..text.len() {
+            map.push(i);
+        }
+    }
+    map.push(original.len());
+    Normalized { text, map }
+}
+
+/// Byte ranges of sentences: each ends after its run of `.`, `!`, `?`, `;` or line breaks.
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | ';' | '\n' | '\r' | '…');
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut in_end = false;
+    for (i, c) in text.char_indices() {
+        if is_end(c) {
+            in_end = true;
+        } else if in_end {
+            // A decimal point ("2.5 hours") does not end a sentence.
+            let prev_digit = text[..i]
+                .trim_end_matches('.')
+                .chars()
+                .last()
+                .is_some_and(|p| p.is_ascii_digit());
+            if !(c.is_ascii_digit() && prev_digit && text[..i].ends_with('.')) {
+                out.push((start, i));
+                start = i;
+            }
+            in_end = false;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    // Leading spaces belong to no sentence, so `^` in a rule means "the sentence starts here".
+    out.into_iter()
+        .map(|(a, b)| {
+            let lead = text[a..b].len() - text[a..b].trim_start().len();
+            (a + lead, b)
+        })
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+/// The part of a sentence around `at`, between commas, dashes, "but" and "and": what the
+/// warmth check reads.
+fn clause(sentence: &str, at: usize, end: usize) -> &str {
+    let bytes = sentence.as_bytes();
+    let is_sep = |i: usize| -> Option<usize> {
+        let b = bytes.get(i).copied()?;
+        if matches!(b, b',' | b':' | b'(' | b')') {
+            return Some(1);
+        }
+        let rest = sentence.get(i..)?;
+        for w in [" but ", " and ", " - ", " – ", " though ", " although "] {
+            if rest.len() >= w.len() && rest.is_char_boundary(w.len()) && rest[..w.len()].eq_ignore_ascii_case(w) {
+                return Some(w.len());
+            }
+        }
+        None
+    };
+    let mut lo = 0;
+    let mut i = 0;
+    while i < at {
+        if let Some(n) = is_sep(i) {
+            lo = i + n;
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    let mut hi = sentence.len();
+    let mut j = end.max(at);
+    while j < sentence.len() {
+        if is_sep(j).is_some() {
+            hi = j;
+            break;
+        }
+        j += 1;
+    }
+    let lo = lo.min(hi);
+    // Snap to char boundaries (separators are ASCII, so this only guards odd input).
+    let mut lo2 = lo;
+    while lo2 > 0 && !sentence.is_char_boundary(lo2) {
+        lo2 -= 1;
+    }
+    let mut hi2 = hi;
+    while hi2 < sentence.len() && !sentence.is_char_boundary(hi2) {
+        hi2 += 1;
+    }
+    sentence.get(lo2..hi2).unwrap_or(sentence)
+}
+
+/// Runs every rule on every sentence.
+pub(crate) fn detect(original: &str) -> Vec<Found> {
+    let rules = rules::rules();
+    let norm = normalize(original);
+    let mut found: Vec<Found> = Vec::new();
+    for (s0, s1) in sentences(&norm.text) {
+        let Some(sentence) = norm.text.get(s0..s1) else {
+            continue;
+        };
+        for rule in &rules.rules {
+            if !rule.pattern.is_match(sentence) {
+                continue;
+            }
+            if rule.except.iter().any(|e| e.is_match(sentence)) {
+                continue;
+            }
+            for caps in rule.pattern.captures_iter(sentence) {
+                let Some(m) = caps.get(0) else { continue };
+                if rule.warm_exempt {
+                    let c = clause(sentence, m.start(), m.end());
+                    if rules.warm.is_match(c) && !rules.sting.is_match(c) {
+                        continue;
+                    }
+                }
+                let (a, b) = (s0 + m.start(), s0 + m.end());
+                let words = quote(original, &norm, a, b);
+                if words.is_empty() {
+                    continue;
+                }
+                let act = caps
+                    .name("act")
+                    .map(|g| quote(original, &norm, s0 + g.start(), s0 + g.end()));
+                found.push(Found {
+                    signal: Signal {
+                        kind: rule.kind,
+                        words,
+                        rule: rule.id.clone(),
+                        start: norm.map.get(a).copied().unwrap_or(0),
+                    },
+                    act,
+                    situation: rule.situation.as_deref(),
+                    request: rule.request.as_deref(),
+                });
+            }
+        }
+    }
+    found.sort_by(|x, y| {
+        x.signal
+            .start
+            .cmp(&y.signal.start)
+            .then(x.signal.kind.cmp(&y.signal.kind))
+            .then(y.signal.words.len().cmp(&x.signal.words.len()))
+    });
+    // One signal per kind per stretch of words: drop a match that overlaps an earlier one of
+    // the same kind.
+    let mut kept: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        let end = f.signal.start + f.signal.words.len();
+        let overlaps = kept.iter().any(|k| {
+            k.signal.kind == f.signal.kind
+                && f.signal.start < k.signal.start + k.signal.words.len()
+                && k.signal.start < end
+        });
+        if !overlaps {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+/// The original text for a normalized byte range, trimmed.
+fn quote(original: &str, norm: &Normalized, a: usize, b: usize) -> String {
+    let oa = norm.map.get(a).copied().unwrap_or(original.len());
+    let ob = norm.map.get(b).copied().unwrap_or(original.len());
+    original
+        .get(oa.min(ob)..ob.max(oa))
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<Kind> {
+        soften(t).kinds()
+    }
+
+    #[test]
+    fn the_examples_of_the_brief() {
+        assert!(kinds("You never listen to me").contains(&Kind::Absolute));
+        assert!(kinds("every time you come home you ignore me").contains(&Kind::Absolute));
+        assert!(kinds("I always love our Sunday walks").is_empty());
+        assert!(kinds("I never want to lose you").is_empty());
+        assert!(kinds("you just want to win").contains(&Kind::MindReading));
+        assert!(kinds("you don't care").contains(&Kind::MindReading));
+        assert!(kinds("you're so selfish").contains(&Kind::Label));
+        assert!(kinds("answer me right now").contains(&Kind::TimingPressure));
+        assert!(kinds("why do you always do this?").contains(&Kind::AccusingQuestion));
+        assert!(kinds("what's wrong with you?").contains(&Kind::AccusingQuestion));
+        for caring in [
+            "I love you",
+            "you always make me laugh",
+            "thank you for listening",
+            "take the time you need, I'll be here",
+            "I miss you",
+        ] {
+            assert!(kinds(caring).is_empty(), "{caring}: {:?}", soften(caring));
+        }
+    }
+
+    #[test]
+    fn control_gets_no_suggestion() {
+        for t in [
+            "I can see you read my message",
+            "I saw you read my message. Answer me.",
+            "I've texted you 10 times",
+            "if you leave I'll take the kids",
+        ] {
+            let s = soften(t);
+            assert!(s.has_control(), "{t}: {s:?}");
+            assert_eq!(s.suggestion, None, "{t}");
+        }
+    }
+
+    #[test]
+    fn curly_apostrophes_and_missing_ones_read_the_same() {
+        for t in ["you’re so selfish", "you're so selfish", "youre so selfish", "ur so selfish"] {
+            let s = soften(t);
+            assert!(s.kinds().contains(&Kind::Label), "{t}");
+            assert!(!s.signals[0].words.is_empty());
+        }
+        let s = soften("you’re so selfish");
+        assert_eq!(s.signals[0].words, "you’re so selfish");
+    }
+
+    #[test]
+    fn sentences_split_on_marks_but_not_decimals() {
+        let t = "one. two!! three? it took 2.5 hours";
+        let parts: Vec<&str> = sentences(t).iter().map(|&(a, b)| &t[a..b]).collect();
+        assert_eq!(parts, vec!["one.", "two!!", "three?", "it took 2.5 hours"]);
+    }
+}

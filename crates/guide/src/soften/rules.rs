@@ -1,0 +1,269 @@
+//! The softener's rules, read from `content/soften/rules.toml` and compiled once.
+//!
+//! The rules are data so that a reviewer can read what is matched without reading code, and so
+//! the corpus test measures the same file that ships. Placeholders (`{you_re}`) and word lists
+//! are expanded here; the resulting patterns are compiled case-insensitively.
+
+use super::Kind;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The embedded rule file.
+pub const RULES_TOML: &str = include_str!("../../content/soften/rules.toml");
+
+/// Why the embedded rules could not be used. Only a broken build can produce this; a test
+/// loads the file, so it never reaches a person.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("content/soften/rules.toml: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("content/soften/rules.toml, rule {rule}, field {field}: {message}")]
+    Pattern {
+        rule: String,
+        field: &'static str,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    vocab: BTreeMap<String, String>,
+    lists: BTreeMap<String, Vec<String>>,
+    warmth: RawWarmth,
+    rule: Vec<RawRule>,
+    grammar: RawGrammar,
+}
+
+#[derive(Deserialize)]
+struct RawWarmth {
+    warm: String,
+    sting: String,
+}
+
+#[derive(Deserialize)]
+struct RawRule {
+    kind: Kind,
+    id: String,
+    pattern: String,
+    #[serde(default)]
+    except: Vec<String>,
+    #[serde(default)]
+    warm_exempt: bool,
+    situation: Option<String>,
+    request: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawGrammar {
+    irregular_past: Vec<[String; 2]>,
+    negate_first: Vec<[String; 2]>,
+    e_stems: Vec<String>,
+    fillers: Vec<String>,
+    stops: Vec<String>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub kind: Kind,
+    pub id: String,
+    pub pattern: Regex,
+    pub except: Vec<Regex>,
+    pub warm_exempt: bool,
+    /// How the writer's words describe what happened (`{act}`, `{act_neg}`).
+    pub situation: Option<String>,
+    /// What the writer would like, from their words (`{act}`) or in general.
+    pub request: Option<String>,
+}
+
+/// Small grammar tables used when the writer's words are reused.
+#[derive(Debug)]
+pub struct Grammar {
+    pub irregular_past: BTreeMap<String, String>,
+    pub negate_first: BTreeMap<String, String>,
+    pub e_stems: Vec<String>,
+    pub fillers: Vec<String>,
+    pub stops: Vec<String>,
+}
+
+/// All rules, compiled.
+#[derive(Debug)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+    pub warm: Regex,
+    pub sting: Regex,
+    pub grammar: Grammar,
+}
+
+impl Rules {
+    /// Parses and compiles a rule file.
+    pub fn parse(text: &str) -> Result<Rules, RulesError> {
+        let raw: RawFile = toml::from_str(text)?;
+        let mut subs: BTreeMap<String, String> = BTreeMap::new();
+        for (name, words) in &raw.lists {
+            subs.insert(name.clone(), alternation(words));
+        }
+        for (name, frag) in &raw.vocab {
+            subs.insert(name.clone(), frag.clone());
+        }
+        let compile = |rule: &str, field: &'static str, src: &str| -> Result<Regex, RulesError> {
+            let expanded = expand(src, &subs).map_err(|message| RulesError::Pattern {
+                rule: rule.to_string(),
+                field,
+                message,
+            })?;
+            RegexBuilder::new(&expanded)
+                .case_insensitive(true)
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|e| RulesError::Pattern {
+                    rule: rule.to_string(),
+                    field,
+                    message: e.to_string(),
+                })
+        };
+        let mut rules = Vec::with_capacity(raw.rule.len());
+        for r in &raw.rule {
+            let pattern = compile(&r.id, "pattern", &r.pattern)?;
+            let except = r
+                .except
+                .iter()
+                .map(|e| compile(&r.id, "except", e))
+                .collect::<Result<Vec<_>, _>>()?;
+            let has_act = pattern.capture_names().flatten().any(|n| n == "act");
+            for (field, t) in [("situation", &r.situation), ("request", &r.request)] {
+                if let Some(t) = t
+                    && (t.contains("{act}") || t.contains("{act_neg}"))
+                    && !has_act
+                {
+                    return Err(RulesError::Pattern {
+                        rule: r.id.clone(),
+                        field,
+                        message: "uses {act} but the pattern has no `act` group".into(),
+                    });
+                }
+            }
+            rules.push(Rule {
+                kind: r.kind,
+                id: r.id.clone(),
+                pattern,
+                except,
+                warm_exempt: r.warm_exempt,
+                situation: r.situation.clone(),
+                request: r.request.clone(),
+            });
+        }
+        let warm = compile("warmth", "warm", &raw.warmth.warm)?;
+        let sting = compile("warmth", "sting", &raw.warmth.sting)?;
+        let pairs = |v: &[[String; 2]]| -> BTreeMap<String, String> {
+            v.iter().map(|[a, b]| (a.clone(), b.clone())).collect()
+        };
+        Ok(Rules {
+            rules,
+            warm,
+            sting,
+            grammar: Grammar {
+                irregular_past: pairs(&raw.grammar.irregular_past),
+                negate_first: pairs(&raw.grammar.negate_first),
+                e_stems: raw.grammar.e_stems,
+                fillers: raw.grammar.fillers,
+                stops: raw.grammar.stops,
+            },
+        })
+    }
+}
+
+/// The embedded rules, compiled on first use. The file is part of the build and a test
+/// compiles it, so failure here means a broken build, never bad input.
+pub fn rules() -> &'static Rules {
+    static R: OnceLock<Rules> = OnceLock::new();
+    R.get_or_init(|| match Rules::parse(RULES_TOML) {
+        Ok(r) => r,
+        Err(e) => panic!("the embedded softener rules are invalid: {e}"),
+    })
+}
+
+/// `["a b", "c"]` → `(?:a\s+b|c)`, longest first so "a waste of space" wins over "a".
+fn alternation(words: &[String]) -> String {
+    let mut ws: Vec<&String> = words.iter().collect();
+    ws.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    ws.dedup();
+    let parts: Vec<String> = ws
+        .iter()
+        .map(|w| {
+            w.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect();
+    format!("(?:{})", parts.join("|"))
+}
+
+/// Replaces `{name}` by its fragment (fragments may use other names). `{2,3}`-style
+/// quantifiers are left alone because names start with a letter.
+fn expand(src: &str, subs: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = src.to_string();
+    for _ in 0..4 {
+        let mut next = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        let mut changed = false;
+        while let Some(open) = rest.find('{') {
+            next.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+                .unwrap_or(after.len());
+            let name = &after[..name_len];
+            if name_len > 0 && after[name_len..].starts_with('}') {
+                match subs.get(name) {
+                    Some(frag) => {
+                        next.push_str(frag);
+                        changed = true;
+                    }
+                    None => return Err(format!("unknown placeholder {{{name}}}")),
+                }
+                rest = &after[name_len + 1..];
+            } else {
+                next.push('{');
+                rest = after;
+            }
+        }
+        next.push_str(rest);
+        out = next;
+        if !changed {
+            return Ok(out);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_compile() {
+        let r = Rules::parse(RULES_TOML).expect("rules compile");
+        assert!(r.rules.len() >= 30);
+        for k in Kind::ALL {
+            assert!(r.rules.iter().any(|x| x.kind == k), "no rule for {k:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_expand_and_unknown_ones_are_refused() {
+        let mut subs = BTreeMap::new();
+        subs.insert("a".to_string(), "x{b}".to_string());
+        subs.insert("b".to_string(), "y".to_string());
+        assert_eq!(expand("{a}z{2,3}", &subs).as_deref(), Ok("xyz{2,3}"));
+        assert!(expand("{nope}", &subs).is_err());
+        assert_eq!(
+            alternation(&["a b".into(), "c".into()]),
+            r"(?:a\s+b|c)".to_string()
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! The softener measured on messages we wrote ourselves (tests/soften_corpus/), and its laws.
+//!
+//! - `corpus.csv`: the messages the rules were tuned on.
+//! - `held_out.csv`: messages written after the rules were frozen, never used for tuning; the
+//!   same metrics are printed for it separately so overfitting shows.
+//!
+//! Run `cargo test -p closer-guide --test soften -- --nocapture` to see the numbers.
+
+use closer_guide::soften::{Kind, Softened, render, soften};
+use closer_safety::{Context, Policy};
+use proptest::prelude::*;
+
+const CORPUS: &str = include_str!("soften_corpus/corpus.csv");
+const HELD_OUT: &str = include_str!("soften_corpus/held_out.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Harsh,
+    Controlling,
+    Caring,
+}
+
+/// A small CSV reader for `label,text` (RFC 4180 quoting), so the test needs no extra crate.
+fn parse(csv: &str) -> Vec<(Label, String)> {
+    let mut rows = Vec::new();
+    for (n, line) in csv.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (label, rest) = line
+            .split_once(',')
+            .unwrap_or_else(|| panic!("line {}: expected label,text", n + 1));
+        let text = if let Some(q) = rest.strip_prefix('"') {
+            let inner = q
+                .strip_suffix('"')
+                .unwrap_or_else(|| panic!("line {}: unclosed quote", n + 1));
+            inner.replace("\"\"", "\"")
+        } else {
+            rest.to_string()
+        };
+        let label = match label {
+            "harsh" => Label::Harsh,
+            "controlling" => Label::Controlling,
+            "caring" => Label::Caring,
+            other => panic!("line {}: unknown label {other:?}", n + 1),
+        };
+        rows.push((label, text));
+    }
+    rows
+}
+
+#[derive(Debug, Default)]
+struct Metrics {
+    harsh: usize,
+    harsh_hit: usize,
+    controlling: usize,
+    controlling_control: usize,
+    controlling_any: usize,
+    controlling_with_suggestion: usize,
+    caring: usize,
+    caring_flagged: usize,
+    flagged: usize,
+    flagged_right: usize,
+    control_flagged: usize,
+    control_flagged_right: usize,
+    misses: Vec<String>,
+}
+
+impl Metrics {
+    fn recall_harsh(&self) -> f64 {
+        ratio(self.harsh_hit, self.harsh)
+    }
+    fn recall_controlling(&self) -> f64 {
+        ratio(self.controlling_control, self.controlling)
+    }
+    fn false_signal_rate(&self) -> f64 {
+        ratio(self.caring_flagged, self.caring)
+    }
+    fn precision(&self) -> f64 {
+        ratio(self.flagged_right, self.flagged)
+    }
+    fn control_precision(&self) -> f64 {
+        ratio(self.control_flagged_right, self.control_flagged)
+    }
+
+    fn report(&self, name: &str) {
+        eprintln!(
+            "soften corpus [{name}]: {} harsh, {} controlling, {} caring",
+            self.harsh, self.controlling, self.caring
+        );
+        eprintln!(
+            "  recall on harsh (any signal):            {:.3} ({}/{})",
+            self.recall_harsh(),
+            self.harsh_hit,
+            self.harsh
+        );
+        eprintln!(
+            "  recall on controlling (control signal):  {:.3} ({}/{})",
+            self.recall_controlling(),
+            self.controlling_control,
+            self.controlling
+        );
+        eprintln!(
+            "  controlling with any signal:             {:.3} ({}/{})",
+            ratio(self.controlling_any, self.controlling),
+            self.controlling_any,
+            self.controlling
+        );
+        eprintln!(
+            "  controlling given a rewrite:             {} (must be 0)",
+            self.controlling_with_suggestion
+        );
+        eprintln!(
+            "  false signals on caring:                 {:.3} ({}/{})",
+            self.false_signal_rate(),
+            self.caring_flagged,
+            self.caring
+        );
+        eprintln!(
+            "  precision of signals (flagged, not caring): {:.3} ({}/{})",
+            self.precision(),
+            self.flagged_right,
+            self.flagged
+        );
+        eprintln!(
+            "  precision of control (flagged control, labelled controlling): {:.3} ({}/{})",
+            self.control_precision(),
+            self.control_flagged_right,
+            self.control_flagged
+        );
+        for m in &self.misses {
+            eprintln!("  miss: {m}");
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn measure(rows: &[(Label, String)]) -> Metrics {
+    let mut m = Metrics::default();
+    for (label, text) in rows {
+        let s = soften(text);
+        let any = !s.signals.is_empty();
+        let control = s.has_control();
+        if any {
+            m.flagged += 1;
+            if *label != Label::Caring {
+                m.flagged_right += 1;
+            }
+        }
+        if control {
+            m.control_flagged += 1;
+            if *label == Label::Controlling {
+                m.control_flagged_right += 1;
+            }
+        }
+        match label {
+            Label::Harsh => {
+                m.harsh += 1;
+                if any {
+                    m.harsh_hit += 1;
+                } else {
+                    m.misses.push(format!("harsh, nothing noticed: {text}"));
+                }
+            }
+            Label::Controlling => {
+                m.controlling += 1;
+                if control {
+                    m.controlling_control += 1;
+                } else {
+                    m.misses.push(format!(
+                        "controlling, no control signal ({:?}): {text}",
+                        s.kinds()
+                    ));
+                }
+                if any {
+                    m.controlling_any += 1;
+                }
+                if s.suggestion.is_some() {
+                    m.controlling_with_suggestion += 1;
+                }
+            }
+            Label::Caring => {
+                m.caring += 1;
+                if any {
+                    m.caring_flagged += 1;
+                    m.misses.push(format!(
+                        "caring, flagged {:?}: {text}",
+                        s.signals
+                            .iter()
+                            .map(|x| format!("{}:{}", x.kind.as_str(), x.words))
+                            .collect::<Vec<_>>()
+                    ));
+                }
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn corpus_is_big_enough_and_balanced() {
+    let rows = parse(CORPUS);
+    let count = |l: Label| rows.iter().filter(|(x, _)| *x == l).count();
+    assert!(rows.len() >= 150, "{} messages", rows.len());
+    for l in [Label::Harsh, Label::Controlling, Label::Caring] {
+        assert!(count(l) >= 50, "{l:?}: {}", count(l));
+    }
+    // Caring messages use the same words the rules look for, kindly.
+    let caring: Vec<String> = rows
+        .iter()
+        .filter(|(l, _)| *l == Label::Caring)
+        .map(|(_, t)| t.to_lowercase())
+        .collect();
+    for w in ["you", "always", "never", "every time"] {
+        assert!(
+            caring.iter().filter(|t| t.contains(w)).count() >= 3,
+            "few caring messages use {w:?}"
+        );
+    }
+    let held = parse(HELD_OUT);
+    assert!(held.len() >= 30, "{} held-out messages", held.len());
+}
+
+#[test]
+fn corpus_metrics_meet_the_targets() {
+    let m = measure(&parse(CORPUS));
+    m.report("tuned");
+    assert_eq!(m.controlling_with_suggestion, 0, "a controlling message got a rewrite");
+    assert!(m.recall_harsh() >= 0.9, "recall on harsh {}", m.recall_harsh());
+    assert!(
+        m.recall_controlling() >= 0.9,
+        "recall on controlling {}",
+        m.recall_controlling()
+    );
+    assert!(
+        m.false_signal_rate() <= 0.05,
+        "false signals on caring {}",
+        m.false_signal_rate()
+    );
+}
+
+#[test]
+fn held_out_metrics_are_reported_and_control_is_never_rewritten() {
+    let m = measure(&parse(HELD_OUT));
+    m.report("held out");
+    // The safety invariant holds everywhere, tuned or not.
+    assert_eq!(m.controlling_with_suggestion, 0, "a controlling message got a rewrite");
+}
+
+#[test]
+fn every_suggestion_in_the_corpus_is_itself_clean_and_passes_the_policy() {
+    let policy = Policy::new(Context::ordinary());
+    for (_, text) in parse(CORPUS).iter().chain(parse(HELD_OUT).iter()) {
+        let s = soften(text);
+        if let Some(sug) = &s.suggestion {
+            assert!(soften(sug).signals.is_empty(), "{text} -> {sug}");
+            let r = render(&s, &policy);
+            assert!(r.suggestion.is_some(), "policy withheld the suggestion for {text}");
+        }
+    }
+}
+
+#[test]
+fn examples_of_suggestions_use_the_writers_words() {
+    let s = soften("you never help with the dishes");
+    let sug = s.suggestion.expect("a suggestion");
+    assert!(sug.contains("when you don't help with the dishes"), "{sug}");
+    assert!(sug.contains("I'd like it if you could help with the dishes"), "{sug}");
+    let s = soften("You need to call your mum back, you're so lazy");
+    let sug = s.suggestion.expect("a suggestion");
+    assert!(sug.contains("call your mum back"), "{sug}");
+    assert!(!sug.to_lowercase().contains("lazy"), "{sug}");
+}
+
+/// Fragments the rules care about, to build messages that exercise them.
+fn fragment() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "you never listen",
+        "I saw you read my message",
+        "you’re so selfish",
+        "answer me",
+        "every time you",
+        "I love you",
+        "if you leave I'm done",
+        "why do you always",
+        "you always make me laugh",
+        "I've texted you 10 times",
+        "you need to",
+        "stop",
+        "right now!",
+        "what's wrong with you?",
+        "…",
+        "!!",
+        ",",
+        " ",
+        "\n",
+        "é",
+        "🙄",
+        "ur",
+        "YOU NEVER",
+    ])
+    .prop_map(str::to_string)
+}
+
+fn message() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        prop::collection::vec(fragment(), 0..8).prop_map(|v| v.join(" ")),
+        (prop::collection::vec(fragment(), 0..6), any::<String>())
+            .prop_map(|(v, s)| format!("{} {s}", v.join(""))),
+    ]
+}
+
+fn control_words(s: &Softened) -> Vec<String> {
+    s.signals
+        .iter()
+        .filter(|x| x.kind == Kind::Control)
+        .map(|x| x.words.to_lowercase())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn never_panics_and_is_deterministic(text in message()) {
+        let a = soften(&text);
+        let b = soften(&text);
+        prop_assert_eq!(&a, &b);
+        let p = Policy::new(Context::ordinary());
+        prop_assert_eq!(render(&a, &p), render(&b, &p));
+        for s in &a.signals {
+            prop_assert!(!s.words.is_empty());
+            prop_assert!(text.contains(&s.words), "{:?} not in the message", s.words);
+        }
+    }
+
+    #[test]
+    fn control_always_means_no_suggestion(text in message()) {
+        let s = soften(&text);
+        if s.has_control() {
+            prop_assert!(s.suggestion.is_none());
+            let r = render(&s, &Policy::new(Context::ordinary()));
+            prop_assert!(r.suggestion.is_none());
+        }
+        if s.signals.is_empty() {
+            prop_assert!(s.suggestion.is_none());
+        }
+    }
+
+    #[test]
+    fn a_suggestion_never_carries_control_words_or_any_signal(text in message()) {
+        let s = soften(&text);
+        if let Some(sug) = &s.suggestion {
+            let again = soften(sug);
+            prop_assert!(again.signals.is_empty(), "{:?} -> {:?}", sug, again.signals);
+        }
+        // Adding control words to any message takes its suggestion away, and they never
+        // appear in what is suggested.
+        let with = format!("{text}. I can see you read my message");
+        let s = soften(&with);
+        prop_assert!(s.has_control());
+        prop_assert!(s.suggestion.is_none());
+        for w in control_words(&s) {
+            prop_assert!(s.suggestion.as_deref().is_none_or(|x| !x.to_lowercase().contains(&w)));
+        }
+    }
+}
