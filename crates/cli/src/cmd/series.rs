@@ -1,10 +1,733 @@
-//! (being written)
+//! `closer series`: rties-compatible dyadic time-series models over many dyads (research track,
+//! DESIGN.md §8). Argument parsing and output only; the fits are in `closer_analyze::series`.
 
 use crate::error::{CliError, CliResult};
+use crate::io::{print_json, read_input};
+use closer_analyze::series::{
+    self, CloDyad, Columns, Fitted, Grid, IcDyad, IcFit, Lag, Pairing, Skip,
+    profiles::{ProfileError, ProfileOptions, Profiles},
+    var1,
+};
+use closer_safety::{Context, Draft, Policy, Topic};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Models (rties 5.0.0-compatible; see docs/research.md, \"Series models\"):
+  inertia-coordination  x_k(t) = c_k + inert_k x_k(t-L) + coord_k x_partner(t-L), per dyad,
+                        both partners stacked; columns int0 int1 inert0 coord0 inert1 coord1
+                        r2 adj_r2 (uncentred R², adjusted with p = rank), shift, n.
+  coupled-oscillator    GLLA level and derivatives over the (tau, embed) grid, rties' choice
+                        of the first largest adjusted R²; columns tau embed obs_0 d1_0 p_obs_0
+                        p_d1_0 obs_1 d1_1 p_obs_1 p_d1_1 period_0 period_1 r2 adj_r2, n.
+  var1                  a dyadic VAR(1) for daily diaries, with t intervals; refused below
+                        the documented minimum of usable days per dyad.
+
+The inertia-coordination and oscillator models are for dense series (a value every few
+seconds, hundreds of points per person). For daily diaries use --model var1.
+
+Partner 0 is the person with 0 in the partner column, partner 1 the person with 1.
+`shift` is the signed shift of the lagged regressors: -N uses the value N rows earlier,
++N the value N rows later (rties' absMaxCC turns a positive cross-correlation lag into a
+lead, and a lag of 0 into a lead of 1).
+
+Pairing: `rties` (default) reproduces rties' rule: rows sorted by person id, and the partner
+columns are the rows of the person whose id differs from the dyad id followed by the rows of
+the person whose id equals it. That is right only when the person whose id equals the dyad id
+sorts first; otherwise it pairs a person with themselves (closer says so on stderr). `partner`
+pairs each row with the other partner's row at the same position, using the partner column: it
+is correct on any input and equals `rties` on rties' own data.
+
+Missing values (an empty field or NA) stay missing, as in R. Numbers are printed at full
+precision; a missing coefficient (aliased, as R reports NA) is empty in CSV and null in JSON.
+These are research fits of many dyads' data; they describe series, never a relationship.";
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Model {
+    InertiaCoordination,
+    CoupledOscillator,
+    Var1,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PairingArg {
+    Rties,
+    Partner,
+}
 
 #[derive(clap::Args)]
-pub struct Args {}
+#[command(after_long_help = AFTER_HELP)]
+pub struct Args {
+    /// The series CSV: long format, one row per person per time point.
+    pub file: PathBuf,
+    /// Which model to fit to every dyad.
+    #[arg(long, value_enum)]
+    pub model: Model,
+    /// Column with the dyad identifier.
+    #[arg(long, default_value = "couple")]
+    pub dyad_col: String,
+    /// Column with the person identifier.
+    #[arg(long, default_value = "person")]
+    pub person_col: String,
+    /// Column with the time of each row (sorted within each person).
+    #[arg(long, default_value = "time")]
+    pub time_col: String,
+    /// Column with the measured value.
+    #[arg(long, default_value = "dial")]
+    pub value_col: String,
+    /// Column (0/1) telling the two partners of a dyad apart.
+    #[arg(long, default_value = "female")]
+    pub partner_col: String,
+    /// Inertia-coordination lag: a number of rows N, or absMaxCC (rties' signed lag of the
+    /// largest absolute cross-correlation, per dyad).
+    #[arg(long, default_value = "absMaxCC")]
+    pub lag: String,
+    /// Oscillator: the delays tau to try (comma-separated).
+    #[arg(long, default_value = "4,5", value_delimiter = ',')]
+    pub taus: Vec<usize>,
+    /// Oscillator: the embedding dimensions to try (comma-separated, each at least 3).
+    #[arg(long, default_value = "3,4,5", value_delimiter = ',')]
+    pub embeds: Vec<usize>,
+    /// Oscillator: the time between two rows, in the unit the periods are reported in.
+    #[arg(long, default_value_t = 1.0)]
+    pub delta: f64,
+    /// How partner columns are built: rties (rties' rule, quirk included) or partner.
+    #[arg(long, value_enum, default_value = "rties")]
+    pub pairing: PairingArg,
+    /// rties' model comparisons: inertia-only, coordination-only and full; or uncoupled and
+    /// coupled oscillator; with their mean adjusted R².
+    #[arg(long, conflicts_with = "profiles")]
+    pub compare: bool,
+    /// Latent profiles: a Gaussian mixture with K profiles over the per-dyad slopes (the
+    /// covariance model chosen by BIC), with its stability across restarts and resamples.
+    #[arg(long, value_name = "K")]
+    pub profiles: Option<usize>,
+    /// Profiles: seeded EM starts per covariance model.
+    #[arg(long, default_value_t = 10)]
+    pub starts: usize,
+    /// Profiles: bootstrap resamples for the stability of the classification.
+    #[arg(long, default_value_t = 200)]
+    pub bootstrap: usize,
+    /// Profiles: the seed (the same seed gives the same output).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Print one JSON document instead of CSV.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Other(anyhow::anyhow!("not built yet")))
+/// A note on stderr, through the safety policy like every sentence the binary prints.
+fn note(text: String) {
+    let policy = Policy::new(Context::ordinary());
+    if let Ok(said) = policy.review(Draft::new(Topic::Interface, "research-note", "note", text)) {
+        eprintln!("note: {}", said.text());
+    }
+}
+
+fn num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v}"),
+        _ => String::new(),
+    }
+}
+
+fn jnum(x: Option<f64>) -> Value {
+    match x {
+        Some(v) if v.is_finite() => json!(v),
+        _ => Value::Null,
+    }
+}
+
+/// CSV field quoting for identifiers and reasons.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn parse_lag(s: &str) -> CliResult<Lag> {
+    if s.eq_ignore_ascii_case("absmaxcc") {
+        return Ok(Lag::AbsMaxCC);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Lag::Fixed(n)),
+        _ => Err(CliError::usage(format!(
+            "--lag: expected a whole number of rows (1 or more) or absMaxCC, found {s:?}"
+        ))),
+    }
+}
+
+fn report_skips(skipped: &[Skip]) {
+    for s in skipped {
+        note(format!("dyad {} was not fitted: {}.", s.dyad, s.reason));
+    }
+}
+
+fn report_pairing<'a>(pairing: Pairing, self_paired: impl Iterator<Item = &'a str>) {
+    let list: Vec<&str> = self_paired.collect();
+    if pairing == Pairing::Rties && !list.is_empty() {
+        note(format!(
+            "with --pairing rties, {} dyad(s) pair a person with themselves, because the person whose id equals the dyad id does not sort first (rties' rule): {}. Use --pairing partner to pair by the partner column.",
+            list.len(),
+            list.join(", ")
+        ));
+    }
+}
+
+fn report_density(data: &series::SeriesData) {
+    let mut lens: Vec<usize> = data.dyads.iter().map(|d| d.persons[0].time.len()).collect();
+    lens.sort_unstable();
+    if let Some(&median) = lens.get(lens.len() / 2) {
+        if median < 100 {
+            note(format!(
+                "the median series has {median} points per person. These models are for dense series (hundreds of points per person); for daily diaries use --model var1."
+            ));
+        }
+    }
+}
+
+const IC_COLS: [&str; 6] = ["int0", "int1", "inert0", "coord0", "inert1", "coord1"];
+const CLO_COLS: [&str; 8] = [
+    "obs_0", "d1_0", "p_obs_0", "p_d1_0", "obs_1", "d1_1", "p_obs_1", "p_d1_1",
+];
+
+fn ic_values(f: &IcFit) -> [Option<f64>; 6] {
+    [f.int0, f.int1, f.inert0, f.coord0, f.inert1, f.coord1]
+}
+
+fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
+    let f = &d.fit;
+    [
+        f.obs_0, f.d1_0, f.p_obs_0, f.p_d1_0, f.obs_1, f.d1_1, f.p_obs_1, f.p_d1_1,
+    ]
+}
+
+pub fn run(args: Args) -> CliResult {
+    let name = args.file.display().to_string();
+    let cols = Columns {
+        dyad: args.dyad_col.clone(),
+        person: args.person_col.clone(),
+        time: args.time_col.clone(),
+        value: args.value_col.clone(),
+        partner: args.partner_col.clone(),
+    };
+    let pairing = match args.pairing {
+        PairingArg::Rties => Pairing::Rties,
+        PairingArg::Partner => Pairing::Partner,
+    };
+    // Check every flag before reading the file, so a usage error never costs a parse.
+    let lag = parse_lag(&args.lag)?;
+    if args.taus.is_empty() || args.taus.contains(&0) {
+        return Err(CliError::usage("--taus: expected whole numbers of rows, 1 or more"));
+    }
+    if args.embeds.is_empty() || args.embeds.iter().any(|&e| e < 3) {
+        return Err(CliError::usage(
+            "--embeds: expected embedding dimensions of 3 or more (a second derivative needs three points)",
+        ));
+    }
+    if !(args.delta > 0.0 && args.delta.is_finite()) {
+        return Err(CliError::usage("--delta: expected a positive number"));
+    }
+    if args.profiles == Some(0) {
+        return Err(CliError::usage("--profiles: expected 1 or more profiles"));
+    }
+    if args.model == Model::Var1 && (args.compare || args.profiles.is_some()) {
+        return Err(CliError::usage(
+            "--compare and --profiles apply to the inertia-coordination and coupled-oscillator models",
+        ));
+    }
+    let text = read_input(&args.file)?;
+    let data = series::data::parse(&name, &text, &cols)?;
+    match args.model {
+        Model::InertiaCoordination => {
+            report_density(&data);
+            let fitted = series::inertia_coordination(&data, lag, pairing, args.compare);
+            report_skips(&fitted.skipped);
+            report_pairing(
+                pairing,
+                fitted.dyads.iter().filter(|d| d.self_paired).map(|d| d.dyad.as_str()),
+            );
+            if let Some(k) = args.profiles {
+                let rows = fitted
+                    .dyads
+                    .iter()
+                    .map(|d| {
+                        let f = &d.full;
+                        (d.dyad.clone(), vec![f.inert0, f.coord0, f.inert1, f.coord1])
+                    })
+                    .collect();
+                return profiles_out(
+                    &args,
+                    "inertia-coordination",
+                    &["inert0", "coord0", "inert1", "coord1"],
+                    rows,
+                    k,
+                    &fitted.skipped,
+                );
+            }
+            if args.compare {
+                ic_compare(&args, &fitted)
+            } else {
+                ic_out(&args, &fitted)
+            }
+        }
+        Model::CoupledOscillator => {
+            report_density(&data);
+            let grid = Grid {
+                taus: args.taus.clone(),
+                embeds: args.embeds.clone(),
+                delta: args.delta,
+            };
+            let fitted = series::coupled_oscillator(&data, &grid, pairing);
+            report_skips(&fitted.skipped);
+            report_pairing(
+                pairing,
+                fitted.dyads.iter().filter(|d| d.self_paired).map(|d| d.dyad.as_str()),
+            );
+            let eta: Vec<&str> = fitted
+                .dyads
+                .iter()
+                .filter(|d| d.fit.eta_not_negative)
+                .map(|d| d.dyad.as_str())
+                .collect();
+            if !eta.is_empty() {
+                note(format!(
+                    "in {} dyad(s) a frequency coefficient (obs_0 or obs_1) is not negative, so that series does not oscillate in the model; the period is still reported, as rties does: {}.",
+                    eta.len(),
+                    eta.join(", ")
+                ));
+            }
+            if let Some(k) = args.profiles {
+                let rows = fitted
+                    .dyads
+                    .iter()
+                    .map(|d| (d.dyad.clone(), clo_values(d).to_vec()))
+                    .collect();
+                return profiles_out(&args, "coupled-oscillator", &CLO_COLS, rows, k, &fitted.skipped);
+            }
+            if args.compare {
+                clo_compare(&args, &fitted)
+            } else {
+                clo_out(&args, &fitted)
+            }
+        }
+        Model::Var1 => var1_out(&args, &data),
+    }
+}
+
+fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
+    if args.json {
+        let mut arr: Vec<Value> = Vec::new();
+        for d in &fitted.dyads {
+            let mut o = serde_json::Map::new();
+            o.insert("dyad".into(), json!(d.dyad));
+            for (c, v) in IC_COLS.iter().zip(ic_values(&d.full)) {
+                o.insert((*c).into(), jnum(v));
+            }
+            o.insert("r2".into(), jnum(Some(d.full.r2)));
+            o.insert("adj_r2".into(), jnum(d.full.adj_r2));
+            o.insert("shift".into(), json!(d.slide));
+            o.insert("cc_lag".into(), json!(d.cc_lag));
+            o.insert("n".into(), json!(d.full.n));
+            o.insert("rank".into(), json!(d.full.rank));
+            o.insert("skipped".into(), Value::Null);
+            arr.push(Value::Object(o));
+        }
+        push_skipped_json(&mut arr, &fitted.skipped, &IC_COLS);
+        return print_json(&arr);
+    }
+    let mut out = String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
+    for d in &fitted.dyads {
+        let v = ic_values(&d.full);
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},",
+            field(&d.dyad),
+            num(v[0]),
+            num(v[1]),
+            num(v[2]),
+            num(v[3]),
+            num(v[4]),
+            num(v[5]),
+            num(Some(d.full.r2)),
+            num(d.full.adj_r2),
+            d.slide,
+            d.full.n
+        );
+    }
+    for s in &fitted.skipped {
+        let _ = writeln!(out, "{},,,,,,,,,,,{}", field(&s.dyad), field(&s.reason));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
+    for s in skipped {
+        let mut o = serde_json::Map::new();
+        o.insert("dyad".into(), json!(s.dyad));
+        for c in cols {
+            o.insert((*c).into(), Value::Null);
+        }
+        o.insert("skipped".into(), json!(s.reason));
+        arr.push(Value::Object(o));
+    }
+}
+
+fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
+    if args.json {
+        let mut arr: Vec<Value> = Vec::new();
+        for d in &fitted.dyads {
+            let f = &d.fit;
+            let mut o = serde_json::Map::new();
+            o.insert("dyad".into(), json!(d.dyad));
+            o.insert("tau".into(), json!(f.tau));
+            o.insert("embed".into(), json!(f.embed));
+            for (c, v) in CLO_COLS.iter().zip(clo_values(d)) {
+                o.insert((*c).into(), jnum(v));
+            }
+            o.insert("period_0".into(), jnum(f.period_0));
+            o.insert("period_1".into(), jnum(f.period_1));
+            o.insert("r2".into(), jnum(Some(f.r2)));
+            o.insert("adj_r2".into(), jnum(f.adj_r2));
+            o.insert("n".into(), json!(f.n));
+            o.insert("rank".into(), json!(f.rank));
+            o.insert("skipped".into(), Value::Null);
+            arr.push(Value::Object(o));
+        }
+        push_skipped_json(&mut arr, &fitted.skipped, &CLO_COLS);
+        return print_json(&arr);
+    }
+    let mut out = String::from(
+        "dyad,tau,embed,obs_0,d1_0,p_obs_0,p_d1_0,obs_1,d1_1,p_obs_1,p_d1_1,period_0,period_1,r2,adj_r2,n,skipped\n",
+    );
+    for d in &fitted.dyads {
+        let f = &d.fit;
+        let _ = write!(out, "{},{},{}", field(&d.dyad), f.tau, f.embed);
+        for v in clo_values(d) {
+            let _ = write!(out, ",{}", num(v));
+        }
+        let _ = writeln!(
+            out,
+            ",{},{},{},{},{},",
+            num(f.period_0),
+            num(f.period_1),
+            num(Some(f.r2)),
+            num(f.adj_r2),
+            f.n
+        );
+    }
+    for s in &fitted.skipped {
+        let _ = writeln!(out, "{}{}{}", field(&s.dyad), ",".repeat(16), field(&s.reason));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Compare<T: Serialize> {
+    model: &'static str,
+    dyads: Vec<T>,
+    mean: Value,
+    skipped: Vec<Skip>,
+}
+
+fn ic_compare(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
+    let adj = |f: &Option<IcFit>| f.as_ref().and_then(|f| f.adj_r2);
+    let rows: Vec<[Option<f64>; 3]> = fitted
+        .dyads
+        .iter()
+        .map(|d| [adj(&d.inertia), adj(&d.coordination), d.full.adj_r2])
+        .collect();
+    let mean = |i: usize| series::mean_present(rows.iter().map(|r| r[i]));
+    let means = [mean(0), mean(1), mean(2)];
+    let dif = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+    if args.json {
+        let dyads: Vec<Value> = fitted
+            .dyads
+            .iter()
+            .zip(&rows)
+            .map(|(d, r)| {
+                json!({
+                    "dyad": d.dyad,
+                    "adj_r2_inertia": jnum(r[0]),
+                    "adj_r2_coordination": jnum(r[1]),
+                    "adj_r2_inert_coord": jnum(r[2]),
+                    "dif_ic_inertia": jnum(dif(r[2], r[0])),
+                    "dif_ic_coordination": jnum(dif(r[2], r[1])),
+                })
+            })
+            .collect();
+        return print_json(&Compare {
+            model: "inertia-coordination",
+            dyads,
+            mean: json!({
+                "adj_r2_inertia": jnum(means[0]),
+                "adj_r2_coordination": jnum(means[1]),
+                "adj_r2_inert_coord": jnum(means[2]),
+            }),
+            skipped: fitted.skipped.clone(),
+        });
+    }
+    let mut out = String::from(
+        "dyad,adj_r2_inertia,adj_r2_coordination,adj_r2_inert_coord,dif_ic_inertia,dif_ic_coordination\n",
+    );
+    for (d, r) in fitted.dyads.iter().zip(&rows) {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            field(&d.dyad),
+            num(r[0]),
+            num(r[1]),
+            num(r[2]),
+            num(dif(r[2], r[0])),
+            num(dif(r[2], r[1]))
+        );
+    }
+    print!("{out}");
+    eprintln!(
+        "mean adjusted R² over {} dyads: inertia {}, coordination {}, inertia-coordination {}",
+        rows.len(),
+        num(means[0]),
+        num(means[1]),
+        num(means[2])
+    );
+    Ok(())
+}
+
+fn clo_compare(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
+    let rows: Vec<[Option<f64>; 2]> = fitted
+        .dyads
+        .iter()
+        .map(|d| [d.fit.uncoupled_adj_r2, d.fit.adj_r2])
+        .collect();
+    let mean = |i: usize| series::mean_present(rows.iter().map(|r| r[i]));
+    let means = [mean(0), mean(1)];
+    let dif = |r: &[Option<f64>; 2]| r[1].zip(r[0]).map(|(a, b)| a - b);
+    if args.json {
+        let dyads: Vec<Value> = fitted
+            .dyads
+            .iter()
+            .zip(&rows)
+            .map(|(d, r)| {
+                json!({
+                    "dyad": d.dyad,
+                    "tau": d.fit.tau,
+                    "embed": d.fit.embed,
+                    "adj_r2_uncoupled": jnum(r[0]),
+                    "adj_r2_coupled": jnum(r[1]),
+                    "dif": jnum(dif(r)),
+                })
+            })
+            .collect();
+        return print_json(&Compare {
+            model: "coupled-oscillator",
+            dyads,
+            mean: json!({
+                "adj_r2_uncoupled": jnum(means[0]),
+                "adj_r2_coupled": jnum(means[1]),
+            }),
+            skipped: fitted.skipped.clone(),
+        });
+    }
+    let mut out = String::from("dyad,tau,embed,adj_r2_uncoupled,adj_r2_coupled,dif\n");
+    for (d, r) in fitted.dyads.iter().zip(&rows) {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}",
+            field(&d.dyad),
+            d.fit.tau,
+            d.fit.embed,
+            num(r[0]),
+            num(r[1]),
+            num(dif(r))
+        );
+    }
+    print!("{out}");
+    eprintln!(
+        "mean adjusted R² over {} dyads: uncoupled {}, coupled {}",
+        rows.len(),
+        num(means[0]),
+        num(means[1])
+    );
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ProfilesOut<'a> {
+    model: &'static str,
+    parameters: &'a [&'a str],
+    profiles: &'a Profiles,
+    dyads: Vec<Value>,
+    dropped: Vec<Skip>,
+}
+
+fn profiles_out(
+    args: &Args,
+    model: &'static str,
+    names: &[&str],
+    rows: Vec<(String, Vec<Option<f64>>)>,
+    k: usize,
+    skipped: &[Skip],
+) -> CliResult {
+    let mut kept = Vec::new();
+    let mut x = Vec::new();
+    let mut dropped: Vec<Skip> = skipped.to_vec();
+    for (dyad, vals) in rows {
+        let missing: Vec<&str> = names
+            .iter()
+            .zip(&vals)
+            .filter(|(_, v)| v.is_none_or(|v| !v.is_finite()))
+            .map(|(n, _)| *n)
+            .collect();
+        if missing.is_empty() {
+            x.push(vals.iter().map(|v| v.unwrap_or(f64::NAN)).collect::<Vec<f64>>());
+            kept.push(dyad);
+        } else {
+            dropped.push(Skip {
+                dyad,
+                reason: format!("missing parameter(s): {}", missing.join(", ")),
+            });
+        }
+    }
+    for d in &dropped {
+        note(format!("dyad {} is not in the profiles: {}.", d.dyad, d.reason));
+    }
+    let opt = ProfileOptions {
+        k,
+        starts: args.starts.max(1),
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+    };
+    let p = match series::profiles::profiles(&x, &opt) {
+        Ok(p) => p,
+        Err(ProfileError::TooFewRows { rows, k }) => {
+            return Err(CliError::usage(format!(
+                "--profiles {k}: {rows} dyad(s) with every parameter present; a mixture with {k} profile(s) needs more dyads than profiles"
+            )));
+        }
+        Err(ProfileError::NoFit) => {
+            return Err(CliError::Other(anyhow::anyhow!(
+                "no covariance model could be fitted with {k} profile(s) (every fit became singular); try fewer profiles"
+            )));
+        }
+    };
+    let dyads: Vec<Value> = kept
+        .iter()
+        .zip(p.labels.iter().zip(&p.probability))
+        .map(|(d, (l, pr))| json!({"dyad": d, "profile": l, "probability": pr}))
+        .collect();
+    if args.json {
+        return print_json(&ProfilesOut {
+            model,
+            parameters: names,
+            profiles: &p,
+            dyads,
+            dropped,
+        });
+    }
+    let mut out = String::from("dyad,profile,probability,skipped\n");
+    for (d, (l, pr)) in kept.iter().zip(p.labels.iter().zip(&p.probability)) {
+        let _ = writeln!(out, "{},{l},{pr},", field(d));
+    }
+    for d in &dropped {
+        let _ = writeln!(out, "{},,,{}", field(&d.dyad), field(&d.reason));
+    }
+    print!("{out}");
+    let mut s = format!(
+        "profiles: {} over {} dyads and {} parameters ({}); covariance model by BIC (larger is better):\n",
+        p.k,
+        p.n,
+        p.dims,
+        names.join(", ")
+    );
+    for r in &p.table {
+        let _ = writeln!(
+            s,
+            "  {}  parameters {:>3}  BIC {}",
+            r.family,
+            r.parameters,
+            r.bic.map_or("failed (singular)".to_string(), |b| format!("{b:.3}"))
+        );
+    }
+    let ari = |a: &series::profiles::AriSummary| {
+        format!(
+            "{} runs, min {}, median {}, mean {}",
+            a.runs,
+            a.min.map_or("-".into(), |v| format!("{v:.3}")),
+            a.median.map_or("-".into(), |v| format!("{v:.3}")),
+            a.mean.map_or("-".into(), |v| format!("{v:.3}"))
+        )
+    };
+    let _ = writeln!(s, "chosen: {}; profile sizes {:?}", p.chosen, p.sizes);
+    let _ = writeln!(s, "stability (adjusted Rand index with the chosen classification):");
+    let _ = writeln!(s, "  across restarts: {}", ari(&p.restart_ari));
+    let _ = write!(s, "  across bootstrap resamples: {}", ari(&p.bootstrap_ari));
+    eprintln!("{s}");
+    Ok(())
+}
+
+const VAR_COLS: [&str; 6] = ["int0", "inert0", "cross0", "int1", "inert1", "cross1"];
+
+fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
+    let mut fits = Vec::new();
+    let mut short = Vec::new();
+    let mut skipped = Vec::new();
+    for d in &data.dyads {
+        match var1::fit_dyad(d, 0.95) {
+            Ok(f) => fits.push((d.id.text.clone(), f)),
+            Err(var1::Var1Skip::TooFewDays { days }) => short.push(format!("{} ({days})", d.id.text)),
+            Err(var1::Var1Skip::Singular) => skipped.push(Skip {
+                dyad: d.id.text.clone(),
+                reason: "the previous-day values are collinear (for example one series is constant)".into(),
+            }),
+        }
+    }
+    if !short.is_empty() {
+        return Err(CliError::usage(format!(
+            "{}: the dyadic VAR(1) needs at least {} usable days per dyad (days with both partners' values on that day and the day before); below that its intervals fall short of their stated coverage (docs/research.md). Too few in dyad(s): {}",
+            args.file.display(),
+            var1::MIN_DAYS,
+            short.join(", ")
+        )));
+    }
+    report_skips(&skipped);
+    let coefs = |f: &var1::Var1Fit| [f.int0, f.inert0, f.cross0, f.int1, f.inert1, f.cross1];
+    if args.json {
+        let mut arr: Vec<Value> = Vec::new();
+        for (d, f) in &fits {
+            let mut o = serde_json::Map::new();
+            o.insert("dyad".into(), json!(d));
+            o.insert("n".into(), json!(f.n));
+            o.insert("level".into(), json!(f.level));
+            for (c, v) in VAR_COLS.iter().zip(coefs(f)) {
+                o.insert((*c).into(), json!(v));
+            }
+            o.insert("skipped".into(), Value::Null);
+            arr.push(Value::Object(o));
+        }
+        push_skipped_json(&mut arr, &skipped, &VAR_COLS);
+        return print_json(&arr);
+    }
+    let mut out = String::from("dyad,n");
+    for c in VAR_COLS {
+        let _ = write!(out, ",{c},{c}_se,{c}_lower,{c}_upper");
+    }
+    out.push_str(",skipped\n");
+    for (d, f) in &fits {
+        let _ = write!(out, "{},{}", field(d), f.n);
+        for c in coefs(f) {
+            let _ = write!(out, ",{},{},{},{}", c.estimate, c.se, c.lower, c.upper);
+        }
+        out.push_str(",\n");
+    }
+    for s in &skipped {
+        let _ = writeln!(out, "{}{}{}", field(&s.dyad), ",".repeat(26), field(&s.reason));
+    }
+    print!("{out}");
+    Ok(())
 }
