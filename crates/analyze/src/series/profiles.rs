@@ -241,7 +241,12 @@ fn kmeans(x: &[Vec<f64>], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
     while centres.len() < k {
         let d: Vec<f64> = x
             .iter()
-            .map(|xi| centres.iter().map(|c| dist2(xi, c)).fold(f64::INFINITY, f64::min))
+            .map(|xi| {
+                centres
+                    .iter()
+                    .map(|c| dist2(xi, c))
+                    .fold(f64::INFINITY, f64::min)
+            })
             .collect();
         let total: f64 = d.iter().sum();
         let pick = if total > 0.0 {
@@ -273,8 +278,12 @@ fn kmeans(x: &[Vec<f64>], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
             }
         }
         for (g, c) in centres.iter_mut().enumerate() {
-            let members: Vec<&Vec<f64>> =
-                x.iter().zip(&labels).filter(|(_, l)| **l == g).map(|(xi, _)| xi).collect();
+            let members: Vec<&Vec<f64>> = x
+                .iter()
+                .zip(&labels)
+                .filter(|(_, l)| **l == g)
+                .map(|(xi, _)| xi)
+                .collect();
             if members.is_empty() {
                 continue;
             }
@@ -324,10 +333,11 @@ pub fn classify(x: &[Vec<f64>], m: &Mixture) -> Option<(Vec<usize>, Vec<f64>)> {
     let mut probs = Vec::with_capacity(x.len());
     for i in 0..x.len() {
         let row = &z[i * k..(i + 1) * k];
-        let (g, p) = row
-            .iter()
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |b, (g, &p)| if p > b.1 { (g, p) } else { b });
+        let (g, p) =
+            row.iter().enumerate().fold(
+                (0, f64::NEG_INFINITY),
+                |b, (g, &p)| if p > b.1 { (g, p) } else { b },
+            );
         labels.push(g);
         probs.push(p);
     }
@@ -374,8 +384,12 @@ pub fn adjusted_rand(a: &[usize], b: &[usize]) -> f64 {
     }
     let c2 = |v: u64| (v * v.saturating_sub(1) / 2) as f64;
     let sum_ij: f64 = t.iter().map(|&v| c2(v)).sum();
-    let sum_a: f64 = (0..ka).map(|i| c2((0..kb).map(|j| t[i * kb + j]).sum())).sum();
-    let sum_b: f64 = (0..kb).map(|j| c2((0..ka).map(|i| t[i * kb + j]).sum())).sum();
+    let sum_a: f64 = (0..ka)
+        .map(|i| c2((0..kb).map(|j| t[i * kb + j]).sum()))
+        .sum();
+    let sum_b: f64 = (0..kb)
+        .map(|j| c2((0..ka).map(|i| t[i * kb + j]).sum()))
+        .sum();
     let total = c2(n as u64);
     let expected = sum_a * sum_b / total;
     let max = 0.5 * (sum_a + sum_b);
@@ -586,7 +600,11 @@ mod tests {
         let ari = adjusted_rand(&truth, &labels);
         assert!(ari > 0.97, "ari {ari}");
         // Spherical unit-variance clusters: a spherical or diagonal family should win.
-        assert!(["EII", "VII", "EEI", "VVI"].contains(&p.chosen), "{}", p.chosen);
+        assert!(
+            ["EII", "VII", "EEI", "VVI"].contains(&p.chosen),
+            "{}",
+            p.chosen
+        );
         assert!(p.restart_ari.min.unwrap() > 0.95);
         assert!(p.bootstrap_ari.median.unwrap() > 0.95);
         assert_eq!(p.sizes.iter().sum::<usize>(), 120);

@@ -135,7 +135,12 @@ mod tests {
     #[test]
     fn t_quantiles_match_tables() {
         // Published two-sided 95% critical values.
-        for (df, q) in [(1.0, 12.7062), (5.0, 2.5706), (10.0, 2.2281), (30.0, 2.0423)] {
+        for (df, q) in [
+            (1.0, 12.7062),
+            (5.0, 2.5706),
+            (10.0, 2.2281),
+            (30.0, 2.0423),
+        ] {
             assert!((t_quantile(0.975, df) - q).abs() < 1e-4, "df {df}");
         }
         assert!((t_cdf(0.0, 7.0) - 0.5).abs() < 1e-15);

@@ -222,7 +222,9 @@ pub fn run(args: Args) -> CliResult {
     // Check every flag before reading the file, so a usage error never costs a parse.
     let lag = parse_lag(&args.lag)?;
     if args.taus.is_empty() || args.taus.contains(&0) {
-        return Err(CliError::usage("--taus: expected whole numbers of rows, 1 or more"));
+        return Err(CliError::usage(
+            "--taus: expected whole numbers of rows, 1 or more",
+        ));
     }
     if args.embeds.is_empty() || args.embeds.iter().any(|&e| e < 3) {
         return Err(CliError::usage(
@@ -249,7 +251,11 @@ pub fn run(args: Args) -> CliResult {
             report_skips(&fitted.skipped);
             report_pairing(
                 pairing,
-                fitted.dyads.iter().filter(|d| d.self_paired).map(|d| d.dyad.as_str()),
+                fitted
+                    .dyads
+                    .iter()
+                    .filter(|d| d.self_paired)
+                    .map(|d| d.dyad.as_str()),
             );
             if let Some(k) = args.profiles {
                 let rows = fitted
@@ -286,7 +292,11 @@ pub fn run(args: Args) -> CliResult {
             report_skips(&fitted.skipped);
             report_pairing(
                 pairing,
-                fitted.dyads.iter().filter(|d| d.self_paired).map(|d| d.dyad.as_str()),
+                fitted
+                    .dyads
+                    .iter()
+                    .filter(|d| d.self_paired)
+                    .map(|d| d.dyad.as_str()),
             );
             let eta: Vec<&str> = fitted
                 .dyads
@@ -307,7 +317,14 @@ pub fn run(args: Args) -> CliResult {
                     .iter()
                     .map(|d| (d.dyad.clone(), clo_values(d).to_vec()))
                     .collect();
-                return profiles_out(&args, "coupled-oscillator", &CLO_COLS, rows, k, &fitted.skipped);
+                return profiles_out(
+                    &args,
+                    "coupled-oscillator",
+                    &CLO_COLS,
+                    rows,
+                    k,
+                    &fitted.skipped,
+                );
             }
             if args.compare {
                 clo_compare(&args, &fitted)
@@ -340,7 +357,8 @@ fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
         push_skipped_json(&mut arr, &fitted.skipped, &IC_COLS);
         return print_json(&arr);
     }
-    let mut out = String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
+    let mut out =
+        String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
     for d in &fitted.dyads {
         let v = ic_values(&d.full);
         let _ = writeln!(
@@ -422,7 +440,13 @@ fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
         );
     }
     for s in &fitted.skipped {
-        let _ = writeln!(out, "{}{}{}", field(&s.dyad), ",".repeat(16), field(&s.reason));
+        let _ = writeln!(
+            out,
+            "{}{}{}",
+            field(&s.dyad),
+            ",".repeat(16),
+            field(&s.reason)
+        );
     }
     print!("{out}");
     Ok(())
@@ -585,7 +609,11 @@ fn profiles_out(
             .map(|(n, _)| *n)
             .collect();
         if missing.is_empty() {
-            x.push(vals.iter().map(|v| v.unwrap_or(f64::NAN)).collect::<Vec<f64>>());
+            x.push(
+                vals.iter()
+                    .map(|v| v.unwrap_or(f64::NAN))
+                    .collect::<Vec<f64>>(),
+            );
             kept.push(dyad);
         } else {
             dropped.push(Skip {
@@ -595,7 +623,10 @@ fn profiles_out(
         }
     }
     for d in &dropped {
-        note(format!("dyad {} is not in the profiles: {}.", d.dyad, d.reason));
+        note(format!(
+            "dyad {} is not in the profiles: {}.",
+            d.dyad, d.reason
+        ));
     }
     let opt = ProfileOptions {
         k,
@@ -651,7 +682,8 @@ fn profiles_out(
             "  {}  parameters {:>3}  BIC {}",
             r.family,
             r.parameters,
-            r.bic.map_or("failed (singular)".to_string(), |b| format!("{b:.3}"))
+            r.bic
+                .map_or("failed (singular)".to_string(), |b| format!("{b:.3}"))
         );
     }
     let ari = |a: &series::profiles::AriSummary| {
@@ -664,7 +696,10 @@ fn profiles_out(
         )
     };
     let _ = writeln!(s, "chosen: {}; profile sizes {:?}", p.chosen, p.sizes);
-    let _ = writeln!(s, "stability (adjusted Rand index with the chosen classification):");
+    let _ = writeln!(
+        s,
+        "stability (adjusted Rand index with the chosen classification):"
+    );
     let _ = writeln!(s, "  across restarts: {}", ari(&p.restart_ari));
     let _ = write!(s, "  across bootstrap resamples: {}", ari(&p.bootstrap_ari));
     eprintln!("{s}");
@@ -680,10 +715,14 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
     for d in &data.dyads {
         match var1::fit_dyad(d, 0.95) {
             Ok(f) => fits.push((d.id.text.clone(), f)),
-            Err(var1::Var1Skip::TooFewDays { days }) => short.push(format!("{} ({days})", d.id.text)),
+            Err(var1::Var1Skip::TooFewDays { days }) => {
+                short.push(format!("{} ({days})", d.id.text))
+            }
             Err(var1::Var1Skip::Singular) => skipped.push(Skip {
                 dyad: d.id.text.clone(),
-                reason: "the previous-day values are collinear (for example one series is constant)".into(),
+                reason:
+                    "the previous-day values are collinear (for example one series is constant)"
+                        .into(),
             }),
         }
     }
@@ -726,7 +765,13 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
         out.push_str(",\n");
     }
     for s in &skipped {
-        let _ = writeln!(out, "{}{}{}", field(&s.dyad), ",".repeat(26), field(&s.reason));
+        let _ = writeln!(
+            out,
+            "{}{}{}",
+            field(&s.dyad),
+            ",".repeat(26),
+            field(&s.reason)
+        );
     }
     print!("{out}");
     Ok(())
