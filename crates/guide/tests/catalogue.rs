@@ -156,3 +156,46 @@ fn catalogue_is_current_and_content_reads_plainly() {
     eprintln!("  {overall:6.1}  {words:6} words  all content");
     assert!(overall >= 60.0, "content reads at {overall:.1}; the floor is 60");
 }
+
+fn words_of(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace(['’', '‘'], "'")
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn no_sentence_is_pasted_from_the_article() {
+    // DESIGN.md §1: every user-facing sentence is in our own words. Any run of six words shared
+    // with the seed article is treated as pasted.
+    let seed_dir = root().join("../shared/seed");
+    let Ok(rd) = std::fs::read_dir(&seed_dir) else {
+        eprintln!("../shared/seed is not beside the repository; skipping the article check");
+        return;
+    };
+    let mut shingles = std::collections::HashSet::new();
+    for e in rd.flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let w = words_of(&text);
+        for win in w.windows(6) {
+            shingles.insert(win.join(" "));
+        }
+    }
+    assert!(!shingles.is_empty(), "the seed article was not read");
+    let (_, per_file) = catalogue();
+    let mut pasted = Vec::new();
+    for (file, texts) in per_file {
+        for t in texts {
+            let w = words_of(&t);
+            for win in w.windows(6) {
+                let s = win.join(" ");
+                if shingles.contains(&s) {
+                    pasted.push(format!("{file}: \"{s}\" in: {t}"));
+                }
+            }
+        }
+    }
+    assert!(pasted.is_empty(), "text shared with the article:\n{}", pasted.join("\n"));
+}
