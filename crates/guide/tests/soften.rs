@@ -1,8 +1,13 @@
 //! The softener measured on messages we wrote ourselves (tests/soften_corpus/), and its laws.
 //!
 //! - `corpus.csv`: the messages the rules were tuned on.
-//! - `held_out.csv`: messages written after the rules were frozen, never used for tuning; the
-//!   same metrics are printed for it separately so overfitting shows.
+//! - `held_out_1.csv`: the first held-out set, written after the rules were first frozen (commit
+//!   cb9b544). Measured there, untouched, it gave: recall on harsh 10/17 (0.588), recall on
+//!   controlling 11/17 (0.647), false signals on caring 1/17 (0.059), and one controlling
+//!   message given a rewrite — the rules had overfitted. The rules were then made more general
+//!   (not patched message by message) and this set joined the tuning set.
+//! - `held_out.csv`: the second held-out set, written after the rules were frozen again, never
+//!   used for tuning; its metrics are printed separately so overfitting shows.
 //!
 //! Run `cargo test -p closer-guide --test soften -- --nocapture` to see the numbers.
 
@@ -11,7 +16,15 @@ use closer_safety::{Context, Policy};
 use proptest::prelude::*;
 
 const CORPUS: &str = include_str!("soften_corpus/corpus.csv");
+const HELD_OUT_1: &str = include_str!("soften_corpus/held_out_1.csv");
 const HELD_OUT: &str = include_str!("soften_corpus/held_out.csv");
+
+/// Everything the rules were tuned on.
+fn tuned() -> Vec<(Label, String)> {
+    let mut rows = parse(CORPUS);
+    rows.extend(parse(HELD_OUT_1));
+    rows
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
@@ -227,7 +240,11 @@ fn corpus_is_big_enough_and_balanced() {
 #[test]
 fn corpus_metrics_meet_the_targets() {
     let m = measure(&parse(CORPUS));
-    m.report("tuned");
+    m.report("corpus.csv");
+    let m1 = measure(&parse(HELD_OUT_1));
+    m1.report("held_out_1.csv, after it joined tuning");
+    let m = measure(&tuned());
+    m.report("all tuned messages");
     assert_eq!(m.controlling_with_suggestion, 0, "a controlling message got a rewrite");
     assert!(m.recall_harsh() >= 0.9, "recall on harsh {}", m.recall_harsh());
     assert!(
@@ -253,7 +270,7 @@ fn held_out_metrics_are_reported_and_control_is_never_rewritten() {
 #[test]
 fn every_suggestion_in_the_corpus_is_itself_clean_and_passes_the_policy() {
     let policy = Policy::new(Context::ordinary());
-    for (_, text) in parse(CORPUS).iter().chain(parse(HELD_OUT).iter()) {
+    for (_, text) in tuned().iter().chain(parse(HELD_OUT).iter()) {
         let s = soften(text);
         if let Some(sug) = &s.suggestion {
             assert!(soften(sug).signals.is_empty(), "{text} -> {sug}");
