@@ -104,6 +104,8 @@ impl MovesFile {
 /// Parses a moves CSV from its text. `file` is the name used in error messages.
 pub fn parse(text: &str, file: &str) -> Result<MovesFile, InputError> {
     let err = |msg: String| InputError::new(file, msg);
+    // Spreadsheet programs often begin a CSV with a UTF-8 byte-order mark; it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(err(
             "the file is empty; expected a header line `time,partner,move`".into(),

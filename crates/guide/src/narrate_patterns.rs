@@ -56,8 +56,9 @@ pub struct FindingOut {
     pub n: usize,
     pub minimum: usize,
     pub enough: bool,
-    /// The estimate under the flatter prior (chain findings).
-    pub flat_prior: Option<Estimate>,
+    /// The estimate under the flatter prior (chain findings). Its interval is not shown: the
+    /// calibration study found it covering far below nominal at the sizes people log.
+    pub flat_prior_estimate: Option<f64>,
     pub method: &'static str,
 }
 
@@ -204,7 +205,7 @@ pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
         p_reconnected: est(Kind::Reconnected),
         p_repair: est(Kind::Repair),
         expected_length: est(Kind::ChainLength),
-        chain_prior: "Dirichlet(1/2) on each row (Jeffreys); the flatter Dirichlet(1) shown beside it",
+        chain_prior: "Dirichlet(1/6) on each row (Perks); the estimate under the flatter Dirichlet(1) shown beside it",
         way: report.way.clone(),
         notes,
         episode_list: report.episodes.clone(),
@@ -270,14 +271,12 @@ fn interval_pct(i: [f64; 2]) -> String {
 fn flat_text(f: Option<Summary>, as_pct: bool) -> String {
     match f {
         Some(s) if as_pct => format!(
-            " With a flatter starting assumption it would be {} ({} to {}).",
-            pct(s.estimate),
-            pct(s.interval[0]),
-            pct(s.interval[1])
+            " Under a flatter starting assumption the estimate would be {}: the gap between the two shows how much the assumption matters.",
+            pct(s.estimate)
         ),
         Some(s) => format!(
-            " With a flatter starting assumption it would be {:.1} ({:.1} to {:.1}).",
-            s.estimate, s.interval[0], s.interval[1]
+            " Under a flatter starting assumption the estimate would be {:.1}: the gap between the two shows how much the assumption matters.",
+            s.estimate
         ),
         None => String::new(),
     }
@@ -296,10 +295,7 @@ fn finding_out(p: &Policy, voice: &Voice, r: &Report, f: &Finding) -> Result<Fin
         n: f.n,
         minimum: f.minimum,
         enough: f.enough,
-        flat_prior: f.flat.map(|s| Estimate {
-            estimate: s.estimate,
-            interval: s.interval,
-        }),
+        flat_prior_estimate: f.flat.map(|s| s.estimate),
         method: f.method,
     })
 }

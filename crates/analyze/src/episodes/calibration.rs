@@ -126,21 +126,24 @@ pub fn simulate(
     let moves = match source {
         Source::Chain { chain, way } => chain_moves(chain, *way, n_episodes + 1, rng),
         Source::Independent { rates, mix, way } => take_episodes(
-            |rng, h| poisson_moves(rates, mix, *way, h, false, rng),
+            |rng, h| poisson_moves(rates, mix, h, false, rng),
             n_episodes + 1,
             gap,
+            *way,
             rng,
         ),
         Source::DailyRhythm { rates, mix, way } => take_episodes(
-            |rng, h| poisson_moves(rates, mix, *way, h, true, rng),
+            |rng, h| poisson_moves(rates, mix, h, true, rng),
             n_episodes + 1,
             gap,
+            *way,
             rng,
         ),
         Source::MissingNotAtRandom { rates, mix, way } => take_episodes(
-            |rng, h| thin_by_alarm(poisson_moves(rates, mix, *way, h, false, rng), rng),
+            |rng, h| thin_by_alarm(poisson_moves(rates, mix, h, false, rng), rng),
             n_episodes + 1,
             gap,
+            *way,
             rng,
         ),
     };
@@ -187,7 +190,6 @@ fn chain_moves(chain: &Chain, way: f64, n: usize, rng: &mut Rng) -> Vec<Move> {
 fn poisson_moves(
     rates: &[f64; 2],
     mix: &[[f64; K]; 2],
-    way: f64,
     hours: f64,
     evening: bool,
     rng: &mut Rng,
@@ -196,11 +198,11 @@ fn poisson_moves(
     for p in Person::BOTH {
         let rate = rates[p.index()];
         let mut emit = |t: f64, rng: &mut Rng| {
-            let mut m = Move::new(t, p, MoveType::ALL[rng.categorical(&mix[p.index()])]);
-            if rng.bernoulli(way) {
-                m.way = Some(Way::Pause);
-            }
-            out.push(m);
+            out.push(Move::new(
+                t,
+                p,
+                MoveType::ALL[rng.categorical(&mix[p.index()])],
+            ));
         };
         if evening {
             // Same daily total, squeezed into four evening hours.
@@ -245,11 +247,15 @@ fn thin_by_alarm(moves: Vec<Move>, rng: &mut Rng) -> Vec<Move> {
 }
 
 /// Simulates a growing horizon until segmentation by gaps yields `n` episodes; returns the moves
-/// of the first `n`.
+/// of the first `n`. Each episode has a way of responding marked on its first move with
+/// probability `way`, independently of everything else: the null for the comparison. (Marking
+/// ways per move instead would tie "a way was tried" to the episode's length — longer episodes
+/// give more occasions — so the comparison would show a difference no way of responding caused.)
 fn take_episodes(
     mut sim: impl FnMut(&mut Rng, f64) -> Vec<Move>,
     n: usize,
     gap: f64,
+    way: f64,
     rng: &mut Rng,
 ) -> Vec<Move> {
     let mut hours = 48.0 * n as f64 + 96.0;
@@ -258,7 +264,17 @@ fn take_episodes(
         let (eps, _) = segment::segment(&moves, gap, None);
         // The last group may be cut by the horizon; keep only groups before it.
         if eps.len() > n {
-            return eps.into_iter().take(n).flat_map(|e| e.moves).collect();
+            let mut out = Vec::new();
+            for e in eps.into_iter().take(n) {
+                let tried = rng.bernoulli(way);
+                for (i, mut m) in e.moves.into_iter().enumerate() {
+                    if tried && i == 0 {
+                        m.way = Some(Way::Pause);
+                    }
+                    out.push(m);
+                }
+            }
+            return out;
         }
         hours *= 2.0;
     }
@@ -416,19 +432,31 @@ impl Rate {
     }
 }
 
-/// Runs one cell: `replicates` logs of `size` finished episodes from `source`, each read by the
-/// product's own [`report_from`] with the given minimums (use all-ones minimums to see every
-/// finding at every size).
-pub fn run_cell(
-    name: &str,
-    source: &Source,
-    truth: &Truth,
-    size: usize,
-    replicates: usize,
-    minimums: Minimums,
-    draws: usize,
-    seed: u64,
-) -> Cell {
+/// What one cell of the study runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spec {
+    /// Finished episodes per simulated log.
+    pub size: usize,
+    pub replicates: usize,
+    /// The minimums applied (use [`SHOW_ALL`] to see every finding at every size).
+    pub minimums: Minimums,
+    pub draws: usize,
+    /// The chain's Dirichlet prior.
+    pub prior: f64,
+    pub seed: u64,
+}
+
+/// Runs one cell: `spec.replicates` logs of `spec.size` finished episodes from `source`, each
+/// read by the product's own [`report_from`].
+pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell {
+    let Spec {
+        size,
+        replicates,
+        minimums,
+        draws,
+        prior,
+        seed,
+    } = spec;
     let gap = super::DEFAULT_GAP_HOURS;
     let opts = Options {
         view: View::Joint,
@@ -436,6 +464,7 @@ pub fn run_cell(
         window: None,
         draws,
         seed,
+        prior,
     };
     let targets: Vec<(Kind, Option<Person>, f64, &str)> = vec![
         (Kind::Starts, Some(Person::A), truth.starts_a, "starts (A)"),

@@ -171,6 +171,21 @@ pub fn newcombe_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> Option
     Some([lo.max(-1.0), hi.min(1.0)])
 }
 
+/// Newcombe's hybrid construction for p1 − p2 with each group's exact (Clopper–Pearson)
+/// interval in place of Wilson's. The calibration study found the Wilson-based version giving
+/// false findings above 5% at the group sizes people log (7–9% at ten episodes); built on exact
+/// intervals it stays conservative.
+pub fn newcombe_exact_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<[f64; 2]> {
+    let [l1, u1] = clopper_pearson(k1, n1)?;
+    let [l2, u2] = clopper_pearson(k2, n2)?;
+    let p1 = k1 as f64 / n1 as f64;
+    let p2 = k2 as f64 / n2 as f64;
+    let d = p1 - p2;
+    let lo = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let hi = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
+    Some([lo.max(-1.0), hi.min(1.0)])
+}
+
 /// P(X ≤ k) for X ~ Binomial(n, 1/2), exactly (in log space, so large n is safe).
 pub fn binomial_half_cdf(k: usize, n: usize) -> f64 {
     let ln_half_n = n as f64 * 0.5f64.ln();

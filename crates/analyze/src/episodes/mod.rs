@@ -92,6 +92,9 @@ pub struct Options {
     pub window: Option<Window>,
     pub draws: usize,
     pub seed: u64,
+    /// The Dirichlet prior of the chain's rows (the product uses [`chain::PRIOR`]; the
+    /// calibration study varies it to report sensitivity).
+    pub prior: f64,
 }
 
 impl Default for Options {
@@ -102,6 +105,7 @@ impl Default for Options {
             window: None,
             draws: DEFAULT_DRAWS,
             seed: DEFAULT_SEED,
+            prior: chain::PRIOR,
         }
     }
 }
@@ -398,7 +402,7 @@ pub fn report_from(
     let counts = Counts::of(episodes.iter());
     let chain_enough = n >= min.chain;
     let chain = if chain_enough {
-        let prior = chain::posterior(&counts, chain::PRIOR, opts.draws, opts.seed);
+        let prior = chain::posterior(&counts, opts.prior, opts.draws, opts.seed);
         let flat = chain::posterior(&counts, chain::FLAT_PRIOR, opts.draws, opts.seed);
         match (prior, flat) {
             (Some(prior), Some(flat)) => Some(ChainReport {
@@ -411,7 +415,7 @@ pub fn report_from(
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/2) prior on every row; posterior mean and 95% interval from seeded draws";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); posterior mean and 95% interval from seeded draws; the flatter Dirichlet(1) estimate beside it";
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
@@ -449,7 +453,7 @@ pub fn report_from(
             .then(|| {
                 chain::posterior(
                     &Counts::of(g.iter().copied()),
-                    chain::PRIOR,
+                    opts.prior,
                     opts.draws,
                     opts.seed ^ salt,
                 )
@@ -468,7 +472,7 @@ pub fn report_from(
     };
     let way_enough = with.len() >= min.way_group && without.len() >= min.way_group;
     let diff = if way_enough {
-        intervals::newcombe_difference(
+        intervals::newcombe_exact_difference(
             way.with_way.reconnected,
             with.len(),
             way.without_way.reconnected,
@@ -490,7 +494,7 @@ pub fn report_from(
         }),
         interval: diff,
         flat: None,
-        method: "difference of two proportions; Newcombe's hybrid score interval",
+        method: "difference of two proportions; Newcombe's hybrid interval built on exact (Clopper-Pearson) intervals",
     });
 
     let enough = findings

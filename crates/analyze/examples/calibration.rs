@@ -1,0 +1,107 @@
+//! The calibration study of `closer patterns` (DESIGN.md §6, §11.2): run by
+//! `bench/calibration.sh`, which writes its tables into `docs/analysis.md`.
+//!
+//! `calibration [REPLICATES] [DRAWS] [TRUTH_EPISODES]` prints markdown: for each data source the
+//! truth of every finding, then per size (10, 20, 50, 100 finished episodes) the coverage of each
+//! finding's 95% interval (and how often it could be computed), the coverage under the flatter
+//! prior for the chain's findings, and the false-finding rate of the way comparison under null
+//! data. Every finding is shown at every size here (minimums of one), so the table shows where
+//! each finding reaches its bounds; the product's minimums are chosen from it.
+
+use closer_analyze::episodes::calibration::{SHOW_ALL, Spec, run_cell, standard_sources, truth};
+use closer_analyze::episodes::chain::PRIOR;
+use closer_analyze::episodes::{DEFAULT_GAP_HOURS, MINIMUMS};
+
+fn main() {
+    let arg = |i: usize, d: usize| {
+        std::env::args()
+            .nth(i)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(d)
+    };
+    let reps = arg(1, 1000);
+    let draws = arg(2, 2000);
+    let truth_n = arg(3, 200_000);
+    let prior = std::env::var("PRIOR")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(PRIOR);
+    let sizes = [10usize, 20, 50, 100];
+    println!(
+        "Replicates per cell: {reps}; posterior draws: {draws}; truth from {truth_n} episodes per source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
+    );
+    for (si, (name, src)) in standard_sources().into_iter().enumerate() {
+        let t = truth(&src, truth_n, DEFAULT_GAP_HOURS, 1000 + si as u64);
+        eprintln!("{name}: truth {t:?}");
+        let cells: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = sizes
+                .iter()
+                .map(|&size| {
+                    let (src, t) = (&src, &t);
+                    s.spawn(move || {
+                        run_cell(
+                            name,
+                            src,
+                            t,
+                            Spec {
+                                size,
+                                replicates: reps,
+                                minimums: SHOW_ALL,
+                                draws,
+                                prior,
+                                seed: (si as u64) << 32 | size as u64,
+                            },
+                        )
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("cell"))
+                .collect()
+        });
+        println!("### Source: {name}\n");
+        println!(
+            "| finding | truth | {} |",
+            sizes
+                .iter()
+                .map(|s| format!("n = {s}"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        println!("|---|---|{}", "---|".repeat(sizes.len()));
+        for (ri, row) in cells[0].rows.iter().enumerate() {
+            let mut line = format!("| {} | {:.3} |", row.finding, row.truth);
+            for c in &cells {
+                let r = &c.rows[ri];
+                let cov = r
+                    .coverage()
+                    .map(|v| format!("{:.1}%", 100.0 * v))
+                    .unwrap_or("—".into());
+                let shown = 100.0 * r.shown as f64 / c.replicates as f64;
+                let flat = r
+                    .coverage_flat()
+                    .map(|v| format!("; flat prior {:.1}%", 100.0 * v))
+                    .unwrap_or_default();
+                line.push_str(&format!(" {cov}{flat} (computable {shown:.0}%) |"));
+            }
+            println!("{line}");
+        }
+        let mut line = "| way comparison: false findings (null true) | 0 |".to_string();
+        for c in &cells {
+            let w = c.way_false_finding;
+            line.push_str(&format!(
+                " {} (computable {:.0}%) |",
+                w.value()
+                    .map(|v| format!("{:.1}%", 100.0 * v))
+                    .unwrap_or("—".into()),
+                100.0 * w.shown as f64 / c.replicates as f64
+            ));
+        }
+        println!("{line}\n");
+    }
+    println!(
+        "Product minimums: {} episodes for proportions, {} reconnected episodes for the median, {} finished episodes for the chain, {} per group for the way comparison.",
+        MINIMUMS.proportion, MINIMUMS.median, MINIMUMS.chain, MINIMUMS.way_group
+    );
+}
