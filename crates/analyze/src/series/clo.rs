@@ -116,9 +116,12 @@ fn fit_one(d0: &[Vec<f64>; 3], d1: &[Vec<f64>; 3], coupled: bool) -> Option<LmFi
     lm_fit(&x, n, p, &y)
 }
 
+/// The best grid point so far: adjusted R², τ, E, the fit and both partners' derivatives.
+type Candidate = (f64, usize, usize, LmFit, [Vec<f64>; 3], [Vec<f64>; 3]);
+
 /// Fits the grid and the chosen models for one dyad.
 pub fn fit(x0: &[f64], x1: &[f64], grid: &Grid) -> Result<CloFit, CloSkip> {
-    let mut best: Option<(f64, usize, usize, LmFit, [Vec<f64>; 3], [Vec<f64>; 3])> = None;
+    let mut best: Option<Candidate> = None;
     for (tau, embed) in grid.combos() {
         let (Some(d0), Some(d1)) = (
             derivatives(x0, embed, tau, grid.delta),

@@ -290,16 +290,16 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 ),
             ));
         }
-        if let (Some(&prev), Some(&pl)) = (p.time.last(), p.line.last()) {
-            if t <= prev {
-                return Err(err(
-                    ln,
-                    &cols.time,
-                    format!(
-                        "times must increase within a person: person {person} has {t} here after {prev} on line {pl}"
-                    ),
-                ));
-            }
+        if let (Some(&prev), Some(&pl)) = (p.time.last(), p.line.last())
+            && t <= prev
+        {
+            return Err(err(
+                ln,
+                &cols.time,
+                format!(
+                    "times must increase within a person: person {person} has {t} here after {prev} on line {pl}"
+                ),
+            ));
         }
         p.time.push(t);
         p.value.push(v);

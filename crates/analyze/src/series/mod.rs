@@ -17,6 +17,10 @@
 //!
 //! Pure: text in, values out.
 
+// `!(x > t)` is used on purpose: it is true for NaN, which is exactly when a fit must stop.
+// Index loops mirror the published formulas (and LINPACK's loops) one to one.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
 pub mod clo;
 pub mod data;
 pub mod glla;

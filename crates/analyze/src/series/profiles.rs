@@ -515,25 +515,23 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
                 bic: None,
             },
         };
-        if let (Some(m), Some(bic)) = (m, row.bic) {
-            if best.as_ref().is_none_or(|b| bic > b.0) {
-                best = Some((bic, m, each));
-            }
+        if let (Some(m), Some(bic)) = (m, row.bic)
+            && best.as_ref().is_none_or(|b| bic > b.0)
+        {
+            best = Some((bic, m, each));
         }
         table.push(row);
     }
     let (bic, m, each) = best.ok_or(ProfileError::NoFit)?;
     let (labels, probability) = classify(x, &m).ok_or(ProfileError::NoFit)?;
     let restart: Vec<f64> = each.iter().map(|l| adjusted_rand(&labels, l)).collect();
-    let mut rng = SplitMix64::new(opt.seed ^ 0xB005_7A9);
+    let mut rng = SplitMix64::new(opt.seed ^ 0x0B00_57A9);
     let mut boot = Vec::with_capacity(opt.bootstrap);
     for b in 0..opt.bootstrap {
         let sample: Vec<Vec<f64>> = (0..n).map(|_| x[rng.below(n)].clone()).collect();
         let (fit, _) = fit_family(&sample, k, m.family, 1, opt.seed.wrapping_add(1 + b as u64));
-        if let Some(fit) = fit {
-            if let Some((l, _)) = classify(x, &fit) {
-                boot.push(adjusted_rand(&labels, &l));
-            }
+        if let Some((l, _)) = fit.and_then(|f| classify(x, &f)) {
+            boot.push(adjusted_rand(&labels, &l));
         }
     }
     let mut sizes = vec![0usize; k];

@@ -1,1 +1,373 @@
-//! (being written)
+//! `closer series`: rties' published numbers through the binary, bad input, pairing, profiles,
+//! the VAR(1) minimum.
+
+use super::common::{files_under, run, run_in, shared};
+use std::path::PathBuf;
+
+fn full() -> String {
+    shared()
+        .join("data/rties/rties_ExampleDataFull.csv")
+        .display()
+        .to_string()
+}
+
+/// Writes `text` to a temporary file and returns (dir guard, path).
+fn temp_csv(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p: PathBuf = dir.path().join("series.csv");
+    std::fs::write(&p, text).expect("write");
+    (dir, p.display().to_string())
+}
+
+fn r(x: f64, d: i32) -> f64 {
+    let m = 10f64.powi(d);
+    (x * m).round() / m
+}
+
+#[test]
+fn ic_csv_reproduces_rties_dyad_2() {
+    let out = run(&["series", &full(), "--model", "inertia-coordination"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped"
+    );
+    let two: Vec<&str> = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("2,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let want = [-0.00518, 0.00637, 0.10804, -0.22004, 0.26794, 0.16868];
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(r(two[i + 1].parse().unwrap(), 5), *w);
+    }
+    // 80 dyads + header; dyad 19's coordination slopes are empty (R's NA).
+    assert_eq!(out.stdout.lines().count(), 81);
+    let nineteen: Vec<&str> = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("19,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!((nineteen[4], nineteen[6]), ("", ""));
+}
+
+#[test]
+fn compare_json_gives_rties_means() {
+    let out = run(&[
+        "series",
+        &full(),
+        "--model",
+        "inertia-coordination",
+        "--compare",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = out.json();
+    assert_eq!(
+        r(j["mean"]["adj_r2_inertia"].as_f64().unwrap(), 6),
+        0.472638
+    );
+    assert_eq!(
+        r(j["mean"]["adj_r2_inert_coord"].as_f64().unwrap(), 5),
+        0.49623
+    );
+    let out = run(&[
+        "series",
+        &full(),
+        "--model",
+        "coupled-oscillator",
+        "--compare",
+        "--json",
+    ]);
+    let j = out.json();
+    assert_eq!(r(j["mean"]["adj_r2_coupled"].as_f64().unwrap(), 4), 0.4230);
+    assert_eq!(
+        r(j["mean"]["adj_r2_uncoupled"].as_f64().unwrap(), 4),
+        0.3887
+    );
+}
+
+#[test]
+fn clo_json_array_with_nulls_for_aliased_terms() {
+    let out = run(&[
+        "series",
+        &full(),
+        "--model",
+        "coupled-oscillator",
+        "--taus",
+        "4,5",
+        "--embeds",
+        "3,4,5",
+        "--delta",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = out.json();
+    let arr = j.as_array().unwrap();
+    assert_eq!(arr.len(), 80);
+    let two = arr.iter().find(|d| d["dyad"] == "2").unwrap();
+    assert_eq!(
+        (two["tau"].as_u64(), two["embed"].as_u64()),
+        (Some(5), Some(5))
+    );
+    assert_eq!(r(two["period_0"].as_f64().unwrap(), 2), 41.09);
+    assert_eq!(r(two["period_1"].as_f64().unwrap(), 2), 38.16);
+    assert_eq!(r(two["p_d1_1"].as_f64().unwrap(), 5), 0.01094);
+    let nineteen = arr.iter().find(|d| d["dyad"] == "19").unwrap();
+    for k in ["p_obs_0", "p_d1_0", "p_obs_1", "p_d1_1"] {
+        assert!(nineteen[k].is_null(), "{k}");
+    }
+    assert!(nineteen["obs_0"].is_number());
+}
+
+#[test]
+fn nothing_is_written() {
+    let (out, home) = run_in(&["series", &full(), "--model", "coupled-oscillator"], "");
+    assert_eq!(out.code, 0);
+    assert!(files_under(home.path()).is_empty());
+}
+
+const HDR: &str = "couple,person,dial,time,female\n";
+
+/// A small dyad file: `n` rows per person of a smooth oscillation plus a deterministic wobble.
+fn dyad_rows(dyad: &str, p0: &str, p1: &str, n: usize) -> String {
+    let mut s = String::new();
+    for (p, f, ph) in [(p1, 1, 0.0), (p0, 0, 1.0)] {
+        for t in 1..=n {
+            let x = (t as f64 / 6.0 + ph).sin() + 0.3 * ((t * 7919 % 97) as f64 / 97.0 - 0.5);
+            s.push_str(&format!("{dyad},{p},{x},{t},{f}\n"));
+        }
+    }
+    s
+}
+
+#[test]
+fn bad_input_names_file_line_and_field() {
+    let cases: Vec<(String, Vec<&str>, &str)> = vec![
+        (
+            format!("{HDR}1,1,abc,1,1\n"),
+            vec![],
+            "line 2, field `dial`",
+        ),
+        (format!("{HDR}1,1,NaN,1,1\n"), vec![], "field `dial`"),
+        (
+            format!("{HDR}1,1,2,2,1\n1,1,2,1,1\n"),
+            vec![],
+            "line 3, field `time`",
+        ),
+        (String::new(), vec![], "empty"),
+        (
+            format!("{HDR}1,1,2,1,1\n1,1,2,2,1\n"),
+            vec![],
+            "exactly two",
+        ),
+        (
+            format!("{HDR}1,1,2,1,1\n1,1,2,2,1\n1,501,2,1,0\n"),
+            vec![],
+            "unequal",
+        ),
+        (
+            format!("{HDR}1,1,2,1,1\n"),
+            vec!["--value-col", "mood"],
+            "field `mood`",
+        ),
+        (format!("{HDR}1,1,2,1,x\n"), vec![], "field `female`"),
+    ];
+    for (text, extra, want) in cases {
+        let (_g, path) = temp_csv(&text);
+        let mut args = vec!["series", path.as_str(), "--model", "inertia-coordination"];
+        args.extend(extra);
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{text:?}: {}", out.stderr);
+        assert!(out.stderr.contains(&path), "{}", out.stderr);
+        assert!(out.stderr.contains(want), "want {want:?} in {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+        assert!(out.stdout.is_empty());
+    }
+    let out = run(&["series", "/no/such/file.csv", "--model", "var1"]);
+    assert_eq!(out.code, 2);
+    let (_g, path) = temp_csv(&dyad_rows("1", "501", "1", 50));
+    for bad in [
+        vec!["--lag", "0"],
+        vec!["--embeds", "2"],
+        vec!["--taus", "0"],
+        vec!["--delta", "-1"],
+    ] {
+        let mut args = vec!["series", path.as_str(), "--model", "coupled-oscillator"];
+        args.extend(bad.iter());
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{bad:?}");
+    }
+}
+
+#[test]
+fn rties_pairing_quirk_is_reported_and_partner_pairing_differs() {
+    // Dyad 9 whose "first" person (id 9) sorts after the other (id 3): rties' rule pairs each
+    // person with themselves.
+    let text = format!("{HDR}{}", dyad_rows("9", "3", "9", 300));
+    let (_g, path) = temp_csv(&text);
+    let quirk = run(&[
+        "series",
+        &path,
+        "--model",
+        "inertia-coordination",
+        "--lag",
+        "1",
+    ]);
+    assert_eq!(quirk.code, 0, "{}", quirk.stderr);
+    assert!(quirk.stderr.contains("pair a person with themselves"));
+    let fixed = run(&[
+        "series",
+        &path,
+        "--model",
+        "inertia-coordination",
+        "--lag",
+        "1",
+        "--pairing",
+        "partner",
+    ]);
+    assert_eq!(fixed.code, 0);
+    assert!(!fixed.stderr.contains("themselves"));
+    assert_ne!(quirk.stdout, fixed.stdout);
+    // With self-pairing the partner slope is aliased with the own slope: empty coord columns.
+    let row: Vec<&str> = quirk.stdout.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!((row[4], row[6]), ("", ""));
+    let row: Vec<&str> = fixed.stdout.lines().nth(1).unwrap().split(',').collect();
+    assert!(!row[4].is_empty() && !row[6].is_empty());
+    // On data where the dyad-id person sorts first, the two pairings agree.
+    let text = format!("{HDR}{}", dyad_rows("3", "9", "3", 300));
+    let (_g2, path) = temp_csv(&text);
+    let a = run(&["series", &path, "--model", "coupled-oscillator"]);
+    let b = run(&[
+        "series",
+        &path,
+        "--model",
+        "coupled-oscillator",
+        "--pairing",
+        "partner",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn a_dyad_too_short_for_the_grid_is_skipped_and_reported() {
+    let text = format!(
+        "{HDR}{}{}",
+        dyad_rows("1", "501", "1", 300),
+        dyad_rows("2", "502", "2", 8)
+    );
+    let (_g, path) = temp_csv(&text);
+    let out = run(&["series", &path, "--model", "coupled-oscillator", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = out.json();
+    let skipped = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["dyad"] == "2")
+        .unwrap();
+    assert!(skipped["skipped"].as_str().unwrap().contains("too few"));
+    assert!(out.stderr.contains("dyad 2 was not fitted"));
+    assert!(out.stderr.contains("dense series"));
+}
+
+#[test]
+fn profiles_are_reproducible_and_report_stability() {
+    let args = [
+        "series",
+        &full(),
+        "--model",
+        "coupled-oscillator",
+        "--profiles",
+        "2",
+        "--bootstrap",
+        "30",
+        "--json",
+    ];
+    let a = run(&args);
+    let b = run(&args);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    let j = a.json();
+    assert_eq!(j["profiles"]["n"], 79);
+    assert_eq!(j["dropped"][0]["dyad"], "19");
+    assert_eq!(j["profiles"]["table"].as_array().unwrap().len(), 6);
+    assert!(j["profiles"]["bootstrap_ari"]["median"].is_number());
+    assert!(j["profiles"]["restart_ari"]["runs"].as_u64().unwrap() >= 1);
+    assert_eq!(j["dyads"].as_array().unwrap().len(), 79);
+}
+
+fn diary(days: usize) -> String {
+    // A deterministic coupled AR(1)-like pair of daily series.
+    let mut s = String::from("id,who,mood,day,p\n");
+    let (mut a, mut b) = (0.0f64, 0.0f64);
+    let mut rows = Vec::new();
+    for t in 1..=days {
+        let e1 = ((t * 7919) % 101) as f64 / 101.0 - 0.5;
+        let e2 = ((t * 104729) % 103) as f64 / 103.0 - 0.5;
+        let (na, nb) = (0.5 * a + 0.2 * b + e1, 0.4 * b + 0.1 * a + e2);
+        a = na;
+        b = nb;
+        rows.push((a, b));
+    }
+    for (t, (a, _)) in rows.iter().enumerate() {
+        s.push_str(&format!("d1,x,{a},{},0\n", t + 1));
+    }
+    for (t, (_, b)) in rows.iter().enumerate() {
+        s.push_str(&format!("d1,y,{b},{},1\n", t + 1));
+    }
+    s
+}
+
+#[test]
+fn var1_refuses_short_diaries_and_fits_long_ones() {
+    let cols = [
+        "--dyad-col",
+        "id",
+        "--person-col",
+        "who",
+        "--value-col",
+        "mood",
+        "--time-col",
+        "day",
+        "--partner-col",
+        "p",
+    ];
+    let (_g, path) = temp_csv(&diary(20));
+    let mut args = vec!["series", path.as_str(), "--model", "var1"];
+    args.extend(cols);
+    let out = run(&args);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("at least 40 usable days"),
+        "{}",
+        out.stderr
+    );
+    let (_g2, path) = temp_csv(&diary(120));
+    let mut args = vec!["series", path.as_str(), "--model", "var1", "--json"];
+    args.extend(cols);
+    let out = run(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = out.json();
+    let d = &j[0];
+    assert_eq!(d["n"], 119);
+    for k in ["int0", "inert0", "cross0", "int1", "inert1", "cross1"] {
+        let c = &d[k];
+        assert!(c["lower"].as_f64().unwrap() < c["upper"].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn help_explains_pairing_and_dense_series() {
+    let out = run(&["series", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("--pairing"));
+    assert!(out.stdout.contains("pairs a person with themselves"));
+    assert!(out.stdout.contains("dense series"));
+}
