@@ -1,1 +1,565 @@
-//! (being written)
+//! `closer assess`: scoring, change, signals by direction and privacy of other people's rows,
+//! bad input, and the reflection questions without a terminal.
+
+use super::common::{files_under, run, run_in, shared};
+use std::path::{Path, PathBuf};
+
+/// Writes a responses file into a temporary folder and returns its absolute path.
+fn write(dir: &Path, name: &str, items: usize, rows: &[Vec<String>]) -> PathBuf {
+    let mut t: String = (1..=items)
+        .map(|i| format!("Q{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    t.push('\n');
+    for r in rows {
+        t.push_str(&r.join(","));
+        t.push('\n');
+    }
+    let p = dir.join(name);
+    std::fs::write(&p, t).unwrap();
+    p
+}
+
+/// Human output wraps lines; compare on whitespace-normalised text.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn row(v: &[i32]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+fn ecr_path() -> String {
+    shared()
+        .join("data/ecr/ECR-data-1March2018_data.csv")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn one_person_ecr_on_1_to_5_shows_scores_norms_and_a_labelled_region() {
+    let d = tempfile::tempdir().unwrap();
+    // All answers 2 on 1–5: anxiety (17·2 + 4)/18 = 38/18; avoidance (9·2 + 9·4)/18 = 3.
+    let f = write(d.path(), "me.csv", 36, &[row(&[2; 36])]);
+    let f = f.to_str().unwrap();
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        f,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        flat(&r.stdout).contains("2.11") && flat(&r.stdout).contains("3.00"),
+        "{}",
+        r.stdout
+    );
+    assert!(flat(&r.stdout).contains("not a verdict"));
+    assert!(
+        flat(&r.stdout).contains("median age 23") && flat(&r.stdout).contains("two thirds women")
+    );
+    assert!(flat(&r.stdout).contains("scale-midpoint rule"));
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        f,
+        "--json",
+    ])
+    .json();
+    let p = &j["respondents"][0];
+    assert!((p["anxiety"].as_f64().unwrap() - 38.0 / 18.0).abs() < 1e-12);
+    assert_eq!(p["avoidance"].as_f64().unwrap(), 3.0);
+    assert_eq!(p["quadrant"]["label"], "secure");
+    assert_eq!(p["quadrant"]["rule"], "midpoint");
+    assert_eq!(p["quadrant"]["anxiety"], p["anxiety"]);
+    assert_eq!(p["quadrant"]["avoidance"], p["avoidance"]);
+    assert!(p["percentiles"]["anxiety"].as_f64().is_some());
+    assert_eq!(j["scale"], serde_json::json!([1, 5]));
+    assert!(j["summary"].is_null());
+}
+
+/// The quadrant is never shown without both scores: not in JSON (every labelled respondent
+/// carries both scores, equal to those in the label), not in text, and never for an unscorable
+/// subscale.
+#[test]
+fn quadrant_never_without_both_scores() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rows: Vec<Vec<String>> = (0..5)
+        .map(|k| (0..36).map(|j| ((k + j) % 7 + 1).to_string()).collect())
+        .collect();
+    // Row 3: two anxiety items missing → anxiety unscorable → no label.
+    rows[2][0] = "NA".into();
+    rows[2][1] = "NA".into();
+    let f = write(d.path(), "r.csv", 36, &rows);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-r",
+        f.to_str().unwrap(),
+        "--missing",
+        "NA",
+        "--json",
+    ])
+    .json();
+    assert_eq!(j["order"], "author");
+    for p in j["respondents"].as_array().unwrap() {
+        match p.get("quadrant") {
+            Some(q) => {
+                assert!(p["anxiety"].is_f64() && p["avoidance"].is_f64());
+                assert_eq!(q["anxiety"], p["anxiety"]);
+                assert_eq!(q["avoidance"], p["avoidance"]);
+                assert!(q["rule"].is_string());
+            }
+            None => assert!(p["anxiety"].is_null() || p["avoidance"].is_null()),
+        }
+    }
+    assert!(j["respondents"][2]["anxiety"].is_null());
+    assert!(j["respondents"][2].get("quadrant").is_none());
+    // Functions only on 1–7 ECR/ECR-R.
+    let f1 = write(d.path(), "one.csv", 36, &[row(&[3; 36])]);
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        "--quadrant",
+        "functions",
+        f1.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("1–7 only"), "{}", r.stderr);
+}
+
+#[test]
+fn public_ecr_data_summary_matches_reference_alphas() {
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        "--missing",
+        "0",
+        &ecr_path(),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["respondents"].as_array().unwrap().len(), 51_491);
+    let s = &j["summary"];
+    // Alphas on rows complete per subscale; the reference .916/.938 is on rows complete on all
+    // 36 items, so agreement to about .001 is expected.
+    assert!((s["anxiety"]["alpha"].as_f64().unwrap() - 0.916).abs() < 0.002);
+    assert!((s["avoidance"]["alpha"].as_f64().unwrap() - 0.938).abs() < 0.002);
+    assert!(s["anxiety"]["sem"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        j["item_total"]["anxiety"].as_array().unwrap().len(),
+        18,
+        "item–total for every anxiety item"
+    );
+    assert_eq!(j["item_total"]["avoidance"][1]["item"], "ecr:3");
+    assert_eq!(j["item_total"]["avoidance"][1]["reversed"], true);
+    // A research file gets no per-person map sentences and no percentiles in text.
+    let t = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        "--missing",
+        "0",
+        &ecr_path(),
+    ]);
+    assert!(flat(&t.stdout).contains("51491 respondents"));
+    assert!(!flat(&t.stdout).contains("Region on the attachment map"));
+}
+
+#[test]
+fn bad_input_names_file_line_and_column_and_exits_2() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bad = row(&[3; 12]);
+    bad[6] = "x".into();
+    let f = write(d.path(), "bad.csv", 12, &[row(&[3; 12]), bad]);
+    let (r, home) = run_in(
+        &[
+            "assess",
+            "score",
+            "--instrument",
+            "ecr-s",
+            f.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("bad.csv, line 3, field `Q7`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "nothing half-printed: {}", r.stdout);
+    assert!(
+        files_under(home.path()).is_empty(),
+        "{:?}",
+        files_under(home.path())
+    );
+    // Out of range.
+    let mut out = row(&[3; 12]);
+    out[11] = "8".into();
+    let f = write(d.path(), "range.csv", 12, &[out]);
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("line 2, field `Q12`") && r.stderr.contains("from 1 to 7"));
+    // An undeclared empty cell.
+    let mut empty = row(&[3; 12]);
+    empty[0] = String::new();
+    let f = write(d.path(), "empty.csv", 12, &[empty]);
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--missing"), "{}", r.stderr);
+    // A missing item column.
+    let f = write(d.path(), "short.csv", 11, &[row(&[3; 11])]);
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("line 1, field `Q12`"), "{}", r.stderr);
+    // An order that the instrument does not have.
+    let f = write(d.path(), "ok.csv", 12, &[row(&[3; 12])]);
+    let r = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        "--order",
+        "interleaved",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+fn cpq_row(set: &[(usize, i32)]) -> Vec<String> {
+    let mut v = vec![1; 35];
+    for &(i, x) in set {
+        v[i - 1] = x;
+    }
+    row(&v)
+}
+
+#[test]
+fn one_persons_cpq_shows_their_signals_by_direction_and_where_they_lead() {
+    let d = tempfile::tempdir().unwrap();
+    // Receiving threats (18) → safety mode; doing name-calling (19) → own-behaviour path.
+    let f = write(d.path(), "cpq.csv", 35, &[cpq_row(&[(18, 3), (19, 2)])]);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "cpq",
+        f.to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    let sig = j["respondents"][0]["signals"].as_array().unwrap();
+    assert_eq!(sig.len(), 2);
+    assert_eq!(sig[0]["domain"], "threats");
+    assert_eq!(sig[0]["direction"], "receiving");
+    assert_eq!(sig[0]["source"]["item"], "cpq:18");
+    assert_eq!(sig[1]["domain"], "name_calling");
+    assert_eq!(sig[1]["direction"], "doing");
+    assert_eq!(sig[1]["source"]["item"], "cpq:19");
+    assert_eq!(j["grading"]["safety_mode"], true);
+    assert_eq!(
+        j["grading"]["grades"],
+        serde_json::json!(["safety_mode", "own_behaviour"])
+    );
+    let t = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "cpq",
+        f.to_str().unwrap(),
+    ]);
+    assert!(flat(&t.stdout).contains("closer help-now"), "{}", t.stdout);
+    assert!(flat(&t.stdout).contains("not for now"));
+    // Receiving name-calling only → a professional; physical aggression done → own behaviour.
+    let f = write(d.path(), "cpq2.csv", 35, &[cpq_row(&[(20, 9), (21, 2)])]);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "cpq",
+        f.to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    assert_eq!(j["grading"]["safety_mode"], false);
+    assert_eq!(
+        j["grading"]["grades"],
+        serde_json::json!(["own_behaviour", "professional"])
+    );
+    // All answers 1: no signal.
+    let f = write(d.path(), "cpq3.csv", 35, &[cpq_row(&[])]);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "cpq",
+        f.to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    assert_eq!(j["respondents"][0]["signals"], serde_json::json!([]));
+    assert_eq!(j["grading"]["grades"], serde_json::json!([]));
+}
+
+#[test]
+fn other_peoples_signals_only_with_research() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "many.csv",
+        35,
+        &[cpq_row(&[(22, 5)]), cpq_row(&[]), cpq_row(&[(17, 2)])],
+    );
+    let f = f.to_str().unwrap();
+    let j = run(&["assess", "score", "--instrument", "cpq", f, "--json"]).json();
+    for p in j["respondents"].as_array().unwrap() {
+        assert!(p.get("signals").is_none(), "{p}");
+    }
+    assert!(j.get("grading").is_none());
+    let notes = serde_json::to_string(&j["notes"]).unwrap();
+    assert!(notes.contains("--research"));
+    let t = run(&["assess", "score", "--instrument", "cpq", f]);
+    assert!(!flat(&t.stdout).contains("cpq:22") && !flat(&t.stdout).contains("PhysicalAggression"));
+    assert!(flat(&t.stdout).contains("--research"));
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "cpq",
+        f,
+        "--research",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        j["respondents"][0]["signals"][0]["source"]["item"],
+        "cpq:22"
+    );
+    assert_eq!(j["respondents"][0]["signals"][0]["direction"], "receiving");
+    assert_eq!(j["respondents"][2]["signals"][0]["direction"], "doing");
+    // A research reader gets no "where it leads" for someone else's answers.
+    assert!(j.get("grading").is_none());
+}
+
+#[test]
+fn demand_scores_carry_the_note_in_text_and_json() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "cpq.csv", 35, &[cpq_row(&[(3, 9)])]);
+    let f = f.to_str().unwrap();
+    let t = run(&["assess", "score", "--instrument", "cpq", f]);
+    assert!(flat(&t.stdout).contains("17 and 19") && flat(&t.stdout).contains("18 and 20"));
+    let j = run(&["assess", "score", "--instrument", "cpq", f, "--json"]).json();
+    // Self demand: items 3 (9), 9, 11, 13, 17, 19, 32 (1 each) = 15.
+    assert_eq!(j["respondents"][0]["self_demand_partner_withdraw"], 15.0);
+    let subs = j["subscales"].as_array().unwrap();
+    assert!(subs[0].get("note").is_none());
+    assert!(subs[1]["note"].as_str().unwrap().contains("17 and 19"));
+    assert!(subs[2]["note"].as_str().unwrap().contains("18 and 20"));
+    let c = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "cpq",
+        "--before",
+        f,
+        "--after",
+        f,
+        "--reliability",
+        "0.8",
+        "--sd",
+        "8",
+    ]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(flat(&c.stdout).contains("17 and 19"));
+}
+
+#[test]
+fn change_uses_documented_values_or_asks_for_them() {
+    let d = tempfile::tempdir().unwrap();
+    let b = write(d.path(), "b.csv", 36, &[row(&[2; 36])]);
+    let a = write(d.path(), "a.csv", 36, &[row(&[4; 36])]);
+    let (b, a) = (b.to_str().unwrap(), a.to_str().unwrap());
+    let j = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        "--before",
+        b,
+        "--after",
+        a,
+        "--json",
+    ])
+    .json();
+    // Anxiety 38/18 → 70/18; SEM = .803·√(1 − .916); RCI = (32/18)/(√2·SEM).
+    let c = &j["pairs"][0]["subscales"][0]["change"];
+    let sem = 0.803 * (1.0f64 - 0.916).sqrt();
+    assert!((c["sem"].as_f64().unwrap() - sem).abs() < 1e-12);
+    let rci = (32.0 / 18.0) / (2f64.sqrt() * sem);
+    assert!((c["rci"].as_f64().unwrap() - rci).abs() < 1e-9);
+    assert_eq!(c["reliable"], true);
+    let said = serde_json::to_string(&j["pairs"][0]["said"]).unwrap();
+    assert!(said.contains("larger than measurement noise"));
+    assert!(said.contains("week-to-week"));
+    // ECR-R: nothing documented → asks, exit 2.
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr-r",
+        "--before",
+        b,
+        "--after",
+        a,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--reliability") && r.stderr.contains("--sd"));
+    // With flags: a small change is called noise. Anxiety all 2 → 30/18... compare 2s vs 2s
+    // with one item changed: anxiety item 1 from 2 to 3 → difference 1/18.
+    let mut v = vec![2; 36];
+    v[0] = 3;
+    let a2 = write(d.path(), "a2.csv", 36, &[row(&v)]);
+    let t = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr-r",
+        "--before",
+        b,
+        "--after",
+        a2.to_str().unwrap(),
+        "--reliability",
+        "anxiety=0.9,avoidance=0.9",
+        "--sd",
+        "1.1",
+    ]);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    assert!(flat(&t.stdout).contains("within what measurement noise alone often produces"));
+}
+
+#[test]
+fn summary_only_with_enough_respondents_and_rescaling_is_labelled() {
+    let d = tempfile::tempdir().unwrap();
+    let rows: Vec<Vec<String>> = (0..5).map(|k| row(&[k % 5 + 1; 12])).collect();
+    let f = write(d.path(), "five.csv", 12, &rows);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        "--scale-min",
+        "1",
+        "--scale-max",
+        "5",
+        "--rescale",
+        f.to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    assert!(j["summary"].is_null());
+    assert_eq!(j["summary_minimum"], 30);
+    assert!(
+        serde_json::to_string(&j["notes"])
+            .unwrap()
+            .contains("at least 30")
+    );
+    assert_eq!(j["scale"], serde_json::json!([1, 7]));
+    assert_eq!(j["rescaled_from"], serde_json::json!([1, 5]));
+    // Row 3: all 3 on 1–5 → 3 → 4 on 1–7.
+    assert_eq!(j["respondents"][2]["anxiety"], 4.0);
+}
+
+#[test]
+fn ecr_rs_is_relationship_specific() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "rs.csv", 9, &[row(&[1, 1, 1, 1, 7, 7, 7, 7, 7])]);
+    let j = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-rs",
+        f.to_str().unwrap(),
+        "--json",
+    ])
+    .json();
+    assert_eq!(j["relationship_specific"], true);
+    assert_eq!(j["target"], "romantic partner");
+    // Avoidance: items 1–4 reversed (8 − 1 = 7) and 5, 6 at 7 → 7; anxiety 7.
+    assert_eq!(j["respondents"][0]["avoidance"], 7.0);
+    assert_eq!(j["respondents"][0]["anxiety"], 7.0);
+    let t = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-rs",
+        f.to_str().unwrap(),
+    ]);
+    assert!(flat(&t.stdout).contains("never combined"), "{}", t.stdout);
+}
+
+#[test]
+fn reflection_without_a_terminal_prints_and_never_waits() {
+    let (r, home) = run_in(&["assess"], "this should not be read\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flat(&r.stdout).contains("1. ") && flat(&r.stdout).contains("5. "));
+    assert!(flat(&r.stdout).contains("closer assess score"));
+    assert!(flat(&r.stdout).contains("Fraley"));
+    assert!(
+        !flat(&r.stdout).contains("\x1b["),
+        "no terminal control codes"
+    );
+    assert!(files_under(home.path()).is_empty());
+}
