@@ -223,9 +223,8 @@ impl Outcome {
 /// the result in safety mode, which withholds the couple-therapy option: couple therapy is a
 /// normal option only when no safety sign is present (DESIGN.md §3, invariant 10).
 pub fn result(grading: &Grading) -> Result<Vec<Said>, Withheld> {
-    let safety_signs = grading.safety_mode()
-        || grading.has(Grade::OwnBehaviour)
-        || grading.has(Grade::Crisis);
+    let safety_signs =
+        grading.safety_mode() || grading.has(Grade::OwnBehaviour) || grading.has(Grade::Crisis);
     let policy = Policy::new(if safety_signs {
         Context::safety()
     } else {
