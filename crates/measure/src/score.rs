@@ -577,4 +577,35 @@ mod tests {
         assert_eq!(sum[0].n, MIN_SUMMARY);
         assert_eq!(s.item_total.unwrap()[0][0].item, "ecr-s:2");
     }
+
+    proptest::proptest! {
+        /// Laws of reverse keying on any scale: answering (min + max − x) on every item mirrors
+        /// every mean-scored subscale around the midpoint, and every score stays in its range.
+        #[test]
+        fn mirrored_answers_mirror_scores(
+            id in proptest::sample::select(vec!["ecr-r", "ecr", "ecr-s", "ecr-rs", "cpq", "cpq-sf"]),
+            lo in -3i32..3,
+            width in 1i32..9,
+            seed in proptest::collection::vec(0u32..1000, 36),
+        ) {
+            let i = get(id).unwrap().unwrap();
+            let scale = [lo, lo + width];
+            let row: Vec<Option<i16>> = (0..i.items)
+                .map(|j| Some((lo + (seed[j] % (width as u32 + 1)) as i32) as i16))
+                .collect();
+            let mirror: Vec<Option<i16>> =
+                row.iter().map(|a| a.map(|x| (scale[0] + scale[1] - i32::from(x)) as i16)).collect();
+            for o in &i.orders {
+                let r = Responses::from_rows(i.items, scale, &[row.clone(), mirror.clone()]);
+                let s = score(i, o, &r, false).unwrap();
+                for (k, sub) in s.subscales.iter().enumerate() {
+                    let a = s.respondents[0].scores[k].unwrap();
+                    let b = s.respondents[1].scores[k].unwrap();
+                    proptest::prop_assert!(a >= sub.range[0] - 1e-9 && a <= sub.range[1] + 1e-9);
+                    let kk = if i.score == ScoreKind::Sum { sub.items as f64 } else { 1.0 };
+                    proptest::prop_assert!((a + b - kk * f64::from(scale[0] + scale[1])).abs() < 1e-9);
+                }
+            }
+        }
+    }
 }
