@@ -103,10 +103,15 @@ pub fn regions() -> Vec<&'static str> {
         .collect()
 }
 
-/// The known spelling of a region code, matched case-insensitively.
+/// The known spelling of a region code, matched case-insensitively. `GB` (the ISO code) is
+/// accepted for `UK`, with or without a nation (`GB-SCT`).
 pub fn normalise(code: &str) -> Option<&'static str> {
-    let code = code.trim();
-    regions().into_iter().find(|r| r.eq_ignore_ascii_case(code))
+    let code = code.trim().to_ascii_uppercase();
+    let code = match code.strip_prefix("GB") {
+        Some(rest) if rest.is_empty() || rest.starts_with('-') => format!("UK{rest}"),
+        _ => code,
+    };
+    regions().into_iter().find(|r| *r == code)
 }
 
 /// The lines for a region, in the order to show them: by kind (emergency first), then the
@@ -364,6 +369,9 @@ mod tests {
     fn regions_match_case_insensitively_and_sub_regions_include_their_country() {
         assert_eq!(normalise("uk-sct"), Some("UK-SCT"));
         assert_eq!(normalise("Nz"), Some("NZ"));
+        assert_eq!(normalise("gb"), Some("UK"));
+        assert_eq!(normalise("GB-SCT"), Some("UK-SCT"));
+        assert_eq!(normalise("GBX"), None);
         assert_eq!(normalise("XX"), None);
         assert!(for_region("atlantis").is_none());
         let sct = for_region("uk-sct").unwrap();

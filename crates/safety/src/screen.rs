@@ -469,6 +469,60 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// For any answers: safety mode exactly when a fear, violence or coercion question is
+        /// answered yes, or an amplifier (pregnancy, separation) with any sign received; crisis
+        /// exactly when the self-harm question is; the first thing said is the most urgent path;
+        /// skipped and unanswered questions change nothing.
+        #[test]
+        fn grading_of_any_answers_follows_the_table(
+            picks in proptest::collection::vec(0u8..4, 17),
+        ) {
+            let qs = questions();
+            let answers: Vec<(&str, Answer)> = qs
+                .iter()
+                .zip(&picks)
+                .filter_map(|(q, p)| match p {
+                    0 => Some((q.id.as_str(), Answer::Yes)),
+                    1 => Some((q.id.as_str(), Answer::No)),
+                    2 => Some((q.id.as_str(), Answer::Skip)),
+                    _ => None,
+                })
+                .collect();
+            let yes: Vec<&Question> = qs
+                .iter()
+                .zip(&picks)
+                .filter(|(_, p)| **p == 0)
+                .map(|(q, _)| q)
+                .collect();
+            let o = outcome(&answers).unwrap();
+            let grade_of = |q: &Question| grading::row_for(q.domain, q.direction).map(|r| r.grade);
+            let any_a = yes.iter().any(|q| grade_of(q) == Some(Grade::SafetyMode));
+            let any_received = yes.iter().any(|q| q.direction == Direction::Receiving);
+            let any_amp = yes
+                .iter()
+                .any(|q| matches!(q.domain, SignalDomain::Pregnancy | SignalDomain::Separation));
+            proptest::prop_assert_eq!(o.safety_mode(), any_a || (any_amp && any_received));
+            proptest::prop_assert_eq!(
+                o.grading.has(Grade::Crisis),
+                yes.iter().any(|q| q.domain == SignalDomain::SelfHarm)
+            );
+            let first = o.said[0].kind();
+            let expected = match o.grades().iter().next() {
+                Some(Grade::SafetyMode) => "not-your-fault",
+                Some(Grade::Crisis) => "crisis",
+                Some(Grade::OwnBehaviour) => "own-behaviour",
+                Some(Grade::Professional) => "individual",
+                None => "no-signs",
+            };
+            proptest::prop_assert_eq!(first, expected);
+            // Only the yes answers matter.
+            let only_yes: Vec<(&str, Answer)> =
+                yes.iter().map(|q| (q.id.as_str(), Answer::Yes)).collect();
+            proptest::prop_assert_eq!(&o.grading, &outcome(&only_yes).unwrap().grading);
+        }
+    }
+
     #[test]
     fn answer_keys_parse() {
         assert_eq!(Answer::from_key(" Y "), Some(Answer::Yes));

@@ -12,7 +12,7 @@ use closer_safety::{Context, Policy, Said};
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Region code, any case: for example US, CA, CA-QC, UK, UK-SCT, IE, AU, NZ, DE, FR, NL, ES,
-    /// IN, ZA, INTL. A sub-national code also shows its country's lines.
+    /// IN, ZA, INTL (GB is accepted for UK). A sub-national code also shows its country's lines.
     #[arg(long, value_name = "CODE")]
     region: Option<String>,
     /// Print one JSON document on stdout.

@@ -92,6 +92,10 @@ fn help_now_sub_region_includes_its_country() {
     assert!(regions.contains(&"UK-SCT") && regions.contains(&"UK"));
     assert!(!regions.contains(&"UK-WLS"));
     assert_eq!(v["region"], "UK-SCT");
+    // The ISO spelling works too.
+    let gb = run(&["help-now", "--region", "gb-sct", "--json"]).json();
+    assert_eq!(gb["region"], "UK-SCT");
+    assert_eq!(gb["resources"], v["resources"]);
 }
 
 #[test]
