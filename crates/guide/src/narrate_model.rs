@@ -38,6 +38,15 @@ pub fn outcome_meaning(o: Outcome) -> &'static str {
     }
 }
 
+/// A day as people say it: whole days without decimals.
+fn day(d: f64) -> String {
+    if d == d.trunc() {
+        format!("{d:.0}")
+    } else {
+        n(d)
+    }
+}
+
 fn who_words(w: Who) -> String {
     match w {
         Who::One(p) => p.to_string(),
@@ -92,7 +101,7 @@ pub fn opening(
         "opening",
         "An illustration, not a forecast",
         format!(
-            "This is an illustration from a model of the loop, not a forecast about either of you. It imagines two people, {} and {}, with scores on a {INSTRUMENT} scale,{span}. The model's numbers are made up to show the shape of the loop; they are not measurements of anyone.",
+            "This is an illustration from a model of the loop, not a forecast about either of you. It imagines two people, {} and {}, with scores on an {INSTRUMENT} scale,{span}. The model's numbers are made up to show the shape of the loop; they are not measurements of anyone.",
             profile_words(Person::A, a),
             profile_words(Person::B, b)
         ),
@@ -224,7 +233,7 @@ pub fn way_said(policy: &Policy, w: &WayUse) -> Result<Said, Withheld> {
         w.way.as_str(),
         format!(
             "From day {}, {who} {}. In the model this moves both people — {other}, because each one's moves are what the other responds to.",
-            n(w.day),
+            day(w.day),
             way_meaning(w.way)
         ),
     ))

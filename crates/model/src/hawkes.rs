@@ -102,7 +102,7 @@ impl HawkesParams {
         }
         let rho = self.spectral_radius();
         // A hair of tolerance: a radius of exactly 1 computes as 0.9999999999999998.
-        if !(rho < 1.0 - 1e-12) {
+        if rho.is_nan() || rho >= 1.0 - 1e-12 {
             return Err(HawkesError::Unstable(rho));
         }
         Ok(())

@@ -11,6 +11,9 @@
 //! Pure: randomness comes in as a generator, nothing is read or written. Every number it makes is
 //! an illustration of a direction, never a forecast about a person.
 
+// Two people indexed 0 and 1 read most plainly as index loops.
+#![allow(clippy::needless_range_loop)]
+
 pub mod dynamics;
 pub mod hawkes;
 pub mod meanfield;

@@ -1,1 +1,310 @@
-//! (being written)
+//! End-to-end: `closer simulate`, `closer phase`, `closer sweep`.
+
+use super::common::{files_under, run, run_in};
+use closer_domain::moves_csv;
+
+const AA: [&str; 8] = [
+    "--a-anxiety",
+    "6",
+    "--a-avoidance",
+    "2",
+    "--b-anxiety",
+    "2",
+    "--b-avoidance",
+    "6",
+];
+
+fn args<'a>(cmd: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![cmd];
+    v.extend_from_slice(&AA);
+    v.extend_from_slice(extra);
+    v
+}
+
+#[test]
+fn simulate_json_has_outcome_moves_and_both_peoples_steady_values() {
+    let r = run(&args("simulate", &["--days", "60", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert!(
+        ["recurs", "spirals"].contains(&j["outcome"].as_str().unwrap()),
+        "{j}"
+    );
+    assert_eq!(j["horizon_days"], 60.0);
+    assert!(j["moves"].as_u64().unwrap() > 100);
+    for p in ["A", "B"] {
+        for k in ["alarm", "hope", "reach_rate", "withdraw_rate"] {
+            assert!(j["steady"][p][k].as_f64().is_some(), "{p}.{k}: {j}");
+        }
+    }
+    let stable = j["fixed_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["stable"] == true)
+        .count();
+    assert_eq!(stable, 2);
+    assert!(
+        j["illustration"]
+            .as_str()
+            .unwrap()
+            .contains("not a forecast")
+    );
+}
+
+#[test]
+fn a_way_lowers_both_steady_alarms_end_to_end() {
+    let base = run(&args("simulate", &["--days", "30", "--json"])).json();
+    let with = run(&args(
+        "simulate",
+        &["--days", "30", "--json", "--way", "stay:B@0"],
+    ))
+    .json();
+    for p in ["A", "B"] {
+        let (x0, x1) = (
+            base["steady"][p]["alarm"].as_f64().unwrap(),
+            with["steady"][p]["alarm"].as_f64().unwrap(),
+        );
+        assert!(x1 < x0, "{p}: {x0} → {x1}");
+    }
+}
+
+#[test]
+fn simulate_human_output_shows_both_people_the_outcome_and_its_horizon() {
+    let r = run(&args(
+        "simulate",
+        &["--days", "45", "--way", "curious:A@10"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Over 45 days, this imagined couple"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("A's alarm") && r.stdout.contains("B's alarm"));
+    assert!(r.stdout.contains("not a forecast"));
+    assert!(r.stdout.contains("B is affected too"));
+}
+
+/// Same seed → byte-identical stdout and moves CSV; simulated moves parse back.
+#[test]
+fn same_seed_gives_byte_identical_output_and_moves() {
+    let a = args(
+        "simulate",
+        &[
+            "--days",
+            "40",
+            "--seed",
+            "7",
+            "--way",
+            "pause:A@5",
+            "--moves-out",
+            "m.csv",
+            "--chart",
+            "c.svg",
+        ],
+    );
+    let (r1, d1) = run_in(&a, "");
+    let (r2, d2) = run_in(&a, "");
+    assert_eq!((r1.code, r2.code), (0, 0), "{}", r1.stderr);
+    assert_eq!(r1.stdout, r2.stdout);
+    let m1 = std::fs::read(d1.path().join("work/m.csv")).unwrap();
+    let m2 = std::fs::read(d2.path().join("work/m.csv")).unwrap();
+    assert_eq!(m1, m2);
+    let text = String::from_utf8(m1).unwrap();
+    assert!(
+        text.starts_with("# window: 0.0..960.0\ntime,partner,move,"),
+        "{}",
+        &text[..80]
+    );
+    let parsed = moves_csv::parse(&text, "m.csv").unwrap();
+    assert!(parsed.moves.len() > 50);
+    assert!(
+        parsed
+            .moves
+            .iter()
+            .any(|m| m.way == Some(closer_domain::Way::Pause))
+    );
+    assert!(
+        parsed
+            .moves
+            .iter()
+            .all(|m| m.way.is_none() || (m.by == closer_domain::Person::A && m.at >= 120.0))
+    );
+    let svg = std::fs::read_to_string(d1.path().join("work/c.svg")).unwrap();
+    assert!(svg.contains("A alarm") && svg.contains("B alarm") && svg.contains("illustration"));
+    assert!(svg.contains("pause by A"));
+    let j1 = run(&args(
+        "simulate",
+        &["--days", "20", "--seed", "3", "--json"],
+    ))
+    .stdout;
+    let j2 = run(&args(
+        "simulate",
+        &["--days", "20", "--seed", "3", "--json"],
+    ))
+    .stdout;
+    assert_eq!(j1, j2);
+}
+
+#[test]
+fn simulate_writes_nothing_unless_asked() {
+    let (r, dir) = run_in(&args("simulate", &["--days", "10"]), "");
+    assert_eq!(r.code, 0);
+    assert!(
+        files_under(dir.path()).is_empty(),
+        "{:?}",
+        files_under(dir.path())
+    );
+}
+
+#[test]
+fn bad_input_is_one_clear_message_and_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "simulate",
+                "--a-anxiety",
+                "9",
+                "--a-avoidance",
+                "2",
+                "--b-anxiety",
+                "2",
+                "--b-avoidance",
+                "6",
+            ],
+            "1–7",
+        ),
+        (
+            &[
+                "simulate",
+                "--a-anxiety",
+                "NaN",
+                "--a-avoidance",
+                "2",
+                "--b-anxiety",
+                "2",
+                "--b-avoidance",
+                "6",
+            ],
+            "1–7",
+        ),
+        (
+            &[
+                "simulate",
+                "--a-anxiety",
+                "2",
+                "--a-avoidance",
+                "2",
+                "--b-anxiety",
+                "-3",
+                "--b-avoidance",
+                "6",
+            ],
+            "1–7",
+        ),
+        (
+            &[
+                "phase",
+                "--a-anxiety",
+                "2",
+                "--a-avoidance",
+                "0.5",
+                "--b-anxiety",
+                "2",
+                "--b-avoidance",
+                "6",
+            ],
+            "1–7",
+        ),
+    ];
+    for (a, want) in cases {
+        let (r, dir) = run_in(a, "");
+        assert_eq!(r.code, 2, "{a:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{a:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(files_under(dir.path()).is_empty());
+    }
+    for (w, want) in [
+        ("hug:A@1", "expected one of"),
+        ("pause:C@1", "A, B or both"),
+        ("pause:A-3", "A, B or both"),
+        ("pause", "NAME:WHO@DAY"),
+        ("pause:A@x", "day number"),
+        ("pause:A@-3", "0 or more"),
+        ("pause:A@400", "after the horizon"),
+        ("name:A@1", "name:both"),
+    ] {
+        let (r, dir) = run_in(&args("simulate", &["--way", w, "--moves-out", "m.csv"]), "");
+        assert_eq!(r.code, 2, "{w}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{w}: {}", r.stderr);
+        assert!(files_under(dir.path()).is_empty(), "{w}");
+    }
+    let r = run(&args("simulate", &["--days", "-5"]));
+    assert_eq!(r.code, 2);
+    let r = run(&["sweep", "--grid", "1"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn phase_json_lists_fixed_points_with_stability_and_draws_a_chart() {
+    let (r, dir) = run_in(&args("phase", &["--json", "--chart", "p.svg"]), "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let fps = j["fixed_points"].as_array().unwrap();
+    assert_eq!(fps.len(), 3, "{j}");
+    assert_eq!(fps.iter().filter(|f| f["stable"] == true).count(), 2);
+    for f in fps {
+        assert!(f["A"]["alarm"].as_f64().is_some() && f["B"]["alarm"].as_f64().is_some());
+    }
+    let svg = std::fs::read_to_string(dir.path().join("work/p.svg")).unwrap();
+    assert!(svg.contains("alarm of A") && svg.contains("alarm of B") && svg.contains("nullcline"));
+    assert_eq!(svg.matches("<title>stable resting point").count(), 2);
+    let r = run(&[
+        "phase",
+        "--a-anxiety",
+        "2",
+        "--a-avoidance",
+        "2",
+        "--b-anxiety",
+        "2",
+        "--b-avoidance",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(r.json()["fixed_points"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn sweep_is_reproducible_and_covers_the_plane() {
+    let a = [
+        "sweep", "--grid", "4", "--days", "20", "--json", "--chart", "h.svg",
+    ];
+    let (r1, d1) = run_in(&a, "");
+    let (r2, _) = run_in(&a, "");
+    assert_eq!(r1.code, 0, "{}", r1.stderr);
+    assert_eq!(r1.stdout, r2.stdout);
+    let j = r1.json();
+    assert_eq!(j["cells"].as_array().unwrap().len(), 16);
+    assert_eq!(j["held"]["a_avoidance"], 2.0);
+    let total: u64 = j["counts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 16);
+    let svg = std::fs::read_to_string(d1.path().join("work/h.svg")).unwrap();
+    assert_eq!(svg.matches("<rect x=").count() >= 16, true);
+    let r = run(&[
+        "sweep",
+        "--grid",
+        "2",
+        "--days",
+        "5",
+        "--all-dims",
+        "--json",
+    ]);
+    assert_eq!(r.json()["cells"].as_array().unwrap().len(), 16);
+}
