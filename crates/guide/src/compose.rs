@@ -130,9 +130,13 @@ pub fn break_message(minutes: u32, policy: &Policy) -> Vec<Said> {
             .ok(),
     );
     let note = if minutes < 20 {
-        Some("A body that is flooded usually needs at least about twenty minutes to settle, so a longer break may help more.")
+        Some(
+            "A body that is flooded usually needs at least about twenty minutes to settle, so a longer break may help more.",
+        )
     } else if minutes > 24 * 60 {
-        Some("Coming back within a day helps the break feel like a pause rather than a door closing.")
+        Some(
+            "Coming back within a day helps the break feel like a pause rather than a door closing.",
+        )
     } else {
         None
     };
@@ -178,7 +182,11 @@ pub fn cycle_map(answers: &[String], policy: &Policy) -> Composed {
 
 /// "Right now I notice I feel …" from picked feeling words.
 pub fn feelings(words: &[String], policy: &Policy) -> Composed {
-    let words: Vec<String> = words.iter().map(|w| clean(w)).filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| clean(w))
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.is_empty() {
         return Composed::Nothing;
     }
@@ -208,7 +216,9 @@ mod tests {
     fn opening_uses_the_persons_words_and_leaves_room_for_not_now() {
         match opening("you went quiet after dinner", "a bit lonely", &p()) {
             Composed::Ready(s) => {
-                assert!(s.text().starts_with("I noticed you went quiet after dinner, and I felt a bit lonely."));
+                assert!(s.text().starts_with(
+                    "I noticed you went quiet after dinner, and I felt a bit lonely."
+                ));
                 assert!(s.text().contains("later"));
                 assert!(s.has(Tag::Approach));
             }
@@ -245,7 +255,10 @@ mod tests {
     #[test]
     fn nothing_is_composed_in_safety_mode() {
         let s = Policy::new(Context::safety());
-        assert!(matches!(opening("you seemed tired", "sad", &s), Composed::Nothing));
+        assert!(matches!(
+            opening("you seemed tired", "sad", &s),
+            Composed::Nothing
+        ));
         assert!(break_message(30, &s).is_empty());
         assert!(matches!(cycle_map(&["sad".into()], &s), Composed::Nothing));
     }
@@ -263,13 +276,21 @@ mod tests {
 
     #[test]
     fn cycle_map_is_in_the_persons_words() {
-        let answers: Vec<String> = ["unseen", "text more", "go quiet", "more alone", "to know I matter"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let answers: Vec<String> = [
+            "unseen",
+            "text more",
+            "go quiet",
+            "more alone",
+            "to know I matter",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         match cycle_map(&answers, &p()) {
             Composed::Ready(s) => {
-                assert!(s.text().contains("When I feel unseen, I tend to text more. Then you seem to go quiet"));
+                assert!(s.text().contains(
+                    "When I feel unseen, I tend to text more. Then you seem to go quiet"
+                ));
                 assert!(s.text().contains("to know I matter"));
             }
             other => panic!("{other:?}"),
@@ -278,9 +299,15 @@ mod tests {
 
     #[test]
     fn feelings_join_naturally() {
-        let w: Vec<String> = ["tired", "crowded", "sad"].iter().map(|s| s.to_string()).collect();
+        let w: Vec<String> = ["tired", "crowded", "sad"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         match feelings(&w, &p()) {
-            Composed::Ready(s) => assert_eq!(s.text(), "Right now I notice I feel tired, crowded and sad."),
+            Composed::Ready(s) => assert_eq!(
+                s.text(),
+                "Right now I notice I feel tired, crowded and sad."
+            ),
             other => panic!("{other:?}"),
         }
     }

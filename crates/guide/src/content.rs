@@ -195,7 +195,10 @@ impl Content {
 pub const FILES: [(&str, &str); 5] = [
     ("flows.toml", include_str!("../content/flows.toml")),
     ("blocks.toml", include_str!("../content/blocks.toml")),
-    ("understand.toml", include_str!("../content/understand.toml")),
+    (
+        "understand.toml",
+        include_str!("../content/understand.toml"),
+    ),
     ("ways.toml", include_str!("../content/ways.toml")),
     ("home.toml", include_str!("../content/home.toml")),
 ];
@@ -249,16 +252,30 @@ mod tests {
     fn every_way_name_is_known() {
         let c = parse_all().unwrap();
         let known = [
-            "pause", "check", "curious", "space", "name", "explore", "stay", "safety", "therapy",
-            "understand", "reflect",
+            "pause",
+            "check",
+            "curious",
+            "space",
+            "name",
+            "explore",
+            "stay",
+            "safety",
+            "therapy",
+            "understand",
+            "reflect",
         ];
-        let all = c
-            .blocks
-            .iter()
-            .chain(c.understand.iter())
-            .chain(c.flows.iter().flat_map(|f| f.steps.iter().filter_map(|s| s.inline.as_ref())));
+        let all = c.blocks.iter().chain(c.understand.iter()).chain(
+            c.flows
+                .iter()
+                .flat_map(|f| f.steps.iter().filter_map(|s| s.inline.as_ref())),
+        );
         for p in all {
-            assert!(known.contains(&p.way.as_str()), "unknown way {:?} in {:?}", p.way, p.title);
+            assert!(
+                known.contains(&p.way.as_str()),
+                "unknown way {:?} in {:?}",
+                p.way,
+                p.title
+            );
         }
     }
 
@@ -267,8 +284,14 @@ mod tests {
         let c = parse_all().unwrap();
         for f in &c.flows {
             for s in &f.steps {
-                let n = s.use_block.is_some() as u8 + s.check.is_some() as u8 + s.inline.is_some() as u8;
-                assert_eq!(n, 1, "flow {} has a step that is not exactly one thing", f.id);
+                let n = s.use_block.is_some() as u8
+                    + s.check.is_some() as u8
+                    + s.inline.is_some() as u8;
+                assert_eq!(
+                    n, 1,
+                    "flow {} has a step that is not exactly one thing",
+                    f.id
+                );
                 if let Some(b) = &s.use_block {
                     assert!(c.block(b).is_some(), "flow {} uses unknown block {b}", f.id);
                 }

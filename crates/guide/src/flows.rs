@@ -238,7 +238,8 @@ pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
     })
 }
 
-const SAFETY_INTRO: &str = "You are not alone in this. Here is what can help you feel steadier and safer right now.";
+const SAFETY_INTRO: &str =
+    "You are not alone in this. Here is what can help you feel steadier and safer right now.";
 
 /// A neutral line used if an interface text were ever withheld (tests keep this from happening).
 fn fallback(policy: &Policy) -> Said {
@@ -358,7 +359,8 @@ mod tests {
                     p.review(piece.draft())
                         .unwrap_or_else(|e| panic!("{} / {}: {e}", f.id, piece.title));
                     for d in piece.item_drafts() {
-                        p.review(d).unwrap_or_else(|e| panic!("{} / {}: {e}", f.id, piece.title));
+                        p.review(d)
+                            .unwrap_or_else(|e| panic!("{} / {}: {e}", f.id, piece.title));
                     }
                 }
             }
@@ -372,7 +374,11 @@ mod tests {
             assert!(f.safety_mode);
             assert_eq!(f.framing, Framing::NotYourFault);
             assert!(!f.steps.is_empty());
-            assert_eq!(f.steps[0].kind(), "not-your-fault", "{id}: safety mode opens with the framing");
+            assert_eq!(
+                f.steps[0].kind(),
+                "not-your-fault",
+                "{id}: safety mode opens with the framing"
+            );
             for s in &f.steps {
                 assert!(
                     matches!(s.way(), "pause" | "check" | "safety")
@@ -382,11 +388,20 @@ mod tests {
                     s.kind()
                 );
                 assert!(!s.main().has(closer_safety::Tag::SharedFraming));
-                assert!(!s.text().contains("villain"), "{id}: shared framing in safety mode");
+                assert!(
+                    !s.text().contains("villain"),
+                    "{id}: shared framing in safety mode"
+                );
             }
             // Safety mode always says it is not their fault, gives safety steps and individual help.
             let kinds: Vec<&str> = f.steps.iter().map(|s| s.kind()).collect();
-            for k in ["not-your-fault", "safety-steps", "helplines", "individual", "crisis"] {
+            for k in [
+                "not-your-fault",
+                "safety-steps",
+                "helplines",
+                "individual",
+                "crisis",
+            ] {
                 assert!(kinds.contains(&k), "{id}: safety mode lacks {k}");
             }
         }
@@ -426,7 +441,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("{id} has no own-behaviour check"));
             for (i, s) in f.steps.iter().enumerate() {
                 if matches!(s.way(), "space" | "name" | "curious" | "stay") {
-                    assert!(i > check, "{id}: {} step at {i} before the own-behaviour check at {check}", s.way());
+                    assert!(
+                        i > check,
+                        "{id}: {} step at {i} before the own-behaviour check at {check}",
+                        s.way()
+                    );
                 }
             }
         }
@@ -442,7 +461,9 @@ mod tests {
                 .position(|s| s.way() == "check" && s.kind() == "fear")
                 .unwrap_or_else(|| panic!("{id} has no fear check"));
             for (i, s) in f.steps.iter().enumerate() {
-                if s.main().has(closer_safety::Tag::Return) || s.main().has(closer_safety::Tag::Approach) {
+                if s.main().has(closer_safety::Tag::Return)
+                    || s.main().has(closer_safety::Tag::Approach)
+                {
                     assert!(i > check, "{id}: step {} before the fear check", s.title());
                 }
             }
@@ -458,8 +479,17 @@ mod tests {
                 .iter()
                 .find(|s| s.kind() == "precaution")
                 .unwrap_or_else(|| panic!("{id} has no precautions"));
-            for needle in ["Let your partner leave", "Do not follow", "check their phone", "get help", "owe no explanation"] {
-                assert!(pre.text().contains(needle), "{id}: precaution lacks {needle:?}");
+            for needle in [
+                "Let your partner leave",
+                "Do not follow",
+                "check their phone",
+                "get help",
+                "owe no explanation",
+            ] {
+                assert!(
+                    pre.text().contains(needle),
+                    "{id}: precaution lacks {needle:?}"
+                );
             }
             let therapy: Vec<&str> = f
                 .steps
@@ -467,7 +497,11 @@ mod tests {
                 .filter(|s| s.way() == "therapy")
                 .map(|s| s.kind())
                 .collect();
-            assert_eq!(therapy, ["couple", "individual", "emdr-info", "crisis"], "{id}");
+            assert_eq!(
+                therapy,
+                ["couple", "individual", "emdr-info", "crisis"],
+                "{id}"
+            );
             assert_eq!(f.steps.last().map(|s| s.way()), Some("therapy"), "{id}");
         }
     }
@@ -498,12 +532,29 @@ mod tests {
                 .collect()
         };
         let p = kinds("partner-pulled-away");
-        for k in ["pause/breathing", "pause/grounding", "pause/questions", "check/own-behaviour", "curious/timing", "curious/opening", "space/reassure", "name/together", "explore/styles"] {
+        for k in [
+            "pause/breathing",
+            "pause/grounding",
+            "pause/questions",
+            "check/own-behaviour",
+            "curious/timing",
+            "curious/opening",
+            "space/reassure",
+            "name/together",
+            "explore/styles",
+        ] {
             assert!(p.contains(&k.to_string()), "partner-pulled-away lacks {k}");
         }
         let i = kinds("i-pulled-away");
         assert_eq!(i[0], "check/fear");
-        for k in ["understand/not-a-failing", "explore/what-closeness-brings-up", "explore/feelings", "stay/stay-present", "stay/break", "explore/reflect"] {
+        for k in [
+            "understand/not-a-failing",
+            "explore/what-closeness-brings-up",
+            "explore/feelings",
+            "stay/stay-present",
+            "stay/break",
+            "explore/reflect",
+        ] {
             assert!(i.contains(&k.to_string()), "i-pulled-away lacks {k}");
         }
         let s = kinds("same-fight");
@@ -526,7 +577,11 @@ mod tests {
         let w = ways(&ordinary());
         assert_eq!(w.len(), 6);
         let stay = w.iter().find(|w| w.id == "stay").unwrap();
-        assert!(stay.parts.iter().any(|(l, t)| l == "Where it comes from" && t.contains("flooding")));
+        assert!(
+            stay.parts
+                .iter()
+                .any(|(l, t)| l == "Where it comes from" && t.contains("flooding"))
+        );
         let s = ways(&safety());
         let ids: Vec<&str> = s.iter().map(|w| w.id.as_str()).collect();
         assert_eq!(ids, ["pause"]);

@@ -41,8 +41,13 @@ mod tests {
     fn every_interface_text_passes_the_policy() {
         let p = closer_safety::Policy::new(closer_safety::Context::ordinary());
         for (k, v) in super::all() {
-            p.review(closer_safety::Draft::new(closer_safety::Topic::Interface, k, "", v))
-                .unwrap_or_else(|e| panic!("{k}: {e}"));
+            p.review(closer_safety::Draft::new(
+                closer_safety::Topic::Interface,
+                k,
+                "",
+                v,
+            ))
+            .unwrap_or_else(|e| panic!("{k}: {e}"));
         }
     }
 }

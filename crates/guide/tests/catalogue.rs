@@ -39,9 +39,28 @@ fn walk(d: &Path, acc: &mut Vec<PathBuf>) {
 
 /// Keys whose strings are not said to a person (ids, patterns, citations, sources).
 const NOT_SAID: [&str; 22] = [
-    "id", "way", "kind", "when", "tags", "interaction", "use", "check", "key", "command", "domain",
-    "direction", "grade", "pattern", "patterns", "regex", "citation", "source_url", "rule",
-    "except", "reasoning", "order",
+    "id",
+    "way",
+    "kind",
+    "when",
+    "tags",
+    "interaction",
+    "use",
+    "check",
+    "key",
+    "command",
+    "domain",
+    "direction",
+    "grade",
+    "pattern",
+    "patterns",
+    "regex",
+    "citation",
+    "source_url",
+    "rule",
+    "except",
+    "reasoning",
+    "order",
 ];
 
 fn strings(v: &toml::Value, key: &str, out: &mut Vec<String>) {
@@ -66,13 +85,19 @@ fn catalogue() -> (String, Vec<(String, Vec<String>)>) {
     let mut per_file = Vec::new();
     for f in content_files() {
         let text = std::fs::read_to_string(&f).unwrap();
-        let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let value: toml::Value =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let mut out = Vec::new();
         strings(&value, "", &mut out);
         if out.is_empty() {
             continue;
         }
-        let rel = f.strip_prefix(root()).unwrap_or(&f).display().to_string().replace("crates/guide/../../", "");
+        let rel = f
+            .strip_prefix(root())
+            .unwrap_or(&f)
+            .display()
+            .to_string()
+            .replace("crates/guide/../../", "");
         md.push_str(&format!("\n## {rel}\n\n"));
         for s in &out {
             md.push_str(&format!("- {s}\n"));
@@ -83,7 +108,11 @@ fn catalogue() -> (String, Vec<(String, Vec<String>)>) {
 }
 
 fn syllables(word: &str) -> usize {
-    let w: String = word.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let w: String = word
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect();
     if w.is_empty() {
         return 0;
     }
@@ -154,7 +183,10 @@ fn catalogue_is_current_and_content_reads_plainly() {
     }
     let (overall, words) = flesch(&all);
     eprintln!("  {overall:6.1}  {words:6} words  all content");
-    assert!(overall >= 60.0, "content reads at {overall:.1}; the floor is 60");
+    assert!(
+        overall >= 60.0,
+        "content reads at {overall:.1}; the floor is 60"
+    );
 }
 
 fn words_of(text: &str) -> Vec<String> {
@@ -197,5 +229,9 @@ fn no_sentence_is_pasted_from_the_article() {
             }
         }
     }
-    assert!(pasted.is_empty(), "text shared with the article:\n{}", pasted.join("\n"));
+    assert!(
+        pasted.is_empty(),
+        "text shared with the article:\n{}",
+        pasted.join("\n")
+    );
 }

@@ -68,7 +68,9 @@ pub struct Resource {
     pub source_url: String,
     pub source_date: String,
     pub confidence: Confidence,
-    /// Notes for maintainers (what to re-check); not shown to people.
+    /// Notes for maintainers (what to re-check); not shown to people, and so not in `--json`
+    /// either, where another program could show them.
+    #[serde(skip_serializing)]
     pub notes: Option<String>,
 }
 

@@ -47,9 +47,18 @@ fn policy_for(afraid: bool) -> Policy {
 /// The whole flow as plain text, for pipes and for when there is no terminal.
 pub fn render(flow: &Flow) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{}\n\n{}\n", flow.title.text(), wrap(flow.intro.text())));
+    out.push_str(&format!(
+        "{}\n\n{}\n",
+        flow.title.text(),
+        wrap(flow.intro.text())
+    ));
     for (i, s) in flow.steps.iter().enumerate() {
-        out.push_str(&format!("\n{}. {}\n\n{}\n", i + 1, s.title(), wrap(s.text())));
+        out.push_str(&format!(
+            "\n{}. {}\n\n{}\n",
+            i + 1,
+            s.title(),
+            wrap(s.text())
+        ));
         if s.interaction() == Some(Interaction::Feelings) {
             let words: Vec<&str> = s.items().iter().map(|i| i.text()).collect();
             out.push_str(&format!("\n   {}\n", words.join(" · ")));
@@ -83,7 +92,11 @@ fn walk(flow: Flow, afraid: bool) -> CliResult {
         };
         screen.clear();
         if i == 0 {
-            screen.show(&format!("{}\n\n{}\n\n", flow.title.text(), wrap(flow.intro.text())));
+            screen.show(&format!(
+                "{}\n\n{}\n\n",
+                flow.title.text(),
+                wrap(flow.intro.text())
+            ));
         }
         screen.show(&format!(
             "{}  ({} of {})\n\n{}\n\n",
@@ -163,7 +176,11 @@ fn walk(flow: Flow, afraid: bool) -> CliResult {
 /// Shows a composed sentence, or what is said instead of it.
 fn show_composed(screen: &mut Screen, c: Composed) {
     match c {
-        Composed::Ready(s) => screen.show(&format!("\n  \"{}\"\n\n  {}\n", wrap(s.text()), ui("make-it-yours").text())),
+        Composed::Ready(s) => screen.show(&format!(
+            "\n  \"{}\"\n\n  {}\n",
+            wrap(s.text()),
+            ui("make-it-yours").text()
+        )),
         Composed::Reword(lines) | Composed::Control(lines) => {
             for l in lines {
                 screen.show(&format!("\n{}\n", wrap(l.text())));
@@ -193,7 +210,11 @@ fn interact(screen: &mut Screen, step: &Step, how: Interaction, policy: &Policy)
             let Some(a) = ask(screen, &format!("\n{} ", ui("pick-number").text())) else {
                 return false;
             };
-            if let Some(item) = a.parse::<usize>().ok().and_then(|n| step.items().get(n.wrapping_sub(1))) {
+            if let Some(item) = a
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| step.items().get(n.wrapping_sub(1)))
+            {
                 screen.show(&format!("\n  \"{}\"\n", wrap(item.text())));
             }
         }
@@ -213,7 +234,8 @@ fn interact(screen: &mut Screen, step: &Step, how: Interaction, policy: &Policy)
             show_composed(screen, compose::timing(&a, policy));
         }
         Interaction::Opening => {
-            let Some(noticed) = ask(screen, &format!("{}\n> ", ui("opening-noticed").text())) else {
+            let Some(noticed) = ask(screen, &format!("{}\n> ", ui("opening-noticed").text()))
+            else {
                 return false;
             };
             let Some(felt) = ask(screen, &format!("{}\n> ", ui("opening-felt").text())) else {
@@ -240,7 +262,11 @@ fn interact(screen: &mut Screen, step: &Step, how: Interaction, policy: &Policy)
             let Some(a) = ask(screen, &format!("{} ", ui("break-minutes").text())) else {
                 return false;
             };
-            let minutes = if a.is_empty() { 20 } else { a.parse::<u32>().unwrap_or(20).max(1) };
+            let minutes = if a.is_empty() {
+                20
+            } else {
+                a.parse::<u32>().unwrap_or(20).max(1)
+            };
             for s in compose::break_message(minutes, policy) {
                 screen.show(&format!("\n  {}\n", wrap(s.text())));
             }

@@ -30,7 +30,7 @@ An unknown region exits with code 2 and lists the known ones.
 
 --json prints {\"region\", \"regions\", \"said\": [{\"topic\", \"kind\", \"title\", \"text\",
 \"tags\"}], \"resources\": [{\"region\", \"kind\", \"name\", \"phone\", \"text\", \"chat_url\",
-\"hours\", \"serves\", \"source_url\", \"source_date\", \"confidence\", \"notes\"}]}.";
+\"hours\", \"serves\", \"source_url\", \"source_date\", \"confidence\"}]}.";
 
 pub fn run(args: Args) -> CliResult {
     // The help-now page is what someone who is not safe reads: reviewed in safety mode.

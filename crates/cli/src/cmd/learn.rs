@@ -57,7 +57,10 @@ pub fn run(args: Args) -> CliResult {
         out.push('\n');
     }
     if !args.ways && !args.afraid {
-        out.push_str(&format!("{}\n", closer_guide::ui::ui("learn-ways-hint").text()));
+        out.push_str(&format!(
+            "{}\n",
+            closer_guide::ui::ui("learn-ways-hint").text()
+        ));
     }
     print!("{out}");
     Ok(())

@@ -33,13 +33,27 @@ fn guide_json_follows_the_contract() {
             }
             let way = s["way"].as_str().unwrap();
             assert!(
-                ["pause", "check", "curious", "space", "name", "explore", "stay", "safety", "therapy", "understand"]
-                    .contains(&way),
+                [
+                    "pause",
+                    "check",
+                    "curious",
+                    "space",
+                    "name",
+                    "explore",
+                    "stay",
+                    "safety",
+                    "therapy",
+                    "understand"
+                ]
+                .contains(&way),
                 "{flow}: unexpected way {way}"
             );
             let kind = s["kind"].as_str().unwrap();
             if way == "therapy" {
-                assert!(["couple", "individual", "emdr-info", "crisis"].contains(&kind), "{kind}");
+                assert!(
+                    ["couple", "individual", "emdr-info", "crisis"].contains(&kind),
+                    "{kind}"
+                );
             }
             if way == "check" {
                 assert!(["fear", "own-behaviour"].contains(&kind), "{kind}");
@@ -47,9 +61,16 @@ fn guide_json_follows_the_contract() {
         }
         let st = steps(&v);
         // The first coaching step is regulation or the fear check.
-        assert!(st[0].0 == "pause" || st[0] == ("check".into(), "fear".into()), "{flow}: {:?}", st[0]);
+        assert!(
+            st[0].0 == "pause" || st[0] == ("check".into(), "fear".into()),
+            "{flow}: {:?}",
+            st[0]
+        );
         // The own-behaviour check comes before any curious, space or name step.
-        let ob = st.iter().position(|s| s.1 == "own-behaviour").expect("own-behaviour check");
+        let ob = st
+            .iter()
+            .position(|s| s.1 == "own-behaviour")
+            .expect("own-behaviour check");
         for (i, s) in st.iter().enumerate() {
             if ["curious", "space", "name"].contains(&s.0.as_str()) {
                 assert!(i > ob, "{flow}: {s:?} before the own-behaviour check");
@@ -79,7 +100,10 @@ fn afraid_keeps_only_safe_steps_and_says_it_is_not_their_fault() {
             );
         }
         let text = r.stdout.to_lowercase();
-        assert!(!text.contains("villain"), "{flow}: shared framing in safety mode");
+        assert!(
+            !text.contains("villain"),
+            "{flow}: shared framing in safety mode"
+        );
         assert!(!text.contains("couple therapy is a normal"), "{flow}");
         assert!(text.contains("help-now"));
     }
@@ -112,7 +136,13 @@ fn unknown_flow_and_bad_usage_exit_2() {
 fn learn_covers_both_roles_and_afraid_drops_the_shared_framing() {
     let r = run(&["learn"]);
     assert_eq!(r.code, 0);
-    for needle in ["If you are the one who reaches", "If you are the one who pulls away", "Two real needs", "There is hope", "not the dance"] {
+    for needle in [
+        "If you are the one who reaches",
+        "If you are the one who pulls away",
+        "Two real needs",
+        "There is hope",
+        "not the dance",
+    ] {
         assert!(r.stdout.contains(needle), "learn lacks {needle:?}");
     }
     let a = run(&["learn", "--afraid"]);
@@ -121,7 +151,12 @@ fn learn_covers_both_roles_and_afraid_drops_the_shared_framing() {
     assert!(!a.stdout.contains("villain"));
     let w = run(&["learn", "--ways", "--json"]).json();
     assert_eq!(w["ways"].as_array().unwrap().len(), 6);
-    let stay = w["ways"].as_array().unwrap().iter().find(|x| x["id"] == "stay").unwrap();
+    let stay = w["ways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "stay")
+        .unwrap();
     assert!(stay.to_string().contains("flooding"));
 }
 
@@ -181,10 +216,18 @@ fn no_sentence_reaches_a_person_except_through_the_policy() {
             if l.starts_with("//") {
                 continue;
             }
-            if (l.contains("print!(") || l.contains("println!(") || l.contains(".show(") || l.contains(".ask(") || l.contains(".pause("))
+            if (l.contains("print!(")
+                || l.contains("println!(")
+                || l.contains(".show(")
+                || l.contains(".ask(")
+                || l.contains(".pause("))
                 && let Some(lit) = first_literal(l)
             {
-                assert!(!sentence(&lit), "{name}:{}: a sentence bypasses the policy: {lit}", n + 1);
+                assert!(
+                    !sentence(&lit),
+                    "{name}:{}: a sentence bypasses the policy: {lit}",
+                    n + 1
+                );
             }
         }
     }
