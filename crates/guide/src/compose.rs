@@ -7,7 +7,13 @@
 //! then is the sentence built, and it is reviewed by the policy like everything else.
 
 use crate::soften;
+use crate::ui::all;
 use closer_safety::{Draft, Policy, Said, Tag, Topic};
+
+/// A template from `content/interface.toml` (keys `compose.*`).
+fn t(key: &str) -> &'static str {
+    all().get(key).map(String::as_str).unwrap_or("")
+}
 
 /// What came of composing a sentence.
 #[derive(Debug, Clone)]
@@ -34,14 +40,7 @@ fn screen_words(words: &str, policy: &Policy) -> Option<Composed> {
     }
     // Keep the explanation of what was noticed; the rewrite is not the point here.
     let hint = policy
-        .review(Draft::new(
-            Topic::Soften,
-            "reword",
-            "",
-            "These words may land hard, even if you do not mean them that way. Try saying what \
-             you noticed and what you felt, about yourself — for example \"I felt alone\" \
-             rather than \"you ignored me\".",
-        ))
+        .review(Draft::new(Topic::Soften, "reword", "", t("compose.reword")))
         .ok();
     let mut lines: Vec<Said> = rendered
         .said
@@ -78,19 +77,16 @@ pub fn opening(noticed: &str, felt: &str, policy: &Policy) -> Composed {
     }
     let mut text = String::new();
     if !noticed.is_empty() {
-        text.push_str(&format!("I noticed {noticed}"));
+        text.push_str(&t("compose.noticed").replace("{noticed}", &noticed));
     }
     if !felt.is_empty() {
         if text.is_empty() {
-            text.push_str(&format!("I've been feeling {felt}"));
+            text.push_str(&t("compose.felt-only").replace("{felt}", &felt));
         } else {
-            text.push_str(&format!(", and I felt {felt}"));
+            text.push_str(&t("compose.and-felt").replace("{felt}", &felt));
         }
     }
-    text.push_str(
-        ". Is now an okay time to talk for a bit, or would later suit you better? \
-         No pressure — I'd just like to understand.",
-    );
+    text.push_str(t("compose.opening-end"));
     finish(policy, Topic::Curious, "opening", text, &[Tag::Approach])
 }
 
@@ -107,7 +103,7 @@ pub fn timing(when: &str, policy: &Policy) -> Composed {
         policy,
         Topic::Curious,
         "timing",
-        format!("Would {when} work for you to talk? If not, tell me what would suit you."),
+        t("compose.timing").replace("{when}", &when),
         &[Tag::Approach],
     )
 }
@@ -116,27 +112,20 @@ pub fn timing(when: &str, policy: &Policy) -> Composed {
 pub fn break_message(minutes: u32, policy: &Policy) -> Vec<Said> {
     let mut out = Vec::new();
     let when = if minutes >= 120 && minutes % 60 == 0 {
-        format!("{} hours", minutes / 60)
+        t("compose.hours").replace("{n}", &(minutes / 60).to_string())
     } else {
-        format!("{minutes} minutes")
+        t("compose.minutes").replace("{n}", &minutes.to_string())
     };
-    let msg = format!(
-        "I'm getting overwhelmed and I need a break so I can calm down. I'll come back in {when}, \
-         and then I'd like us to keep talking."
-    );
+    let msg = t("compose.break").replace("{when}", &when);
     out.extend(
         policy
             .review(Draft::new(Topic::Stay, "break", "", msg).tagged(&[Tag::Return]))
             .ok(),
     );
     let note = if minutes < 20 {
-        Some(
-            "A body that is flooded usually needs at least about twenty minutes to settle, so a longer break may help more.",
-        )
+        Some(t("compose.break-short"))
     } else if minutes > 24 * 60 {
-        Some(
-            "Coming back within a day helps the break feel like a pause rather than a door closing.",
-        )
+        Some(t("compose.break-long"))
     } else {
         None
     };
@@ -161,16 +150,10 @@ pub fn cycle_map(answers: &[String], policy: &Policy) -> Composed {
         return Composed::Control(c);
     }
     let blank = |s: String| if s.is_empty() { "…".to_string() } else { s };
-    let text = format!(
-        "When I feel {}, I tend to {}. Then you seem to {}, and then I feel {}. Underneath, what \
-         I need most is {}. Round and round it goes — and neither of us is the villain; the loop \
-         is.",
-        blank(get(0)),
-        blank(get(1)),
-        blank(get(2)),
-        blank(get(3)),
-        blank(get(4)),
-    );
+    let mut text = t("compose.cycle-map").to_string();
+    for i in 0..5 {
+        text = text.replace(&format!("{{{i}}}"), &blank(get(i)));
+    }
     finish(
         policy,
         Topic::Explore,
@@ -192,13 +175,18 @@ pub fn feelings(words: &[String], policy: &Policy) -> Composed {
     }
     let list = match words.len() {
         1 => words[0].clone(),
-        n => format!("{} and {}", words[..n - 1].join(", "), words[n - 1]),
+        n => format!(
+            "{} {} {}",
+            words[..n - 1].join(", "),
+            t("compose.and"),
+            words[n - 1]
+        ),
     };
     finish(
         policy,
         Topic::Explore,
         "feelings",
-        format!("Right now I notice I feel {list}."),
+        t("compose.feelings").replace("{list}", &list),
         &[],
     )
 }

@@ -224,7 +224,7 @@ pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
         flow: spec.id.clone(),
         title: interface(&spec.title),
         intro: if safety_mode {
-            interface(SAFETY_INTRO)
+            crate::ui::ui("safety-intro")
         } else {
             interface(&spec.intro)
         },
@@ -237,9 +237,6 @@ pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
         steps,
     })
 }
-
-const SAFETY_INTRO: &str =
-    "You are not alone in this. Here is what can help you feel steadier and safer right now.";
 
 /// A neutral line used if an interface text were ever withheld (tests keep this from happening).
 fn fallback(policy: &Policy) -> Said {
@@ -275,17 +272,20 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
         let mut parts = Vec::new();
         let mut ok = true;
         let mut fields = vec![
-            ("What it is", &w.what),
-            ("Why it helps", &w.why),
-            ("How", &w.how),
-            ("What it is not", &w.not),
+            ("way.what", &w.what),
+            ("way.why", &w.why),
+            ("way.how", &w.how),
+            ("way.not", &w.not),
         ];
         if let Some(src) = &w.source {
-            fields.push(("Where it comes from", src));
+            fields.push(("way.source", src));
         }
         for (label, text) in fields {
             match policy.review(Draft::new(topic, &w.id, &w.title, text).tagged(&w.tags)) {
-                Ok(s) => parts.push((label.to_string(), s.text().to_string())),
+                Ok(s) => parts.push((
+                    crate::ui::ui(label).text().to_string(),
+                    s.text().to_string(),
+                )),
                 Err(_) => ok = false,
             }
         }
