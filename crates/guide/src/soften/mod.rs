@@ -17,9 +17,9 @@
 //! [`soften`] is the analysis; [`render`] turns it into sentences through the safety policy.
 
 mod render;
-pub mod texts;
 pub mod rules;
 mod suggest;
+pub mod texts;
 
 pub use render::{Rendered, render};
 
@@ -210,7 +210,10 @@ fn clause(sentence: &str, at: usize, end: usize) -> &str {
         }
         let rest = sentence.get(i..)?;
         for w in [" but ", " and ", " - ", " – ", " though ", " although "] {
-            if rest.len() >= w.len() && rest.is_char_boundary(w.len()) && rest[..w.len()].eq_ignore_ascii_case(w) {
+            if rest.len() >= w.len()
+                && rest.is_char_boundary(w.len())
+                && rest[..w.len()].eq_ignore_ascii_case(w)
+            {
                 return Some(w.len());
             }
         }
@@ -376,7 +379,12 @@ mod tests {
 
     #[test]
     fn curly_apostrophes_and_missing_ones_read_the_same() {
-        for t in ["you’re so selfish", "you're so selfish", "youre so selfish", "ur so selfish"] {
+        for t in [
+            "you’re so selfish",
+            "you're so selfish",
+            "youre so selfish",
+            "ur so selfish",
+        ] {
             let s = soften(t);
             assert!(s.kinds().contains(&Kind::Label), "{t}");
             assert!(!s.signals[0].words.is_empty());

@@ -29,18 +29,23 @@ pub fn render(s: &Softened, policy: &Policy) -> Rendered {
     let mut said = Vec::new();
     let mut suggestion = None;
     let review = |d: Draft| policy.review(d).ok();
+    // The writer's own words lead each explanation; if the policy refuses them (they may hold
+    // a label the lint will not repeat), the explanation is said without them.
+    let noticed = |kind: &str, words: &str, text: &str| {
+        review(Draft::new(
+            Topic::Soften,
+            kind,
+            &t.heading.noticed,
+            format!("{words} \u{2014} {text}"),
+        ))
+        .or_else(|| review(Draft::new(Topic::Soften, kind, &t.heading.noticed, text)))
+    };
     if s.has_control() {
-        let words = quoted(s, Kind::Control);
-        let noticed = review(Draft::new(Topic::Soften, "control", &words, &t.control.noticed))
-            .or_else(|| {
-                review(Draft::new(
-                    Topic::Soften,
-                    "control",
-                    &t.heading.noticed,
-                    &t.control.noticed,
-                ))
-            });
-        said.extend(noticed);
+        said.extend(noticed(
+            "control",
+            &quoted(s, Kind::Control),
+            &t.control.noticed,
+        ));
         said.extend(review(Draft::new(
             Topic::Safety,
             "precaution",
@@ -65,17 +70,7 @@ pub fn render(s: &Softened, policy: &Policy) -> Rendered {
             let Some(text) = t.explain.get(kind.as_str()) else {
                 continue;
             };
-            let words = quoted(s, kind);
-            let item = review(Draft::new(Topic::Soften, kind.as_str(), &words, text))
-                .or_else(|| {
-                    review(Draft::new(
-                        Topic::Soften,
-                        kind.as_str(),
-                        &t.heading.noticed,
-                        text,
-                    ))
-                });
-            said.extend(item);
+            said.extend(noticed(kind.as_str(), &quoted(s, kind), text));
         }
         if let Some(text) = &s.suggestion {
             let draft = |text: &str| {
@@ -158,10 +153,16 @@ mod tests {
             (Topic::Safety, &t.control.precaution),
             (Topic::Safety, &t.control.help),
         ] {
-            assert!(p.review(Draft::new(topic, "k", "t", text.as_str())).is_ok(), "{text}");
+            assert!(
+                p.review(Draft::new(topic, "k", "t", text.as_str())).is_ok(),
+                "{text}"
+            );
         }
         for text in t.explain.values() {
-            assert!(p.review(Draft::new(Topic::Soften, "k", "t", text.as_str())).is_ok());
+            assert!(
+                p.review(Draft::new(Topic::Soften, "k", "t", text.as_str()))
+                    .is_ok()
+            );
         }
         let plain = frame(None, None);
         assert!(p.review(Draft::new(Topic::Soften, "k", "t", plain)).is_ok());
@@ -176,7 +177,11 @@ mod tests {
         let kinds: Vec<&str> = r.said.iter().map(|s| s.kind()).collect();
         assert_eq!(kinds, vec!["absolute", "suggestion", "note", "timing"]);
         let sug = r.suggestion.expect("a suggestion");
-        assert!(sug.text().contains("when you don't listen to me"), "{}", sug.text());
+        assert!(
+            sug.text().contains("when you don't listen to me"),
+            "{}",
+            sug.text()
+        );
         assert!(sug.text().starts_with("I feel ["));
     }
 

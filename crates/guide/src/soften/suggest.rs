@@ -14,8 +14,12 @@ use super::{Found, detect, texts::texts};
 /// Builds the suggestion for a message whose signals are `found` (none of them control).
 pub(crate) fn build(found: &[Found]) -> String {
     let g = &rules().grammar;
-    let situation = found.iter().find_map(|f| fill(f.situation?, f.act.as_deref(), g));
-    let request = found.iter().find_map(|f| fill(f.request?, f.act.as_deref(), g));
+    let situation = found
+        .iter()
+        .find_map(|f| fill(f.situation?, f.act.as_deref(), g));
+    let request = found
+        .iter()
+        .find_map(|f| fill(f.request?, f.act.as_deref(), g));
     for (s, r) in [
         (situation.as_deref(), request.as_deref()),
         (None, request.as_deref()),
@@ -73,10 +77,10 @@ fn clean(act: &str, g: &Grammar) -> Option<String> {
             continue;
         }
         let lw = w.to_lowercase().replace('\u{2019}', "'");
-        if i > 0 && g.stops.iter().any(|s| *s == lw) {
+        if i > 0 && g.stops.contains(&lw) {
             break;
         }
-        if g.fillers.iter().any(|f| *f == lw) {
+        if g.fillers.contains(&lw) {
             continue;
         }
         words.push(w);
@@ -186,12 +190,19 @@ mod tests {
             clean("fucking listen to me and you know it", g).as_deref(),
             Some("listen to me")
         );
-        assert_eq!(clean("HELP WITH THE DISHES", g).as_deref(), Some("help with the dishes"));
+        assert_eq!(
+            clean("HELP WITH THE DISHES", g).as_deref(),
+            Some("help with the dishes")
+        );
         assert_eq!(clean("!!!", g), None);
     }
 
     #[test]
     fn the_plain_frame_has_no_signals() {
-        assert!(detect(&frame(None, None)).is_empty(), "{}", frame(None, None));
+        assert!(
+            detect(&frame(None, None)).is_empty(),
+            "{}",
+            frame(None, None)
+        );
     }
 }
