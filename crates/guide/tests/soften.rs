@@ -6,8 +6,12 @@
 //!   controlling 11/17 (0.647), false signals on caring 1/17 (0.059), and one controlling
 //!   message given a rewrite — the rules had overfitted. The rules were then made more general
 //!   (not patched message by message) and this set joined the tuning set.
-//! - `held_out.csv`: the second held-out set, written after the rules were frozen again, never
-//!   used for tuning; its metrics are printed separately so overfitting shows.
+//! - `held_out_2.csv`: the second held-out set, written after the rules were frozen again (commit
+//!   391e3c9). Measured there, untouched: recall on harsh 12/17 (0.706), recall on controlling
+//!   9/17 (0.529), false signals on caring 1/17 (0.059), no controlling message given a
+//!   rewrite, precision of signals 0.955. The rules were generalised again and it joined tuning.
+//! - `held_out.csv`: the third held-out set, written after the rules were frozen a third time,
+//!   never used for tuning; its metrics are printed separately so overfitting shows.
 //!
 //! Run `cargo test -p closer-guide --test soften -- --nocapture` to see the numbers.
 
@@ -17,12 +21,14 @@ use proptest::prelude::*;
 
 const CORPUS: &str = include_str!("soften_corpus/corpus.csv");
 const HELD_OUT_1: &str = include_str!("soften_corpus/held_out_1.csv");
+const HELD_OUT_2: &str = include_str!("soften_corpus/held_out_2.csv");
 const HELD_OUT: &str = include_str!("soften_corpus/held_out.csv");
 
 /// Everything the rules were tuned on.
 fn tuned() -> Vec<(Label, String)> {
     let mut rows = parse(CORPUS);
     rows.extend(parse(HELD_OUT_1));
+    rows.extend(parse(HELD_OUT_2));
     rows
 }
 
@@ -243,10 +249,19 @@ fn corpus_metrics_meet_the_targets() {
     m.report("corpus.csv");
     let m1 = measure(&parse(HELD_OUT_1));
     m1.report("held_out_1.csv, after it joined tuning");
+    let m2 = measure(&parse(HELD_OUT_2));
+    m2.report("held_out_2.csv, after it joined tuning");
     let m = measure(&tuned());
     m.report("all tuned messages");
-    assert_eq!(m.controlling_with_suggestion, 0, "a controlling message got a rewrite");
-    assert!(m.recall_harsh() >= 0.9, "recall on harsh {}", m.recall_harsh());
+    assert_eq!(
+        m.controlling_with_suggestion, 0,
+        "a controlling message got a rewrite"
+    );
+    assert!(
+        m.recall_harsh() >= 0.9,
+        "recall on harsh {}",
+        m.recall_harsh()
+    );
     assert!(
         m.recall_controlling() >= 0.9,
         "recall on controlling {}",
@@ -264,7 +279,10 @@ fn held_out_metrics_are_reported_and_control_is_never_rewritten() {
     let m = measure(&parse(HELD_OUT));
     m.report("held out");
     // The safety invariant holds everywhere, tuned or not.
-    assert_eq!(m.controlling_with_suggestion, 0, "a controlling message got a rewrite");
+    assert_eq!(
+        m.controlling_with_suggestion, 0,
+        "a controlling message got a rewrite"
+    );
 }
 
 #[test]
@@ -275,7 +293,10 @@ fn every_suggestion_in_the_corpus_is_itself_clean_and_passes_the_policy() {
         if let Some(sug) = &s.suggestion {
             assert!(soften(sug).signals.is_empty(), "{text} -> {sug}");
             let r = render(&s, &policy);
-            assert!(r.suggestion.is_some(), "policy withheld the suggestion for {text}");
+            assert!(
+                r.suggestion.is_some(),
+                "policy withheld the suggestion for {text}"
+            );
         }
     }
 }
@@ -285,7 +306,10 @@ fn examples_of_suggestions_use_the_writers_words() {
     let s = soften("you never help with the dishes");
     let sug = s.suggestion.expect("a suggestion");
     assert!(sug.contains("when you don't help with the dishes"), "{sug}");
-    assert!(sug.contains("I'd like it if you could help with the dishes"), "{sug}");
+    assert!(
+        sug.contains("I'd like it if you could help with the dishes"),
+        "{sug}"
+    );
     let s = soften("You need to call your mum back, you're so lazy");
     let sug = s.suggestion.expect("a suggestion");
     assert!(sug.contains("call your mum back"), "{sug}");
