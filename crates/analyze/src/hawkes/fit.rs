@@ -19,6 +19,9 @@
 use super::likelihood::{Gradient, Traces, log_likelihood_gradient};
 use super::{Events, Params};
 
+/// Logs at least this long solve their dimensions on two threads.
+const PARALLEL_FROM: usize = 200_000;
+
 /// Logs longer than this start from a fit of their first eighth.
 const PREFIX_FROM: usize = 40_000;
 
@@ -381,15 +384,14 @@ impl<'a> Workspace<'a> {
     fn evaluate(&mut self, beta: f64) -> (f64, f64) {
         self.evaluations += 1;
         self.fill(beta);
-        let mut total = 0.0;
-        let mut deriv = 0.0;
-        for k in 0..self.d {
+        let d = self.d;
+        let solve_one = |k: usize, theta: &mut Vec<f64>| -> f64 {
             let fixed = match self.fixed {
                 Some((fk, i, v)) if fk == k => Some((i, v)),
                 _ => None,
             };
             let dim = DimProblem {
-                d: self.d,
+                d,
                 nb: self.nb,
                 r: &self.r[k],
                 dr: &self.dr[k],
@@ -400,23 +402,48 @@ impl<'a> Workspace<'a> {
                 fixed,
                 tolerance: self.tolerance,
             };
-            let theta = &mut self.theta[k];
             if let Some((i, v)) = fixed {
                 theta[i] = v;
             }
-            let (mut v, mut dv) = dim.solve(theta);
+            let (v, mut dv) = dim.solve(theta);
             if v == Some(f64::NEG_INFINITY) {
                 // The warm start put some event at intensity 0: start again from a feasible point.
-                *theta = cold_start(&self.bin_counts[k], &self.ev.exposure, self.d);
+                *theta = cold_start(&self.bin_counts[k], &self.ev.exposure, d);
                 if let Some((i, x)) = fixed {
                     theta[i] = x;
                 }
-                (v, dv) = dim.solve(theta);
+                dv = dim.solve(theta).1;
             }
-            total += v.unwrap_or(f64::NAN);
-            deriv += dv;
-        }
-        (total, deriv)
+            dv
+        };
+        let mut thetas = std::mem::take(&mut self.theta);
+        let deriv: f64 = if self.ev.len() >= PARALLEL_FROM && d > 1 {
+            // The dimensions' problems are independent: on a long log, solve them on two
+            // threads (the machine this was built for has two cores).
+            let (left, right) = thetas.split_at_mut(d / 2);
+            std::thread::scope(|sc| {
+                let h = sc.spawn(|| {
+                    left.iter_mut()
+                        .enumerate()
+                        .map(|(k, t)| solve_one(k, t))
+                        .sum::<f64>()
+                });
+                let r: f64 = right
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(k, t)| solve_one(k + d / 2, t))
+                    .sum();
+                r + h.join().unwrap_or(f64::NAN)
+            })
+        } else {
+            thetas
+                .iter_mut()
+                .enumerate()
+                .map(|(k, t)| solve_one(k, t))
+                .sum()
+        };
+        self.theta = thetas;
+        (f64::NAN, deriv)
     }
 
     /// One pass over the events: the traces every event sees, written to its dimension's buffer.

@@ -1,10 +1,461 @@
-//! (being written)
+//! `closer fit`: the research track's point-process fit (DESIGN.md §8) — a linear multivariate
+//! Hawkes process with exponential kernels, fitted by maximum likelihood to a moves CSV.
+//!
+//! Argument parsing and output only; the fit and everything it reports come from
+//! `closer_analyze::hawkes`. Reading is the slow part of a million-event file, so plain files
+//! (`time,partner,move` with hours) take a fast path that builds the event columns directly; any
+//! line it does not recognise sends the whole file through the full reader, so every error
+//! message is the full reader's, naming file, line and field.
 
 use crate::error::{CliError, CliResult};
+use crate::io::{print_json, read_input, stderr_is_terminal};
+use closer_analyze::hawkes::{Dimension, Events, HawkesError, IntervalMethod, Report, report};
+use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
+use closer_safety::{Context, Draft, Policy, Tag, Topic};
+use rayon::prelude::*;
+use std::path::PathBuf;
 
+/// Fit a multivariate Hawkes process to an interaction log (research track).
+///
+/// One dimension per (partner, move) pair present, e.g. "A reach", "B withdraw". The excitation
+/// matrix's row k, column j is how many type-k moves one type-j move sets off on average. A
+/// research fit of a statistical model: never a reading of anyone's relationship.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The moves CSV (DESIGN.md §10): `time,partner,move[,...,couple]`, times in hours.
+    pub file: PathBuf,
+    /// Observation window START..END in hours (overrides the file's `# window:` line).
+    #[arg(long, value_name = "START..END", conflicts_with = "horizon")]
+    pub window: Option<String>,
+    /// Observation window 0..H in hours.
+    #[arg(long, value_name = "H")]
+    pub horizon: Option<f64>,
+    /// A baseline that is piecewise constant over the day, in BINS equal bins of 24/BINS hours
+    /// (of the time modulo 24). Use it whenever logging follows a daily rhythm: without it the
+    /// rhythm is mistaken for excitation.
+    #[arg(long, value_name = "BINS")]
+    pub daily_baseline: Option<usize>,
+    /// Intervals: 95% profile likelihood (several refits per parameter), or none.
+    #[arg(long, value_enum, default_value = "profile")]
+    pub intervals: Intervals,
+    /// Print one JSON document (an array for a multi-couple file).
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> CliResult {
-    Err(CliError::Other(anyhow::anyhow!("not built yet")))
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Intervals {
+    Profile,
+    None,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let name = args.file.display().to_string();
+    let bins = args.daily_baseline.unwrap_or(1);
+    if !(1..=1440).contains(&bins) {
+        return Err(CliError::usage(format!(
+            "--daily-baseline: expected a number of bins from 1 to 1440, found {bins}"
+        )));
+    }
+    let flag_window = match (&args.window, args.horizon) {
+        (Some(w), _) => Some(
+            w.parse::<Window>()
+                .map_err(|m| CliError::usage(format!("--window: {m}")))?,
+        ),
+        (None, Some(h)) => {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(CliError::usage(format!(
+                    "--horizon: expected a positive number of hours, found {h}"
+                )));
+            }
+            Some(Window { start: 0.0, end: h })
+        }
+        (None, None) => None,
+    };
+    let text = read_input(&args.file)?;
+    let method = match args.intervals {
+        Intervals::Profile => IntervalMethod::Profile,
+        Intervals::None => IntervalMethod::None,
+    };
+
+    // Fast path: one couple, plain columns.
+    if let Some(fast) = fast_read(&text) {
+        let window = choose_window(flag_window, fast.window, &name)?;
+        if let Some(w) = flag_window {
+            for (i, &t) in fast.times.iter().enumerate() {
+                if t < w.start || t > w.end {
+                    return Err(outside(&name, fast.first_line + i as u64, t, w).into());
+                }
+            }
+        }
+        let labels = fast.labels();
+        let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
+            .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
+        let rep = report(&ev, method, None);
+        return output(&[rep], false, args.json);
+    }
+
+    let file = moves_csv::parse(&text, &name)?;
+    let window = choose_window(flag_window, file.window, &name)?;
+    if let Some(w) = flag_window {
+        let first_line = if file.window.is_some() { 3 } else { 2 };
+        for (i, m) in file.moves.iter().enumerate() {
+            if m.at < w.start || m.at > w.end {
+                return Err(outside(&name, first_line + i as u64, m.at, w).into());
+            }
+        }
+    }
+    let groups = file.by_couple();
+    let multi = file.has_couples();
+    let mut prepared = Vec::with_capacity(groups.len());
+    for (couple, moves) in &groups {
+        let ev = Events::from_moves(moves, window, bins).map_err(|e| {
+            CliError::Input(InputError::new(
+                &name,
+                match multi {
+                    true => format!("couple {couple:?}: {}", describe(&e)),
+                    false => describe(&e),
+                },
+            ))
+        })?;
+        prepared.push((multi.then(|| couple.clone()), ev));
+    }
+    let bar = (multi && stderr_is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(prepared.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("fitting {pos}/{len} couples {bar:30} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let reports: Vec<Report> = prepared
+        .into_par_iter()
+        .map(|(couple, ev)| {
+            let r = report(&ev, method, couple);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    output(&reports, multi, args.json)
+}
+
+fn describe(e: &HawkesError) -> String {
+    e.to_string()
+}
+
+fn outside(name: &str, line: u64, t: f64, w: Window) -> InputError {
+    InputError::new(
+        name,
+        format!("the time {t} lies outside the window {w} given on the command line"),
+    )
+    .at(line)
+    .field("time")
+}
+
+/// The window from the flags, else from the file; none is an error (never a silent guess).
+fn choose_window(flag: Option<Window>, file: Option<Window>, name: &str) -> CliResult<Window> {
+    flag.or(file).ok_or_else(|| {
+        CliError::usage(format!(
+            "{name}: no observation window. A Hawkes fit needs the true window the log covers \
+             (its length enters the likelihood). Give --window START..END or --horizon H, or \
+             start the file with a line `# window: START..END`."
+        ))
+    })
+}
+
+/// Columns read by the fast path.
+struct FastFile {
+    window: Option<Window>,
+    times: Vec<f64>,
+    /// Dimension codes (partner × 5 + move type).
+    codes: Vec<u8>,
+    /// The file line of the first move.
+    first_line: u64,
+}
+
+impl FastFile {
+    /// Dimension labels present, and each event's index into them.
+    fn labels(&self) -> (Vec<Dimension>, Vec<u8>) {
+        let mut present = [false; 10];
+        for &c in &self.codes {
+            present[c as usize] = true;
+        }
+        let mut slot = [0u8; 10];
+        let mut labels = Vec::new();
+        for (code, &p) in present.iter().enumerate() {
+            if p {
+                slot[code] = labels.len() as u8;
+                labels.push(Dimension::new(
+                    Person::BOTH[code / 5],
+                    MoveType::ALL[code % 5],
+                ));
+            }
+        }
+        (
+            labels,
+            self.codes.iter().map(|&c| slot[c as usize]).collect(),
+        )
+    }
+}
+
+/// The fast path: `# window: A..B` (numbers) optional, header exactly `time,partner,move`, then
+/// lines `hours,A|B,move` sorted by time and inside the file's window. `None` as soon as anything
+/// else appears; the full reader then reads the file (and reports any error).
+fn fast_read(text: &str) -> Option<FastFile> {
+    let mut lines = text.split('\n');
+    let mut first = lines.next()?;
+    let mut line_no = 1u64;
+    let mut window = None;
+    if let Some(rest) = first.strip_prefix('#') {
+        let spec = rest.trim().strip_prefix("window:")?;
+        window = Some(spec.trim().parse::<Window>().ok()?);
+        first = lines.next()?;
+        line_no += 1;
+    }
+    if first.trim_end_matches('\r') != "time,partner,move" {
+        return None;
+    }
+    let first_line = line_no + 1;
+    let mut times = Vec::with_capacity(text.len() / 24);
+    let mut codes = Vec::with_capacity(text.len() / 24);
+    let mut prev = f64::NEG_INFINITY;
+    let mut ended = false;
+    for line in lines {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            ended = true;
+            continue;
+        }
+        if ended {
+            return None;
+        }
+        let (t, rest) = line.split_once(',')?;
+        let (p, m) = rest.split_once(',')?;
+        let t: f64 = t.parse().ok()?;
+        if !t.is_finite() || t < prev {
+            return None;
+        }
+        if let Some(w) = window
+            && (t < w.start || t > w.end)
+        {
+            return None;
+        }
+        prev = t;
+        let p = match p {
+            "A" => 0u8,
+            "B" => 5,
+            _ => return None,
+        };
+        let m = match m {
+            "reach" => 0u8,
+            "withdraw" => 1,
+            "turn_toward" => 2,
+            "repair" => 3,
+            "return" => 4,
+            _ => return None,
+        };
+        times.push(t);
+        codes.push(p + m);
+    }
+    if times.is_empty() {
+        return None;
+    }
+    Some(FastFile {
+        window,
+        times,
+        codes,
+        first_line,
+    })
+}
+
+fn output(reports: &[Report], multi: bool, json: bool) -> CliResult {
+    if json {
+        return if multi {
+            print_json(&reports)
+        } else {
+            print_json(&reports[0])
+        };
+    }
+    let policy = Policy::new(Context::ordinary());
+    let note = policy
+        .review(
+            Draft::new(
+                Topic::ModelNarration,
+                "research-fit",
+                "About this fit",
+                closer_analyze::hawkes::NOTE,
+            )
+            .tagged(&[Tag::Illustration]),
+        )
+        .map_err(|w| CliError::Other(anyhow::anyhow!("the fit's note was withheld: {w:?}")))?;
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&table(r));
+        out.push('\n');
+    }
+    out.push_str(note.text());
+    out.push('\n');
+    print!("{out}");
+    Ok(())
+}
+
+fn fmt(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v.abs() >= 1e4 || v.abs() < 1e-3 {
+        format!("{v:.3e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn interval_text(iv: &closer_analyze::hawkes::Interval) -> String {
+    match iv.upper {
+        Some(u) => format!("[{}, {}]", fmt(iv.lower), fmt(u)),
+        None => format!("[{}, unbounded]", fmt(iv.lower)),
+    }
+}
+
+/// The human table for one fit: method, numbers, intervals, checks.
+fn table(r: &Report) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let d = r.dimensions.len();
+    if let Some(c) = &r.couple {
+        let _ = writeln!(s, "couple {c}");
+    }
+    let _ = writeln!(s, "Hawkes fit (research): {}", r.method);
+    let _ = writeln!(
+        s,
+        "events {}   window {}..{} ({} hours)   daily baseline bins {}",
+        r.events, r.window.start, r.window.end, r.horizon, r.daily_baseline_bins
+    );
+    let _ = writeln!(s, "log-likelihood {:.6}", r.log_likelihood);
+    let w = r
+        .dimensions
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap_or(8)
+        .max(12);
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>8}  {:>12}  {}",
+        "dimension", "events", "baseline/h", "95% interval"
+    );
+    for k in 0..d {
+        let iv = r
+            .intervals
+            .as_ref()
+            .and_then(|i| i.baseline.as_ref())
+            .map(|b| interval_text(&b[k]))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{:<w$}  {:>8}  {:>12}  {}",
+            r.dimensions[k],
+            r.events_per_dimension[k],
+            fmt(r.baseline[k]),
+            iv
+        );
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "excitation: row = the move set off, column = the move that sets it off (expected count)"
+    );
+    let _ = write!(s, "{:<w$}", "");
+    for l in &r.dimensions {
+        let _ = write!(s, "  {l:>w$}");
+    }
+    let _ = writeln!(s);
+    for k in 0..d {
+        let _ = write!(s, "{:<w$}", r.dimensions[k]);
+        for j in 0..d {
+            let _ = write!(s, "  {:>w$}", fmt(r.excitation[k][j]));
+        }
+        let _ = writeln!(s);
+        if let Some(iv) = &r.intervals {
+            let _ = write!(s, "{:<w$}", "  95%");
+            for j in 0..d {
+                let _ = write!(s, "  {:>w$}", interval_text(&iv.excitation[k * d + j]));
+            }
+            let _ = writeln!(s);
+        }
+    }
+    let _ = writeln!(s);
+    let dec_iv = r
+        .intervals
+        .as_ref()
+        .and_then(|i| i.decay.as_ref())
+        .map(|i| format!("  95% {}", interval_text(i)))
+        .unwrap_or_default();
+    if r.decay_identified {
+        let _ = writeln!(
+            s,
+            "decay {} per hour (mean delay {} hours){dec_iv}{}",
+            fmt(r.decay),
+            fmt(1.0 / r.decay),
+            if r.decay_at_bound {
+                "  [at the search bound]"
+            } else {
+                ""
+            }
+        );
+    } else {
+        let _ = writeln!(s, "decay not identified: every excitation is 0");
+    }
+    let _ = writeln!(s, "spectral radius {}", fmt(r.spectral_radius));
+    match &r.cascade_size {
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "expected further moves set off by one move (all generations):"
+            );
+            for k in 0..d {
+                let _ = writeln!(s, "  {:<w$}  {}", r.dimensions[k], fmt(c[k]));
+            }
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "cascade size: none (spectral radius 1 or more; the sum diverges)"
+            );
+        }
+    }
+    for l in &r.loop_gain {
+        let _ = writeln!(
+            s,
+            "loop {} ↔ {}: {} × {} = gain {}",
+            l.reach,
+            l.withdraw,
+            fmt(l.withdraw_per_reach),
+            fmt(l.reach_per_withdraw),
+            fmt(l.gain)
+        );
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "time-rescaling check (Kolmogorov–Smirnov against Exp(1)):"
+    );
+    for c in &r.rescaling {
+        let _ = writeln!(
+            s,
+            "  {:<w$}  n {:>8}  mean {:>7}  KS {:>7}  p {}",
+            c.dimension,
+            c.check.n,
+            fmt(c.check.mean),
+            fmt(c.check.ks_statistic),
+            fmt(c.check.ks_p_value)
+        );
+    }
+    let _ = writeln!(s, "{}", closer_analyze::hawkes::RESCALING_NOTE);
+    s
 }
