@@ -37,6 +37,7 @@ fn soften_json_control_gets_no_suggestion_only_precaution_and_help() {
         "I can see you read my message",
         "I've texted you 10 times, answer me",
         "if you leave I'll take the kids",
+        "If you leave me I'll kill myself",
     ] {
         let r = run_in(&["soften", "--json", msg], "").0;
         assert_eq!(r.code, 0, "{}", r.stderr);

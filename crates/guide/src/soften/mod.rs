@@ -130,6 +130,8 @@ pub fn soften(text: &str) -> Softened {
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
     pub signal: Signal,
+    /// From a rule that only counts alongside another kind of signal.
+    pub with_others: bool,
     /// The `act` group, in the writer's words, if the rule has one.
     pub act: Option<String>,
     pub situation: Option<&'static str>,
@@ -284,6 +286,7 @@ pub(crate) fn detect(original: &str) -> Vec<Found> {
                     .name("act")
                     .map(|g| quote(original, &norm, s0 + g.start(), s0 + g.end()));
                 found.push(Found {
+                    with_others: rule.with_others,
                     signal: Signal {
                         kind: rule.kind,
                         words,
@@ -297,6 +300,13 @@ pub(crate) fn detect(original: &str) -> Vec<Found> {
             }
         }
     }
+    // A `with_others` match counts only if a match of another kind stands on its own.
+    let anchored: Vec<Kind> = found
+        .iter()
+        .filter(|f| !f.with_others)
+        .map(|f| f.signal.kind)
+        .collect();
+    found.retain(|f| !f.with_others || anchored.iter().any(|k| *k != f.signal.kind));
     found.sort_by(|x, y| {
         x.signal
             .start

@@ -51,6 +51,8 @@ struct RawRule {
     except: Vec<String>,
     #[serde(default)]
     warm_exempt: bool,
+    #[serde(default)]
+    with_others: bool,
     situation: Option<String>,
     request: Option<String>,
 }
@@ -72,6 +74,10 @@ pub struct Rule {
     pub pattern: Regex,
     pub except: Vec<Regex>,
     pub warm_exempt: bool,
+    /// The rule only counts when another rule of a different kind also matched the message:
+    /// words about phones, replies and whereabouts are ordinary on their own, but together
+    /// with harsh words they are a reason not to polish the message.
+    pub with_others: bool,
     /// How the writer's words describe what happened (`{act}`, `{act_neg}`).
     pub situation: Option<String>,
     /// What the writer would like, from their words (`{act}`) or in general.
@@ -152,6 +158,7 @@ impl Rules {
                 pattern,
                 except,
                 warm_exempt: r.warm_exempt,
+                with_others: r.with_others,
                 situation: r.situation.clone(),
                 request: r.request.clone(),
             });
