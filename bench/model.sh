@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks of the dance model, side by side in one run (release build):
+#  1. the linear Hawkes special case's simulation throughput against hawkes-rs (PyPI, a Rust
+#     core) through ../shared/bench/hawkes_anchor.py, at its parameters (baseline 0.3,0.2;
+#     excitation 0.2,0.5;0.6,0.1; decay 1), horizon 1e6: events per second each, and the ratio;
+#  2. a sweep of 100,489 imagined couples (a 317×317 grid) × 90 days: `closer sweep`;
+#  3. one couple-year for an interactive what-if: `closer simulate --days 365` end to end, and
+#     the simulation alone.
+# Usage: bench/model.sh   (from the repository root; ../shared beside it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+HORIZON="${HORIZON:-1e6}"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+cargo build --release -q -p closer -p closer-model --example model_bench
+BIN="$CARGO_TARGET_DIR/release/closer"
+EX="$CARGO_TARGET_DIR/release/examples/model_bench"
+
+now() { date +%s.%N; }
+
+echo "== 1. linear Hawkes simulation, horizon $HORIZON"
+ours="$("$EX" --horizon "$HORIZON" --seed 7)"
+echo "closer-model: $ours"
+theirs="$(python3 ../shared/bench/hawkes_anchor.py --horizon "$HORIZON" --seed 7 --out "$tmp/anchor.csv")"
+echo "hawkes-rs:    $theirs"
+python3 - "$ours" "$theirs" <<'PY'
+import json, sys
+o, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+ours = o["events"] / o["simulate_s"]
+theirs = t["events"] / t["simulate_s"]
+print(f"events/s  closer-model {ours:,.0f}   hawkes-rs {theirs:,.0f}   ratio {ours / theirs:.2f}x")
+PY
+
+echo "== 2. sweep: 317 x 317 = 100,489 couples x 90 days ($(nproc) cores)"
+t0="$(now)"
+"$BIN" sweep --grid 317 --days 90 --json > "$tmp/sweep.json"
+t1="$(now)"
+python3 - "$tmp/sweep.json" "$t0" "$t1" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(f"sweep: {len(j['cells'])} couples in {float(sys.argv[3]) - float(sys.argv[2]):.2f} s; counts {j['counts']}")
+PY
+
+echo "== 3. one couple-year (A 6,2 with B 2,6), end to end"
+t0="$(now)"
+"$BIN" simulate --a-anxiety 6 --a-avoidance 2 --b-anxiety 2 --b-avoidance 6 --days 365 --json > /dev/null
+t1="$(now)"
+python3 -c "import sys; print(f'closer simulate --days 365: {float(sys.argv[2]) - float(sys.argv[1]):.3f} s wall (process start to exit)')" "$t0" "$t1"
+echo "(simulation alone and with the mean-field work: see couple_year_* in the closer-model line above)"
