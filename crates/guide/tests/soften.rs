@@ -16,8 +16,17 @@
 //!   message given a rewrite (a demand about calling back the second a meeting ends), precision
 //!   of signals 0.926. After it: the `caution-with-harshness` rule (phones, replies and
 //!   whereabouts next to harsh words mean no rewrite), more general rules; it joined tuning.
-//! - `held_out.csv`: the fourth held-out set, written after the rules were frozen a fourth time,
+//! - `held_out_4.csv`: the fourth held-out set (60 messages), written after the rules were frozen
+//!   a fourth time (commit 5c4bf39). Measured there, untouched: recall on harsh 8/20 (0.40),
+//!   recall on controlling 9/20 (0.45), false signals on caring 0/20, two controlling messages
+//!   given a rewrite, precision of signals 1.0. The caution vocabulary was widened and rules
+//!   generalised again; it joined tuning.
+//! - `held_out.csv`: the fifth held-out set, written after the rules were frozen a fifth time,
 //!   never used for tuning; its metrics are printed separately so overfitting shows.
+//!
+//! The lesson of four rounds: on messages the rules have not seen, recall stays far below what
+//! the tuning set shows (0.4–0.7 against 1.0). The tuned numbers are not an estimate of how the
+//! softener does on new messages; the held-out ones are.
 //!
 //! Run `cargo test -p closer-guide --test soften -- --nocapture` to see the numbers.
 
@@ -29,6 +38,7 @@ const CORPUS: &str = include_str!("soften_corpus/corpus.csv");
 const HELD_OUT_1: &str = include_str!("soften_corpus/held_out_1.csv");
 const HELD_OUT_2: &str = include_str!("soften_corpus/held_out_2.csv");
 const HELD_OUT_3: &str = include_str!("soften_corpus/held_out_3.csv");
+const HELD_OUT_4: &str = include_str!("soften_corpus/held_out_4.csv");
 const HELD_OUT: &str = include_str!("soften_corpus/held_out.csv");
 
 /// Everything the rules were tuned on.
@@ -37,6 +47,7 @@ fn tuned() -> Vec<(Label, String)> {
     rows.extend(parse(HELD_OUT_1));
     rows.extend(parse(HELD_OUT_2));
     rows.extend(parse(HELD_OUT_3));
+    rows.extend(parse(HELD_OUT_4));
     rows
 }
 
@@ -271,6 +282,8 @@ fn corpus_metrics_meet_the_targets() {
     m2.report("held_out_2.csv, after it joined tuning");
     let m3 = measure(&parse(HELD_OUT_3));
     m3.report("held_out_3.csv, after it joined tuning");
+    let m4 = measure(&parse(HELD_OUT_4));
+    m4.report("held_out_4.csv, after it joined tuning");
     let m = measure(&tuned());
     m.report("all tuned messages");
     assert_eq!(
