@@ -10,7 +10,7 @@
 use super::data::Dyad;
 use super::glla::derivatives;
 use super::prep::Prepared;
-use super::qr::{LmFit, lm_fit};
+use super::qr::{Block, LmFit, lm_fit_blocks};
 use serde::Serialize;
 
 /// The (τ, E, Δ) grid.
@@ -88,32 +88,65 @@ fn period(eta: Option<f64>) -> Option<f64> {
     eta.map(|e| 2.0 * std::f64::consts::PI / e.abs().sqrt())
 }
 
-/// Stacked design for the coupled (8 columns) or uncoupled (4) model; partner 1's rows first,
-/// as rties stacks them.
+/// The coupled (8 columns) or uncoupled (4) model. The stacked design is block diagonal (each
+/// partner's rows only touch that partner's columns), so it is fitted block by block; see
+/// [`super::qr::lm_fit_blocks`]. Columns in rties' order: partner 0's (obs, d1, p_obs, p_d1),
+/// then partner 1's.
 fn fit_one(d0: &[Vec<f64>; 3], d1: &[Vec<f64>; 3], coupled: bool) -> Option<LmFit> {
     let m = d0[0].len();
+    let design = |own: &[Vec<f64>; 3], other: &[Vec<f64>; 3]| -> Vec<f64> {
+        if coupled {
+            [&own[0][..], &own[1][..], &other[0][..], &other[1][..]].concat()
+        } else {
+            [&own[0][..], &own[1][..]].concat()
+        }
+    };
+    let p = if coupled { 4 } else { 2 };
+    let (x0, x1) = (design(d0, d1), design(d1, d0));
+    lm_fit_blocks(&[
+        Block {
+            design: &x0,
+            n: m,
+            p,
+            y: &d0[2],
+        },
+        Block {
+            design: &x1,
+            n: m,
+            p,
+            y: &d1[2],
+        },
+    ])
+}
+
+/// The block fit of the coupled model, for tests.
+#[cfg(test)]
+pub(crate) fn fit_one_pub(d0: &[Vec<f64>; 3], d1: &[Vec<f64>; 3]) -> Option<LmFit> {
+    fit_one(d0, d1, true)
+}
+
+/// The stacked fit exactly as R's `lm` sees it (partner 1's rows first, eight columns), kept
+/// to check that the block fit agrees with it on real data.
+#[cfg(test)]
+pub(crate) fn fit_one_stacked(d0: &[Vec<f64>; 3], d1: &[Vec<f64>; 3]) -> Option<LmFit> {
+    let m = d0[0].len();
     let n = 2 * m;
-    let p = if coupled { 8 } else { 4 };
-    let mut x = vec![0.0; n * p];
+    let mut x = vec![0.0; n * 8];
     let mut y = Vec::with_capacity(n);
-    // Rows 0..m: partner 1 (dist1 = 1), own = d1, partner = d0. Rows m..2m: partner 0.
     for (block, (own, other)) in [(d1, d0), (d0, d1)].into_iter().enumerate() {
-        let is0 = block == 1;
-        let base = if is0 { 0 } else { p / 2 };
+        let base = if block == 1 { 0 } else { 4 };
         for i in 0..m {
             let r = block * m + i;
             y.push(own[2][i]);
-            let vals: &[f64] = if coupled {
-                &[own[0][i], own[1][i], other[0][i], other[1][i]]
-            } else {
-                &[own[0][i], own[1][i]]
-            };
-            for (c, v) in vals.iter().enumerate() {
+            for (c, v) in [own[0][i], own[1][i], other[0][i], other[1][i]]
+                .iter()
+                .enumerate()
+            {
                 x[(base + c) * n + r] = *v;
             }
         }
     }
-    lm_fit(&x, n, p, &y)
+    super::qr::lm_fit(&x, n, 8, &y)
 }
 
 /// The best grid point so far: adjusted R², τ, E, the fit and both partners' derivatives.

@@ -8,6 +8,7 @@
 //! missing, as in R.
 
 use closer_domain::InputError;
+use std::borrow::Cow;
 
 /// Which columns hold what. Defaults are rties' example data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,10 +93,11 @@ pub struct SeriesData {
 }
 
 /// Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote).
-fn split_line(line: &str, out: &mut Vec<String>) {
+/// Unquoted lines (the usual case) are split without copying.
+fn split_line<'a>(line: &'a str, out: &mut Vec<Cow<'a, str>>) {
     out.clear();
     if !line.contains('"') {
-        out.extend(line.split(',').map(|s| s.to_string()));
+        out.extend(line.split(',').map(Cow::Borrowed));
         return;
     }
     let mut cur = String::new();
@@ -108,11 +110,11 @@ fn split_line(line: &str, out: &mut Vec<String>) {
                 chars.next();
             }
             '"' => in_q = !in_q,
-            ',' if !in_q => out.push(std::mem::take(&mut cur)),
+            ',' if !in_q => out.push(Cow::Owned(std::mem::take(&mut cur))),
             _ => cur.push(c),
         }
     }
-    out.push(cur);
+    out.push(Cow::Owned(cur));
 }
 
 fn parse_num(s: &str) -> Option<f64> {
@@ -153,9 +155,10 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
             }
         }
     };
-    let mut fields = Vec::new();
-    split_line(header.1, &mut fields);
-    let names: Vec<String> = fields.iter().map(|s| s.trim().to_string()).collect();
+    let mut hfields = Vec::new();
+    split_line(header.1, &mut hfields);
+    let names: Vec<String> = hfields.iter().map(|s| s.trim().to_string()).collect();
+    let mut fields: Vec<Cow<str>> = Vec::with_capacity(names.len());
     let find = |name: &str, flag: &str| -> Result<usize, InputError> {
         names.iter().position(|h| h == name).ok_or_else(|| {
             err(
@@ -177,6 +180,7 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
     let mut persons: Vec<RawPerson> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut rows = 0usize;
+    let mut last: Option<usize> = None;
     for (i, raw) in lines {
         let ln = i as u64 + 1;
         let l = raw.trim_end_matches('\r');
@@ -253,8 +257,10 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 ));
             }
         };
-        let k = match index.get(person) {
-            Some(&k) => k,
+        // Rows of one person usually come together: check the previous person first.
+        let cached = last.filter(|&k| persons[k].id == person);
+        let k = match cached.or_else(|| index.get(person).copied()) {
+            Some(k) => k,
             None => {
                 persons.push(RawPerson {
                     id: person.to_string(),
@@ -269,6 +275,7 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 persons.len() - 1
             }
         };
+        last = Some(k);
         let p = &mut persons[k];
         if p.dyad != dyad {
             return Err(err(

@@ -147,18 +147,28 @@ fn dqrdc2(x: &mut [f64], n: usize, p: usize, tol: f64) -> (Vec<f64>, Vec<usize>,
     (qraux, jpvt, rank)
 }
 
+/// Applies one stored Householder transformation (column `j`, with `qraux[j]` standing in for
+/// the diagonal, as `dqrsl` does) to `v`.
+#[inline]
+fn householder(x: &[f64], n: usize, qraux: &[f64], j: usize, v: &mut [f64]) {
+    let col = &x[j * n + j..(j + 1) * n];
+    let h0 = qraux[j];
+    let mut dot = h0 * v[j];
+    for (h, vi) in col[1..].iter().zip(&v[j + 1..]) {
+        dot += h * vi;
+    }
+    let t = -dot / h0;
+    v[j] += t * h0;
+    for (h, vi) in col[1..].iter().zip(&mut v[j + 1..]) {
+        *vi += t * h;
+    }
+}
+
 /// Applies Qᵀ (forward) to `v` using the first `ju` Householder transformations.
 fn apply_qt(x: &[f64], n: usize, qraux: &[f64], ju: usize, v: &mut [f64]) {
     for j in 0..ju {
-        if qraux[j] == 0.0 {
-            continue;
-        }
-        let col = &x[j * n..(j + 1) * n];
-        let mut h = col[j..].to_vec();
-        h[0] = qraux[j];
-        let t = -ddot(&h, &v[j..]) / h[0];
-        for (vi, hi) in v[j..].iter_mut().zip(&h) {
-            *vi += t * hi;
+        if qraux[j] != 0.0 {
+            householder(x, n, qraux, j, v);
         }
     }
 }
@@ -166,15 +176,8 @@ fn apply_qt(x: &[f64], n: usize, qraux: &[f64], ju: usize, v: &mut [f64]) {
 /// Applies Q (reverse order) to `v`.
 fn apply_q(x: &[f64], n: usize, qraux: &[f64], ju: usize, v: &mut [f64]) {
     for j in (0..ju).rev() {
-        if qraux[j] == 0.0 {
-            continue;
-        }
-        let col = &x[j * n..(j + 1) * n];
-        let mut h = col[j..].to_vec();
-        h[0] = qraux[j];
-        let t = -ddot(&h, &v[j..]) / h[0];
-        for (vi, hi) in v[j..].iter_mut().zip(&h) {
-            *vi += t * hi;
+        if qraux[j] != 0.0 {
+            householder(x, n, qraux, j, v);
         }
     }
 }
@@ -219,6 +222,42 @@ pub fn lm_fit(design: &[f64], n: usize, p: usize, y: &[f64]) -> Option<LmFit> {
         if i < rank {
             coef[orig] = Some(b[i]);
         }
+    }
+    Some(LmFit {
+        coef,
+        rank,
+        n,
+        rss,
+        mss,
+    })
+}
+
+/// One diagonal block of a block-diagonal design: its rows, columns and response.
+pub struct Block<'a> {
+    pub design: &'a [f64],
+    pub n: usize,
+    pub p: usize,
+    pub y: &'a [f64],
+}
+
+/// `lm_fit` of a design that is block diagonal (after reordering rows), as every rties model
+/// is: each partner's rows are non-zero only in that partner's columns (`dist0:…` or
+/// `dist1:…`). The least-squares problem then separates exactly into one problem per block:
+/// the coefficients, residuals, fitted values and rank are those of the stacked fit, and the
+/// pivoting decisions are the same because `dqrdc2` judges a column by how much of its own norm
+/// survives the columns before it, which only columns of its own block can remove. About four
+/// times less arithmetic than the stacked QR; the results agree with it to rounding (see the
+/// test `blocks_equal_the_stacked_fit`). Coefficients come back block after block.
+pub fn lm_fit_blocks(blocks: &[Block]) -> Option<LmFit> {
+    let mut coef = Vec::new();
+    let (mut rank, mut n, mut rss, mut mss) = (0, 0, 0.0, 0.0);
+    for b in blocks {
+        let f = lm_fit(b.design, b.n, b.p, b.y)?;
+        coef.extend(f.coef);
+        rank += f.rank;
+        n += f.n;
+        rss += f.rss;
+        mss += f.mss;
     }
     Some(LmFit {
         coef,
@@ -285,6 +324,54 @@ mod tests {
         assert_eq!(f.rank, 1);
         assert!(f.coef[0].is_none());
         assert!(f.coef[1].is_some());
+    }
+
+    #[test]
+    fn blocks_equal_the_stacked_fit() {
+        // Two partners' blocks, the second with an aliased column; stacked as rties stacks them.
+        let a1 = vec![1.0, 2.0, 3.0, 4.0, 5.0];
+        let a2 = vec![0.5, -1.0, 0.3, 2.0, 1.0];
+        let ya = vec![1.0, 2.5, 2.9, 4.4, 6.1];
+        let b1 = vec![2.0, -1.0, 0.0, 1.0];
+        let b2 = b1.clone();
+        let yb = vec![1.9, -1.2, 0.1, 1.3];
+        let (na, nb) = (5, 4);
+        let n = na + nb;
+        let mut stacked = vec![0.0; n * 4];
+        for i in 0..na {
+            stacked[i] = a1[i];
+            stacked[n + i] = a2[i];
+        }
+        for i in 0..nb {
+            stacked[2 * n + na + i] = b1[i];
+            stacked[3 * n + na + i] = b2[i];
+        }
+        let y: Vec<f64> = ya.iter().chain(&yb).copied().collect();
+        let s = lm_fit(&stacked, n, 4, &y).unwrap();
+        let da = [a1, a2].concat();
+        let db = [b1, b2].concat();
+        let b = lm_fit_blocks(&[
+            Block {
+                design: &da,
+                n: na,
+                p: 2,
+                y: &ya,
+            },
+            Block {
+                design: &db,
+                n: nb,
+                p: 2,
+                y: &yb,
+            },
+        ])
+        .unwrap();
+        assert_eq!(s.rank, 3);
+        assert_eq!(b.rank, 3);
+        assert!(s.coef[3].is_none() && b.coef[3].is_none());
+        for k in 0..3 {
+            assert!((s.coef[k].unwrap() - b.coef[k].unwrap()).abs() < 1e-13);
+        }
+        assert!((s.rss - b.rss).abs() < 1e-13 && (s.mss - b.mss).abs() < 1e-12);
     }
 
     #[test]

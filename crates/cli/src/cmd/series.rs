@@ -735,6 +735,20 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
         )));
     }
     report_skips(&skipped);
+    let risky: Vec<&str> = fits
+        .iter()
+        .filter(|(_, f)| f.undercoverage_risk)
+        .map(|(d, _)| d.as_str())
+        .collect();
+    if !risky.is_empty() {
+        note(format!(
+            "in {} dyad(s) an estimated inertia is {} or more with fewer than {} usable days; there the inertia intervals may cover less than 95% (docs/research.md): {}.",
+            risky.len(),
+            var1::PERSISTENT_INERTIA,
+            var1::PERSISTENT_DAYS,
+            risky.join(", ")
+        ));
+    }
     let coefs = |f: &var1::Var1Fit| [f.int0, f.inert0, f.cross0, f.int1, f.inert1, f.cross1];
     if args.json {
         let mut arr: Vec<Value> = Vec::new();
@@ -743,6 +757,7 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
             o.insert("dyad".into(), json!(d));
             o.insert("n".into(), json!(f.n));
             o.insert("level".into(), json!(f.level));
+            o.insert("undercoverage_risk".into(), json!(f.undercoverage_risk));
             for (c, v) in VAR_COLS.iter().zip(coefs(f)) {
                 o.insert((*c).into(), json!(v));
             }
