@@ -18,8 +18,6 @@ cargo build --release -q -p closer -p closer-model --example model_bench
 BIN="$CARGO_TARGET_DIR/release/closer"
 EX="$CARGO_TARGET_DIR/release/examples/model_bench"
 
-now() { date +%s.%N; }
-
 echo "== 1. linear Hawkes simulation, horizon $HORIZON"
 ours="$("$EX" --horizon "$HORIZON" --seed 7)"
 echo "closer-model: $ours"
@@ -33,19 +31,17 @@ theirs = t["events"] / t["simulate_s"]
 print(f"events/s  closer-model {ours:,.0f}   hawkes-rs {theirs:,.0f}   ratio {ours / theirs:.2f}x")
 PY
 
-echo "== 2. sweep: 317 x 317 = 100,489 couples x 90 days ($(nproc) cores)"
-t0="$(now)"
-"$BIN" sweep --grid 317 --days 90 --json > "$tmp/sweep.json"
-t1="$(now)"
-python3 - "$tmp/sweep.json" "$t0" "$t1" <<'PY'
+echo "== 2. sweep: 317 x 317 = 100,489 couples x 90 days ($(nproc) cores; load before: $(cut -d' ' -f1 /proc/loadavg))"
+# Wall time and CPU time: on a shared machine the wall time depends on who else is running.
+TIMEFORMAT='sweep: %R s wall, %U s user CPU, %S s system CPU'
+time "$BIN" sweep --grid 317 --days 90 --json > "$tmp/sweep.json"
+python3 - "$tmp/sweep.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-print(f"sweep: {len(j['cells'])} couples in {float(sys.argv[3]) - float(sys.argv[2]):.2f} s; counts {j['counts']}")
+print(f"sweep: {len(j['cells'])} couples; counts {j['counts']}")
 PY
 
 echo "== 3. one couple-year (A 6,2 with B 2,6), end to end"
-t0="$(now)"
-"$BIN" simulate --a-anxiety 6 --a-avoidance 2 --b-anxiety 2 --b-avoidance 6 --days 365 --json > /dev/null
-t1="$(now)"
-python3 -c "import sys; print(f'closer simulate --days 365: {float(sys.argv[2]) - float(sys.argv[1]):.3f} s wall (process start to exit)')" "$t0" "$t1"
-echo "(simulation alone and with the mean-field work: see couple_year_* in the closer-model line above)"
+TIMEFORMAT='closer simulate --days 365 --json: %R s wall, %U s user CPU'
+time "$BIN" simulate --a-anxiety 6 --a-avoidance 2 --b-anxiety 2 --b-avoidance 6 --days 365 --json > /dev/null
+echo "(simulation alone and with the mean-field work: couple_year_* in the closer-model line above)"

@@ -36,7 +36,7 @@ pub mod rules {
     /// Early reaching is read over at most this many days.
     pub const EARLY_DAYS_MAX: usize = 30;
     /// A flare lasts at least this many hours above the flare level.
-    pub const FLARE_HOURS: usize = 2;
+    pub const FLARE_HOURS: usize = 3;
     /// A person was reaching if they made at least this many bids a day early on.
     pub const WAS_REACHING: f64 = 0.5;
     /// Reaching has faded when late reaching is at most this share of early reaching.

@@ -36,6 +36,12 @@ pub struct Trace {
     pub way_starts: Vec<(f64, WayUse)>,
 }
 
+/// One hour's recovery of alarm and erosion of hope (while pending), per person.
+struct HourFactors {
+    alarm: [f64; 2],
+    hope: [f64; 2],
+}
+
 /// A piece of the simulation with fixed parameters (ways start at the piece boundaries).
 struct Piece {
     start: f64,
@@ -123,20 +129,54 @@ pub fn simulate<R: Rng + ?Sized>(
     let mut k = 0usize; // current piece
     let mut next_sample = 0usize; // next whole hour to sample
 
-    // Samples every whole hour in (t, until] (and hour 0 at the start).
-    let sample_until =
-        |tr: &mut Trace, s: &State, t: f64, until: f64, next: &mut usize, p: &Params| {
-            while (*next as f64) <= until && *next <= n_hours {
-                let st = decay(p, s, *next as f64 - t);
-                tr.alarm.push([st[0].alarm, st[1].alarm]);
-                tr.hope.push([st[0].hope, st[1].hope]);
-                if *next < n_hours {
-                    tr.peak.push([st[0].alarm, st[1].alarm]);
+    // Samples every whole hour in (t, until] (and hour 0 at the start). Only the first sample
+    // of a call needs `exp`: the next ones are one hour further, a constant factor per piece.
+    let sample_until = |tr: &mut Trace,
+                        s: &State,
+                        t: f64,
+                        until: f64,
+                        next: &mut usize,
+                        p: &Params,
+                        hf: &HourFactors| {
+        let mut prev: Option<State> = None;
+        while (*next as f64) <= until && *next <= n_hours {
+            let st = match prev {
+                None => decay(p, s, *next as f64 - t),
+                Some(mut q) => {
+                    for i in 0..2 {
+                        q[i].alarm *= hf.alarm[i];
+                        if q[i].pending > 0.5 {
+                            q[i].hope *= hf.hope[i];
+                        }
+                    }
+                    q
                 }
-                *next += 1;
+            };
+            tr.alarm.push([st[0].alarm, st[1].alarm]);
+            tr.hope.push([st[0].hope, st[1].hope]);
+            if *next < n_hours {
+                tr.peak.push([st[0].alarm, st[1].alarm]);
             }
-        };
-    sample_until(&mut tr, &s, t, 0.0, &mut next_sample, &pieces[0].params);
+            prev = Some(st);
+            *next += 1;
+        }
+    };
+    let factors: Vec<HourFactors> = pieces
+        .iter()
+        .map(|pc| HourFactors {
+            alarm: [0, 1].map(|i| (-pc.params.people[i].regulation).exp()),
+            hope: [0, 1].map(|i| (-pc.params.people[i].erosion).exp()),
+        })
+        .collect();
+    sample_until(
+        &mut tr,
+        &s,
+        t,
+        0.0,
+        &mut next_sample,
+        &pieces[0].params,
+        &factors[0],
+    );
 
     while t < horizon {
         let piece_end = pieces.get(k + 1).map_or(horizon, |p| p.start.min(horizon));
@@ -146,7 +186,11 @@ pub fn simulate<R: Rng + ?Sized>(
             .regulation
             .max(params.people[1].regulation)
             .max(0.05);
-        let stretch = if quiet { 24.0 } else { (STRETCH / kmax).min(24.0) };
+        let stretch = if quiet {
+            24.0
+        } else {
+            (STRETCH / kmax).min(24.0)
+        };
         let t_end = (t + stretch).min(piece_end);
         let end = decay(params, &s, t_end - t);
         let bound =
@@ -157,7 +201,7 @@ pub fn simulate<R: Rng + ?Sized>(
             f64::INFINITY
         };
         if t + wait >= t_end {
-            sample_until(&mut tr, &s, t, t_end, &mut next_sample, params);
+            sample_until(&mut tr, &s, t, t_end, &mut next_sample, params, &factors[k]);
             s = end;
             t = t_end;
             if t >= piece_end && k + 1 < pieces.len() && t >= pieces[k + 1].start {
@@ -166,7 +210,7 @@ pub fn simulate<R: Rng + ?Sized>(
             continue;
         }
         let t_new = t + wait;
-        sample_until(&mut tr, &s, t, t_new, &mut next_sample, params);
+        sample_until(&mut tr, &s, t, t_new, &mut next_sample, params, &factors[k]);
         s = decay(params, &s, wait);
         t = t_new;
         // Accept or reject, choosing the channel in one draw.
@@ -214,7 +258,15 @@ pub fn simulate<R: Rng + ?Sized>(
             }
         }
     }
-    sample_until(&mut tr, &s, t, horizon, &mut next_sample, &pieces[k].params);
+    sample_until(
+        &mut tr,
+        &s,
+        t,
+        horizon,
+        &mut next_sample,
+        &pieces[k].params,
+        &factors[k],
+    );
     Ok(tr)
 }
 
