@@ -21,8 +21,10 @@
 //!   recall on controlling 9/20 (0.45), false signals on caring 0/20, two controlling messages
 //!   given a rewrite, precision of signals 1.0. The caution vocabulary was widened and rules
 //!   generalised again; it joined tuning.
-//! - `held_out.csv`: the fifth held-out set, written after the rules were frozen a fifth time,
-//!   never used for tuning; its metrics are printed separately so overfitting shows.
+//! - `held_out.csv`: the fifth held-out set (60 messages), written after the rules were frozen a
+//!   fifth time (commit 9bc1b44), never used for tuning; its metrics are printed separately.
+//!   At that commit: recall on harsh 14/20 (0.70), recall on controlling 11/20 (0.55), false
+//!   signals on caring 2/20 (0.10), no controlling message given a rewrite, precision 0.926.
 //!
 //! The lesson of four rounds: on messages the rules have not seen, recall stays far below what
 //! the tuning set shows (0.4–0.7 against 1.0). The tuned numbers are not an estimate of how the
@@ -346,6 +348,10 @@ fn examples_of_suggestions_use_the_writers_words() {
         sug.contains("I'd like it if you could help with the dishes"),
         "{sug}"
     );
+    let s = soften("You never once asked how my day went");
+    let sug = s.suggestion.expect("a suggestion");
+    assert!(sug.contains("when you didn't ask how my day went"), "{sug}");
+    assert!(sug.contains("if you could ask how my day went"), "{sug}");
     let s = soften("You need to call your mum back, you're so lazy");
     let sug = s.suggestion.expect("a suggestion");
     assert!(sug.contains("call your mum back"), "{sug}");
