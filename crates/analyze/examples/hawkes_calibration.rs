@@ -19,13 +19,26 @@ fn labels() -> Vec<Dimension> {
 }
 
 fn events(times: Vec<f64>, kinds: Vec<u8>, horizon: f64, bins: usize) -> Option<Events> {
-    Events::new(labels(), times, kinds, Window { start: 0.0, end: horizon }, bins).ok()
+    Events::new(
+        labels(),
+        times,
+        kinds,
+        Window {
+            start: 0.0,
+            end: horizon,
+        },
+        bins,
+    )
+    .ok()
 }
 
 fn hawkes(p: &HawkesParams, horizon: f64, seed: u64) -> (Vec<f64>, Vec<u8>) {
     let mut rng = closer_model::rng(seed, 0);
     let ev = simulate(p, horizon, &mut rng).unwrap_or_default();
-    (ev.iter().map(|e| e.0).collect(), ev.iter().map(|e| e.1 as u8).collect())
+    (
+        ev.iter().map(|e| e.0).collect(),
+        ev.iter().map(|e| e.1 as u8).collect(),
+    )
 }
 
 /// A Poisson process with a smooth daily rhythm peaking at 21:00 (rate × (1 + 0.9 cos)), by exact
@@ -59,7 +72,10 @@ struct Rep {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let reps = args.first().copied().unwrap_or(200);
     let reps_10k = args.get(1).copied().unwrap_or(100);
     let truth = HawkesParams {
@@ -69,10 +85,20 @@ fn main() {
     };
     // Stationary total rate: (I − G)⁻¹ μ = [0.8, 0.68] per hour.
     let rate = 1.48;
-    let names = ["α[A reach ← A reach]", "α[A reach ← B withdraw]", "α[B withdraw ← A reach]", "α[B withdraw ← B withdraw]", "decay β", "μ A reach", "μ B withdraw"];
+    let names = [
+        "α[A reach ← A reach]",
+        "α[A reach ← B withdraw]",
+        "α[B withdraw ← A reach]",
+        "α[B withdraw ← B withdraw]",
+        "decay β",
+        "μ A reach",
+        "μ B withdraw",
+    ];
     let true_vals = [0.2, 0.5, 0.6, 0.0, 1.0, 0.3, 0.2];
 
-    println!("### Recovery and coverage (truth: μ = (0.3, 0.2), G = [[0.2, 0.5], [0.6, 0]], β = 1)\n");
+    println!(
+        "### Recovery and coverage (truth: μ = (0.3, 0.2), G = [[0.2, 0.5], [0.6, 0]], β = 1)\n"
+    );
     for &size in &[200usize, 1000, 10000] {
         let n = if size >= 10000 { reps_10k } else { reps };
         let horizon = size as f64 / rate;
@@ -84,31 +110,71 @@ fn main() {
                 let f = fit(&ev);
                 let iv = profile_intervals(&ev, &f);
                 let p = &f.params;
-                let est = vec![p.excitation[0], p.excitation[1], p.excitation[2], p.excitation[3], p.decay, p.baseline[0], p.baseline[1]];
+                let est = vec![
+                    p.excitation[0],
+                    p.excitation[1],
+                    p.excitation[2],
+                    p.excitation[3],
+                    p.decay,
+                    p.baseline[0],
+                    p.baseline[1],
+                ];
                 let mut ivs: Vec<_> = iv.excitation.clone();
-                ivs.push(iv.decay.unwrap_or(closer_analyze::hawkes::Interval { lower: 0.0, upper: None }));
+                ivs.push(iv.decay.unwrap_or(closer_analyze::hawkes::Interval {
+                    lower: 0.0,
+                    upper: None,
+                }));
                 ivs.extend(iv.baseline.clone().unwrap_or_default());
-                let covered = ivs.iter().zip(true_vals).map(|(i, v)| i.contains(v)).collect();
-                Some(Rep { est, covered, finding: vec![] })
+                let covered = ivs
+                    .iter()
+                    .zip(true_vals)
+                    .map(|(i, v)| i.contains(v))
+                    .collect();
+                Some(Rep {
+                    est,
+                    covered,
+                    finding: vec![],
+                })
             })
             .collect();
-        println!("**about {size} events** ({} replicates, horizon {:.0} h)\n", out.len(), horizon);
+        println!(
+            "**about {size} events** ({} replicates, horizon {:.0} h)\n",
+            out.len(),
+            horizon
+        );
         println!("| parameter | true | mean estimate | bias | RMSE | 95% coverage |");
         println!("|---|---|---|---|---|---|");
         for (i, name) in names.iter().enumerate() {
             let m = out.len() as f64;
             let mean = out.iter().map(|r| r.est[i]).sum::<f64>() / m;
-            let rmse = (out.iter().map(|r| (r.est[i] - true_vals[i]).powi(2)).sum::<f64>() / m).sqrt();
+            let rmse = (out
+                .iter()
+                .map(|r| (r.est[i] - true_vals[i]).powi(2))
+                .sum::<f64>()
+                / m)
+                .sqrt();
             let cov = out.iter().filter(|r| r.covered[i]).count() as f64 / m;
-            println!("| {name} | {} | {mean:.4} | {:+.4} | {rmse:.4} | {:.1}% |", true_vals[i], mean - true_vals[i], 100.0 * cov);
+            println!(
+                "| {name} | {} | {mean:.4} | {:+.4} | {rmse:.4} | {:.1}% |",
+                true_vals[i],
+                mean - true_vals[i],
+                100.0 * cov
+            );
         }
         let zero = out.iter().filter(|r| r.est[3] == 0.0).count();
-        println!("\nα[B withdraw ← B withdraw] (true 0) estimated exactly 0 in {zero} of {} replicates.\n", out.len());
+        println!(
+            "\nα[B withdraw ← B withdraw] (true 0) estimated exactly 0 in {zero} of {} replicates.\n",
+            out.len()
+        );
     }
 
     println!("### False excitation under null data (no excitation in the truth)\n");
-    println!("A finding: a 95% profile interval for an excitation that excludes 0. Per-entry rate over the 4 entries; any-entry rate per replicate.\n");
-    println!("| null data | fitted baseline | events | replicates | mean total excitation | findings per entry | replicates with any finding |");
+    println!(
+        "A finding: a 95% profile interval for an excitation that excludes 0. Per-entry rate over the 4 entries; any-entry rate per replicate.\n"
+    );
+    println!(
+        "| null data | fitted baseline | events | replicates | mean total excitation | findings per entry | replicates with any finding |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for &size in &[200usize, 1000, 10000] {
         let n = if size >= 10000 { reps_10k } else { reps };
@@ -123,7 +189,11 @@ fn main() {
                         let (t, k) = if null {
                             daily_rhythm(&rates, horizon, seed)
                         } else {
-                            let p = HawkesParams { baseline: rates.to_vec(), excitation: vec![vec![0.0; 2]; 2], decay: 1.0 };
+                            let p = HawkesParams {
+                                baseline: rates.to_vec(),
+                                excitation: vec![vec![0.0; 2]; 2],
+                                decay: 1.0,
+                            };
                             hawkes(&p, horizon, seed)
                         };
                         let ev = events(t, k, horizon, bins)?;
@@ -138,10 +208,23 @@ fn main() {
                     .collect();
                 let m = out.len() as f64;
                 let total = out.iter().map(|r| r.est.iter().sum::<f64>()).sum::<f64>() / m;
-                let per_entry = out.iter().map(|r| r.finding.iter().filter(|&&f| f).count()).sum::<usize>() as f64 / (4.0 * m);
+                let per_entry = out
+                    .iter()
+                    .map(|r| r.finding.iter().filter(|&&f| f).count())
+                    .sum::<usize>() as f64
+                    / (4.0 * m);
                 let any = out.iter().filter(|r| r.finding.iter().any(|&f| f)).count() as f64 / m;
-                let fitted = if bins == 1 { "constant" } else { "daily, 24 bins" };
-                println!("| {label} | {fitted} | {size} | {} | {total:.3} | {:.1}% | {:.1}% |", out.len(), 100.0 * per_entry, 100.0 * any);
+                let fitted = if bins == 1 {
+                    "constant"
+                } else {
+                    "daily, 24 bins"
+                };
+                println!(
+                    "| {label} | {fitted} | {size} | {} | {total:.3} | {:.1}% | {:.1}% |",
+                    out.len(),
+                    100.0 * per_entry,
+                    100.0 * any
+                );
             }
         }
     }

@@ -187,7 +187,8 @@ impl Events {
             bins: self.bins,
             exposure: (0..self.bins)
                 .map(|b| {
-                    cumulative_in_bin(window.end, b, width) - cumulative_in_bin(window.start, b, width)
+                    cumulative_in_bin(window.end, b, width)
+                        - cumulative_in_bin(window.start, b, width)
                 })
                 .collect(),
             counts,

@@ -535,7 +535,19 @@ impl DimProblem<'_> {
             dbeta: 0.0,
             ok: true,
         };
-        dispatch!(d, derivative_kernel, self.r, self.dr, self.bins, theta, nb, p, g, h, &mut acc);
+        dispatch!(
+            d,
+            derivative_kernel,
+            self.r,
+            self.dr,
+            self.bins,
+            theta,
+            nb,
+            p,
+            g,
+            h,
+            &mut acc
+        );
         if !acc.ok {
             return None;
         }
@@ -615,7 +627,7 @@ impl DimProblem<'_> {
             let eps = width.min(1e-8);
             free.clear();
             for i in 0..p {
-                is_free[i] = !is_fixed(i) && !(theta[i] <= eps && g[i] < 0.0);
+                is_free[i] = !(is_fixed(i) || theta[i] <= eps && g[i] < 0.0);
                 if is_free[i] {
                     free.push(i);
                 }
@@ -731,7 +743,7 @@ fn cholesky(a: &mut [f64], m: usize) -> bool {
         for k in 0..j {
             s -= a[j * m + k] * a[j * m + k];
         }
-        if !(s > 0.0) {
+        if s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return false;
         }
         let l = s.sqrt();
@@ -838,7 +850,12 @@ fn derivative_kernel<const D: usize>(
     let mut dbeta = 0.0;
     let mut min_lam = f64::INFINITY;
     let mut last_bin = usize::MAX;
-    let flush = |b: usize, gm: &mut f64, hmm: &mut f64, hma: &mut [f64; D], g: &mut [f64], h: &mut [f64]| {
+    let flush = |b: usize,
+                 gm: &mut f64,
+                 hmm: &mut f64,
+                 hma: &mut [f64; D],
+                 g: &mut [f64],
+                 h: &mut [f64]| {
         if b != usize::MAX {
             g[b] += *gm;
             h[b * p + b] += *hmm;

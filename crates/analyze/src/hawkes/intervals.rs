@@ -115,9 +115,7 @@ fn interval(ev: &Events, fit: &Fit, r: ParamRef, target: f64, scale: Scale) -> I
         Scale::Linear { floor } => {
             let step = (0.25 * hat).max(floor);
             let upper = side(&mut profile, hat, step, target, |v| v);
-            let lower = if hat <= 0.0 {
-                Some(0.0)
-            } else if profile(0.0) >= target {
+            let lower = if hat <= 0.0 || profile(0.0) >= target {
                 Some(0.0)
             } else {
                 // Search in (0, hat): map x ∈ (−∞, ln hat] to v = e^x so steps never reach 0.
@@ -161,7 +159,7 @@ fn side(
             break;
         }
         let f = profile(v) - target;
-        if !(f >= 0.0) {
+        if f.is_nan() || f < 0.0 {
             outside = Some((x, if f.is_finite() { f } else { f64::NEG_INFINITY }));
             break;
         }

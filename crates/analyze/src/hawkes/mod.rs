@@ -26,13 +26,17 @@
 //!
 //! Pure: inputs in, values out.
 
+// The numeric kernels index several arrays in lockstep by dimension; iterator chains would hide
+// that and not be faster.
+#![allow(clippy::needless_range_loop)]
+
 mod data;
 mod derived;
 mod fit;
 mod intervals;
 mod likelihood;
-mod rescaling;
 mod report;
+mod rescaling;
 #[cfg(test)]
 mod tests;
 
@@ -41,8 +45,10 @@ pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
 pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
 pub use intervals::{Interval, Intervals, profile_intervals};
 pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
+pub use report::{
+    IntervalMethod, LabelledCheck, METHOD, NOTE, RESCALING_NOTE, Report, report, report_for,
+};
 pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
-pub use report::{IntervalMethod, LabelledCheck, METHOD, NOTE, RESCALING_NOTE, Report, report, report_for};
 
 /// Parameters of the model. Flat, row-major arrays, so the likelihood's inner loop touches
 /// contiguous memory.

@@ -88,15 +88,13 @@ pub fn report_for(
     let nb = p.bins;
     let labels: Vec<String> = ev.labels().iter().map(|l| l.label()).collect();
     let baseline = (0..d)
-        .map(|k| {
-            (0..nb)
-                .map(|b| p.mu(k, b) * ev.exposure()[b])
-                .sum::<f64>()
-                / ev.horizon()
-        })
+        .map(|k| (0..nb).map(|b| p.mu(k, b) * ev.exposure()[b]).sum::<f64>() / ev.horizon())
         .collect();
-    let baseline_daily =
-        (nb > 1).then(|| (0..d).map(|k| p.baseline[k * nb..(k + 1) * nb].to_vec()).collect());
+    let baseline_daily = (nb > 1).then(|| {
+        (0..d)
+            .map(|k| p.baseline[k * nb..(k + 1) * nb].to_vec())
+            .collect()
+    });
     let excitation = (0..d)
         .map(|k| p.excitation[k * d..(k + 1) * d].to_vec())
         .collect();

@@ -61,9 +61,13 @@ fn brute_force(ev: &Events, p: &Params) -> f64 {
 }
 
 fn random_params(d: usize, nb: usize, seed: u64) -> Params {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = move || {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((x >> 11) as f64) / (1u64 << 53) as f64
     };
     Params {
@@ -145,20 +149,32 @@ fn gradient_matches_finite_differences() {
             a.baseline[i] += h;
             b.baseline[i] -= h;
             let fd = (f(&a) - f(&b)) / (2.0 * h);
-            assert!((fd - g.baseline[i]).abs() < 1e-6 * (1.0 + fd.abs()), "μ{i}: {fd} vs {}", g.baseline[i]);
+            assert!(
+                (fd - g.baseline[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+                "μ{i}: {fd} vs {}",
+                g.baseline[i]
+            );
         }
         for i in 0..p.excitation.len() {
             let (mut a, mut b) = (p.clone(), p.clone());
             a.excitation[i] += h;
             b.excitation[i] -= h;
             let fd = (f(&a) - f(&b)) / (2.0 * h);
-            assert!((fd - g.excitation[i]).abs() < 1e-6 * (1.0 + fd.abs()), "α{i}: {fd} vs {}", g.excitation[i]);
+            assert!(
+                (fd - g.excitation[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+                "α{i}: {fd} vs {}",
+                g.excitation[i]
+            );
         }
         let (mut a, mut b) = (p.clone(), p.clone());
         a.decay += h;
         b.decay -= h;
         let fd = (f(&a) - f(&b)) / (2.0 * h);
-        assert!((fd - g.decay).abs() < 1e-6 * (1.0 + fd.abs()), "β: {fd} vs {}", g.decay);
+        assert!(
+            (fd - g.decay).abs() < 1e-6 * (1.0 + fd.abs()),
+            "β: {fd} vs {}",
+            g.decay
+        );
     }
 }
 
@@ -194,10 +210,18 @@ fn recovers_known_parameters() {
                 truth.excitation[k][j]
             );
         }
-        assert!((p.mu(k, 0) - truth.baseline[k]).abs() < 0.05, "μ{k} = {}", p.mu(k, 0));
+        assert!(
+            (p.mu(k, 0) - truth.baseline[k]).abs() < 0.05,
+            "μ{k} = {}",
+            p.mu(k, 0)
+        );
     }
     assert!((p.decay / 2.5 - 1.0).abs() < 0.15, "β = {}", p.decay);
-    assert!(f.projected_gradient_max < 1e-2, "{}", f.projected_gradient_max);
+    assert!(
+        f.projected_gradient_max < 1e-2,
+        "{}",
+        f.projected_gradient_max
+    );
     // It is a maximum: nudging any parameter lowers the likelihood.
     for i in 0..4 {
         for delta in [-1e-3, 1e-3] {
@@ -217,7 +241,10 @@ fn recovers_known_parameters() {
     let pois = Params::poisson(
         2,
         1,
-        ev.counts().iter().map(|&n| n as f64 / ev.horizon()).collect(),
+        ev.counts()
+            .iter()
+            .map(|&n| n as f64 / ev.horizon())
+            .collect(),
         1.0,
     );
     let bad = rescaling_check(&ev, &pois);
@@ -238,7 +265,13 @@ fn excitation_can_sit_exactly_at_zero() {
         let f = fit(&ev);
         assert!(f.params.excitation.iter().all(|&a| a >= 0.0));
         zeros += f.params.excitation.iter().filter(|&&a| a == 0.0).count();
-        assert!(f.projected_gradient_max < 1e-3, "{} {:?} {:?}", f.projected_gradient_max, f.params, f.gradient);
+        assert!(
+            f.projected_gradient_max < 1e-3,
+            "{} {:?} {:?}",
+            f.projected_gradient_max,
+            f.params,
+            f.gradient
+        );
         // The Poisson fit is nested: the maximum is at least the Poisson maximum.
         let pois: f64 = ev
             .counts()
@@ -282,7 +315,11 @@ fn profile_intervals_cross_at_the_cut_off_and_respect_the_bound() {
                 ..Default::default()
             },
         );
-        assert!((at.log_likelihood - cut).abs() < 1e-3, "{i}: {} vs {cut}", at.log_likelihood);
+        assert!(
+            (at.log_likelihood - cut).abs() < 1e-3,
+            "{i}: {} vs {cut}",
+            at.log_likelihood
+        );
     }
     let dec = iv.decay.expect("identified");
     assert!(dec.contains(f.params.decay));
@@ -293,7 +330,8 @@ fn profile_intervals_cross_at_the_cut_off_and_respect_the_bound() {
 /// the peak rate is exact for a Poisson process.
 pub(crate) fn daily_rhythm(rates: &[f64], horizon: f64, seed: u64) -> (Vec<f64>, Vec<u8>) {
     let mut rng = closer_model::rng(seed, 1);
-    let mut unif = move || ((rand::Rng::next_u64(&mut rng) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let mut unif =
+        move || ((rand::Rng::next_u64(&mut rng) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
     let shape = |t: f64| 1.0 + 0.9 * (2.0 * std::f64::consts::PI * (t - 21.0) / 24.0).cos();
     let total: f64 = rates.iter().sum::<f64>() * 1.9;
     let (mut times, mut kinds) = (Vec::new(), Vec::new());
@@ -330,7 +368,14 @@ fn calibration_smoke_daily_rhythm_needs_the_daily_baseline() {
     let reps = 6;
     for seed in 0..reps {
         let (times, kinds) = daily_rhythm(&[0.15, 0.15], 24.0 * 60.0, 500 + seed);
-        let ev1 = Events::new(two_labels(), times.clone(), kinds.clone(), win(24.0 * 60.0), 1).unwrap();
+        let ev1 = Events::new(
+            two_labels(),
+            times.clone(),
+            kinds.clone(),
+            win(24.0 * 60.0),
+            1,
+        )
+        .unwrap();
         let ev24 = Events::new(two_labels(), times, kinds, win(24.0 * 60.0), 24).unwrap();
         let f1 = fit(&ev1);
         let f24 = fit(&ev24);
@@ -340,9 +385,19 @@ fn calibration_smoke_daily_rhythm_needs_the_daily_baseline() {
         findings_with += iv.excitation.iter().filter(|i| i.lower > 0.0).count();
     }
     let (without, with) = (without / reps as f64, with / reps as f64);
-    assert!(without > 0.3, "rhythm without daily baseline: total excitation {without}");
-    assert!(with < 0.5 * without, "with daily baseline {with} vs without {without}");
-    assert!(findings_with <= 2, "{findings_with} false findings of {}", 4 * reps);
+    assert!(
+        without > 0.3,
+        "rhythm without daily baseline: total excitation {without}"
+    );
+    assert!(
+        with < 0.5 * without,
+        "with daily baseline {with} vs without {without}"
+    );
+    assert!(
+        findings_with <= 2,
+        "{findings_with} false findings of {}",
+        4 * reps
+    );
 }
 
 proptest! {

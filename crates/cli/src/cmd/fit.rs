@@ -346,8 +346,8 @@ fn table(r: &Report) -> String {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "{:<w$}  {:>8}  {:>12}  {}",
-        "dimension", "events", "baseline/h", "95% interval"
+        "{:<w$}  {:>8}  {:>12}  95% interval",
+        "dimension", "events", "baseline/h"
     );
     for k in 0..d {
         let iv = r
@@ -418,8 +418,8 @@ fn table(r: &Report) -> String {
                 s,
                 "expected further moves set off by one move (all generations):"
             );
-            for k in 0..d {
-                let _ = writeln!(s, "  {:<w$}  {}", r.dimensions[k], fmt(c[k]));
+            for (label, v) in r.dimensions.iter().zip(c) {
+                let _ = writeln!(s, "  {label:<w$}  {}", fmt(*v));
             }
         }
         None => {

@@ -47,11 +47,18 @@ fn sorted_body(rows: &[String]) -> String {
 fn json_reports_every_documented_field() {
     let dir = tempfile::tempdir().unwrap();
     let body = sorted_body(&log(400, 1, None));
-    let f = write(&dir, "m.csv", &format!("# window: 0..800\ntime,partner,move\n{body}"));
+    let f = write(
+        &dir,
+        "m.csv",
+        &format!("# window: 0..800\ntime,partner,move\n{body}"),
+    );
     let (r, home) = run_in(&["fit", f.to_str().unwrap(), "--json"], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
-    assert_eq!(j["dimensions"], serde_json::json!(["A reach", "B withdraw"]));
+    assert_eq!(
+        j["dimensions"],
+        serde_json::json!(["A reach", "B withdraw"])
+    );
     assert_eq!(j["horizon"], 800.0);
     let n = j["events"].as_u64().unwrap();
     assert!(n >= 400);
@@ -90,7 +97,12 @@ fn json_reports_every_documented_field() {
     let checks = j["rescaling"].as_array().unwrap();
     assert_eq!(checks.len(), 2);
     assert!(checks[0]["ks_p_value"].as_f64().is_some());
-    assert!(j["rescaling_note"].as_str().unwrap().contains("little power"));
+    assert!(
+        j["rescaling_note"]
+            .as_str()
+            .unwrap()
+            .contains("little power")
+    );
     assert!(j["note"].as_str().unwrap().contains("not a reading"));
     // Nothing written anywhere.
     assert!(files_under(home.path()).is_empty());
@@ -101,7 +113,14 @@ fn human_output_states_method_and_that_it_is_a_research_fit() {
     let dir = tempfile::tempdir().unwrap();
     let body = sorted_body(&log(200, 2, None));
     let f = write(&dir, "m.csv", &format!("time,partner,move\n{body}"));
-    let r = run(&["fit", f.to_str().unwrap(), "--horizon", "500", "--intervals", "none"]);
+    let r = run(&[
+        "fit",
+        f.to_str().unwrap(),
+        "--horizon",
+        "500",
+        "--intervals",
+        "none",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("maximum likelihood"));
     assert!(r.stdout.contains("research"));
@@ -115,9 +134,22 @@ fn human_output_states_method_and_that_it_is_a_research_fit() {
 fn window_flags_override_the_file_and_daily_baseline_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let body = sorted_body(&log(200, 3, None));
-    let f = write(&dir, "m.csv", &format!("# window: 0..600\ntime,partner,move\n{body}"));
+    let f = write(
+        &dir,
+        "m.csv",
+        &format!("# window: 0..600\ntime,partner,move\n{body}"),
+    );
     let a = run(&["fit", f.to_str().unwrap(), "--json", "--intervals", "none"]).json();
-    let b = run(&["fit", f.to_str().unwrap(), "--window", "0..700", "--json", "--intervals", "none"]).json();
+    let b = run(&[
+        "fit",
+        f.to_str().unwrap(),
+        "--window",
+        "0..700",
+        "--json",
+        "--intervals",
+        "none",
+    ])
+    .json();
     assert_eq!(a["horizon"], 600.0);
     assert_eq!(b["horizon"], 700.0);
     assert_ne!(a["log_likelihood"], b["log_likelihood"]);
@@ -132,7 +164,13 @@ fn window_flags_override_the_file_and_daily_baseline_is_reported() {
     ])
     .json();
     assert_eq!(c["daily_baseline_bins"], 4);
-    assert_eq!(c["baseline_daily"].as_array().unwrap()[0].as_array().unwrap().len(), 4);
+    assert_eq!(
+        c["baseline_daily"].as_array().unwrap()[0]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     // The daily baseline nests the constant one: its maximum is at least as high.
     assert!(c["log_likelihood"].as_f64().unwrap() >= a["log_likelihood"].as_f64().unwrap() - 1e-6);
 }
@@ -145,8 +183,26 @@ fn the_fast_reader_and_the_full_reader_agree() {
     let plain = write(&dir, "p.csv", &format!("time,partner,move\n{body}"));
     let with_way: String = body.lines().map(|l| format!("{l},\n")).collect();
     let full = write(&dir, "f.csv", &format!("time,partner,move,way\n{with_way}"));
-    let a = run(&["fit", plain.to_str().unwrap(), "--horizon", "400", "--json", "--intervals", "none"]).json();
-    let b = run(&["fit", full.to_str().unwrap(), "--horizon", "400", "--json", "--intervals", "none"]).json();
+    let a = run(&[
+        "fit",
+        plain.to_str().unwrap(),
+        "--horizon",
+        "400",
+        "--json",
+        "--intervals",
+        "none",
+    ])
+    .json();
+    let b = run(&[
+        "fit",
+        full.to_str().unwrap(),
+        "--horizon",
+        "400",
+        "--json",
+        "--intervals",
+        "none",
+    ])
+    .json();
     assert_eq!(a["log_likelihood"], b["log_likelihood"]);
     assert_eq!(a["excitation"], b["excitation"]);
 }
@@ -167,9 +223,7 @@ fn multi_couple_files_give_an_array_one_fit_per_couple() {
     assert_eq!(arr[1]["couple"], "c2");
     // Each couple fitted on its own: the single-couple fit of c1 gives the same numbers.
     let mut one = String::from("# window: 0..500\ntime,partner,move\n");
-    one.push_str(
-        &sorted_body(&log(150, 5, None)),
-    );
+    one.push_str(&sorted_body(&log(150, 5, None)));
     let g = write(&dir, "one.csv", &one);
     let s = run(&["fit", g.to_str().unwrap(), "--json", "--intervals", "none"]).json();
     assert_eq!(s["log_likelihood"], arr[0]["log_likelihood"]);
@@ -180,7 +234,11 @@ fn multi_couple_files_give_an_array_one_fit_per_couple() {
 #[test]
 fn no_window_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(&dir, "m.csv", "time,partner,move\n1,A,reach\n2,B,withdraw\n");
+    let f = write(
+        &dir,
+        "m.csv",
+        "time,partner,move\n1,A,reach\n2,B,withdraw\n",
+    );
     let r = run(&["fit", f.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no observation window"), "{}", r.stderr);
@@ -192,11 +250,31 @@ fn no_window_is_a_clear_error() {
 fn bad_input_names_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&str, &str, &str)] = &[
-        ("unsorted", "time,partner,move\n1,A,reach\n3,B,withdraw\n2,A,reach\n", "line 4, field `time`"),
-        ("partner", "time,partner,move\n1,A,reach\n2,C,withdraw\n", "line 3, field `partner`"),
-        ("move", "time,partner,move\n1,A,reach\n2,B,sulk\n", "line 3, field `move`"),
-        ("nan", "time,partner,move\n1,A,reach\nNaN,B,withdraw\n", "line 3, field `time`"),
-        ("text", "time,partner,move\n1,A,reach\nsoon,B,withdraw\n", "line 3, field `time`"),
+        (
+            "unsorted",
+            "time,partner,move\n1,A,reach\n3,B,withdraw\n2,A,reach\n",
+            "line 4, field `time`",
+        ),
+        (
+            "partner",
+            "time,partner,move\n1,A,reach\n2,C,withdraw\n",
+            "line 3, field `partner`",
+        ),
+        (
+            "move",
+            "time,partner,move\n1,A,reach\n2,B,sulk\n",
+            "line 3, field `move`",
+        ),
+        (
+            "nan",
+            "time,partner,move\n1,A,reach\nNaN,B,withdraw\n",
+            "line 3, field `time`",
+        ),
+        (
+            "text",
+            "time,partner,move\n1,A,reach\nsoon,B,withdraw\n",
+            "line 3, field `time`",
+        ),
         ("empty", "", "empty"),
         ("header-only", "time,partner,move\n", "no moves"),
     ];
@@ -204,19 +282,34 @@ fn bad_input_names_file_line_and_field() {
         let f = write(&dir, &format!("{name}.csv"), text);
         let r = run(&["fit", f.to_str().unwrap(), "--horizon", "10"]);
         assert_eq!(r.code, 2, "{name}: {}", r.stderr);
-        assert!(r.stderr.contains(&format!("{name}.csv")), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("{name}.csv")),
+            "{name}: {}",
+            r.stderr
+        );
         assert!(r.stderr.contains(want), "{name}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{name}");
     }
     // A move outside the window given on the command line.
-    let f = write(&dir, "late.csv", "time,partner,move\n1,A,reach\n12,B,withdraw\n");
+    let f = write(
+        &dir,
+        "late.csv",
+        "time,partner,move\n1,A,reach\n12,B,withdraw\n",
+    );
     let r = run(&["fit", f.to_str().unwrap(), "--horizon", "10"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("line 3, field `time`"), "{}", r.stderr);
     // Bad flags.
     let r = run(&["fit", f.to_str().unwrap(), "--window", "5..1"]);
     assert_eq!(r.code, 2);
-    let r = run(&["fit", f.to_str().unwrap(), "--horizon", "20", "--daily-baseline", "0"]);
+    let r = run(&[
+        "fit",
+        f.to_str().unwrap(),
+        "--horizon",
+        "20",
+        "--daily-baseline",
+        "0",
+    ]);
     assert_eq!(r.code, 2);
     let r = run(&["fit", "/nonexistent/moves.csv", "--horizon", "20"]);
     assert_eq!(r.code, 2);
