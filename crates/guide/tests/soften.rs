@@ -21,10 +21,12 @@
 //!   recall on controlling 9/20 (0.45), false signals on caring 0/20, two controlling messages
 //!   given a rewrite, precision of signals 1.0. The caution vocabulary was widened and rules
 //!   generalised again; it joined tuning.
-//! - `held_out.csv`: the fifth held-out set (60 messages), written after the rules were frozen a
-//!   fifth time (commit 9bc1b44), never used for tuning; its metrics are printed separately.
-//!   At that commit: recall on harsh 14/20 (0.70), recall on controlling 11/20 (0.55), false
-//!   signals on caring 2/20 (0.10), no controlling message given a rewrite, precision 0.926.
+//! - `held_out_5.csv`: the fifth held-out set (60 messages), written after the rules were frozen
+//!   a fifth time (commit 9bc1b44). Measured there, untouched: recall on harsh 14/20 (0.70),
+//!   recall on controlling 11/20 (0.55), false signals on caring 2/20 (0.10), no controlling
+//!   message given a rewrite, precision 0.926. Rules generalised again; it joined tuning.
+//! - `held_out.csv`: the sixth held-out set, written after the rules were frozen a sixth time,
+//!   never used for tuning; its metrics are printed separately.
 //!
 //! The lesson of four rounds: on messages the rules have not seen, recall stays far below what
 //! the tuning set shows (0.4–0.7 against 1.0). The tuned numbers are not an estimate of how the
@@ -41,6 +43,7 @@ const HELD_OUT_1: &str = include_str!("soften_corpus/held_out_1.csv");
 const HELD_OUT_2: &str = include_str!("soften_corpus/held_out_2.csv");
 const HELD_OUT_3: &str = include_str!("soften_corpus/held_out_3.csv");
 const HELD_OUT_4: &str = include_str!("soften_corpus/held_out_4.csv");
+const HELD_OUT_5: &str = include_str!("soften_corpus/held_out_5.csv");
 const HELD_OUT: &str = include_str!("soften_corpus/held_out.csv");
 
 /// Everything the rules were tuned on.
@@ -50,6 +53,7 @@ fn tuned() -> Vec<(Label, String)> {
     rows.extend(parse(HELD_OUT_2));
     rows.extend(parse(HELD_OUT_3));
     rows.extend(parse(HELD_OUT_4));
+    rows.extend(parse(HELD_OUT_5));
     rows
 }
 
@@ -286,6 +290,8 @@ fn corpus_metrics_meet_the_targets() {
     m3.report("held_out_3.csv, after it joined tuning");
     let m4 = measure(&parse(HELD_OUT_4));
     m4.report("held_out_4.csv, after it joined tuning");
+    let m5 = measure(&parse(HELD_OUT_5));
+    m5.report("held_out_5.csv, after it joined tuning");
     let m = measure(&tuned());
     m.report("all tuned messages");
     assert_eq!(
