@@ -161,7 +161,7 @@ impl Metrics {
             self.controlling
         );
         eprintln!(
-            "  controlling given a rewrite:             {} (must be 0)",
+            "  controlling given a rewrite (worst error): {}",
             self.controlling_with_suggestion
         );
         eprintln!(
