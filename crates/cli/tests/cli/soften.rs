@@ -136,3 +136,49 @@ fn soften_unknown_flag_is_bad_usage() {
     let r = run(&["soften", "--nope"]);
     assert_eq!(r.code, 2);
 }
+
+/// Runs `closer soften` (no TEXT) at a pseudo-terminal through `script(1)`, when the system has
+/// it, under an empty HOME. Returns the terminal output, or `None` without `script`.
+fn soften_at_a_terminal(keys: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let home = tempfile::tempdir().expect("temp dir");
+    let cmd = format!("'{}' soften", super::common::bin().display());
+    let mut child = Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(keys.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(files_under(home.path()).is_empty(), "soften wrote a file");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// At a terminal with no TEXT: one prompt, the message is read up to the first empty line, and
+/// nothing after it is taken as part of the message.
+#[test]
+fn soften_at_a_terminal_prompts_once_and_reads_until_an_empty_line() {
+    let Some(out) = soften_at_a_terminal("you never listen to me\n\nI saw you read my message\n")
+    else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    assert_eq!(out.matches("Type or paste the message").count(), 1, "{out}");
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("when you don't listen to me"), "{out}");
+    // The line after the empty line was not read: no control output.
+    assert!(!out.contains("A pause, first"), "{out}");
+}
