@@ -111,7 +111,7 @@ pub fn timing(when: &str, policy: &Policy) -> Composed {
 /// A break with a time to come back. Minutes outside 20–1440 get a gentle note.
 pub fn break_message(minutes: u32, policy: &Policy) -> Vec<Said> {
     let mut out = Vec::new();
-    let when = if minutes >= 120 && minutes % 60 == 0 {
+    let when = if minutes >= 120 && minutes.is_multiple_of(60) {
         t("compose.hours").replace("{n}", &(minutes / 60).to_string())
     } else {
         t("compose.minutes").replace("{n}", &minutes.to_string())

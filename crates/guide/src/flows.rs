@@ -136,12 +136,10 @@ pub struct UnknownFlow {
 }
 
 fn shown(when: When, mode: Mode) -> bool {
-    match (when, mode) {
-        (When::Always, _) => true,
-        (When::Ordinary, Mode::Ordinary) => true,
-        (When::Safety, Mode::Safety) => true,
-        _ => false,
-    }
+    matches!(
+        (when, mode),
+        (When::Always, _) | (When::Ordinary, Mode::Ordinary) | (When::Safety, Mode::Safety)
+    )
 }
 
 fn step_from_piece(policy: &Policy, piece: &Piece) -> Option<Step> {
