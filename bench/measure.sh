@@ -17,17 +17,20 @@ PY=${PYTHON:-python3}
 cargo build --release -p closer --manifest-path "$ROOT/Cargo.toml" >&2
 BIN="$TARGET/release/closer"
 
-time_runs() { # label, command...
+time_runs() { # label, command... ; wall time and CPU time (user + sys), best and median
   local label=$1; shift
-  local ts=()
+  local tmp; tmp=$(mktemp)
   for _ in $(seq "$RUNS"); do
-    local s e
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    ts+=("$(echo "$e - $s" | bc -l)")
+    /usr/bin/time -f "%e %U %S" -a -o "$tmp" "$@" >/dev/null
   done
-  printf '%s\n' "${ts[@]}" | sort -g | awk -v l="$label" '{a[NR]=$1} END {printf "%-44s best %.3f s  median %.3f s  (%d runs)\n", l, a[1], a[int((NR+1)/2)], NR}'
+  local w c
+  w=$(awk '{print $1}' "$tmp" | sort -g | awk '{a[NR]=$1} END {printf "best %.3f s median %.3f s", a[1], a[int((NR+1)/2)]}')
+  c=$(awk '{print $2+$3}' "$tmp" | sort -g | awk '{a[NR]=$1} END {printf "best %.3f s median %.3f s", a[1], a[int((NR+1)/2)]}')
+  printf '%-40s wall %s | cpu %s (%s runs)\n' "$label" "$w" "$c" "$RUNS"
+  rm -f "$tmp"
 }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (wall time suffers under load; CPU time less so)"
 echo "ECR public data: $(($(wc -l <"$DATA") - 1)) rows"
 time_runs "closer assess score (text summary)" \
   "$BIN" assess score --instrument ecr --scale-min 1 --scale-max 5 --missing 0 "$DATA"
@@ -37,6 +40,6 @@ time_runs "python3 stdlib alphas (complete rows)" "$PY" "$ROOT/bench/measure_ref
 
 echo
 echo "closer's summary:"
-"$BIN" assess score --instrument ecr --scale-min 1 --scale-max 5 --missing 0 "$DATA" | sed -n '/subscale/,/^$/p'
+"$BIN" assess score --instrument ecr --scale-min 1 --scale-max 5 --missing 0 "$DATA" | sed -n '/^subscale /,/^$/p'
 echo "python reference (rows complete on all 36 items):"
 "$PY" "$ROOT/bench/measure_reference.py" "$DATA"

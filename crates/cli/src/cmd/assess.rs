@@ -210,6 +210,11 @@ fn setup(r: &Reading) -> CliResult<(&'static Instrument, &'static Order, [i32; 2
     };
     let scale = match (r.scale_min, r.scale_max) {
         (Some(a), Some(b)) => {
+            if !(-1000..=1000).contains(&a) || !(-1000..=1000).contains(&b) {
+                return Err(CliError::usage(
+                    "--scale-min and --scale-max: expected whole numbers from -1000 to 1000",
+                ));
+            }
             if a >= b {
                 return Err(CliError::usage(format!(
                     "--scale-min {a} must be below --scale-max {b}"
