@@ -227,6 +227,56 @@ pub fn research_note(p: &Policy) -> Result<Said, Withheld> {
     )
 }
 
+/// Interface lines of the research-file output.
+pub fn respondents_count(p: &Policy, n: usize) -> Result<Said, Withheld> {
+    p.review(Draft::new(
+        Topic::Interface,
+        "respondents",
+        "",
+        format!("{n} respondents."),
+    ))
+}
+
+/// Where per-respondent scores are, when a file is too long to list them.
+pub fn per_respondent_pointer(p: &Policy) -> Result<Said, Withheld> {
+    p.review(Draft::new(
+        Topic::Interface,
+        "per_respondent",
+        "",
+        "Per-respondent scores: add --json.",
+    ))
+}
+
+/// The heading of the item–total table.
+pub fn item_total_heading(p: &Policy) -> Result<Said, Withheld> {
+    p.review(Draft::new(
+        Topic::Interface,
+        "item_total",
+        "",
+        "Corrected item–total correlations (each item with the sum of the other items; r marks a reversed item):",
+    ))
+}
+
+/// The heading of the per-row safety items table (`--research` only).
+pub fn research_signals_heading(p: &Policy) -> Result<Said, Withheld> {
+    p.review(Draft::new(
+        Topic::Interface,
+        "research_signals",
+        "",
+        "Safety items by row (--research): line, item, what, direction.",
+    ))
+}
+
+/// The heading of one before/after pair.
+pub fn pair_heading(p: &Policy, before_line: u64, after_line: u64) -> Result<Said, Withheld> {
+    p.review(Draft::new(
+        Topic::Interface,
+        "pair",
+        "",
+        format!("Before: line {before_line}; after: line {after_line}."),
+    ))
+}
+
 /// Said for a multi-row file without `--research`: safety signals are not shown per row.
 pub fn signals_withheld(p: &Policy) -> Result<Said, Withheld> {
     said(
@@ -361,6 +411,15 @@ struct ReflectionFile {
     intro: String,
     closing: String,
     question: Vec<RawQuestion>,
+    keys: RawKeys,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawKeys {
+    begin: String,
+    answer: String,
+    next: String,
+    close: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -384,6 +443,17 @@ pub struct Reflection {
     pub intro: Said,
     pub questions: Vec<Question>,
     pub closing: Said,
+    /// Interface prompts of the interactive screen: begin, answer, next, close.
+    pub keys: ReflectionKeys,
+}
+
+/// The interactive screen's prompts.
+#[derive(Debug, Clone)]
+pub struct ReflectionKeys {
+    pub begin: Said,
+    pub answer: Said,
+    pub next: Said,
+    pub close: Said,
 }
 
 /// Problems reading the embedded reflection file (a bug, caught by the tests).
@@ -434,6 +504,15 @@ pub fn reflection(p: &Policy) -> Result<Reflection, ReflectionError> {
             "Validated questionnaires",
             &f.closing,
         ))?,
+        keys: {
+            let k = |kind: &str, text: &str| p.review(Draft::new(Topic::Interface, kind, "", text));
+            ReflectionKeys {
+                begin: k("begin", &f.keys.begin)?,
+                answer: k("answer", &f.keys.answer)?,
+                next: k("next", &f.keys.next)?,
+                close: k("close", &f.keys.close)?,
+            }
+        },
     })
 }
 

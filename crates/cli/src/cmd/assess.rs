@@ -152,6 +152,19 @@ fn render(s: &Said) -> String {
     out
 }
 
+/// One interface line followed by a blank line.
+fn line(s: &Said) -> String {
+    format!("{}\n\n", s.text())
+}
+
+/// The snake_case JSON name of a signal's domain or direction, for the research table.
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
@@ -582,17 +595,19 @@ fn run_score(a: ScoreArgs) -> CliResult {
             }
         }
     } else {
-        text.push_str(&format!("{n} respondents.\n\n"));
+        text.push_str(&line(&nm::respondents_count(&p, n).map_err(withheld)?));
         if n <= 50 {
             text.push_str(&score_table(&scored));
         } else {
-            text.push_str("Per-respondent scores: add --json.\n\n");
+            text.push_str(&line(&nm::per_respondent_pointer(&p).map_err(withheld)?));
         }
         if let (Some(sum), Some(it)) = (&scored.summary, &scored.item_total) {
-            text.push_str(&summary_table(&scored, sum, it));
+            let heading = nm::item_total_heading(&p).map_err(withheld)?;
+            text.push_str(&summary_table(&scored, sum, it, &heading));
         }
         if a.research && has_pairs {
-            text.push_str(&signal_table(&scored, &row_signals));
+            let heading = nm::research_signals_heading(&p).map_err(withheld)?;
+            text.push_str(&signal_table(&scored, &row_signals, &heading));
         }
     }
     for s in notes.iter().skip(1) {
@@ -640,7 +655,7 @@ fn short(id: &str) -> String {
     }
 }
 
-fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>]) -> String {
+fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>], heading: &Said) -> String {
     let mut t = format!(
         "{:<30} {:>7} {:>8} {:>7} {:>7} {:>7} {:>10}\n",
         "subscale", "n", "mean", "sd", "alpha", "SEM", "complete"
@@ -657,7 +672,9 @@ fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>]) -> String {
             x.n_complete
         ));
     }
-    t.push_str("\nCorrected item–total correlations (item with the sum of the other items):\n");
+    t.push('\n');
+    t.push_str(heading.text());
+    t.push('\n');
     for (sub, items) in s.subscales.iter().zip(it) {
         t.push_str(&format!("  {}:", sub.id));
         for (k, i) in items.iter().enumerate() {
@@ -677,8 +694,8 @@ fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>]) -> String {
     t
 }
 
-fn signal_table(s: &Scored, sig: &[Option<Vec<SafetySignal>>]) -> String {
-    let mut t = String::from("Safety items by row (--research): item, what, direction\n");
+fn signal_table(s: &Scored, sig: &[Option<Vec<SafetySignal>>], heading: &Said) -> String {
+    let mut t = format!("{}\n", heading.text());
     let mut any = false;
     for (r, list) in s.respondents.iter().zip(sig) {
         for x in list.iter().flatten() {
@@ -688,13 +705,15 @@ fn signal_table(s: &Scored, sig: &[Option<Vec<SafetySignal>>]) -> String {
                 _ => "",
             };
             t.push_str(&format!(
-                "  line {:>6}: {item} {:?} {:?}\n",
-                r.line, x.domain, x.direction
+                "  {:>6}  {item}  {}  {}\n",
+                r.line,
+                snake(&x.domain),
+                snake(&x.direction)
             ));
         }
     }
     if !any {
-        t.push_str("  (none)\n");
+        t.push_str("  —\n");
     }
     t.push('\n');
     t
@@ -768,10 +787,8 @@ fn run_change(a: ChangeArgs) -> CliResult {
     let mut text = render(&notes[0]);
     for (pc, said) in pairs.iter().zip(&per_pair) {
         if pairs.len() > 1 {
-            text.push_str(&format!(
-                "Before line {}, after line {}\n\n",
-                pc.before_line, pc.after_line
-            ));
+            let h = nm::pair_heading(&p, pc.before_line, pc.after_line).map_err(withheld)?;
+            text.push_str(&line(&h));
         }
         for s in said {
             text.push_str(&render(s));
@@ -808,30 +825,28 @@ fn reflect() -> CliResult {
     }
     let mut term = crate::term::Screen::enter();
     term.show(&render(&r.intro));
-    if !term.pause("Press Enter to begin, or q to stop: ") {
+    if !term.pause(r.keys.begin.text()) {
         return Ok(());
     }
     let total = r.questions.len();
     for (i, q) in r.questions.iter().enumerate() {
         term.clear();
-        term.show(&format!("Question {} of {total}\n\n", i + 1));
+        term.show(&format!("{}/{total}\n\n", i + 1));
         term.show(&wrap(q.question.text(), 76, "  "));
         // What is typed stays on this screen only: it is not kept, and the screen clears.
-        let Some(answer) =
-            term.ask("\n  (write a few words for yourself, or press Enter to skip; q to stop)\n> ")
-        else {
+        let Some(answer) = term.ask(&format!("\n  {}\n> ", r.keys.answer.text())) else {
             return Ok(());
         };
         if answer.eq_ignore_ascii_case("q") {
             return Ok(());
         }
         term.show(&format!("\n{}", wrap(q.prompt.text(), 76, "  ")));
-        if !term.pause("\nPress Enter to go on, or q to stop: ") {
+        if !term.pause(&format!("\n{}", r.keys.next.text())) {
             return Ok(());
         }
     }
     term.clear();
     term.show(&render(&r.closing));
-    term.pause("Press Enter to close.");
+    term.pause(r.keys.close.text());
     Ok(())
 }

@@ -368,8 +368,17 @@ fn other_peoples_signals_only_with_research() {
     let notes = serde_json::to_string(&j["notes"]).unwrap();
     assert!(notes.contains("--research"));
     let t = run(&["assess", "score", "--instrument", "cpq", f]);
-    assert!(!flat(&t.stdout).contains("cpq:22") && !flat(&t.stdout).contains("PhysicalAggression"));
+    assert!(
+        !flat(&t.stdout).contains("cpq:22") && !flat(&t.stdout).contains("physical_aggression")
+    );
     assert!(flat(&t.stdout).contains("--research"));
+    let t = run(&["assess", "score", "--instrument", "cpq", f, "--research"]);
+    assert!(
+        flat(&t.stdout).contains("2 cpq:22 physical_aggression receiving"),
+        "{}",
+        t.stdout
+    );
+    assert!(flat(&t.stdout).contains("4 cpq:17 threats doing"));
     let j = run(&[
         "assess",
         "score",
