@@ -51,7 +51,7 @@ pub struct Fit {
     pub log_likelihood: f64,
     /// False when every excitation is 0: the decay then does not enter the likelihood.
     pub decay_identified: bool,
-    /// True when the decay search stopped at its bound (rate × 10^±6).
+    /// True when the decay search stopped at a bound of its range (see `decay_bounds`).
     pub decay_at_bound: bool,
     /// How many decay values the search evaluated.
     pub decay_evaluations: usize,
@@ -73,23 +73,50 @@ pub fn fit_with(ev: &Events, opts: &FitOptions) -> Fit {
     // On a long log, first fit the prefix holding an eighth of the events: its estimates start
     // the full search close to the maximum, so the expensive full passes are few (a cold start
     // costs several Newton steps with line searches per decay value).
-    let mut step0 = 1.0;
-    let pre_fit;
-    let opts = if opts.warm_start.is_none() && ev.len() > PREFIX_FROM {
+    if opts.warm_start.is_none() && ev.len() > PREFIX_FROM {
         let prefix = ev.prefix(ev.len() / 8);
-        pre_fit = fit_with(&prefix, opts);
-        step0 = 0.1;
-        &FitOptions {
+        let pre_fit = fit_with(&prefix, opts);
+        let warm = FitOptions {
             fixed: opts.fixed,
             initial_decay: Some(pre_fit.params.decay),
-            warm_start: Some(pre_fit.params.clone()),
-        }
-    } else {
-        opts
-    };
-    let mut ws = Workspace::new(ev, opts);
+            warm_start: Some(pre_fit.params),
+        };
+        return fit_from(ev, &warm, warm.initial_decay, 0.1);
+    }
     let rate = ev.len() as f64 / ev.horizon;
-    let (u_lo, u_hi) = ((rate * 1e-6).ln(), (rate * 1e6).ln());
+    let first = opts
+        .initial_decay
+        .or(opts.warm_start.as_ref().map(|p| p.decay));
+    let mut best = fit_from(ev, opts, first, 1.0);
+    if opts.warm_start.is_none() && !matches!(opts.fixed, Some((ParamRef::Decay, _))) {
+        // The decay's profile can have several local maxima (notably when the excitation is
+        // weak, where it is nearly flat): on a cold start, search from a slow, a middling and a
+        // fast kernel and keep the best.
+        for start in [rate * 0.05, rate * 20.0] {
+            let f = fit_from(ev, opts, Some(start), 1.0);
+            if f.log_likelihood > best.log_likelihood {
+                best = f;
+            }
+        }
+    }
+    best
+}
+
+/// The decay's search range, as `ln β`. Below: a kernel whose mean delay `1/β` is longer than a
+/// tenth of the window cannot be told from a slow trend in the baseline (the likelihood then
+/// drifts towards `β → 0`, `α → ∞` with `αβ` fixed). Above: `10⁵` times the event rate — delays
+/// far shorter than the typical gap, which only near-coincident pairs could support.
+fn decay_bounds(ev: &Events) -> (f64, f64) {
+    let rate = ev.len() as f64 / ev.horizon;
+    let lo = 10.0 / ev.horizon;
+    let hi = (rate * 1e5).max(lo * 1e3);
+    (lo.ln(), hi.ln())
+}
+
+/// One decay search from `start` (default: the event rate), with the given options.
+fn fit_from(ev: &Events, opts: &FitOptions, start: Option<f64>, step0: f64) -> Fit {
+    let mut ws = Workspace::new(ev, opts);
+    let (u_lo, u_hi) = decay_bounds(ev);
     let fixed_decay = match opts.fixed {
         Some((ParamRef::Decay, v)) => Some(v),
         _ => None,
@@ -99,12 +126,8 @@ pub fn fit_with(ev: &Events, opts: &FitOptions) -> Fit {
     let u_star = match fixed_decay {
         Some(beta) => beta.ln(),
         None => {
-            let u0 = opts
-                .initial_decay
-                .or(opts.warm_start.as_ref().map(|p| p.decay))
-                .unwrap_or(rate)
-                .ln()
-                .clamp(u_lo, u_hi);
+            let rate = ev.len() as f64 / ev.horizon;
+            let u0 = start.unwrap_or(rate).ln().clamp(u_lo, u_hi);
             let s = search_decay(&mut ws, u0, u_lo, u_hi, step0);
             at_bound = s.at_bound;
             identified = s.identified;

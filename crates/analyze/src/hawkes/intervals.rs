@@ -99,17 +99,34 @@ fn value_of(p: &Params, r: ParamRef) -> f64 {
 fn interval(ev: &Events, fit: &Fit, r: ParamRef, target: f64, scale: Scale) -> Interval {
     let hat = value_of(&fit.params, r);
     let mut warm = fit.params.clone();
+    // The decay's profile can have several local maxima, so each profile point is the better of
+    // two searches: from the neighbouring profile point and from the maximum-likelihood fit.
+    // Without the second, a search stuck on a lower local maximum makes the profile look lower
+    // than it is, and the interval too short.
     let mut profile = |v: f64| -> f64 {
-        let opts = FitOptions {
-            fixed: Some((r, v)),
-            initial_decay: Some(warm.decay),
-            warm_start: Some(warm.clone()),
-        };
-        let f = fit_with(ev, &opts);
-        if f.log_likelihood.is_finite() {
-            warm = f.params;
+        let mut best: Option<Fit> = None;
+        for from in [&warm, &fit.params] {
+            let opts = FitOptions {
+                fixed: Some((r, v)),
+                initial_decay: Some(from.decay),
+                warm_start: Some(from.clone()),
+            };
+            let f = fit_with(ev, &opts);
+            if best
+                .as_ref()
+                .is_none_or(|b| f.log_likelihood > b.log_likelihood || b.log_likelihood.is_nan())
+            {
+                best = Some(f);
+            }
         }
-        f.log_likelihood
+        match best {
+            Some(f) if f.log_likelihood.is_finite() => {
+                warm = f.params;
+                f.log_likelihood
+            }
+            Some(f) => f.log_likelihood,
+            None => f64::NAN,
+        }
     };
     match scale {
         Scale::Linear { floor } => {
