@@ -572,3 +572,45 @@ fn reflection_without_a_terminal_prints_and_never_waits() {
     );
     assert!(files_under(home.path()).is_empty());
 }
+
+#[test]
+fn ecr_r_orders_are_named_and_scored_with_their_own_keys() {
+    let d = tempfile::tempdir().unwrap();
+    let v: Vec<i32> = (1..=36).map(|j| if j <= 18 { 7 } else { 1 }).collect();
+    let f = write(d.path(), "r.csv", 36, &[row(&v)]);
+    let f = f.to_str().unwrap();
+    let a = run(&["assess", "score", "--instrument", "ecr-r", f, "--json"]).json();
+    assert_eq!(a["order"], "author");
+    // Author key: anxiety (16·7 + 2·1)/18; interleaved key: (8·7 + 1 + 8·1 + 7)/18 = 4.
+    assert!((a["respondents"][0]["anxiety"].as_f64().unwrap() - 114.0 / 18.0).abs() < 1e-12);
+    let b = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-r",
+        "--order",
+        "interleaved",
+        f,
+        "--json",
+    ])
+    .json();
+    assert_eq!(b["order"], "interleaved");
+    assert_eq!(b["respondents"][0]["anxiety"], 4.0);
+    let t = run(&[
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-r",
+        "--order",
+        "interleaved",
+        f,
+    ]);
+    assert!(
+        flat(&t.stdout).contains("interleaved item order"),
+        "{}",
+        t.stdout
+    );
+    let h = run(&["assess", "score", "--help"]);
+    assert_eq!(h.code, 0);
+    assert!(h.stdout.contains("--instrument") && h.stdout.contains("--research"));
+}
