@@ -31,19 +31,32 @@ fn main() {
         "Replicates per cell: {reps}; posterior draws: {draws}; truth from {truth_n} episodes per source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
     );
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
-        let t = truth(&src, truth_n, DEFAULT_GAP_HOURS, 1000 + si as u64);
-        eprintln!("{name}: truth {t:?}");
+        let truths: Vec<_> = sizes
+            .iter()
+            .map(|&size| {
+                truth(
+                    &src,
+                    size,
+                    truth_n / size,
+                    DEFAULT_GAP_HOURS,
+                    1000 + si as u64,
+                )
+            })
+            .collect();
+        eprintln!("{name}: truth {truths:?}");
         let cells: Vec<_> = std::thread::scope(|s| {
             let handles: Vec<_> = sizes
                 .iter()
-                .map(|&size| {
-                    let (src, t) = (&src, &t);
+                .zip(&truths)
+                .map(|(&size, t)| {
+                    let src = &src;
                     s.spawn(move || {
                         run_cell(
                             name,
                             src,
                             t,
                             Spec {
+                                extras: true,
                                 size,
                                 replicates: reps,
                                 minimums: SHOW_ALL,
@@ -62,7 +75,7 @@ fn main() {
         });
         println!("### Source: {name}\n");
         println!(
-            "| finding | truth | {} |",
+            "| finding | truth (n = 10 … 100) | {} |",
             sizes
                 .iter()
                 .map(|s| format!("n = {s}"))
@@ -71,7 +84,11 @@ fn main() {
         );
         println!("|---|---|{}", "---|".repeat(sizes.len()));
         for (ri, row) in cells[0].rows.iter().enumerate() {
-            let mut line = format!("| {} | {:.3} |", row.finding, row.truth);
+            let ts: Vec<String> = cells
+                .iter()
+                .map(|c| format!("{:.3}", c.rows[ri].truth))
+                .collect();
+            let mut line = format!("| {} | {} |", row.finding, ts.join(" / "));
             for c in &cells {
                 let r = &c.rows[ri];
                 let cov = r

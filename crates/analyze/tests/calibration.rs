@@ -1,8 +1,12 @@
-//! The small calibration study, run as a test (the full one is `bench/calibration.sh`): about a
-//! hundred simulated logs per cell, at 10, 20, 50 and 100 finished episodes, from the known chain
-//! and from three kinds of null data. It fails if any finding the product shows (its own
-//! minimums applied) covers its truth less than 90% of the time (nominal 95%, within 5 points),
-//! or if the way comparison finds a difference in more than 5% of null logs.
+//! The small calibration study, run as a test (the full one is `bench/calibration.sh`): a
+//! hundred simulated logs per cell, at 10, 20, 50 and 100 finished episodes, from the known chain,
+//! from three kinds of null data and from two couples of the dance model. It fails if any finding
+//! the product shows (its own minimums applied) covers its truth less than 90% of the time
+//! (nominal 95%, within 5 points), or if the way comparison finds a difference in more than 5% of
+//! null logs — each bound widened by two Monte Carlo standard errors of a rate estimated from this
+//! many logs (at 100 logs: about 4.4 points for coverage and 4.4 for false findings), so that the
+//! test fails on a real departure and not on the luck of a hundred draws. The full study, with
+//! 1000 logs per cell, holds the bounds themselves (`docs/analysis.md`).
 //!
 //! Seeded, so it gives the same numbers on every run. Runs in seconds with optimisation; under
 //! the dev profile (opt-level 1) it is still well under a minute.
@@ -16,17 +20,18 @@ fn coverage_and_false_findings_stay_within_bounds() {
     let mut failures = Vec::new();
     let mut table = String::new();
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
-        let t = truth(&src, 20_000, 12.0, 77 + si as u64);
         for size in [10usize, 20, 50, 100] {
+            let t = truth(&src, size, 5_000 / size, 12.0, 77 + si as u64);
             let cell = run_cell(
                 name,
                 &src,
                 &t,
                 Spec {
+                    extras: false,
                     size,
                     replicates: 100,
                     minimums: MINIMUMS,
-                    draws: 400,
+                    draws: 500,
                     prior: PRIOR,
                     seed: 9_000 + (si as u64) * 100 + size as u64,
                 },
@@ -37,7 +42,8 @@ fn coverage_and_false_findings_stay_within_bounds() {
                         "{name} n={size} {}: {:.2} ({} shown)\n",
                         row.finding, c, row.shown
                     ));
-                    if c < 0.90 {
+                    let slack = 2.0 * (0.95f64 * 0.05 / row.shown as f64).sqrt();
+                    if c < 0.90 - slack {
                         failures.push(format!("{name} n={size} {}: coverage {c:.2}", row.finding));
                     }
                 }
@@ -47,7 +53,9 @@ fn coverage_and_false_findings_stay_within_bounds() {
                     "{name} n={size} way false findings: {ff:.2} ({} shown)\n",
                     cell.way_false_finding.shown
                 ));
-                if ff > 0.05 {
+                let shown = cell.way_false_finding.shown as f64;
+                let slack = 2.0 * (0.05f64 * 0.95 / shown).sqrt();
+                if ff > 0.05 + slack {
                     failures.push(format!(
                         "{name} n={size} way comparison: false findings {ff:.2}"
                     ));

@@ -53,6 +53,10 @@ pub enum Source {
         mix: [[f64; K]; 2],
         way: f64,
     },
+    /// A couple simulated by the dance model (`closer_model::run`, no ways of responding in
+    /// the model), profiles as (anxiety, avoidance) on the model's 1–7 scale; a way of responding
+    /// is marked on episodes independently, as for the other null sources.
+    Model { a: [f64; 2], b: [f64; 2], way: f64 },
 }
 
 /// The sources of the committed study, by name.
@@ -67,7 +71,7 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
             "chain",
             Source::Chain {
                 chain: reference_chain(),
-                way: 0.35,
+                way: 0.5,
             },
         ),
         (
@@ -75,7 +79,7 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
             Source::Independent {
                 rates,
                 mix,
-                way: 0.3,
+                way: 0.5,
             },
         ),
         (
@@ -83,7 +87,7 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
             Source::DailyRhythm {
                 rates,
                 mix,
-                way: 0.3,
+                way: 0.5,
             },
         ),
         (
@@ -91,10 +95,40 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
             Source::MissingNotAtRandom {
                 rates: [0.08, 0.07],
                 mix,
-                way: 0.3,
+                way: 0.5,
+            },
+        ),
+        (
+            "model_anxious_avoidant",
+            Source::Model {
+                a: [5.5, 2.0],
+                b: [2.0, 5.5],
+                way: 0.5,
+            },
+        ),
+        (
+            "model_secure",
+            Source::Model {
+                a: [2.0, 2.0],
+                b: [2.0, 2.0],
+                way: 0.5,
             },
         ),
     ]
+}
+
+/// Moves of one model couple over `hours`, from a seed drawn from `rng`.
+fn model_moves(a: [f64; 2], b: [f64; 2], hours: f64, rng: &mut Rng) -> Vec<Move> {
+    let (Ok(pa), Ok(pb)) = (
+        closer_model::Profile::new(a[0], a[1]),
+        closer_model::Profile::new(b[0], b[1]),
+    ) else {
+        return Vec::new();
+    };
+    let days = (hours / 24.0).clamp(1.0, 36_000.0);
+    closer_model::run(pa, pb, &[], days, rng.next_u64(), true)
+        .map(|r| r.trace.moves)
+        .unwrap_or_default()
 }
 
 /// A chain in the spirit of the loop: reaches are met by withdrawal or by turning toward;
@@ -134,6 +168,13 @@ pub fn simulate(
         ),
         Source::DailyRhythm { rates, mix, way } => take_episodes(
             |rng, h| poisson_moves(rates, mix, h, true, rng),
+            n_episodes + 1,
+            gap,
+            *way,
+            rng,
+        ),
+        Source::Model { a, b, way } => take_episodes(
+            |rng, h| model_moves(*a, *b, h, rng),
             n_episodes + 1,
             gap,
             *way,
@@ -280,8 +321,7 @@ fn take_episodes(
     }
 }
 
-/// The true value of each finding under a source, from the chain where exact and otherwise from
-/// a long run of `episodes` finished episodes segmented like the product does.
+/// The true value of each finding the study checks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Truth {
     pub starts_a: f64,
@@ -290,14 +330,26 @@ pub struct Truth {
     pub repair: f64,
     pub median_hours: f64,
     pub expected_length: f64,
+    /// Finished episodes behind the pooled values.
     pub episodes: usize,
 }
 
-/// Computes the truth of a source from one long run.
-pub fn truth(source: &Source, episodes: usize, gap: f64, seed: u64) -> Truth {
+/// The true value of each finding under a source, for logs of `size` finished episodes: exact
+/// from the chain where it can be, otherwise pooled over `logs` independent simulated logs of
+/// that size, segmented exactly as the product segments a file.
+///
+/// Why per size and pooled over independent logs rather than from one long run: a log starts
+/// somewhere, and the dance model starts its couples calm, with hope that erodes only slowly; the
+/// first hundred episodes of a couple are not the same as its hundred-thousandth. What a log of
+/// `size` episodes estimates is the average over logs like it, so that is the truth it is held
+/// to. (For the stationary sources the two definitions agree.)
+pub fn truth(source: &Source, size: usize, logs: usize, gap: f64, seed: u64) -> Truth {
     let mut rng = Rng::new(seed);
-    let (moves, window) = simulate(source, episodes, gap, &mut rng);
-    let (eps, _) = segment::segment(&moves, gap, Some(window.end));
+    let mut eps: Vec<Episode> = Vec::new();
+    for _ in 0..logs.max(1) {
+        let (moves, window) = simulate(source, size, gap, &mut rng);
+        eps.extend(segment::segment(&moves, gap, Some(window.end)).0);
+    }
     let finished: Vec<&Episode> = eps
         .iter()
         .filter(|e| e.end != EpisodeEnd::Unfinished)
@@ -435,6 +487,8 @@ impl Rate {
 /// What one cell of the study runs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spec {
+    /// Compute the descriptive extras (flatter prior, per-group chains) as the product does.
+    pub extras: bool,
     /// Finished episodes per simulated log.
     pub size: usize,
     pub replicates: usize,
@@ -450,6 +504,7 @@ pub struct Spec {
 /// read by the product's own [`report_from`].
 pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell {
     let Spec {
+        extras,
         size,
         replicates,
         minimums,
@@ -465,6 +520,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         draws,
         seed,
         prior,
+        extras,
     };
     let targets: Vec<(Kind, Option<Person>, f64, &str)> = vec![
         (Kind::Starts, Some(Person::A), truth.starts_a, "starts (A)"),
@@ -588,7 +644,7 @@ mod tests {
             chain: reference_chain(),
             way: 0.0,
         };
-        let exact = truth(&src, 20_000, 12.0, 3);
+        let exact = truth(&src, 100, 20, 12.0, 3);
         let mut rng = Rng::new(9);
         let (moves, window) = simulate(&src, 20_000, 12.0, &mut rng);
         let (eps, _) = segment::segment(&moves, 12.0, Some(window.end));

@@ -194,6 +194,55 @@ pub fn posterior(counts: &Counts, prior: f64, draws: usize, seed: u64) -> Option
     summarise(&samples, prior)
 }
 
+/// Summarises P(ends reconnected) and the expected length from episodes, allowing for episodes
+/// that are not first-order Markov.
+///
+/// Why not the plain posterior ([`posterior`]): it treats every step as independent evidence, so
+/// when real episodes are long and their steps depend on more than the last move (as in the
+/// dance model's couples, whose episodes run to dozens of moves) its interval for the expected
+/// length is far too narrow — the calibration study saw it cover the truth 2–26% of the time.
+/// Here each draw first reweights whole episodes (a Bayesian bootstrap: Dirichlet(1, …, 1)
+/// weights over episodes, scaled to the number of episodes), then draws the chain from its
+/// Dirichlet posterior at those weighted counts. Between-episode variation enters through the
+/// weights, within-chain uncertainty through the draw; on truly Markov episodes the interval is
+/// somewhat conservative, which the study shows.
+pub fn posterior_episodes(
+    per_episode: &[Counts],
+    prior: f64,
+    draws: usize,
+    seed: u64,
+) -> Option<Posterior> {
+    if per_episode.is_empty() {
+        return None;
+    }
+    let mut rng = Rng::new(seed);
+    let n = per_episode.len() as f64;
+    let mut weights = vec![0.0; per_episode.len()];
+    let samples: Vec<Absorption> = (0..draws)
+        .filter_map(|_| {
+            let mut total = 0.0;
+            for w in weights.iter_mut() {
+                *w = rng.exponential(1.0);
+                total += *w;
+            }
+            let mut c = Counts::default();
+            for (e, w) in per_episode.iter().zip(&weights) {
+                let w = w * n / total;
+                for (a, b) in c.start.iter_mut().zip(&e.start) {
+                    *a += w * b;
+                }
+                for (ra, rb) in c.trans.iter_mut().zip(&e.trans) {
+                    for (a, b) in ra.iter_mut().zip(rb) {
+                        *a += w * b;
+                    }
+                }
+            }
+            Chain::draw(&c, prior, &mut rng).absorption()
+        })
+        .collect();
+    summarise(&samples, prior)
+}
+
 /// Raw posterior draws of (P(reconnected), expected length).
 pub fn posterior_draws(counts: &Counts, prior: f64, draws: usize, seed: u64) -> Vec<Absorption> {
     let mut rng = Rng::new(seed);

@@ -57,7 +57,7 @@ pub struct Minimums {
 pub const MINIMUMS: Minimums = Minimums {
     proportion: 10,
     median: 10,
-    chain: 10,
+    chain: 20,
     way_group: 10,
 };
 
@@ -95,6 +95,9 @@ pub struct Options {
     /// The Dirichlet prior of the chain's rows (the product uses [`chain::PRIOR`]; the
     /// calibration study varies it to report sensitivity).
     pub prior: f64,
+    /// Also compute the flatter prior's estimate and each way group's chain (descriptive extras;
+    /// the small calibration test turns them off to stay quick, since it checks neither).
+    pub extras: bool,
 }
 
 impl Default for Options {
@@ -106,6 +109,7 @@ impl Default for Options {
             draws: DEFAULT_DRAWS,
             seed: DEFAULT_SEED,
             prior: chain::PRIOR,
+            extras: true,
         }
     }
 }
@@ -245,7 +249,7 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainReport {
     pub prior: Posterior,
-    pub flat: Posterior,
+    pub flat: Option<Posterior>,
     pub seed: u64,
 }
 
@@ -399,23 +403,27 @@ pub fn report_from(
     });
 
     // The chain, from all episodes (an unfinished one adds its steps but no ending).
-    let counts = Counts::of(episodes.iter());
+    let per_episode: Vec<Counts> = episodes
+        .iter()
+        .map(|e| Counts::of(std::iter::once(e)))
+        .collect();
     let chain_enough = n >= min.chain;
     let chain = if chain_enough {
-        let prior = chain::posterior(&counts, opts.prior, opts.draws, opts.seed);
-        let flat = chain::posterior(&counts, chain::FLAT_PRIOR, opts.draws, opts.seed);
-        match (prior, flat) {
-            (Some(prior), Some(flat)) => Some(ChainReport {
-                prior,
-                flat,
-                seed: opts.seed,
-            }),
-            _ => None,
-        }
+        let prior = chain::posterior_episodes(&per_episode, opts.prior, opts.draws, opts.seed);
+        let flat = if opts.extras {
+            chain::posterior_episodes(&per_episode, chain::FLAT_PRIOR, opts.draws, opts.seed)
+        } else {
+            None
+        };
+        prior.map(|prior| ChainReport {
+            prior,
+            flat,
+            seed: opts.seed,
+        })
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); posterior mean and 95% interval from seeded draws; the flatter Dirichlet(1) estimate beside it";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); whole episodes reweighted (Bayesian bootstrap) before each posterior draw; posterior mean and 95% interval from seeded draws; the flatter Dirichlet(1) estimate beside it";
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
@@ -425,7 +433,7 @@ pub fn report_from(
         enough: chain.is_some(),
         estimate: chain.as_ref().map(|c| c.prior.p_reconnected.estimate),
         interval: chain.as_ref().map(|c| c.prior.p_reconnected.interval),
-        flat: chain.as_ref().map(|c| c.flat.p_reconnected),
+        flat: chain.as_ref().and_then(|c| c.flat).map(|f| f.p_reconnected),
         method,
     });
     findings.push(Finding {
@@ -437,7 +445,10 @@ pub fn report_from(
         enough: chain.is_some(),
         estimate: chain.as_ref().map(|c| c.prior.expected_length.estimate),
         interval: chain.as_ref().map(|c| c.prior.expected_length.interval),
-        flat: chain.as_ref().map(|c| c.flat.expected_length),
+        flat: chain
+            .as_ref()
+            .and_then(|c| c.flat)
+            .map(|f| f.expected_length),
         method,
     });
 
@@ -449,10 +460,12 @@ pub fn report_from(
             .iter()
             .filter(|e| e.end == EpisodeEnd::Reconnected)
             .count();
-        let chain = (g.len() >= min.way_group)
+        let chain = (opts.extras && g.len() >= min.way_group)
             .then(|| {
-                chain::posterior(
-                    &Counts::of(g.iter().copied()),
+                chain::posterior_episodes(
+                    &g.iter()
+                        .map(|e| Counts::of(std::iter::once(*e)))
+                        .collect::<Vec<_>>(),
                     opts.prior,
                     opts.draws,
                     opts.seed ^ salt,

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The calibration study of `closer patterns` (docs/analysis.md): coverage of every finding's
+# 95% interval and false findings of the way comparison, at 10, 20, 50 and 100 finished episodes,
+# from a known episode-level chain, three kinds of null data and two dance-model couples.
+#
+#   bench/calibration.sh [REPLICATES] [DRAWS] [TRUTH_EPISODES] > bench/calibration-results.md
+#
+# Defaults: 1000 replicates per cell, 2000 posterior draws, truth pooled over 200 000 episodes
+# per size. Release build; seeded, so the same arguments give the same tables. PRIOR=x runs the
+# study with another Dirichlet prior for the chain (the sensitivity table in docs/analysis.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps="${1:-1000}"
+draws="${2:-2000}"
+truth="${3:-200000}"
+cargo build --quiet --release -p closer-analyze --example calibration
+bin="${CARGO_TARGET_DIR:-target}/release/examples/calibration"
+time "$bin" "$reps" "$draws" "$truth"
