@@ -123,8 +123,7 @@ fn parse_num(s: &str) -> Option<f64> {
 }
 
 fn is_missing(s: &str) -> bool {
-    let t = s.trim();
-    t.is_empty() || t == "NA"
+    matches!(s.trim().as_bytes(), [] | [b'N', b'A'])
 }
 
 struct RawPerson {
@@ -176,6 +175,8 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
     let c_time = find(&cols.time, "--time-col")?;
     let c_value = find(&cols.value, "--value-col")?;
     let c_dist = find(&cols.partner, "--partner-col")?;
+    let want = [c_dyad, c_person, c_time, c_value, c_dist];
+    let mut picked: [Cow<str>; 5] = Default::default();
 
     let mut persons: Vec<RawPerson> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -187,21 +188,47 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
         if l.trim().is_empty() {
             continue;
         }
-        split_line(l, &mut fields);
-        if fields.len() != names.len() {
+        // Only the five chosen columns are kept; the others are counted, not copied.
+        let count = if l.as_bytes().contains(&b'"') {
+            split_line(l, &mut fields);
+            for (slot, &c) in picked.iter_mut().zip(&want) {
+                *slot = fields.get(c).cloned().unwrap_or(Cow::Borrowed(""));
+            }
+            fields.len()
+        } else {
+            // A byte loop: commas are ASCII, so every split point is a char boundary.
+            let bytes = l.as_bytes();
+            let mut count = 0;
+            let mut start = 0;
+            for end in (0..bytes.len())
+                .filter(|&i| bytes[i] == b',')
+                .chain([bytes.len()])
+            {
+                for (slot, &c) in picked.iter_mut().zip(&want) {
+                    if c == count {
+                        *slot = Cow::Borrowed(&l[start..end]);
+                    }
+                }
+                count += 1;
+                start = end + 1;
+            }
+            count
+        };
+        if count != names.len() {
             return Err(InputError::new(
                 file,
                 format!(
                     "expected {} fields as in the header, found {}",
                     names.len(),
-                    fields.len()
+                    count
                 ),
             )
             .at(ln));
         }
         rows += 1;
-        let dyad = fields[c_dyad].trim();
-        let person = fields[c_person].trim();
+        let [f_dyad, f_person, f_time, f_value, f_dist] = &picked;
+        let dyad = f_dyad.trim();
+        let person = f_person.trim();
         if dyad.is_empty() || dyad == "NA" {
             return Err(err(
                 ln,
@@ -216,23 +243,20 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 "expected a person identifier, found nothing".into(),
             ));
         }
-        let t = parse_num(&fields[c_time])
+        let t = parse_num(&f_time)
             .filter(|t| t.is_finite())
             .ok_or_else(|| {
                 err(
                     ln,
                     &cols.time,
-                    format!(
-                        "expected a finite number, found {:?}",
-                        fields[c_time].trim()
-                    ),
+                    format!("expected a finite number, found {:?}", f_time.trim()),
                 )
             })?;
-        let v = if is_missing(&fields[c_value]) {
+        let v = if is_missing(&f_value) {
             None
         } else {
             Some(
-                parse_num(&fields[c_value])
+                parse_num(&f_value)
                     .filter(|v| v.is_finite())
                     .ok_or_else(|| {
                         err(
@@ -240,20 +264,23 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                             &cols.value,
                             format!(
                                 "expected a finite number (or an empty field / NA for a missing value), found {:?}",
-                                fields[c_value].trim()
+                                f_value.trim()
                             ),
                         )
                     })?,
             )
         };
-        let d = match fields[c_dist].trim() {
-            "0" | "0.0" => 0u8,
-            "1" | "1.0" => 1u8,
-            other => {
+        let d = match f_dist.trim().as_bytes() {
+            [b'0'] | [b'0', b'.', b'0'] => 0u8,
+            [b'1'] | [b'1', b'.', b'0'] => 1u8,
+            _ => {
                 return Err(err(
                     ln,
                     &cols.partner,
-                    format!("expected 0 or 1 to tell the two partners apart, found {other:?}"),
+                    format!(
+                        "expected 0 or 1 to tell the two partners apart, found {:?}",
+                        f_dist.trim()
+                    ),
                 ));
             }
         };
@@ -480,6 +507,15 @@ mod tests {
         assert!(e.message.contains("exactly two"));
         let e = p(&format!("{HDR}7,7,1,1,1\n7,507,1,1,0\n7,507,1,2,0\n")).unwrap_err();
         assert!(e.message.contains("unequal"));
+    }
+
+    #[test]
+    fn quoted_fields_are_read() {
+        let t = "\"couple\",person,dial,time,female,note\n\"7\",507,1,1,0,\"a, b\"\n7,507,2,2,0,x\n7,7,3,1,1,\"say \"\"hi\"\"\"\n7,7,4,2,1,y\n";
+        let d = p(t).unwrap();
+        assert_eq!(d.dyads[0].persons[1].value, vec![Some(1.0), Some(2.0)]);
+        let e = p("couple,person,dial,time,female\n7,7,\"1,2\",1\n").unwrap_err();
+        assert!(e.message.contains("expected 5 fields"));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod var1;
 #[cfg(test)]
 mod golden_tests;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use clo::{CloFit, Grid};
@@ -79,85 +80,103 @@ pub struct Fitted<T> {
     pub skipped: Vec<Skip>,
 }
 
-/// The inertia–coordination model on every dyad. `compare` also fits the inertia-only and
-/// coordination-only variants.
+/// Splits per-dyad outcomes (in rties' dyad order) into fitted dyads and reported skips.
+fn gather<T>(outcomes: Vec<Result<T, Skip>>) -> Fitted<T> {
+    let mut out = Fitted {
+        dyads: Vec::with_capacity(outcomes.len()),
+        skipped: Vec::new(),
+    };
+    for o in outcomes {
+        match o {
+            Ok(d) => out.dyads.push(d),
+            Err(s) => out.skipped.push(s),
+        }
+    }
+    out
+}
+
+/// The inertia–coordination model on one dyad.
+fn ic_dyad(d: &data::Dyad, lag: Lag, pairing: Pairing, compare: bool) -> Result<IcDyad, Skip> {
+    let name = d.id.text.clone();
+    let prep = prep::prepare(d, Some(lag), pairing).map_err(|e| match e {
+        prep::PrepSkip::NoCrossCorrelation => Skip {
+            dyad: name.clone(),
+            reason: "the cross-correlation is undefined (a partner's series is constant or has fewer than two complete rows)".into(),
+        },
+    })?;
+    let full = ic::fit(d, &prep, IcVariant::Full).ok_or_else(|| Skip {
+        dyad: name.clone(),
+        reason: "no row has every value the model needs".into(),
+    })?;
+    let (inertia, coordination) = if compare {
+        (
+            ic::fit(d, &prep, IcVariant::Inertia),
+            ic::fit(d, &prep, IcVariant::Coordination),
+        )
+    } else {
+        (None, None)
+    };
+    Ok(IcDyad {
+        dyad: name,
+        slide: prep.slide.unwrap_or(0),
+        cc_lag: prep.cc_lag,
+        full,
+        inertia,
+        coordination,
+        self_paired: prep.self_paired,
+    })
+}
+
+/// The inertia–coordination model on every dyad (dyads are independent: fitted in parallel,
+/// reported in rties' order). `compare` also fits the inertia-only and coordination-only
+/// variants.
 pub fn inertia_coordination(
     data: &SeriesData,
     lag: Lag,
     pairing: Pairing,
     compare: bool,
 ) -> Fitted<IcDyad> {
-    let mut out = Fitted {
-        dyads: Vec::with_capacity(data.dyads.len()),
-        skipped: Vec::new(),
-    };
-    for d in &data.dyads {
-        let name = d.id.text.clone();
-        let prep = match prep::prepare(d, Some(lag), pairing) {
-            Ok(p) => p,
-            Err(prep::PrepSkip::NoCrossCorrelation) => {
-                out.skipped.push(Skip {
-                    dyad: name,
-                    reason: "the cross-correlation is undefined (a partner's series is constant or has fewer than two complete rows)".into(),
-                });
-                continue;
-            }
-        };
-        let Some(full) = ic::fit(d, &prep, IcVariant::Full) else {
-            out.skipped.push(Skip {
-                dyad: name,
-                reason: "no row has every value the model needs".into(),
-            });
-            continue;
-        };
-        let (inertia, coordination) = if compare {
-            (
-                ic::fit(d, &prep, IcVariant::Inertia),
-                ic::fit(d, &prep, IcVariant::Coordination),
-            )
-        } else {
-            (None, None)
-        };
-        out.dyads.push(IcDyad {
-            dyad: name,
-            slide: prep.slide.unwrap_or(0),
-            cc_lag: prep.cc_lag,
-            full,
-            inertia,
-            coordination,
-            self_paired: prep.self_paired,
-        });
-    }
-    out
+    gather(
+        data.dyads
+            .par_iter()
+            .map(|d| ic_dyad(d, lag, pairing, compare))
+            .collect(),
+    )
 }
 
-/// The coupled oscillator on every dyad, with rties' (τ, E) selection.
-pub fn coupled_oscillator(data: &SeriesData, grid: &Grid, pairing: Pairing) -> Fitted<CloDyad> {
-    let mut out = Fitted {
-        dyads: Vec::with_capacity(data.dyads.len()),
-        skipped: Vec::new(),
-    };
-    for d in &data.dyads {
-        let name = d.id.text.clone();
-        let Ok(prep) = prep::prepare(d, None, pairing) else {
-            continue;
-        };
-        let (x0, x1) = clo::clo_series(d, &prep);
-        match clo::fit(&x0, &x1, grid) {
-            Ok(fit) => out.dyads.push(CloDyad {
-                dyad: name,
-                fit,
-                self_paired: prep.self_paired,
-            }),
-            Err(clo::CloSkip::TooShort { rows }) => out.skipped.push(Skip {
-                dyad: name,
-                reason: format!(
-                    "{rows} complete rows: too few for every (tau, embed) of the grid (or no residual degrees of freedom)"
-                ),
-            }),
-        }
+/// The coupled oscillator on one dyad.
+fn clo_dyad(d: &data::Dyad, grid: &Grid, pairing: Pairing) -> Result<CloDyad, Skip> {
+    let name = d.id.text.clone();
+    // Without a lag, preparing cannot fail.
+    let prep = prep::prepare(d, None, pairing).map_err(|_| Skip {
+        dyad: name.clone(),
+        reason: "the data could not be prepared".into(),
+    })?;
+    let (x0, x1) = clo::clo_series(d, &prep);
+    match clo::fit(&x0, &x1, grid) {
+        Ok(fit) => Ok(CloDyad {
+            dyad: name,
+            fit,
+            self_paired: prep.self_paired,
+        }),
+        Err(clo::CloSkip::TooShort { rows }) => Err(Skip {
+            dyad: name,
+            reason: format!(
+                "{rows} complete rows: too few for every (tau, embed) of the grid (or no residual degrees of freedom)"
+            ),
+        }),
     }
-    out
+}
+
+/// The coupled oscillator on every dyad, with rties' (τ, E) selection (in parallel, reported
+/// in rties' order).
+pub fn coupled_oscillator(data: &SeriesData, grid: &Grid, pairing: Pairing) -> Fitted<CloDyad> {
+    gather(
+        data.dyads
+            .par_iter()
+            .map(|d| clo_dyad(d, grid, pairing))
+            .collect(),
+    )
 }
 
 /// Mean of the values that are present (R's `mean(x, na.rm = TRUE)`); `None` if none are.
