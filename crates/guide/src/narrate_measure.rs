@@ -358,7 +358,7 @@ pub fn signals(
 }
 
 /// Change for one before/after pair: per subscale, the difference against its noise.
-pub fn change(p: &Policy, inst: &Instrument, pair: &PairChange) -> Result<Vec<Said>, Withheld> {
+pub fn change(p: &Policy, pair: &PairChange) -> Result<Vec<Said>, Withheld> {
     let mut out = Vec::new();
     for sc in &pair.subscales {
         let src = |s: &Source| match s {
@@ -395,7 +395,6 @@ pub fn change(p: &Policy, inst: &Instrument, pair: &PairChange) -> Result<Vec<Sa
         };
         out.push(said(p, "change", &sc.label, text)?);
     }
-    let _ = inst;
     out.push(said(
         p,
         "noise",

@@ -765,7 +765,7 @@ fn run_change(a: ChangeArgs) -> CliResult {
     }
     let per_pair: Vec<Vec<Said>> = pairs
         .iter()
-        .map(|pc| nm::change(&p, inst, pc))
+        .map(|pc| nm::change(&p, pc))
         .collect::<Result<_, _>>()
         .map_err(withheld)?;
     if a.json {
