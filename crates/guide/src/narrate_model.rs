@@ -94,14 +94,14 @@ pub fn opening(
     days: Option<f64>,
 ) -> Result<Said, Withheld> {
     let span = match days {
-        Some(d) => format!(" and follows them for {} days", d.round()),
+        Some(d) => format!(", and follows them for {} days", d.round()),
         None => String::new(),
     };
     policy.review(draft(
         "opening",
         "An illustration, not a forecast",
         format!(
-            "This is an illustration from a model of the loop, not a forecast about either of you. It imagines two people, {} and {}, with scores on an {INSTRUMENT} scale,{span}. The model's numbers are made up to show the shape of the loop; they are not measurements of anyone.",
+            "This is an illustration from a model of the loop, not a forecast about either of you. It imagines two people, {} and {}, with scores on an {INSTRUMENT} scale{span}. The model's numbers are made up to show the shape of the loop; they are not measurements of anyone.",
             profile_words(Person::A, a),
             profile_words(Person::B, b)
         ),
@@ -197,15 +197,17 @@ pub fn narrate_run(policy: &Policy, run: &Run) -> Result<Vec<Said>, Withheld> {
     let stable: Vec<&FixedPoint> = run.fixed_points.iter().filter(|f| f.stable).collect();
     let rest = match (&run.steady, stable.len()) {
         (Some(st), k) if k >= 2 => format!(
-            "In the model's calm arithmetic this couple has {k} resting states, from calm to escalated, so where they settle depends on what came before. From a calm start they come to rest with {}; the most escalated resting state has {}.",
+            "In the model's deterministic version this couple has {k} resting states, from calm to escalated, so where they settle depends on what came before. From a calm start they come to rest with {}; the most escalated resting state has {}.",
             resting(st),
             stable.last().map_or_else(String::new, |f| resting(f))
         ),
         (Some(st), _) => format!(
-            "In the model's calm arithmetic this couple has one resting state, with {}.",
+            "In the model's deterministic version this couple has one resting state, with {}.",
             resting(st)
         ),
-        (None, _) => "In the model's calm arithmetic this couple does not come to rest.".into(),
+        (None, _) => {
+            "In the model's deterministic version this couple does not come to rest.".into()
+        }
     };
     out.push(policy.review(draft("steady", "Resting states", rest))?);
     for w in &run.ways {
