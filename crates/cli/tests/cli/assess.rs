@@ -614,3 +614,61 @@ fn ecr_r_orders_are_named_and_scored_with_their_own_keys() {
     assert_eq!(h.code, 0);
     assert!(h.stdout.contains("--instrument") && h.stdout.contains("--research"));
 }
+
+/// Runs `closer assess` at a pseudo-terminal through `script(1)`, when the system has it,
+/// under an empty HOME, typing `keys`. Returns the terminal output, or `None` without `script`.
+fn assess_at_a_terminal(keys: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let home = tempfile::tempdir().expect("temp dir");
+    let cmd = format!("'{}' assess", super::common::bin().display());
+    let mut child = Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(keys.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(files_under(home.path()).is_empty(), "assess wrote a file");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// At a terminal: one question at a time on the alternate screen, every one skippable, a prompt
+/// after each, and the pointer to validated forms at the end; q stops at once; the screen is
+/// left (and cleared) either way.
+#[test]
+fn reflection_at_a_terminal_is_one_question_at_a_time_and_skippable() {
+    // Begin, then for five questions: an answer or Enter (skip), then Enter to go on; close.
+    let keys = "\n\n\nsome words\n\n\n\n\n\n\n\n\n";
+    let Some(out) = assess_at_a_terminal(keys) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    assert!(out.contains("\x1b[?1049h"), "entered the alternate screen");
+    assert!(
+        out.trim_end().ends_with("\x1b[?1049l"),
+        "left it at the end"
+    );
+    for k in 1..=5 {
+        assert!(out.contains(&format!("{k}/5")), "{out}");
+    }
+    let flat = flat(&out.replace('\r', ""));
+    assert!(flat.contains("closer assess score"), "{out}");
+    assert!(flat.contains("where understanding starts"));
+    // q stops at the first question.
+    let out = assess_at_a_terminal("\nq\n").unwrap();
+    assert!(out.contains("1/5") && !out.contains("2/5"), "{out}");
+    assert!(out.trim_end().ends_with("\x1b[?1049l"));
+}
