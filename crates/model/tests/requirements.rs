@@ -305,3 +305,85 @@ proptest! {
         prop_assert!(s.horizon_days == 365.0);
     }
 }
+
+fn arb_person() -> impl Strategy<Value = closer_model::params::PersonParams> {
+    (
+        (
+            0.01f64..5.0,
+            0.0f64..2.0,
+            0.0f64..5.0,
+            0.0f64..2.0,
+            0.0f64..5.0,
+        ),
+        (
+            0.0f64..5.0,
+            0.0f64..5.0,
+            0.0f64..5.0,
+            0.0f64..1.0,
+            0.0f64..0.1,
+        ),
+        (
+            0.0f64..5.0,
+            0.0f64..5.0,
+            0.0f64..3.0,
+            0.0f64..0.9,
+            0.0f64..1.0,
+        ),
+        (
+            0.0f64..2.0,
+            prop::bool::ANY,
+            prop::bool::ANY,
+            prop::bool::ANY,
+        ),
+    )
+        .prop_map(|(r, s, t, u)| closer_model::params::PersonParams {
+            regulation: r.0,
+            reach_base: r.1,
+            reach_drive: r.2,
+            withdraw_base: r.3,
+            withdraw_drive: r.4,
+            answer: s.0,
+            repair: s.1,
+            let_go: s.2,
+            persist: s.3,
+            erosion: s.4,
+            sens_withdraw: t.0,
+            sens_reach: t.1,
+            press: t.2,
+            relief: t.3,
+            bid_softness: t.4,
+            appeal: u.0,
+            timing: u.1,
+            space: u.2,
+            stay: u.3,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Nothing explodes, for any parameters at all (not only those made from profiles): a year
+    /// finishes, the number of moves stays under the saturated rates' ceiling, alarm stays finite
+    /// and hope in [0, 1].
+    #[test]
+    fn any_parameters_over_a_year_finish_with_bounded_rates(
+        a in arb_person(), b in arb_person(), seed in 0u64..1000,
+    ) {
+        let p = Params { people: [a, b], shared: closer_model::params::Shared::default() };
+        prop_assume!(p.is_valid());
+        let tr = sim::simulate(&p, &[], 365.0, &mut rng(seed, 0), false).unwrap();
+        let ceiling: f64 = (0..2).map(|i| {
+            let (q, o) = (&p.people[i], &p.people[1 - i]);
+            (q.reach_base + q.reach_drive) * q.persist.max(1.0)
+                + q.withdraw_base + q.withdraw_drive
+                + q.answer * o.appeal + q.repair + p.shared.return_rate
+        }).sum();
+        prop_assert!((tr.n_moves as f64) <= ceiling * 365.0 * 24.0 * 1.1 + 100.0);
+        for x in tr.peak.iter().flatten() {
+            prop_assert!(x.is_finite() && *x >= 0.0);
+        }
+        for h in tr.hope.iter().flatten() {
+            prop_assert!((0.0..=1.0).contains(h));
+        }
+    }
+}
