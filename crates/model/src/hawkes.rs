@@ -124,6 +124,10 @@ impl HawkesParams {
         if self.dim() == 0 {
             return 0.0;
         }
+        // The eigenvalue iteration is only meaningful (and only sure to stop) on finite input.
+        if self.excitation.iter().flatten().any(|g| !g.is_finite()) {
+            return f64::NAN;
+        }
         self.g()
             .complex_eigenvalues()
             .iter()

@@ -128,6 +128,9 @@ pub fn growth_rate(params: &Params, s: &State) -> f64 {
             jac[(r, c)] = (fu[r] - fd[r]) / (2.0 * h);
         }
     }
+    if jac.iter().any(|v| !v.is_finite()) {
+        return f64::NAN;
+    }
     jac.complex_eigenvalues()
         .iter()
         .map(|z| z.re)
