@@ -178,7 +178,7 @@ pub fn simulate<R: Rng + ?Sized>(
         &factors[0],
     );
 
-    let mut stretch_cache: Option<(f64, State, f64)> = None;
+    let mut stretch_cache: Option<(f64, Option<State>, f64)> = None;
     while t < horizon {
         let piece_end = pieces.get(k + 1).map_or(horizon, |p| p.start.min(horizon));
         let params = &pieces[k].params;
@@ -196,13 +196,23 @@ pub fn simulate<R: Rng + ?Sized>(
         };
         // After a rejected proposal the stretch's bound still holds for what is left of it (a
         // sub-interval of a monotone stretch), and the state at its end is unchanged: reuse both.
+        // Near calm, a fully calm end state bounds every rate just as well (calm is at most 1)
+        // and costs no `exp`; the true end state is then worked out only if time gets there.
         let (t_end, end, bound) = match stretch_cache.take() {
             Some(c) => c,
             None => {
                 let t_end = (t + stretch).min(piece_end);
-                let end = decay(params, &s, t_end - t);
-                let bound = rate_bound(params, &s, &end, Person::A)
-                    + rate_bound(params, &s, &end, Person::B);
+                let (end, bounding) = if quiet {
+                    let mut calm = s;
+                    calm[0].alarm = 0.0;
+                    calm[1].alarm = 0.0;
+                    (None, calm)
+                } else {
+                    let e = decay(params, &s, t_end - t);
+                    (Some(e), e)
+                };
+                let bound = rate_bound(params, &s, &bounding, Person::A)
+                    + rate_bound(params, &s, &bounding, Person::B);
                 (t_end, end, bound)
             }
         };
@@ -213,7 +223,7 @@ pub fn simulate<R: Rng + ?Sized>(
         };
         if t + wait >= t_end {
             sample_until(&mut tr, &s, t, t_end, &mut next_sample, params, &factors[k]);
-            s = end;
+            s = end.unwrap_or_else(|| decay(params, &s, t_end - t));
             t = t_end;
             if t >= piece_end && k + 1 < pieces.len() && t >= pieces[k + 1].start {
                 k += 1;
