@@ -8,10 +8,10 @@
 //! it). The process is stationary only when the spectral radius of G is below 1; otherwise it
 //! explodes, so such parameters are refused.
 //!
-//! Simulation is exact with no rejection: the intensity above baseline only decays between
-//! events, so the next time is the earlier of a baseline arrival and the excitation's own first
-//! arrival (which has a closed-form inverse), and because every trace decays at the same rate the
-//! type of an excited event is drawn from the excitation's current shares.
+//! Simulation is exact (Ogata's thinning): the intensity only decays between events, so its value
+//! just after an event bounds it until the next one; because every trace decays at the same rate
+//! the type of an accepted event is drawn from the current shares with the same uniform draw that
+//! accepted it.
 
 use nalgebra::{DMatrix, DVector};
 use rand::Rng;
@@ -192,24 +192,13 @@ pub fn simulate<R: Rng + ?Sized>(
     let mut events = Vec::with_capacity((expected * 1.05) as usize + 16);
     let mut t = 0.0f64;
     loop {
-        // Baseline arrival.
-        let s1 = if mu_total > 0.0 {
-            -uniform(rng).ln() / mu_total
-        } else {
-            f64::INFINITY
-        };
-        // First arrival of the decaying excitation: solve ∫0^s E e^{−βu} du = −ln U.
-        let s2 = if excited_total > 0.0 {
-            let dd = 1.0 + beta * uniform(rng).ln() / excited_total;
-            if dd > 0.0 {
-                -dd.ln() / beta
-            } else {
-                f64::INFINITY
-            }
-        } else {
-            f64::INFINITY
-        };
-        let s = s1.min(s2);
+        // Ogata thinning: between events the intensity only decays, so its value now bounds it
+        // until the next event. One draw proposes a time; one more accepts and picks the type.
+        let bound = mu_total + excited_total;
+        if bound <= 0.0 {
+            break;
+        }
+        let s = -uniform(rng).ln() / bound;
         if t + s >= horizon {
             break;
         }
@@ -219,13 +208,17 @@ pub fn simulate<R: Rng + ?Sized>(
             *e *= f;
         }
         excited_total *= f;
-        // Which type: from the baseline shares or from the excitation's shares.
-        let (weights, total) = if s1 <= s2 {
-            (&params.baseline[..], mu_total)
+        let mut u = uniform(rng) * bound;
+        if u >= mu_total + excited_total {
+            continue;
+        }
+        // Which type: baseline shares first, then the excitation's current shares.
+        let weights = if u < mu_total {
+            &params.baseline[..]
         } else {
-            (&excited[..], excited_total)
+            u -= mu_total;
+            &excited[..]
         };
-        let mut u = uniform(rng) * total;
         let mut k = d - 1;
         for (idx, w) in weights.iter().enumerate() {
             if u < *w {
