@@ -410,33 +410,9 @@ fn repair_probability(chain: &Chain) -> Option<f64> {
             at[i][j] = a[j][i];
         }
     }
-    let v = solve_small(at, chain.start)?;
+    let v = super::chain::solve(at, chain.start)?;
     let r = MoveType::Repair.index();
     Some(v[r] * chain.rows[r][END])
-}
-
-fn solve_small(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
-    for col in 0..K {
-        let piv = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
-        if a[piv][col].abs() < 1e-12 {
-            return None;
-        }
-        a.swap(col, piv);
-        b.swap(col, piv);
-        for row in col + 1..K {
-            let f = a[row][col] / a[col][col];
-            for k in col..K {
-                a[row][k] -= f * a[col][k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = [0.0; K];
-    for i in (0..K).rev() {
-        let s: f64 = (i + 1..K).map(|k| a[i][k] * x[k]).sum();
-        x[i] = (b[i] - s) / a[i][i];
-    }
-    Some(x)
 }
 
 /// One cell's results: per finding, how often it was shown and how often its interval covered.

@@ -147,7 +147,7 @@ impl Chain {
 }
 
 /// Gaussian elimination with partial pivoting on a 5×5 system.
-fn solve(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
+pub(crate) fn solve(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
     for col in 0..K {
         let piv = (col..K).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))?;
         if a[piv][col].abs() < 1e-12 {
@@ -155,10 +155,11 @@ fn solve(mut a: [[f64; K]; K], mut b: [f64; K]) -> Option<[f64; K]> {
         }
         a.swap(col, piv);
         b.swap(col, piv);
+        let pivot = a[col];
         for row in col + 1..K {
-            let f = a[row][col] / a[col][col];
-            for k in col..K {
-                a[row][k] -= f * a[col][k];
+            let f = a[row][col] / pivot[col];
+            for (x, p) in a[row][col..].iter_mut().zip(&pivot[col..]) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }
