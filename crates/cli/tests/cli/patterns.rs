@@ -375,3 +375,47 @@ fn same_file_same_output() {
     let b = run(&["patterns", p.to_str().unwrap(), "--json"]).stdout;
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_simulated_couple_reads_like_a_real_log() {
+    // `closer simulate` writes the same moves CSV people write; patterns reads it as a joint record.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("sim.csv");
+    let sim = run(&[
+        "simulate",
+        "--a-anxiety",
+        "5.5",
+        "--a-avoidance",
+        "2",
+        "--b-anxiety",
+        "2",
+        "--b-avoidance",
+        "5.5",
+        "--days",
+        "120",
+        "--moves-out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(sim.code, 0, "{}", sim.stderr);
+    let r = run(&["patterns", out.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["viewer"], "joint");
+    assert_eq!(j["window"]["source"], "file");
+    let n = j["episodes"].as_u64().unwrap();
+    assert!(n >= 10, "{n} episodes");
+    assert_eq!(
+        j["finished"].as_u64().unwrap() + j["unfinished"].as_u64().unwrap(),
+        n
+    );
+    // Every episode ends one of three ways, and the counts agree with the finding.
+    let list = j["episode_list"].as_array().unwrap();
+    let reconnected = list.iter().filter(|e| e["end"] == "reconnected").count() as u64;
+    let f = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "reconnected")
+        .unwrap();
+    assert_eq!(f["count"].as_u64(), Some(reconnected));
+}
