@@ -243,20 +243,18 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 "expected a person identifier, found nothing".into(),
             ));
         }
-        let t = parse_num(&f_time)
-            .filter(|t| t.is_finite())
-            .ok_or_else(|| {
-                err(
-                    ln,
-                    &cols.time,
-                    format!("expected a finite number, found {:?}", f_time.trim()),
-                )
-            })?;
-        let v = if is_missing(&f_value) {
+        let t = parse_num(f_time).filter(|t| t.is_finite()).ok_or_else(|| {
+            err(
+                ln,
+                &cols.time,
+                format!("expected a finite number, found {:?}", f_time.trim()),
+            )
+        })?;
+        let v = if is_missing(f_value) {
             None
         } else {
             Some(
-                parse_num(&f_value)
+                parse_num(f_value)
                     .filter(|v| v.is_finite())
                     .ok_or_else(|| {
                         err(

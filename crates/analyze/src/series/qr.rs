@@ -344,10 +344,8 @@ mod tests {
         let (na, nb) = (5, 4);
         let n = na + nb;
         let mut stacked = vec![0.0; n * 4];
-        for i in 0..na {
-            stacked[i] = a1[i];
-            stacked[n + i] = a2[i];
-        }
+        stacked[..na].copy_from_slice(&a1);
+        stacked[n..n + na].copy_from_slice(&a2);
         for i in 0..nb {
             stacked[2 * n + na + i] = b1[i];
             stacked[3 * n + na + i] = b2[i];

@@ -181,12 +181,12 @@ fn report_pairing<'a>(pairing: Pairing, self_paired: impl Iterator<Item = &'a st
 fn report_density(data: &series::SeriesData) {
     let mut lens: Vec<usize> = data.dyads.iter().map(|d| d.persons[0].time.len()).collect();
     lens.sort_unstable();
-    if let Some(&median) = lens.get(lens.len().saturating_sub(1) / 2) {
-        if median < 100 {
-            note(format!(
-                "the median series has {median} points per person. These models are for dense series (hundreds of points per person); for daily diaries use --model var1."
-            ));
-        }
+    if let Some(&median) = lens.get(lens.len().saturating_sub(1) / 2)
+        && median < 100
+    {
+        note(format!(
+            "the median series has {median} points per person. These models are for dense series (hundreds of points per person); for daily diaries use --model var1."
+        ));
     }
 }
 
