@@ -232,7 +232,8 @@ fn search_decay(ws: &mut Workspace, u0: f64, u_lo: f64, u_hi: f64, step0: f64) -
         h = hn;
         step *= 2.0;
     };
-    let u = brent_root(|x| ws.profile(x), u, h, other, h_other, 1e-10, 1e-7);
+    // |dP/du| < 1e-3 leaves the profile within (1e-3)²/(2|P''|) of its maximum: nothing.
+    let u = brent_root(|x| ws.profile(x), u, h, other, h_other, 1e-9, 1e-3);
     Search {
         u,
         at_bound: false,
@@ -545,9 +546,9 @@ impl DimProblem<'_> {
         s - self.linear_part(theta)
     }
 
-    /// Gradient, the negated Hessian (dense, `p × p`) and the derivative in `β`, at `θ`.
-    /// `None` if some event has intensity 0 there.
-    fn derivatives(&self, theta: &[f64], g: &mut [f64], h: &mut [f64]) -> Option<f64> {
+    /// Gradient and the negated Hessian (dense, `p × p`) at `θ`; false if some event has
+    /// intensity 0 there.
+    fn derivatives(&self, theta: &[f64], g: &mut [f64], h: &mut [f64]) -> bool {
         let (nb, d) = (self.nb, self.d);
         let p = nb + d;
         g.iter_mut().for_each(|x| *x = 0.0);
@@ -555,14 +556,12 @@ impl DimProblem<'_> {
         let mut acc = Acc {
             ga: [0.0; MAX_DIMS],
             haa: [0.0; MAX_DIMS * MAX_DIMS],
-            dbeta: 0.0,
             ok: true,
         };
         dispatch!(
             d,
             derivative_kernel,
             self.r,
-            self.dr,
             self.bins,
             theta,
             nb,
@@ -572,9 +571,8 @@ impl DimProblem<'_> {
             &mut acc
         );
         if !acc.ok {
-            return None;
+            return false;
         }
-        let mut dbeta = acc.dbeta;
         for j in 0..d {
             g[nb + j] = acc.ga[j];
             for l in j..d {
@@ -590,12 +588,18 @@ impl DimProblem<'_> {
         for b in 0..nb {
             g[b] -= self.exposure[b];
         }
-        let alpha = &theta[nb..nb + d];
         for j in 0..d {
             g[nb + j] -= self.c[j];
-            dbeta -= alpha[j] * self.dc[j];
         }
-        Some(dbeta)
+        true
+    }
+
+    /// The derivative of `f_k` in the decay at `θ`.
+    fn dbeta(&self, theta: &[f64]) -> f64 {
+        let nb = self.nb;
+        let events = dispatch!(self.d, beta_kernel, self.r, self.dr, self.bins, theta, nb);
+        let alpha = &theta[nb..nb + self.d];
+        events - alpha.iter().zip(self.dc).map(|(a, dc)| a * dc).sum::<f64>()
     }
 
     /// Projected Newton from a feasible `θ`. Returns `Some(−∞)` when the start itself is
@@ -615,14 +619,13 @@ impl DimProblem<'_> {
         let mut free: Vec<usize> = Vec::with_capacity(p);
         let mut is_free = vec![false; p];
         let is_fixed = |i: usize| matches!(self.fixed, Some((f, _)) if f == i);
-        let mut dbeta = 0.0;
         let mut s = 1.0;
         let mut first = true;
         let mut iters = 0;
         let mut polish = 0;
         while iters < 400 {
             iters += 1;
-            let Some(db) = self.derivatives(theta, &mut g, &mut h) else {
+            if !self.derivatives(theta, &mut g, &mut h) {
                 if first {
                     return (Some(f64::NEG_INFINITY), 0.0);
                 }
@@ -634,9 +637,8 @@ impl DimProblem<'_> {
                 }
                 self.take_step(&prev, &step, s, &is_free, theta);
                 continue;
-            };
+            }
             first = false;
-            dbeta = db;
             // Bertsekas' ε-active set: near 0 with the gradient pushing further down.
             let mut width: f64 = 0.0;
             for i in 0..p {
@@ -703,7 +705,7 @@ impl DimProblem<'_> {
                 break;
             }
         }
-        (None, dbeta)
+        (None, self.dbeta(theta))
     }
 
     fn take_step(&self, from: &[f64], step: &[f64], s: f64, is_free: &[bool], to: &mut [f64]) {
@@ -823,7 +825,6 @@ use dispatch;
 struct Acc {
     ga: [f64; MAX_DIMS],
     haa: [f64; MAX_DIMS * MAX_DIMS],
-    dbeta: f64,
     ok: bool,
 }
 
@@ -855,7 +856,6 @@ fn value_kernel<const D: usize>(r: &[f64], bins: &[u16], theta: &[f64], nb: usiz
 #[allow(clippy::too_many_arguments)]
 fn derivative_kernel<const D: usize>(
     r: &[f64],
-    dr: &[f64],
     bins: &[u16],
     theta: &[f64],
     nb: usize,
@@ -870,7 +870,6 @@ fn derivative_kernel<const D: usize>(
     let mut haa = [[0.0; D]; D];
     let mut hma = [0.0; D];
     let (mut gm, mut hmm) = (0.0, 0.0);
-    let mut dbeta = 0.0;
     let mut min_lam = f64::INFINITY;
     let mut last_bin = usize::MAX;
     let flush = |b: usize,
@@ -890,22 +889,19 @@ fn derivative_kernel<const D: usize>(
         *hmm = 0.0;
         *hma = [0.0; D];
     };
-    for ((row, drow), &b) in r.chunks_exact(D).zip(dr.chunks_exact(D)).zip(bins) {
+    for (row, &b) in r.chunks_exact(D).zip(bins) {
         let b = b as usize;
         if b != last_bin {
             flush(last_bin, &mut gm, &mut hmm, &mut hma, g, h);
             last_bin = b;
         }
         let mut lam = theta[b];
-        let mut num = 0.0;
         for j in 0..D {
             lam += alpha[j] * row[j];
-            num += alpha[j] * drow[j];
         }
         min_lam = min_lam.min(lam);
         let w = 1.0 / lam;
         let w2 = w * w;
-        dbeta += num * w;
         gm += w;
         hmm += w2;
         for j in 0..D {
@@ -924,6 +920,29 @@ fn derivative_kernel<const D: usize>(
             acc.haa[j * D + l] = haa[j][l];
         }
     }
-    acc.dbeta = dbeta;
-    acc.ok = min_lam > 0.0 && dbeta.is_finite();
+    acc.ok = min_lam > 0.0;
+}
+
+/// `Σ_n (α · ∂R_n/∂β) / λ_n`: the event part of the likelihood's derivative in the decay, one
+/// pass at the solved point (kept out of the Newton passes, which then read half the memory).
+fn beta_kernel<const D: usize>(
+    r: &[f64],
+    dr: &[f64],
+    bins: &[u16],
+    theta: &[f64],
+    nb: usize,
+) -> f64 {
+    let mut alpha = [0.0; D];
+    alpha.copy_from_slice(&theta[nb..nb + D]);
+    let mut s = 0.0;
+    for ((row, drow), &b) in r.chunks_exact(D).zip(dr.chunks_exact(D)).zip(bins) {
+        let mut lam = theta[b as usize];
+        let mut num = 0.0;
+        for j in 0..D {
+            lam += alpha[j] * row[j];
+            num += alpha[j] * drow[j];
+        }
+        s += num / lam;
+    }
+    s
 }
