@@ -11,7 +11,9 @@
 //!   number but the count and the minimum.
 //! - A comparison between episodes with and without a way of responding is described, never
 //!   offered as proof, and the reason is given.
-//! - Descriptive and warm: no verdicts about anyone, no forecasts.
+//! - Descriptive and warm: no verdicts about anyone, no forecasts. No shared-loop framing ("the
+//!   loop belongs to you both"): the reader may be someone in danger, and this view is not
+//!   coaching (DESIGN.md §3.1, §3.3).
 
 use closer_analyze::episodes::{
     EpisodeView, Finding, Grouping, Kind, Report, Summary, View, WindowSource,
@@ -178,7 +180,7 @@ pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
         &voice,
         "describe",
         "What these numbers are",
-        "These numbers describe the episodes recorded so far, with their uncertainty. They are not a forecast and not a verdict about anyone: the loop belongs to the two of you together, and it can change.".into(),
+        "These numbers describe the episodes recorded so far, with their uncertainty. They are not a forecast and not a verdict about anyone.".into(),
     ))?];
     if report.unfinished > 0 {
         notes.push(p.review(draft(
