@@ -556,6 +556,14 @@ mod tests {
             "{}",
             rec.text.text()
         );
+        // Nothing here is coaching or shared-loop framing: the same view passes the safety-mode
+        // policy unchanged, for a reader who may be in danger.
+        let safe = narrate(&Policy::new(Context::safety()), &r).unwrap();
+        assert_eq!(safe, out);
+        for t in out.notes.iter().chain([&out.record]) {
+            let t = t.text().to_lowercase();
+            assert!(!t.contains("two of you") && !t.contains("neither"), "{t}");
+        }
         // The way comparison is below its minimum here and says so, with the reason it is not proof.
         let way = out
             .findings
