@@ -65,10 +65,8 @@ const NOT_SAID: [&str; 22] = [
 
 fn strings(v: &toml::Value, key: &str, out: &mut Vec<String>) {
     match v {
-        toml::Value::String(s) => {
-            if !NOT_SAID.contains(&key) && s.split_whitespace().count() >= 3 {
-                out.push(s.split_whitespace().collect::<Vec<_>>().join(" "));
-            }
+        toml::Value::String(s) if !NOT_SAID.contains(&key) && s.split_whitespace().count() >= 3 => {
+            out.push(s.split_whitespace().collect::<Vec<_>>().join(" "));
         }
         toml::Value::Array(a) => a.iter().for_each(|x| strings(x, key, out)),
         toml::Value::Table(t) => t.iter().for_each(|(k, x)| strings(x, k, out)),

@@ -296,7 +296,7 @@ fn sweep_is_reproducible_and_covers_the_plane() {
         .sum();
     assert_eq!(total, 16);
     let svg = std::fs::read_to_string(d1.path().join("work/h.svg")).unwrap();
-    assert_eq!(svg.matches("<rect x=").count() >= 16, true);
+    assert!(svg.matches("<rect x=").count() >= 16);
     let r = run(&[
         "sweep",
         "--grid",
