@@ -28,7 +28,7 @@ fn main() {
         .unwrap_or(PRIOR);
     let sizes = [10usize, 20, 50, 100];
     println!(
-        "Replicates per cell: {reps}; posterior draws: {draws}; truth from {truth_n} episodes per source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
+        "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
     );
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
         let truths: Vec<_> = sizes
