@@ -46,6 +46,8 @@ enum Command {
     Series(cmd::series::Args),
     /// Research: fit a multivariate Hawkes process to an interaction log.
     Fit(cmd::fit::Args),
+    /// Research: simulate the model's linear special case (a Hawkes process) as a moves CSV.
+    SimulateHawkes(cmd::simulate_hawkes::Args),
 }
 
 fn main() {
@@ -64,6 +66,7 @@ fn main() {
         Some(Command::Patterns(a)) => cmd::patterns::run(a),
         Some(Command::Series(a)) => cmd::series::run(a),
         Some(Command::Fit(a)) => cmd::fit::run(a),
+        Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),
     };
     if let Err(e) = result {
         // A closed pipe (`closer learn | head`) is not an error worth a message.

@@ -11,5 +11,6 @@ pub mod phase;
 pub mod screen;
 pub mod series;
 pub mod simulate;
+pub mod simulate_hawkes;
 pub mod soften;
 pub mod sweep;

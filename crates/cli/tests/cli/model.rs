@@ -308,3 +308,83 @@ fn sweep_is_reproducible_and_covers_the_plane() {
     ]);
     assert_eq!(r.json()["cells"].as_array().unwrap().len(), 16);
 }
+
+#[test]
+fn simulate_hawkes_refuses_an_exploding_process_and_writes_a_log_fit_can_read() {
+    use super::common::run_in;
+    // Spectral radius 1.1: refused with exit 2, nothing written.
+    let (r, home) = run_in(
+        &[
+            "simulate-hawkes",
+            "--baseline",
+            "0.3,0.2",
+            "--excitation",
+            "0.6,0.5;0.6,0.6",
+            "--decay",
+            "1",
+            "--horizon",
+            "100",
+            "--moves-out",
+            "m.csv",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("spectral radius"), "{}", r.stderr);
+    assert!(super::common::files_under(home.path()).is_empty());
+    // A stable process: counts agree with the stationary rates, and the log parses back.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.csv");
+    let r = super::common::run(&[
+        "simulate-hawkes",
+        "--baseline",
+        "0.3,0.2",
+        "--excitation",
+        "0.2,0.5;0.6,0.1",
+        "--decay",
+        "1",
+        "--horizon",
+        "20000",
+        "--seed",
+        "7",
+        "--moves-out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let rates = v["stationary_rates"].as_array().unwrap();
+    for k in 0..2 {
+        let n = v["counts"][k].as_f64().unwrap();
+        let expect = rates[k].as_f64().unwrap() * 20000.0;
+        // Clustered counts vary more than Poisson; 5 % is many standard deviations here.
+        assert!(
+            (n - expect).abs() < 0.05 * expect,
+            "type {k}: {n} vs {expect}"
+        );
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("# window: 0.0..20000.0\n"));
+    let parsed = closer_domain::moves_csv::parse(&text, "m.csv").expect("the log parses back");
+    assert_eq!(parsed.moves.len(), v["events"].as_u64().unwrap() as usize);
+    assert_eq!(parsed.window.map(|w| w.end), Some(20000.0));
+    // Same seed, same bytes.
+    let out2 = dir.path().join("m2.csv");
+    let r2 = super::common::run(&[
+        "simulate-hawkes",
+        "--baseline",
+        "0.3,0.2",
+        "--excitation",
+        "0.2,0.5;0.6,0.1",
+        "--decay",
+        "1",
+        "--horizon",
+        "20000",
+        "--seed",
+        "7",
+        "--moves-out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(r2.code, 0);
+    assert_eq!(text, std::fs::read_to_string(&out2).unwrap());
+}
