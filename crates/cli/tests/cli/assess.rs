@@ -615,34 +615,9 @@ fn ecr_r_orders_are_named_and_scored_with_their_own_keys() {
     assert!(h.stdout.contains("--instrument") && h.stdout.contains("--research"));
 }
 
-/// Runs `closer assess` at a pseudo-terminal through `script(1)`, when the system has it,
-/// under an empty HOME, typing `keys`. Returns the terminal output, or `None` without `script`.
+/// `closer assess` at a pseudo-terminal; see [`super::common::at_a_terminal`].
 fn assess_at_a_terminal(keys: &str) -> Option<String> {
-    use std::process::{Command, Stdio};
-    let script = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())?;
-    let home = tempfile::tempdir().expect("temp dir");
-    let cmd = format!("'{}' assess", super::common::bin().display());
-    let mut child = Command::new(script)
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(home.path())
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn script");
-    {
-        use std::io::Write;
-        let mut si = child.stdin.take().expect("stdin");
-        let _ = si.write_all(keys.as_bytes());
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(files_under(home.path()).is_empty(), "assess wrote a file");
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    super::common::at_a_terminal(&["assess"], keys)
 }
 
 /// At a terminal: one question at a time on the alternate screen, every one skippable, a prompt

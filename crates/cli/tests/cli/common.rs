@@ -92,3 +92,39 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
 pub fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
 }
+
+/// Runs `closer ARGS` at a pseudo-terminal (through `script(1)`, when the system has it) with
+/// the given keystrokes, under an empty HOME; asserts exit 0 and that no file was written.
+/// Returns the raw terminal output, or `None` when `script` is not available.
+pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = format!("'{}'", bin().display());
+    for a in args {
+        cmd.push_str(&format!(" '{a}'"));
+    }
+    let mut child = Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn script");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(keys.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        files_under(home.path()).is_empty(),
+        "closer {args:?} wrote a file"
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}

@@ -209,38 +209,9 @@ fn screen_help_documents_every_question_id() {
     assert!(r.stdout.contains("--json"));
 }
 
-/// Runs `closer screen` at a pseudo-terminal (through `script(1)`, when the system has it) with
-/// the given keystrokes, under an empty HOME. Returns the raw terminal output, or `None` when
-/// `script` is not available.
+/// `closer screen` at a pseudo-terminal; see [`super::common::at_a_terminal`].
 fn screen_at_a_terminal(keys: &str) -> Option<String> {
-    use std::process::{Command, Stdio};
-    let script = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())?;
-    let home = tempfile::tempdir().expect("temp dir");
-    let cmd = format!("'{}' screen", super::common::bin().display());
-    let mut child = Command::new(script)
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(home.path())
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn script");
-    {
-        use std::io::Write;
-        let mut si = child.stdin.take().expect("stdin");
-        let _ = si.write_all(keys.as_bytes());
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(
-        files_under(home.path()).is_empty(),
-        "the screen wrote a file"
-    );
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    super::common::at_a_terminal(&["screen"], keys)
 }
 
 const ENTER_ALT: &str = "\x1b[?1049h";

@@ -137,34 +137,9 @@ fn soften_unknown_flag_is_bad_usage() {
     assert_eq!(r.code, 2);
 }
 
-/// Runs `closer soften` (no TEXT) at a pseudo-terminal through `script(1)`, when the system has
-/// it, under an empty HOME. Returns the terminal output, or `None` without `script`.
+/// `closer soften` at a pseudo-terminal; see [`super::common::at_a_terminal`].
 fn soften_at_a_terminal(keys: &str) -> Option<String> {
-    use std::process::{Command, Stdio};
-    let script = ["/usr/bin/script", "/bin/script"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())?;
-    let home = tempfile::tempdir().expect("temp dir");
-    let cmd = format!("'{}' soften", super::common::bin().display());
-    let mut child = Command::new(script)
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(home.path())
-        .env("HOME", home.path())
-        .env("TERM", "xterm")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn script");
-    {
-        use std::io::Write;
-        let mut si = child.stdin.take().expect("stdin");
-        let _ = si.write_all(keys.as_bytes());
-    }
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(files_under(home.path()).is_empty(), "soften wrote a file");
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    super::common::at_a_terminal(&["soften"], keys)
 }
 
 /// At a terminal with no TEXT: one prompt, the message is read up to the first empty line, and
