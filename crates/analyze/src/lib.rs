@@ -10,3 +10,4 @@
 pub mod episodes;
 pub mod hawkes;
 pub mod series;
+pub mod special;

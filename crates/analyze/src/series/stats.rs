@@ -37,80 +37,10 @@ impl SplitMix64 {
     }
 }
 
-/// ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; relative error about 1e-15).
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = G[0];
-    let t = x + 7.5;
-    for (i, g) in G.iter().enumerate().skip(1) {
-        a += g / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
-
-/// Regularised incomplete beta I_x(a, b) by Lentz's continued fraction.
-pub fn inc_beta(x: f64, a: f64, b: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    if x > (a + 1.0) / (a + b + 2.0) {
-        return 1.0 - inc_beta(1.0 - x, b, a);
-    }
-    let tiny = 1e-300;
-    let mut c = 1.0;
-    let mut d = 1.0 - (a + b) * x / (a + 1.0);
-    if d.abs() < tiny {
-        d = tiny;
-    }
-    d = 1.0 / d;
-    let mut f = d;
-    for m in 1..400 {
-        let m = m as f64;
-        let num = m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
-        d = 1.0 + num * d;
-        d = if d.abs() < tiny { tiny } else { d };
-        c = 1.0 + num / c;
-        c = if c.abs() < tiny { tiny } else { c };
-        d = 1.0 / d;
-        f *= d * c;
-        let num = -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
-        d = 1.0 + num * d;
-        d = if d.abs() < tiny { tiny } else { d };
-        c = 1.0 + num / c;
-        c = if c.abs() < tiny { tiny } else { c };
-        d = 1.0 / d;
-        let del = d * c;
-        f *= del;
-        if (del - 1.0).abs() < 1e-15 {
-            break;
-        }
-    }
-    ln_front.exp() * f / a
-}
-
 /// Student-t distribution function with `df` degrees of freedom.
 pub fn t_cdf(t: f64, df: f64) -> f64 {
     let x = df / (df + t * t);
-    let tail = 0.5 * inc_beta(x, df / 2.0, 0.5);
+    let tail = 0.5 * crate::special::beta_cdf(x, df / 2.0, 0.5);
     if t >= 0.0 { 1.0 - tail } else { tail }
 }
 
