@@ -62,3 +62,32 @@ pub fn interactive() -> bool {
 pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
+
+/// One reviewed sentence as JSON: its kind, title and text.
+#[derive(serde::Serialize)]
+pub struct Part<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+}
+
+/// The JSON form of a [`Said`](closer_safety::Said).
+pub fn part(s: &closer_safety::Said) -> Part<'_> {
+    Part {
+        kind: s.kind(),
+        title: s.title(),
+        text: s.text(),
+    }
+}
+
+/// Plain text for one reviewed item: its title, then its text indented, then a blank line.
+pub fn render_said(s: &closer_safety::Said) -> String {
+    let mut out = format!("{}\n", s.title());
+    for line in s.text().lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}

@@ -9,6 +9,7 @@
 //! person's own answers, and that person sees their own signals and where they lead.
 
 use crate::error::{CliError, CliResult};
+use crate::io::{Part, part};
 use closer_domain::SafetySignal;
 use closer_guide::narrate_measure as nm;
 use closer_measure::change::{self, PairChange};
@@ -186,21 +187,6 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-#[derive(Serialize)]
-struct Part<'a> {
-    kind: &'a str,
-    title: &'a str,
-    text: &'a str,
-}
-
-fn part(s: &Said) -> Part<'_> {
-    Part {
-        kind: s.kind(),
-        title: s.title(),
-        text: s.text(),
-    }
 }
 
 /// Resolves the instrument, order and scale from the shared flags.

@@ -58,12 +58,5 @@ fn render(s: &Said) -> String {
     if s.kind() == "heading" {
         return format!("== {} ==\n\n", s.title());
     }
-    let mut out = format!("{}\n", s.title());
-    for line in s.text().lines() {
-        out.push_str("  ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push('\n');
-    out
+    crate::io::render_said(s)
 }

@@ -7,7 +7,8 @@
 //! Everything shown comes from `closer_safety::screen` as `Said`. Nothing is stored.
 
 use crate::error::{CliError, CliResult};
-use closer_safety::Said;
+use crate::io::render_said as render;
+use crate::io::{Part, part};
 use closer_safety::screen::{self, Answer, Prompt};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -43,21 +44,6 @@ With empty standard input it prints {\"interactive\": false, \"result\": [...]} 
 #[serde(deny_unknown_fields)]
 struct Answers {
     answers: BTreeMap<String, Answer>,
-}
-
-#[derive(Serialize)]
-struct Part<'a> {
-    kind: &'a str,
-    title: &'a str,
-    text: &'a str,
-}
-
-fn part(s: &Said) -> Part<'_> {
-    Part {
-        kind: s.kind(),
-        title: s.title(),
-        text: s.text(),
-    }
 }
 
 #[derive(Serialize)]
@@ -189,16 +175,4 @@ fn run_interactive() -> CliResult {
     }
     term.pause(&format!("{}\n", close.text()));
     Ok(())
-}
-
-/// Plain text for one said item: its title, then its text indented.
-fn render(s: &Said) -> String {
-    let mut out = format!("{}\n", s.title());
-    for line in s.text().lines() {
-        out.push_str("  ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push('\n');
-    out
 }
