@@ -24,7 +24,7 @@ struct Cli {
 enum Command {
     /// What may be going on in the loop, for the one who reaches and the one who pulls away.
     Learn(cmd::learn::Args),
-    /// A step-by-step flow: partner-pulled-away, i-pulled-away, same-fight.
+    /// A step-by-step flow: partner-pulled-away, i-pulled-away, same-fight, or not-safe.
     Guide(cmd::guide::Args),
     /// A softer way to say it: notices what may land hard, suggests a gentler version.
     Soften(cmd::soften::Args),
