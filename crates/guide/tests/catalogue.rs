@@ -102,7 +102,49 @@ fn catalogue() -> (String, Vec<(String, Vec<String>)>) {
         }
         per_file.push((rel, out));
     }
+    // Narration is built in code from a run; render it for the named couples of docs/model.md so
+    // its sentences are reviewed, read for level and checked against the article like the rest.
+    let samples = narration_samples();
+    md.push_str(
+        "\n## narration of the dance model (samples: the named couples of docs/model.md)\n\n",
+    );
+    for s in &samples {
+        md.push_str(&format!("- {s}\n"));
+    }
+    per_file.push(("narration of the dance model".to_string(), samples));
     (md, per_file)
+}
+
+fn narration_samples() -> Vec<String> {
+    use closer_domain::Way;
+    use closer_model::params::{Profile, WayUse, Who};
+    use closer_safety::{Context, Policy};
+    let policy = Policy::new(Context::ordinary());
+    let p = |x, y| Profile::new(x, y).expect("valid profile");
+    let couples = [
+        (p(2.0, 2.0), p(2.0, 2.0), vec![], 180.0),
+        (
+            p(6.0, 2.0),
+            p(2.0, 6.0),
+            vec![WayUse::new(Way::Pause, Who::One(closer_domain::Person::A), 30.0).unwrap()],
+            180.0,
+        ),
+        (p(2.0, 6.0), p(2.0, 6.0), vec![], 180.0),
+        (p(7.0, 1.0), p(1.0, 7.0), vec![], 365.0),
+    ];
+    let mut out = Vec::new();
+    for (a, b, ways, days) in couples {
+        let run = closer_model::run(a, b, &ways, days, 1, false).expect("model runs");
+        for said in closer_guide::narrate_model::narrate_run(&policy, &run)
+            .expect("narration passes the policy")
+        {
+            let text = said.text().split_whitespace().collect::<Vec<_>>().join(" ");
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
 }
 
 fn syllables(word: &str) -> usize {
