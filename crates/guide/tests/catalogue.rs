@@ -112,7 +112,68 @@ fn catalogue() -> (String, Vec<(String, Vec<String>)>) {
         md.push_str(&format!("- {s}\n"));
     }
     per_file.push(("narration of the dance model".to_string(), samples));
+    let samples = findings_samples();
+    md.push_str("\n## narration of a couple's findings (samples: a simulated couple, joint and as A's own view)\n\n");
+    for s in &samples {
+        md.push_str(&format!("- {s}\n"));
+    }
+    per_file.push(("narration of a couple's findings".to_string(), samples));
     (md, per_file)
+}
+
+/// Findings for a simulated anxious–avoidant couple over 120 days, read as a joint record and as
+/// A's own view (A's records, including A's perception of B's moves).
+fn findings_samples() -> Vec<String> {
+    use closer_analyze::episodes::{Options, View, analyze};
+    use closer_domain::moves_csv::{Column, MovesFile};
+    use closer_domain::{Person, Window};
+    use closer_model::params::Profile;
+    let p = |x, y| Profile::new(x, y).expect("valid profile");
+    let run = closer_model::run(p(6.0, 2.0), p(2.0, 6.0), &[], 120.0, 2, true).expect("model runs");
+    let window = Some(Window {
+        start: 0.0,
+        end: 120.0 * 24.0,
+    });
+    let joint = MovesFile {
+        window,
+        moves: run.trace.moves.clone(),
+        columns: vec![Column::Time, Column::Partner, Column::Move],
+    };
+    let mut mine = run.trace.moves.clone();
+    for m in &mut mine {
+        m.recorded_by = Some(Person::A);
+    }
+    let own = MovesFile {
+        window,
+        moves: mine,
+        columns: vec![
+            Column::Time,
+            Column::Partner,
+            Column::Move,
+            Column::RecordedBy,
+        ],
+    };
+    let mut out = Vec::new();
+    let policy = closer_guide::narrate_patterns::policy();
+    for (file, view) in [(joint, View::Joint), (own, View::Own(Person::A))] {
+        let opts = Options {
+            view,
+            ..Options::default()
+        };
+        let report = analyze(&file, &opts).expect("analysis runs");
+        let said = closer_guide::narrate_patterns::narrate(&policy, &report)
+            .expect("narration passes the policy");
+        let mut texts: Vec<String> = vec![said.record.text().to_string()];
+        texts.extend(said.findings.iter().map(|f| f.text.text().to_string()));
+        texts.extend(said.notes.iter().map(|n| n.text().to_string()));
+        for t in texts {
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
 }
 
 fn narration_samples() -> Vec<String> {
