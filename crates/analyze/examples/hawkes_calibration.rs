@@ -5,8 +5,15 @@
 //! `cargo run --release -p closer-analyze --example hawkes_calibration -- [REPS] [REPS_10K]`
 //! (defaults 200 and 100). Prints Markdown tables. Seeded: the same arguments give the same
 //! tables.
+//!
+//! `… --example hawkes_calibration -- gate [REPS] [B]` (defaults 100 and 39) instead runs only the
+//! calibration of the gate: the same null logs as the false-excitation table (same seeds), each
+//! also given the bootstrap test of no excitation at all with `B` replicates, and per-entry
+//! findings counted only when its p-value is below 0.05.
 
-use closer_analyze::hawkes::{Dimension, Events, fit, profile_intervals};
+use closer_analyze::hawkes::{
+    Dimension, Events, FitOptions, NULL_TEST_LEVEL, fit, null_test, profile_intervals,
+};
 use closer_domain::{MoveType, Person, Window};
 use closer_model::hawkes::{HawkesParams, simulate};
 use rayon::prelude::*;
@@ -71,7 +78,84 @@ struct Rep {
     finding: Vec<bool>,
 }
 
+/// The gate's calibration: any-finding rates under null data without and with the gate.
+fn gate(reps: usize, b: usize) {
+    println!(
+        "### Gated findings under null data (test of no excitation at all, B = {b} bootstrap replicates)\n"
+    );
+    println!(
+        "| null data | fitted baseline | events | replicates | any finding, ungated | test p < 0.05 | any finding, gated |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for &size in &[200usize, 1000] {
+        let rates = [0.3, 0.25];
+        let horizon = size as f64 / 0.55;
+        for (null, label) in [(false, "constant rate"), (true, "daily rhythm only")] {
+            for bins in [1usize, 24] {
+                let out: Vec<(bool, bool)> = (0..reps as u64)
+                    .into_par_iter()
+                    .filter_map(|r| {
+                        let seed = 77_000_000 + 10_000 * size as u64 + r;
+                        let (t, k) = if null {
+                            daily_rhythm(&rates, horizon, seed)
+                        } else {
+                            let p = HawkesParams {
+                                baseline: rates.to_vec(),
+                                excitation: vec![vec![0.0; 2]; 2],
+                                decay: 1.0,
+                            };
+                            hawkes(&p, horizon, seed)
+                        };
+                        let ev = events(t, k, horizon, bins)?;
+                        let f = fit(&ev);
+                        let any = profile_intervals(&ev, &f)
+                            .excitation
+                            .iter()
+                            .any(|i| i.lower > 0.0);
+                        let test = null_test(
+                            &ev,
+                            f.log_likelihood,
+                            &FitOptions::default(),
+                            b,
+                            88_000_000 + seed,
+                        );
+                        Some((any, test.p_value < NULL_TEST_LEVEL))
+                    })
+                    .collect();
+                let m = out.len() as f64;
+                let pct = |n: usize| 100.0 * n as f64 / m;
+                let any = out.iter().filter(|o| o.0).count();
+                let open = out.iter().filter(|o| o.1).count();
+                let gated = out.iter().filter(|o| o.0 && o.1).count();
+                let fitted = if bins == 1 {
+                    "constant"
+                } else {
+                    "daily, 24 bins"
+                };
+                println!(
+                    "| {label} | {fitted} | {size} | {} | {:.1}% | {:.1}% | {:.1}% |",
+                    out.len(),
+                    pct(any),
+                    pct(open),
+                    pct(gated)
+                );
+            }
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("gate") {
+        let args: Vec<usize> = std::env::args()
+            .skip(2)
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        gate(
+            args.first().copied().unwrap_or(100),
+            args.get(1).copied().unwrap_or(39),
+        );
+        return;
+    }
     let args: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())

@@ -35,6 +35,7 @@ mod derived;
 mod fit;
 mod intervals;
 mod likelihood;
+mod null_test;
 mod report;
 mod rescaling;
 #[cfg(test)]
@@ -45,8 +46,12 @@ pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
 pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
 pub use intervals::{Interval, Intervals, profile_intervals};
 pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
+pub use null_test::{
+    NULL_TEST_LEVEL, NullTest, null_log_likelihood, null_rates, null_test, simulate_null,
+};
 pub use report::{
-    IntervalMethod, LabelledCheck, METHOD, NOTE, RESCALING_NOTE, Report, report, report_for,
+    IntervalMethod, LabelledCheck, METHOD, NOTE, NULL_TEST_NOTE, NULL_TEST_SEED, NullTestReport,
+    RESCALING_NOTE, Report, report, report_for, report_tested,
 };
 pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
 

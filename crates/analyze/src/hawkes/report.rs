@@ -2,8 +2,8 @@
 //! what its tables show, computed here so no edge holds logic.
 
 use super::{
-    Events, Fit, Intervals, LoopGain, RescalingCheck, cascade_sizes, fit, loop_gains,
-    profile_intervals, rescaling_check, spectral_radius,
+    Events, Fit, FitOptions, Intervals, LoopGain, NULL_TEST_LEVEL, NullTest, RescalingCheck,
+    cascade_sizes, fit, loop_gains, null_test, profile_intervals, rescaling_check, spectral_radius,
 };
 use closer_domain::Window;
 use serde::Serialize;
@@ -23,6 +23,26 @@ pub const NOTE: &str = "A research fit of a statistical model to a log of moves.
 
 /// What the rescaling check can and cannot say.
 pub const RESCALING_NOTE: &str = "Time-rescaling check: under the fitted model the rescaled gaps are Exp(1). With few events (tens) the test has little power, and because the parameters were fitted to the same events its p-value is conservative; a large p-value does not show the model is right.";
+
+/// What the test of no excitation at all means, and how it gates the per-entry findings.
+pub const NULL_TEST_NOTE: &str = "Test of no excitation at all: the likelihood-ratio statistic against a Poisson model with the same baseline, calibrated by a parametric bootstrap (logs simulated from the fitted Poisson model and refitted). With no excitation the decay is not identified, which makes single intervals exclude 0 too often; so an excitation interval excluding 0 counts as a finding only when this test's p-value is below 0.05.";
+
+/// The seed of the null test's bootstrap: fixed, so the same file gives the same output.
+pub const NULL_TEST_SEED: u64 = 20_260_611;
+
+/// The null test and the findings it lets through.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NullTestReport {
+    #[serde(flatten)]
+    pub test: NullTest,
+    pub level: f64,
+    /// Excitation entries ("row ← column") whose 95% profile interval excludes 0, before the
+    /// gate.
+    pub intervals_excluding_zero: Vec<String>,
+    /// The same entries when the test rejects at `level`; empty otherwise (the gate is closed).
+    pub findings: Vec<String>,
+    pub note: &'static str,
+}
 
 /// One dimension's rescaling check, labelled.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,12 +88,56 @@ pub struct Report {
     pub intervals: Option<Intervals>,
     pub rescaling: Vec<LabelledCheck>,
     pub rescaling_note: &'static str,
+    /// Present when the test of no excitation at all was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null_test: Option<NullTestReport>,
 }
 
 /// Fits and reports.
 pub fn report(ev: &Events, intervals: IntervalMethod, couple: Option<String>) -> Report {
     let f = fit(ev);
     report_for(ev, &f, intervals, couple)
+}
+
+/// Fits, reports, and — with `null_replicates > 0` — runs the test of no excitation at all with
+/// that many bootstrap replicates (seed [`NULL_TEST_SEED`]) and gates the findings by it.
+pub fn report_tested(
+    ev: &Events,
+    intervals: IntervalMethod,
+    couple: Option<String>,
+    null_replicates: usize,
+) -> Report {
+    let opts = FitOptions::default();
+    let f = fit(ev);
+    let mut r = report_for(ev, &f, intervals, couple);
+    if null_replicates > 0 {
+        let test = null_test(ev, f.log_likelihood, &opts, null_replicates, NULL_TEST_SEED);
+        let d = r.dimensions.len();
+        let excluding: Vec<String> = r
+            .intervals
+            .as_ref()
+            .map(|iv| {
+                iv.excitation
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.lower > 0.0)
+                    .map(|(e, _)| format!("{} ← {}", r.dimensions[e / d], r.dimensions[e % d]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        r.null_test = Some(NullTestReport {
+            test,
+            level: NULL_TEST_LEVEL,
+            findings: if test.rejects() {
+                excluding.clone()
+            } else {
+                Vec::new()
+            },
+            intervals_excluding_zero: excluding,
+            note: NULL_TEST_NOTE,
+        });
+    }
+    r
 }
 
 /// Reports an existing fit.
@@ -133,5 +197,6 @@ pub fn report_for(
         },
         rescaling,
         rescaling_note: RESCALING_NOTE,
+        null_test: None,
     }
 }

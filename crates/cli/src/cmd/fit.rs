@@ -9,7 +9,9 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, read_input, stderr_is_terminal};
-use closer_analyze::hawkes::{Dimension, Events, HawkesError, IntervalMethod, Report, report};
+use closer_analyze::hawkes::{
+    Dimension, Events, HawkesError, IntervalMethod, Report, report_tested,
+};
 use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
 use closer_safety::{Context, Draft, Policy, Tag, Topic};
 use rayon::prelude::*;
@@ -38,6 +40,13 @@ pub struct Args {
     /// Intervals: 95% profile likelihood (several refits per parameter), or none.
     #[arg(long, value_enum, default_value = "profile")]
     pub intervals: Intervals,
+    /// Also test "no excitation at all" against a Poisson model with the same baseline, by a
+    /// parametric bootstrap with B simulated logs (each refitted; 0 = off). With no excitation
+    /// single intervals exclude 0 too often, so when the test runs, an excitation interval that
+    /// excludes 0 counts as a finding only if the test's p-value is below 0.05. The smallest
+    /// possible p-value is 1/(B+1): use B of 39 or more (99 or more for a steadier p-value).
+    #[arg(long, value_name = "B", default_value_t = 0)]
+    pub null_test: usize,
     /// Print one JSON document (an array for a multi-couple file).
     #[arg(long)]
     pub json: bool,
@@ -91,7 +100,7 @@ pub fn run(args: Args) -> CliResult {
         let labels = fast.labels();
         let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
             .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
-        let rep = report(&ev, method, None);
+        let rep = report_tested(&ev, method, None, args.null_test);
         return output(&[rep], false, args.json);
     }
 
@@ -131,7 +140,7 @@ pub fn run(args: Args) -> CliResult {
     let reports: Vec<Report> = prepared
         .into_par_iter()
         .map(|(couple, ev)| {
-            let r = report(&ev, method, couple);
+            let r = report_tested(&ev, method, couple, args.null_test);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -388,6 +397,31 @@ fn table(r: &Report) -> String {
             }
             let _ = writeln!(s);
         }
+    }
+    if let Some(t) = &r.null_test {
+        let verdict = if t.test.rejects() {
+            if t.findings.is_empty() {
+                "below 0.05, so an excitation interval excluding 0 would count as a finding; none does".to_string()
+            } else {
+                format!(
+                    "below 0.05, so these excitation intervals excluding 0 count as findings: {}",
+                    t.findings.join(", ")
+                )
+            }
+        } else {
+            format!(
+                "not below 0.05, so no excitation interval counts as a finding ({} of {} exclude 0)",
+                t.intervals_excluding_zero.len(),
+                d * d
+            )
+        };
+        let _ = writeln!(
+            s,
+            "test of no excitation at all (parametric bootstrap, {} replicates): LR {}, p {}; {verdict}",
+            t.test.replicates,
+            fmt(t.test.lr),
+            fmt(t.test.p_value)
+        );
     }
     let _ = writeln!(s);
     let dec_iv = r

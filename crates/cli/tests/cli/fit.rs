@@ -314,3 +314,98 @@ fn bad_input_names_file_line_and_field() {
     let r = run(&["fit", "/nonexistent/moves.csv", "--horizon", "20"]);
     assert_eq!(r.code, 2);
 }
+
+/// A log with no excitation at all: two independent Poisson streams.
+fn poisson_log(n: usize, seed: u64) -> Vec<String> {
+    let mut x = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut u = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut rows = Vec::new();
+    for who in ["A,reach", "B,withdraw"] {
+        let mut t = 0.0;
+        loop {
+            t += -u().max(1e-12).ln() * 4.0;
+            if t >= 2.0 * n as f64 {
+                break;
+            }
+            rows.push(format!("{t:.4},{who}"));
+        }
+    }
+    rows
+}
+
+#[test]
+fn null_test_gates_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    // Strongly excited: B's withdrawals follow A's reaches within the hour.
+    let body = sorted_body(&log(300, 3, None));
+    let f = write(
+        &dir,
+        "x.csv",
+        &format!("# window: 0..600\ntime,partner,move\n{body}"),
+    );
+    let path = f.to_str().unwrap();
+    let r = run(&["fit", path, "--json", "--null-test", "39"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let t = &j["null_test"];
+    assert_eq!(t["replicates"], 39);
+    assert!(t["lr"].as_f64().unwrap() > 20.0, "{t}");
+    // Above all 39 simulated statistics: the smallest p-value there is.
+    assert_eq!(t["p_value"].as_f64().unwrap(), 1.0 / 40.0);
+    let findings: Vec<&str> = t["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(findings.contains(&"B withdraw ← A reach"), "{t}");
+    assert_eq!(t["findings"], t["intervals_excluding_zero"]);
+    // Seeded: the same file gives the same test.
+    let again = run(&["fit", path, "--json", "--null-test", "39"]);
+    assert_eq!(again.json()["null_test"], j["null_test"]);
+    // Without the flag there is no test in the output.
+    let plain = run(&["fit", path, "--json", "--intervals", "none"]);
+    assert!(plain.json().get("null_test").is_none());
+    let human = run(&["fit", path, "--null-test", "39"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human
+            .stdout
+            .contains("test of no excitation at all (parametric bootstrap, 39 replicates)"),
+        "{}",
+        human.stdout
+    );
+    let line = human
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("test of no excitation"))
+        .unwrap();
+    assert!(line.contains("p 0.025"), "{line}");
+    assert!(line.contains("count as findings: "), "{line}");
+    assert!(line.contains("B withdraw ← A reach"), "{line}");
+
+    // No excitation: whatever the intervals say, findings are listed only if the test rejects.
+    let body = sorted_body(&poisson_log(300, 4));
+    let f = write(
+        &dir,
+        "p.csv",
+        &format!("# window: 0..600\ntime,partner,move\n{body}"),
+    );
+    let r = run(&["fit", f.to_str().unwrap(), "--json", "--null-test", "39"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = &r.json()["null_test"];
+    let p = t["p_value"].as_f64().unwrap();
+    assert!((1.0 / 40.0..=1.0).contains(&p), "{t}");
+    if p < 0.05 {
+        assert_eq!(t["findings"], t["intervals_excluding_zero"]);
+    } else {
+        assert_eq!(t["findings"], serde_json::json!([]));
+    }
+    let help = run(&["fit", "--help"]);
+    assert!(help.stdout.contains("--null-test <B>"), "{}", help.stdout);
+}

@@ -1,0 +1,301 @@
+//! A calibrated global test of "no excitation at all", used as a gatekeeper for per-entry
+//! findings.
+//!
+//! Why a bootstrap and not χ²: under the null (every excitation 0) the decay does not enter the
+//! likelihood, so it is not identified, and the fit maximises over it: noise at some time scale
+//! can look like excitation (a look-elsewhere, or Davies, problem). The likelihood-ratio statistic
+//! `LR = 2 (ℓ_full − ℓ_null)` then has no χ² distribution, and the per-entry profile intervals
+//! exclude 0 more often than their level says (docs/research.md, "False excitation under null
+//! data"). Its null distribution is instead simulated: the null model (a Poisson process with
+//! the same baseline form) is fitted in closed form, `B` logs are drawn from it exactly, the full
+//! model is fitted to each with the same options, and the p-value is the rank
+//! `(1 + #{LR_b ≥ LR}) / (B + 1)` — valid at any `B` (up to the fitted-null approximation).
+//!
+//! Gatekeeping: per-entry findings count only when this test rejects at 5%, so under the
+//! complete null the chance of any finding is at most the test's size.
+//!
+//! Pure: the randomness is a seed; replicate `r` draws from `closer_model::rng(seed, r)`, so the
+//! result does not depend on how rayon schedules the replicates.
+
+use super::Events;
+use super::data::cumulative_in_bin;
+use super::fit::{FitOptions, fit_with};
+use closer_model::hawkes::{HawkesParams, simulate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// The level the gate uses: per-entry findings count only when `p_value` is below it.
+pub const NULL_TEST_LEVEL: f64 = 0.05;
+
+/// Likelihood-ratio statistics below this are rounding noise of two equal fits (a full fit with
+/// every excitation at 0 reproduces the Poisson likelihood up to rounding): counted as exactly 0,
+/// so ties between such fits are ties, as they should be.
+const LR_NOISE: f64 = 1e-8;
+
+/// The result of the test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NullTest {
+    /// `2 (ℓ_full − ℓ_null)`, at least 0.
+    pub lr: f64,
+    /// `(1 + #{LR_b ≥ LR}) / (B + 1)`.
+    pub p_value: f64,
+    /// `B`, the bootstrap replicates.
+    pub replicates: usize,
+}
+
+impl NullTest {
+    /// True when the test rejects "no excitation at all" at [`NULL_TEST_LEVEL`]: the gate is
+    /// open and per-entry findings count.
+    pub fn rejects(&self) -> bool {
+        self.p_value < NULL_TEST_LEVEL
+    }
+}
+
+/// The maximum-likelihood rates of the null model, `D × B` like `Params::baseline`: count over
+/// exposure in each daily bin (0 where a bin has no exposure).
+pub fn null_rates(ev: &Events) -> Vec<f64> {
+    let (d, nb) = (ev.dims(), ev.bins);
+    let mut n = vec![0.0; d * nb];
+    for (&k, &b) in ev.kinds.iter().zip(&ev.event_bins) {
+        n[k as usize * nb + b as usize] += 1.0;
+    }
+    for k in 0..d {
+        for b in 0..nb {
+            let l = ev.exposure[b];
+            n[k * nb + b] = if l > 0.0 { n[k * nb + b] / l } else { 0.0 };
+        }
+    }
+    n
+}
+
+/// The null model's maximised log-likelihood, `Σ_kb n_kb (ln(n_kb / L_b) − 1)` (0 ln 0 = 0).
+pub fn null_log_likelihood(ev: &Events) -> f64 {
+    let (d, nb) = (ev.dims(), ev.bins);
+    let mut n = vec![0.0f64; d * nb];
+    for (&k, &b) in ev.kinds.iter().zip(&ev.event_bins) {
+        n[k as usize * nb + b as usize] += 1.0;
+    }
+    let mut ll = 0.0;
+    for k in 0..d {
+        for b in 0..nb {
+            let c = n[k * nb + b];
+            if c > 0.0 {
+                ll += c * ((c / ev.exposure[b]).ln() - 1.0);
+            }
+        }
+    }
+    ll
+}
+
+fn lr_of(full_log_likelihood: f64, ev: &Events) -> f64 {
+    let lr = 2.0 * (full_log_likelihood - null_log_likelihood(ev));
+    if lr.is_finite() && lr > LR_NOISE {
+        lr
+    } else {
+        0.0
+    }
+}
+
+/// The test. `full_log_likelihood` is the full fit's maximum on `ev` (from `fit_with(ev, opts)`);
+/// every replicate is fitted with the same `opts`. `replicates = 0` gives a p-value of 1.
+pub fn null_test(
+    ev: &Events,
+    full_log_likelihood: f64,
+    opts: &FitOptions,
+    replicates: usize,
+    seed: u64,
+) -> NullTest {
+    let lr = lr_of(full_log_likelihood, ev);
+    let rates = null_rates(ev);
+    let exceed = (0..replicates as u64)
+        .into_par_iter()
+        .filter(|&r| {
+            // A replicate with no events at all shows no excitation: its LR is 0.
+            let lr_b = match simulate_null(ev, &rates, seed, r) {
+                Some(sim) => lr_of(fit_with(&sim, opts).log_likelihood, &sim),
+                None => 0.0,
+            };
+            lr_b >= lr
+        })
+        .count();
+    NullTest {
+        lr,
+        p_value: (1 + exceed) as f64 / (replicates + 1) as f64,
+        replicates,
+    }
+}
+
+/// One log drawn exactly from the null model with the given rates, in the same window, bins and
+/// dimensions as `ev`. Each daily bin is simulated as a homogeneous Poisson process on its own
+/// clock (the bin's hours inside the window laid end to end, of length its exposure), then mapped
+/// back to absolute time: exact, with no thinning. The draws come from
+/// `closer_model::rng(seed, stream)`. `None` when the log has no events.
+pub fn simulate_null(ev: &Events, rates: &[f64], seed: u64, stream: u64) -> Option<Events> {
+    let mut rng = closer_model::rng(seed, stream);
+    let (d, nb) = (ev.dims(), ev.bins);
+    let width = 24.0 / nb as f64;
+    let mut all: Vec<(f64, u8)> = Vec::with_capacity(ev.len() + 16);
+    for b in 0..nb {
+        let len = ev.exposure[b];
+        let baseline: Vec<f64> = (0..d).map(|k| rates[k * nb + b]).collect();
+        if len.is_nan() || len <= 0.0 || baseline.iter().all(|&m| m <= 0.0) {
+            continue;
+        }
+        let p = HawkesParams {
+            baseline,
+            excitation: vec![vec![0.0; d]; d],
+            decay: 1.0,
+        };
+        let c0 = cumulative_in_bin(ev.window.start, b, width);
+        for (s, k) in simulate(&p, len, &mut rng).ok()? {
+            let t = absolute(c0 + s, b, width).clamp(ev.window.start, ev.window.end);
+            all.push((t, k as u8));
+        }
+    }
+    all.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (times, kinds) = all.into_iter().unzip();
+    Events::new(ev.labels.clone(), times, kinds, ev.window, nb).ok()
+}
+
+/// The inverse of `cumulative_in_bin` for bin `b`: the absolute time at which `c` hours of bin `b`
+/// have elapsed since the origin.
+fn absolute(c: f64, b: usize, width: f64) -> f64 {
+    let day = (c / width).floor();
+    day * 24.0 + b as f64 * width + (c - day * width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hawkes::{Dimension, Params, fit, log_likelihood};
+    use closer_domain::{MoveType, Person, Window};
+
+    fn labels() -> Vec<Dimension> {
+        vec![
+            Dimension::new(Person::A, MoveType::Reach),
+            Dimension::new(Person::B, MoveType::Withdraw),
+        ]
+    }
+
+    /// A log drawn from the model crate's simulator (independently of `simulate_null`).
+    fn simulated(p: &HawkesParams, horizon: f64, bins: usize, seed: u64) -> Events {
+        let mut rng = closer_model::rng(seed, 0);
+        let ev = simulate(p, horizon, &mut rng).unwrap();
+        Events::new(
+            labels(),
+            ev.iter().map(|e| e.0).collect(),
+            ev.iter().map(|e| e.1 as u8).collect(),
+            Window {
+                start: 0.0,
+                end: horizon,
+            },
+            bins,
+        )
+        .unwrap()
+    }
+
+    fn poisson(rates: [f64; 2]) -> HawkesParams {
+        HawkesParams {
+            baseline: rates.to_vec(),
+            excitation: vec![vec![0.0; 2]; 2],
+            decay: 1.0,
+        }
+    }
+
+    #[test]
+    fn null_likelihood_is_the_poisson_likelihood_at_its_closed_form_maximum() {
+        for bins in [1, 4] {
+            let ev = simulated(&poisson([0.3, 0.2]), 200.0, bins, 5);
+            let rates = null_rates(&ev);
+            let p = Params::poisson(2, bins, rates.clone(), 1.0);
+            let want = log_likelihood(&ev, &p);
+            let got = null_log_likelihood(&ev);
+            assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
+            // Moving any rate lowers it: a maximum.
+            for i in 0..rates.len() {
+                let mut r = rates.clone();
+                r[i] *= 1.05;
+                assert!(log_likelihood(&ev, &Params::poisson(2, bins, r, 1.0)) < got);
+            }
+        }
+    }
+
+    #[test]
+    fn simulated_null_logs_keep_the_window_and_the_daily_bins() {
+        // Rates only in bins 1 and 3 of 4 (06–12 h and 18–24 h), in a window starting mid-bin.
+        let window = Window {
+            start: 7.0,
+            end: 7.0 + 24.0 * 50.0,
+        };
+        let base = Events::new(labels(), vec![8.0], vec![0], window, 4).unwrap();
+        let rates = vec![0.0, 0.5, 0.0, 1.0, 0.0, 0.25, 0.0, 0.0];
+        let sim = simulate_null(&base, &rates, 9, 0).unwrap();
+        let mut n = [0.0f64; 8];
+        for (&t, &k) in sim.times.iter().zip(&sim.kinds) {
+            let b = ((t + window.start).rem_euclid(24.0) / 6.0) as usize;
+            n[k as usize * 4 + b] += 1.0;
+        }
+        for i in 0..8 {
+            let expected = rates[i] * sim.exposure()[i % 4];
+            if expected == 0.0 {
+                assert_eq!(n[i], 0.0, "events in an empty bin {i}");
+            } else {
+                // Poisson counts of 75–300: within 5 standard deviations.
+                assert!(
+                    (n[i] - expected).abs() < 5.0 * expected.sqrt(),
+                    "bin {i}: {} vs {expected}",
+                    n[i]
+                );
+            }
+        }
+        assert_eq!(sim.window(), window);
+        // The same seed and stream give the same log; another stream another.
+        let again = simulate_null(&base, &rates, 9, 0).unwrap();
+        assert_eq!(again.times, sim.times);
+        assert_ne!(simulate_null(&base, &rates, 9, 1).unwrap().times, sim.times);
+    }
+
+    #[test]
+    fn p_value_holds_its_level_on_poisson_data() {
+        // 40 constant-rate logs of about 300 events, B = 19: the smallest p-value is 1/20, so
+        // "p ≤ 0.05" means "LR above all 19 replicates", which for a valid test has chance
+        // exactly 1/20. The rejections are then Binomial(40, 0.05), and P(more than 6) =
+        // 7.1e-4: at most 6 rejections (15%) cannot fail by chance more than about 1e-3.
+        let opts = FitOptions::default();
+        let ps: Vec<f64> = (0..40u64)
+            .into_par_iter()
+            .map(|s| {
+                let ev = simulated(&poisson([0.3, 0.25]), 300.0 / 0.55, 1, 1_000 + s);
+                let f = fit(&ev);
+                let t = null_test(&ev, f.log_likelihood, &opts, 19, 2_000 + s);
+                assert!(t.lr >= 0.0);
+                assert_eq!(t.replicates, 19);
+                t.p_value
+            })
+            .collect();
+        let rejected = ps.iter().filter(|&&p| p <= 0.05).count();
+        assert!(rejected <= 6, "{rejected} of 40 rejected: {ps:?}");
+        assert!(ps.iter().all(|&p| (0.05..=1.0).contains(&p)));
+    }
+
+    #[test]
+    fn p_value_is_small_on_strongly_excited_data() {
+        // Each move sets off half a move of its own type: μ = 0.25 per hour per type gives a
+        // stationary 0.5 per hour per type, about 500 events in 500 hours.
+        let p = HawkesParams {
+            baseline: vec![0.25, 0.25],
+            excitation: vec![vec![0.5, 0.0], vec![0.0, 0.5]],
+            decay: 1.0,
+        };
+        let ev = simulated(&p, 500.0, 1, 42);
+        let f = fit(&ev);
+        let t = null_test(&ev, f.log_likelihood, &FitOptions::default(), 39, 7);
+        assert!(t.lr > 20.0, "LR {}", t.lr);
+        assert_eq!(t.p_value, 1.0 / 40.0);
+        assert!(t.rejects());
+        // No replicates: nothing is known, p = 1, and the gate stays closed.
+        let none = null_test(&ev, f.log_likelihood, &FitOptions::default(), 0, 7);
+        assert_eq!(none.p_value, 1.0);
+        assert!(!none.rejects());
+    }
+}
