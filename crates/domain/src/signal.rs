@@ -55,6 +55,33 @@ pub enum SignalDomain {
     Tension,
 }
 
+impl SignalDomain {
+    /// Every domain, so tables and tests can check that none is forgotten.
+    pub const ALL: [SignalDomain; 21] = [
+        SignalDomain::Fear,
+        SignalDomain::PhysicalHarm,
+        SignalDomain::Strangulation,
+        SignalDomain::ThreatsToKill,
+        SignalDomain::Weapons,
+        SignalDomain::Stalking,
+        SignalDomain::Monitoring,
+        SignalDomain::Isolation,
+        SignalDomain::FinancialControl,
+        SignalDomain::SexualCoercion,
+        SignalDomain::Separation,
+        SignalDomain::ThreatsChildrenPets,
+        SignalDomain::Pregnancy,
+        SignalDomain::Escalation,
+        SignalDomain::SuicideThreatsAsControl,
+        SignalDomain::SelfHarm,
+        SignalDomain::Threats,
+        SignalDomain::NameCalling,
+        SignalDomain::PhysicalAggression,
+        SignalDomain::OwnControl,
+        SignalDomain::Tension,
+    ];
+}
+
 /// Whether the person receives this or does it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,4 +116,43 @@ pub struct SafetySignal {
     pub domain: SignalDomain,
     pub direction: Direction,
     pub source: SignalSource,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_domains_are_listed_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for d in SignalDomain::ALL {
+            // The match is exhaustive: a new domain fails to compile here until it is handled,
+            // which is the moment to add it to ALL as well.
+            match d {
+                SignalDomain::Fear
+                | SignalDomain::PhysicalHarm
+                | SignalDomain::Strangulation
+                | SignalDomain::ThreatsToKill
+                | SignalDomain::Weapons
+                | SignalDomain::Stalking
+                | SignalDomain::Monitoring
+                | SignalDomain::Isolation
+                | SignalDomain::FinancialControl
+                | SignalDomain::SexualCoercion
+                | SignalDomain::Separation
+                | SignalDomain::ThreatsChildrenPets
+                | SignalDomain::Pregnancy
+                | SignalDomain::Escalation
+                | SignalDomain::SuicideThreatsAsControl
+                | SignalDomain::SelfHarm
+                | SignalDomain::Threats
+                | SignalDomain::NameCalling
+                | SignalDomain::PhysicalAggression
+                | SignalDomain::OwnControl
+                | SignalDomain::Tension => {}
+            }
+            assert!(seen.insert(d), "{d:?} listed twice");
+        }
+        assert_eq!(seen.len(), 21);
+    }
 }

@@ -212,29 +212,7 @@ mod tests {
         }
     }
 
-    const DOMAINS: [SignalDomain; 21] = [
-        SignalDomain::Fear,
-        SignalDomain::PhysicalHarm,
-        SignalDomain::Strangulation,
-        SignalDomain::ThreatsToKill,
-        SignalDomain::Weapons,
-        SignalDomain::Stalking,
-        SignalDomain::Monitoring,
-        SignalDomain::Isolation,
-        SignalDomain::FinancialControl,
-        SignalDomain::SexualCoercion,
-        SignalDomain::Separation,
-        SignalDomain::ThreatsChildrenPets,
-        SignalDomain::Pregnancy,
-        SignalDomain::Escalation,
-        SignalDomain::SuicideThreatsAsControl,
-        SignalDomain::SelfHarm,
-        SignalDomain::Threats,
-        SignalDomain::NameCalling,
-        SignalDomain::PhysicalAggression,
-        SignalDomain::OwnControl,
-        SignalDomain::Tension,
-    ];
+    const DOMAINS: [SignalDomain; 21] = SignalDomain::ALL;
     const DIRECTIONS: [Direction; 3] = [Direction::Receiving, Direction::Doing, Direction::Own];
 
     /// The pairs the CPQ's self/partner items produce (DESIGN.md §7), plus the checks in flows.
