@@ -311,46 +311,40 @@ fn sweep_is_reproducible_and_covers_the_plane() {
 
 #[test]
 fn simulate_hawkes_refuses_an_exploding_process_and_writes_a_log_fit_can_read() {
-    use super::common::run_in;
-    // Spectral radius 1.1: refused with exit 2, nothing written.
-    let (r, home) = run_in(
-        &[
+    use super::common::{files_under, run, run_in};
+    fn strs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    // The reference benchmark's parameters, with a chosen excitation, horizon and output file.
+    let args = |excitation: &'static str, horizon: &'static str, out: String| -> Vec<String> {
+        let fixed = [
             "simulate-hawkes",
             "--baseline",
             "0.3,0.2",
-            "--excitation",
-            "0.6,0.5;0.6,0.6",
             "--decay",
             "1",
-            "--horizon",
-            "100",
-            "--moves-out",
-            "m.csv",
-        ],
-        "",
-    );
+            "--seed",
+            "7",
+        ];
+        let mut a: Vec<String> = fixed.iter().map(|s| s.to_string()).collect();
+        for (flag, v) in [("--excitation", excitation), ("--horizon", horizon)] {
+            a.extend([flag.to_string(), v.to_string()]);
+        }
+        a.extend(["--moves-out".to_string(), out]);
+        a
+    };
+    // Spectral radius 1.1: refused with exit 2, nothing written.
+    let bad = args("0.6,0.5;0.6,0.6", "100", "m.csv".into());
+    let (r, home) = run_in(&strs(&bad), "");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("spectral radius"), "{}", r.stderr);
-    assert!(super::common::files_under(home.path()).is_empty());
+    assert!(files_under(home.path()).is_empty());
     // A stable process: counts agree with the stationary rates, and the log parses back.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.csv");
-    let r = super::common::run(&[
-        "simulate-hawkes",
-        "--baseline",
-        "0.3,0.2",
-        "--excitation",
-        "0.2,0.5;0.6,0.1",
-        "--decay",
-        "1",
-        "--horizon",
-        "20000",
-        "--seed",
-        "7",
-        "--moves-out",
-        out.to_str().unwrap(),
-        "--json",
-    ]);
+    let mut good = args("0.2,0.5;0.6,0.1", "20000", out.display().to_string());
+    good.push("--json".into());
+    let r = run(&strs(&good));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     let rates = v["stationary_rates"].as_array().unwrap();
@@ -370,21 +364,7 @@ fn simulate_hawkes_refuses_an_exploding_process_and_writes_a_log_fit_can_read() 
     assert_eq!(parsed.window.map(|w| w.end), Some(20000.0));
     // Same seed, same bytes.
     let out2 = dir.path().join("m2.csv");
-    let r2 = super::common::run(&[
-        "simulate-hawkes",
-        "--baseline",
-        "0.3,0.2",
-        "--excitation",
-        "0.2,0.5;0.6,0.1",
-        "--decay",
-        "1",
-        "--horizon",
-        "20000",
-        "--seed",
-        "7",
-        "--moves-out",
-        out2.to_str().unwrap(),
-    ]);
-    assert_eq!(r2.code, 0);
+    let again = args("0.2,0.5;0.6,0.1", "20000", out2.display().to_string());
+    assert_eq!(run(&strs(&again)).code, 0);
     assert_eq!(text, std::fs::read_to_string(&out2).unwrap());
 }
