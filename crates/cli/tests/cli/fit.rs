@@ -368,9 +368,12 @@ fn null_test_gates_the_findings() {
     // Seeded: the same file gives the same test.
     let again = run(&["fit", path, "--json", "--null-test", "39"]);
     assert_eq!(again.json()["null_test"], j["null_test"]);
-    // Without the flag there is no test in the output.
+    // Without intervals (and without the flag) there is no test in the output; with the
+    // default profile intervals the test runs with 39 replicates.
     let plain = run(&["fit", path, "--json", "--intervals", "none"]);
     assert!(plain.json().get("null_test").is_none());
+    let default = run(&["fit", path, "--json"]);
+    assert_eq!(default.json()["null_test"]["replicates"], 39);
     let human = run(&["fit", path, "--null-test", "39"]);
     assert_eq!(human.code, 0, "{}", human.stderr);
     assert!(
