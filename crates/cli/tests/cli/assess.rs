@@ -21,6 +21,13 @@ fn write(dir: &Path, name: &str, items: usize, rows: &[Vec<String>]) -> PathBuf 
 }
 
 /// Human output wraps lines; compare on whitespace-normalised text.
+/// `closer assess score --instrument INSTRUMENT REST...`.
+fn score(instrument: &str, rest: &[&str]) -> super::common::Run {
+    let mut args = vec!["assess", "score", "--instrument", instrument];
+    args.extend_from_slice(rest);
+    run(&args)
+}
+
 fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -42,17 +49,7 @@ fn one_person_ecr_on_1_to_5_shows_scores_norms_and_a_labelled_region() {
     // All answers 2 on 1–5: anxiety (17·2 + 4)/18 = 38/18; avoidance (9·2 + 9·4)/18 = 3.
     let f = write(d.path(), "me.csv", 36, &[row(&[2; 36])]);
     let f = f.to_str().unwrap();
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        f,
-    ]);
+    let r = score("ecr", &["--scale-min", "1", "--scale-max", "5", f]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         flat(&r.stdout).contains("2.11") && flat(&r.stdout).contains("3.00"),
@@ -64,18 +61,10 @@ fn one_person_ecr_on_1_to_5_shows_scores_norms_and_a_labelled_region() {
         flat(&r.stdout).contains("median age 23") && flat(&r.stdout).contains("two thirds women")
     );
     assert!(flat(&r.stdout).contains("scale-midpoint rule"));
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
+    let j = score(
         "ecr",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        f,
-        "--json",
-    ])
+        &["--scale-min", "1", "--scale-max", "5", f, "--json"],
+    )
     .json();
     let p = &j["respondents"][0];
     assert!((p["anxiety"].as_f64().unwrap() - 38.0 / 18.0).abs() < 1e-12);
@@ -102,17 +91,7 @@ fn quadrant_never_without_both_scores() {
     rows[2][0] = "NA".into();
     rows[2][1] = "NA".into();
     let f = write(d.path(), "r.csv", 36, &rows);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-r",
-        f.to_str().unwrap(),
-        "--missing",
-        "NA",
-        "--json",
-    ])
-    .json();
+    let j = score("ecr-r", &[f.to_str().unwrap(), "--missing", "NA", "--json"]).json();
     assert_eq!(j["order"], "author");
     for p in j["respondents"].as_array().unwrap() {
         match p.get("quadrant") {
@@ -129,39 +108,37 @@ fn quadrant_never_without_both_scores() {
     assert!(j["respondents"][2].get("quadrant").is_none());
     // Functions only on 1–7 ECR/ECR-R.
     let f1 = write(d.path(), "one.csv", 36, &[row(&[3; 36])]);
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
+    let r = score(
         "ecr",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        "--quadrant",
-        "functions",
-        f1.to_str().unwrap(),
-    ]);
+        &[
+            "--scale-min",
+            "1",
+            "--scale-max",
+            "5",
+            "--quadrant",
+            "functions",
+            f1.to_str().unwrap(),
+        ],
+    );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("1–7 only"), "{}", r.stderr);
 }
 
 #[test]
 fn public_ecr_data_summary_matches_reference_alphas() {
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
+    let r = score(
         "ecr",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        "--missing",
-        "0",
-        &ecr_path(),
-        "--json",
-    ]);
+        &[
+            "--scale-min",
+            "1",
+            "--scale-max",
+            "5",
+            "--missing",
+            "0",
+            &ecr_path(),
+            "--json",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
     assert_eq!(j["respondents"].as_array().unwrap().len(), 51_491);
@@ -179,19 +156,18 @@ fn public_ecr_data_summary_matches_reference_alphas() {
     assert_eq!(j["item_total"]["avoidance"][1]["item"], "ecr:3");
     assert_eq!(j["item_total"]["avoidance"][1]["reversed"], true);
     // A research file gets no per-person map sentences and no percentiles in text.
-    let t = run(&[
-        "assess",
-        "score",
-        "--instrument",
+    let t = score(
         "ecr",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        "--missing",
-        "0",
-        &ecr_path(),
-    ]);
+        &[
+            "--scale-min",
+            "1",
+            "--scale-max",
+            "5",
+            "--missing",
+            "0",
+            &ecr_path(),
+        ],
+    );
     assert!(flat(&t.stdout).contains("51491 respondents"));
     assert!(!flat(&t.stdout).contains("Region on the attachment map"));
 }
@@ -228,50 +204,24 @@ fn bad_input_names_file_line_and_column_and_exits_2() {
     let mut out = row(&[3; 12]);
     out[11] = "8".into();
     let f = write(d.path(), "range.csv", 12, &[out]);
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-s",
-        f.to_str().unwrap(),
-    ]);
+    let r = score("ecr-s", &[f.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("line 2, field `Q12`") && r.stderr.contains("from 1 to 7"));
     // An undeclared empty cell.
     let mut empty = row(&[3; 12]);
     empty[0] = String::new();
     let f = write(d.path(), "empty.csv", 12, &[empty]);
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-s",
-        f.to_str().unwrap(),
-    ]);
+    let r = score("ecr-s", &[f.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--missing"), "{}", r.stderr);
     // A missing item column.
     let f = write(d.path(), "short.csv", 11, &[row(&[3; 11])]);
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-s",
-        f.to_str().unwrap(),
-    ]);
+    let r = score("ecr-s", &[f.to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("line 1, field `Q12`"), "{}", r.stderr);
     // An order that the instrument does not have.
     let f = write(d.path(), "ok.csv", 12, &[row(&[3; 12])]);
-    let r = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-s",
-        "--order",
-        "interleaved",
-        f.to_str().unwrap(),
-    ]);
+    let r = score("ecr-s", &["--order", "interleaved", f.to_str().unwrap()]);
     assert_eq!(r.code, 2);
 }
 
@@ -288,15 +238,7 @@ fn one_persons_cpq_shows_their_signals_by_direction_and_where_they_lead() {
     let d = tempfile::tempdir().unwrap();
     // Receiving threats (18) → safety mode; doing name-calling (19) → own-behaviour path.
     let f = write(d.path(), "cpq.csv", 35, &[cpq_row(&[(18, 3), (19, 2)])]);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "cpq",
-        f.to_str().unwrap(),
-        "--json",
-    ])
-    .json();
+    let j = score("cpq", &[f.to_str().unwrap(), "--json"]).json();
     let sig = j["respondents"][0]["signals"].as_array().unwrap();
     assert_eq!(sig.len(), 2);
     assert_eq!(sig[0]["domain"], "threats");
@@ -310,26 +252,12 @@ fn one_persons_cpq_shows_their_signals_by_direction_and_where_they_lead() {
         j["grading"]["grades"],
         serde_json::json!(["safety_mode", "own_behaviour"])
     );
-    let t = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "cpq",
-        f.to_str().unwrap(),
-    ]);
+    let t = score("cpq", &[f.to_str().unwrap()]);
     assert!(flat(&t.stdout).contains("closer help-now"), "{}", t.stdout);
     assert!(flat(&t.stdout).contains("not for now"));
     // Receiving name-calling only → a professional; physical aggression done → own behaviour.
     let f = write(d.path(), "cpq2.csv", 35, &[cpq_row(&[(20, 9), (21, 2)])]);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "cpq",
-        f.to_str().unwrap(),
-        "--json",
-    ])
-    .json();
+    let j = score("cpq", &[f.to_str().unwrap(), "--json"]).json();
     assert_eq!(j["grading"]["safety_mode"], false);
     assert_eq!(
         j["grading"]["grades"],
@@ -337,15 +265,7 @@ fn one_persons_cpq_shows_their_signals_by_direction_and_where_they_lead() {
     );
     // All answers 1: no signal.
     let f = write(d.path(), "cpq3.csv", 35, &[cpq_row(&[])]);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "cpq",
-        f.to_str().unwrap(),
-        "--json",
-    ])
-    .json();
+    let j = score("cpq", &[f.to_str().unwrap(), "--json"]).json();
     assert_eq!(j["respondents"][0]["signals"], serde_json::json!([]));
     assert_eq!(j["grading"]["grades"], serde_json::json!([]));
 }
@@ -360,35 +280,26 @@ fn other_peoples_signals_only_with_research() {
         &[cpq_row(&[(22, 5)]), cpq_row(&[]), cpq_row(&[(17, 2)])],
     );
     let f = f.to_str().unwrap();
-    let j = run(&["assess", "score", "--instrument", "cpq", f, "--json"]).json();
+    let j = score("cpq", &[f, "--json"]).json();
     for p in j["respondents"].as_array().unwrap() {
         assert!(p.get("signals").is_none(), "{p}");
     }
     assert!(j.get("grading").is_none());
     let notes = serde_json::to_string(&j["notes"]).unwrap();
     assert!(notes.contains("--research"));
-    let t = run(&["assess", "score", "--instrument", "cpq", f]);
+    let t = score("cpq", &[f]);
     assert!(
         !flat(&t.stdout).contains("cpq:22") && !flat(&t.stdout).contains("physical_aggression")
     );
     assert!(flat(&t.stdout).contains("--research"));
-    let t = run(&["assess", "score", "--instrument", "cpq", f, "--research"]);
+    let t = score("cpq", &[f, "--research"]);
     assert!(
         flat(&t.stdout).contains("2 cpq:22 physical_aggression receiving"),
         "{}",
         t.stdout
     );
     assert!(flat(&t.stdout).contains("4 cpq:17 threats doing"));
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "cpq",
-        f,
-        "--research",
-        "--json",
-    ])
-    .json();
+    let j = score("cpq", &[f, "--research", "--json"]).json();
     assert_eq!(
         j["respondents"][0]["signals"][0]["source"]["item"],
         "cpq:22"
@@ -404,9 +315,9 @@ fn demand_scores_carry_the_note_in_text_and_json() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "cpq.csv", 35, &[cpq_row(&[(3, 9)])]);
     let f = f.to_str().unwrap();
-    let t = run(&["assess", "score", "--instrument", "cpq", f]);
+    let t = score("cpq", &[f]);
     assert!(flat(&t.stdout).contains("17 and 19") && flat(&t.stdout).contains("18 and 20"));
-    let j = run(&["assess", "score", "--instrument", "cpq", f, "--json"]).json();
+    let j = score("cpq", &[f, "--json"]).json();
     // Self demand: items 3 (9), 9, 11, 13, 17, 19, 32 (1 each) = 15.
     assert_eq!(j["respondents"][0]["self_demand_partner_withdraw"], 15.0);
     let subs = j["subscales"].as_array().unwrap();
@@ -504,19 +415,18 @@ fn summary_only_with_enough_respondents_and_rescaling_is_labelled() {
     let d = tempfile::tempdir().unwrap();
     let rows: Vec<Vec<String>> = (0..5).map(|k| row(&[k % 5 + 1; 12])).collect();
     let f = write(d.path(), "five.csv", 12, &rows);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
+    let j = score(
         "ecr-s",
-        "--scale-min",
-        "1",
-        "--scale-max",
-        "5",
-        "--rescale",
-        f.to_str().unwrap(),
-        "--json",
-    ])
+        &[
+            "--scale-min",
+            "1",
+            "--scale-max",
+            "5",
+            "--rescale",
+            f.to_str().unwrap(),
+            "--json",
+        ],
+    )
     .json();
     assert!(j["summary"].is_null());
     assert_eq!(j["summary_minimum"], 30);
@@ -535,27 +445,13 @@ fn summary_only_with_enough_respondents_and_rescaling_is_labelled() {
 fn ecr_rs_is_relationship_specific() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "rs.csv", 9, &[row(&[1, 1, 1, 1, 7, 7, 7, 7, 7])]);
-    let j = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-rs",
-        f.to_str().unwrap(),
-        "--json",
-    ])
-    .json();
+    let j = score("ecr-rs", &[f.to_str().unwrap(), "--json"]).json();
     assert_eq!(j["relationship_specific"], true);
     assert_eq!(j["target"], "romantic partner");
     // Avoidance: items 1–4 reversed (8 − 1 = 7) and 5, 6 at 7 → 7; anxiety 7.
     assert_eq!(j["respondents"][0]["avoidance"], 7.0);
     assert_eq!(j["respondents"][0]["anxiety"], 7.0);
-    let t = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-rs",
-        f.to_str().unwrap(),
-    ]);
+    let t = score("ecr-rs", &[f.to_str().unwrap()]);
     assert!(flat(&t.stdout).contains("never combined"), "{}", t.stdout);
 }
 
@@ -579,32 +475,14 @@ fn ecr_r_orders_are_named_and_scored_with_their_own_keys() {
     let v: Vec<i32> = (1..=36).map(|j| if j <= 18 { 7 } else { 1 }).collect();
     let f = write(d.path(), "r.csv", 36, &[row(&v)]);
     let f = f.to_str().unwrap();
-    let a = run(&["assess", "score", "--instrument", "ecr-r", f, "--json"]).json();
+    let a = score("ecr-r", &[f, "--json"]).json();
     assert_eq!(a["order"], "author");
     // Author key: anxiety (16·7 + 2·1)/18; interleaved key: (8·7 + 1 + 8·1 + 7)/18 = 4.
     assert!((a["respondents"][0]["anxiety"].as_f64().unwrap() - 114.0 / 18.0).abs() < 1e-12);
-    let b = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-r",
-        "--order",
-        "interleaved",
-        f,
-        "--json",
-    ])
-    .json();
+    let b = score("ecr-r", &["--order", "interleaved", f, "--json"]).json();
     assert_eq!(b["order"], "interleaved");
     assert_eq!(b["respondents"][0]["anxiety"], 4.0);
-    let t = run(&[
-        "assess",
-        "score",
-        "--instrument",
-        "ecr-r",
-        "--order",
-        "interleaved",
-        f,
-    ]);
+    let t = score("ecr-r", &["--order", "interleaved", f]);
     assert!(
         flat(&t.stdout).contains("interleaved item order"),
         "{}",
