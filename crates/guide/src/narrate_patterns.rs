@@ -302,10 +302,12 @@ fn finding_out(p: &Policy, voice: &Voice, r: &Report, f: &Finding) -> Result<Fin
     })
 }
 
-fn not_enough(title: &str, unit: &str, f: &Finding) -> String {
+/// "Not enough yet" for a finding; `unit` and `units` are the singular and plural of what is
+/// counted ("finished episode with a reach" / "finished episodes with a reach").
+fn not_enough(title: &str, unit: &str, units: &str, f: &Finding) -> String {
     format!(
         "{title}: the entries are not enough yet. This needs at least {} and there {} so far.",
-        plural(f.minimum, unit, &format!("{unit}s")),
+        plural(f.minimum, unit, units),
         if f.n == 1 {
             "is 1".to_string()
         } else {
@@ -322,7 +324,7 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
         Kind::Starts => {
             let title = "How episodes start".to_string();
             if !shown(f.interval) {
-                return (title.clone(), not_enough(&title, "episode", f));
+                return (title.clone(), not_enough(&title, "episode", "episodes", f));
             }
             let i = f.interval.unwrap_or([0.0, 1.0]);
             let text = if v.own() {
@@ -350,9 +352,11 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
             if !shown(f.interval) {
                 return (
                     title.clone(),
-                    not_enough(&title, "finished episode with a reach", f).replace(
-                        "finished episode with a reachs",
+                    not_enough(
+                        &title,
+                        "finished episode with a reach",
                         "finished episodes with a reach",
+                        f,
                     ),
                 );
             }
@@ -376,7 +380,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
         Kind::Reconnected => {
             let title = "How episodes end".to_string();
             if !shown(f.interval) {
-                return (title.clone(), not_enough(&title, "finished episode", f));
+                return (
+                    title.clone(),
+                    not_enough(&title, "finished episode", "finished episodes", f),
+                );
             }
             let i = f.interval.unwrap_or([0.0, 1.0]);
             (
@@ -391,7 +398,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
         Kind::Repair => {
             let title = "Ending with a repair".to_string();
             if !shown(f.interval) {
-                return (title.clone(), not_enough(&title, "finished episode", f));
+                return (
+                    title.clone(),
+                    not_enough(&title, "finished episode", "finished episodes", f),
+                );
             }
             let i = f.interval.unwrap_or([0.0, 1.0]);
             (
@@ -415,7 +425,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                         hours(i[1])
                     ),
                 ),
-                _ => (title.clone(), not_enough(&title, "reconnected episode", f)),
+                _ => (
+                    title.clone(),
+                    not_enough(&title, "reconnected episode", "reconnected episodes", f),
+                ),
             }
         }
         Kind::ChainReconnected => {
@@ -430,7 +443,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                         flat_text(f.flat, true)
                     ),
                 ),
-                _ => (title.clone(), not_enough(&title, "finished episode", f)),
+                _ => (
+                    title.clone(),
+                    not_enough(&title, "finished episode", "finished episodes", f),
+                ),
             }
         }
         Kind::ChainLength => {
@@ -445,7 +461,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                         flat_text(f.flat, false)
                     ),
                 ),
-                _ => (title.clone(), not_enough(&title, "finished episode", f)),
+                _ => (
+                    title.clone(),
+                    not_enough(&title, "finished episode", "finished episodes", f),
+                ),
             }
         }
         Kind::WayDifference => {
