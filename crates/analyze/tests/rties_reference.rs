@@ -1,0 +1,178 @@
+//! Agreement with rties 5.0.0, dyad by dyad, beyond the digits rties publishes.
+//!
+//! The reference files in `tests/data/rties/` are rties' own results on its example data, written
+//! at full precision by `bench/rties_reference.R` (rties' functions run with their rounding to 5
+//! and 2 decimals turned off; nothing else changed). The standard is agreement to 1e-6 for
+//! every dyad; each test asserts that, for every number rties returns (coefficients, adjusted R²
+//! of every model variant, the chosen τ and E, the periods), and that every value R reports as NA
+//! (dyad 19's aliased partner terms) is missing here too.
+
+use closer_analyze::series::{
+    Columns, Grid, Lag, Pairing, coupled_oscillator, data, inertia_coordination,
+};
+use std::collections::HashMap;
+
+/// The standard: |closer − rties| ≤ 1e-6 · max(1, |rties|) (absolute for numbers below 1,
+/// relative for the periods of tens of seconds).
+const TOLERANCE: f64 = 1e-6;
+
+fn shared(file: &str) -> data::SeriesData {
+    let path = format!(
+        "{}/../../../shared/data/rties/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("shared rties example data");
+    data::parse(&path, &text, &Columns::default()).expect("example data parses")
+}
+
+/// One reference file: dyad → column → value (`None` for R's NA).
+fn reference(file: &str) -> (Vec<String>, HashMap<String, HashMap<String, Option<f64>>>) {
+    let path = format!("{}/tests/data/rties/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("reference file");
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let mut order = Vec::new();
+    let mut rows = HashMap::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), header.len(), "{file}: {line}");
+        let dyad = fields[0].to_owned();
+        let row = header[1..]
+            .iter()
+            .zip(&fields[1..])
+            .map(|(h, f)| {
+                let v = (!f.is_empty()).then(|| f.parse::<f64>().expect("a number"));
+                (h.clone(), v)
+            })
+            .collect();
+        order.push(dyad.clone());
+        rows.insert(dyad, row);
+    }
+    (order, rows)
+}
+
+/// Compares one value; returns the scaled difference (for the report).
+fn agree(file: &str, dyad: &str, field: &str, ours: Option<f64>, theirs: Option<f64>) -> f64 {
+    match (ours, theirs) {
+        (None, None) => 0.0,
+        (Some(a), Some(b)) => {
+            let d = (a - b).abs() / b.abs().max(1.0);
+            assert!(
+                d <= TOLERANCE,
+                "{file}, dyad {dyad}, {field}: closer {a} vs rties {b}"
+            );
+            d
+        }
+        _ => panic!("{file}, dyad {dyad}, {field}: closer {ours:?} vs rties {theirs:?}"),
+    }
+}
+
+fn check_ic(data_file: &str, lag: Lag, reference_file: &str) {
+    let d = shared(data_file);
+    let (order, want) = reference(reference_file);
+    let f = inertia_coordination(&d, lag, Pairing::Rties, true);
+    assert!(f.skipped.is_empty());
+    let got: Vec<&str> = f.dyads.iter().map(|x| x.dyad.as_str()).collect();
+    assert_eq!(got, order, "the same dyads in rties' order");
+    let mut worst: f64 = 0.0;
+    for x in &f.dyads {
+        let w = &want[&x.dyad];
+        let c = &x.full;
+        let mine = [
+            ("int0", c.int0),
+            ("int1", c.int1),
+            ("inert0", c.inert0),
+            ("coord0", c.coord0),
+            ("inert1", c.inert1),
+            ("coord1", c.coord1),
+            ("adj_r2", c.adj_r2),
+            (
+                "adj_r2_inertia",
+                x.inertia.as_ref().and_then(|i| i.adj_r2),
+            ),
+            (
+                "adj_r2_coordination",
+                x.coordination.as_ref().and_then(|i| i.adj_r2),
+            ),
+        ];
+        for (field, ours) in mine {
+            worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
+        }
+    }
+    eprintln!("{reference_file}: {} dyads, worst scaled difference {worst:.1e}", order.len());
+}
+
+fn check_clo(data_file: &str, grid: Grid, reference_file: &str) {
+    let d = shared(data_file);
+    let (order, want) = reference(reference_file);
+    let f = coupled_oscillator(&d, &grid, Pairing::Rties);
+    assert!(f.skipped.is_empty());
+    let got: Vec<&str> = f.dyads.iter().map(|x| x.dyad.as_str()).collect();
+    assert_eq!(got, order, "the same dyads in rties' order");
+    let mut worst: f64 = 0.0;
+    for x in &f.dyads {
+        let w = &want[&x.dyad];
+        let c = &x.fit;
+        assert_eq!(
+            (Some(c.tau as f64), Some(c.embed as f64)),
+            (w["tau"], w["embed"]),
+            "{reference_file}, dyad {}: the chosen (tau, embed)",
+            x.dyad
+        );
+        let mine = [
+            ("obs_0", c.obs_0),
+            ("d1_0", c.d1_0),
+            ("p_obs_0", c.p_obs_0),
+            ("p_d1_0", c.p_d1_0),
+            ("obs_1", c.obs_1),
+            ("d1_1", c.d1_1),
+            ("p_obs_1", c.p_obs_1),
+            ("p_d1_1", c.p_d1_1),
+            ("period_0", c.period_0),
+            ("period_1", c.period_1),
+            ("adj_r2", c.adj_r2),
+            ("fit_table_r2", c.adj_r2),
+            ("uncoupled_adj_r2", c.uncoupled_adj_r2),
+        ];
+        for (field, ours) in mine {
+            worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
+        }
+    }
+    eprintln!("{reference_file}: {} dyads, worst scaled difference {worst:.1e}", order.len());
+}
+
+#[test]
+fn inertia_coordination_abs_max_cc_agrees_with_rties_on_every_dyad() {
+    check_ic("rties_ExampleDataFull.csv", Lag::AbsMaxCC, "ic_full_absmaxcc.csv");
+}
+
+#[test]
+fn inertia_coordination_fixed_lag_agrees_with_rties_on_every_dyad() {
+    check_ic("rties_ExampleDataFull.csv", Lag::Fixed(2), "ic_full_lag2.csv");
+    check_ic("rties_ExampleDataShort.csv", Lag::Fixed(1), "ic_short_lag1.csv");
+}
+
+#[test]
+fn coupled_oscillator_agrees_with_rties_on_every_dyad() {
+    let grid = Grid {
+        taus: vec![4, 5],
+        embeds: vec![3, 4, 5],
+        delta: 1.0,
+    };
+    check_clo("rties_ExampleDataFull.csv", grid, "clo_full_t45_e345.csv");
+}
+
+#[test]
+fn coupled_oscillator_on_another_grid_agrees_with_rties_on_every_dyad() {
+    let grid = Grid {
+        taus: vec![2, 3],
+        embeds: vec![3, 4],
+        delta: 1.0,
+    };
+    check_clo("rties_ExampleDataShort.csv", grid, "clo_short_t23_e34.csv");
+}
