@@ -97,5 +97,10 @@ short <- read_rties("rties_ExampleDataShort.csv")
 ic_reference(full, "absMaxCC", "ic_full_absmaxcc.csv")
 ic_reference(full, 2, "ic_full_lag2.csv")
 ic_reference(short, 1, "ic_short_lag1.csv")
+# rties' pairing quirk: when the person whose id equals the dyad id does not sort first, rties pairs
+# each person with themselves. Here every man's id becomes couple id − 1000 (sorting first).
+quirk <- short
+quirk$person[quirk$female == 0] <- quirk$couple[quirk$female == 0] - 1000
+ic_reference(quirk, 2, "ic_short_quirk_lag2.csv")
 clo_reference(full, c(4, 5), c(3, 4, 5), "clo_full_t45_e345.csv")
 clo_reference(short, c(2, 3), c(3, 4), "clo_short_t23_e34.csv")

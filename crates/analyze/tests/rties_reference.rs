@@ -17,12 +17,35 @@ use std::collections::HashMap;
 const TOLERANCE: f64 = 1e-6;
 
 fn shared(file: &str) -> data::SeriesData {
+    let (path, text) = shared_text(file);
+    data::parse(&path, &text, &Columns::default()).expect("example data parses")
+}
+
+fn shared_text(file: &str) -> (String, String) {
     let path = format!(
         "{}/../../../shared/data/rties/{file}",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).expect("shared rties example data");
-    data::parse(&path, &text, &Columns::default()).expect("example data parses")
+    (path, text)
+}
+
+/// The example data with every man's id changed to couple id − 1000, as `bench/rties_reference.R`
+/// does for the quirk case: the person whose id equals the dyad id (the woman) then sorts second.
+fn shared_with_men_sorting_first(file: &str) -> data::SeriesData {
+    let (path, text) = shared_text(file);
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let mut f: Vec<String> = line.split(',').map(str::to_owned).collect();
+        // couple, person, dial, time, female, …
+        if f[4] == "0" {
+            f[1] = (f[0].parse::<i64>().unwrap() - 1000).to_string();
+        }
+        out.push_str(&f.join(","));
+        out.push('\n');
+    }
+    data::parse(&path, &out, &Columns::default()).expect("example data parses")
 }
 
 /// One reference file: dyad → column → value (`None` for R's NA).
@@ -72,10 +95,9 @@ fn agree(file: &str, dyad: &str, field: &str, ours: Option<f64>, theirs: Option<
     }
 }
 
-fn check_ic(data_file: &str, lag: Lag, reference_file: &str) {
-    let d = shared(data_file);
+fn check_ic(d: &data::SeriesData, lag: Lag, reference_file: &str) -> Vec<bool> {
     let (order, want) = reference(reference_file);
-    let f = inertia_coordination(&d, lag, Pairing::Rties, true);
+    let f = inertia_coordination(d, lag, Pairing::Rties, true);
     assert!(f.skipped.is_empty());
     let got: Vec<&str> = f.dyads.iter().map(|x| x.dyad.as_str()).collect();
     assert_eq!(got, order, "the same dyads in rties' order");
@@ -105,6 +127,7 @@ fn check_ic(data_file: &str, lag: Lag, reference_file: &str) {
         }
     }
     eprintln!("{reference_file}: {} dyads, worst scaled difference {worst:.1e}", order.len());
+    f.dyads.iter().map(|x| x.self_paired).collect()
 }
 
 fn check_clo(data_file: &str, grid: Grid, reference_file: &str) {
@@ -148,13 +171,25 @@ fn check_clo(data_file: &str, grid: Grid, reference_file: &str) {
 
 #[test]
 fn inertia_coordination_abs_max_cc_agrees_with_rties_on_every_dyad() {
-    check_ic("rties_ExampleDataFull.csv", Lag::AbsMaxCC, "ic_full_absmaxcc.csv");
+    let d = shared("rties_ExampleDataFull.csv");
+    let self_paired = check_ic(&d, Lag::AbsMaxCC, "ic_full_absmaxcc.csv");
+    assert!(self_paired.iter().all(|&s| !s));
 }
 
 #[test]
 fn inertia_coordination_fixed_lag_agrees_with_rties_on_every_dyad() {
-    check_ic("rties_ExampleDataFull.csv", Lag::Fixed(2), "ic_full_lag2.csv");
-    check_ic("rties_ExampleDataShort.csv", Lag::Fixed(1), "ic_short_lag1.csv");
+    check_ic(&shared("rties_ExampleDataFull.csv"), Lag::Fixed(2), "ic_full_lag2.csv");
+    check_ic(&shared("rties_ExampleDataShort.csv"), Lag::Fixed(1), "ic_short_lag1.csv");
+}
+
+#[test]
+fn the_pairing_quirk_is_reproduced_as_rties_computes_it() {
+    // rties pairs each person with themselves here: the coordination terms are aliased and come
+    // out NA in R; closer's `--pairing rties` gives the same numbers and flags every dyad.
+    let d = shared_with_men_sorting_first("rties_ExampleDataShort.csv");
+    let self_paired = check_ic(&d, Lag::Fixed(2), "ic_short_quirk_lag2.csv");
+    assert_eq!(self_paired.len(), 20);
+    assert!(self_paired.iter().all(|&s| s));
 }
 
 #[test]
