@@ -47,7 +47,7 @@ pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
 pub use intervals::{Interval, Intervals, profile_intervals};
 pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
 pub use null_test::{
-    NULL_TEST_LEVEL, NullTest, null_log_likelihood, null_rates, null_test, simulate_null,
+    NULL_TEST_LEVEL, NullTest, null_log_likelihood, null_rates, null_test, resample_null,
 };
 pub use report::{
     IntervalMethod, LabelledCheck, METHOD, NOTE, NULL_TEST_NOTE, NULL_TEST_SEED, NullTestReport,
