@@ -16,28 +16,47 @@
 //! mixture. The adjusted Rand index (ARI) between the chosen classification and (a) each
 //! restart's, (b) the classification of the same dyads by a fit to each bootstrap resample,
 //! says how much the profiles depend on the start and on which dyads happened to be sampled.
-
 use super::stats::SplitMix64;
 use serde::Serialize;
 
-/// A covariance family.
+/// A covariance family, named as mclust names them: three letters for the volume (λ), shape
+/// (A) and orientation (D) of Σ_k = λ_k D_k A_k D_kᵀ, each Equal across profiles, Variable, or
+/// the Identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Family {
     EII,
     VII,
     EEI,
+    VEI,
+    EVI,
     VVI,
     EEE,
+    VEE,
+    EVE,
+    VVE,
+    EEV,
+    VEV,
+    EVV,
     VVV,
 }
 
 impl Family {
-    pub const ALL: [Family; 6] = [
+    /// The 14 families in mclust's order (`mclust.options("emModelNames")`), so tables line
+    /// up with mclust's BIC tables.
+    pub const ALL: [Family; 14] = [
         Family::EII,
         Family::VII,
         Family::EEI,
+        Family::VEI,
+        Family::EVI,
         Family::VVI,
         Family::EEE,
+        Family::VEE,
+        Family::EVE,
+        Family::VVE,
+        Family::EEV,
+        Family::VEV,
+        Family::EVV,
         Family::VVV,
     ];
 
@@ -46,21 +65,46 @@ impl Family {
             Family::EII => "EII",
             Family::VII => "VII",
             Family::EEI => "EEI",
+            Family::VEI => "VEI",
+            Family::EVI => "EVI",
             Family::VVI => "VVI",
             Family::EEE => "EEE",
+            Family::VEE => "VEE",
+            Family::EVE => "EVE",
+            Family::VVE => "VVE",
+            Family::EEV => "EEV",
+            Family::VEV => "VEV",
+            Family::EVV => "EVV",
             Family::VVV => "VVV",
         }
     }
 
-    /// Free covariance parameters with `k` profiles in `d` dimensions.
+    /// The family with mclust's name `s`.
+    pub fn from_name(s: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == s)
+    }
+
+    /// Free covariance parameters with `k` profiles in `d` dimensions, counted as mclust's
+    /// `nMclustParams` does: a volume is 1 number, a shape d − 1 (its determinant is fixed at
+    /// 1), an orientation d(d − 1)/2; each once if Equal, k times if Variable.
     fn cov_params(self, k: usize, d: usize) -> usize {
         let full = d * (d + 1) / 2;
+        let rot = d * (d - 1) / 2;
+        let shape = d - 1;
         match self {
             Family::EII => 1,
             Family::VII => k,
             Family::EEI => d,
+            Family::VEI => k + shape,
+            Family::EVI => 1 + k * shape,
             Family::VVI => k * d,
             Family::EEE => full,
+            Family::VEE => k + shape + rot,
+            Family::EVE => 1 + k * shape + rot,
+            Family::VVE => k + k * shape + rot,
+            Family::EEV => 1 + shape + k * rot,
+            Family::VEV => k + shape + k * rot,
+            Family::EVV => 1 + k * shape + k * rot,
             Family::VVV => k * full,
         }
     }
@@ -152,8 +196,296 @@ fn e_step(x: &[Vec<f64>], m: &Mixture) -> Option<(Vec<f64>, f64)> {
     ll.is_finite().then_some((z, ll))
 }
 
-/// M-step for a family from responsibilities. `None` when a profile is (nearly) empty.
-fn m_step(x: &[Vec<f64>], z: &[f64], k: usize, family: Family) -> Option<Mixture> {
+/// Small dense linear algebra on row-major d × d matrices (d is the number of per-dyad
+/// parameters, at most about ten), written out here so the pure crate needs no dependency.
+mod linalg {
+    pub fn identity(d: usize) -> Vec<f64> {
+        let mut m = vec![0.0; d * d];
+        for i in 0..d {
+            m[i * d + i] = 1.0;
+        }
+        m
+    }
+
+    pub fn from_diag(v: &[f64]) -> Vec<f64> {
+        let d = v.len();
+        let mut m = vec![0.0; d * d];
+        for (i, x) in v.iter().enumerate() {
+            m[i * d + i] = *x;
+        }
+        m
+    }
+
+    pub fn diag(m: &[f64], d: usize) -> Vec<f64> {
+        (0..d).map(|i| m[i * d + i]).collect()
+    }
+
+    pub fn trace(m: &[f64], d: usize) -> f64 {
+        (0..d).map(|i| m[i * d + i]).sum()
+    }
+
+    pub fn scaled(m: &[f64], s: f64) -> Vec<f64> {
+        m.iter().map(|v| v * s).collect()
+    }
+
+    pub fn mul(a: &[f64], b: &[f64], d: usize) -> Vec<f64> {
+        let mut c = vec![0.0; d * d];
+        for i in 0..d {
+            for k in 0..d {
+                let aik = a[i * d + k];
+                if aik == 0.0 {
+                    continue;
+                }
+                for j in 0..d {
+                    c[i * d + j] += aik * b[k * d + j];
+                }
+            }
+        }
+        c
+    }
+
+    pub fn transpose(a: &[f64], d: usize) -> Vec<f64> {
+        let mut t = vec![0.0; d * d];
+        for i in 0..d {
+            for j in 0..d {
+                t[j * d + i] = a[i * d + j];
+            }
+        }
+        t
+    }
+
+    /// D · diag(v) · Dᵀ.
+    pub fn sandwich(dm: &[f64], v: &[f64], d: usize) -> Vec<f64> {
+        let mut c = vec![0.0; d * d];
+        for i in 0..d {
+            for j in 0..=i {
+                let s: f64 = (0..d).map(|k| dm[i * d + k] * v[k] * dm[j * d + k]).sum();
+                c[i * d + j] = s;
+                c[j * d + i] = s;
+            }
+        }
+        c
+    }
+
+    /// diag(Dᵀ · W · D): the scatter along each axis of the orientation D.
+    pub fn axis_scatter(dm: &[f64], w: &[f64], d: usize) -> Vec<f64> {
+        let wd = mul(w, dm, d);
+        (0..d)
+            .map(|j| (0..d).map(|i| dm[i * d + j] * wd[i * d + j]).sum())
+            .collect()
+    }
+
+    /// Geometric mean of positive numbers; `None` if any is not positive and finite.
+    pub fn geo_mean(v: &[f64]) -> Option<f64> {
+        if v.iter().any(|x| !(*x > 0.0 && x.is_finite())) {
+            return None;
+        }
+        Some((v.iter().map(|x| x.ln()).sum::<f64>() / v.len() as f64).exp())
+    }
+
+    /// Symmetric eigen-decomposition by cyclic Jacobi rotations (accurate to rounding for the
+    /// small matrices here): eigenvalues in decreasing order, eigenvectors as the columns of
+    /// the returned row-major matrix.
+    pub fn sym_eigen(a: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
+        let mut m = a.to_vec();
+        let mut v = identity(d);
+        for _ in 0..100 {
+            let off: f64 = (0..d)
+                .flat_map(|i| (0..d).filter(move |&j| j != i).map(move |j| (i, j)))
+                .map(|(i, j)| m[i * d + j] * m[i * d + j])
+                .sum();
+            let all: f64 = m.iter().map(|x| x * x).sum();
+            if !(off > 1e-32 * all) {
+                break;
+            }
+            for p in 0..d {
+                for q in p + 1..d {
+                    let apq = m[p * d + q];
+                    if apq == 0.0 {
+                        continue;
+                    }
+                    let theta = (m[q * d + q] - m[p * d + p]) / (2.0 * apq);
+                    let t = if theta.abs() > 1e150 {
+                        0.5 / theta
+                    } else {
+                        let s = if theta >= 0.0 { 1.0 } else { -1.0 };
+                        s / (theta.abs() + (theta * theta + 1.0).sqrt())
+                    };
+                    let c = 1.0 / (t * t + 1.0).sqrt();
+                    let s = t * c;
+                    for k in 0..d {
+                        let (mkp, mkq) = (m[k * d + p], m[k * d + q]);
+                        m[k * d + p] = c * mkp - s * mkq;
+                        m[k * d + q] = s * mkp + c * mkq;
+                    }
+                    for k in 0..d {
+                        let (mpk, mqk) = (m[p * d + k], m[q * d + k]);
+                        m[p * d + k] = c * mpk - s * mqk;
+                        m[q * d + k] = s * mpk + c * mqk;
+                    }
+                    for k in 0..d {
+                        let (vkp, vkq) = (v[k * d + p], v[k * d + q]);
+                        v[k * d + p] = c * vkp - s * vkq;
+                        v[k * d + q] = s * vkp + c * vkq;
+                    }
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&i, &j| m[j * d + j].total_cmp(&m[i * d + i]));
+        let values = order.iter().map(|&i| m[i * d + i]).collect();
+        let mut vectors = vec![0.0; d * d];
+        for (c, &o) in order.iter().enumerate() {
+            for r in 0..d {
+                vectors[r * d + c] = v[r * d + o];
+            }
+        }
+        (values, vectors)
+    }
+
+    /// The orthogonal factor U·Vᵀ of M = U·S·Vᵀ, which maximises tr(Xᵀ·M) over orthogonal X.
+    /// One-sided Jacobi (Hestenes) SVD, so a rank-deficient M — which the majorisation steps
+    /// do produce, when every profile's longest axis is the same — still gets an exact answer:
+    /// the missing columns of U are completed orthogonally (any completion is a maximiser).
+    /// `None` only for M = 0, where every orthogonal X is as good as any other.
+    pub fn polar(m: &[f64], d: usize) -> Option<Vec<f64>> {
+        let mut a = m.to_vec();
+        let mut v = identity(d);
+        for _ in 0..60 {
+            let mut rotated = false;
+            for p in 0..d {
+                for q in p + 1..d {
+                    let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
+                    for i in 0..d {
+                        let (ap, aq) = (a[i * d + p], a[i * d + q]);
+                        alpha += ap * ap;
+                        beta += aq * aq;
+                        gamma += ap * aq;
+                    }
+                    if !(gamma.abs() > 1e-15 * (alpha * beta).sqrt()) {
+                        continue;
+                    }
+                    rotated = true;
+                    let zeta = (beta - alpha) / (2.0 * gamma);
+                    let t = if zeta.abs() > 1e150 {
+                        0.5 / zeta
+                    } else {
+                        let sg = if zeta >= 0.0 { 1.0 } else { -1.0 };
+                        sg / (zeta.abs() + (1.0 + zeta * zeta).sqrt())
+                    };
+                    let c = 1.0 / (1.0 + t * t).sqrt();
+                    let s = c * t;
+                    for mat in [&mut a, &mut v] {
+                        for i in 0..d {
+                            let (xp, xq) = (mat[i * d + p], mat[i * d + q]);
+                            mat[i * d + p] = c * xp - s * xq;
+                            mat[i * d + q] = s * xp + c * xq;
+                        }
+                    }
+                }
+            }
+            if !rotated {
+                break;
+            }
+        }
+        // Columns of A·V are U·S.
+        let norms: Vec<f64> = (0..d)
+            .map(|j| (0..d).map(|i| a[i * d + j].powi(2)).sum::<f64>().sqrt())
+            .collect();
+        let top = norms.iter().cloned().fold(0.0, f64::max);
+        if !(top > 0.0 && top.is_finite()) {
+            return None;
+        }
+        let mut u = vec![0.0; d * d];
+        let mut missing = Vec::new();
+        for j in 0..d {
+            if norms[j] > 1e-10 * top {
+                for i in 0..d {
+                    u[i * d + j] = a[i * d + j] / norms[j];
+                }
+            } else {
+                missing.push(j);
+            }
+        }
+        let mut filled: Vec<usize> = (0..d).filter(|j| !missing.contains(j)).collect();
+        for j in missing {
+            // The unit vector least in the span of U's columns so far, made orthogonal to them.
+            let best = (0..d)
+                .map(|e| {
+                    let mut r: Vec<f64> = (0..d).map(|i| if i == e { 1.0 } else { 0.0 }).collect();
+                    for &f in &filled {
+                        let dot: f64 = (0..d).map(|i| r[i] * u[i * d + f]).sum();
+                        for i in 0..d {
+                            r[i] -= dot * u[i * d + f];
+                        }
+                    }
+                    let nr = r.iter().map(|x| x * x).sum::<f64>().sqrt();
+                    (nr, r)
+                })
+                .max_by(|p, q| p.0.total_cmp(&q.0))?;
+            for i in 0..d {
+                u[i * d + j] = best.1[i] / best.0;
+            }
+            filled.push(j);
+        }
+        Some(mul(&u, &transpose(&v, d), d))
+    }
+
+    /// Inverse and log-determinant of a symmetric positive-definite matrix (Cholesky), `None`
+    /// unless clearly positive definite.
+    pub fn spd_inverse(a: &[f64], d: usize) -> Option<(Vec<f64>, f64)> {
+        let l = super::cholesky(a, d)?;
+        let logdet = 2.0 * (0..d).map(|i| l[i * d + i].ln()).sum::<f64>();
+        let mut inv = vec![0.0; d * d];
+        for col in 0..d {
+            // Solve L y = e_col, then Lᵀ x = y.
+            let mut y = vec![0.0; d];
+            for i in 0..d {
+                let mut s = if i == col { 1.0 } else { 0.0 };
+                for k in 0..i {
+                    s -= l[i * d + k] * y[k];
+                }
+                y[i] = s / l[i * d + i];
+            }
+            for i in (0..d).rev() {
+                let mut s = y[i];
+                for k in i + 1..d {
+                    s -= l[k * d + i] * inv[k * d + col];
+                }
+                inv[i * d + col] = s / l[i * d + i];
+            }
+        }
+        Some((inv, logdet))
+    }
+}
+
+/// Inner iterations of the M-steps that have no closed form stop when the objective changes
+/// by less than this, relatively (mclust's default is √ε ≈ 1.5e-8; tighter here so the EM
+/// fixed point is reached to the precision the golden comparison asks for).
+const INNER_TOL: f64 = 1e-13;
+const INNER_MAX: usize = 1000;
+
+fn converged(prev: f64, now: f64, tol: f64) -> bool {
+    (prev - now).abs() <= tol * now.abs().max(1.0)
+}
+
+/// M-step for a family from responsibilities. `None` when a profile is (nearly) empty or a
+/// scatter matrix is singular where the family needs it inverted.
+///
+/// With W_k = Σ_i z_ik (x_i − μ_k)(x_i − μ_k)ᵀ and n_k = Σ_i z_ik, the covariances maximise
+/// −½ Σ_k [n_k log|Σ_k| + tr(W_k Σ_k⁻¹)] under the family's constraints on
+/// Σ_k = λ_k D_k A_k D_kᵀ (|A_k| = 1). Closed forms: EII, VII, EEI, VVI, EEE, VVV, EVI, EEV,
+/// EVV (Celeux & Govaert 1995). Iterative (each sweep cannot lower the objective, so EM stays
+/// monotone even when warm-started from `prev`): VEI, VEE, VEV alternate the volumes and the
+/// common shape (Celeux & Govaert 1995); EVE and VVE alternate the shapes with a
+/// majorise-minimise step for the common orientation D (Browne & McNicholas 2014).
+fn m_step(
+    x: &[Vec<f64>],
+    z: &[f64],
+    k: usize,
+    family: Family,
+    prev: Option<&Mixture>,
+) -> Option<Mixture> {
     let n = x.len();
     let d = x[0].len();
     let mut nk = vec![0.0; k];
@@ -196,33 +528,10 @@ fn m_step(x: &[Vec<f64>], z: &[f64], k: usize, family: Family) -> Option<Mixture
         }
     }
     let nf = n as f64;
-    let total: Vec<f64> = (0..d * d).map(|e| w.iter().map(|wg| wg[e]).sum()).collect();
-    let diag_only = |m: &[f64]| -> Vec<f64> {
-        let mut o = vec![0.0; d * d];
-        for a in 0..d {
-            o[a * d + a] = m[a * d + a];
-        }
-        o
-    };
-    let scaled = |m: &[f64], s: f64| -> Vec<f64> { m.iter().map(|v| v / s).collect() };
-    let sph = |lambda: f64| -> Vec<f64> {
-        let mut o = vec![0.0; d * d];
-        for a in 0..d {
-            o[a * d + a] = lambda;
-        }
-        o
-    };
-    let trace = |m: &[f64]| -> f64 { (0..d).map(|a| m[a * d + a]).sum() };
-    let covs: Vec<Vec<f64>> = match family {
-        Family::VVV => (0..k).map(|g| scaled(&w[g], nk[g])).collect(),
-        Family::EEE => vec![scaled(&total, nf); k],
-        Family::VVI => (0..k).map(|g| scaled(&diag_only(&w[g]), nk[g])).collect(),
-        Family::EEI => vec![scaled(&diag_only(&total), nf); k],
-        Family::VII => (0..k)
-            .map(|g| sph(trace(&w[g]) / (d as f64 * nk[g])))
-            .collect(),
-        Family::EII => vec![sph(trace(&total) / (d as f64 * nf)); k],
-    };
+    let covs = covariances(family, &w, &nk, nf, d, prev)?;
+    if covs.iter().flatten().any(|v| !v.is_finite()) {
+        return None;
+    }
     Some(Mixture {
         family,
         weights: nk.iter().map(|v| v / nf).collect(),
@@ -231,6 +540,264 @@ fn m_step(x: &[Vec<f64>], z: &[f64], k: usize, family: Family) -> Option<Mixture
         log_lik: f64::NEG_INFINITY,
         iterations: 0,
     })
+}
+
+/// The covariance part of the M-step (see [`m_step`]).
+fn covariances(
+    family: Family,
+    w: &[Vec<f64>],
+    nk: &[f64],
+    n: f64,
+    d: usize,
+    prev: Option<&Mixture>,
+) -> Option<Vec<Vec<f64>>> {
+    use linalg::*;
+    let k = w.len();
+    let df = d as f64;
+    let total: Vec<f64> = (0..d * d).map(|e| w.iter().map(|wg| wg[e]).sum()).collect();
+    let sph = |lambda: f64| scaled(&identity(d), lambda);
+    let covs = match family {
+        Family::VVV => (0..k).map(|g| scaled(&w[g], 1.0 / nk[g])).collect(),
+        Family::EEE => vec![scaled(&total, 1.0 / n); k],
+        Family::VVI => (0..k)
+            .map(|g| from_diag(&scaled(&diag(&w[g], d), 1.0 / nk[g])))
+            .collect(),
+        Family::EEI => vec![from_diag(&scaled(&diag(&total, d), 1.0 / n)); k],
+        Family::VII => (0..k).map(|g| sph(trace(&w[g], d) / (df * nk[g]))).collect(),
+        Family::EII => vec![sph(trace(&total, d) / (df * n)); k],
+        Family::EVI => {
+            // Σ_g = λ B_g: B_g = diag(W_g)/|diag(W_g)|^(1/d), λ = Σ_g |diag(W_g)|^(1/d) / n.
+            let dg: Vec<Vec<f64>> = w.iter().map(|wg| diag(wg, d)).collect();
+            let gm: Vec<f64> = dg.iter().map(|v| geo_mean(v)).collect::<Option<_>>()?;
+            let lambda = gm.iter().sum::<f64>() / n;
+            (0..k)
+                .map(|g| from_diag(&scaled(&dg[g], lambda / gm[g])))
+                .collect()
+        }
+        Family::VEI => {
+            // Σ_g = λ_g B: alternate λ_g = tr(W_g B⁻¹)/(d n_g) and B ∝ diag(Σ_g W_g/λ_g).
+            let dg: Vec<Vec<f64>> = w.iter().map(|wg| diag(wg, d)).collect();
+            let mut b = match prev {
+                Some(p) => diag(&p.covs[0], d),
+                None => diag(&total, d),
+            };
+            let gm = geo_mean(&b)?;
+            b.iter_mut().for_each(|v| *v /= gm);
+            let volumes = |b: &[f64]| -> Vec<f64> {
+                (0..k)
+                    .map(|g| (0..d).map(|j| dg[g][j] / b[j]).sum::<f64>() / (df * nk[g]))
+                    .collect()
+            };
+            let mut lam = volumes(&b);
+            let mut obj = f64::INFINITY;
+            for _ in 0..INNER_MAX {
+                let s: Vec<f64> = (0..d)
+                    .map(|j| (0..k).map(|g| dg[g][j] / lam[g]).sum())
+                    .collect();
+                let gm = geo_mean(&s)?;
+                b = s.iter().map(|v| v / gm).collect();
+                lam = volumes(&b);
+                let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
+                if !now.is_finite() {
+                    return None;
+                }
+                if converged(obj, now, INNER_TOL) {
+                    break;
+                }
+                obj = now;
+            }
+            (0..k).map(|g| from_diag(&scaled(&b, lam[g]))).collect()
+        }
+        Family::VEE => {
+            // Σ_g = λ_g C (|C| = 1): alternate λ_g = tr(W_g C⁻¹)/(d n_g) and C ∝ Σ_g W_g/λ_g.
+            let unit_det = |m: &[f64]| -> Option<Vec<f64>> {
+                let (_, logdet) = spd_inverse(m, d)?;
+                Some(scaled(m, (-logdet / df).exp()))
+            };
+            let mut c = unit_det(match prev {
+                Some(p) => &p.covs[0],
+                None => &total,
+            })?;
+            let volumes = |c: &[f64]| -> Option<Vec<f64>> {
+                let (ci, _) = spd_inverse(c, d)?;
+                Some(
+                    (0..k)
+                        .map(|g| trace(&mul(&w[g], &ci, d), d) / (df * nk[g]))
+                        .collect(),
+                )
+            };
+            let mut lam = volumes(&c)?;
+            let mut obj = f64::INFINITY;
+            for _ in 0..INNER_MAX {
+                let mut s = vec![0.0; d * d];
+                for g in 0..k {
+                    for (e, v) in s.iter_mut().enumerate() {
+                        *v += w[g][e] / lam[g];
+                    }
+                }
+                c = unit_det(&s)?;
+                lam = volumes(&c)?;
+                let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
+                if !now.is_finite() {
+                    return None;
+                }
+                if converged(obj, now, INNER_TOL) {
+                    break;
+                }
+                obj = now;
+            }
+            (0..k).map(|g| scaled(&c, lam[g])).collect()
+        }
+        Family::EEV | Family::VEV => {
+            // Σ_g = λ_g L_g A L_gᵀ with L_g the eigenvectors of W_g (eigenvalues Ω_g in
+            // decreasing order, matched to A's decreasing diagonal — the optimal pairing).
+            let eig: Vec<(Vec<f64>, Vec<f64>)> = w.iter().map(|wg| sym_eigen(wg, d)).collect();
+            let omega_sum: Vec<f64> = (0..d)
+                .map(|j| eig.iter().map(|(o, _)| o[j]).sum())
+                .collect();
+            geo_mean(&omega_sum)?;
+            if family == Family::EEV {
+                // Closed form: λ A = Σ_g Ω_g / n.
+                let a = scaled(&omega_sum, 1.0 / n);
+                eig.iter().map(|(_, l)| sandwich(l, &a, d)).collect()
+            } else {
+                // VEV: alternate λ_g = tr(Ω_g A⁻¹)/(d n_g) and A ∝ Σ_g Ω_g/λ_g.
+                let gm = geo_mean(&omega_sum)?;
+                let mut a: Vec<f64> = omega_sum.iter().map(|v| v / gm).collect();
+                let volumes = |a: &[f64]| -> Vec<f64> {
+                    (0..k)
+                        .map(|g| (0..d).map(|j| eig[g].0[j] / a[j]).sum::<f64>() / (df * nk[g]))
+                        .collect()
+                };
+                let mut lam = volumes(&a);
+                let mut obj = f64::INFINITY;
+                for _ in 0..INNER_MAX {
+                    let s: Vec<f64> = (0..d)
+                        .map(|j| (0..k).map(|g| eig[g].0[j] / lam[g]).sum())
+                        .collect();
+                    let gm = geo_mean(&s)?;
+                    a = s.iter().map(|v| v / gm).collect();
+                    lam = volumes(&a);
+                    let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
+                    if !now.is_finite() {
+                        return None;
+                    }
+                    if converged(obj, now, INNER_TOL) {
+                        break;
+                    }
+                    obj = now;
+                }
+                (0..k)
+                    .map(|g| sandwich(&eig[g].1, &scaled(&a, lam[g]), d))
+                    .collect()
+            }
+        }
+        Family::EVV => {
+            // Σ_g = λ C_g: C_g = W_g/|W_g|^(1/d), λ = Σ_g |W_g|^(1/d) / n.
+            let roots: Vec<f64> = w
+                .iter()
+                .map(|wg| spd_inverse(wg, d).map(|(_, ld)| (ld / df).exp()))
+                .collect::<Option<_>>()?;
+            let lambda = roots.iter().sum::<f64>() / n;
+            (0..k).map(|g| scaled(&w[g], lambda / roots[g])).collect()
+        }
+        Family::EVE | Family::VVE => common_orientation(family, w, nk, n, d, &total, prev)?,
+    };
+    Some(covs)
+}
+
+/// EVE (Σ_g = λ D A_g Dᵀ) and VVE (Σ_g = λ_g D A_g Dᵀ): a common orientation D with the
+/// per-profile diagonal Δ_g = λ_(g) A_g. Given D, Δ_g is closed form from diag(Dᵀ W_g D).
+/// Given the Δ_g, D minimises Σ_g tr(W_g D Δ_g⁻¹ Dᵀ) over orthogonal matrices; that has no
+/// closed form, so D takes majorise–minimise steps: with w_g the largest eigenvalue of W_g,
+/// f(D) = Σ_g tr(Dᵀ W_g D Δ_g⁻¹) differs from a concave function of D by a constant, so its
+/// tangent plane majorises it and the minimiser over orthogonal matrices is the orthogonal
+/// factor of M = Σ_g (w_g I − W_g) D Δ_g⁻¹. The same argument with the roles of W_g and Δ_g⁻¹
+/// exchanged (in Dᵀ) gives a second step; the two alternate (as Browne & McNicholas 2014).
+fn common_orientation(
+    family: Family,
+    w: &[Vec<f64>],
+    nk: &[f64],
+    n: f64,
+    d: usize,
+    total: &[f64],
+    prev: Option<&Mixture>,
+) -> Option<Vec<Vec<f64>>> {
+    use linalg::*;
+    let k = w.len();
+    let mut dm = match prev {
+        // Warm start: the previous fit's orientation is the eigenvectors of any Σ_g.
+        Some(p) => sym_eigen(&p.covs[0], d).1,
+        None => sym_eigen(total, d).1,
+    };
+    let top: Vec<f64> = w.iter().map(|wg| sym_eigen(wg, d).0[0]).collect();
+    let deltas = |dm: &[f64]| -> Option<Vec<Vec<f64>>> {
+        let e: Vec<Vec<f64>> = w.iter().map(|wg| axis_scatter(dm, wg, d)).collect();
+        if family == Family::VVE {
+            e.iter()
+                .zip(nk)
+                .map(|(eg, n_g)| {
+                    geo_mean(eg)?;
+                    Some(scaled(eg, 1.0 / n_g))
+                })
+                .collect()
+        } else {
+            let gm: Vec<f64> = e.iter().map(|eg| geo_mean(eg)).collect::<Option<_>>()?;
+            let lambda = gm.iter().sum::<f64>() / n;
+            Some((0..k).map(|g| scaled(&e[g], lambda / gm[g])).collect())
+        }
+    };
+    let objective = |dm: &[f64], delta: &[Vec<f64>]| -> f64 {
+        (0..k)
+            .map(|g| {
+                let e = axis_scatter(dm, &w[g], d);
+                (0..d)
+                    .map(|j| nk[g] * delta[g][j].ln() + e[j] / delta[g][j])
+                    .sum::<f64>()
+            })
+            .sum()
+    };
+    let mut delta = deltas(&dm)?;
+    let mut obj = objective(&dm, &delta);
+    for _ in 0..INNER_MAX {
+        // Step in D.
+        let mut m = vec![0.0; d * d];
+        for g in 0..k {
+            let inv: Vec<f64> = delta[g].iter().map(|v| 1.0 / v).collect();
+            let mut shifted = scaled(&w[g], -1.0);
+            for j in 0..d {
+                shifted[j * d + j] += top[g];
+            }
+            let t = mul(&mul(&shifted, &dm, d), &from_diag(&inv), d);
+            m.iter_mut().zip(&t).for_each(|(a, b)| *a += b);
+        }
+        if let Some(next) = polar(&m, d) {
+            dm = next;
+        }
+        // Step in Dᵀ.
+        let et = transpose(&dm, d);
+        let mut m = vec![0.0; d * d];
+        for g in 0..k {
+            let inv: Vec<f64> = delta[g].iter().map(|v| 1.0 / v).collect();
+            let a_top = inv.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let shifted: Vec<f64> = inv.iter().map(|v| a_top - v).collect();
+            let t = mul(&mul(&from_diag(&shifted), &et, d), &w[g], d);
+            m.iter_mut().zip(&t).for_each(|(a, b)| *a += b);
+        }
+        if let Some(next) = polar(&m, d) {
+            dm = transpose(&next, d);
+        }
+        delta = deltas(&dm)?;
+        let now = objective(&dm, &delta);
+        if !now.is_finite() {
+            return None;
+        }
+        if converged(obj, now, INNER_TOL) {
+            break;
+        }
+        obj = now;
+    }
+    Some(delta.iter().map(|dg| sandwich(&dm, dg, d)).collect())
 }
 
 /// k-means++ seeding and Lloyd iterations; returns hard labels.
@@ -298,26 +865,170 @@ fn kmeans(x: &[Vec<f64>], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
     labels
 }
 
-/// EM for one family from hard starting labels.
-fn em(x: &[Vec<f64>], k: usize, family: Family, start: &[usize]) -> Option<Mixture> {
+/// The data as the hierarchical start sees them: each column standardised, then rotated to
+/// its principal axes and each axis scaled by the inverse square root of its singular value —
+/// mclust's "SVD" transformation (`hcUse`, Scrucca & Raftery 2015): between principal
+/// components (which let one high-variance axis dominate) and fully sphered data (which lets
+/// noise axes count as much as structure). Axes with no variance are dropped.
+fn svd_scaled(x: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    use linalg::*;
+    let n = x.len();
+    let d = x[0].len();
+    let nf = n as f64;
+    let mut s: Vec<Vec<f64>> = x.to_vec();
+    for j in 0..d {
+        let mean = x.iter().map(|r| r[j]).sum::<f64>() / nf;
+        let var = x.iter().map(|r| (r[j] - mean).powi(2)).sum::<f64>() / (nf - 1.0).max(1.0);
+        let sd = var.sqrt();
+        for r in s.iter_mut() {
+            r[j] = if sd > 0.0 { (r[j] - mean) / sd } else { 0.0 };
+        }
+    }
+    let mut cross = vec![0.0; d * d];
+    for r in &s {
+        for a in 0..d {
+            for b in 0..d {
+                cross[a * d + b] += r[a] * r[b];
+            }
+        }
+    }
+    let (values, vectors) = sym_eigen(&cross, d);
+    let top = values.first().copied().unwrap_or(0.0);
+    let keep: Vec<usize> = (0..d).filter(|&j| values[j] > 1e-12 * top).collect();
+    s.iter()
+        .map(|r| {
+            keep.iter()
+                .map(|&j| {
+                    let proj: f64 = (0..d).map(|a| r[a] * vectors[a * d + j]).sum();
+                    // X = U S Vᵀ, so U·S^(1/2) = X·V·S^(−1/2), and S = √(eigenvalue).
+                    proj / values[j].powf(0.25)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Deterministic starting classification: agglomerative hierarchical clustering of the
+/// SVD-scaled data with the spherical equal-volume criterion (the model-based form of Ward's
+/// method: each merge is the one that least increases the within-profile sum of squares),
+/// cut at `k` groups. mclust's default merges by the VVV criterion instead; see the module
+/// documentation for how the two differ and why the extra starts make up for it.
+///
+/// Nearest-neighbour-chain algorithm: O(n²·d) time, O(n·d) memory. Ward's criterion is
+/// reducible, so the chain finds the same merges as the greedy algorithm (barring exact ties).
+pub fn hierarchical_start(x: &[Vec<f64>], k: usize) -> Vec<usize> {
+    let n = x.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let z = svd_scaled(x);
+    let mut centre: Vec<Vec<f64>> = z.clone();
+    let mut size = vec![1.0f64; n];
+    let mut active = vec![true; n];
+    let cost = |ca: &[f64], sa: f64, cb: &[f64], sb: f64| -> f64 {
+        let d2: f64 = ca.iter().zip(cb).map(|(p, q)| (p - q) * (p - q)).sum();
+        sa * sb / (sa + sb) * d2
+    };
+    // (cost, a, b): cluster b merged into cluster a.
+    let mut merges: Vec<(f64, usize, usize)> = Vec::with_capacity(n.saturating_sub(1));
+    let mut chain: Vec<usize> = Vec::new();
+    let mut left = n;
+    while left > 1 {
+        if chain.is_empty() {
+            chain.push(active.iter().position(|a| *a).unwrap_or(0));
+        }
+        let a = chain[chain.len() - 1];
+        let prev = (chain.len() >= 2).then(|| chain[chain.len() - 2]);
+        let mut best: Option<(f64, usize)> = prev.map(|p| (cost(&centre[a], size[a], &centre[p], size[p]), p));
+        for b in 0..n {
+            if b == a || !active[b] || Some(b) == prev {
+                continue;
+            }
+            let c = cost(&centre[a], size[a], &centre[b], size[b]);
+            if best.is_none_or(|(bc, _)| c < bc) {
+                best = Some((c, b));
+            }
+        }
+        let Some((c, b)) = best else { break };
+        if Some(b) == prev {
+            chain.pop();
+            chain.pop();
+            let (lo, hi) = (a.min(b), a.max(b));
+            let (sl, sh) = (size[lo], size[hi]);
+            let merged: Vec<f64> = centre[lo]
+                .iter()
+                .zip(&centre[hi])
+                .map(|(p, q)| (sl * p + sh * q) / (sl + sh))
+                .collect();
+            centre[lo] = merged;
+            size[lo] = sl + sh;
+            active[hi] = false;
+            merges.push((c, lo, hi));
+            left -= 1;
+        } else {
+            chain.push(b);
+        }
+    }
+    // Apply the n − k cheapest merges (in order of cost, as the greedy algorithm would).
+    merges.sort_by(|p, q| p.0.total_cmp(&q.0));
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(_, a, b) in merges.iter().take(n.saturating_sub(k.max(1))) {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[rb] = ra;
+    }
+    let mut label_of = vec![usize::MAX; n];
+    let mut next = 0;
+    (0..n)
+        .map(|i| {
+            let r = root(&mut parent, i);
+            if label_of[r] == usize::MAX {
+                label_of[r] = next;
+                next += 1;
+            }
+            label_of[r]
+        })
+        .collect()
+}
+
+/// EM convergence: stop when the log-likelihood changes by less than this, relatively
+/// (mclust's default is 1e-5; tighter here, so that two programs reaching the same optimum
+/// report the same BIC to 1e-6).
+const EM_TOL: f64 = 1e-11;
+const EM_MAX: usize = 5000;
+
+/// EM for one family from hard starting labels (labels ≥ k or a start leaving a profile empty
+/// fail, as mclust's NA).
+pub fn fit_from(x: &[Vec<f64>], k: usize, family: Family, start: &[usize]) -> Option<Mixture> {
+    if x.is_empty() || start.len() != x.len() || start.iter().any(|&l| l >= k) {
+        return None;
+    }
     let mut z = vec![0.0; x.len() * k];
     for (i, &l) in start.iter().enumerate() {
         z[i * k + l] = 1.0;
     }
-    let mut m = m_step(x, &z, k, family)?;
+    let mut m = m_step(x, &z, k, family, None)?;
     let mut prev = f64::NEG_INFINITY;
-    for it in 1..=1000 {
+    for it in 1..=EM_MAX {
         let (zz, ll) = e_step(x, &m)?;
         m.log_lik = ll;
         m.iterations = it;
-        if (ll - prev).abs() <= 1e-9 * ll.abs().max(1.0) {
+        if converged(prev, ll, EM_TOL) {
             break;
         }
         prev = ll;
-        let ll_keep = ll;
-        m = m_step(x, &zz, k, family)?;
-        m.log_lik = ll_keep;
-        m.iterations = it;
+        let next = m_step(x, &zz, k, family, Some(&m))?;
+        m = Mixture {
+            log_lik: ll,
+            iterations: it,
+            ..next
+        };
     }
     // Final E-step so the log-likelihood belongs to the returned parameters.
     let (_, ll) = e_step(x, &m)?;
@@ -344,7 +1055,9 @@ pub fn classify(x: &[Vec<f64>], m: &Mixture) -> Option<(Vec<usize>, Vec<f64>)> {
     Some((labels, probs))
 }
 
-/// Best of `starts` seeded EM runs for one family; also returns each start's labels.
+/// Best of the EM runs for one family: first from the hierarchical start, then from
+/// `starts − 1` seeded k-means++ starts; the highest likelihood is kept. Also returns each
+/// run's classification (for the restart stability).
 fn fit_family(
     x: &[Vec<f64>],
     k: usize,
@@ -355,9 +1068,13 @@ fn fit_family(
     let mut best: Option<Mixture> = None;
     let mut each = Vec::new();
     for s in 0..starts.max(1) {
-        let mut rng = SplitMix64::new(seed.wrapping_add(s as u64 * 0x9E37));
-        let start = kmeans(x, k, &mut rng);
-        let Some(m) = em(x, k, family, &start) else {
+        let start = if s == 0 {
+            hierarchical_start(x, k)
+        } else {
+            let mut rng = SplitMix64::new(seed.wrapping_add(s as u64 * 0x9E37));
+            kmeans(x, k, &mut rng)
+        };
+        let Some(m) = fit_from(x, k, family, &start) else {
             continue;
         };
         if let Some((labels, _)) = classify(x, &m) {

@@ -297,7 +297,7 @@ fn profiles_are_reproducible_and_report_stability() {
     let j = a.json();
     assert_eq!(j["profiles"]["n"], 79);
     assert_eq!(j["dropped"][0]["dyad"], "19");
-    assert_eq!(j["profiles"]["table"].as_array().unwrap().len(), 6);
+    assert_eq!(j["profiles"]["table"].as_array().unwrap().len(), 14);
     assert!(j["profiles"]["bootstrap_ari"]["median"].is_number());
     assert!(j["profiles"]["restart_ari"]["runs"].as_u64().unwrap() >= 1);
     assert_eq!(j["dyads"].as_array().unwrap().len(), 79);
