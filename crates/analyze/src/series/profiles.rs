@@ -267,14 +267,6 @@ mod linalg {
         c
     }
 
-    /// diag(Dᵀ · W · D): the scatter along each axis of the orientation D.
-    pub fn axis_scatter(dm: &[f64], w: &[f64], d: usize) -> Vec<f64> {
-        let wd = mul(w, dm, d);
-        (0..d)
-            .map(|j| (0..d).map(|i| dm[i * d + j] * wd[i * d + j]).sum())
-            .collect()
-    }
-
     /// Geometric mean of positive numbers; `None` if any is not positive and finite.
     pub fn geo_mean(v: &[f64]) -> Option<f64> {
         if v.iter().any(|x| !(*x > 0.0 && x.is_finite())) {
@@ -341,94 +333,6 @@ mod linalg {
             }
         }
         (values, vectors)
-    }
-
-    /// The orthogonal factor U·Vᵀ of M = U·S·Vᵀ, which maximises tr(Xᵀ·M) over orthogonal X.
-    /// One-sided Jacobi (Hestenes) SVD, so a rank-deficient M — which the majorisation steps
-    /// do produce, when every profile's longest axis is the same — still gets an exact answer:
-    /// the missing columns of U are completed orthogonally (any completion is a maximiser).
-    /// `None` only for M = 0, where every orthogonal X is as good as any other.
-    pub fn polar(m: &[f64], d: usize) -> Option<Vec<f64>> {
-        let mut a = m.to_vec();
-        let mut v = identity(d);
-        for _ in 0..60 {
-            let mut rotated = false;
-            for p in 0..d {
-                for q in p + 1..d {
-                    let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
-                    for i in 0..d {
-                        let (ap, aq) = (a[i * d + p], a[i * d + q]);
-                        alpha += ap * ap;
-                        beta += aq * aq;
-                        gamma += ap * aq;
-                    }
-                    if !(gamma.abs() > 1e-15 * (alpha * beta).sqrt()) {
-                        continue;
-                    }
-                    rotated = true;
-                    let zeta = (beta - alpha) / (2.0 * gamma);
-                    let t = if zeta.abs() > 1e150 {
-                        0.5 / zeta
-                    } else {
-                        let sg = if zeta >= 0.0 { 1.0 } else { -1.0 };
-                        sg / (zeta.abs() + (1.0 + zeta * zeta).sqrt())
-                    };
-                    let c = 1.0 / (1.0 + t * t).sqrt();
-                    let s = c * t;
-                    for mat in [&mut a, &mut v] {
-                        for i in 0..d {
-                            let (xp, xq) = (mat[i * d + p], mat[i * d + q]);
-                            mat[i * d + p] = c * xp - s * xq;
-                            mat[i * d + q] = s * xp + c * xq;
-                        }
-                    }
-                }
-            }
-            if !rotated {
-                break;
-            }
-        }
-        // Columns of A·V are U·S.
-        let norms: Vec<f64> = (0..d)
-            .map(|j| (0..d).map(|i| a[i * d + j].powi(2)).sum::<f64>().sqrt())
-            .collect();
-        let top = norms.iter().cloned().fold(0.0, f64::max);
-        if !(top > 0.0 && top.is_finite()) {
-            return None;
-        }
-        let mut u = vec![0.0; d * d];
-        let mut missing = Vec::new();
-        for j in 0..d {
-            if norms[j] > 1e-10 * top {
-                for i in 0..d {
-                    u[i * d + j] = a[i * d + j] / norms[j];
-                }
-            } else {
-                missing.push(j);
-            }
-        }
-        let mut filled: Vec<usize> = (0..d).filter(|j| !missing.contains(j)).collect();
-        for j in missing {
-            // The unit vector least in the span of U's columns so far, made orthogonal to them.
-            let best = (0..d)
-                .map(|e| {
-                    let mut r: Vec<f64> = (0..d).map(|i| if i == e { 1.0 } else { 0.0 }).collect();
-                    for &f in &filled {
-                        let dot: f64 = (0..d).map(|i| r[i] * u[i * d + f]).sum();
-                        for i in 0..d {
-                            r[i] -= dot * u[i * d + f];
-                        }
-                    }
-                    let nr = r.iter().map(|x| x * x).sum::<f64>().sqrt();
-                    (nr, r)
-                })
-                .max_by(|p, q| p.0.total_cmp(&q.0))?;
-            for i in 0..d {
-                u[i * d + j] = best.1[i] / best.0;
-            }
-            filled.push(j);
-        }
-        Some(mul(&u, &transpose(&v, d), d))
     }
 
     /// Inverse and log-determinant of a symmetric positive-definite matrix (Cholesky), `None`
@@ -563,7 +467,9 @@ fn covariances(
             .map(|g| from_diag(&scaled(&diag(&w[g], d), 1.0 / nk[g])))
             .collect(),
         Family::EEI => vec![from_diag(&scaled(&diag(&total, d), 1.0 / n)); k],
-        Family::VII => (0..k).map(|g| sph(trace(&w[g], d) / (df * nk[g]))).collect(),
+        Family::VII => (0..k)
+            .map(|g| sph(trace(&w[g], d) / (df * nk[g])))
+            .collect(),
         Family::EII => vec![sph(trace(&total, d) / (df * n)); k],
         Family::EVI => {
             // Σ_g = λ B_g: B_g = diag(W_g)/|diag(W_g)|^(1/d), λ = Σ_g |diag(W_g)|^(1/d) / n.
@@ -708,12 +614,15 @@ fn covariances(
 
 /// EVE (Σ_g = λ D A_g Dᵀ) and VVE (Σ_g = λ_g D A_g Dᵀ): a common orientation D with the
 /// per-profile diagonal Δ_g = λ_(g) A_g. Given D, Δ_g is closed form from diag(Dᵀ W_g D).
-/// Given the Δ_g, D minimises Σ_g tr(W_g D Δ_g⁻¹ Dᵀ) over orthogonal matrices; that has no
-/// closed form, so D takes majorise–minimise steps: with w_g the largest eigenvalue of W_g,
-/// f(D) = Σ_g tr(Dᵀ W_g D Δ_g⁻¹) differs from a concave function of D by a constant, so its
-/// tangent plane majorises it and the minimiser over orthogonal matrices is the orthogonal
-/// factor of M = Σ_g (w_g I − W_g) D Δ_g⁻¹. The same argument with the roles of W_g and Δ_g⁻¹
-/// exchanged (in Dᵀ) gives a second step; the two alternate (as Browne & McNicholas 2014).
+/// Given the Δ_g, D minimises Σ_g tr(Dᵀ W_g D Δ_g⁻¹) over orthogonal matrices, which has no
+/// closed form. Browne & McNicholas (2014) take majorise–minimise steps; here D instead takes
+/// exact plane rotations, as in Flury's algorithm for common principal components: rotating
+/// columns p and q of D by θ changes the objective by A·cos 2θ + B·sin 2θ + const, with
+/// A = Σ_g (δ_gp⁻¹ − δ_gq⁻¹)(m_gpp − m_gqq)/2 and B = Σ_g (δ_gp⁻¹ − δ_gq⁻¹) m_gpq (M_g = Dᵀ W_g D),
+/// minimised at 2θ = atan2(−B, −A). Each rotation and each Δ update can only lower the
+/// objective, so EM stays monotone; sweeps over all planes alternate with the Δ update until
+/// the objective settles. (The majorise–minimise steps reach the same fixed points but needed
+/// hundreds of sweeps per M-step on the rties parameters; a few rotation sweeps suffice.)
 fn common_orientation(
     family: Family,
     w: &[Vec<f64>],
@@ -730,9 +639,10 @@ fn common_orientation(
         Some(p) => sym_eigen(&p.covs[0], d).1,
         None => sym_eigen(total, d).1,
     };
-    let top: Vec<f64> = w.iter().map(|wg| sym_eigen(wg, d).0[0]).collect();
-    let deltas = |dm: &[f64]| -> Option<Vec<Vec<f64>>> {
-        let e: Vec<Vec<f64>> = w.iter().map(|wg| axis_scatter(dm, wg, d)).collect();
+    let dt = transpose(&dm, d);
+    let mut m: Vec<Vec<f64>> = w.iter().map(|wg| mul(&mul(&dt, wg, d), &dm, d)).collect();
+    let deltas = |m: &[Vec<f64>]| -> Option<Vec<Vec<f64>>> {
+        let e: Vec<Vec<f64>> = m.iter().map(|mg| linalg::diag(mg, d)).collect();
         if family == Family::VVE {
             e.iter()
                 .zip(nk)
@@ -747,48 +657,52 @@ fn common_orientation(
             Some((0..k).map(|g| scaled(&e[g], lambda / gm[g])).collect())
         }
     };
-    let objective = |dm: &[f64], delta: &[Vec<f64>]| -> f64 {
+    let objective = |m: &[Vec<f64>], delta: &[Vec<f64>]| -> f64 {
         (0..k)
             .map(|g| {
-                let e = axis_scatter(dm, &w[g], d);
                 (0..d)
-                    .map(|j| nk[g] * delta[g][j].ln() + e[j] / delta[g][j])
+                    .map(|j| nk[g] * delta[g][j].ln() + m[g][j * d + j] / delta[g][j])
                     .sum::<f64>()
             })
             .sum()
     };
-    let mut delta = deltas(&dm)?;
-    let mut obj = objective(&dm, &delta);
+    let mut delta = deltas(&m)?;
+    let mut obj = objective(&m, &delta);
     for _ in 0..INNER_MAX {
-        // Step in D.
-        let mut m = vec![0.0; d * d];
-        for g in 0..k {
-            let inv: Vec<f64> = delta[g].iter().map(|v| 1.0 / v).collect();
-            let mut shifted = scaled(&w[g], -1.0);
-            for j in 0..d {
-                shifted[j * d + j] += top[g];
+        for p in 0..d {
+            for q in p + 1..d {
+                let (mut a, mut b) = (0.0, 0.0);
+                for g in 0..k {
+                    let diff = 1.0 / delta[g][p] - 1.0 / delta[g][q];
+                    a += diff * (m[g][p * d + p] - m[g][q * d + q]) / 2.0;
+                    b += diff * m[g][p * d + q];
+                }
+                if a == 0.0 && b == 0.0 {
+                    continue;
+                }
+                let theta = 0.5 * (-b).atan2(-a);
+                let (s, c) = theta.sin_cos();
+                for i in 0..d {
+                    let (xp, xq) = (dm[i * d + p], dm[i * d + q]);
+                    dm[i * d + p] = c * xp + s * xq;
+                    dm[i * d + q] = -s * xp + c * xq;
+                }
+                for mg in m.iter_mut() {
+                    for i in 0..d {
+                        let (xp, xq) = (mg[i * d + p], mg[i * d + q]);
+                        mg[i * d + p] = c * xp + s * xq;
+                        mg[i * d + q] = -s * xp + c * xq;
+                    }
+                    for j in 0..d {
+                        let (xp, xq) = (mg[p * d + j], mg[q * d + j]);
+                        mg[p * d + j] = c * xp + s * xq;
+                        mg[q * d + j] = -s * xp + c * xq;
+                    }
+                }
             }
-            let t = mul(&mul(&shifted, &dm, d), &from_diag(&inv), d);
-            m.iter_mut().zip(&t).for_each(|(a, b)| *a += b);
         }
-        if let Some(next) = polar(&m, d) {
-            dm = next;
-        }
-        // Step in Dᵀ.
-        let et = transpose(&dm, d);
-        let mut m = vec![0.0; d * d];
-        for g in 0..k {
-            let inv: Vec<f64> = delta[g].iter().map(|v| 1.0 / v).collect();
-            let a_top = inv.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            let shifted: Vec<f64> = inv.iter().map(|v| a_top - v).collect();
-            let t = mul(&mul(&from_diag(&shifted), &et, d), &w[g], d);
-            m.iter_mut().zip(&t).for_each(|(a, b)| *a += b);
-        }
-        if let Some(next) = polar(&m, d) {
-            dm = transpose(&next, d);
-        }
-        delta = deltas(&dm)?;
-        let now = objective(&dm, &delta);
+        delta = deltas(&m)?;
+        let now = objective(&m, &delta);
         if !now.is_finite() {
             return None;
         }
@@ -917,12 +831,16 @@ fn svd_scaled(x: &[Vec<f64>]) -> Vec<Vec<f64>> {
 /// Nearest-neighbour-chain algorithm: O(n²·d) time, O(n·d) memory. Ward's criterion is
 /// reducible, so the chain finds the same merges as the greedy algorithm (barring exact ties).
 pub fn hierarchical_start(x: &[Vec<f64>], k: usize) -> Vec<usize> {
-    let n = x.len();
-    if n == 0 {
+    if x.is_empty() {
         return Vec::new();
     }
-    let z = svd_scaled(x);
-    let mut centre: Vec<Vec<f64>> = z.clone();
+    ward(&svd_scaled(x), k)
+}
+
+/// Ward's agglomeration of `z` cut at `k` groups (see [`hierarchical_start`]).
+fn ward(z: &[Vec<f64>], k: usize) -> Vec<usize> {
+    let n = z.len();
+    let mut centre: Vec<Vec<f64>> = z.to_vec();
     let mut size = vec![1.0f64; n];
     let mut active = vec![true; n];
     let cost = |ca: &[f64], sa: f64, cb: &[f64], sb: f64| -> f64 {
@@ -939,7 +857,8 @@ pub fn hierarchical_start(x: &[Vec<f64>], k: usize) -> Vec<usize> {
         }
         let a = chain[chain.len() - 1];
         let prev = (chain.len() >= 2).then(|| chain[chain.len() - 2]);
-        let mut best: Option<(f64, usize)> = prev.map(|p| (cost(&centre[a], size[a], &centre[p], size[p]), p));
+        let mut best: Option<(f64, usize)> =
+            prev.map(|p| (cost(&centre[a], size[a], &centre[p], size[p]), p));
         for b in 0..n {
             if b == a || !active[b] || Some(b) == prev {
                 continue;
@@ -1202,6 +1121,42 @@ pub enum ProfileError {
     NoFit,
 }
 
+/// Seeds every family from the classifications the other families reached, keeping any
+/// higher likelihood, until nothing improves (at most three rounds). Why: on tens of rows the
+/// likelihood of the richer families has many local maxima, and a start that is poor for one
+/// family is often good for a neighbouring one — a partition found by VEE is a natural start
+/// for VVE or VEV. Each seed's classification joins that family's restarts.
+fn cross_seed(x: &[Vec<f64>], k: usize, fits: &mut [(Option<Mixture>, Vec<Vec<usize>>)]) {
+    for _ in 0..3 {
+        let seeds: Vec<Vec<usize>> = fits
+            .iter()
+            .filter_map(|(m, _)| m.as_ref().and_then(|m| classify(x, m)).map(|(l, _)| l))
+            .collect();
+        let mut improved = false;
+        for (fi, fam) in Family::ALL.into_iter().enumerate() {
+            for seed in &seeds {
+                let Some(m) = fit_from(x, k, fam, seed) else {
+                    continue;
+                };
+                let (best, each) = &mut fits[fi];
+                if best
+                    .as_ref()
+                    .is_none_or(|b| m.log_lik > b.log_lik + 1e-9 * b.log_lik.abs().max(1.0))
+                {
+                    if let Some((labels, _)) = classify(x, &m) {
+                        each.push(labels);
+                    }
+                    *best = Some(m);
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
 /// Fits every family with K profiles, chooses by BIC, and measures stability.
 pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, ProfileError> {
     let n = x.len();
@@ -1210,11 +1165,15 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
         return Err(ProfileError::TooFewRows { rows: n, k });
     }
     let d = x[0].len();
+    let mut fits: Vec<(Option<Mixture>, Vec<Vec<usize>>)> = Family::ALL
+        .iter()
+        .map(|&fam| fit_family(x, k, fam, opt.starts, opt.seed))
+        .collect();
+    cross_seed(x, k, &mut fits);
     let mut table = Vec::new();
     let mut best: Option<(f64, Mixture, Vec<Vec<usize>>)> = None;
-    for fam in Family::ALL {
+    for (fam, (m, each)) in Family::ALL.into_iter().zip(fits) {
         let params = fam.params(k, d);
-        let (m, each) = fit_family(x, k, fam, opt.starts, opt.seed);
         let row = match &m {
             Some(m) => {
                 let bic = 2.0 * m.log_lik - params as f64 * (n as f64).ln();
@@ -1363,6 +1322,226 @@ mod tests {
             profiles(&x, &o),
             Err(ProfileError::TooFewRows { rows: 2, k: 2 })
         );
+    }
+
+    /// Rotation of 3-space by `a` about z, then `b` about x (an orientation for simulations).
+    fn rotation(a: f64, b: f64) -> Vec<f64> {
+        let (sa, ca) = a.sin_cos();
+        let (sb, cb) = b.sin_cos();
+        let rz = [ca, -sa, 0.0, sa, ca, 0.0, 0.0, 0.0, 1.0];
+        let rx = [1.0, 0.0, 0.0, 0.0, cb, -sb, 0.0, sb, cb];
+        linalg::mul(&rx, &rz, 3)
+    }
+
+    /// A simulation design for one family in 3 dimensions: Σ_g = λ_g D_g A_g D_gᵀ with the
+    /// volumes, shapes and orientations shared or varying as the family says.
+    fn design(fam: Family) -> Vec<Vec<f64>> {
+        let name = fam.name().as_bytes();
+        let vol = |g: usize| {
+            if name[0] == b'V' {
+                [0.4, 1.0, 2.5][g]
+            } else {
+                1.0
+            }
+        };
+        let shapes = [
+            [3.0, 1.0, 1.0 / 3.0],
+            [1.0 / 3.0, 3.0, 1.0],
+            [1.0, 1.0 / 3.0, 3.0],
+        ];
+        // With the orientation varying too, a permuted shape is the same shape turned, so
+        // varying shapes then differ in their eigenvalues themselves.
+        let distinct = [
+            [3.0, 1.0, 1.0 / 3.0],
+            [1.5, 1.5, 1.0 / 2.25],
+            [6.0, 0.5, 1.0 / 3.0],
+        ];
+        let shape = |g: usize| match (name[1], name[2]) {
+            (b'V', b'V') => distinct[g],
+            (b'V', _) => shapes[g],
+            _ => shapes[0],
+        };
+        let orient = |g: usize| match name[2] {
+            b'I' => linalg::identity(3),
+            b'E' => rotation(0.7, 0.4),
+            _ => rotation(0.7 + 1.1 * g as f64, 0.4 + 0.8 * g as f64),
+        };
+        (0..3)
+            .map(|g| linalg::sandwich(&orient(g), &linalg::scaled(&shape(g), vol(g)), 3))
+            .collect()
+    }
+
+    /// `per` draws from each of three profiles with the given covariances.
+    fn simulate(covs: &[Vec<f64>], per: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
+        let means = [[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0]];
+        let mut rng = SplitMix64::new(seed);
+        let mut x = Vec::new();
+        let mut truth = Vec::new();
+        for (g, cov) in covs.iter().enumerate() {
+            let l = cholesky(cov, 3).unwrap();
+            for _ in 0..per {
+                let e: Vec<f64> = (0..3).map(|_| rng.normal()).collect();
+                x.push(
+                    (0..3)
+                        .map(|i| means[g][i] + (0..=i).map(|j| l[i * 3 + j] * e[j]).sum::<f64>())
+                        .collect(),
+                );
+                truth.push(g);
+            }
+        }
+        (x, truth)
+    }
+
+    const NEW_FAMILIES: [Family; 8] = [
+        Family::VEI,
+        Family::EVI,
+        Family::VEE,
+        Family::EVE,
+        Family::VVE,
+        Family::EEV,
+        Family::VEV,
+        Family::EVV,
+    ];
+
+    /// Each of the eight families added for mclust parity gives back the mixture it was
+    /// simulated from: proportions, means and covariances, with the family's constraint
+    /// holding exactly in the estimate.
+    #[test]
+    fn new_families_recover_their_simulated_parameters() {
+        for (i, fam) in NEW_FAMILIES.into_iter().enumerate() {
+            let covs = design(fam);
+            let (x, truth) = simulate(&covs, 400, 100 + i as u64);
+            let m = fit_from(&x, 3, fam, &hierarchical_start(&x, 3)).unwrap();
+            let (labels, _) = classify(&x, &m).unwrap();
+            assert!(adjusted_rand(&truth, &labels) > 0.99, "{}", fam.name());
+            for g in 0..3 {
+                // The fitted profile whose mean is nearest the true one.
+                let true_mean = [[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0]][g];
+                let h = (0..3)
+                    .min_by(|&a, &b| {
+                        let da: f64 = (0..3).map(|j| (m.means[a][j] - true_mean[j]).powi(2)).sum();
+                        let db: f64 = (0..3).map(|j| (m.means[b][j] - true_mean[j]).powi(2)).sum();
+                        da.total_cmp(&db)
+                    })
+                    .unwrap();
+                assert!(
+                    (m.weights[h] - 1.0 / 3.0).abs() < 0.03,
+                    "{} weight",
+                    fam.name()
+                );
+                for j in 0..3 {
+                    assert!(
+                        (m.means[h][j] - true_mean[j]).abs() < 0.3,
+                        "{} mean",
+                        fam.name()
+                    );
+                }
+                let err: f64 = (0..9).map(|e| (m.covs[h][e] - covs[g][e]).powi(2)).sum();
+                let size: f64 = covs[g].iter().map(|v| v * v).sum();
+                let rel = (err / size).sqrt();
+                assert!(
+                    rel < 0.2,
+                    "{} profile {g}: covariance off by {rel:.3}",
+                    fam.name()
+                );
+            }
+            assert_constraint(fam, &m.covs);
+        }
+    }
+
+    /// The family's sharing constraint holds in a fit: equal volumes |Σ_g|^(1/d), equal
+    /// shapes (the scaled eigenvalues) and a shared orientation where the name says E, and
+    /// diagonal matrices where it says I.
+    fn assert_constraint(fam: Family, covs: &[Vec<f64>]) {
+        let d = 3;
+        let name = fam.name().as_bytes();
+        let eig: Vec<(Vec<f64>, Vec<f64>)> = covs.iter().map(|c| linalg::sym_eigen(c, d)).collect();
+        let vols: Vec<f64> = eig
+            .iter()
+            .map(|(v, _)| linalg::geo_mean(v).unwrap())
+            .collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-8 * a.abs().max(b.abs());
+        if name[0] == b'E' {
+            assert!(
+                vols.iter().all(|v| close(*v, vols[0])),
+                "{} volumes",
+                fam.name()
+            );
+        }
+        if name[2] == b'I' {
+            for c in covs {
+                for a in 0..d {
+                    for b in 0..d {
+                        assert!(a == b || c[a * d + b] == 0.0, "{} not diagonal", fam.name());
+                    }
+                }
+            }
+        }
+        if name[2] == b'E' {
+            // Dᵀ Σ_g D diagonal for the eigenvectors D of Σ_1.
+            let dm = &eig[0].1;
+            for c in covs {
+                let m = linalg::mul(&linalg::mul(&linalg::transpose(dm, d), c, d), dm, d);
+                let scale = linalg::trace(&m, d);
+                for a in 0..d {
+                    for b in 0..d {
+                        assert!(
+                            a == b || m[a * d + b].abs() < 1e-9 * scale,
+                            "{}",
+                            fam.name()
+                        );
+                    }
+                }
+            }
+        }
+        if name[1] == b'E' && name[2] != b'I' {
+            // Shared shape: the same scaled eigenvalues.
+            for (g, (v, _)) in eig.iter().enumerate() {
+                for j in 0..d {
+                    assert!(
+                        close(v[j] / vols[g], eig[0].0[j] / vols[0]),
+                        "{} shape",
+                        fam.name()
+                    );
+                }
+            }
+        }
+    }
+
+    /// On a large sample from a family with clearly distinct profiles, BIC picks that family
+    /// out of the 14.
+    #[test]
+    fn bic_picks_the_simulated_family() {
+        for (i, fam) in NEW_FAMILIES.into_iter().enumerate() {
+            let (x, _) = simulate(&design(fam), 400, 200 + i as u64);
+            let p = profiles(
+                &x,
+                &ProfileOptions {
+                    k: 3,
+                    starts: 1,
+                    bootstrap: 0,
+                    seed: 1,
+                },
+            )
+            .unwrap();
+            assert_eq!(p.chosen, fam.name());
+        }
+    }
+
+    #[test]
+    fn eigen_decomposition_reconstructs_its_matrix() {
+        let a = [4.0, 1.0, 0.5, 1.0, 3.0, -0.2, 0.5, -0.2, 1.0];
+        let (vals, vecs) = linalg::sym_eigen(&a, 3);
+        assert!(vals[0] >= vals[1] && vals[1] >= vals[2]);
+        let back = linalg::sandwich(&vecs, &vals, 3);
+        for e in 0..9 {
+            assert!((back[e] - a[e]).abs() < 1e-12, "{back:?}");
+        }
+        let vtv = linalg::mul(&linalg::transpose(&vecs, 3), &vecs, 3);
+        for e in 0..9 {
+            let id = if e % 4 == 0 { 1.0 } else { 0.0 };
+            assert!((vtv[e] - id).abs() < 1e-12);
+        }
     }
 
     #[test]
