@@ -104,7 +104,8 @@ pub struct Args {
     /// covariance model chosen by BIC), with its stability across restarts and resamples.
     #[arg(long, value_name = "K")]
     pub profiles: Option<usize>,
-    /// Profiles: seeded EM starts per covariance model.
+    /// Profiles: EM starts per covariance model (the first from hierarchical clustering, as
+    /// mclust; the others seeded k-means++); the highest likelihood is kept.
     #[arg(long, default_value_t = 10)]
     pub starts: usize,
     /// Profiles: bootstrap resamples for the stability of the classification.
