@@ -1550,6 +1550,75 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+        /// Laws every family obeys: translating the data changes nothing, reordering the
+        /// coordinates changes nothing, and scaling them by c lowers every log-likelihood by
+        /// exactly n·d·log c (the density of the scaled data) — all from the same start.
+        #[test]
+        fn families_respect_translation_order_and_scale(
+            seed in 0u64..10_000,
+            shift in -50.0f64..50.0,
+            scale in 0.1f64..10.0,
+        ) {
+            let (x, _) = simulate(&design(Family::VVV), 25, seed);
+            let moved: Vec<Vec<f64>> = x.iter().map(|r| r.iter().map(|v| v + shift).collect()).collect();
+            let reordered: Vec<Vec<f64>> = x.iter().map(|r| r.iter().rev().copied().collect()).collect();
+            let scaled: Vec<Vec<f64>> = x.iter().map(|r| r.iter().map(|v| v * scale).collect()).collect();
+            let start = hierarchical_start(&x, 3);
+            let offset = x.len() as f64 * 3.0 * scale.ln();
+            for fam in Family::ALL {
+                let base = fit_from(&x, 3, fam, &start).map(|m| m.log_lik);
+                for (what, y, expect) in [
+                    ("translated", &moved, base),
+                    ("reordered", &reordered, base),
+                    ("scaled", &scaled, base.map(|b| b - offset)),
+                ] {
+                    let got = fit_from(y, 3, fam, &start).map(|m| m.log_lik);
+                    match (got, expect) {
+                        (Some(a), Some(b)) => proptest::prop_assert!(
+                            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                            "{} {what}: {a} vs {b}", fam.name()
+                        ),
+                        (a, b) => proptest::prop_assert_eq!(a.is_some(), b.is_some(), "{} {}", fam.name(), what),
+                    }
+                }
+            }
+        }
+    }
+
+    /// One dimension, a constant column, duplicated rows: answers or a typed refusal, never a
+    /// panic.
+    #[test]
+    fn degenerate_inputs_are_handled() {
+        let opt = ProfileOptions {
+            k: 2,
+            starts: 3,
+            bootstrap: 5,
+            seed: 3,
+        };
+        let mut rng = SplitMix64::new(4);
+        let one_d: Vec<Vec<f64>> = (0..60)
+            .map(|i| vec![if i < 30 { 0.0 } else { 6.0 } + rng.normal()])
+            .collect();
+        let p = profiles(&one_d, &opt).unwrap();
+        assert_eq!(p.table.len(), 14);
+        assert_eq!(p.sizes.iter().sum::<usize>(), 60);
+        let constant: Vec<Vec<f64>> = one_d.iter().map(|r| vec![r[0], 1.0]).collect();
+        // A coordinate that never varies: only the spherical families, whose one variance
+        // pools all coordinates, can be fitted (as in mclust); the others are reported failed.
+        let p = profiles(&constant, &opt).unwrap();
+        for r in &p.table {
+            let spherical = r.family == "EII" || r.family == "VII";
+            assert_eq!(r.bic.is_some(), spherical, "{}", r.family);
+        }
+        let same = vec![vec![1.0, 2.0]; 10];
+        assert!(matches!(profiles(&same, &opt), Err(ProfileError::NoFit)));
+        let twice: Vec<Vec<f64>> = one_d.iter().chain(&one_d).cloned().collect();
+        assert!(profiles(&twice, &opt).is_ok());
+    }
+
     #[test]
     fn eigen_decomposition_reconstructs_its_matrix() {
         let a = [4.0, 1.0, 0.5, 1.0, 3.0, -0.2, 0.5, -0.2, 1.0];
