@@ -303,21 +303,18 @@ mod linalg {
         let mut m = a.to_vec();
         let mut v = identity(d);
         for _ in 0..100 {
-            let off: f64 = (0..d)
-                .flat_map(|i| (0..d).filter(move |&j| j != i).map(move |j| (i, j)))
-                .map(|(i, j)| m[i * d + j] * m[i * d + j])
-                .sum();
-            let all: f64 = m.iter().map(|x| x * x).sum();
-            if !(off > 1e-32 * all) {
-                break;
-            }
+            let mut rotated = false;
             for p in 0..d {
                 for q in p + 1..d {
                     let apq = m[p * d + q];
-                    if apq == 0.0 {
+                    // Negligible against both diagonal entries: already diagonal to rounding
+                    // (the classic Jacobi test), so the sweeps stop after a handful.
+                    let (app, aqq) = (m[p * d + p], m[q * d + q]);
+                    if apq.abs() <= 1e-17 * (app.abs() + aqq.abs()) || apq == 0.0 {
                         continue;
                     }
-                    let theta = (m[q * d + q] - m[p * d + p]) / (2.0 * apq);
+                    rotated = true;
+                    let theta = (aqq - app) / (2.0 * apq);
                     let t = if theta.abs() > 1e150 {
                         0.5 / theta
                     } else {
@@ -342,6 +339,9 @@ mod linalg {
                         v[k * d + q] = s * vkp + c * vkq;
                     }
                 }
+            }
+            if !rotated {
+                break;
             }
         }
         let mut order: Vec<usize> = (0..d).collect();
@@ -995,36 +995,69 @@ pub fn classify(x: &[Vec<f64>], m: &Mixture) -> Option<(Vec<usize>, Vec<f64>)> {
     Some((labels, probs))
 }
 
+/// A labeling renumbered in order of first appearance, so that two labelings of the same
+/// partition compare equal (EM from either is the same computation).
+fn canonical(labels: &[usize]) -> Vec<usize> {
+    let mut map: Vec<Option<usize>> = Vec::new();
+    let mut next = 0;
+    labels
+        .iter()
+        .map(|&l| {
+            if map.len() <= l {
+                map.resize(l + 1, None);
+            }
+            *map[l].get_or_insert_with(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// The EM runs of one family: its best fit, each run's classification (for the restart
+/// stability) and the starting partitions already tried (so no partition is fitted twice).
+struct FamilyFit {
+    best: Option<Mixture>,
+    each: Vec<Vec<usize>>,
+    tried: std::collections::HashSet<Vec<usize>>,
+}
+
 /// Best of the EM runs for one family: first from the hierarchical start, then from
-/// `starts − 1` seeded k-means++ starts; the highest likelihood is kept. Also returns each
-/// run's classification (for the restart stability).
-fn fit_family(
-    x: &[Vec<f64>],
-    k: usize,
-    family: Family,
-    starts: usize,
-    seed: u64,
-) -> (Option<Mixture>, Vec<Vec<usize>>) {
-    let mut best: Option<Mixture> = None;
-    let mut each = Vec::new();
+/// `starts − 1` seeded k-means++ starts; the highest likelihood is kept. A start that repeats
+/// an earlier partition is not fitted again; its classification still counts as a restart.
+fn fit_family(x: &[Vec<f64>], k: usize, family: Family, starts: usize, seed: u64) -> FamilyFit {
+    let mut fit = FamilyFit {
+        best: None,
+        each: Vec::new(),
+        tried: Default::default(),
+    };
+    let mut seen: std::collections::HashMap<Vec<usize>, Option<Vec<usize>>> = Default::default();
     for s in 0..starts.max(1) {
-        let start = if s == 0 {
+        let start = canonical(&if s == 0 {
             hierarchical_start(x, k)
         } else {
             let mut rng = SplitMix64::new(seed.wrapping_add(s as u64 * 0x9E37));
             kmeans(x, k, &mut rng)
-        };
-        let Some(m) = fit_from(x, k, family, &start) else {
+        });
+        if let Some(labels) = seen.get(&start) {
+            fit.each.extend(labels.iter().cloned());
             continue;
-        };
-        if let Some((labels, _)) = classify(x, &m) {
-            each.push(labels);
         }
-        if best.as_ref().is_none_or(|b| m.log_lik > b.log_lik) {
-            best = Some(m);
+        let m = fit_from(x, k, family, &start);
+        let labels = m.as_ref().and_then(|m| classify(x, m)).map(|(l, _)| l);
+        fit.each.extend(labels.iter().cloned());
+        if let Some(l) = &labels {
+            fit.tried.insert(canonical(l));
+        }
+        fit.tried.insert(start.clone());
+        seen.insert(start, labels);
+        if let Some(m) = m
+            && fit.best.as_ref().is_none_or(|b| m.log_lik > b.log_lik)
+        {
+            fit.best = Some(m);
         }
     }
-    (best, each)
+    fit
 }
 
 /// Adjusted Rand index of two labelings of the same items (Hubert & Arabie 1985).
@@ -1148,27 +1181,35 @@ pub enum ProfileError {
 /// likelihood of the richer families has many local maxima, and a start that is poor for one
 /// family is often good for a neighbouring one — a partition found by VEE is a natural start
 /// for VVE or VEV. Each seed's classification joins that family's restarts.
-fn cross_seed(x: &[Vec<f64>], k: usize, fits: &mut [(Option<Mixture>, Vec<Vec<usize>>)]) {
+fn cross_seed(x: &[Vec<f64>], k: usize, fits: &mut [FamilyFit]) {
     for _ in 0..3 {
-        let seeds: Vec<Vec<usize>> = fits
+        let mut seeds: Vec<Vec<usize>> = fits
             .iter()
-            .filter_map(|(m, _)| m.as_ref().and_then(|m| classify(x, m)).map(|(l, _)| l))
+            .filter_map(|f| f.best.as_ref().and_then(|m| classify(x, m)))
+            .map(|(l, _)| canonical(&l))
             .collect();
+        seeds.sort();
+        seeds.dedup();
         let mut improved = false;
         for (fi, fam) in Family::ALL.into_iter().enumerate() {
             for seed in &seeds {
+                if !fits[fi].tried.insert(seed.clone()) {
+                    continue;
+                }
                 let Some(m) = fit_from(x, k, fam, seed) else {
                     continue;
                 };
-                let (best, each) = &mut fits[fi];
-                if best
+                let fit = &mut fits[fi];
+                if fit
+                    .best
                     .as_ref()
                     .is_none_or(|b| m.log_lik > b.log_lik + 1e-9 * b.log_lik.abs().max(1.0))
                 {
                     if let Some((labels, _)) = classify(x, &m) {
-                        each.push(labels);
+                        fit.tried.insert(canonical(&labels));
+                        fit.each.push(labels);
                     }
-                    *best = Some(m);
+                    fit.best = Some(m);
                     improved = true;
                 }
             }
@@ -1187,14 +1228,14 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
         return Err(ProfileError::TooFewRows { rows: n, k });
     }
     let d = x[0].len();
-    let mut fits: Vec<(Option<Mixture>, Vec<Vec<usize>>)> = Family::ALL
+    let mut fits: Vec<FamilyFit> = Family::ALL
         .iter()
         .map(|&fam| fit_family(x, k, fam, opt.starts, opt.seed))
         .collect();
     cross_seed(x, k, &mut fits);
     let mut table = Vec::new();
     let mut best: Option<(f64, Mixture, Vec<Vec<usize>>)> = None;
-    for (fam, (m, each)) in Family::ALL.into_iter().zip(fits) {
+    for (fam, FamilyFit { best: m, each, .. }) in Family::ALL.into_iter().zip(fits) {
         let params = fam.params(k, d);
         let row = match &m {
             Some(m) => {
@@ -1227,8 +1268,8 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
     let mut boot = Vec::with_capacity(opt.bootstrap);
     for b in 0..opt.bootstrap {
         let sample: Vec<Vec<f64>> = (0..n).map(|_| x[rng.below(n)].clone()).collect();
-        let (fit, _) = fit_family(&sample, k, m.family, 1, opt.seed.wrapping_add(1 + b as u64));
-        if let Some((l, _)) = fit.and_then(|f| classify(x, &f)) {
+        let fit = fit_family(&sample, k, m.family, 1, opt.seed.wrapping_add(1 + b as u64));
+        if let Some((l, _)) = fit.best.and_then(|f| classify(x, &f)) {
             boot.push(adjusted_rand(&labels, &l));
         }
     }
