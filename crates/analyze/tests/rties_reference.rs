@@ -48,8 +48,11 @@ fn shared_with_men_sorting_first(file: &str) -> data::SeriesData {
     data::parse(&path, &out, &Columns::default()).expect("example data parses")
 }
 
-/// One reference file: dyad → column → value (`None` for R's NA).
-fn reference(file: &str) -> (Vec<String>, HashMap<String, HashMap<String, Option<f64>>>) {
+/// dyad → column → value (`None` for R's NA).
+type Rows = HashMap<String, HashMap<String, Option<f64>>>;
+
+/// One reference file: the dyads in file order, and their rows.
+fn reference(file: &str) -> (Vec<String>, Rows) {
     let path = format!("{}/tests/data/rties/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("reference file");
     let mut lines = text.lines();
@@ -113,10 +116,7 @@ fn check_ic(d: &data::SeriesData, lag: Lag, reference_file: &str) -> Vec<bool> {
             ("inert1", c.inert1),
             ("coord1", c.coord1),
             ("adj_r2", c.adj_r2),
-            (
-                "adj_r2_inertia",
-                x.inertia.as_ref().and_then(|i| i.adj_r2),
-            ),
+            ("adj_r2_inertia", x.inertia.as_ref().and_then(|i| i.adj_r2)),
             (
                 "adj_r2_coordination",
                 x.coordination.as_ref().and_then(|i| i.adj_r2),
@@ -126,7 +126,10 @@ fn check_ic(d: &data::SeriesData, lag: Lag, reference_file: &str) -> Vec<bool> {
             worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
         }
     }
-    eprintln!("{reference_file}: {} dyads, worst scaled difference {worst:.1e}", order.len());
+    eprintln!(
+        "{reference_file}: {} dyads, worst scaled difference {worst:.1e}",
+        order.len()
+    );
     f.dyads.iter().map(|x| x.self_paired).collect()
 }
 
@@ -166,7 +169,10 @@ fn check_clo(data_file: &str, grid: Grid, reference_file: &str) {
             worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
         }
     }
-    eprintln!("{reference_file}: {} dyads, worst scaled difference {worst:.1e}", order.len());
+    eprintln!(
+        "{reference_file}: {} dyads, worst scaled difference {worst:.1e}",
+        order.len()
+    );
 }
 
 #[test]
@@ -178,8 +184,16 @@ fn inertia_coordination_abs_max_cc_agrees_with_rties_on_every_dyad() {
 
 #[test]
 fn inertia_coordination_fixed_lag_agrees_with_rties_on_every_dyad() {
-    check_ic(&shared("rties_ExampleDataFull.csv"), Lag::Fixed(2), "ic_full_lag2.csv");
-    check_ic(&shared("rties_ExampleDataShort.csv"), Lag::Fixed(1), "ic_short_lag1.csv");
+    check_ic(
+        &shared("rties_ExampleDataFull.csv"),
+        Lag::Fixed(2),
+        "ic_full_lag2.csv",
+    );
+    check_ic(
+        &shared("rties_ExampleDataShort.csv"),
+        Lag::Fixed(1),
+        "ic_short_lag1.csv",
+    );
 }
 
 #[test]

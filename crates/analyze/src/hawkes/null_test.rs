@@ -265,10 +265,18 @@ mod tests {
         let want = counts(&base);
         assert_eq!(want, [0, 50, 0, 25, 0, 50, 0, 0]);
         let sim = resample_null(&base, 9, 0).unwrap();
-        assert_eq!(counts(&sim), want, "the sufficient statistics are kept exactly");
+        assert_eq!(
+            counts(&sim),
+            want,
+            "the sufficient statistics are kept exactly"
+        );
         assert_eq!(sim.window(), window);
         assert!(sim.times.windows(2).all(|w| w[0] <= w[1]));
-        assert!(sim.times.iter().all(|&t| (0.0..=window.end - window.start).contains(&t)));
+        assert!(
+            sim.times
+                .iter()
+                .all(|&t| (0.0..=window.end - window.start).contains(&t))
+        );
         // Spread evenly over the days: the mean day of the 125 events is near the middle (24.5 of
         // 0..49, standard error about 14.4 / √125 = 1.3), unlike the base log's fixed pattern.
         let mean_day = sim.times.iter().map(|t| (t / 24.0).floor()).sum::<f64>() / 125.0;
