@@ -1,7 +1,7 @@
 //! A calibrated global test of "no excitation at all", used as a gatekeeper for per-entry
 //! findings.
 //!
-//! Why a bootstrap and not χ²: under the null (every excitation 0) the decay does not enter the
+//! Why Monte Carlo and not χ²: under the null (every excitation 0) the decay does not enter the
 //! likelihood, so it is not identified, and the fit maximises over it: noise at some time scale
 //! can look like excitation (a look-elsewhere, or Davies, problem). The likelihood-ratio statistic
 //! `LR = 2 (ℓ_full − ℓ_null)` then has no χ² distribution, and the per-entry profile intervals
@@ -39,7 +39,7 @@ pub struct NullTest {
     pub lr: f64,
     /// `(1 + #{LR_b ≥ LR}) / (B + 1)`.
     pub p_value: f64,
-    /// `B`, the bootstrap replicates.
+    /// `B`, the Monte Carlo replicates.
     pub replicates: usize,
 }
 

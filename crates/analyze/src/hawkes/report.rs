@@ -25,9 +25,9 @@ pub const NOTE: &str = "A research fit of a statistical model to a log of moves.
 pub const RESCALING_NOTE: &str = "Time-rescaling check: under the fitted model the rescaled gaps are Exp(1). With few events (tens) the test has little power, and because the parameters were fitted to the same events its p-value is conservative; a large p-value does not show the model is right.";
 
 /// What the test of no excitation at all means, and how it gates the per-entry findings.
-pub const NULL_TEST_NOTE: &str = "Test of no excitation at all: the likelihood-ratio statistic against a Poisson model with the same baseline, calibrated by a parametric bootstrap (logs simulated from the fitted Poisson model and refitted). With no excitation the decay is not identified, which makes single intervals exclude 0 too often; so an excitation interval excluding 0 counts as a finding only when this test's p-value is below 0.05.";
+pub const NULL_TEST_NOTE: &str = "Test of no excitation at all: the likelihood-ratio statistic against a Poisson model with the same baseline, calibrated by Monte Carlo: logs that keep each move type's count in each daily bin, with the moves placed at random, refitted (an exact test at any number of events). With no excitation the decay is not identified, which makes single intervals exclude 0 too often; so an excitation interval excluding 0 counts as a finding only when this test's p-value is below 0.05.";
 
-/// The seed of the null test's bootstrap: fixed, so the same file gives the same output.
+/// The seed of the null test's Monte Carlo draws: fixed, so the same file gives the same output.
 pub const NULL_TEST_SEED: u64 = 20_260_611;
 
 /// The null test and the findings it lets through.
@@ -100,7 +100,7 @@ pub fn report(ev: &Events, intervals: IntervalMethod, couple: Option<String>) ->
 }
 
 /// Fits, reports, and — with `null_replicates > 0` — runs the test of no excitation at all with
-/// that many bootstrap replicates (seed [`NULL_TEST_SEED`]) and gates the findings by it.
+/// that many Monte Carlo replicates (seed [`NULL_TEST_SEED`]) and gates the findings by it.
 pub fn report_tested(
     ev: &Events,
     intervals: IntervalMethod,

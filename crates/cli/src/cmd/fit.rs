@@ -40,8 +40,9 @@ pub struct Args {
     /// Intervals: 95% profile likelihood (several refits per parameter), or none.
     #[arg(long, value_enum, default_value = "profile")]
     pub intervals: Intervals,
-    /// Test "no excitation at all" against a Poisson model with the same baseline, by a
-    /// parametric bootstrap with B simulated logs (each refitted; 0 = off). With no excitation
+    /// Test "no excitation at all" against a Poisson model with the same baseline, by Monte
+    /// Carlo with B null logs that keep each move type's count in each daily bin and place the
+    /// moves at random (each refitted; 0 = off). With no excitation
     /// single intervals exclude 0 too often, so an excitation interval that excludes 0 counts as
     /// a finding only if the test's p-value is below 0.05. The smallest possible p-value is
     /// 1/(B+1): use B of 39 or more (99 or more for a steadier p-value). Default: 39 with
@@ -53,7 +54,7 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Bootstrap replicates of the null test when intervals are computed and `--null-test` is not
+/// Monte Carlo replicates of the null test when intervals are computed and `--null-test` is not
 /// given: the smallest number whose smallest p-value (1/40) is below 0.05.
 const DEFAULT_NULL_TEST: usize = 39;
 
@@ -428,7 +429,7 @@ fn table(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "test of no excitation at all (parametric bootstrap, {} replicates): LR {}, p {}; {verdict}",
+            "test of no excitation at all (Monte Carlo, {} replicates): LR {}, p {}; {verdict}",
             t.test.replicates,
             fmt(t.test.lr),
             fmt(t.test.p_value)

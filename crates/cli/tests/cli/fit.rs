@@ -379,7 +379,7 @@ fn null_test_gates_the_findings() {
     assert!(
         human
             .stdout
-            .contains("test of no excitation at all (parametric bootstrap, 39 replicates)"),
+            .contains("test of no excitation at all (Monte Carlo, 39 replicates)"),
         "{}",
         human.stdout
     );
