@@ -6,7 +6,7 @@
 #
 #   bench/hawkes_calibration.sh [REPS] [REPS_AT_10K]     (defaults 200 and 100)
 #
-# Optimised build (the test-release profile: release without LTO). Takes tens of minutes on two
+# Optimised build (the test-release profile: release without LTO). Takes about six minutes on two
 # cores at the defaults; seeded, so the same arguments give the same tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
