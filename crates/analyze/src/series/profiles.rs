@@ -1097,7 +1097,14 @@ pub struct FamilyRow {
     /// `None` when the fit failed (singular covariance or an empty profile), as mclust's NA.
     pub log_lik: Option<f64>,
     pub bic: Option<f64>,
+    /// The adjusted Rand index between this family's classification and the chosen one's: how
+    /// much the answer would change had this family won instead.
+    pub ari_with_chosen: Option<f64>,
 }
+
+/// A BIC difference below this is "not worth more than a bare mention" (Kass & Raftery 1995):
+/// families that close to the chosen one are listed in [`Profiles::close`].
+pub const BIC_CLOSE: f64 = 2.0;
 
 /// Summary of a distribution of ARIs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1165,6 +1172,9 @@ pub struct Profiles {
     pub means: Vec<Vec<f64>>,
     pub restart_ari: AriSummary,
     pub bootstrap_ari: AriSummary,
+    /// Other families whose BIC is within [`BIC_CLOSE`] of the chosen one's: the data do not
+    /// clearly prefer the chosen covariance model over these.
+    pub close: Vec<&'static str>,
 }
 
 /// Why no profiles.
@@ -1234,8 +1244,10 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
         .collect();
     cross_seed(x, k, &mut fits);
     let mut table = Vec::new();
+    let mut mixtures: Vec<Option<Mixture>> = Vec::new();
     let mut best: Option<(f64, Mixture, Vec<Vec<usize>>)> = None;
     for (fam, FamilyFit { best: m, each, .. }) in Family::ALL.into_iter().zip(fits) {
+        mixtures.push(m.clone());
         let params = fam.params(k, d);
         let row = match &m {
             Some(m) => {
@@ -1245,6 +1257,7 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
                     parameters: params,
                     log_lik: Some(m.log_lik),
                     bic: Some(bic),
+                    ari_with_chosen: None,
                 }
             }
             None => FamilyRow {
@@ -1252,6 +1265,7 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
                 parameters: params,
                 log_lik: None,
                 bic: None,
+                ari_with_chosen: None,
             },
         };
         if let (Some(m), Some(bic)) = (m, row.bic)
@@ -1264,6 +1278,16 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
     let (bic, m, each) = best.ok_or(ProfileError::NoFit)?;
     let (labels, probability) = classify(x, &m).ok_or(ProfileError::NoFit)?;
     let restart: Vec<f64> = each.iter().map(|l| adjusted_rand(&labels, l)).collect();
+    let mut close = Vec::new();
+    for (row, mix) in table.iter_mut().zip(&mixtures) {
+        row.ari_with_chosen = mix
+            .as_ref()
+            .and_then(|f| classify(x, f))
+            .map(|(l, _)| adjusted_rand(&labels, &l));
+        if row.family != m.family.name() && row.bic.is_some_and(|b| bic - b < BIC_CLOSE) {
+            close.push(row.family);
+        }
+    }
     let mut rng = SplitMix64::new(opt.seed ^ 0x0B00_57A9);
     let mut boot = Vec::with_capacity(opt.bootstrap);
     for b in 0..opt.bootstrap {
@@ -1291,6 +1315,7 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
         means: m.means.clone(),
         restart_ari: summarise(restart),
         bootstrap_ari: summarise(boot),
+        close,
     })
 }
 

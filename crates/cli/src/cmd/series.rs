@@ -680,11 +680,13 @@ fn profiles_out(
     for r in &p.table {
         let _ = writeln!(
             s,
-            "  {}  parameters {:>3}  BIC {}",
+            "  {}  parameters {:>3}  BIC {}{}",
             r.family,
             r.parameters,
             r.bic
-                .map_or("failed (singular)".to_string(), |b| format!("{b:.3}"))
+                .map_or("failed (singular)".to_string(), |b| format!("{b:.3}")),
+            r.ari_with_chosen
+                .map_or(String::new(), |a| format!("  ARI with chosen {a:.3}"))
         );
     }
     let ari = |a: &series::profiles::AriSummary| {
@@ -697,6 +699,15 @@ fn profiles_out(
         )
     };
     let _ = writeln!(s, "chosen: {}; profile sizes {:?}", p.chosen, p.sizes);
+    if !p.close.is_empty() {
+        let _ = writeln!(
+            s,
+            "close: {} within {} BIC of {}: the data do not clearly prefer one covariance model; compare their classifications (ARI above) before reading the profiles",
+            p.close.join(", "),
+            series::profiles::BIC_CLOSE,
+            p.chosen
+        );
+    }
     let _ = writeln!(
         s,
         "stability (adjusted Rand index with the chosen classification):"

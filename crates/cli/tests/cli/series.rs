@@ -330,6 +330,19 @@ fn profiles_are_reproducible_and_report_stability() {
     assert!(j["profiles"]["bootstrap_ari"]["median"].is_number());
     assert!(j["profiles"]["restart_ari"]["runs"].as_u64().unwrap() >= 1);
     assert_eq!(j["dyads"].as_array().unwrap().len(), 79);
+    // VEE is 0.46 BIC below VVE: listed as close, with how far its classification is from the
+    // chosen one; the chosen family agrees with itself.
+    assert_eq!(j["profiles"]["close"], serde_json::json!(["VEE"]));
+    assert_eq!(best["ari_with_chosen"], 1.0);
+    let vee_ari = vee["ari_with_chosen"].as_f64().unwrap();
+    assert!((0.9..1.0).contains(&vee_ari), "{vee_ari}");
+    let text = run(&args[..args.len() - 1]);
+    assert!(
+        text.stderr
+            .contains("close: VEE within 2 BIC of VVE: the data do not clearly prefer one"),
+        "{}",
+        text.stderr
+    );
 }
 
 fn diary(days: usize) -> String {
