@@ -141,6 +141,8 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
     let err = |line: u64, field: &str, msg: String| {
         InputError::new(file, msg).at(line).field(field.to_string())
     };
+    // Spreadsheet programs often begin a CSV with a UTF-8 byte-order mark; it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate();
     let header = loop {
         match lines.next() {

@@ -127,16 +127,19 @@ fn note(text: String) {
     }
 }
 
+/// A number at full precision, or empty when missing or not finite (R's NA and NaN, e.g. the R²
+/// of a series that is all zeros). `+ 0.0` turns a negative zero into 0, as R prints it.
 fn num(x: Option<f64>) -> String {
     match x {
-        Some(v) if v.is_finite() => format!("{v}"),
+        Some(v) if v.is_finite() => format!("{}", v + 0.0),
         _ => String::new(),
     }
 }
 
+/// As [`num`], for JSON: `null` when missing or not finite.
 fn jnum(x: Option<f64>) -> Value {
     match x {
-        Some(v) if v.is_finite() => json!(v),
+        Some(v) if v.is_finite() => json!(v + 0.0),
         _ => Value::Null,
     }
 }
