@@ -118,7 +118,106 @@ fn catalogue() -> (String, Vec<(String, Vec<String>)>) {
         md.push_str(&format!("- {s}\n"));
     }
     per_file.push(("narration of a couple's findings".to_string(), samples));
+    let samples = measure_samples();
+    md.push_str("\n## narration of measures (samples: one respondent on each instrument, the ECR also on 1–5 with its percentiles, and the notes and headings of a research file)\n\n");
+    for s in &samples {
+        md.push_str(&format!("- {s}\n"));
+    }
+    per_file.push(("narration of measures".to_string(), samples));
     (md, per_file)
+}
+
+/// Every sentence `closer assess` can say about scores, rendered for: one respondent on each
+/// instrument (answers that vary, with the CPQ's safety items answered high so its signals
+/// appear), the two quadrant rules, the ECR 1–5 percentiles, the notes of a file with several
+/// respondents, and the headings.
+fn measure_samples() -> Vec<String> {
+    use closer_guide::narrate_measure as nm;
+    use closer_measure::instrument::{self, IDS};
+    use closer_measure::quadrant::{Rule, classify};
+    use closer_measure::{norms, responses, score::score, signals::signals};
+    use closer_safety::grading::grade;
+    let p = nm::policy();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: &str| {
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    let administrations = IDS
+        .iter()
+        .map(|id| (*id, None))
+        .chain([("ecr", Some([1, 5]))]);
+    for (id, scale) in administrations {
+        let inst = instrument::get(id).expect("data").expect("instrument");
+        let order = &inst.orders[0];
+        let scale = scale.unwrap_or(inst.scale);
+        let [lo, hi] = scale;
+        let header: Vec<String> = (1..=inst.items).map(|i| format!("Q{i}")).collect();
+        let row: Vec<String> = (0..inst.items)
+            .map(|i| {
+                (if i % 3 == 0 {
+                    hi
+                } else {
+                    lo + (i as i32 % (hi - lo + 1))
+                })
+                .to_string()
+            })
+            .collect();
+        let text = format!("{}\n{}\n", header.join(","), row.join(","));
+        let r = responses::parse("sample.csv", &text, inst.items, scale, None).expect("parses");
+        let scored = score(inst, order, &r, false).expect("scores");
+        push(
+            nm::about_instrument(&p, inst, &scored)
+                .expect("said")
+                .text(),
+        );
+        for i in 0..scored.subscales.len() {
+            if let Some(d) = nm::demand_note(&p, &scored, i).expect("said") {
+                push(d.text());
+            }
+        }
+        for said in nm::scores(&p, inst, &scored, 0).expect("said") {
+            push(said.text());
+        }
+        let sig = signals(inst, order, r.row(0), scale);
+        for said in nm::signals(&p, &sig, &grade(&sig)).expect("said") {
+            push(said.text());
+        }
+        let find = |name: &str| {
+            scored
+                .subscales
+                .iter()
+                .position(|s| s.label.to_lowercase().contains(name))
+                .and_then(|i| scored.respondents[0].scores[i])
+        };
+        if let (Some(anx), Some(avo)) = (find("anxiety"), find("avoidance")) {
+            for rule in [Rule::Midpoint, Rule::Functions] {
+                if let Ok(q) = classify(inst, scale, anx, avo, rule) {
+                    push(nm::quadrant(&p, inst, &q).expect("said").text());
+                }
+            }
+            let pa = norms::ecr_percentile(id, scale, "anxiety", anx);
+            let pv = norms::ecr_percentile(id, scale, "avoidance", avo);
+            if let Some(s) = nm::norms(&p, pa.as_ref(), pv.as_ref()).expect("said") {
+                push(s.text());
+            }
+        }
+    }
+    for said in [
+        nm::too_few_for_summary(&p, 3),
+        nm::research_note(&p),
+        nm::respondents_count(&p, 40),
+        nm::per_respondent_pointer(&p),
+        nm::item_total_heading(&p),
+        nm::research_signals_heading(&p),
+        nm::pair_heading(&p, 2, 3),
+        nm::signals_withheld(&p),
+    ] {
+        push(said.expect("said").text());
+    }
+    out
 }
 
 /// Findings for a simulated anxious–avoidant couple over 120 days, read as a joint record and as
