@@ -467,6 +467,40 @@ fn m_step(
     })
 }
 
+/// The shared shape of VEI and VEV: per profile g, diagonal values `v_g` (VEI: the diagonal of
+/// W_g; VEV: W_g's eigenvalues) and size `n_g`; alternate the volumes λ_g = Σ_j v_gj/a_j /(d n_g)
+/// and the shape a ∝ Σ_g v_g/λ_g with |a| = 1, from `start`, until Σ_g n_g ln λ_g settles.
+/// Returns the shape and the volumes; `None` if they stop being positive and finite.
+fn shared_shape(v: &[Vec<f64>], nk: &[f64], start: Vec<f64>) -> Option<(Vec<f64>, Vec<f64>)> {
+    let (k, d) = (v.len(), start.len());
+    let volumes = |a: &[f64]| -> Vec<f64> {
+        (0..k)
+            .map(|g| (0..d).map(|j| v[g][j] / a[j]).sum::<f64>() / (d as f64 * nk[g]))
+            .collect()
+    };
+    let gm = linalg::geo_mean(&start)?;
+    let mut a: Vec<f64> = start.iter().map(|x| x / gm).collect();
+    let mut lam = volumes(&a);
+    let mut obj = f64::INFINITY;
+    for _ in 0..INNER_MAX {
+        let s: Vec<f64> = (0..d)
+            .map(|j| (0..k).map(|g| v[g][j] / lam[g]).sum())
+            .collect();
+        let gm = linalg::geo_mean(&s)?;
+        a = s.iter().map(|x| x / gm).collect();
+        lam = volumes(&a);
+        let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
+        if !now.is_finite() {
+            return None;
+        }
+        if converged(obj, now, INNER_TOL) {
+            break;
+        }
+        obj = now;
+    }
+    Some((a, lam))
+}
+
 /// The covariance part of the M-step (see [`m_step`]).
 fn covariances(
     family: Family,
@@ -504,35 +538,11 @@ fn covariances(
         Family::VEI => {
             // Σ_g = λ_g B: alternate λ_g = tr(W_g B⁻¹)/(d n_g) and B ∝ diag(Σ_g W_g/λ_g).
             let dg: Vec<Vec<f64>> = w.iter().map(|wg| diag(wg, d)).collect();
-            let mut b = match prev {
+            let start = match prev {
                 Some(p) => diag(&p.covs[0], d),
                 None => diag(&total, d),
             };
-            let gm = geo_mean(&b)?;
-            b.iter_mut().for_each(|v| *v /= gm);
-            let volumes = |b: &[f64]| -> Vec<f64> {
-                (0..k)
-                    .map(|g| (0..d).map(|j| dg[g][j] / b[j]).sum::<f64>() / (df * nk[g]))
-                    .collect()
-            };
-            let mut lam = volumes(&b);
-            let mut obj = f64::INFINITY;
-            for _ in 0..INNER_MAX {
-                let s: Vec<f64> = (0..d)
-                    .map(|j| (0..k).map(|g| dg[g][j] / lam[g]).sum())
-                    .collect();
-                let gm = geo_mean(&s)?;
-                b = s.iter().map(|v| v / gm).collect();
-                lam = volumes(&b);
-                let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
-                if !now.is_finite() {
-                    return None;
-                }
-                if converged(obj, now, INNER_TOL) {
-                    break;
-                }
-                obj = now;
-            }
+            let (b, lam) = shared_shape(&dg, nk, start)?;
             (0..k).map(|g| from_diag(&scaled(&b, lam[g]))).collect()
         }
         Family::VEE => {
@@ -589,31 +599,8 @@ fn covariances(
                 eig.iter().map(|(_, l)| sandwich(l, &a, d)).collect()
             } else {
                 // VEV: alternate λ_g = tr(Ω_g A⁻¹)/(d n_g) and A ∝ Σ_g Ω_g/λ_g.
-                let gm = geo_mean(&omega_sum)?;
-                let mut a: Vec<f64> = omega_sum.iter().map(|v| v / gm).collect();
-                let volumes = |a: &[f64]| -> Vec<f64> {
-                    (0..k)
-                        .map(|g| (0..d).map(|j| eig[g].0[j] / a[j]).sum::<f64>() / (df * nk[g]))
-                        .collect()
-                };
-                let mut lam = volumes(&a);
-                let mut obj = f64::INFINITY;
-                for _ in 0..INNER_MAX {
-                    let s: Vec<f64> = (0..d)
-                        .map(|j| (0..k).map(|g| eig[g].0[j] / lam[g]).sum())
-                        .collect();
-                    let gm = geo_mean(&s)?;
-                    a = s.iter().map(|v| v / gm).collect();
-                    lam = volumes(&a);
-                    let now: f64 = (0..k).map(|g| nk[g] * lam[g].ln()).sum();
-                    if !now.is_finite() {
-                        return None;
-                    }
-                    if converged(obj, now, INNER_TOL) {
-                        break;
-                    }
-                    obj = now;
-                }
+                let omegas: Vec<Vec<f64>> = eig.iter().map(|(o, _)| o.clone()).collect();
+                let (a, lam) = shared_shape(&omegas, nk, omega_sum)?;
                 (0..k)
                     .map(|g| sandwich(&eig[g].1, &scaled(&a, lam[g]), d))
                     .collect()
