@@ -98,6 +98,22 @@ fn agree(file: &str, dyad: &str, field: &str, ours: Option<f64>, theirs: Option<
     }
 }
 
+/// Compares every named value of one dyad; returns the worst scaled difference.
+fn agree_all(
+    file: &str,
+    dyad: &str,
+    ours: &[(&str, Option<f64>)],
+    theirs: &HashMap<String, Option<f64>>,
+) -> f64 {
+    ours.iter()
+        .map(|&(field, v)| agree(file, dyad, field, v, theirs[field]))
+        .fold(0.0, f64::max)
+}
+
+fn report(file: &str, dyads: usize, worst: f64) {
+    eprintln!("{file}: {dyads} dyads, worst scaled difference {worst:.1e}");
+}
+
 fn check_ic(d: &data::SeriesData, lag: Lag, reference_file: &str) -> Vec<bool> {
     let (order, want) = reference(reference_file);
     let f = inertia_coordination(d, lag, Pairing::Rties, true);
@@ -122,14 +138,9 @@ fn check_ic(d: &data::SeriesData, lag: Lag, reference_file: &str) -> Vec<bool> {
                 x.coordination.as_ref().and_then(|i| i.adj_r2),
             ),
         ];
-        for (field, ours) in mine {
-            worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
-        }
+        worst = worst.max(agree_all(reference_file, &x.dyad, &mine, w));
     }
-    eprintln!(
-        "{reference_file}: {} dyads, worst scaled difference {worst:.1e}",
-        order.len()
-    );
+    report(reference_file, order.len(), worst);
     f.dyads.iter().map(|x| x.self_paired).collect()
 }
 
@@ -165,14 +176,9 @@ fn check_clo(data_file: &str, grid: Grid, reference_file: &str) {
             ("fit_table_r2", c.adj_r2),
             ("uncoupled_adj_r2", c.uncoupled_adj_r2),
         ];
-        for (field, ours) in mine {
-            worst = worst.max(agree(reference_file, &x.dyad, field, ours, w[field]));
-        }
+        worst = worst.max(agree_all(reference_file, &x.dyad, &mine, w));
     }
-    eprintln!(
-        "{reference_file}: {} dyads, worst scaled difference {worst:.1e}",
-        order.len()
-    );
+    report(reference_file, order.len(), worst);
 }
 
 #[test]
