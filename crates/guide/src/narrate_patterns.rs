@@ -319,100 +319,86 @@ fn not_enough(title: &str, unit: &str, units: &str, f: &Finding) -> String {
 fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
     let k = f.count.unwrap_or(0);
     let n = f.n;
-    let shown = |i: Option<[f64; 2]>| f.enough && i.is_some();
-    match f.kind {
-        Kind::Starts => {
-            let title = "How episodes start".to_string();
-            if !shown(f.interval) {
-                return (title.clone(), not_enough(&title, "episode", "episodes", f));
+    // "k of n (p%; 95% interval …)", for the proportions.
+    let share = |i: [f64; 2]| format!("{}; {}", pct(k as f64 / n as f64), interval_pct(i));
+    // A proportion is said only with enough entries and an interval; otherwise "not enough yet",
+    // counted in `unit`/`units`.
+    let proportion =
+        |title: String, unit: &str, units: &str, text: &dyn Fn([f64; 2]) -> String| match f
+            .interval
+            .filter(|_| f.enough)
+        {
+            Some(i) => (title, text(i)),
+            None => {
+                let t = not_enough(&title, unit, units, f);
+                (title, t)
             }
-            let i = f.interval.unwrap_or([0.0, 1.0]);
-            let text = if v.own() {
-                format!(
-                    "In {k} of the {n} episodes you recorded, the first move you noted was your own ({}; {}).",
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
-                )
-            } else {
-                format!(
-                    "{k} of the {n} episodes began with a move by {} ({}; {}).",
-                    v.who(f.person),
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
-                )
-            };
-            (title, text)
-        }
-        Kind::ReachAnswered => {
-            let title = if v.own() {
+        };
+    match f.kind {
+        Kind::Starts => proportion(
+            "How episodes start".to_string(),
+            "episode",
+            "episodes",
+            &|i| {
+                if v.own() {
+                    format!(
+                        "In {k} of the {n} episodes you recorded, the first move you noted was your own ({}).",
+                        share(i)
+                    )
+                } else {
+                    format!(
+                        "{k} of the {n} episodes began with a move by {} ({}).",
+                        v.who(f.person),
+                        share(i)
+                    )
+                }
+            },
+        ),
+        Kind::ReachAnswered => proportion(
+            if v.own() {
                 "When you reached out".to_string()
             } else {
                 format!("When {} reached out", v.who(f.person))
-            };
-            if !shown(f.interval) {
-                return (
-                    title.clone(),
-                    not_enough(
-                        &title,
-                        "finished episode with a reach",
-                        "finished episodes with a reach",
-                        f,
-                    ),
-                );
-            }
-            let i = f.interval.unwrap_or([0.0, 1.0]);
-            let text = if v.own() {
+            },
+            "finished episode with a reach",
+            "finished episodes with a reach",
+            &|i| {
+                if v.own() {
+                    format!(
+                        "In {k} of the {n} finished episodes where you reached out, you recorded a reach of yours being met — the next move you noted from your partner was turning toward you or a repair ({}). This is how those moments looked to you.",
+                        share(i)
+                    )
+                } else {
+                    format!(
+                        "In {k} of the {n} finished episodes where {} reached out, a reach was met by the other person turning toward them or repairing ({}).",
+                        v.who(f.person),
+                        share(i)
+                    )
+                }
+            },
+        ),
+        Kind::Reconnected => proportion(
+            "How episodes end".to_string(),
+            "finished episode",
+            "finished episodes",
+            &|i| {
                 format!(
-                    "In {k} of the {n} finished episodes where you reached out, you recorded a reach of yours being met — the next move you noted from your partner was turning toward you or a repair ({}; {}). This is how those moments looked to you.",
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
+                    "{k} of the {n} finished episodes ended reconnected — with a repair, a return after a break, or a bid that was answered ({}).",
+                    share(i)
                 )
-            } else {
+            },
+        ),
+        Kind::Repair => proportion(
+            "Ending with a repair".to_string(),
+            "finished episode",
+            "finished episodes",
+            &|i| {
                 format!(
-                    "In {k} of the {n} finished episodes where {} reached out, a reach was met by the other person turning toward them or repairing ({}; {}).",
-                    v.who(f.person),
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
+                    "{k} of the {n} finished episodes ended with a repair ({}).",
+                    share(i)
                 )
-            };
-            (title, text)
-        }
-        Kind::Reconnected => {
-            let title = "How episodes end".to_string();
-            if !shown(f.interval) {
-                return (
-                    title.clone(),
-                    not_enough(&title, "finished episode", "finished episodes", f),
-                );
-            }
-            let i = f.interval.unwrap_or([0.0, 1.0]);
-            (
-                title,
-                format!(
-                    "{k} of the {n} finished episodes ended reconnected — with a repair, a return after a break, or a bid that was answered ({}; {}).",
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
-                ),
-            )
-        }
-        Kind::Repair => {
-            let title = "Ending with a repair".to_string();
-            if !shown(f.interval) {
-                return (
-                    title.clone(),
-                    not_enough(&title, "finished episode", "finished episodes", f),
-                );
-            }
-            let i = f.interval.unwrap_or([0.0, 1.0]);
-            (
-                title,
-                format!(
-                    "{k} of the {n} finished episodes ended with a repair ({}; {}).",
-                    pct(k as f64 / n as f64),
-                    interval_pct(i)
-                ),
-            )
-        }
+            },
+        ),
         Kind::TimeToReconnect => {
             let title = "How long reconnecting takes".to_string();
             match (f.enough, f.estimate, f.interval) {
