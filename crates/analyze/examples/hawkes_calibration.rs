@@ -73,6 +73,26 @@ fn daily_rhythm(rates: &[f64], horizon: f64, seed: u64) -> (Vec<f64>, Vec<u8>) {
     (times, kinds)
 }
 
+/// Null log `r` of the study at about `size` events (no excitation: a constant rate, or with
+/// `daily` a smooth daily rhythm), fitted with `bins` daily bins, and its seed. The false-
+/// excitation table and the gate's calibration both draw from here, so they see the same logs.
+fn null_log(size: usize, daily: bool, r: u64, bins: usize) -> Option<(Events, u64)> {
+    let rates = [0.3, 0.25];
+    let horizon = size as f64 / 0.55;
+    let seed = 77_000_000 + 10_000 * size as u64 + r;
+    let (t, k) = if daily {
+        daily_rhythm(&rates, horizon, seed)
+    } else {
+        let p = HawkesParams {
+            baseline: rates.to_vec(),
+            excitation: vec![vec![0.0; 2]; 2],
+            decay: 1.0,
+        };
+        hawkes(&p, horizon, seed)
+    };
+    Some((events(t, k, horizon, bins)?, seed))
+}
+
 struct Rep {
     est: Vec<f64>,
     covered: Vec<bool>,
@@ -92,25 +112,12 @@ fn gate(reps: usize, b: usize, reps_10k: usize) {
         if reps == 0 {
             continue;
         }
-        let rates = [0.3, 0.25];
-        let horizon = size as f64 / 0.55;
         for (null, label) in [(false, "constant rate"), (true, "daily rhythm only")] {
             for bins in [1usize, 24] {
                 let out: Vec<(bool, bool)> = (0..reps as u64)
                     .into_par_iter()
                     .filter_map(|r| {
-                        let seed = 77_000_000 + 10_000 * size as u64 + r;
-                        let (t, k) = if null {
-                            daily_rhythm(&rates, horizon, seed)
-                        } else {
-                            let p = HawkesParams {
-                                baseline: rates.to_vec(),
-                                excitation: vec![vec![0.0; 2]; 2],
-                                decay: 1.0,
-                            };
-                            hawkes(&p, horizon, seed)
-                        };
-                        let ev = events(t, k, horizon, bins)?;
+                        let (ev, seed) = null_log(size, null, r, bins)?;
                         let f = fit(&ev);
                         let any = profile_intervals(&ev, &f)
                             .excitation
@@ -267,25 +274,12 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     for &size in &[200usize, 1000, 10000] {
         let n = if size >= 10000 { reps_10k } else { reps };
-        let rates = [0.3, 0.25];
-        let horizon = size as f64 / 0.55;
         for (null, label) in [(false, "constant rate"), (true, "daily rhythm only")] {
             for bins in [1usize, 24] {
                 let out: Vec<Rep> = (0..n as u64)
                     .into_par_iter()
                     .filter_map(|r| {
-                        let seed = 77_000_000 + 10_000 * size as u64 + r;
-                        let (t, k) = if null {
-                            daily_rhythm(&rates, horizon, seed)
-                        } else {
-                            let p = HawkesParams {
-                                baseline: rates.to_vec(),
-                                excitation: vec![vec![0.0; 2]; 2],
-                                decay: 1.0,
-                            };
-                            hawkes(&p, horizon, seed)
-                        };
-                        let ev = events(t, k, horizon, bins)?;
+                        let (ev, _) = null_log(size, null, r, bins)?;
                         let f = fit(&ev);
                         let iv = profile_intervals(&ev, &f);
                         Some(Rep {
