@@ -71,8 +71,19 @@ pub fn wilson(k: usize, n: usize) -> Option<[f64; 2]> {
 /// Newcombe's hybrid score interval (his method 10) for p1 − p2 from two independent groups.
 /// Close to nominal at small sizes, unlike the Wald interval, and never outside [−1, 1].
 pub fn newcombe_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<[f64; 2]> {
-    let [l1, u1] = wilson(k1, n1)?;
-    let [l2, u2] = wilson(k2, n2)?;
+    newcombe_hybrid(wilson, k1, n1, k2, n2)
+}
+
+/// Newcombe's square-and-add construction for p1 − p2 from each group's own interval `single`.
+fn newcombe_hybrid(
+    single: fn(usize, usize) -> Option<[f64; 2]>,
+    k1: usize,
+    n1: usize,
+    k2: usize,
+    n2: usize,
+) -> Option<[f64; 2]> {
+    let [l1, u1] = single(k1, n1)?;
+    let [l2, u2] = single(k2, n2)?;
     let p1 = k1 as f64 / n1 as f64;
     let p2 = k2 as f64 / n2 as f64;
     let d = p1 - p2;
@@ -87,14 +98,7 @@ pub fn newcombe_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> Option
 /// in a run that also marked ways per move, which ties them to long episodes; both were changed
 /// together, so the share of each is not known. With both changed, false findings stay ≤ 5%.)
 pub fn newcombe_exact_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<[f64; 2]> {
-    let [l1, u1] = clopper_pearson(k1, n1)?;
-    let [l2, u2] = clopper_pearson(k2, n2)?;
-    let p1 = k1 as f64 / n1 as f64;
-    let p2 = k2 as f64 / n2 as f64;
-    let d = p1 - p2;
-    let lo = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
-    let hi = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
-    Some([lo.max(-1.0), hi.min(1.0)])
+    newcombe_hybrid(clopper_pearson, k1, n1, k2, n2)
 }
 
 /// P(X ≤ k) for X ~ Binomial(n, 1/2), exactly (in log space, so large n is safe).
