@@ -209,7 +209,7 @@ pub fn run(args: Args) -> CliResult {
     }
     let mut out = String::new();
     for s in &said {
-        out.push_str(&format!("{}\n  {}\n\n", s.title(), s.text()));
+        out.push_str(&crate::io::render_said(s));
     }
     print!("{out}");
     Ok(())
