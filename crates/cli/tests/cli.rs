@@ -3,6 +3,7 @@
 mod cli {
     pub mod assess;
     pub mod common;
+    pub mod edges;
     pub mod fit;
     pub mod guide;
     pub mod model;

@@ -47,7 +47,23 @@ pub enum HawkesError {
     Unstable(f64),
     #[error("expected the horizon to be a positive finite number, found {0}")]
     Horizon(f64),
+    #[error(
+        "these parameters would produce {expected:.3e} events or more over the horizon (the expected count from an empty history), above the limit of {limit:.0}; shorten the horizon or lower the rates"
+    )]
+    TooManyEvents { expected: f64, limit: f64 },
+    #[error(
+        "the simulation passed {limit} events, twice the limit on the expected count, and was stopped; shorten the horizon or lower the rates"
+    )]
+    Overran { limit: usize },
 }
+
+/// The most events a simulation may be *expected* to produce over its window (from an empty
+/// history); parameters and horizons beyond it are refused before any work is done.
+pub const MAX_EXPECTED_EVENTS: f64 = 20_000_000.0;
+
+/// A run that actually passes this many events (twice [`MAX_EXPECTED_EVENTS`]) stops with
+/// [`HawkesError::Overran`]: a bound on memory and time even for an unlucky draw.
+pub const MAX_EVENTS: usize = 40_000_000;
 
 impl HawkesParams {
     /// Number of event types.
@@ -135,6 +151,63 @@ impl HawkesParams {
             .fold(0.0, f64::max)
     }
 
+    /// Expected number of events on `[0, horizon)` when the process starts from an empty
+    /// history (no excitation at time 0): the bound on the work of [`simulate`].
+    ///
+    /// With exponential kernels the expected excitation trace `x(t)` (one entry per type) obeys
+    /// `x' = β(μ + (G − I)x)`, `x(0) = 0`, and the expected count obeys `N' = μ + Gx`, `N(0) = 0`.
+    /// Both are one linear system, so the closed form is a matrix exponential:
+    /// `[x; N; 1](T) = exp(A T) [0; 0; 1]`. Unlike the stationary count `(I − G)⁻¹ μ T`, this does
+    /// not blow up near a spectral radius of 1: a process that has barely started has not yet
+    /// built its long-run rate. Returns infinity when the count overflows.
+    pub fn expected_count(&self, horizon: f64) -> Result<f64, HawkesError> {
+        self.validate()?;
+        if !(horizon.is_finite() && horizon > 0.0) {
+            return Err(HawkesError::Horizon(horizon));
+        }
+        let d = self.dim();
+        let mu_total: f64 = self.baseline.iter().sum();
+        if mu_total == 0.0 {
+            // Nothing ever starts: no baseline event, so no excitation either.
+            return Ok(0.0);
+        }
+        // The baseline alone is a lower bound; past the limit there is nothing more to compute.
+        let floor = mu_total * horizon;
+        if !floor.is_finite() || floor > MAX_EXPECTED_EVENTS {
+            return Ok(if floor.is_finite() {
+                floor
+            } else {
+                f64::INFINITY
+            });
+        }
+        // State [x_0..x_{d-1}, N_total, 1]: the last entry carries the constant input.
+        let n = d + 2;
+        let beta = self.decay;
+        let mut a = DMatrix::<f64>::zeros(n, n);
+        for k in 0..d {
+            for j in 0..d {
+                let i = if k == j { 1.0 } else { 0.0 };
+                a[(k, j)] = beta * (self.excitation[k][j] - i) * horizon;
+                // N_total' = Σ_k (μ_k + Σ_j G[k][j] x_j).
+                a[(d, j)] += self.excitation[k][j] * horizon;
+            }
+            a[(k, d + 1)] = beta * self.baseline[k] * horizon;
+        }
+        a[(d, d + 1)] = floor;
+        let exact = expm(&a).map(|e| e[(d, d + 1)]);
+        // The stationary count is an upper bound (the rates rise from μ towards their long-run
+        // values), used when the exponential cannot be trusted (overflowing β·T).
+        let stationary = self
+            .stationary_rates()
+            .map(|r| r.iter().sum::<f64>() * horizon)
+            .unwrap_or(f64::INFINITY);
+        Ok(match exact {
+            Some(v) if v.is_finite() && v >= 0.0 => v.max(floor).min(stationary.max(floor)),
+            _ if stationary.is_finite() => stationary,
+            _ => f64::INFINITY,
+        })
+    }
+
     /// Long-run rate of each type, `(I − G)⁻¹ μ`: exact for the stationary process.
     pub fn stationary_rates(&self) -> Result<Vec<f64>, HawkesError> {
         self.validate()?;
@@ -160,11 +233,48 @@ impl HawkesParams {
     }
 }
 
+/// The matrix exponential by scaling and squaring with a Taylor series: `None` when an entry is
+/// not finite. Small matrices only (the Hawkes dimension plus two).
+fn expm(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
+    let n = a.nrows();
+    let norm = (0..n)
+        .map(|i| a.row(i).iter().map(|v| v.abs()).sum::<f64>())
+        .fold(0.0, f64::max);
+    if !norm.is_finite() {
+        return None;
+    }
+    // Scale so that the norm is at most 1/2: 30 Taylor terms are then exact to rounding.
+    let mut squarings = 0u32;
+    let mut scale = 1.0f64;
+    while norm * scale > 0.5 && squarings < 2_100 {
+        scale *= 0.5;
+        squarings += 1;
+    }
+    let m = a * scale;
+    let mut term = DMatrix::<f64>::identity(n, n);
+    let mut sum = term.clone();
+    for i in 1..=30 {
+        term = &term * &m / f64::from(i);
+        sum += &term;
+    }
+    for _ in 0..squarings {
+        sum = &sum * &sum;
+        if sum.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+    }
+    sum.iter().all(|v| v.is_finite()).then_some(sum)
+}
+
 fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
 }
 
 /// Simulates on `[0, horizon)`: events as (time, type), in time order.
+///
+/// Refuses ([`HawkesError::TooManyEvents`]) when the expected count from an empty history is
+/// above [`MAX_EXPECTED_EVENTS`], and stops ([`HawkesError::Overran`]) past [`MAX_EVENTS`], so
+/// neither memory nor time is unbounded for any input.
 pub fn simulate<R: Rng + ?Sized>(
     params: &HawkesParams,
     horizon: f64,
@@ -185,11 +295,18 @@ pub fn simulate<R: Rng + ?Sized>(
         .map(|j| (0..d).map(|k| params.excitation[k][j] * beta).collect())
         .collect();
     let jump_totals: Vec<f64> = jumps.iter().map(|c| c.iter().sum()).collect();
-    let expected = params
-        .stationary_rates()
-        .map(|r| r.iter().sum::<f64>() * horizon)
-        .unwrap_or(0.0);
-    let mut events = Vec::with_capacity((expected * 1.05) as usize + 16);
+    let expected = params.expected_count(horizon)?;
+    if expected.is_nan() || expected > MAX_EXPECTED_EVENTS {
+        return Err(HawkesError::TooManyEvents {
+            expected,
+            limit: MAX_EXPECTED_EVENTS,
+        });
+    }
+    // A first guess from the bound; the vector grows as events arrive. The bound is at most
+    // MAX_EXPECTED_EVENTS here, so the cast cannot wrap.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let first = (expected.min(MAX_EXPECTED_EVENTS) * 1.05) as usize + 16;
+    let mut events = Vec::with_capacity(first);
     let mut t = 0.0f64;
     loop {
         // Ogata thinning: between events the intensity only decays, so its value now bounds it
@@ -226,6 +343,9 @@ pub fn simulate<R: Rng + ?Sized>(
                 break;
             }
             u -= w;
+        }
+        if events.len() >= MAX_EVENTS {
+            return Err(HawkesError::Overran { limit: MAX_EVENTS });
         }
         events.push((t, k));
         for (e, add) in excited.iter_mut().zip(&jumps[k]) {
@@ -323,6 +443,84 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// One type: `E N(T) = μT/(1−g) − μg(1 − e^{−β(1−g)T}) / (β(1−g)²)`, by hand.
+    #[test]
+    fn expected_count_from_an_empty_history_matches_the_scalar_closed_form() {
+        for &(mu, g, beta, t) in &[
+            (0.5, 0.3, 1.0, 10.0),
+            (2.0, 0.9, 0.2, 50.0),
+            (0.1, 0.0, 3.0, 7.0),
+        ] {
+            let p = HawkesParams {
+                baseline: vec![mu],
+                excitation: vec![vec![g]],
+                decay: beta,
+            };
+            let k = beta * (1.0 - g);
+            let want =
+                mu * t / (1.0 - g) - mu * g * (1.0 - (-k * t).exp()) / (beta * (1.0 - g).powi(2));
+            let got = p.expected_count(t).unwrap();
+            assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+        }
+    }
+
+    /// The near-critical example of issue 11: the stationary count is about 10¹⁰, but a process
+    /// that starts empty expects about 2,550 events in 100 hours (μT + ½ μ̄ T² along the
+    /// critical direction, since it has had no time to build its long-run rate).
+    #[test]
+    fn near_critical_expected_count_is_small_and_simulation_runs() {
+        let p = HawkesParams {
+            baseline: vec![0.3, 0.2],
+            excitation: vec![vec![0.5, 0.5], vec![0.5, 0.49999999]],
+            decay: 1.0,
+        };
+        let stationary: f64 = p.stationary_rates().unwrap().iter().sum::<f64>() * 100.0;
+        assert!(stationary > 1e9);
+        let n = p.expected_count(100.0).unwrap();
+        assert!((n - 2_550.0).abs() < 5.0, "{n}");
+        // Long windows approach the stationary count per unit of time.
+        let a = anchor();
+        let rate: f64 = a.stationary_rates().unwrap().iter().sum();
+        let long = a.expected_count(1e6).unwrap();
+        assert!((long / 1e6 - rate).abs() < 1e-5, "{long}");
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let ev = simulate(&p, 100.0, &mut rng).unwrap();
+        assert!(!ev.is_empty() && ev.len() < 1_000_000, "{}", ev.len());
+    }
+
+    #[test]
+    fn too_many_expected_events_are_refused_before_any_work() {
+        let big = HawkesParams {
+            baseline: vec![1e9, 1e9],
+            excitation: vec![vec![0.0, 0.0], vec![0.0, 0.0]],
+            decay: 1.0,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        match simulate(&big, 1e9, &mut rng) {
+            Err(HawkesError::TooManyEvents { expected, limit }) => {
+                assert!((expected - 2e18).abs() < 1e6);
+                assert_eq!(limit, MAX_EXPECTED_EVENTS);
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|e| e.len())),
+        }
+        assert!(matches!(
+            simulate(&anchor(), 1e300, &mut rng),
+            Err(HawkesError::TooManyEvents { .. })
+        ));
+        // Huge decay times huge horizon: the exponential overflows and the stationary count
+        // (exact in the limit of instant kernels) stands in: 2.8 / 0.42 events.
+        let mut fast = anchor();
+        fast.baseline = vec![1e-300, 1e-300];
+        fast.decay = 1e300;
+        let n = fast.expected_count(1e300).unwrap();
+        assert!((n - 2.8 / 0.42).abs() < 1e-9, "{n}");
+        // No baseline: nothing ever happens, whatever the horizon.
+        let mut quiet = anchor();
+        quiet.baseline = vec![0.0, 0.0];
+        assert_eq!(quiet.expected_count(1e300).unwrap(), 0.0);
+        assert!(simulate(&quiet, 1e300, &mut rng).unwrap().is_empty());
     }
 
     #[test]
