@@ -29,6 +29,36 @@ pub enum Lag {
     AbsMaxCC,
 }
 
+impl Lag {
+    /// The largest fixed lag accepted: a million rows, far beyond any series a dyad has (a lag
+    /// longer than the series leaves no complete row and the dyad is reported as not fitted).
+    pub const MAX_FIXED: usize = 1_000_000;
+}
+
+impl std::str::FromStr for Lag {
+    type Err = String;
+
+    /// `absMaxCC` (any case) or a whole number of rows from 1 to [`Lag::MAX_FIXED`].
+    fn from_str(s: &str) -> Result<Lag, String> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("absmaxcc") {
+            return Ok(Lag::AbsMaxCC);
+        }
+        let expected = format!(
+            "expected a whole number of rows from 1 to {} or absMaxCC, found {s:?}",
+            Lag::MAX_FIXED
+        );
+        match s.parse::<u64>() {
+            Ok(n) if n >= 1 => usize::try_from(n)
+                .ok()
+                .filter(|&n| n <= Lag::MAX_FIXED)
+                .map(Lag::Fixed)
+                .ok_or(expected),
+            _ => Err(expected),
+        }
+    }
+}
+
 /// R's `ccf(a, b)` with `na.action = na.exclude` and the default maximum lag: rows where either
 /// series is missing are removed (the rest treated as contiguous), each series is demeaned, the
 /// biased estimator (divide by N) is used. Returns `(lags, correlations)` from `-lag.max` to
@@ -103,15 +133,14 @@ pub fn abs_max_cc(lags: &[i64], cors: &[f64]) -> Option<(i64, f64)> {
 /// `DataCombine::slide(slideBy = k)` within one person: k > 0 is a lead (`x[t + k]`), k < 0 a lag
 /// (`x[t − |k|]`); rows shifted in from outside the series are missing.
 pub fn slide(x: &[Option<f64>], k: i64) -> Vec<Option<f64>> {
-    let n = x.len() as i64;
-    (0..n)
+    (0..x.len())
         .map(|t| {
-            let s = t + k;
-            if (0..n).contains(&s) {
-                x[s as usize]
-            } else {
-                None
-            }
+            // Checked: a shift past either end (however large) reads a missing row.
+            i64::try_from(t)
+                .ok()
+                .and_then(|t| t.checked_add(k))
+                .and_then(|s| usize::try_from(s).ok())
+                .and_then(|s| x.get(s).copied().flatten())
         })
         .collect()
 }
@@ -169,7 +198,8 @@ pub fn prepare(dyad: &Dyad, lag: Option<Lag>, pairing: Pairing) -> Result<Prepar
     let mut cc_lag = None;
     let k = match lag {
         None => None,
-        Some(Lag::Fixed(n)) => Some(-(n as i64)),
+        // Checked: a lag too large for i64 shifts past any series, exactly as i64::MAX does.
+        Some(Lag::Fixed(n)) => Some(-i64::try_from(n).unwrap_or(i64::MAX)),
         Some(Lag::AbsMaxCC) => {
             let (i0, i1) = (dyad.by_dist(0), dyad.by_dist(1));
             let (lags, cors) = ccf(&dt[i0], &dt[i1]).ok_or(PrepSkip::NoCrossCorrelation)?;
@@ -278,5 +308,48 @@ mod tests {
         let p = prepare(&d, None, Pairing::Rties).unwrap();
         assert!(!p.self_paired);
         assert_eq!(p.partner, vec![(1, 0), (1, 1), (0, 0), (0, 1)]);
+    }
+
+    /// `--lag 18446744073709551615` used to become a lead of 1 (`-(n as i64)` wraps to +1) and
+    /// 2⁶³ wrapped to i64::MIN; a lag is a shift into the past however large it is.
+    #[test]
+    fn huge_fixed_lags_shift_into_the_past_never_wrap() {
+        let d = Dyad {
+            id: Id {
+                text: "1".into(),
+                num: Some(1.0),
+            },
+            persons: [person(1.0, 0), person(2.0, 1)],
+        };
+        for n in [usize::MAX, 1usize << 63, 3] {
+            let p = prepare(&d, Some(Lag::Fixed(n)), Pairing::Partner).unwrap();
+            assert!(p.slide.unwrap() < 0, "{n}: {:?}", p.slide);
+            assert!(p.shifted.iter().flatten().all(Option::is_none), "{n}");
+        }
+        let x = [Some(1.0), Some(2.0), Some(3.0)];
+        assert_eq!(slide(&x, i64::MAX), vec![None, None, None]);
+        assert_eq!(slide(&x, i64::MIN), vec![None, None, None]);
+        assert_eq!(slide(&x, -1), vec![None, Some(1.0), Some(2.0)]);
+        assert_eq!(slide(&x, 1), vec![Some(2.0), Some(3.0), None]);
+    }
+
+    #[test]
+    fn lag_parses_with_checked_bounds() {
+        assert_eq!("absmaxcc".parse::<Lag>(), Ok(Lag::AbsMaxCC));
+        assert_eq!("AbsMaxCC".parse::<Lag>(), Ok(Lag::AbsMaxCC));
+        assert_eq!("7".parse::<Lag>(), Ok(Lag::Fixed(7)));
+        assert_eq!("1000000".parse::<Lag>(), Ok(Lag::Fixed(Lag::MAX_FIXED)));
+        for bad in [
+            "0",
+            "-1",
+            "1000001",
+            "18446744073709551615",
+            "9223372036854775808",
+            "1.5",
+            "",
+        ] {
+            let e = bad.parse::<Lag>().unwrap_err();
+            assert!(e.contains("from 1 to 1000000"), "{bad}: {e}");
+        }
     }
 }

@@ -82,8 +82,9 @@ pub struct Args {
     pub partner_col: String,
     /// Inertia-coordination lag: a number of rows N, or absMaxCC (rties' signed lag of the
     /// largest absolute cross-correlation, per dyad).
-    #[arg(long, default_value = "absMaxCC")]
-    pub lag: String,
+    /// At most 1000000 rows.
+    #[arg(long, default_value = "absMaxCC", value_parser = clap::builder::ValueParser::new(str::parse::<Lag>))]
+    pub lag: Lag,
     /// Oscillator: the delays tau to try (comma-separated).
     #[arg(long, default_value = "4,5", value_delimiter = ',')]
     pub taus: Vec<usize>,
@@ -153,18 +154,6 @@ fn field(s: &str) -> String {
     }
 }
 
-fn parse_lag(s: &str) -> CliResult<Lag> {
-    if s.eq_ignore_ascii_case("absmaxcc") {
-        return Ok(Lag::AbsMaxCC);
-    }
-    match s.parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(Lag::Fixed(n)),
-        _ => Err(CliError::usage(format!(
-            "--lag: expected a whole number of rows (1 or more) or absMaxCC, found {s:?}"
-        ))),
-    }
-}
-
 fn report_skips(skipped: &[Skip]) {
     for s in skipped {
         note(format!("dyad {} was not fitted: {}.", s.dyad, s.reason));
@@ -224,7 +213,7 @@ pub fn run(args: Args) -> CliResult {
         PairingArg::Partner => Pairing::Partner,
     };
     // Check every flag before reading the file, so a usage error never costs a parse.
-    let lag = parse_lag(&args.lag)?;
+    let lag = args.lag;
     if args.taus.is_empty() || args.taus.contains(&0) {
         return Err(CliError::usage(
             "--taus: expected whole numbers of rows, 1 or more",

@@ -88,8 +88,12 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     acc
 }
 
-/// The path to `../shared` as CI lays it out.
+/// The path to `../shared` as CI lays it out (`CLOSER_SHARED` overrides it, for a checkout that
+/// is not beside the shared folder, such as a git worktree).
 pub fn shared() -> PathBuf {
+    if let Some(p) = std::env::var_os("CLOSER_SHARED") {
+        return PathBuf::from(p);
+    }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
 }
 

@@ -53,3 +53,57 @@ fn simulate_hawkes_too_many_events_is_refused() {
         assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     }
 }
+
+/// `--lag 18446744073709551615` used to fit a lead-1 model silently and 2⁶³ wrapped; both are
+/// refused by the value parser (exit 2, one usage error naming the flag and the range), and the
+/// largest accepted lag still means "rows in the past" (the dyad is reported, not fitted).
+#[test]
+fn series_lag_is_parsed_with_checked_bounds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("s.csv");
+    let mut text = String::from("couple,person,dial,time,female\n");
+    for (id, f) in [("1", "1"), ("2", "0")] {
+        for t in 0..40 {
+            let v = ((t as f64) * 0.7 + if f == "1" { 0.0 } else { 1.3 }).sin();
+            text.push_str(&format!("1,{id},{v},{t},{f}\n"));
+        }
+    }
+    std::fs::write(&path, text).expect("write");
+    let path = path.display().to_string();
+    for bad in [
+        "18446744073709551615",
+        "9223372036854775808",
+        "1000001",
+        "0",
+    ] {
+        let r = run(&[
+            "series",
+            &path,
+            "--model",
+            "inertia-coordination",
+            "--lag",
+            bad,
+        ]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{bad}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("--lag") && r.stderr.contains("from 1 to 1000000"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    let r = run(&[
+        "series",
+        &path,
+        "--model",
+        "inertia-coordination",
+        "--lag",
+        "1000000",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("no row has every value"),
+        "no lead-1 fit: {}",
+        r.stdout
+    );
+}
