@@ -1,20 +1,72 @@
-//! Small I/O helpers shared by commands: JSON output, reading input files, writing output files
-//! atomically (nothing half-written), and terminal detection.
+//! Small I/O helpers shared by commands: the one output path ([`emit`], [`emit_json`],
+//! [`note`]), reading input files, writing output files atomically (nothing half-written), and
+//! terminal detection.
+//!
+//! Every byte a command prints goes through [`emit`] (standard output) or [`note`] (standard
+//! error): `print!` and friends panic when a write fails, so the crate denies them. A write
+//! error comes back as [`CliError::Write`]; `main` turns a closed pipe into a quiet exit 0 and
+//! any other write error into one line and exit 1.
 
 use crate::error::{CliError, CliResult};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// Prints one JSON document on stdout.
-pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
+/// Writes `text` to standard output and flushes it: the one path to stdout.
+pub fn emit(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| CliError::Other(e.into()))?;
-    writeln!(out)?;
-    Ok(())
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(CliError::Write)
 }
 
-/// Reads a whole input file as UTF-8; a missing or unreadable file is bad input (exit 2).
+/// Writes one JSON document (pretty, with a final newline) to standard output.
+pub fn emit_json<T: serde::Serialize>(value: &T) -> CliResult {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| CliError::Other(e.into()))?;
+    text.push('\n');
+    emit(&text)
+}
+
+/// Prints one JSON document on stdout (the same as [`emit_json`]; kept for the commands that
+/// call it by this name).
+pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
+    emit_json(value)
+}
+
+/// Writes `text` and a newline to standard error (notes, progress, the final error line). A
+/// failed write to stderr is dropped: there is nowhere left to report it, and a note must never
+/// turn a finished piece of work into a failure.
+pub fn note(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(text.as_bytes())
+        .and_then(|()| err.write_all(b"\n"))
+        .and_then(|()| err.flush());
+}
+
+/// Reads standard input to the end as UTF-8 (`-` as a file name); an unreadable or non-UTF-8
+/// stream is bad input (exit 2).
+pub fn read_stdin() -> CliResult<String> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| CliError::usage(format!("standard input: cannot read it: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| CliError::usage("standard input: expected UTF-8 text"))
+}
+
+/// The name a reader gives its input in messages: the path, or "standard input" for `-`.
+pub fn input_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a whole input file as UTF-8, or standard input when the path is `-`; a missing or
+/// unreadable file is bad input (exit 2).
 pub fn read_input(path: &Path) -> CliResult<String> {
+    if path.as_os_str() == "-" {
+        return read_stdin();
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::usage(format!("{}: cannot read the file: {e}", path.display())))?;
     String::from_utf8(bytes)

@@ -2,6 +2,11 @@
 //!
 //! Each subcommand lives in `cmd/`; what it shows comes from a pure crate. Errors are rendered
 //! once, here, and mapped to exit codes: 0 ok, 2 bad usage or input, 1 anything else.
+//!
+//! Output goes through one path (`io::emit`, `io::note`): the crate denies `print!`-style
+//! macros, which panic when a write fails.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
 mod error;
@@ -51,7 +56,37 @@ enum Command {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let code = match run() {
+        Ok(()) => 0,
+        Err(e) => {
+            // A closed pipe (`closer learn | head`) is a quiet success; anything else is one line.
+            if !e.is_closed_pipe() {
+                io::note(&format!("closer: {e}"));
+            }
+            e.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run() -> error::CliResult {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                // Help and version are output like any other: through the one path.
+                let text = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                    e.render().ansi().to_string()
+                } else {
+                    e.render().to_string()
+                };
+                return io::emit(&text);
+            }
+            // Usage errors: clap's own message on stderr, exit 2.
+            e.exit();
+        }
+    };
     let result = match cli.command {
         None => cmd::home::run(),
         Some(Command::Learn(a)) => cmd::learn::run(a),
@@ -68,9 +103,7 @@ fn main() {
         Some(Command::Fit(a)) => cmd::fit::run(a),
         Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),
     };
-    if let Err(e) = result {
-        // A closed pipe (`closer learn | head`) is not an error worth a message.
-        eprintln!("closer: {e}");
-        std::process::exit(e.exit_code());
-    }
+    result?;
+    // Whatever a command left buffered is written now, so its failure is seen here.
+    std::io::Write::flush(&mut std::io::stdout()).map_err(error::CliError::Write)
 }

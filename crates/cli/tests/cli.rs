@@ -7,6 +7,7 @@ mod cli {
     pub mod fit;
     pub mod guide;
     pub mod model;
+    pub mod output;
     pub mod patterns;
     pub mod safety;
     pub mod series;

@@ -24,7 +24,8 @@ use std::path::PathBuf;
 /// research fit of a statistical model: never a reading of anyone's relationship.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The moves CSV (DESIGN.md §10): `time,partner,move[,...,couple]`, times in hours.
+    /// The moves CSV (DESIGN.md §10): `time,partner,move[,...,couple]`, times in hours (`-`
+    /// reads standard input).
     pub file: PathBuf,
     /// Observation window START..END in hours (overrides the file's `# window:` line).
     #[arg(long, value_name = "START..END", conflicts_with = "horizon")]
@@ -65,7 +66,7 @@ pub enum Intervals {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let name = args.file.display().to_string();
+    let name = crate::io::input_name(&args.file);
     let bins = args.daily_baseline.unwrap_or(1);
     if !(1..=1440).contains(&bins) {
         return Err(CliError::usage(format!(
@@ -321,8 +322,7 @@ fn output(reports: &[Report], multi: bool, json: bool) -> CliResult {
     }
     out.push_str(note.text());
     out.push('\n');
-    print!("{out}");
-    Ok(())
+    crate::io::emit(&out)
 }
 
 fn fmt(v: f64) -> String {

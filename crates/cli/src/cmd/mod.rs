@@ -1,16 +1,26 @@
 //! One module per subcommand. Each has `Args` (clap) and `run`.
 
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod assess;
 pub mod fit;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod guide;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod help_now;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod home;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod learn;
 pub mod patterns;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod phase;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod screen;
 pub mod series;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod simulate;
 pub mod simulate_hawkes;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod soften;
+#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod sweep;

@@ -4,7 +4,7 @@
 //! parses arguments and prints.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_input};
+use crate::io::{emit, print_json, read_input};
 use closer_analyze::episodes::{self, DEFAULT_GAP_HOURS, Options, View};
 use closer_domain::{Person, Window, moves_csv};
 use closer_guide::narrate_patterns;
@@ -17,7 +17,8 @@ use std::path::PathBuf;
 /// Without --me, the file is read as one joint record (a simulation or a research file).
 #[derive(clap::Args)]
 pub struct Args {
-    /// The moves CSV: `time,partner,move` and optional `kind,intensity,episode,way,recorded_by`.
+    /// The moves CSV: `time,partner,move` and optional `kind,intensity,episode,way,recorded_by`
+    /// (`-` reads standard input).
     pub file: PathBuf,
     /// Read only the rows this person recorded (A or B). Rows with no `recorded_by` are not
     /// theirs and are left out; a file without a `recorded_by` column is refused.
@@ -35,7 +36,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let name = args.file.display().to_string();
+    let name = crate::io::input_name(&args.file);
     if !(args.gap.is_finite() && args.gap > 0.0) {
         return Err(CliError::usage(format!(
             "--gap: expected a positive number of hours, found {}",
@@ -69,10 +70,7 @@ pub fn run(args: Args) -> CliResult {
     for n in &out.notes {
         lines.push(n.text().to_string());
     }
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    for l in lines {
-        writeln!(stdout, "{l}")?;
-    }
-    Ok(())
+    let mut text = lines.join("\n");
+    text.push('\n');
+    emit(&text)
 }

@@ -2,7 +2,7 @@
 //! DESIGN.md §8). Argument parsing and output only; the fits are in `closer_analyze::series`.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_input};
+use crate::io::{self, print_json, read_input};
 use closer_analyze::series::{
     self, CloDyad, Columns, Fitted, Grid, IcDyad, IcFit, Lag, Pairing, Skip,
     profiles::{ProfileError, ProfileOptions, Profiles},
@@ -60,7 +60,8 @@ pub enum PairingArg {
 #[derive(clap::Args)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct Args {
-    /// The series CSV: long format, one row per person per time point.
+    /// The series CSV: long format, one row per person per time point (`-` reads standard
+    /// input).
     pub file: PathBuf,
     /// Which model to fit to every dyad.
     #[arg(long, value_enum)]
@@ -124,7 +125,7 @@ pub struct Args {
 fn note(text: String) {
     let policy = Policy::new(Context::ordinary());
     if let Ok(said) = policy.review(Draft::new(Topic::Interface, "research-note", "note", text)) {
-        eprintln!("note: {}", said.text());
+        io::note(&format!("note: {}", said.text()));
     }
 }
 
@@ -200,7 +201,7 @@ fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let name = args.file.display().to_string();
+    let name = crate::io::input_name(&args.file);
     let cols = Columns {
         dyad: args.dyad_col.clone(),
         person: args.person_col.clone(),
@@ -373,7 +374,7 @@ fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
     for s in &fitted.skipped {
         let _ = writeln!(out, "{},,,,,,,,,,,{}", field(&s.dyad), field(&s.reason));
     }
-    print!("{out}");
+    io::emit(&out)?;
     Ok(())
 }
 
@@ -441,7 +442,7 @@ fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
             field(&s.reason)
         );
     }
-    print!("{out}");
+    io::emit(&out)?;
     Ok(())
 }
 
@@ -505,14 +506,14 @@ fn ic_compare(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
             num(dif(r[2], r[1]))
         );
     }
-    print!("{out}");
-    eprintln!(
+    io::emit(&out)?;
+    io::note(&format!(
         "mean adjusted R² over {} dyads: inertia {}, coordination {}, inertia-coordination {}",
         rows.len(),
         num(means[0]),
         num(means[1]),
         num(means[2])
-    );
+    ));
     Ok(())
 }
 
@@ -564,13 +565,13 @@ fn clo_compare(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
             num(dif(r))
         );
     }
-    print!("{out}");
-    eprintln!(
+    io::emit(&out)?;
+    io::note(&format!(
         "mean adjusted R² over {} dyads: uncoupled {}, coupled {}",
         rows.len(),
         num(means[0]),
         num(means[1])
-    );
+    ));
     Ok(())
 }
 
@@ -661,7 +662,7 @@ fn profiles_out(
     for d in &dropped {
         let _ = writeln!(out, "{},,,{}", field(&d.dyad), field(&d.reason));
     }
-    print!("{out}");
+    io::emit(&out)?;
     let mut s = format!(
         "profiles: {} over {} dyads and {} parameters ({}); covariance model by BIC (larger is better):\n",
         p.k,
@@ -706,7 +707,7 @@ fn profiles_out(
     );
     let _ = writeln!(s, "  across restarts: {}", ari(&p.restart_ari));
     let _ = write!(s, "  across bootstrap resamples: {}", ari(&p.bootstrap_ari));
-    eprintln!("{s}");
+    io::note(&s);
     Ok(())
 }
 
@@ -733,7 +734,7 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
     if !short.is_empty() {
         return Err(CliError::usage(format!(
             "{}: the dyadic VAR(1) needs at least {} usable days per dyad (days with both partners' values on that day and the day before); below that its intervals fall short of their stated coverage (docs/research.md). Too few in dyad(s): {}",
-            args.file.display(),
+            io::input_name(&args.file),
             var1::MIN_DAYS,
             short.join(", ")
         )));
@@ -792,6 +793,6 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
             field(&s.reason)
         );
     }
-    print!("{out}");
+    io::emit(&out)?;
     Ok(())
 }

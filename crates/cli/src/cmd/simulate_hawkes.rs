@@ -6,7 +6,7 @@
 //! explodes, and are refused (exit 2).
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, write_output};
+use crate::io::{emit, print_json, write_output};
 use closer_domain::{Move, MoveType, Person, Window, moves_csv};
 use closer_model::hawkes::{HawkesParams, simulate};
 use serde_json::json;
@@ -141,13 +141,16 @@ pub fn run(args: Args) -> CliResult {
             "seed": args.seed,
         }));
     }
-    println!("events\t{}", events.len());
+    let mut out = format!("events\t{}\n", events.len());
     for (k, (p, m)) in types.iter().enumerate() {
-        println!(
-            "{p} {m}\t{}\t(stationary rate {:.6} per hour)",
+        out.push_str(&format!(
+            "{p} {m}\t{}\t(stationary rate {:.6} per hour)\n",
             counts[k], expected[k]
-        );
+        ));
     }
-    println!("spectral_radius\t{:.6}", params.spectral_radius());
-    Ok(())
+    out.push_str(&format!(
+        "spectral_radius\t{:.6}\n",
+        params.spectral_radius()
+    ));
+    emit(&out)
 }

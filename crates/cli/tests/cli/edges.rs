@@ -107,3 +107,64 @@ fn series_lag_is_parsed_with_checked_bounds() {
         r.stdout
     );
 }
+
+/// Every reader takes `-` for standard input and gives the same answer as from the file; its
+/// errors name "standard input".
+#[test]
+fn readers_accept_standard_input() {
+    use super::common::run_in;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let moves = dir.path().join("m.csv");
+    let made = run(&[
+        "simulate-hawkes",
+        "--baseline",
+        "0.3,0.2",
+        "--excitation",
+        "0.2,0.5;0.6,0.1",
+        "--decay",
+        "1",
+        "--horizon",
+        "300",
+        "--moves-out",
+        moves.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let text = std::fs::read_to_string(&moves).expect("read");
+    let series = dir.path().join("s.csv");
+    let mut s = String::from("couple,person,dial,time,female\n");
+    for (p, f, ph) in [("1", 1, 0.0), ("2", 0, 1.0)] {
+        for t in 1..=300 {
+            let x = (f64::from(t) / 6.0 + ph).sin() + 0.3 * (f64::from(t * 7919 % 97) / 97.0 - 0.5);
+            s.push_str(&format!("1,{p},{x},{t},{f}\n"));
+        }
+    }
+    std::fs::write(&series, &s).expect("write");
+    let m = moves.to_str().expect("utf-8");
+    let sp = series.to_str().expect("utf-8");
+    for (from_file, from_stdin, input) in [
+        (
+            vec!["patterns", m, "--json"],
+            vec!["patterns", "-", "--json"],
+            &text,
+        ),
+        (vec!["fit", m, "--json"], vec!["fit", "-", "--json"], &text),
+        (
+            vec!["series", sp, "--model", "inertia-coordination"],
+            vec!["series", "-", "--model", "inertia-coordination"],
+            &s,
+        ),
+    ] {
+        let a = run(&from_file);
+        let (b, _home) = run_in(&from_stdin, input);
+        assert_eq!(a.code, 0, "{from_file:?}: {}", a.stderr);
+        assert_eq!(b.code, 0, "{from_stdin:?}: {}", b.stderr);
+        assert_eq!(a.stdout, b.stdout, "{from_stdin:?}");
+        let (bad, _home) = run_in(&from_stdin, "time,partner\n1,A\n");
+        assert_eq!(bad.code, 2, "{from_stdin:?}: {}", bad.stderr);
+        assert!(
+            bad.stderr.starts_with("closer: standard input"),
+            "{from_stdin:?}: {}",
+            bad.stderr
+        );
+    }
+}

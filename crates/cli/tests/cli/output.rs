@@ -1,0 +1,222 @@
+//! The one output path (issue 11): for every command, a reader that closed the pipe is a quiet
+//! success (exit 0, nothing on stderr), and a full disk (`>/dev/full`) is exit 1 with one line.
+
+use super::common::{bin, run};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Every subcommand (and the bare home, help and version) with arguments that print something
+/// without a terminal. Files they read are made in `dir`.
+fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
+    let moves = dir.join("moves.csv");
+    let made = run(&[
+        "simulate-hawkes",
+        "--baseline",
+        "0.3,0.2",
+        "--excitation",
+        "0.2,0.5;0.6,0.1",
+        "--decay",
+        "1",
+        "--horizon",
+        "300",
+        "--moves-out",
+        moves.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let series = dir.join("series.csv");
+    let mut text = String::from("couple,person,dial,time,female\n");
+    for (p, f, ph) in [("1", 1, 0.0), ("2", 0, 1.0)] {
+        for t in 1..=300 {
+            let x = (f64::from(t) / 6.0 + ph).sin() + 0.3 * (f64::from(t * 7919 % 97) / 97.0 - 0.5);
+            text.push_str(&format!("1,{p},{x},{t},{f}\n"));
+        }
+    }
+    std::fs::write(&series, text).expect("write series");
+    let responses = dir.join("responses.csv");
+    let header: Vec<String> = (1..=12).map(|i| format!("Q{i}")).collect();
+    let row: Vec<String> = (1..=12).map(|i| (i % 7 + 1).to_string()).collect();
+    std::fs::write(
+        &responses,
+        format!("{}\n{}\n", header.join(","), row.join(",")),
+    )
+    .expect("write responses");
+    let s = |p: &Path| p.display().to_string();
+    let a = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let profile = [
+        "--a-anxiety",
+        "5",
+        "--a-avoidance",
+        "2",
+        "--b-anxiety",
+        "2",
+        "--b-avoidance",
+        "5",
+    ];
+    let mut simulate = a(&["simulate", "--days", "20"]);
+    simulate.extend(a(&profile));
+    let mut phase = a(&["phase"]);
+    phase.extend(a(&profile));
+    vec![
+        ("(home)", vec![], String::new()),
+        ("--help", a(&["--help"]), String::new()),
+        ("--version", a(&["--version"]), String::new()),
+        ("learn", a(&["learn"]), String::new()),
+        ("guide", a(&["guide", "partner-pulled-away"]), String::new()),
+        ("soften", a(&["soften"]), "Can we talk tonight?\n".into()),
+        ("screen", a(&["screen"]), String::new()),
+        ("help-now", a(&["help-now"]), String::new()),
+        ("simulate", simulate, String::new()),
+        ("phase", phase, String::new()),
+        ("sweep", a(&["sweep"]), String::new()),
+        (
+            "assess",
+            vec![
+                "assess".into(),
+                "score".into(),
+                "--instrument".into(),
+                "ecr-s".into(),
+                s(&responses),
+            ],
+            String::new(),
+        ),
+        (
+            "patterns",
+            vec!["patterns".into(), s(&moves)],
+            String::new(),
+        ),
+        (
+            "series",
+            vec![
+                "series".into(),
+                s(&series),
+                "--model".into(),
+                "inertia-coordination".into(),
+            ],
+            String::new(),
+        ),
+        ("fit", vec!["fit".into(), s(&moves)], String::new()),
+        (
+            "simulate-hawkes",
+            a(&[
+                "simulate-hawkes",
+                "--baseline",
+                "0.3,0.2",
+                "--excitation",
+                "0.2,0.5;0.6,0.1",
+                "--decay",
+                "1",
+                "--horizon",
+                "50",
+            ]),
+            String::new(),
+        ),
+    ]
+}
+
+/// Commands whose files still print with `print!` (owned by other engineers; the lead converts
+/// them to `io::emit` after the merge). They are checked by the ignored test below.
+const PENDING: &[&str] = &[
+    "(home)", "learn", "guide", "simulate", "phase", "sweep", "help-now", "screen", "assess",
+];
+
+/// Runs one case with `stdout` as standard output; returns (exit code, stderr).
+fn run_to(args: &[String], stdin: &str, stdout: Stdio, dir: &Path) -> (i32, String) {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env_remove("CI")
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn closer");
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().expect("stdin");
+        let _ = si.write_all(stdin.as_bytes());
+    }
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A pipe whose reading end is already closed: the first write fails with EPIPE.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+fn full_disk() -> Stdio {
+    Stdio::from(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full"),
+    )
+}
+
+fn check(pending: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = cases(dir.path());
+    // The table covers every subcommand the binary lists.
+    let help = run(&["--help"]);
+    let listed: Vec<&str> = help
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(listed.len() >= 13, "{listed:?}");
+    for c in &listed {
+        assert!(
+            cases.iter().any(|(name, ..)| name == c),
+            "no output case for `closer {c}`"
+        );
+    }
+    let mut failures = Vec::new();
+    for (name, args, stdin) in &cases {
+        if PENDING.contains(name) != pending {
+            continue;
+        }
+        let (code, err) = run_to(args, stdin, closed_pipe(), dir.path());
+        // Notes a command writes to stderr (e.g. series' density note) may stay; no error line.
+        if code != 0 || err.contains("closer:") || err.contains("panicked") {
+            failures.push(format!(
+                "{name} into a closed pipe: exit {code}, stderr {err:?}"
+            ));
+        }
+        if Path::new("/dev/full").exists() {
+            let (code, err) = run_to(args, stdin, full_disk(), dir.path());
+            let lines: Vec<&str> = err.lines().collect();
+            let one = lines.len() == 1
+                && lines[0].starts_with("closer: ")
+                && lines[0].contains("No space left on device")
+                && !err.contains("panicked");
+            if code != 1 || !one {
+                failures.push(format!(
+                    "{name} into /dev/full: exit {code}, stderr {err:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_command_handles_a_closed_pipe_and_a_full_disk() {
+    check(false);
+}
+
+#[test]
+#[ignore = "home, learn, guide, simulate, phase, sweep, help-now, screen and assess still print with print! or swallow write errors; the lead converts them to io::emit after the merge (issue 11)"]
+fn pending_commands_handle_a_closed_pipe_and_a_full_disk() {
+    check(true);
+}
