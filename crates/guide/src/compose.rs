@@ -148,7 +148,7 @@ pub struct BadPick {
 }
 
 /// The picked items of part `p` (`picks[p]` holds indices into its list; empty means skipped).
-fn picked<'a>(b: &'a Builder, picks: &[Vec<u16>], p: usize) -> Result<Vec<&'static Item>, BadPick> {
+fn picked(b: &Builder, picks: &[Vec<u16>], p: usize) -> Result<Vec<&'static Item>, BadPick> {
     let Some(ix) = picks.get(p) else {
         return Ok(Vec::new());
     };

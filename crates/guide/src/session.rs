@@ -955,12 +955,11 @@ fn render_helplines(
     // The emergency advice and the region's lines come first; then the step's own words.
     v.said.extend(page.said.into_iter().filter(|s| keep(s)));
     v.said.extend(main);
-    if state.ack {
-        if let Some(c) = closer_safety::checks::check("fear")
-            && let Ok(s) = safety.review(Draft::new(Topic::Check, "fear", "", c.if_yes.trim()))
-        {
-            v.said.push(s);
-        }
+    if state.ack
+        && let Some(c) = closer_safety::checks::check("fear")
+        && let Ok(s) = safety.review(Draft::new(Topic::Check, "fear", "", c.if_yes.trim()))
+    {
+        v.said.push(s);
     }
     Ok(())
 }
