@@ -83,7 +83,7 @@ impl Step {
 
 impl Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Step", 10)?;
+        let mut st = s.serialize_struct("Step", 11)?;
         st.serialize_field("way", self.way())?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("title", self.title())?;
@@ -95,6 +95,12 @@ impl Serialize for Step {
         // Every text a step builds is assembled from choices (DESIGN.md §3 invariant 12).
         st.serialize_field("builds", &self.builds.as_ref().map(|_| "from_choices"))?;
         st.serialize_field("builder", &self.builds)?;
+        let parts = self
+            .builds
+            .as_deref()
+            .and_then(crate::compose::builder)
+            .map(|b| b.parts.len());
+        st.serialize_field("parts", &parts)?;
         let accepts: Option<[&str; 4]> = (self.interaction == Some(Interaction::Check))
             .then_some(["yes", "no", "not_sure", "quit"]);
         st.serialize_field("accepts", &accepts)?;
