@@ -992,7 +992,8 @@ fn directory_said(d: &Directory, policy: &Policy) -> Option<Said> {
 }
 
 /// Therapist directories for the person's region (and international ones); all of them when no
-/// region is known. Outside the flow itself, only directories that offer individual help.
+/// region is known. Outside the flow itself (safety mode, the own-behaviour path), only
+/// directories of individual or low-cost help: no couple service, no EMDR directory.
 fn directories(state: &State, policy: &Policy) -> Vec<Said> {
     let country = state
         .region
@@ -1006,11 +1007,7 @@ fn directories(state: &State, policy: &Policy) -> Vec<Said> {
             None => true,
         })
         .filter(|d| {
-            state.path == PathId::Flow
-                || matches!(
-                    d.kind.as_str(),
-                    "individual" | "couple-and-individual" | "low-cost"
-                )
+            state.path == PathId::Flow || matches!(d.kind.as_str(), "individual" | "low-cost")
         })
         .filter_map(|d| directory_said(d, policy))
         .collect()
@@ -1179,6 +1176,42 @@ mod tests {
             Session::start("make-them-listen", Mode::Ordinary, None),
             Err(SessionError::UnknownFlow(_))
         ));
+    }
+
+    #[test]
+    fn directories_follow_the_region_and_safety_mode_shows_no_couple_service() {
+        let find = |mode: Mode| {
+            let (mut s, mut v) = Session::start("same-fight", mode, Some("UK")).unwrap();
+            while v.kind != "directories" {
+                let a = if v.expect == Expect::Check {
+                    Answer::No
+                } else {
+                    Answer::Skip
+                };
+                (s, v) = Session::answer(&s, a).unwrap();
+                assert!(!v.done);
+            }
+            v.said
+                .iter()
+                .filter(|s| s.kind() == "directory")
+                .map(|s| s.title().to_string())
+                .collect::<Vec<_>>()
+        };
+        let ordinary = find(Mode::Ordinary);
+        assert!(
+            ordinary.iter().any(|t| t.starts_with("Relate")),
+            "{ordinary:?}"
+        );
+        assert!(ordinary.iter().any(|t| t.contains("[INTL]")));
+        assert!(!ordinary.iter().any(|t| t.contains("[US]")), "{ordinary:?}");
+        let safety = find(Mode::Safety);
+        assert!(!safety.is_empty());
+        for t in &safety {
+            assert!(
+                !t.starts_with("Relate") && !t.contains("EMDR") && !t.contains("EFT"),
+                "{t}"
+            );
+        }
     }
 
     #[test]
