@@ -144,6 +144,21 @@ impl State {
         self.done
     }
 
+    /// The state as compact JSON, for a surface to encrypt and carry (a hidden form field).
+    pub fn encode(&self) -> String {
+        // Serialising plain strings, numbers and vectors cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a state made by [`State::encode`] and checks it against the content. Anything
+    /// that is not a valid state — bad JSON, unknown fields, steps or picks out of range — is
+    /// [`SessionError::BadState`] (or an unknown flow), never a panic.
+    pub fn decode(text: &str) -> Result<State, SessionError> {
+        let state: State = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        validate(&state)?;
+        Ok(state)
+    }
+
     fn at(&self, path: PathId, step: usize) -> State {
         State {
             path,
@@ -195,6 +210,32 @@ impl Answer {
             CheckAnswer::No => Answer::No,
             CheckAnswer::NotSure => Answer::NotSure,
             CheckAnswer::Quit => Answer::Quit,
+        })
+    }
+
+    /// An answer from a posted form: the `answer` field's value (`next`, `back`, `yes`, `no`,
+    /// `not_sure`, `quit`, `choose`, `choose_many`, `minutes`, `region`, `safety_help`, `skip`)
+    /// and the values posted with it (the picked keys, the minutes, the region). Anything else is
+    /// an error for the surface to answer with "bad request"; nothing here panics.
+    pub fn from_form(answer: &str, values: &[String]) -> Result<Answer, SessionError> {
+        let one = || values.first().cloned().unwrap_or_default();
+        let bad_form = || SessionError::BadState(format!("unknown answer {answer:?}"));
+        Ok(match answer {
+            "next" => Answer::Next,
+            "back" => Answer::Back,
+            "yes" => Answer::Yes,
+            "no" => Answer::No,
+            "not_sure" => Answer::NotSure,
+            "quit" => Answer::Quit,
+            "safety_help" => Answer::SafetyHelp,
+            "skip" => Answer::Skip,
+            "choose" => Answer::Choose(one()),
+            "choose_many" => Answer::ChooseMany(values.to_vec()),
+            "minutes" => Answer::Minutes(one().trim().parse().map_err(|_| {
+                SessionError::BadState(format!("minutes must be a whole number, not {:?}", one()))
+            })?),
+            "region" => Answer::Region(one()),
+            _ => return Err(bad_form()),
         })
     }
 
@@ -1490,6 +1531,32 @@ mod tests {
                 assert!(v.done, "{flow}: did not end");
             }
         }
+    }
+
+    #[test]
+    fn states_encode_and_decode_and_a_bad_encoding_is_an_error() {
+        let (s, _) = skip_to("i-pulled-away", "feelings");
+        let text = s.encode();
+        assert_eq!(State::decode(&text).unwrap(), s);
+        for junk in [
+            "",
+            "{",
+            "[]",
+            r#"{"v":1}"#,
+            r#"{"v":1,"f":"same-fight","p":"f","i":0,"z":1}"#,
+        ] {
+            assert!(State::decode(junk).is_err(), "{junk}");
+        }
+        assert_eq!(
+            Answer::from_form("choose_many", &["tired".into(), "sad".into()]).unwrap(),
+            Answer::ChooseMany(vec!["tired".into(), "sad".into()])
+        );
+        assert_eq!(
+            Answer::from_form("minutes", &["30".into()]).unwrap(),
+            Answer::Minutes(30)
+        );
+        assert!(Answer::from_form("minutes", &["soon".into()]).is_err());
+        assert!(Answer::from_form("delete_everything", &[]).is_err());
     }
 
     #[test]

@@ -86,9 +86,20 @@ pub fn render(flow: &Flow) -> String {
             s.title(),
             wrap(s.text(), 0)
         ));
-        if s.builds().is_some() {
-            // The lists a text is built from are shown at a terminal, one at a time.
-            continue;
+        if let Some(b) = s.builds().and_then(closer_guide::compose::builder) {
+            // The lists a text is built from; at a terminal they are asked one at a time.
+            for (i, part) in b.parts.iter().enumerate() {
+                let words: Vec<&str> = b
+                    .list_of(i)
+                    .map(|l| l.items.iter().map(|it| it.text.as_str()).collect())
+                    .unwrap_or_default();
+                let prompt = policy_line(&part.prompt);
+                out.push_str(&format!(
+                    "\n   {}\n     {}\n",
+                    prompt,
+                    wrap(&words.join(" · "), 5)
+                ));
+            }
         }
         for item in s.items() {
             out.push_str(&format!("\n   - {}", wrap(item.text(), 5)));
@@ -110,6 +121,19 @@ pub fn render(flow: &Flow) -> String {
         }
     }
     out
+}
+
+/// A prompt from the builders' data, reviewed like every other sentence.
+fn policy_line(text: &str) -> String {
+    Policy::new(Context::ordinary())
+        .review(closer_safety::Draft::new(
+            closer_safety::Topic::Interface,
+            "prompt.part",
+            "",
+            text,
+        ))
+        .map(|s| s.text().to_string())
+        .unwrap_or_default()
 }
 
 /// Walks through the flow one view at a time on a private screen.

@@ -305,3 +305,39 @@ fn first_literal(line: &str) -> Option<String> {
     let end = rest.find('"')?;
     Some(rest[..end].replace("\\n", " "))
 }
+
+#[test]
+fn every_interface_key_the_guide_uses_exists() {
+    // `ui("key")` falls back to the key itself; a missing key would show a key to a person.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let toml = std::fs::read_to_string(root.join("crates/guide/content/interface.toml")).unwrap();
+    let mut checked = 0;
+    for file in [
+        "crates/cli/src/cmd/guide.rs",
+        "crates/cli/src/cmd/home.rs",
+        "crates/cli/src/cmd/learn.rs",
+        "crates/guide/src/session.rs",
+    ] {
+        let src = std::fs::read_to_string(root.join(file)).unwrap();
+        let uses = src
+            .match_indices("ui(\"")
+            .map(|(i, _)| i + 4)
+            .chain(src.match_indices("say(").filter_map(|(i, _)| {
+                // `say(&policy, "key")`: the first literal within the call.
+                let call = &src[i..i + 60.min(src.len() - i)];
+                let q = call.find('"')?;
+                (!call[..q].contains(')')).then_some(i + q + 1)
+            }))
+            .collect::<Vec<_>>();
+        for start in uses {
+            let rest = &src[start..];
+            let key = &rest[..rest.find('"').unwrap()];
+            assert!(
+                toml.contains(&format!("\n\"{key}\" = ")),
+                "{file}: interface key {key:?} is missing"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
+}
