@@ -567,7 +567,9 @@ mod tests {
             assert_eq!(f.path, "own-behaviour");
             let kinds: Vec<&str> = f.steps.iter().map(|s| s.kind()).collect();
             assert_eq!(kinds[0], "own-tonight");
-            assert!(kinds.contains(&"helplines"));
+            for k in ["helplines", "individual", "directories", "crisis"] {
+                assert!(kinds.contains(&k), "{id}: own-behaviour path lacks {k}");
+            }
             for s in &f.steps {
                 assert!(matches!(s.way(), "safety" | "therapy"), "{}", s.way());
                 assert_ne!(s.kind(), "couple");

@@ -993,8 +993,14 @@ fn render_helplines(
     }
     let page =
         resources::help_now(state.region.as_deref(), &safety).map_err(|e| bad(e.to_string()))?;
-    // The emergency advice and the region's lines come first; then the step's own words.
-    v.said.extend(page.said.into_iter().filter(|s| keep(s)));
+    // The emergency advice and the region's lines come first; then the step's own words. The
+    // page's note on choosing a region names a command to type, so it is left out here: the
+    // region is asked in place.
+    v.said.extend(
+        page.said
+            .into_iter()
+            .filter(|s| s.kind() != "regions" && keep(s)),
+    );
     v.said.extend(main);
     if state.ack
         && let Some(c) = closer_safety::checks::check("fear")
@@ -1522,6 +1528,7 @@ mod tests {
                     }
                     let a = match v.expect {
                         Expect::Check => Answer::Yes,
+                        Expect::Region if mode == Mode::Safety => Answer::Skip,
                         Expect::Region => Answer::Region("NZ".into()),
                         _ => Answer::Next,
                     };
