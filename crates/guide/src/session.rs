@@ -453,6 +453,16 @@ fn validate(state: &State) -> Result<Flow, SessionError> {
                 }
             }
         }
+        (Some(Interaction::BothOpen), _) => {
+            if state.picks.len() > 1
+                || state
+                    .picks
+                    .first()
+                    .is_some_and(|p| p.len() != 1 || p[0] > 1)
+            {
+                return Err(bad("the both-open question holds one answer of two"));
+            }
+        }
         (Some(Interaction::Choose), _) => {
             if state.picks.len() > 1 || state.picks.first().is_some_and(|p| p.len() != 1) {
                 return Err(bad("a choose step holds one pick"));
@@ -697,6 +707,29 @@ fn apply(
             s.picks.push(picked);
             Ok((s, None))
         }
+        Some(Interaction::BothOpen) => {
+            if !state.picks.is_empty() {
+                return if go_on(&answer) {
+                    Ok((advance(state, flow), None))
+                } else {
+                    Err(unexpected(Expect::Next, &answer))
+                };
+            }
+            match answer {
+                Answer::Choose(k) => {
+                    let i = BOTH_OPEN
+                        .iter()
+                        .position(|(key, _)| *key == k)
+                        .ok_or(SessionError::UnknownChoice { key: k })?;
+                    let mut s = state.clone();
+                    s.picks = vec![vec![i as u16]];
+                    Ok((s, None))
+                }
+                // Skipping the question is "not yet": the joint step is never shown by default.
+                a if go_on(&a) => Ok((advance(state, flow), None)),
+                a => Err(unexpected(Expect::Choose, &a)),
+            }
+        }
         Some(Interaction::Choose) => {
             if !state.picks.is_empty() {
                 return if go_on(&answer) {
@@ -764,6 +797,18 @@ fn apply(
             }
         }
     }
+}
+
+/// The answers to "are you both open to it?", by key, with their interface text.
+const BOTH_OPEN: [(&str, &str); 2] = [("yes", "both-open.yes"), ("not-yet", "both-open.no")];
+
+/// The question (or the "not yet" words) shown in place of a step for both partners, under the
+/// step's own title.
+fn gate(policy: &Policy, step: &Step, key: &str) -> Said {
+    let text = ui_texts().get(key).map(String::as_str).unwrap_or(key);
+    policy
+        .review(Draft::new(Topic::Interface, key, step.title(), text))
+        .unwrap_or_else(|_| ui(key))
 }
 
 /// Keys of a choose step's items are their 1-based positions: "1", "2", …
@@ -860,6 +905,26 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
                 }
             }
         }
+        Some(Interaction::BothOpen) => match state.picks.first().and_then(|p| p.first()) {
+            // Yes: the step itself.
+            Some(0) => {}
+            Some(_) => {
+                v.said.pop();
+                v.said.push(gate(&policy, step, "both-open.not-yet"));
+            }
+            None => {
+                v.said.pop();
+                v.said.push(gate(&policy, step, "both-open.ask"));
+                v.expect = Expect::Choose;
+                v.choices = BOTH_OPEN
+                    .iter()
+                    .map(|(k, t)| Choice {
+                        key: k.to_string(),
+                        label: say(&policy, t),
+                    })
+                    .collect();
+            }
+        },
         Some(Interaction::Choose) => match state.picks.first().and_then(|p| p.first()) {
             None => {
                 v.expect = Expect::Choose;
@@ -1442,6 +1507,30 @@ mod tests {
         }
         assert_eq!(pos("pause/breathing"), 0);
         assert_eq!(pos("check/fear"), 1);
+    }
+
+    #[test]
+    fn naming_the_pattern_together_is_shown_only_when_both_are_open() {
+        for flow in FLOWS {
+            let (s, v) = skip_to(flow, "together");
+            assert_eq!(v.expect, Expect::Choose, "{flow}");
+            let keys: Vec<&str> = v.choices.iter().map(|c| c.key.as_str()).collect();
+            assert_eq!(keys, ["yes", "not-yet"]);
+            // Before an answer, only the question: not the script for the talk.
+            assert!(all_text(&v).contains("open to"), "{flow}");
+            assert!(!v.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            let (_, yes) = Session::answer(&s, Answer::Choose("yes".into())).unwrap();
+            assert!(yes.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            let (_, no) = Session::answer(&s, Answer::Choose("not-yet".into())).unwrap();
+            assert!(!no.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            assert!(
+                all_text(&no).contains("not a door"),
+                "{flow}: {}",
+                all_text(&no)
+            );
+            let (skipped, _) = Session::answer(&s, Answer::Skip).unwrap();
+            assert_eq!(skipped.step(), s.step() + 1);
+        }
     }
 
     #[test]
