@@ -1664,4 +1664,73 @@ mod tests {
         assert_eq!(Answer::from_check_text("sometimes"), Some(Answer::NotSure));
         assert_eq!(Answer::from_check_text(""), None);
     }
+
+    mod fuzz {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn answer() -> impl Strategy<Value = Answer> {
+            prop_oneof![
+                Just(Answer::Next),
+                Just(Answer::Back),
+                Just(Answer::Yes),
+                Just(Answer::No),
+                Just(Answer::NotSure),
+                Just(Answer::Skip),
+                Just(Answer::SafetyHelp),
+                Just(Answer::Quit),
+                "[a-z0-9-]{0,12}".prop_map(Answer::Choose),
+                prop::collection::vec("[a-z0-9-]{0,10}", 0..4).prop_map(Answer::ChooseMany),
+                any::<u32>().prop_map(Answer::Minutes),
+                "[A-Za-z -]{0,14}".prop_map(Answer::Region),
+                (0usize..3).prop_map(|i| Answer::Choose(["1", "yes", "text"][i].to_string())),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Any sequence of answers, sensible or not, gives either an error or a state that is
+            /// valid and renders: never a panic, never a state the session would refuse.
+            #[test]
+            fn any_answers_keep_the_walk_valid(
+                flow in 0usize..4,
+                afraid in any::<bool>(),
+                answers in prop::collection::vec(answer(), 0..60),
+            ) {
+                let id = ["partner-pulled-away", "i-pulled-away", "same-fight", "not-safe"][flow];
+                let mode = if afraid { Mode::Safety } else { Mode::Ordinary };
+                let (mut s, _) = Session::start(id, mode, None).unwrap();
+                for a in answers {
+                    if let Ok((next, v)) = Session::answer(&s, a) {
+                        prop_assert!(Session::view(&next).is_ok());
+                        prop_assert_eq!(State::decode(&next.encode()).unwrap(), next.clone());
+                        // Once in safety mode, a walk never leaves it.
+                        if s.safety_mode() {
+                            prop_assert!(next.safety_mode() && v.safety_mode);
+                        }
+                        s = next;
+                    }
+                }
+            }
+
+            /// Arbitrary text given as a state is refused or accepted, never a panic.
+            #[test]
+            fn arbitrary_state_text_never_panics(text in ".{0,120}") {
+                let _ = State::decode(&text);
+            }
+
+            /// A valid state with one number changed is refused or rendered, never a panic.
+            #[test]
+            fn mutated_states_never_panic(step in 0u16..40, pick in 0u16..40, path in 0usize..3) {
+                let p = ["f", "s", "o"][path];
+                let text = format!(
+                    r#"{{"v":1,"f":"same-fight","p":"{p}","i":{step},"k":[[{pick}]],"y":true,"m":5}}"#
+                );
+                if let Ok(st) = State::decode(&text) {
+                    prop_assert!(Session::view(&st).is_ok());
+                }
+            }
+        }
+    }
 }
