@@ -316,7 +316,8 @@ pub struct View {
     pub said: Vec<Said>,
     /// A list to read (questions, ready-made alternatives); not something to answer.
     pub items: Vec<Said>,
-    /// The text built from the person's choices (or the message they chose), to quote.
+    /// The text built from the person's choices (or the message they chose), to quote; shown
+    /// right under the step's own text, before the other paragraphs.
     pub built: Option<Said>,
     /// The question being asked, if any.
     pub prompt: Option<Said>,
