@@ -36,6 +36,21 @@
 //! (`view.reask`); "not sure" counts as yes. [`Answer::SafetyHelp`] is accepted at every step of
 //! every flow and switches to safety help in place — the emergency number and helplines first —
 //! so no command ever has to be typed.
+//!
+//! ## Driving it from a surface
+//!
+//! 1. `Session::start(flow, mode, region)` gives `(state, view)`. Render the view; carry
+//!    `state.encode()` (encrypted, in a hidden form field for the web).
+//! 2. On each answer: `State::decode(text)?` (checked against the content),
+//!    `Answer::from_form(answer, values)?` (or build an [`Answer`]), then
+//!    `Session::answer(&state, answer)?` gives the next `(state, view)`. Errors are bad input
+//!    (a 400 for the web); nothing here panics.
+//! 3. Render a view in this order: `said` (a `Said` of kind `heading` is a group heading;
+//!    the first `Said` whose kind is `view.kind` is the step itself, and `built` is quoted right
+//!    under it), then `items` as a list, `prompt`, `choices` (each posts its `key`), `reask` if
+//!    set, and a "safety help" control whenever `safety_help` is true. `expect` says which
+//!    answers fit; `timer` is an optional breathing pacer a surface may run before sending
+//!    `Next`; `done` ends the walk.
 
 use crate::compose::{self, Built, Route};
 use crate::content::{Directory, Interaction, content};

@@ -185,7 +185,11 @@ fn unknown_flow_and_bad_usage_exit_2() {
     // An unknown region is bad input: exit 2, naming the known regions.
     let r = run(&["guide", "not-safe", "--region", "Atlantis"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("Atlantis") && r.stderr.contains("US"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Atlantis") && r.stderr.contains("US"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(run(&["guide", "not-safe", "--region", "uk"]).code, 0);
 }
 
