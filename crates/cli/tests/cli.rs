@@ -6,6 +6,7 @@ mod cli {
     pub mod edges;
     pub mod fit;
     pub mod guide;
+    pub mod guide_terminal;
     pub mod model;
     pub mod output;
     pub mod patterns;
