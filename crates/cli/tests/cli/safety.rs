@@ -99,15 +99,74 @@ fn help_now_sub_region_includes_its_country() {
 }
 
 #[test]
-fn help_now_unknown_region_exits_2_listing_valid_codes() {
+fn help_now_unknown_region_still_gives_emergency_advice_then_exits_2_listing_valid_codes() {
     let r = run(&["help-now", "--region", "atlantis"]);
     assert_eq!(r.code, 2);
-    assert!(r.stdout.is_empty());
+    // The advice and the international directory are printed all the same.
+    assert!(r.stdout.starts_with("If you are in danger"), "{}", r.stdout);
+    assert!(r.stdout.contains("emergency number"));
+    assert!(r.stdout.contains("findahelpline.com"));
     assert!(
         r.stderr.contains("atlantis") && r.stderr.contains("UK-SCT"),
         "{}",
         r.stderr
     );
+    let j = run(&["help-now", "--region", "atlantis", "--json"]);
+    assert_eq!(j.code, 2);
+    assert_eq!(j.json()["said"][0]["kind"], "emergency-advice");
+}
+
+/// Reproduction 6 of issue 10 (the part on help-now): `--region BR`, `USA`, `England` printed
+/// only an error. Country names and codes both work now; Brazil, which has no checked lines in
+/// the reference, says so plainly and gives the emergency advice and the directory.
+#[test]
+fn help_now_accepts_country_names_and_says_plainly_when_it_has_no_lines() {
+    let us = run(&["help-now", "--region", "USA"]);
+    assert_eq!(us.code, 0, "{}", us.stderr);
+    assert!(us.stdout.contains("911") && us.stdout.contains("988"));
+    assert!(us.stdout.contains("1-800-656-4673"), "RAINN is listed");
+    let us2 = run(&["help-now", "--region", "united states", "--json"]).json();
+    assert_eq!(us2["region"], "US");
+    let en = run(&["help-now", "--region", "England"]);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    for number in ["999", "0808 2000 247", "0808 802 0300", "116 123"] {
+        assert!(en.stdout.contains(number), "England: {number}");
+    }
+    assert!(en.stdout.contains("247sexualabusesupport.org.uk"));
+    let br = run(&["help-now", "--region", "BR"]);
+    assert_eq!(br.code, 0, "{}", br.stderr);
+    assert!(br.stdout.starts_with("If you are in danger"));
+    assert!(br.stdout.contains("No checked lines for Brazil yet"));
+    assert!(br.stdout.contains("https://findahelpline.com/BR"));
+    assert!(!br.stdout.contains("911") && !br.stdout.contains("Phone:"));
+    // The same page from CLOSER_REGION, in any case.
+    let (ontario, _) = {
+        let home = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(super::common::bin())
+            .args(["help-now", "--json"])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("CLOSER_REGION", "ontario")
+            .output()
+            .unwrap();
+        (String::from_utf8_lossy(&out.stdout).into_owned(), home)
+    };
+    let v: Value = serde_json::from_str(&ontario).unwrap();
+    assert_eq!(v["region"], "CA-ON");
+    // Maintainers' notes never reach a person, in text or JSON.
+    for page in [&us.stdout, &en.stdout] {
+        assert!(!page.contains("Do not hard-code") && !page.contains("verified"));
+    }
+    assert!(!ontario.contains("\"notes\""));
+}
+
+/// Help-now says how to take a line out of the shell's history.
+#[test]
+fn help_now_says_how_to_remove_a_line_from_shell_history() {
+    for args in [vec!["help-now"], vec!["help-now", "--region", "uk"]] {
+        let r = run(&args);
+        assert!(r.stdout.contains("history -d"), "{args:?}");
+    }
 }
 
 #[test]
