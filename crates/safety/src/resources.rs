@@ -368,6 +368,7 @@ struct Page {
     crisis_first: Words,
     safety_first: Words,
     own_behaviour_first: Words,
+    someone_else: Words,
     local_emergency: Words,
     ask_region: Words,
     unknown_place: Words,
@@ -716,6 +717,19 @@ pub fn safety_first(region: Option<&str>) -> Vec<Said> {
         &page().safety_first,
         &[Kind::Dv],
         &[Kind::Dv, Kind::SexualViolence, Kind::Stalking],
+    )
+}
+
+/// For someone whose partner may act on a threat to harm themselves: the first item (kind
+/// `someone-else`) says to call the emergency number for them and lists the crisis lines, which
+/// also talk with people worried about someone else.
+pub fn for_someone_else(region: Option<&str>) -> Vec<Said> {
+    first(
+        region,
+        "someone-else",
+        &page().someone_else,
+        &[Kind::Crisis],
+        &[Kind::Crisis],
     )
 }
 
