@@ -663,3 +663,39 @@ fn assess_score_in_safety_mode_drops_the_shared_framing() {
     let t = score("cpq", &[calm.to_str().unwrap()]);
     assert!(flat(&t.stdout).contains("not a verdict on either of you"));
 }
+
+/// Reproduction 13 of issue 10, at a terminal: the same command typed by a person shows the
+/// signal, the safety words and the region's numbers before the reliable-change text.
+#[test]
+fn assess_change_at_a_terminal_shows_the_safety_pathway() {
+    let d = tempfile::tempdir().unwrap();
+    let before = write(d.path(), "before.csv", 35, &[cpq_row(&[])]);
+    let after = write(d.path(), "after.csv", 35, &[cpq_row(&[(22, 9)])]);
+    let Some(out) = super::common::at_a_terminal(
+        &[
+            "assess",
+            "change",
+            "--instrument",
+            "cpq",
+            "--before",
+            before.to_str().unwrap(),
+            "--after",
+            after.to_str().unwrap(),
+            "--reliability",
+            "0.8",
+            "--sd",
+            "5",
+            "--region",
+            "England",
+        ],
+        "",
+    ) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let out = flat(&out.replace('\r', ""));
+    let safety = out.find("not your fault").expect("safety words");
+    assert!(safety < out.find("reliable-change index").unwrap());
+    assert!(out.contains("item 22 (physical aggression, from your partner toward you)"));
+    assert!(out.contains("999") && out.contains("0808 2000 247"));
+}
