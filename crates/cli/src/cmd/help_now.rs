@@ -38,8 +38,9 @@ the emergency advice and the international directory. A place we do not recognis
 same page as no region, then exits with code 2 and lists the known regions on standard error.
 
 --json prints {\"region\", \"regions\", \"said\": [{\"topic\", \"kind\", \"title\", \"text\",
-\"tags\"}], \"resources\": [{\"region\", \"kind\", \"name\", \"phone\", \"text\", \"chat_url\",
-\"hours\", \"serves\", \"source_url\", \"source_date\", \"confidence\"}]}.";
+\"tags\"}], \"resources\": [{\"region\", \"kind\", \"name\", \"title\", \"phone\", \"text\",
+\"chat_url\", \"hours\", \"open_day_and_night\", \"serves\", \"source_url\", \"source_date\",
+\"confidence\"}]} (text, hours and serves as written for people; title is the name as shown).";
 
 /// The region from `--region`, else from `CLOSER_REGION` (blank counts as none).
 pub fn region_arg(given: Option<String>) -> Option<String> {
