@@ -160,7 +160,10 @@ pub struct PersonEffect {
 /// One way's effect: runs with every way given against runs with every way but this one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WayEffect {
+    #[serde(skip)]
     pub way: WayUse,
+    /// The way as given, `NAME:WHO@DAY`.
+    pub flag: String,
     #[serde(rename = "A")]
     pub a: PersonEffect,
     #[serde(rename = "B")]
@@ -361,6 +364,7 @@ pub fn simulate(
         };
         way_effects.push(WayEffect {
             way: *w,
+            flag: way_text(w),
             a: effect(Person::A),
             b: effect(Person::B),
             outcome_share_without: without.outcome_share,
