@@ -501,21 +501,13 @@ pub fn timeline_at(
         }
         let last = k + 1 == panels.len();
         f.axes(&mut svg, xstep, ystep, if last { x_label } else { "" }, "");
-        for (v, label) in &sp.levels {
+        for (v, _) in &sp.levels {
             let py = f.py(*v);
             let _ = writeln!(
                 svg.out,
                 "<line x1=\"{:.1}\" y1=\"{py:.1}\" x2=\"{:.1}\" y2=\"{py:.1}\" stroke=\"#444\" stroke-width=\"1\" stroke-dasharray=\"1 3\"/>",
                 f.x0,
                 f.x0 + f.w
-            );
-            svg.text(
-                f.x0 + f.w - 4.0,
-                py - 4.0,
-                TICK,
-                "end",
-                " fill=\"#444\"",
-                label,
             );
         }
         for m in marks {
@@ -529,6 +521,17 @@ pub fn timeline_at(
         }
         for s in &p.series {
             polyline(&mut svg.out, &f, s);
+        }
+        // Level labels over the lines, on a white halo so the data never hide them.
+        for (v, label) in &sp.levels {
+            svg.text(
+                f.x0 + f.w - 4.0,
+                f.py(*v) - 4.0,
+                TICK,
+                "end",
+                " fill=\"#222\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\"",
+                label,
+            );
         }
         let below = f.y0 + f.h + if last { 40.0 } else { 22.0 } + SMALL;
         let entries: Vec<(Key, String)> = p
