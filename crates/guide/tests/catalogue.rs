@@ -295,9 +295,14 @@ fn narration_samples() -> Vec<String> {
     let mut out = Vec::new();
     for (a, b, ways, days) in couples {
         let run = closer_model::run(a, b, &ways, days, 1, false).expect("model runs");
-        for said in closer_guide::narrate_model::narrate_run(&policy, &run)
-            .expect("narration passes the policy")
-        {
+        let sim = closer_model::simulate(a, b, &ways, days, 1, 5, false).expect("model runs");
+        let mut said = closer_guide::narrate_model::narrate_run(&policy, &run)
+            .expect("narration passes the policy");
+        said.extend(
+            closer_guide::narrate_model::narrate_simulation(&policy, &sim)
+                .expect("narration passes the policy"),
+        );
+        for said in said {
             let text = said.text().split_whitespace().collect::<Vec<_>>().join(" ");
             if !out.contains(&text) {
                 out.push(text);

@@ -6,6 +6,8 @@
 //! - [`sim`]: the exact simulation by thinning against local rate bounds.
 //! - [`meanfield`]: fixed points with hope held, their stability, nullclines, trajectories.
 //! - [`outcome`]: settles / recurs / spirals / drifts / distant, read over a stated horizon.
+//! - [`study`]: a couple over many seeds (outcome shares, each way's paired effect, whether the
+//!   resting state agrees with the runs) and sweeps over a grid of couples.
 //! - [`hawkes`]: the linear multivariate exponential Hawkes process, the exact special case.
 //!
 //! Pure: randomness comes in as a generator, nothing is read or written. Every number it makes is
@@ -20,12 +22,16 @@ pub mod meanfield;
 pub mod outcome;
 pub mod params;
 pub mod sim;
+pub mod study;
 
 pub use hawkes::{HawkesError, HawkesParams};
 pub use meanfield::{FixedPoint, PersonSteady};
 pub use outcome::Summary;
 pub use params::{Params, Profile, WayUse, Who};
 pub use sim::Trace;
+pub use study::{
+    OutcomeShare, Simulation, SweepCell, SweepSpec, WayEffect, simulate, sweep, sweep_cell,
+};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -42,6 +48,17 @@ pub enum ModelError {
     Horizon(f64),
     #[error("the parameters are outside the model's range (a rate is negative or not finite)")]
     Params,
+    #[error("expected from 5 to 1000 seeds, found {0}")]
+    Seeds(usize),
+    #[error(
+        "a grid of {grid} points over {dims} scores with {seeds} seeds each is more than {max} runs; choose a smaller grid or fewer seeds"
+    )]
+    Sweep {
+        grid: usize,
+        dims: u32,
+        seeds: usize,
+        max: usize,
+    },
 }
 
 /// The generator for one run: ChaCha8 seeded from `seed`, on its own `stream`, so that runs in a
@@ -79,6 +96,7 @@ pub fn run(
     seed: u64,
     keep_moves: bool,
 ) -> Result<Run, ModelError> {
+    study::check_ways(ways)?;
     let base = Params::from_profiles(a, b);
     let mut g = rng(seed, 0);
     let trace = sim::simulate(&base, ways, days, &mut g, keep_moves)?;

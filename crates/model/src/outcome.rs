@@ -21,6 +21,14 @@ pub struct Summary {
     pub flare_hours: [f64; 2],
     /// Share of the hours in the second half where at least one person is in a flare.
     pub late_high_alarm_share: f64,
+    /// Share of the hours of the worst month (the 30 days in a row, or the whole run if shorter,
+    /// with the most hours in a flare) where at least one person is in a flare.
+    pub worst_month_high_alarm_share: f64,
+    /// The same share over the last month (the last 30 days, or the whole run if shorter).
+    pub last_month_high_alarm_share: f64,
+    /// Someone who was reaching reaches at most half as often by the end, with hope eroded: the
+    /// drift pattern, also when the run is read as `spirals` first.
+    pub reaching_faded: bool,
     /// Bids per day early (the first quarter, at most 30 days) and in the last quarter, per
     /// person.
     pub reach_per_day_early: [f64; 2],
@@ -43,8 +51,12 @@ pub mod rules {
     pub const FADED: f64 = 0.5;
     /// Hope has eroded below this.
     pub const ERODED: f64 = 0.5;
-    /// A lasting high-alarm state: at least this share of the late hours in a flare.
-    pub const LASTING: f64 = 0.5;
+    /// A lasting high-alarm state: at least this share of the hours of the worst month in a flare.
+    pub const LASTING: f64 = 0.6;
+    /// …and the loop has not burned out: at least this share of the last month's hours in a flare.
+    pub const STILL: f64 = 0.3;
+    /// The stretch a lasting high-alarm state is read over, in days (the whole run if shorter).
+    pub const MONTH_DAYS: usize = 30;
     /// Flares recur when there are at least this many per 30 days (both people together)…
     pub const RECURRING_PER_30_DAYS: f64 = 4.0;
     /// …and at least this many in all.
@@ -102,6 +114,28 @@ pub fn classify(trace: &Trace, flare_level: f64) -> Summary {
             .count() as f64
             / late.len() as f64
     };
+    // The worst month: a sliding window of 30 days of hours (the whole run if shorter).
+    let in_flare: Vec<u32> = trace
+        .peak
+        .iter()
+        .map(|p| u32::from(p[0] > flare_level || p[1] > flare_level))
+        .collect();
+    let window = (rules::MONTH_DAYS * 24).min(hours);
+    let (worst_month_high_alarm_share, last_month_high_alarm_share) = if window == 0 {
+        (0.0, 0.0)
+    } else {
+        let mut acc: u32 = in_flare[..window].iter().sum();
+        let mut best = acc;
+        for k in window..hours {
+            acc = acc + in_flare[k] - in_flare[k - window];
+            best = best.max(acc);
+        }
+        let last: u32 = in_flare[hours - window..].iter().sum();
+        (
+            f64::from(best) / window as f64,
+            f64::from(last) / window as f64,
+        )
+    };
     let days = trace.daily.len();
     let quarter = (days / 4).max(1);
     let per_day = |range: std::ops::Range<usize>, i: usize, mt: MoveType| -> f64 {
@@ -145,10 +179,14 @@ pub fn classify(trace: &Trace, flare_level: f64) -> Summary {
             && hope_end[i] < ERODED
     });
     let total_flares = flares[0] + flares[1];
-    let outcome = if drifted {
-        Outcome::Drifts
-    } else if late_high_alarm_share >= LASTING {
+    // A lasting high-alarm state is read first: when the alarm held most of a month and still
+    // holds a good part of the last one, the loop is feeding itself, even if reaching has begun
+    // to fade (`reaching_faded` keeps that, and the narration says it too).
+    let outcome = if worst_month_high_alarm_share >= LASTING && last_month_high_alarm_share >= STILL
+    {
         Outcome::Spirals
+    } else if drifted {
+        Outcome::Drifts
     } else if total_flares >= RECURRING_MIN
         && total_flares as f64 >= RECURRING_PER_30_DAYS * horizon_days / 30.0
     {
@@ -167,6 +205,9 @@ pub fn classify(trace: &Trace, flare_level: f64) -> Summary {
         mean_flare_peak: peaks,
         flare_hours,
         late_high_alarm_share,
+        worst_month_high_alarm_share,
+        last_month_high_alarm_share,
+        reaching_faded: drifted,
         reach_per_day_early,
         reach_per_day_late,
         connecting_per_day,

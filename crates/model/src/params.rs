@@ -186,7 +186,9 @@ pub struct Shared {
     pub calm: f64,
     /// Fraction of lost hope an answered bid, a repair or a return restores.
     pub restore: f64,
-    /// Rate of coming back from a break (per hour): about 20 minutes.
+    /// Rate of coming back from a break (per hour). At 1.5 per hour a break lasts 40 minutes on
+    /// average, half of them longer than 28 minutes and about 3 in 5 longer than 20 minutes: the
+    /// "at least 20 minutes" it takes to settle (docs/model.md, `stay`).
     pub return_rate: f64,
     /// Fraction of the other's alarm a reassurance takes away.
     pub reassure: f64,
@@ -201,7 +203,7 @@ impl Default for Shared {
         Shared {
             calm: 0.5,
             restore: 0.002,
-            return_rate: 3.0,
+            return_rate: 1.5,
             reassure: 0.25,
             repeat_press: 1.0,
             flare: 1.0,
@@ -357,6 +359,15 @@ pub fn calmness(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Half of all breaks outlast the 20 minutes it takes to settle (docs/model.md, `stay`).
+    #[test]
+    fn breaks_are_long_enough_to_settle() {
+        let r = Shared::default().return_rate;
+        let median_minutes = 60.0 * std::f64::consts::LN_2 / r;
+        assert!(median_minutes >= 20.0, "{median_minutes}");
+        assert!((60.0 / r - 40.0).abs() < 1e-9);
+    }
 
     #[test]
     fn profiles_outside_the_scale_are_refused() {

@@ -1,8 +1,9 @@
 //! `closer phase`: the mean-field phase portrait of the dance model — A's alarm against B's,
-//! both nullclines, every fixed point with its stability (hope held at its start). Numbers from
-//! `closer_model::meanfield`, words from `closer_guide::narrate_model`.
+//! where each person's alarm stops changing, every fixed point with its stability (hope held at
+//! its start) and the flow between them. Numbers from `closer_model::meanfield`, words from
+//! `closer_guide::narrate_model`, the chart from `closer_chart::dance`.
 
-use crate::cmd::simulate::CoupleArgs;
+use crate::cmd::simulate::{CoupleArgs, OutputArgs};
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, write_output};
 use closer_guide::narrate_model;
@@ -10,21 +11,17 @@ use closer_model::meanfield;
 use closer_model::params::{INSTRUMENT, Params};
 use closer_safety::{Context, Policy};
 use serde_json::json;
-use std::path::PathBuf;
 
 /// The model's resting states for two imagined people: an illustration, not a forecast.
 ///
-/// Ways given with --way are all taken as in use (their days do not matter here).
+/// Ways given with --way are all taken as in use (their days do not matter here). The chart
+/// plots A's alarm against B's, with grey arrows showing where both alarms head.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub couple: CoupleArgs,
-    /// Draw the phase plane (alarm of A against alarm of B) as an SVG.
-    #[arg(long, value_name = "FILE.svg")]
-    pub chart: Option<PathBuf>,
-    /// Print one JSON document instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -35,41 +32,22 @@ pub fn run(args: Args) -> CliResult {
     let policy = Policy::new(Context::ordinary());
     let said = narrate_model::narrate_phase(&policy, &a, &b, &ways, &fps)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
-    if let Some(path) = &args.chart {
-        let top = |i: usize| {
-            fps.iter()
-                .map(|f| if i == 0 { f.a.alarm } else { f.b.alarm })
-                .fold(0.0, f64::max)
-        };
-        let bounds = [(top(0) * 1.3).max(1.0), (top(1) * 1.3).max(1.0)];
-        let lines = meanfield::nullclines(&params, hope, bounds, 160);
-        let points: Vec<closer_chart::PhasePoint> = fps
-            .iter()
-            .map(|f| closer_chart::PhasePoint {
-                x: f.a.alarm,
-                y: f.b.alarm,
-                stable: f.stable,
-            })
-            .collect();
+    if let Some(path) = &args.output.chart {
         let cap = narrate_model::chart_caption(
             &policy,
-            "Where the lines cross, neither person's alarm is changing; filled circles are stable resting points",
+            "Where the two lines cross, neither person's alarm is changing: filled circles are resting points the couple returns to after a small upset, open circles are tipping points between them",
         )
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
-        let svg = closer_chart::phase(
-            "Resting states of the loop: alarm of A and of B",
-            ("alarm of A", "alarm of B"),
-            bounds,
-            [
-                ("A's alarm at rest (A's nullcline)", &lines[0]),
-                ("B's alarm at rest (B's nullcline)", &lines[1]),
-            ],
-            &points,
+        let svg = closer_chart::dance::phase_portrait(
+            &params,
+            hope,
+            &fps,
             cap.text(),
+            args.output.chart_width(),
         );
         write_output(path, svg.as_bytes())?;
     }
-    if args.json {
+    if args.output.json {
         return print_json(&json!({
             "illustration": "An illustration from a model of the loop, not a forecast about either person.",
             "instrument": INSTRUMENT,

@@ -4,9 +4,10 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, write_output};
-use closer_domain::{Person, Window, moves_csv};
+use closer_domain::{Window, moves_csv};
 use closer_guide::narrate_model;
 use closer_model::params::{INSTRUMENT, Profile, WayUse};
+use closer_model::study::{self, Simulation};
 use closer_model::{ModelError, Run};
 use closer_safety::{Context, Policy, Said};
 use serde_json::json;
@@ -50,6 +51,13 @@ impl CoupleArgs {
                     .map_err(|e| CliError::usage(format!("--way {s}: {e}")))
             })
             .collect::<CliResult<Vec<_>>>()?;
+        // A way is in use from its day on: given twice to the same person it would stack.
+        if let Some((i, j, p)) = study::repeated_way(&ways) {
+            return Err(CliError::usage(format!(
+                "--way {} and --way {} both give {} to {p}; a way is in use from its day on, so give it once",
+                self.ways[i], self.ways[j], ways[i].way
+            )));
+        }
         Ok((a, b, ways))
     }
 }
@@ -61,11 +69,44 @@ fn flag_of(e: &ModelError, msg: String) -> String {
     }
 }
 
+/// Where a command's output goes: an SVG chart, and JSON instead of text. Shared by `simulate`,
+/// `phase` and `sweep`.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Draw the command's chart as an SVG file (both people always shown).
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// Lay the chart out for a phone's width or a desktop's.
+    #[arg(long, value_enum, value_name = "SIZE", default_value_t = ChartSize::Desktop)]
+    pub chart_size: ChartSize,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The width a chart is laid out for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartSize {
+    Phone,
+    Desktop,
+}
+
+impl OutputArgs {
+    /// The chart's width in pixels.
+    pub fn chart_width(&self) -> f64 {
+        match self.chart_size {
+            ChartSize::Phone => closer_chart::PHONE,
+            ChartSize::Desktop => closer_chart::DESKTOP,
+        }
+    }
+}
+
 /// Simulate the dance model for two imagined people — an illustration, not a forecast.
 ///
-/// Prints how the loop goes over the horizon (settles, recurs, spirals, drifts or distant), both
-/// people's trajectories and resting values, in plain words. Nothing is stored unless you ask
-/// for a file.
+/// Prints how the loop goes over the horizon (settles, recurs, spirals, drifts or distant) across
+/// several runs with different chance events, both people's trajectories in one pictured run,
+/// and what each way changed in runs with and without it, in plain words. Nothing is stored
+/// unless you ask for a file.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -74,30 +115,35 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 180,
           value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub days: u32,
-    /// Seed of the random numbers: the same seed gives the same run, byte for byte.
+    /// Seed of the random numbers: the same seed gives the same runs, byte for byte.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+    /// Runs with different chance events the outcome is read over (5 to 1000); the first one is
+    /// the run pictured and written with --moves-out.
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(5..=1000))]
+    pub seeds: u64,
     /// Write the simulated moves as a moves CSV (hours from the start).
     #[arg(long, value_name = "FILE.csv")]
     pub moves_out: Option<PathBuf>,
-    /// Draw both people's alarm, hope and moves per day as an SVG.
-    #[arg(long, value_name = "FILE.svg")]
-    pub chart: Option<PathBuf>,
-    /// Print one JSON document instead of text.
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 pub fn run(args: Args) -> CliResult {
     let (a, b, ways) = args.couple.parse()?;
     let days = f64::from(args.days);
     let keep = args.moves_out.is_some();
-    let run = closer_model::run(a, b, &ways, days, args.seed, keep).map_err(|e| match e {
-        ModelError::Way(m) => CliError::usage(format!("--way: {m}")),
-        other => CliError::usage(other.to_string()),
-    })?;
+    let seeds = usize::try_from(args.seeds).unwrap_or(study::MAX_SEEDS);
+    let sim =
+        closer_model::simulate(a, b, &ways, days, args.seed, seeds, keep).map_err(|e| match e {
+            ModelError::Way(m) => CliError::usage(format!("--way: {m}")),
+            ModelError::Seeds(_) => CliError::usage(format!("--seeds: {e}")),
+            other => CliError::usage(other.to_string()),
+        })?;
+    let run = &sim.run;
     let policy = Policy::new(Context::ordinary());
-    let said = narrate_model::narrate_run(&policy, &run)
+    let said = narrate_model::narrate_simulation(&policy, &sim)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
 
     // Files first, so that a failure to write leaves no half-done output.
@@ -110,13 +156,13 @@ pub fn run(args: Args) -> CliResult {
         moves_csv::write(&mut buf, Some(window), &run.trace.moves)?;
         write_output(path, &buf)?;
     }
-    if let Some(path) = &args.chart {
-        let svg = chart(&policy, &run)?;
+    if let Some(path) = &args.output.chart {
+        let svg = chart(&policy, &sim, args.output.chart_width())?;
         write_output(path, svg.as_bytes())?;
     }
 
-    if args.json {
-        return print_json(&to_json(&run, args.seed, &said));
+    if args.output.json {
+        return print_json(&to_json(&sim, args.seed, &said));
     }
     let mut out = String::new();
     for s in &said {
@@ -126,7 +172,8 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
-fn to_json(run: &Run, seed: u64, said: &[Said]) -> serde_json::Value {
+fn to_json(sim: &Simulation, seed: u64, said: &[Said]) -> serde_json::Value {
+    let run: &Run = &sim.run;
     let steady = run.steady.as_ref().map(|s| {
         json!({
             "A": s.a,
@@ -143,6 +190,13 @@ fn to_json(run: &Run, seed: u64, said: &[Said]) -> serde_json::Value {
         "seed": seed,
         "horizon_days": run.summary.horizon_days,
         "outcome": run.summary.outcome,
+        "outcome_note": "the outcome of the one run pictured (the first seed); outcome_share gives every run's",
+        "seeds": sim.seeds,
+        "outcome_share": sim.shown.outcome_share,
+        "clear_cut": sim.shown.outcome_share.clear(),
+        "shown": sim.shown,
+        "steady_agrees": sim.steady_agrees,
+        "way_effects": sim.way_effects,
         "moves": run.trace.n_moves,
         "steady": steady,
         "steady_note": "the stable resting point reached from a calm start with hope held at its starting value (1), for the model after the ways given",
@@ -153,88 +207,18 @@ fn to_json(run: &Run, seed: u64, said: &[Said]) -> serde_json::Value {
     })
 }
 
-/// Daily series for both people: mean alarm, hope at the day's end, bids and withdrawals.
-fn chart(policy: &Policy, run: &Run) -> CliResult<String> {
-    use closer_chart::{COLOR_A, COLOR_B, Mark, Panel, Series};
-    let tr = &run.trace;
-    let days = tr.daily.len();
-    let mut alarm = [Vec::new(), Vec::new()];
-    let mut hope = [Vec::new(), Vec::new()];
-    let mut reach = [Vec::new(), Vec::new()];
-    let mut withdraw = [Vec::new(), Vec::new()];
-    for d in 0..days {
-        let lo = (d * 24).min(tr.alarm.len());
-        let hi = ((d + 1) * 24).min(tr.alarm.len());
-        for p in Person::BOTH {
-            let i = p.index();
-            let slice = &tr.alarm[lo..hi];
-            let mean = if slice.is_empty() {
-                0.0
-            } else {
-                slice.iter().map(|x| x[i]).sum::<f64>() / slice.len() as f64
-            };
-            let x = d as f64 + 0.5;
-            alarm[i].push((x, mean));
-            if let Some(h) = tr.hope.get(hi) {
-                hope[i].push((d as f64 + 1.0, h[i]));
-            }
-            reach[i].push((x, f64::from(tr.daily[d][i][0])));
-            withdraw[i].push((x, f64::from(tr.daily[d][i][1])));
-        }
-    }
-    let series = |label: &str, pts: &[(f64, f64)], color: &str, dashed: bool| Series {
-        label: label.to_string(),
-        points: pts.to_vec(),
-        color: color.to_string(),
-        dashed,
-    };
-    let panels = vec![
-        Panel {
-            title: "alarm (daily mean)".into(),
-            series: vec![
-                series("A alarm", &alarm[0], COLOR_A, false),
-                series("B alarm", &alarm[1], COLOR_B, true),
-            ],
-        },
-        Panel {
-            title: "hope (1 = full)".into(),
-            series: vec![
-                series("A hope", &hope[0], COLOR_A, false),
-                series("B hope", &hope[1], COLOR_B, true),
-            ],
-        },
-        Panel {
-            title: "moves per day".into(),
-            series: vec![
-                series("A reaching", &reach[0], COLOR_A, false),
-                series("B reaching", &reach[1], COLOR_B, false),
-                series("A withdrawing", &withdraw[0], COLOR_A, true),
-                series("B withdrawing", &withdraw[1], COLOR_B, true),
-            ],
-        },
-    ];
-    let marks: Vec<Mark> = tr
-        .way_starts
-        .iter()
-        .map(|(t, w)| Mark {
-            x: t / 24.0,
-            label: format!("{} by {}", w.way, w.who),
-        })
-        .collect();
+/// The timeline of the pictured run, with a caption that says it is one of several runs.
+fn chart(policy: &Policy, sim: &Simulation, width: f64) -> CliResult<String> {
+    let run = &sim.run;
     let cap = narrate_model::chart_caption(
         policy,
         &format!(
-            "Both people over {} days; this run {} over that horizon",
+            "Both people over {} days in one run of {}; this run {}",
             run.summary.horizon_days.round(),
-            run.summary.outcome
+            sim.seeds,
+            narrate_model::outcome_verb(run.summary.outcome)
         ),
     )
     .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
-    Ok(closer_chart::timeline(
-        "The loop over time: A and B",
-        "day",
-        &panels,
-        &marks,
-        cap.text(),
-    ))
+    Ok(closer_chart::dance::simulation(run, cap.text(), width))
 }

@@ -77,13 +77,19 @@ fn simulate_human_output_shows_both_people_the_outcome_and_its_horizon() {
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("Over 45 days, this imagined couple"),
+        r.stdout
+            .contains("Over 45 days, the loop for this imagined couple")
+            || r.stdout
+                .contains("Over 45 days, how the loop goes for this imagined couple"),
         "{}",
         r.stdout
     );
     assert!(r.stdout.contains("A's alarm") && r.stdout.contains("B's alarm"));
     assert!(r.stdout.contains("not a forecast"));
-    assert!(r.stdout.contains("B is affected too"));
+    assert!(
+        r.stdout
+            .contains("In 20 runs with it and the same 20 runs without it")
+    );
 }
 
 /// Same seed → byte-identical stdout and moves CSV; simulated moves parse back.
@@ -259,7 +265,8 @@ fn phase_json_lists_fixed_points_with_stability_and_draws_a_chart() {
         assert!(f["A"]["alarm"].as_f64().is_some() && f["B"]["alarm"].as_f64().is_some());
     }
     let svg = std::fs::read_to_string(dir.path().join("work/p.svg")).unwrap();
-    assert!(svg.contains("alarm of A") && svg.contains("alarm of B") && svg.contains("nullcline"));
+    assert!(svg.contains("alarm of A") && svg.contains("alarm of B"));
+    assert!(svg.contains("where B's alarm stops changing") && !svg.contains("nullcline"));
     assert_eq!(svg.matches("<title>stable resting point").count(), 2);
     let r = run(&[
         "phase",
@@ -307,6 +314,227 @@ fn sweep_is_reproducible_and_covers_the_plane() {
         "--json",
     ]);
     assert_eq!(r.json()["cells"].as_array().unwrap().len(), 16);
+}
+
+/// `simulate --json` reads the outcome over several seeds: `seeds`, `outcome_share` with all five
+/// outcomes summing to 1, and `outcome` stays the pictured run's; `steady` stays, with
+/// `steady_agrees` beside it.
+#[test]
+fn simulate_json_gives_outcome_shares_over_seeds_and_whether_the_resting_state_agrees() {
+    let couple = [
+        "simulate",
+        "--a-anxiety",
+        "7",
+        "--a-avoidance",
+        "1",
+        "--b-anxiety",
+        "1",
+        "--b-avoidance",
+        "7",
+        "--days",
+        "90",
+    ];
+    let mut a = couple.to_vec();
+    a.extend(["--json", "--seeds", "10"]);
+    let r = run(&a);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["seeds"], 10);
+    let share = j["outcome_share"].as_object().unwrap();
+    let keys: Vec<&str> = share.keys().map(String::as_str).collect();
+    for k in ["settles", "recurs", "spirals", "drifts", "distant"] {
+        assert!(keys.contains(&k), "{k}: {j}");
+    }
+    assert_eq!(share.len(), 5);
+    let total: f64 = share.values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-12, "{total}");
+    // Near a boundary: more than one outcome, none with a clear majority.
+    assert!(
+        share.values().filter(|v| v.as_f64().unwrap() > 0.0).count() >= 2,
+        "{j}"
+    );
+    assert_eq!(j["clear_cut"], false);
+    // The pictured run's outcome is one the shares count.
+    let pictured = j["outcome"].as_str().unwrap();
+    assert!(share[pictured].as_f64().unwrap() > 0.0);
+    // The only resting state (alarms near 5) is far from what the runs show (near 1).
+    assert!(j["steady"]["A"]["alarm"].as_f64().unwrap() > 4.0);
+    assert_eq!(j["steady_agrees"], false);
+    assert!(j["shown"]["A"]["mean_alarm"].as_f64().unwrap() < 2.0);
+    let r = run(&couple);
+    assert!(
+        r.stdout.contains("is not clear-cut: across 20 runs"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("the runs do not stay near it"),
+        "{}",
+        r.stdout
+    );
+    // A secure couple: clear-cut, and the resting state agrees.
+    let j = run(&[
+        "simulate",
+        "--a-anxiety",
+        "2",
+        "--a-avoidance",
+        "2",
+        "--b-anxiety",
+        "2",
+        "--b-avoidance",
+        "2",
+        "--days",
+        "60",
+        "--json",
+    ])
+    .json();
+    assert_eq!(j["outcome_share"]["settles"], 1.0);
+    assert_eq!(j["steady_agrees"], true);
+    assert_eq!(j["seeds"], 20);
+}
+
+/// Each way is narrated from paired runs; a way with no measurable effect says so.
+#[test]
+fn simulate_narrates_each_way_from_paired_runs() {
+    let r = run(&args(
+        "simulate",
+        &[
+            "--days", "180", "--way", "space:B", "--way", "stay:B", "--json",
+        ],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let effects = j["way_effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 2);
+    assert_eq!(effects[0]["flag"], "space:B@0");
+    assert_eq!(effects[0]["A"]["direction"], "no_clear_difference");
+    assert_eq!(effects[0]["B"]["direction"], "no_clear_difference");
+    assert_eq!(effects[1]["A"]["direction"], "calmer");
+    let text: Vec<String> = j["narration"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let space = text.iter().find(|t| t.contains("B gives space")).unwrap();
+    assert!(
+        space.contains("no clear difference to either person's alarm for this imagined couple"),
+        "{space}"
+    );
+    assert!(!text.iter().any(|t| t.contains("moves both people")));
+}
+
+/// A way given twice to the same person (on any day) would stack: refused, naming both flags.
+#[test]
+fn a_way_given_twice_for_the_same_person_is_refused_naming_both_flags() {
+    for (cmd, w1, w2) in [
+        ("simulate", "pause:A@0", "pause:A@5"),
+        ("simulate", "name:both", "name:both"),
+        ("simulate", "pause:A", "pause:both@3"),
+        ("phase", "stay:B", "stay:B@2"),
+    ] {
+        let mut extra = vec!["--way", w1, "--way", w2, "--chart", "c.svg"];
+        if cmd == "simulate" {
+            extra.extend(["--days", "30"]);
+        }
+        let (r, dir) = run_in(&args(cmd, &extra), "");
+        assert_eq!(r.code, 2, "{w1} {w2}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("--way {w1} and --way {w2}")),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(files_under(dir.path()).is_empty());
+    }
+    // Different people, or different ways: fine.
+    let r = run(&args(
+        "simulate",
+        &[
+            "--days", "10", "--way", "pause:A", "--way", "pause:B", "--way", "stay:B",
+        ],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(&args("simulate", &["--days", "10", "--seeds", "4"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+/// `sweep --json` gives each cell its shares over the seeds and marks cells without a clear
+/// majority; the chart hatches them and says how many runs each cell has.
+#[test]
+fn sweep_gives_each_cell_its_shares_and_marks_unclear_cells() {
+    let (r, dir) = run_in(
+        &[
+            "sweep", "--grid", "6", "--days", "60", "--seeds", "8", "--json", "--chart", "h.svg",
+        ],
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["seeds"], 8);
+    let cells = j["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 36);
+    let mut unclear = 0;
+    for c in cells {
+        let share = c["outcome_share"].as_object().unwrap();
+        assert_eq!(share.len(), 5);
+        let total: f64 = share.values().map(|v| v.as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        let top = share
+            .values()
+            .map(|v| v.as_f64().unwrap())
+            .fold(0.0, f64::max);
+        assert_eq!(c["clear"], top >= 0.75, "{c}");
+        assert_eq!(share[c["outcome"].as_str().unwrap()].as_f64().unwrap(), top);
+        // Shares are whole runs out of 8.
+        for v in share.values() {
+            let k = v.as_f64().unwrap() * 8.0;
+            assert!((k - k.round()).abs() < 1e-9);
+        }
+        unclear += usize::from(c["clear"] == false);
+    }
+    assert_eq!(j["unclear"], unclear);
+    let svg = std::fs::read_to_string(dir.path().join("work/h.svg")).unwrap();
+    assert!(
+        svg.contains("in 8 runs of each imagined couple"),
+        "{svg:.400}"
+    );
+    assert_eq!(svg.matches("(no clear majority)</title>").count(), unclear);
+    let text = run(&["sweep", "--grid", "6", "--days", "60", "--seeds", "8"]).stdout;
+    assert!(text.contains("run 8 times"), "{text}");
+}
+
+/// Every chart the commands write is readable: no jargon, the flare level on a fixed alarm scale,
+/// and both people in every panel.
+#[test]
+fn charts_from_the_commands_use_plain_words_and_show_both_people() {
+    let (r, dir) = run_in(
+        &args(
+            "simulate",
+            &["--days", "30", "--chart", "s.svg", "--chart-size", "phone"],
+        ),
+        "",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("work/s.svg")).unwrap();
+    assert!(svg.contains("width=\"380\""));
+    assert!(svg.contains(">flare level<"));
+    for who in [
+        "A alarm",
+        "B alarm",
+        "A hope",
+        "B hope",
+        "A reaching",
+        "B reaching",
+    ] {
+        assert!(svg.contains(who), "{who}");
+    }
+    assert!(svg.contains("one run of 20"));
+    let (r, dir) = run_in(&args("phase", &["--chart", "p.svg"]), "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("work/p.svg")).unwrap();
+    assert!(!svg.to_lowercase().contains("nullcline"));
+    assert!(svg.contains("where A's alarm stops changing"));
 }
 
 #[test]
