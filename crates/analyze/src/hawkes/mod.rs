@@ -38,6 +38,7 @@ mod likelihood;
 mod null_test;
 mod report;
 mod rescaling;
+mod rhythm;
 #[cfg(test)]
 mod tests;
 
@@ -51,9 +52,10 @@ pub use null_test::{
 };
 pub use report::{
     IntervalMethod, LabelledCheck, METHOD, NOTE, NULL_TEST_NOTE, NULL_TEST_SEED, NullTestReport,
-    RESCALING_NOTE, Report, report, report_for, report_tested,
+    RESCALING_NOTE, Report, report, report_auto, report_for, report_tested,
 };
 pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
+pub use rhythm::{DailyRhythm, RHYTHM_LEVEL, RHYTHM_REPLICATES, RHYTHM_SEED, daily_rhythm};
 
 /// Parameters of the model. Flat, row-major arrays, so the likelihood's inner loop touches
 /// contiguous memory.
