@@ -39,9 +39,22 @@ pub struct NullTest {
     pub lr: f64,
     /// `(1 + #{LR_b ≥ LR}) / (B + 1)`.
     pub p_value: f64,
-    /// `B`, the Monte Carlo replicates.
+    /// `B`, the Monte Carlo replicates asked for.
     pub replicates: usize,
+    /// Replicates actually fitted: fewer than `B` when the test stopped as soon as its answer
+    /// was decided (long logs only, see [`SEQUENTIAL_FROM`]); the p-value is then
+    /// `(1 + #{LR_b ≥ LR}) / (drawn + 1)`, on the same side of the level as the full test's.
+    pub drawn: usize,
 }
+
+/// From this many events on, the test fits its replicates a few at a time and stops as soon as
+/// the answer is decided: once `#{LR_b ≥ LR}` is so large that even the full `B` could not give a
+/// p-value below the level, the gate is closed whatever the remaining replicates show. (Below
+/// it, every replicate is fitted, so small logs report the full Monte Carlo p-value.)
+pub const SEQUENTIAL_FROM: usize = 20_000;
+/// Replicates fitted together between checks (fixed, so the answer does not depend on the
+/// number of threads).
+const CHUNK: usize = 4;
 
 impl NullTest {
     /// True when the test rejects "no excitation at all" at [`NULL_TEST_LEVEL`]: the gate is
@@ -105,22 +118,49 @@ pub fn null_test(
     replicates: usize,
     seed: u64,
 ) -> NullTest {
+    null_test_with_progress(ev, full_log_likelihood, opts, replicates, seed, &|_, _| {})
+}
+
+/// [`null_test`], telling `progress(done, of)` after each batch of replicates.
+pub fn null_test_with_progress(
+    ev: &Events,
+    full_log_likelihood: f64,
+    opts: &FitOptions,
+    replicates: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> NullTest {
     let lr = lr_of(full_log_likelihood, ev);
-    let exceed = (0..replicates as u64)
-        .into_par_iter()
-        .filter(|&r| {
-            // A replicate with no events at all shows no excitation: its LR is 0.
-            let lr_b = match resample_null(ev, seed, r) {
-                Some(sim) => lr_of(fit_with(&sim, opts).log_likelihood, &sim),
-                None => 0.0,
-            };
-            lr_b >= lr
-        })
-        .count();
+    let exceeds = |r: u64| {
+        // A replicate with no events at all shows no excitation: its LR is 0.
+        let lr_b = match resample_null(ev, seed, r) {
+            Some(sim) => lr_of(fit_with(&sim, opts).log_likelihood, &sim),
+            None => 0.0,
+        };
+        lr_b >= lr
+    };
+    // The most exceedances with which the full test still rejects: (1 + e)/(B + 1) < level.
+    let most = ((NULL_TEST_LEVEL * (replicates + 1) as f64).ceil() as usize).saturating_sub(2);
+    let sequential = ev.len() >= SEQUENTIAL_FROM;
+    let chunk = if sequential { CHUNK } else { replicates.max(1) };
+    let (mut exceed, mut drawn) = (0usize, 0usize);
+    while drawn < replicates {
+        let end = (drawn + chunk).min(replicates);
+        exceed += (drawn as u64..end as u64)
+            .into_par_iter()
+            .filter(|&r| exceeds(r))
+            .count();
+        drawn = end;
+        progress(drawn, replicates);
+        if sequential && exceed > most {
+            break;
+        }
+    }
     NullTest {
         lr,
-        p_value: (1 + exceed) as f64 / (replicates + 1) as f64,
+        p_value: (1 + exceed) as f64 / (drawn + 1) as f64,
         replicates,
+        drawn,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Everything one fit reports, in one serialisable value: what `closer fit --json` prints and
 //! what its tables show, computed here so no edge holds logic.
 
+use super::information::{INFORMATION_FROM, information_intervals};
 use super::rhythm::{DailyRhythm, RHYTHM_REPLICATES, RHYTHM_SEED, daily_rhythm};
 use super::{
     Events, Fit, FitOptions, Intervals, LoopGain, NULL_TEST_LEVEL, NullTest, RescalingCheck,
-    cascade_sizes, fit, loop_gains, null_test, profile_intervals, rescaling_check, spectral_radius,
+    cascade_sizes, fit, loop_gains, null_test_with_progress, profile_intervals, rescaling_check,
+    spectral_radius,
 };
 use closer_domain::Window;
 use serde::Serialize;
@@ -117,11 +119,38 @@ pub fn report_tested(
     couple: Option<String>,
     null_replicates: usize,
 ) -> Report {
+    report_tested_with(ev, intervals, couple, null_replicates, &|_| {})
+}
+
+/// [`report_tested`], telling `progress` what it is doing (for a long log: the edge may show it
+/// on stderr).
+pub fn report_tested_with(
+    ev: &Events,
+    intervals: IntervalMethod,
+    couple: Option<String>,
+    null_replicates: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Report {
     let opts = FitOptions::default();
+    progress(&format!("fitting {} moves", ev.len()));
     let f = fit(ev);
+    if intervals == IntervalMethod::Profile {
+        progress("intervals");
+    }
     let mut r = report_for(ev, &f, intervals, couple);
     if null_replicates > 0 {
-        let test = null_test(ev, f.log_likelihood, &opts, null_replicates, NULL_TEST_SEED);
+        let test = null_test_with_progress(
+            ev,
+            f.log_likelihood,
+            &opts,
+            null_replicates,
+            NULL_TEST_SEED,
+            &|done, of| {
+                progress(&format!(
+                    "test of no excitation at all: {done} of {of} null logs"
+                ))
+            },
+        );
         let d = r.dimensions.len();
         let excluding: Vec<String> = r
             .intervals
@@ -169,6 +198,19 @@ pub fn report_auto(
     couple: Option<String>,
     null_replicates: usize,
 ) -> Report {
+    report_auto_with(ev, bins, intervals, couple, null_replicates, &|_| {})
+}
+
+/// [`report_auto`], telling `progress` what it is doing.
+pub fn report_auto_with(
+    ev: &Events,
+    bins: Option<usize>,
+    intervals: IntervalMethod,
+    couple: Option<String>,
+    null_replicates: usize,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Report {
+    progress("testing for a daily rhythm across days");
     let rhythm = daily_rhythm(ev, RHYTHM_REPLICATES, RHYTHM_SEED);
     let found = rhythm.is_some_and(|r| !r.flat);
     let chosen = match bins {
@@ -188,7 +230,7 @@ pub fn report_auto(
             Err(_) => ev,
         }
     };
-    let mut r = report_tested(ev, intervals, couple, null_replicates);
+    let mut r = report_tested_with(ev, intervals, couple, null_replicates, progress);
     r.daily_rhythm = rhythm;
     if found && ev.bins() == 1 {
         if let Some(t) = r.null_test.as_mut() {
@@ -280,6 +322,9 @@ pub fn report_for(
         log_likelihood: f.log_likelihood,
         projected_gradient_max: f.projected_gradient_max,
         intervals: match intervals {
+            IntervalMethod::Profile if ev.len() >= INFORMATION_FROM => {
+                Some(information_intervals(ev, f).0)
+            }
             IntervalMethod::Profile => Some(profile_intervals(ev, f)),
             IntervalMethod::None => None,
         },

@@ -9,7 +9,9 @@
 
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, read_input, stderr_is_terminal};
-use closer_analyze::hawkes::{Dimension, Events, HawkesError, IntervalMethod, Report, report_auto};
+use closer_analyze::hawkes::{
+    Dimension, Events, HawkesError, IntervalMethod, Report, report_auto_with,
+};
 use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
 use closer_safety::{Context, Draft, Policy, Tag, Topic};
 use rayon::prelude::*;
@@ -110,7 +112,14 @@ pub fn run(args: Args) -> CliResult {
         let labels = fast.labels();
         let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
             .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
-        let rep = report_auto(&ev, args.daily_baseline, method, None, null_test);
+        let rep = report_auto_with(
+            &ev,
+            args.daily_baseline,
+            method,
+            None,
+            null_test,
+            &progress(ev.len()),
+        );
         return output(&[rep], false, args.json);
     }
 
@@ -162,7 +171,7 @@ pub fn run(args: Args) -> CliResult {
     let reports: Vec<Report> = prepared
         .into_par_iter()
         .map(|(couple, ev)| {
-            let r = report_auto(&ev, args.daily_baseline, method, couple, null_test);
+            let r = report_auto_with(&ev, args.daily_baseline, method, couple, null_test, &|_| {});
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -173,6 +182,18 @@ pub fn run(args: Args) -> CliResult {
         b.finish_and_clear();
     }
     output(&reports, multi, args.json)
+}
+
+/// Logs at least this long tell on stderr what the fit is doing.
+const PROGRESS_FROM: usize = 100_000;
+
+/// Progress lines on stderr for a long log (nothing for a short one).
+fn progress(events: usize) -> impl Fn(&str) + Sync {
+    move |msg: &str| {
+        if events >= PROGRESS_FROM {
+            eprintln!("closer fit: {msg}");
+        }
+    }
 }
 
 /// The file line of the `i`-th move (0-based): lines after the header that are neither empty
