@@ -78,9 +78,14 @@ pub fn clopper_pearson_real(k: f64, n: f64) -> Option<[f64; 2]> {
 /// `G/(G−1) · Σ_b (k_b − p·n_b)² / n²`, to the binomial variance `p(1−p)/n`; never below 1 (a
 /// proportion is not made surer by its blocks), and 1 with fewer than two blocks or `p` at 0 or 1.
 pub fn design_effect(k: usize, n: usize, blocks: &[(usize, usize)]) -> f64 {
+    raw_design_effect(k, n, blocks).unwrap_or(1.0).max(1.0)
+}
+
+/// [`design_effect`] before it is held at 1 or more (`None` where it cannot be estimated).
+fn raw_design_effect(k: usize, n: usize, blocks: &[(usize, usize)]) -> Option<f64> {
     let g = blocks.iter().filter(|b| b.1 > 0).count();
     if n == 0 || g < 2 || k == 0 || k == n {
-        return 1.0;
+        return None;
     }
     let (kf, nf) = (k as f64, n as f64);
     let p = kf / nf;
@@ -90,18 +95,41 @@ pub fn design_effect(k: usize, n: usize, blocks: &[(usize, usize)]) -> f64 {
         .sum();
     let robust = g as f64 / (g as f64 - 1.0) * ss / (nf * nf);
     let binomial = p * (1.0 - p) / nf;
-    (robust / binomial).max(1.0)
+    Some(robust / binomial)
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom (table to 30, then the
+/// Cornish–Fisher expansion, within 1e-3).
+pub fn t975(df: usize) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => T[df - 1],
+        _ => {
+            let (z, v) = (Z95, df as f64);
+            z + (z.powi(3) + z) / (4.0 * v)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+        }
+    }
 }
 
 /// Clopper–Pearson for `k` of `n` trials that come in blocks: at the effective sample size
-/// `n / deff` (Kish), with the same proportion. Equal to [`clopper_pearson`] when the blocks
-/// vary no more than independent trials would.
+/// `n / deff` (Kish), with the same proportion, where the design effect is multiplied by
+/// `widening²` (Student's t for a variance estimated from few blocks) before it is held at 1 or
+/// more. Equal to [`clopper_pearson`] when the blocks vary no more than independent trials would.
 pub fn clustered_clopper_pearson(
     k: usize,
     n: usize,
     blocks: &[(usize, usize)],
+    widening: f64,
 ) -> Option<[f64; 2]> {
-    let deff = design_effect(k, n, blocks);
+    let deff = raw_design_effect(k, n, blocks)
+        .map(|d| (d * widening * widening).max(1.0))
+        .unwrap_or(1.0);
     if deff <= 1.0 {
         return clopper_pearson(k, n);
     }

@@ -416,15 +416,16 @@ pub fn report_from(
         } else {
             None
         };
+        let f = blocks.widening();
         prior.map(|prior| ChainReport {
-            prior,
-            flat,
+            prior: widen(prior, f),
+            flat: flat.map(|p| widen(p, f)),
             seed: opts.seed,
         })
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); whole weeks of episodes reweighted (Bayesian bootstrap over blocks of days) before each posterior draw; posterior mean and 95% interval from seeded draws; the flatter Dirichlet(1) estimate beside it";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks; the flatter Dirichlet(1) estimate beside it";
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
@@ -565,20 +566,25 @@ pub fn length_stratum(moves: usize) -> usize {
 }
 
 /// Blocks of days for the intervals: episodes close in time share the same hard or easy
-/// stretch, so they are not independent evidence. Each episode belongs to the block of its first
-/// move: blocks of a week from the first episode on, shortened (to no less than a day) so that
-/// a log has at least [`MIN_BLOCKS`] of them when it spans fewer than that many weeks.
+/// stretch, so they are not independent evidence. The log's span is cut into [`BLOCKS`] equal
+/// blocks of time (none shorter than a day), and each episode belongs to the block of its first
+/// move. Long blocks catch runs of hard days that last for weeks; a fixed number of blocks keeps
+/// the variance between them estimable, and the intervals are widened by Student's t with
+/// `G − 1` degrees of freedom for the `G` blocks that hold episodes (a variance estimated from
+/// ten blocks is itself uncertain). With fewer than [`MIN_BLOCKS`] blocks (a log of a few days)
+/// no variance between blocks can be estimated, and episodes are treated as independent.
 #[derive(Debug, Clone)]
 pub struct Blocks {
     of: Vec<usize>,
     count: usize,
+    /// Blocks that hold at least one episode.
+    pub used: usize,
 }
 
-/// The fewest blocks a log is cut into while its blocks are longer than a day (fewer blocks make
-/// the resampling itself too variable).
-pub const MIN_BLOCKS: usize = 10;
-/// The longest block, in hours: a week.
-pub const BLOCK_HOURS: f64 = 168.0;
+/// Blocks the span of a log is cut into.
+pub const BLOCKS: usize = 10;
+/// The fewest blocks holding episodes for the between-block variance to be used.
+pub const MIN_BLOCKS: usize = 5;
 
 impl Blocks {
     /// The block of each episode (in the order given).
@@ -590,13 +596,29 @@ impl Blocks {
         let t0 = starts.iter().copied().fold(f64::INFINITY, f64::min);
         let t1 = starts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let span = (t1 - t0).max(0.0);
-        let len = (span / MIN_BLOCKS as f64).clamp(24.0, BLOCK_HOURS);
+        let len = (span / BLOCKS as f64).max(24.0);
         let of: Vec<usize> = starts
             .iter()
-            .map(|&t| ((t - t0) / len).floor().max(0.0) as usize)
+            .map(|&t| (((t - t0) / len).floor().max(0.0) as usize).min(BLOCKS - 1))
             .collect();
         let count = of.iter().max().map_or(0, |m| m + 1);
-        Blocks { of, count }
+        let mut seen = vec![false; count];
+        for &b in &of {
+            seen[b] = true;
+        }
+        let used = seen.iter().filter(|x| **x).count();
+        Blocks { of, count, used }
+    }
+
+    /// The factor by which intervals are widened for the uncertainty of a variance estimated
+    /// from the blocks: `t_{G−1} / z` (1 with fewer than [`MIN_BLOCKS`] blocks, where the
+    /// blocks are not used).
+    pub fn widening(&self) -> f64 {
+        if self.used < MIN_BLOCKS {
+            1.0
+        } else {
+            intervals::t975(self.used - 1) / intervals::Z95
+        }
     }
 
     /// Per block, (successes, trials) of a yes/no question asked of each episode (None: the
@@ -612,12 +634,24 @@ impl Blocks {
         Tally {
             k: per.iter().map(|p| p.0).sum(),
             n: per.iter().map(|p| p.1).sum(),
-            blocks: per,
+            blocks: if self.used < MIN_BLOCKS {
+                Vec::new()
+            } else {
+                per
+            },
+            widening: self.widening(),
         }
     }
 
-    /// The chain's counts of each non-empty block.
+    /// The chain's counts of each non-empty block (each episode on its own when the blocks are
+    /// too few to use).
     pub fn counts(&self, episodes: &[Episode]) -> Vec<Counts> {
+        if self.used < MIN_BLOCKS {
+            return episodes
+                .iter()
+                .map(|e| Counts::of(std::iter::once(e)))
+                .collect();
+        }
         let mut per: Vec<Vec<&Episode>> = vec![Vec::new(); self.count];
         for (e, &b) in episodes.iter().zip(&self.of) {
             per[b].push(e);
@@ -634,14 +668,32 @@ impl Blocks {
 pub struct Tally {
     pub k: usize,
     pub n: usize,
+    /// Per block (successes, trials); empty when the blocks are too few to use.
     pub blocks: Vec<(usize, usize)>,
+    /// See [`Blocks::widening`].
+    pub widening: f64,
+}
+
+/// A posterior's intervals stretched about its estimate by `f` (see [`Blocks::widening`]),
+/// within the range each quantity can take.
+fn widen(mut p: Posterior, f: f64) -> Posterior {
+    let stretch = |s: &mut Summary, lo: f64, hi: f64| {
+        let e = s.estimate;
+        s.interval = [
+            (e + f * (s.interval[0] - e)).max(lo),
+            (e + f * (s.interval[1] - e)).min(hi),
+        ];
+    };
+    stretch(&mut p.p_reconnected, 0.0, 1.0);
+    stretch(&mut p.expected_length, 1.0, f64::INFINITY);
+    p
 }
 
 fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize) -> Finding {
     let (k, n) = (t.k, t.n);
     let enough = n >= minimum && n > 0;
     let interval = if enough {
-        intervals::clustered_clopper_pearson(k, n, &t.blocks)
+        intervals::clustered_clopper_pearson(k, n, &t.blocks, t.widening)
     } else {
         None
     };
@@ -655,7 +707,7 @@ fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize) -> 
         estimate: interval.map(|_| k as f64 / n as f64),
         interval,
         flat: None,
-        method: "proportion; exact (Clopper-Pearson) 95% interval, widened by the design effect of blocks of days when episodes close in time are alike",
+        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks)",
     }
 }
 
