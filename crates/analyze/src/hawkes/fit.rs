@@ -106,7 +106,7 @@ pub fn fit_with(ev: &Events, opts: &FitOptions) -> Fit {
 /// tenth of the window cannot be told from a slow trend in the baseline (the likelihood then
 /// drifts towards `β → 0`, `α → ∞` with `αβ` fixed). Above: `10⁵` times the event rate — delays
 /// far shorter than the typical gap, which only near-coincident pairs could support.
-fn decay_bounds(ev: &Events) -> (f64, f64) {
+pub(crate) fn decay_bounds(ev: &Events) -> (f64, f64) {
     let rate = ev.len() as f64 / ev.horizon;
     let lo = 10.0 / ev.horizon;
     let hi = (rate * 1e5).max(lo * 1e3);

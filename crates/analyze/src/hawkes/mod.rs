@@ -50,8 +50,8 @@ pub use information::{INFORMATION_FROM, information_intervals};
 pub use intervals::{Interval, Intervals, profile_intervals};
 pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
 pub use null_test::{
-    NULL_TEST_LEVEL, NullTest, SEQUENTIAL_FROM, null_log_likelihood, null_rates, null_test,
-    null_test_with_progress, resample_null,
+    DAVIES_DECIDES, NULL_TEST_LEVEL, NullTest, SEQUENTIAL_FROM, davies_bound, null_log_likelihood,
+    null_rates, null_test, null_test_with_progress, resample_null,
 };
 pub use report::{
     IntervalMethod, LabelledCheck, METHOD, NOTE, NULL_TEST_NOTE, NULL_TEST_SEED, NullTestReport,

@@ -173,7 +173,19 @@ pub fn report_tested_with(
                 Vec::new()
             },
             intervals_excluding_zero: excluding,
-            note: NULL_TEST_NOTE.to_string(),
+            note: if test.drawn == 0 && test.replicates > 0 {
+                format!(
+                    "{NULL_TEST_NOTE} On this long log the statistic is so far beyond what a log without excitation gives that no null logs were needed: Davies' bound on the p-value is {:.1e}.",
+                    test.p_value
+                )
+            } else if test.drawn < test.replicates {
+                format!(
+                    "{NULL_TEST_NOTE} The test stopped after {} of its {} null logs, once the answer was decided.",
+                    test.drawn, test.replicates
+                )
+            } else {
+                NULL_TEST_NOTE.to_string()
+            },
         });
     }
     r
