@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The calibration study of `closer patterns` (docs/analysis.md): coverage of every finding's
 # 95% interval and false findings of the way comparison, at 10, 20, 50 and 100 finished episodes,
-# from a known episode-level chain, three kinds of null data and two dance-model couples.
+# from a known episode-level chain, three kinds of null data, two dance-model couples, ways marked
+# per move, and distress that persists across days (persistence 0.8 and 0.95).
 #
 #   bench/calibration.sh [REPLICATES] [DRAWS] [TRUTH_EPISODES] > bench/calibration-results.md
 #
 # Defaults: 1000 replicates per cell, 2000 posterior draws, truth pooled over 200 000 episodes
 # per size. Release build; seeded, so the same arguments give the same tables. PRIOR=x runs the
 # study with another Dirichlet prior for the chain (the sensitivity table in docs/analysis.md).
+# SOURCES=a,b and SIZES=n,m run a slice, for example the small run of the new cells:
+#
+#   SOURCES=ways_per_move,persistent_distress_0.8,persistent_distress_0.95 SIZES=20,50,100 \
+#     bench/calibration.sh 200 500 20000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-1000}"

@@ -26,11 +26,21 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(PRIOR);
-    let sizes = [10usize, 20, 50, 100];
+    // SOURCES=name,name and SIZES=n,n run a slice of the study (small runs on a shared machine).
+    let only: Option<Vec<String>> = std::env::var("SOURCES")
+        .ok()
+        .map(|v| v.split(',').map(str::to_string).collect());
+    let sizes: Vec<usize> = std::env::var("SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_else(|| vec![10, 20, 50, 100]);
     println!(
         "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
     );
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
+            continue;
+        }
         let truths: Vec<_> = sizes
             .iter()
             .map(|&size| {

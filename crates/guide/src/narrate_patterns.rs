@@ -182,6 +182,12 @@ pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
         "What these numbers are",
         "These numbers describe the episodes recorded so far, with their uncertainty. They are not a forecast and not a verdict about anyone.".into(),
     ))?];
+    notes.push(p.review(draft(
+        &voice,
+        "hard-days",
+        "Hard days and easy days",
+        "Most people note more on hard days than on easy ones, and hard days tend to come in runs. So these shares lean towards how the hard stretches went, and episodes close together count as less independent evidence than their number suggests; the intervals allow for that by treating each week as one unit.".into(),
+    ))?);
     if report.unfinished > 0 {
         notes.push(p.review(draft(
             &voice,
@@ -461,7 +467,7 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                 (true, Some(d), Some(i)) => (
                     title,
                     format!(
-                        "Of the {} finished episodes where {} noted a way of responding being tried, {} ended reconnected; of the {} without, {} did. The difference is {} percentage points (95% interval {} to {}). {caution}",
+                        "Of the {} finished episodes where {} noted a way of responding being tried, {} ended reconnected; of the {} without, {} did. A longer episode has more chances both to have a way noted and to end differently, so the comparison is made between episodes of the same length: there the difference is {} percentage points (95% interval {} to {}). {caution}",
                         w.with_way.episodes,
                         if v.own() { "you" } else { "the record" },
                         w.with_way.reconnected,
@@ -475,8 +481,13 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                 _ => (
                     title.clone(),
                     format!(
-                        "{title}: the entries are not enough yet to compare. This needs at least {} finished episodes with a way of responding tried and {} without; there are {} and {} so far. {caution}",
-                        f.minimum, f.minimum, w.with_way.episodes, w.without_way.episodes
+                        "{title}: the entries are not enough yet to compare. The comparison is made between episodes of the same length, and needs at least {} finished episodes with a way of responding tried and {} without that have a match of the same length; there are {} and {} so far ({} and {} in all). {caution}",
+                        f.minimum,
+                        f.minimum,
+                        w.comparable_with,
+                        w.comparable_without,
+                        w.with_way.episodes,
+                        w.without_way.episodes
                     ),
                 ),
             }

@@ -57,6 +57,22 @@ pub enum Source {
     /// the model), profiles as (anxiety, avoidance) on the model's 1–7 scale; a way of responding
     /// is marked on episodes independently, as for the other null sources.
     Model { a: [f64; 2], b: [f64; 2], way: f64 },
+    /// Another source (simulated with no ways), with a way of responding marked on each *move*
+    /// independently with probability `per_move` — a natural use of the per-row `way` column.
+    /// Still null (the marks are independent of everything), but longer episodes carry a mark
+    /// more often, and longer episodes end differently.
+    PerMoveWays { base: Box<Source>, per_move: f64 },
+    /// Two people acting independently, with a hidden day-to-day level of distress: an AR(1)
+    /// series `z` over days with this `persistence` (stationary N(0, 1)). On a hard day (high
+    /// `z`) both move — and log — more (rates × e^(0.7 z − 0.245), mean 1) and their moves lean
+    /// towards reaching and withdrawing (each move type's weight × e^(±0.5 z)). Episodes close in
+    /// time are then alike, which intervals that assume independent episodes do not allow for.
+    PersistentDistress {
+        rates: [f64; 2],
+        mix: [[f64; K]; 2],
+        persistence: f64,
+        way: f64,
+    },
 }
 
 /// The sources of the committed study, by name.
@@ -111,6 +127,35 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
             Source::Model {
                 a: [2.0, 2.0],
                 b: [2.0, 2.0],
+                way: 0.5,
+            },
+        ),
+        (
+            "ways_per_move",
+            Source::PerMoveWays {
+                base: Box::new(Source::Independent {
+                    rates,
+                    mix,
+                    way: 0.0,
+                }),
+                per_move: 0.2,
+            },
+        ),
+        (
+            "persistent_distress_0.8",
+            Source::PersistentDistress {
+                rates,
+                mix,
+                persistence: 0.8,
+                way: 0.5,
+            },
+        ),
+        (
+            "persistent_distress_0.95",
+            Source::PersistentDistress {
+                rates,
+                mix,
+                persistence: 0.95,
                 way: 0.5,
             },
         ),
@@ -182,6 +227,25 @@ pub fn simulate(
         ),
         Source::MissingNotAtRandom { rates, mix, way } => take_episodes(
             |rng, h| thin_by_alarm(poisson_moves(rates, mix, h, false, rng), rng),
+            n_episodes + 1,
+            gap,
+            *way,
+            rng,
+        ),
+        Source::PerMoveWays { base, per_move } => {
+            let (mut moves, _) = simulate(base, n_episodes, gap, rng);
+            for m in &mut moves {
+                m.way = rng.bernoulli(*per_move).then_some(Way::Pause);
+            }
+            moves
+        }
+        Source::PersistentDistress {
+            rates,
+            mix,
+            persistence,
+            way,
+        } => take_episodes(
+            |rng, h| distress_moves(rates, mix, *persistence, h, rng),
             n_episodes + 1,
             gap,
             *way,
@@ -260,6 +324,42 @@ fn poisson_moves(
             let mut t = rng.exponential(rate);
             while t <= hours {
                 emit(t, rng);
+                t += rng.exponential(rate);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
+}
+
+/// Two independent Poisson processes whose rates and mix follow a persistent daily distress level.
+fn distress_moves(
+    rates: &[f64; 2],
+    mix: &[[f64; K]; 2],
+    persistence: f64,
+    hours: f64,
+    rng: &mut Rng,
+) -> Vec<Move> {
+    let days = (hours / 24.0).ceil() as usize;
+    let lean = [1.0, 1.0, -1.0, -1.0, -1.0];
+    let mut out = Vec::new();
+    let mut z = rng.normal();
+    let innovation = (1.0 - persistence * persistence).max(0.0).sqrt();
+    for d in 0..days {
+        if d > 0 {
+            z = persistence * z + innovation * rng.normal();
+        }
+        let scale = (0.7 * z - 0.245).exp();
+        for p in Person::BOTH {
+            let rate = rates[p.index()] * scale;
+            let mut w = mix[p.index()];
+            for (x, l) in w.iter_mut().zip(lean) {
+                *x *= (0.5 * z * l).exp();
+            }
+            let day0 = 24.0 * d as f64;
+            let mut t = day0 + rng.exponential(rate);
+            while t < day0 + 24.0 && t <= hours {
+                out.push(Move::new(t, p, MoveType::ALL[rng.categorical(&w)]));
                 t += rng.exponential(rate);
             }
         }

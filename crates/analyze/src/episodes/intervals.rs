@@ -53,6 +53,90 @@ pub fn clopper_pearson(k: usize, n: usize) -> Option<[f64; 2]> {
     Some([lo, hi])
 }
 
+/// The Clopper–Pearson interval at real-valued counts (`0 ≤ k ≤ n`, `n > 0`): the same beta
+/// quantiles, used with an effective sample size.
+pub fn clopper_pearson_real(k: f64, n: f64) -> Option<[f64; 2]> {
+    if !(n > 0.0 && (0.0..=n).contains(&k)) {
+        return None;
+    }
+    let alpha = 1.0 - LEVEL;
+    let lo = if k <= 0.0 {
+        0.0
+    } else {
+        beta_quantile(alpha / 2.0, k, n - k + 1.0)
+    };
+    let hi = if k >= n {
+        1.0
+    } else {
+        beta_quantile(1.0 - alpha / 2.0, k + 1.0, n - k)
+    };
+    Some([lo, hi])
+}
+
+/// The design effect of a proportion whose trials come in blocks `(k_b, n_b)`: the ratio of the
+/// between-block (cluster-robust) variance of `k/n`,
+/// `G/(G−1) · Σ_b (k_b − p·n_b)² / n²`, to the binomial variance `p(1−p)/n`; never below 1 (a
+/// proportion is not made surer by its blocks), and 1 with fewer than two blocks or `p` at 0 or 1.
+pub fn design_effect(k: usize, n: usize, blocks: &[(usize, usize)]) -> f64 {
+    raw_design_effect(k, n, blocks).unwrap_or(1.0).max(1.0)
+}
+
+/// [`design_effect`] before it is held at 1 or more (`None` where it cannot be estimated).
+fn raw_design_effect(k: usize, n: usize, blocks: &[(usize, usize)]) -> Option<f64> {
+    let g = blocks.iter().filter(|b| b.1 > 0).count();
+    if n == 0 || g < 2 || k == 0 || k == n {
+        return None;
+    }
+    let (kf, nf) = (k as f64, n as f64);
+    let p = kf / nf;
+    let ss: f64 = blocks
+        .iter()
+        .map(|&(kb, nb)| (kb as f64 - p * nb as f64).powi(2))
+        .sum();
+    let robust = g as f64 / (g as f64 - 1.0) * ss / (nf * nf);
+    let binomial = p * (1.0 - p) / nf;
+    Some(robust / binomial)
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom (table to 30, then the
+/// Cornish–Fisher expansion, within 1e-3).
+pub fn t975(df: usize) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => T[df - 1],
+        _ => {
+            let (z, v) = (Z95, df as f64);
+            z + (z.powi(3) + z) / (4.0 * v)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+        }
+    }
+}
+
+/// Clopper–Pearson for `k` of `n` trials that come in blocks: at the effective sample size
+/// `n / deff` (Kish), with the same proportion, where the design effect is multiplied by
+/// `widening²` (Student's t for a variance estimated from few blocks) before it is held at 1 or
+/// more. Equal to [`clopper_pearson`] when the blocks vary no more than independent trials would.
+pub fn clustered_clopper_pearson(
+    k: usize,
+    n: usize,
+    blocks: &[(usize, usize)],
+    widening: f64,
+) -> Option<[f64; 2]> {
+    let deff = raw_design_effect(k, n, blocks)
+        .map(|d| (d * widening * widening).max(1.0))
+        .unwrap_or(1.0);
+    if deff <= 1.0 {
+        return clopper_pearson(k, n);
+    }
+    let n_eff = n as f64 / deff;
+    clopper_pearson_real(k as f64 / n as f64 * n_eff, n_eff)
+}
+
 /// The Wilson score 95% interval (used inside Newcombe's interval for a difference).
 pub fn wilson(k: usize, n: usize) -> Option<[f64; 2]> {
     if n == 0 || k > n {
@@ -101,6 +185,69 @@ pub fn newcombe_exact_difference(k1: usize, n1: usize, k2: usize, n2: usize) -> 
     newcombe_hybrid(clopper_pearson, k1, n1, k2, n2)
 }
 
+/// One stratum of a stratified comparison: `k1` of `n1` in the first group, `k0` of `n0` in the
+/// second.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stratum {
+    pub k1: usize,
+    pub n1: usize,
+    pub k0: usize,
+    pub n0: usize,
+}
+
+/// The Mantel–Haenszel difference of two proportions across strata, with a 95% interval from
+/// Sato's (1989) variance, which stays valid when strata are many and small (the "sparse-data"
+/// case of Greenland & Robins 1985): `RD = Σ (k1·n0 − k0·n1)/N / Σ n1·n0/N`, and
+/// `Var = (RD·P + Q) / W²` with `W = Σ n1·n0/N`, `P = Σ (n1²·k0 − n0²·k1 + n1·n0·(n0 − n1)/2)/N²`,
+/// `Q = Σ (k1·(n0 − k0) + k0·(n1 − k1))/(2N)`. Strata without both groups carry no weight.
+///
+/// Each group's counts are first given half a success and half a failure in every informative
+/// stratum (the stratified form of the Agresti–Caffo adjustment), which keeps the Wald-type
+/// interval from collapsing when a stratum's proportions are all 0 or all 1 — without it the
+/// interval is too short at the ten-episode groups a log starts with. `None` when no stratum
+/// holds both groups.
+pub fn mantel_haenszel_difference(strata: &[Stratum]) -> Option<(f64, [f64; 2])> {
+    let (mut num, mut w, mut p, mut q) = (0.0, 0.0, 0.0, 0.0);
+    let mut informative = Vec::new();
+    for s in strata {
+        if s.n1 == 0 || s.n0 == 0 {
+            continue;
+        }
+        informative.push(*s);
+    }
+    if informative.is_empty() {
+        return None;
+    }
+    for s in &informative {
+        let (a, n1) = (s.k1 as f64 + 0.5, s.n1 as f64 + 1.0);
+        let (c, n0) = (s.k0 as f64 + 0.5, s.n0 as f64 + 1.0);
+        let n = n1 + n0;
+        num += (a * n0 - c * n1) / n;
+        w += n1 * n0 / n;
+    }
+    let rd = num / w;
+    for s in &informative {
+        let (a, n1) = (s.k1 as f64 + 0.5, s.n1 as f64 + 1.0);
+        let (c, n0) = (s.k0 as f64 + 0.5, s.n0 as f64 + 1.0);
+        let n = n1 + n0;
+        p += (n1 * n1 * c - n0 * n0 * a + n1 * n0 * (n0 - n1) / 2.0) / (n * n);
+        q += (a * (n0 - c) + c * (n1 - a)) / (2.0 * n);
+    }
+    let var = ((rd * p + q) / (w * w)).max(0.0);
+    let half = Z95 * var.sqrt();
+    // The estimate itself is reported from the counts as observed.
+    let (mut num0, mut w0) = (0.0, 0.0);
+    for s in &informative {
+        let n = (s.n1 + s.n0) as f64;
+        num0 += (s.k1 as f64 * s.n0 as f64 - s.k0 as f64 * s.n1 as f64) / n;
+        w0 += s.n1 as f64 * s.n0 as f64 / n;
+    }
+    let est = num0 / w0;
+    let lo = (rd - half).max(-1.0).min(est);
+    let hi = (rd + half).min(1.0).max(est);
+    Some((est, [lo, hi]))
+}
+
 /// P(X ≤ k) for X ~ Binomial(n, 1/2), exactly (in log space, so large n is safe).
 pub fn binomial_half_cdf(k: usize, n: usize) -> f64 {
     let ln_half_n = n as f64 * 0.5f64.ln();
@@ -130,10 +277,19 @@ pub fn median_interval(values: &[f64]) -> Option<(f64, [f64; 2])> {
         0.5 * (x[n / 2 - 1] + x[n / 2])
     };
     let alpha = 1.0 - LEVEL;
-    // j is 1-based; P(Bin ≤ j−1) ≤ α/2.
+    // j is 1-based; P(Bin ≤ j−1) ≤ α/2. The cumulative sum is carried along (one term per
+    // candidate), so a log of a hundred thousand reconnections costs a hundred thousand terms,
+    // not their square.
+    let ln_half_n = n as f64 * 0.5f64.ln();
+    let ln_n1 = ln_gamma(n as f64 + 1.0);
+    let pmf = |i: usize| {
+        (ln_n1 - ln_gamma(i as f64 + 1.0) - ln_gamma((n - i) as f64 + 1.0) + ln_half_n).exp()
+    };
     let mut j = 0usize;
+    let mut cdf = 0.0f64;
     for cand in 1..=n / 2 {
-        if binomial_half_cdf(cand - 1, n) <= alpha / 2.0 {
+        cdf += pmf(cand - 1);
+        if cdf <= alpha / 2.0 {
             j = cand;
         } else {
             break;

@@ -192,6 +192,11 @@ pub struct Finding {
 pub struct WayComparison {
     pub with_way: Group,
     pub without_way: Group,
+    /// Episodes with a way tried that have an episode of the same length without one: the ones
+    /// the length-matched comparison uses.
+    pub comparable_with: usize,
+    /// Episodes without a way that have an episode of the same length with one.
+    pub comparable_without: usize,
 }
 
 /// One side of the comparison.
@@ -326,6 +331,7 @@ pub fn report_from(
         .iter()
         .filter(|e| e.end != EpisodeEnd::Unfinished)
         .collect();
+    let blocks = Blocks::of(episodes);
     let viewer = match opts.view {
         View::Own(p) => Some(p),
         View::Joint => None,
@@ -334,13 +340,11 @@ pub fn report_from(
 
     // How episodes start: begun by the viewer's own move (A's, in a joint record).
     let subject = viewer.unwrap_or(Person::A);
-    let starters: Vec<Person> = episodes.iter().filter_map(|e| e.started_by()).collect();
-    let k = starters.iter().filter(|p| **p == subject).count();
+    let starts = blocks.tally(episodes, |e| e.started_by().map(|p| p == subject));
     findings.push(proportion(
         Kind::Starts,
         Some(subject),
-        k,
-        starters.len(),
+        &starts,
         min.proportion,
     ));
 
@@ -350,34 +354,33 @@ pub fn report_from(
         None => Person::BOTH.to_vec(),
     };
     for p in people {
-        let answers: Vec<bool> = finished
-            .iter()
-            .filter_map(|e| segment::reach_answered(e, p))
-            .collect();
-        let k = answers.iter().filter(|a| **a).count();
+        let answers = blocks.tally(episodes, |e| {
+            (e.end != EpisodeEnd::Unfinished)
+                .then(|| segment::reach_answered(e, p))
+                .flatten()
+        });
         findings.push(proportion(
             Kind::ReachAnswered,
             Some(p),
-            k,
-            answers.len(),
+            &answers,
             min.proportion,
         ));
     }
 
     let n = finished.len();
-    let reconnected = finished
-        .iter()
-        .filter(|e| e.end == EpisodeEnd::Reconnected)
-        .count();
+    let reconnected = blocks.tally(episodes, |e| {
+        (e.end != EpisodeEnd::Unfinished).then_some(e.end == EpisodeEnd::Reconnected)
+    });
     findings.push(proportion(
         Kind::Reconnected,
         None,
-        reconnected,
-        n,
+        &reconnected,
         min.proportion,
     ));
-    let repaired = finished.iter().filter(|e| segment::by_repair(e)).count();
-    findings.push(proportion(Kind::Repair, None, repaired, n, min.proportion));
+    let repaired = blocks.tally(episodes, |e| {
+        (e.end != EpisodeEnd::Unfinished).then(|| segment::by_repair(e))
+    });
+    findings.push(proportion(Kind::Repair, None, &repaired, min.proportion));
 
     let times: Vec<f64> = finished
         .iter()
@@ -402,11 +405,9 @@ pub fn report_from(
         method: "sample median; distribution-free interval from order statistics",
     });
 
-    // The chain, from all episodes (an unfinished one adds its steps but no ending).
-    let per_episode: Vec<Counts> = episodes
-        .iter()
-        .map(|e| Counts::of(std::iter::once(e)))
-        .collect();
+    // The chain, from all episodes (an unfinished one adds its steps but no ending), resampled
+    // by blocks of days (see [`Blocks`]).
+    let per_episode: Vec<Counts> = blocks.counts(episodes);
     let chain_enough = n >= min.chain;
     let chain = if chain_enough {
         let prior = chain::posterior_episodes(&per_episode, opts.prior, opts.draws, opts.seed);
@@ -415,15 +416,16 @@ pub fn report_from(
         } else {
             None
         };
+        let f = blocks.widening();
         prior.map(|prior| ChainReport {
-            prior,
-            flat,
+            prior: widen(prior, f),
+            flat: flat.map(|p| widen(p, f)),
             seed: opts.seed,
         })
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); whole episodes reweighted (Bayesian bootstrap) before each posterior draw; posterior mean and 95% interval from seeded draws; the flatter Dirichlet(1) estimate beside it";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks; the flatter Dirichlet(1) estimate beside it";
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
@@ -452,7 +454,11 @@ pub fn report_from(
         method,
     });
 
-    // With and without a way of responding: description, never proof.
+    // With and without a way of responding: description, never proof. A way may be marked on
+    // any move, so a longer episode has more chances to carry one — and longer episodes also
+    // end differently. The comparison is therefore made between episodes of the same length
+    // (Mantel–Haenszel, strata of equal length, see [`length_stratum`]); the raw counts of each
+    // group are shown beside it.
     let (with, without): (Vec<&Episode>, Vec<&Episode>) =
         finished.iter().partition(|e| segment::way_tried(e));
     let group = |g: &[&Episode], salt: u64| -> Group {
@@ -479,18 +485,39 @@ pub fn report_from(
             chain,
         }
     };
+    let mut strata: std::collections::BTreeMap<usize, intervals::Stratum> =
+        std::collections::BTreeMap::new();
+    for e in &finished {
+        let s = strata
+            .entry(length_stratum(e.moves.len()))
+            .or_insert(intervals::Stratum {
+                k1: 0,
+                n1: 0,
+                k0: 0,
+                n0: 0,
+            });
+        let r = usize::from(e.end == EpisodeEnd::Reconnected);
+        if segment::way_tried(e) {
+            s.n1 += 1;
+            s.k1 += r;
+        } else {
+            s.n0 += 1;
+            s.k0 += r;
+        }
+    }
+    let strata: Vec<intervals::Stratum> = strata.into_values().collect();
+    let informative = strata.iter().filter(|s| s.n1 > 0 && s.n0 > 0);
+    let comparable_with: usize = informative.clone().map(|s| s.n1).sum();
+    let comparable_without: usize = informative.map(|s| s.n0).sum();
     let way = WayComparison {
         with_way: group(&with, 1),
         without_way: group(&without, 2),
+        comparable_with,
+        comparable_without,
     };
-    let way_enough = with.len() >= min.way_group && without.len() >= min.way_group;
+    let way_enough = comparable_with >= min.way_group && comparable_without >= min.way_group;
     let diff = if way_enough {
-        intervals::newcombe_exact_difference(
-            way.with_way.reconnected,
-            with.len(),
-            way.without_way.reconnected,
-            without.len(),
-        )
+        intervals::mantel_haenszel_difference(&strata)
     } else {
         None
     };
@@ -501,13 +528,10 @@ pub fn report_from(
         n,
         minimum: min.way_group,
         enough: diff.is_some(),
-        estimate: diff.map(|_| {
-            way.with_way.reconnected as f64 / with.len() as f64
-                - way.without_way.reconnected as f64 / without.len() as f64
-        }),
-        interval: diff,
+        estimate: diff.map(|d| d.0),
+        interval: diff.map(|d| d.1),
         flat: None,
-        method: "difference of two proportions; Newcombe's hybrid interval built on exact (Clopper-Pearson) intervals",
+        method: "difference of two proportions between episodes of the same length (Mantel-Haenszel weights; strata of equal numbers of moves, wider strata past eight moves); 95% interval from Sato's variance with half a success and half a failure added to each group of each stratum",
     });
 
     let enough = findings
@@ -530,10 +554,146 @@ pub fn report_from(
     }
 }
 
-fn proportion(kind: Kind, person: Option<Person>, k: usize, n: usize, minimum: usize) -> Finding {
+/// The length stratum of an episode of `moves` moves for the way comparison: each length up
+/// to eight moves on its own; longer episodes in strata whose lengths grow by a fifth from one
+/// stratum to the next, where one more move changes the chance of a marked way little.
+pub fn length_stratum(moves: usize) -> usize {
+    if moves <= 8 {
+        moves
+    } else {
+        8 + ((moves as f64 / 8.0).ln() / 1.2f64.ln()).ceil() as usize
+    }
+}
+
+/// Blocks of days for the intervals: episodes close in time share the same hard or easy
+/// stretch, so they are not independent evidence. The log's span is cut into [`BLOCKS`] equal
+/// blocks of time (none shorter than a day), and each episode belongs to the block of its first
+/// move. Long blocks catch runs of hard days that last for weeks; a fixed number of blocks keeps
+/// the variance between them estimable, and the intervals are widened by Student's t with
+/// `G − 1` degrees of freedom for the `G` blocks that hold episodes (a variance estimated from
+/// ten blocks is itself uncertain). With fewer than [`MIN_BLOCKS`] blocks (a log of a few days)
+/// no variance between blocks can be estimated, and episodes are treated as independent.
+#[derive(Debug, Clone)]
+pub struct Blocks {
+    of: Vec<usize>,
+    count: usize,
+    /// Blocks that hold at least one episode.
+    pub used: usize,
+}
+
+/// Blocks the span of a log is cut into.
+pub const BLOCKS: usize = 10;
+/// The fewest blocks holding episodes for the between-block variance to be used.
+pub const MIN_BLOCKS: usize = 5;
+
+impl Blocks {
+    /// The block of each episode (in the order given).
+    pub fn of(episodes: &[Episode]) -> Blocks {
+        let starts: Vec<f64> = episodes
+            .iter()
+            .map(|e| e.moves.first().map(|m| m.at).unwrap_or(0.0))
+            .collect();
+        let t0 = starts.iter().copied().fold(f64::INFINITY, f64::min);
+        let t1 = starts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let span = (t1 - t0).max(0.0);
+        let len = (span / BLOCKS as f64).max(24.0);
+        let of: Vec<usize> = starts
+            .iter()
+            .map(|&t| (((t - t0) / len).floor().max(0.0) as usize).min(BLOCKS - 1))
+            .collect();
+        let count = of.iter().max().map_or(0, |m| m + 1);
+        let mut seen = vec![false; count];
+        for &b in &of {
+            seen[b] = true;
+        }
+        let used = seen.iter().filter(|x| **x).count();
+        Blocks { of, count, used }
+    }
+
+    /// The factor by which intervals are widened for the uncertainty of a variance estimated
+    /// from the blocks: `t_{G−1} / z` (1 with fewer than [`MIN_BLOCKS`] blocks, where the
+    /// blocks are not used).
+    pub fn widening(&self) -> f64 {
+        if self.used < MIN_BLOCKS {
+            1.0
+        } else {
+            intervals::t975(self.used - 1) / intervals::Z95
+        }
+    }
+
+    /// Per block, (successes, trials) of a yes/no question asked of each episode (None: the
+    /// episode does not count).
+    pub fn tally(&self, episodes: &[Episode], f: impl Fn(&Episode) -> Option<bool>) -> Tally {
+        let mut per = vec![(0usize, 0usize); self.count];
+        for (e, &b) in episodes.iter().zip(&self.of) {
+            if let Some(yes) = f(e) {
+                per[b].1 += 1;
+                per[b].0 += usize::from(yes);
+            }
+        }
+        Tally {
+            k: per.iter().map(|p| p.0).sum(),
+            n: per.iter().map(|p| p.1).sum(),
+            blocks: if self.used < MIN_BLOCKS {
+                Vec::new()
+            } else {
+                per
+            },
+            widening: self.widening(),
+        }
+    }
+
+    /// The chain's counts of each non-empty block (each episode on its own when the blocks are
+    /// too few to use).
+    pub fn counts(&self, episodes: &[Episode]) -> Vec<Counts> {
+        if self.used < MIN_BLOCKS {
+            return episodes
+                .iter()
+                .map(|e| Counts::of(std::iter::once(e)))
+                .collect();
+        }
+        let mut per: Vec<Vec<&Episode>> = vec![Vec::new(); self.count];
+        for (e, &b) in episodes.iter().zip(&self.of) {
+            per[b].push(e);
+        }
+        per.into_iter()
+            .filter(|v| !v.is_empty())
+            .map(|v| Counts::of(v))
+            .collect()
+    }
+}
+
+/// A proportion with its per-block counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub k: usize,
+    pub n: usize,
+    /// Per block (successes, trials); empty when the blocks are too few to use.
+    pub blocks: Vec<(usize, usize)>,
+    /// See [`Blocks::widening`].
+    pub widening: f64,
+}
+
+/// A posterior's intervals stretched about its estimate by `f` (see [`Blocks::widening`]),
+/// within the range each quantity can take.
+fn widen(mut p: Posterior, f: f64) -> Posterior {
+    let stretch = |s: &mut Summary, lo: f64, hi: f64| {
+        let e = s.estimate;
+        s.interval = [
+            (e + f * (s.interval[0] - e)).max(lo),
+            (e + f * (s.interval[1] - e)).min(hi),
+        ];
+    };
+    stretch(&mut p.p_reconnected, 0.0, 1.0);
+    stretch(&mut p.expected_length, 1.0, f64::INFINITY);
+    p
+}
+
+fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize) -> Finding {
+    let (k, n) = (t.k, t.n);
     let enough = n >= minimum && n > 0;
     let interval = if enough {
-        intervals::clopper_pearson(k, n)
+        intervals::clustered_clopper_pearson(k, n, &t.blocks, t.widening)
     } else {
         None
     };
@@ -547,7 +707,7 @@ fn proportion(kind: Kind, person: Option<Person>, k: usize, n: usize, minimum: u
         estimate: interval.map(|_| k as f64 / n as f64),
         interval,
         flat: None,
-        method: "proportion; exact (Clopper-Pearson) 95% interval",
+        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks)",
     }
 }
 

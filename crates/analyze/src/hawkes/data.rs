@@ -195,6 +195,18 @@ impl Events {
         }
     }
 
+    /// The same events with another number of daily baseline bins.
+    pub fn with_bins(&self, bins: usize) -> Result<Events, HawkesError> {
+        let start = self.window.start;
+        Events::new(
+            self.labels.clone(),
+            self.times.iter().map(|t| t + start).collect(),
+            self.kinds.clone(),
+            self.window,
+            bins,
+        )
+    }
+
     /// The dimensions, in index order.
     pub fn labels(&self) -> &[Dimension] {
         &self.labels

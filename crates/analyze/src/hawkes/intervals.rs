@@ -15,7 +15,7 @@ use super::{Events, Params};
 use serde::Serialize;
 
 /// χ²₁ 0.95 quantile.
-const CHI2_95: f64 = 3.841_458_820_694_124;
+pub(crate) const CHI2_95: f64 = 3.841_458_820_694_124;
 
 /// One interval. `upper` is `None` when the profile never fell below the cut-off (the data do
 /// not bound the parameter from above).
@@ -81,7 +81,7 @@ pub fn profile_intervals(ev: &Events, fit: &Fit) -> Intervals {
 }
 
 #[derive(Clone, Copy)]
-enum Scale {
+pub(crate) enum Scale {
     /// Steps in the parameter itself, bounded below by 0; the first step at least `floor`.
     Linear { floor: f64 },
     /// Steps in its logarithm (the decay).
@@ -96,7 +96,7 @@ fn value_of(p: &Params, r: ParamRef) -> f64 {
     }
 }
 
-fn interval(ev: &Events, fit: &Fit, r: ParamRef, target: f64, scale: Scale) -> Interval {
+pub(crate) fn interval(ev: &Events, fit: &Fit, r: ParamRef, target: f64, scale: Scale) -> Interval {
     let hat = value_of(&fit.params, r);
     let mut warm = fit.params.clone();
     // The decay's profile can have several local maxima, so each profile point is the better of

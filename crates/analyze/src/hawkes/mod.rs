@@ -33,27 +33,33 @@
 mod data;
 mod derived;
 mod fit;
+mod information;
 mod intervals;
 mod likelihood;
 mod null_test;
 mod report;
 mod rescaling;
+mod rhythm;
 #[cfg(test)]
 mod tests;
 
 pub use data::{Dimension, Events, HawkesError, MAX_DIMS};
 pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
 pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
+pub use information::{INFORMATION_FROM, information_intervals};
 pub use intervals::{Interval, Intervals, profile_intervals};
 pub use likelihood::{Gradient, log_likelihood, log_likelihood_gradient};
 pub use null_test::{
-    NULL_TEST_LEVEL, NullTest, null_log_likelihood, null_rates, null_test, resample_null,
+    DAVIES_DECIDES, NULL_TEST_LEVEL, NullTest, SEQUENTIAL_FROM, davies_bound, null_log_likelihood,
+    null_rates, null_test, null_test_with_progress, resample_null,
 };
 pub use report::{
     IntervalMethod, LabelledCheck, METHOD, NOTE, NULL_TEST_NOTE, NULL_TEST_SEED, NullTestReport,
-    RESCALING_NOTE, Report, report, report_for, report_tested,
+    RESCALING_NOTE, Report, report, report_auto, report_auto_with, report_for, report_tested,
+    report_tested_with,
 };
 pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
+pub use rhythm::{DailyRhythm, RHYTHM_LEVEL, RHYTHM_REPLICATES, RHYTHM_SEED, daily_rhythm};
 
 /// Parameters of the model. Flat, row-major arrays, so the likelihood's inner loop touches
 /// contiguous memory.

@@ -39,9 +39,60 @@ pub struct NullTest {
     pub lr: f64,
     /// `(1 + #{LR_b ≥ LR}) / (B + 1)`.
     pub p_value: f64,
-    /// `B`, the Monte Carlo replicates.
+    /// `B`, the Monte Carlo replicates asked for.
     pub replicates: usize,
+    /// Replicates actually fitted: fewer than `B` when the test stopped as soon as its answer
+    /// was decided (long logs only, see [`SEQUENTIAL_FROM`]); the p-value is then
+    /// `(1 + #{LR_b ≥ LR}) / (drawn + 1)`, on the same side of the level as the full test's.
+    pub drawn: usize,
 }
+
+/// From this many events on, the test fits its replicates a few at a time and stops as soon as
+/// the answer is decided: once `#{LR_b ≥ LR}` is so large that even the full `B` could not give a
+/// p-value below the level, the gate is closed whatever the remaining replicates show. (Below
+/// it, every replicate is fitted, so small logs report the full Monte Carlo p-value.)
+pub const SEQUENTIAL_FROM: usize = 20_000;
+/// Below this bound on its p-value the test is decided without simulation (long logs only).
+pub const DAVIES_DECIDES: f64 = 1e-4;
+
+fn sequential_log(ev: &Events) -> bool {
+    ev.len() >= SEQUENTIAL_FROM
+}
+
+/// Davies' (1987) upper bound on `P(sup_β LR(β) > lr)` under the null, for the `q = D²`
+/// excitations with the decay `β` not identified:
+/// `P(χ²_q > c) + V · c^{(q−1)/2} e^{−c/2} 2^{−q/2} / Γ(q/2)`, with `V` the length of the decay's
+/// search range in `ln β` divided by 2 (for exponential kernels the score process in `u = ln β`
+/// has correlation `sech((u − u')/2)`, whose second derivative at 0 is −1/4). An asymptotic
+/// bound, and a conservative one here: excitations bounded at 0 make the statistic a mixture of
+/// χ² with at most `q` degrees of freedom. Used only on long logs, and only to decide tests whose
+/// LR is so large that the bound is below [`DAVIES_DECIDES`]; everything else is simulated.
+pub fn davies_bound(lr: f64, ev: &Events) -> f64 {
+    let q = (ev.dims() * ev.dims()) as f64;
+    let (u_lo, u_hi) = super::fit::decay_bounds(ev);
+    let v = 0.5 * (u_hi - u_lo);
+    if !(lr.is_finite() && lr > 0.0) {
+        return 1.0;
+    }
+    let c = lr;
+    let a = q / 2.0;
+    let x = c / 2.0;
+    // P(χ²_q > c) = Q(a, x) ≤ x^(a−1) e^(−x) / Γ(a) · x / (x − a + 1) for x > a − 1.
+    let ln_tail = if x > a - 1.0 + 1.0 {
+        (a - 1.0) * x.ln() - x - crate::special::ln_gamma(a) + (x / (x - a + 1.0)).ln()
+    } else {
+        0.0
+    };
+    let ln_cross = v.max(1e-300).ln() + 0.5 * (q - 1.0) * c.ln()
+        - x
+        - a * 2f64.ln()
+        - crate::special::ln_gamma(a);
+    (ln_tail.exp() + ln_cross.exp()).min(1.0)
+}
+
+/// Replicates fitted together between checks (fixed, so the answer does not depend on the
+/// number of threads).
+const CHUNK: usize = 4;
 
 impl NullTest {
     /// True when the test rejects "no excitation at all" at [`NULL_TEST_LEVEL`]: the gate is
@@ -105,22 +156,62 @@ pub fn null_test(
     replicates: usize,
     seed: u64,
 ) -> NullTest {
+    null_test_with_progress(ev, full_log_likelihood, opts, replicates, seed, &|_, _| {})
+}
+
+/// [`null_test`], telling `progress(done, of)` after each batch of replicates.
+pub fn null_test_with_progress(
+    ev: &Events,
+    full_log_likelihood: f64,
+    opts: &FitOptions,
+    replicates: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> NullTest {
     let lr = lr_of(full_log_likelihood, ev);
-    let exceed = (0..replicates as u64)
-        .into_par_iter()
-        .filter(|&r| {
-            // A replicate with no events at all shows no excitation: its LR is 0.
-            let lr_b = match resample_null(ev, seed, r) {
-                Some(sim) => lr_of(fit_with(&sim, opts).log_likelihood, &sim),
-                None => 0.0,
+    let exceeds = |r: u64| {
+        // A replicate with no events at all shows no excitation: its LR is 0.
+        let lr_b = match resample_null(ev, seed, r) {
+            Some(sim) => lr_of(fit_with(&sim, opts).log_likelihood, &sim),
+            None => 0.0,
+        };
+        lr_b >= lr
+    };
+    if sequential_log(ev) && replicates > 0 {
+        // On a long log, an LR far beyond anything the null can give decides the test without
+        // simulation: Davies' bound on the tail of the supremum over the decay.
+        let bound = davies_bound(lr, ev);
+        if bound < DAVIES_DECIDES {
+            return NullTest {
+                lr,
+                p_value: bound,
+                replicates,
+                drawn: 0,
             };
-            lr_b >= lr
-        })
-        .count();
+        }
+    }
+    // The most exceedances with which the full test still rejects: (1 + e)/(B + 1) < level.
+    let most = ((NULL_TEST_LEVEL * (replicates + 1) as f64).ceil() as usize).saturating_sub(2);
+    let sequential = sequential_log(ev);
+    let chunk = if sequential { CHUNK } else { replicates.max(1) };
+    let (mut exceed, mut drawn) = (0usize, 0usize);
+    while drawn < replicates {
+        let end = (drawn + chunk).min(replicates);
+        exceed += (drawn as u64..end as u64)
+            .into_par_iter()
+            .filter(|&r| exceeds(r))
+            .count();
+        drawn = end;
+        progress(drawn, replicates);
+        if sequential && exceed > most {
+            break;
+        }
+    }
     NullTest {
         lr,
-        p_value: (1 + exceed) as f64 / (replicates + 1) as f64,
+        p_value: (1 + exceed) as f64 / (drawn + 1) as f64,
         replicates,
+        drawn,
     }
 }
 
@@ -307,6 +398,24 @@ mod tests {
         let rejected = ps.iter().filter(|&&p| p <= 0.05).count();
         assert!(rejected <= 6, "{rejected} of 40 rejected: {ps:?}");
         assert!(ps.iter().all(|&p| (0.05..=1.0).contains(&p)));
+    }
+
+    #[test]
+    fn davies_bound_decides_only_far_beyond_the_null() {
+        let ev = simulated(&poisson([0.3, 0.2]), 200.0, 1, 5);
+        // Small statistics are not decided; the bound falls as the statistic grows.
+        assert_eq!(davies_bound(0.0, &ev), 1.0);
+        assert!(davies_bound(10.0, &ev) > DAVIES_DECIDES);
+        let (a, b, c) = (
+            davies_bound(40.0, &ev),
+            davies_bound(80.0, &ev),
+            davies_bound(400.0, &ev),
+        );
+        assert!(a > b && b > c, "{a} {b} {c}");
+        assert!(c < 1e-60);
+        // It is never below the plain χ²₄ tail, which it contains: at c = 40,
+        // P(χ²₄ > 40) = e^(−20)·(1 + 20) = 4.3e-8.
+        assert!(a >= 21.0 * (-20f64).exp());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, read_input, stderr_is_terminal};
 use closer_analyze::hawkes::{
-    Dimension, Events, HawkesError, IntervalMethod, Report, report_tested,
+    Dimension, Events, HawkesError, IntervalMethod, Report, report_auto_with,
 };
 use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
 use closer_safety::{Context, Draft, Policy, Tag, Topic};
@@ -113,7 +113,14 @@ pub fn run(args: Args) -> CliResult {
         let labels = fast.labels();
         let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
             .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
-        let rep = report_tested(&ev, method, None, null_test);
+        let rep = report_auto_with(
+            &ev,
+            args.daily_baseline,
+            method,
+            None,
+            null_test,
+            &progress(ev.len()),
+        );
         return output(&[rep], false, args.json);
     }
 
@@ -127,8 +134,20 @@ pub fn run(args: Args) -> CliResult {
             }
         }
     }
-    let groups = file.by_couple();
     let multi = file.has_couples();
+    if multi && let Some(i) = file.moves.iter().position(|m| m.couple.is_none()) {
+        // An empty couple would be fitted as a couple named "": refuse, naming the line.
+        let mut err = InputError::new(
+            &name,
+            "expected a couple id in the `couple` column, found an empty field".to_string(),
+        )
+        .field("couple");
+        if let Some(line) = data_line(&text, i) {
+            err = err.at(line);
+        }
+        return Err(err.into());
+    }
+    let groups = file.by_couple();
     let mut prepared = Vec::with_capacity(groups.len());
     for (couple, moves) in &groups {
         let ev = Events::from_moves(moves, window, bins).map_err(|e| {
@@ -153,7 +172,7 @@ pub fn run(args: Args) -> CliResult {
     let reports: Vec<Report> = prepared
         .into_par_iter()
         .map(|(couple, ev)| {
-            let r = report_tested(&ev, method, couple, null_test);
+            let r = report_auto_with(&ev, args.daily_baseline, method, couple, null_test, &|_| {});
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -164,6 +183,40 @@ pub fn run(args: Args) -> CliResult {
         b.finish_and_clear();
     }
     output(&reports, multi, args.json)
+}
+
+/// Logs at least this long tell on stderr what the fit is doing.
+const PROGRESS_FROM: usize = 100_000;
+
+/// Progress lines on stderr for a long log (nothing for a short one).
+fn progress(events: usize) -> impl Fn(&str) + Sync {
+    move |msg: &str| {
+        if events >= PROGRESS_FROM {
+            eprintln!("closer fit: {msg}");
+        }
+    }
+}
+
+/// The file line of the `i`-th move (0-based): lines after the header that are neither empty
+/// nor comments.
+fn data_line(text: &str, i: usize) -> Option<u64> {
+    let mut header_seen = false;
+    let mut seen = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            continue;
+        }
+        if seen == i {
+            return Some(n as u64 + 1);
+        }
+        seen += 1;
+    }
+    None
 }
 
 fn describe(e: &HawkesError) -> String {
@@ -353,9 +406,38 @@ fn table(r: &Report) -> String {
     let _ = writeln!(s, "Hawkes fit (research): {}", r.method);
     let _ = writeln!(
         s,
-        "events {}   window {}..{} ({} hours)   daily baseline bins {}",
-        r.events, r.window.start, r.window.end, r.horizon, r.daily_baseline_bins
+        "events {}   window {}..{} ({} hours)   baseline {}",
+        r.events,
+        r.window.start,
+        r.window.end,
+        r.horizon,
+        match r.daily_baseline_bins {
+            Some(b) => format!("daily, {b} bins"),
+            None => "constant".to_string(),
+        }
     );
+    match &r.daily_rhythm {
+        Some(t) => {
+            let _ = writeln!(
+                s,
+                "daily rhythm across {} days: p {} ({} turned logs); {}",
+                t.days,
+                fmt(t.p_value),
+                t.replicates,
+                if t.flat {
+                    "none found"
+                } else {
+                    "the moves follow the clock"
+                }
+            );
+        }
+        None => {
+            let _ = writeln!(s, "daily rhythm: not tested (fewer than two complete days)");
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(s, "warning: {w}");
+    }
     let _ = writeln!(s, "log-likelihood {:.6}", r.log_likelihood);
     let w = r
         .dimensions

@@ -35,6 +35,9 @@ pub struct Args {
     pub json: bool,
 }
 
+/// Files at least this long (about a hundred thousand rows) show progress on stderr.
+const LONG_FILE_BYTES: usize = 2_000_000;
+
 pub fn run(args: Args) -> CliResult {
     let name = crate::io::input_name(&args.file);
     if !(args.gap.is_finite() && args.gap > 0.0) {
@@ -44,7 +47,19 @@ pub fn run(args: Args) -> CliResult {
         )));
     }
     let text = read_input(&args.file)?;
+    // A long file tells on stderr what is being done (a million rows take a few seconds).
+    let long = text.len() >= LONG_FILE_BYTES;
+    let say = |msg: &str| {
+        if long {
+            eprintln!("closer patterns: {msg}");
+        }
+    };
+    say("reading the moves");
     let file = moves_csv::parse(&text, &name)?;
+    say(&format!(
+        "finding episodes in {} moves and summarising them",
+        file.moves.len()
+    ));
     let opts = Options {
         view: args.me.map(View::Own).unwrap_or(View::Joint),
         gap: args.gap,

@@ -412,3 +412,172 @@ fn null_test_gates_the_findings() {
     let help = run(&["fit", "--help"]);
     assert!(help.stdout.contains("--null-test <B>"), "{}", help.stdout);
 }
+
+/// Two independent streams that both come only in the evening (19:00–23:00), for `days` days:
+/// no excitation at all, a strong daily rhythm.
+fn evening_log(days: usize, seed: u64) -> String {
+    let mut x = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut u = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut rows: Vec<(f64, &str)> = Vec::new();
+    for d in 0..days {
+        for who in ["A,reach", "B,withdraw"] {
+            let mut t = 19.0 + -u().max(1e-12).ln() / 0.5;
+            while t < 23.0 {
+                rows.push((24.0 * d as f64 + t, who));
+                t += -u().max(1e-12).ln() / 0.5;
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let body: String = rows.iter().map(|(t, w)| format!("{t:.4},{w}\n")).collect();
+    format!("# window: 0..{}\ntime,partner,move\n{body}", 24 * days)
+}
+
+#[test]
+fn the_default_fit_tests_for_a_daily_rhythm_and_chooses_its_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let evening = write(&dir, "evening.csv", &evening_log(40, 3));
+    let r = run(&[
+        "fit",
+        evening.to_str().unwrap(),
+        "--json",
+        "--intervals",
+        "none",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["daily_rhythm"]["flat"], false, "{}", j["daily_rhythm"]);
+    assert!(j["daily_rhythm"]["p_value"].as_f64().unwrap() < 0.05);
+    assert_eq!(j["daily_baseline_bins"], 24);
+    // A log with no rhythm keeps the constant baseline, exactly as asked with one bin.
+    let body = sorted_body(&log(400, 1, None));
+    let flat = write(
+        &dir,
+        "flat.csv",
+        &format!("# window: 0..800\ntime,partner,move\n{body}"),
+    );
+    let a = run(&[
+        "fit",
+        flat.to_str().unwrap(),
+        "--json",
+        "--intervals",
+        "none",
+    ])
+    .json();
+    assert_eq!(a["daily_rhythm"]["flat"], true, "{}", a["daily_rhythm"]);
+    assert!(a["daily_baseline_bins"].is_null());
+    let b = run(&[
+        "fit",
+        flat.to_str().unwrap(),
+        "--json",
+        "--intervals",
+        "none",
+        "--daily-baseline",
+        "1",
+    ])
+    .json();
+    assert_eq!(a["log_likelihood"], b["log_likelihood"]);
+    assert_eq!(a["excitation"], b["excitation"]);
+    // A window shorter than two complete days cannot be tested: constant baseline, null test.
+    let short = write(
+        &dir,
+        "short.csv",
+        "# window: 0..30\ntime,partner,move\n1,A,reach\n1.5,B,withdraw\n20,A,reach\n",
+    );
+    let s = run(&[
+        "fit",
+        short.to_str().unwrap(),
+        "--json",
+        "--intervals",
+        "none",
+    ])
+    .json();
+    assert!(s["daily_rhythm"].is_null());
+    assert!(s["daily_baseline_bins"].is_null());
+}
+
+#[test]
+fn a_constant_baseline_asked_for_a_rhythmic_log_withholds_findings_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let evening = write(&dir, "evening.csv", &evening_log(30, 5));
+    let r = run(&[
+        "fit",
+        evening.to_str().unwrap(),
+        "--json",
+        "--daily-baseline",
+        "1",
+        "--null-test",
+        "19",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["daily_rhythm"]["flat"], false);
+    assert!(j["daily_baseline_bins"].is_null());
+    let t = &j["null_test"];
+    assert_eq!(t["findings"].as_array().unwrap().len(), 0);
+    assert!(
+        t["note"].as_str().unwrap().contains("Findings withheld"),
+        "{}",
+        t["note"]
+    );
+    // Coarse bins are warned about.
+    let c = run(&[
+        "fit",
+        evening.to_str().unwrap(),
+        "--json",
+        "--intervals",
+        "none",
+        "--daily-baseline",
+        "4",
+    ])
+    .json();
+    let w = c["warnings"].as_array().unwrap();
+    assert!(
+        w.iter().any(|w| w.as_str().unwrap().contains("too coarse")),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn an_empty_couple_is_refused_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        &dir,
+        "c.csv",
+        "# window: 0..100\ntime,partner,move,couple\n1,A,reach,c1\n2,B,withdraw,\n3,A,reach,c1\n",
+    );
+    let r = run(&["fit", f.to_str().unwrap(), "--intervals", "none"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 4"), "{}", r.stderr);
+    assert!(r.stderr.contains("couple"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn a_window_far_longer_than_the_moves_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = sorted_body(&log(300, 2, None));
+    let f = write(
+        &dir,
+        "long.csv",
+        &format!("# window: 0..1000000000\ntime,partner,move\n{body}"),
+    );
+    let j = run(&["fit", f.to_str().unwrap(), "--json", "--intervals", "none"]).json();
+    let w: Vec<String> = j["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(w.iter().any(|w| w.contains("far longer")), "{w:?}");
+    assert_eq!(j["decay_at_bound"], true);
+    assert!(
+        w.iter().any(|w| w.contains("edge of its search range")),
+        "{w:?}"
+    );
+}
