@@ -28,6 +28,9 @@ pub enum Framing {
     Shared,
     /// Safety mode: what is happening to you is not your fault.
     NotYourFault,
+    /// The own-behaviour path: help for a person worried about what they did, with steps for
+    /// tonight; no shared framing and no "not your fault".
+    OwnBehaviour,
 }
 
 /// One step of a flow, made only from reviewed content.
@@ -308,7 +311,7 @@ pub fn own_behaviour(name: &str) -> Result<Flow, UnknownFlow> {
         title: interface(&policy, title),
         intro: interface(&policy, intro),
         safety_mode: false,
-        framing: Framing::NotYourFault,
+        framing: Framing::OwnBehaviour,
         path: "own-behaviour",
         steps: path
             .map(|p| steps_of(p, &policy, Along::Own))
@@ -565,6 +568,7 @@ mod tests {
         for id in COUPLE_FLOWS {
             let f = own_behaviour(id).unwrap();
             assert_eq!(f.path, "own-behaviour");
+            assert_eq!(f.framing, Framing::OwnBehaviour);
             let kinds: Vec<&str> = f.steps.iter().map(|s| s.kind()).collect();
             assert_eq!(kinds[0], "own-tonight");
             for k in ["helplines", "individual", "directories", "crisis"] {

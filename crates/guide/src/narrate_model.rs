@@ -527,8 +527,8 @@ pub fn narrate_sweep_over_seeds(
     let how = if seeds > 1 {
         let mixed = match unclear {
             0 => "every couple has a clear majority".to_string(),
-            1 => "one couple has no clear majority and is marked on the map".to_string(),
-            k => format!("{k} couples have no clear majority and are marked on the map"),
+            1 => "one couple has no clear majority".to_string(),
+            k => format!("{k} couples have no clear majority"),
         };
         format!(
             " Each couple is run {seeds} times with different chance events and counted by its most common outcome; {mixed}."
@@ -540,7 +540,7 @@ pub fn narrate_sweep_over_seeds(
         "sweep",
         "Across many imagined couples",
         format!(
-            "This is an illustration from a model of the loop, not a forecast about anyone. It varies {axes} ({held}) and follows {total} imagined couples for {} days each: the loop {}.{how} The map shows where each outcome appears; its edges are drawn by the model's assumptions, not by anyone's life.",
+            "This is an illustration from a model of the loop, not a forecast about anyone. It varies {axes} ({held}) and follows {total} imagined couples for {} days each: the loop {}.{how} Where the outcome changes from one couple to the next is set by the model's assumptions, not by anyone's life.",
             days.round(),
             and_list(&parts)
         ),

@@ -8,6 +8,7 @@
 use crate::params::{Params, Profile, WayUse, Who};
 use crate::{ModelError, Run, outcome, rng, sim};
 use closer_domain::{Outcome, Person};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// The five outcomes in the order they are reported.
@@ -265,6 +266,9 @@ fn check_seeds(seeds: usize) -> Result<(), ModelError> {
     }
 }
 
+/// One seed's outcome, mean hourly alarms, flares and hope at the end, per person.
+type SeedRun = (Outcome, [f64; 2], [u32; 2], [f64; 2]);
+
 /// Runs `seeds` streams of `seed` with these ways and reads what they show.
 pub fn show(
     params: &Params,
@@ -273,24 +277,32 @@ pub fn show(
     seed: u64,
     seeds: usize,
 ) -> Result<Shown, ModelError> {
+    // Each seed is its own stream, so running them in parallel gives the same numbers in the
+    // same order as running them one after another.
+    let runs: Vec<SeedRun> = (0..seeds)
+        .into_par_iter()
+        .map(|k| {
+            let tr = sim::simulate(params, ways, days, &mut rng(seed, k as u64), false)?;
+            let s = outcome::classify(&tr, params.shared.flare);
+            let n = tr.alarm.len().max(1) as f64;
+            let mut m = [0.0; 2];
+            for x in &tr.alarm {
+                m[0] += x[0];
+                m[1] += x[1];
+            }
+            Ok((s.outcome, [m[0] / n, m[1] / n], s.flares, s.hope_end))
+        })
+        .collect::<Result<_, ModelError>>()?;
     let mut counts = [0usize; 5];
     let mut per_seed_alarm = Vec::with_capacity(seeds);
     let mut flares = [0.0f64; 2];
     let mut hope = [0.0f64; 2];
-    for k in 0..seeds {
-        let tr = sim::simulate(params, ways, days, &mut rng(seed, k as u64), false)?;
-        let s = outcome::classify(&tr, params.shared.flare);
-        counts[outcome_index(s.outcome)] += 1;
-        let n = tr.alarm.len().max(1) as f64;
-        let mut m = [0.0; 2];
-        for x in &tr.alarm {
-            m[0] += x[0];
-            m[1] += x[1];
-        }
-        per_seed_alarm.push([m[0] / n, m[1] / n]);
+    for (o, alarm, fl, h) in runs {
+        counts[outcome_index(o)] += 1;
+        per_seed_alarm.push(alarm);
         for i in 0..2 {
-            flares[i] += f64::from(s.flares[i]);
-            hope[i] += s.hope_end[i];
+            flares[i] += f64::from(fl[i]);
+            hope[i] += h[i];
         }
     }
     let n = seeds.max(1) as f64;
@@ -343,33 +355,36 @@ pub fn simulate(
     let run = crate::run(a, b, ways, days, seed, keep_moves)?;
     let base = Params::from_profiles(a, b);
     let shown = show(&base, ways, days, seed, seeds)?;
-    let mut way_effects = Vec::with_capacity(ways.len());
-    for (k, w) in ways.iter().enumerate() {
-        let rest: Vec<WayUse> = ways
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != k)
-            .map(|(_, x)| *x)
-            .collect();
-        let without = show(&base, &rest, days, seed, seeds)?;
-        let effect = |p: Person| {
-            let i = p.index();
-            PersonEffect {
-                direction: direction(&shown.per_seed_alarm, &without.per_seed_alarm, i),
-                mean_alarm_without: without.person(p).mean_alarm,
-                mean_alarm_with: shown.person(p).mean_alarm,
-                flares_without: without.person(p).flares,
-                flares_with: shown.person(p).flares,
-            }
-        };
-        way_effects.push(WayEffect {
-            way: *w,
-            flag: way_text(w),
-            a: effect(Person::A),
-            b: effect(Person::B),
-            outcome_share_without: without.outcome_share,
-        });
-    }
+    let way_effects = ways
+        .par_iter()
+        .enumerate()
+        .map(|(k, w)| {
+            let rest: Vec<WayUse> = ways
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .map(|(_, x)| *x)
+                .collect();
+            let without = show(&base, &rest, days, seed, seeds)?;
+            let effect = |p: Person| {
+                let i = p.index();
+                PersonEffect {
+                    direction: direction(&shown.per_seed_alarm, &without.per_seed_alarm, i),
+                    mean_alarm_without: without.person(p).mean_alarm,
+                    mean_alarm_with: shown.person(p).mean_alarm,
+                    flares_without: without.person(p).flares,
+                    flares_with: shown.person(p).flares,
+                }
+            };
+            Ok(WayEffect {
+                way: *w,
+                flag: way_text(w),
+                a: effect(Person::A),
+                b: effect(Person::B),
+                outcome_share_without: without.outcome_share,
+            })
+        })
+        .collect::<Result<Vec<_>, ModelError>>()?;
     let steady_agrees = steady_agrees(run.steady.as_ref(), &shown);
     Ok(Simulation {
         run,

@@ -89,9 +89,9 @@ pub fn render(flow: &Flow) -> String {
         if let Some(b) = s.builds().and_then(closer_guide::compose::builder) {
             // The lists a text is built from; at a terminal they are asked one at a time.
             for (i, part) in b.parts.iter().enumerate() {
-                let words: Vec<&str> = b
+                let words: Vec<String> = b
                     .list_of(i)
-                    .map(|l| l.items.iter().map(|it| it.text.as_str()).collect())
+                    .map(|l| l.items.iter().map(|it| policy_line(&it.text)).collect())
                     .unwrap_or_default();
                 let prompt = policy_line(&part.prompt);
                 out.push_str(&format!(

@@ -29,7 +29,8 @@ pub struct CoupleArgs {
     #[arg(long, value_name = "Y", allow_hyphen_values = true)]
     pub b_avoidance: f64,
     /// A way of responding, used from a day on: NAME:WHO@DAY, where NAME is pause, curious,
-    /// space, name, stay or explore and WHO is A, B or both (name needs both). Repeatable.
+    /// space, name, stay or explore and WHO is A, B or both (name needs both). Repeatable, with
+    /// each way given at most once per person.
     #[arg(long = "way", value_name = "NAME:WHO@DAY", allow_hyphen_values = true)]
     pub ways: Vec<String>,
 }

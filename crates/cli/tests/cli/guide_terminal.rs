@@ -314,6 +314,12 @@ fn bare_closer_reaches_helplines_learn_and_the_flows() {
     };
     let out = flat(&raw);
     at(&out, "The loop");
+    // 7: the private safety check runs in place, then the home comes back.
+    let Some(raw) = at_a_terminal(&[], "7\nq\nq\n") else {
+        return;
+    };
+    let out = flat(&raw);
+    assert!(out.matches("What is happening?").count() >= 2, "{out}");
     // 4: I'm not safe.
     let Some(raw) = at_a_terminal(&[], "4\nq\nq\n") else {
         return;
