@@ -661,7 +661,7 @@ impl Blocks {
         }
         per.into_iter()
             .filter(|v| !v.is_empty())
-            .map(|v| Counts::of(v))
+            .map(Counts::of)
             .collect()
     }
 }
