@@ -186,7 +186,7 @@ pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
         &voice,
         "hard-days",
         "Hard days and easy days",
-        "Most people note more on hard days than on easy ones, and hard days tend to come in runs. So these shares lean towards how the hard stretches went, and episodes close together count as less independent evidence than their number suggests; the intervals allow for that by treating each week as one unit.".into(),
+        "Most people note more on hard days than on easy ones, and hard days tend to come in runs. So these shares lean towards how the hard stretches went, and episodes close together count as less independent evidence than their number suggests; the intervals allow for that by treating each stretch of days as one unit.".into(),
     ))?);
     if report.unfinished > 0 {
         notes.push(p.review(draft(

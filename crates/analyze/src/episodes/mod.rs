@@ -567,7 +567,7 @@ pub fn length_stratum(moves: usize) -> usize {
 
 /// Blocks of days for the intervals: episodes close in time share the same hard or easy
 /// stretch, so they are not independent evidence. The log's span is cut into [`BLOCKS`] equal
-/// blocks of time (none shorter than a day), and each episode belongs to the block of its first
+/// blocks of time (none shorter than two days), and each episode belongs to the block of its first
 /// move. Long blocks catch runs of hard days that last for weeks; a fixed number of blocks keeps
 /// the variance between them estimable, and the intervals are widened by Student's t with
 /// `G − 1` degrees of freedom for the `G` blocks that hold episodes (a variance estimated from
@@ -583,8 +583,11 @@ pub struct Blocks {
 
 /// Blocks the span of a log is cut into.
 pub const BLOCKS: usize = 10;
+/// The shortest block, in hours: two days (shorter blocks cannot hold a run of hard days, and
+/// a log of under two weeks then has too few blocks and is read as independent episodes).
+pub const MIN_BLOCK_HOURS: f64 = 48.0;
 /// The fewest blocks holding episodes for the between-block variance to be used.
-pub const MIN_BLOCKS: usize = 5;
+pub const MIN_BLOCKS: usize = 8;
 
 impl Blocks {
     /// The block of each episode (in the order given).
@@ -596,7 +599,7 @@ impl Blocks {
         let t0 = starts.iter().copied().fold(f64::INFINITY, f64::min);
         let t1 = starts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let span = (t1 - t0).max(0.0);
-        let len = (span / BLOCKS as f64).max(24.0);
+        let len = (span / BLOCKS as f64).max(MIN_BLOCK_HOURS);
         let of: Vec<usize> = starts
             .iter()
             .map(|&t| (((t - t0) / len).floor().max(0.0) as usize).min(BLOCKS - 1))
@@ -658,7 +661,7 @@ impl Blocks {
         }
         per.into_iter()
             .filter(|v| !v.is_empty())
-            .map(|v| Counts::of(v))
+            .map(Counts::of)
             .collect()
     }
 }

@@ -140,7 +140,7 @@ fn checked_wald(
         let mut q = fit.params.clone();
         for (l, &r) in refs.iter().enumerate() {
             let v = get(&fit.params, r) + sign * z * se * cov[l * m + i] / var;
-            if r != ParamRef::Decay && !(v > 0.0) {
+            if r != ParamRef::Decay && v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 return None;
             }
             set(&mut q, r, v);
@@ -247,7 +247,7 @@ fn invert_spd(a: &[f64], m: usize) -> Option<Vec<f64>> {
         for k in 0..j {
             s -= l[j * m + k] * l[j * m + k];
         }
-        if !(s > 0.0) {
+        if s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let r = s.sqrt();

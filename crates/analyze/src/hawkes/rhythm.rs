@@ -66,7 +66,10 @@ pub fn daily_rhythm(ev: &Events, replicates: usize, seed: u64) -> Option<DailyRh
     let w = ev.window();
     let first = (w.start / 24.0).ceil();
     let last = (w.end / 24.0).floor(); // exclusive
-    if !(last - first >= 2.0) {
+    if (last - first)
+        .partial_cmp(&2.0)
+        .is_none_or(|o| o == std::cmp::Ordering::Less)
+    {
         return None;
     }
     let ndays = (last - first) as usize;
