@@ -2,19 +2,19 @@
 //! Hawkes process with exponential kernels, fitted by maximum likelihood to a moves CSV.
 //!
 //! Argument parsing and output only; the fit and everything it reports come from
-//! `closer_analyze::hawkes`. Reading is the slow part of a million-event file, so plain files
-//! (`time,partner,move` with hours) take a fast path that builds the event columns directly; any
-//! line it does not recognise sends the whole file through the full reader, so every error
-//! message is the full reader's, naming file, line and field.
+//! `closer_analyze::hawkes`. Files are read by the one moves reader (`moves_csv::parse`), which
+//! is fast enough for million-event logs, so every error names file, physical line and field.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{print_json, read_input, stderr_is_terminal};
 use closer_analyze::hawkes::{
     Dimension, Events, HawkesError, IntervalMethod, Report, report_tested,
 };
-use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
+use closer_domain::moves_csv::{self, Column};
+use closer_domain::{InputError, Window};
 use closer_safety::{Context, Draft, Policy, Tag, Topic};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Fit a multivariate Hawkes process to an interaction log (research track).
@@ -100,47 +100,54 @@ pub fn run(args: Args) -> CliResult {
         Intervals::None => 0,
     });
 
-    // Fast path: one couple, plain columns.
-    if let Some(fast) = fast_read(&text) {
-        let window = choose_window(flag_window, fast.window, &name)?;
-        if let Some(w) = flag_window {
-            for (i, &t) in fast.times.iter().enumerate() {
-                if t < w.start || t > w.end {
-                    return Err(outside(&name, fast.first_line + i as u64, t, w).into());
-                }
-            }
+    // One pass of the one reader, straight into per-couple columns (no Vec<Move> for a
+    // million-event log).
+    let mut groups: Vec<Group> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut outside_flag: Option<(usize, f64)> = None;
+    let mut n = 0usize;
+    let head = moves_csv::read(&text, &name, |m| {
+        if let Some(w) = flag_window
+            && outside_flag.is_none()
+            && (m.at < w.start || m.at > w.end)
+        {
+            outside_flag = Some((n, m.at));
         }
-        let labels = fast.labels();
-        let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
-            .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
-        let rep = report_tested(&ev, method, None, null_test);
-        return output(&[rep], false, args.json);
-    }
-
-    let file = moves_csv::parse(&text, &name)?;
-    let window = choose_window(flag_window, file.window, &name)?;
-    if let Some(w) = flag_window {
-        let first_line = if file.window.is_some() { 3 } else { 2 };
-        for (i, m) in file.moves.iter().enumerate() {
-            if m.at < w.start || m.at > w.end {
-                return Err(outside(&name, first_line + i as u64, m.at, w).into());
+        n += 1;
+        let id = m.couple.as_deref().unwrap_or_default();
+        let g = match slot.get(id) {
+            Some(&g) => g,
+            None => {
+                slot.insert(id.to_string(), groups.len());
+                groups.push(Group {
+                    couple: id.to_string(),
+                    times: Vec::new(),
+                    dims: Vec::new(),
+                });
+                groups.len() - 1
             }
-        }
+        };
+        groups[g].times.push(m.at);
+        groups[g].dims.push(Dimension::new(m.by, m.move_type));
+    })?;
+    let window = choose_window(flag_window, head.window, &name)?;
+    if let (Some(w), Some((i, t))) = (flag_window, outside_flag) {
+        let line = moves_csv::line_of_move(&text, i);
+        return Err(outside(&name, line, t, w).into());
     }
-    let groups = file.by_couple();
-    let multi = file.has_couples();
+    let multi = head.columns.contains(&Column::Couple);
     let mut prepared = Vec::with_capacity(groups.len());
-    for (couple, moves) in &groups {
-        let ev = Events::from_moves(moves, window, bins).map_err(|e| {
+    for g in groups {
+        let ev = Events::from_dimensions(g.times, &g.dims, window, bins).map_err(|e| {
             CliError::Input(InputError::new(
                 &name,
                 match multi {
-                    true => format!("couple {couple:?}: {}", describe(&e)),
+                    true => format!("couple {:?}: {}", g.couple, describe(&e)),
                     false => describe(&e),
                 },
             ))
         })?;
-        prepared.push((multi.then(|| couple.clone()), ev));
+        prepared.push((multi.then_some(g.couple), ev));
     }
     let bar = (multi && stderr_is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(prepared.len() as u64);
@@ -166,17 +173,25 @@ pub fn run(args: Args) -> CliResult {
     output(&reports, multi, args.json)
 }
 
+/// One couple's events as columns.
+struct Group {
+    couple: String,
+    times: Vec<f64>,
+    dims: Vec<Dimension>,
+}
+
 fn describe(e: &HawkesError) -> String {
     e.to_string()
 }
 
-fn outside(name: &str, line: u64, t: f64, w: Window) -> InputError {
-    InputError::new(
+fn outside(name: &str, line: Option<u64>, t: f64, w: Window) -> InputError {
+    let mut e = InputError::new(
         name,
         format!("the time {t} lies outside the window {w} given on the command line"),
     )
-    .at(line)
-    .field("time")
+    .field("time");
+    e.line = line;
+    e
 }
 
 /// The window from the flags, else from the file; none is an error (never a silent guess).
@@ -187,111 +202,6 @@ fn choose_window(flag: Option<Window>, file: Option<Window>, name: &str) -> CliR
              (its length enters the likelihood). Give --window START..END or --horizon H, or \
              start the file with a line `# window: START..END`."
         ))
-    })
-}
-
-/// Columns read by the fast path.
-struct FastFile {
-    window: Option<Window>,
-    times: Vec<f64>,
-    /// Dimension codes (partner × 5 + move type).
-    codes: Vec<u8>,
-    /// The file line of the first move.
-    first_line: u64,
-}
-
-impl FastFile {
-    /// Dimension labels present, and each event's index into them.
-    fn labels(&self) -> (Vec<Dimension>, Vec<u8>) {
-        let mut present = [false; 10];
-        for &c in &self.codes {
-            present[c as usize] = true;
-        }
-        let mut slot = [0u8; 10];
-        let mut labels = Vec::new();
-        for (code, &p) in present.iter().enumerate() {
-            if p {
-                slot[code] = labels.len() as u8;
-                labels.push(Dimension::new(
-                    Person::BOTH[code / 5],
-                    MoveType::ALL[code % 5],
-                ));
-            }
-        }
-        (
-            labels,
-            self.codes.iter().map(|&c| slot[c as usize]).collect(),
-        )
-    }
-}
-
-/// The fast path: `# window: A..B` (numbers) optional, header exactly `time,partner,move`, then
-/// lines `hours,A|B,move` sorted by time and inside the file's window. `None` as soon as anything
-/// else appears; the full reader then reads the file (and reports any error).
-fn fast_read(text: &str) -> Option<FastFile> {
-    let mut lines = text.split('\n');
-    let mut first = lines.next()?;
-    let mut line_no = 1u64;
-    let mut window = None;
-    if let Some(rest) = first.strip_prefix('#') {
-        let spec = rest.trim().strip_prefix("window:")?;
-        window = Some(spec.trim().parse::<Window>().ok()?);
-        first = lines.next()?;
-        line_no += 1;
-    }
-    if first.trim_end_matches('\r') != "time,partner,move" {
-        return None;
-    }
-    let first_line = line_no + 1;
-    let mut times = Vec::with_capacity(text.len() / 24);
-    let mut codes = Vec::with_capacity(text.len() / 24);
-    let mut prev = f64::NEG_INFINITY;
-    let mut ended = false;
-    for line in lines {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            ended = true;
-            continue;
-        }
-        if ended {
-            return None;
-        }
-        let (t, rest) = line.split_once(',')?;
-        let (p, m) = rest.split_once(',')?;
-        let t: f64 = t.parse().ok()?;
-        if !t.is_finite() || t < prev {
-            return None;
-        }
-        if let Some(w) = window
-            && (t < w.start || t > w.end)
-        {
-            return None;
-        }
-        prev = t;
-        let p = match p {
-            "A" => 0u8,
-            "B" => 5,
-            _ => return None,
-        };
-        let m = match m {
-            "reach" => 0u8,
-            "withdraw" => 1,
-            "turn_toward" => 2,
-            "repair" => 3,
-            "return" => 4,
-            _ => return None,
-        };
-        times.push(t);
-        codes.push(p + m);
-    }
-    if times.is_empty() {
-        return None;
-    }
-    Some(FastFile {
-        window,
-        times,
-        codes,
-        first_line,
     })
 }
 
