@@ -13,6 +13,7 @@
 //!
 //! This module parses text and writes to any `io::Write`; it never opens files itself.
 
+use crate::csv_rows::Rows;
 use crate::{InputError, Move, MoveType, Person, Way, Window};
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -183,8 +184,10 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
     let line_at = |byte: u64| physical_line(body, byte) + line_offset;
 
     let mut record = Rows::new(body.as_bytes());
-    let headers: Vec<Vec<u8>> = if record.next() {
-        (0..record.len()).map(|i| record.get(i).to_vec()).collect()
+    let headers: Vec<Vec<u8>> = if record.advance() {
+        (0..record.fields())
+            .map(|i| record.get(i).to_vec())
+            .collect()
     } else {
         Vec::new()
     };
@@ -235,12 +238,12 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
     // The last time per couple (the file's own order is checked within each couple).
     let mut last_time = f64::NEG_INFINITY;
     let mut last_by_couple: HashMap<String, f64> = HashMap::new();
-    while record.next() {
-        if record.len() != headers.len() {
+    while record.advance() {
+        if record.fields() != headers.len() {
             return Err(err(format!(
                 "expected {} fields like the header, found {}",
                 headers.len(),
-                record.len()
+                record.fields()
             ))
             .at(line_at(record.start())));
         }
@@ -279,95 +282,6 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
         return Err(err("the file has a header but no moves".into()).at(header_line));
     }
     Ok(Head { window, columns })
-}
-
-/// The records of a CSV text, read by the `csv` crate's parser (`csv-core`) straight from the
-/// text: no copy into an intermediate buffer, and each record's starting byte known exactly (for
-/// physical line numbers). Quoting, doubled quotes, CRLF and blank lines are handled as the
-/// `csv` crate's `Reader` handles them.
-struct Rows<'a> {
-    core: csv_core::Reader,
-    input: &'a [u8],
-    pos: usize,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-    len: usize,
-    start: usize,
-    done: bool,
-}
-
-impl<'a> Rows<'a> {
-    fn new(input: &'a [u8]) -> Rows<'a> {
-        Rows {
-            core: csv_core::Reader::new(),
-            input,
-            pos: 0,
-            out: vec![0; 4096],
-            ends: vec![0; 16],
-            len: 0,
-            start: 0,
-            done: false,
-        }
-    }
-
-    /// Reads the next record; false at the end of the text.
-    fn next(&mut self) -> bool {
-        use csv_core::ReadRecordResult as R;
-        if self.done {
-            return false;
-        }
-        self.start = self.pos;
-        let (mut nout, mut nend) = (0, 0);
-        loop {
-            let (res, nin, o, e) = self.core.read_record(
-                &self.input[self.pos..],
-                &mut self.out[nout..],
-                &mut self.ends[nend..],
-            );
-            self.pos += nin;
-            nout += o;
-            nend += e;
-            match res {
-                R::InputEmpty => {}
-                R::OutputFull => {
-                    let n = self.out.len() * 2;
-                    self.out.resize(n, 0);
-                }
-                R::OutputEndsFull => {
-                    let n = self.ends.len() * 2;
-                    self.ends.resize(n, 0);
-                }
-                R::Record => {
-                    self.len = nend;
-                    return true;
-                }
-                R::End => {
-                    self.done = true;
-                    return false;
-                }
-            }
-        }
-    }
-
-    /// Number of fields in the current record.
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Field `i` of the current record (empty when there is no such field).
-    #[inline]
-    fn get(&self, i: usize) -> &[u8] {
-        if i >= self.len {
-            return b"";
-        }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.out.get(start..self.ends[i]).unwrap_or(b"")
-    }
-
-    /// Byte offset (in the text) where the current record starts.
-    fn start(&self) -> u64 {
-        u64::try_from(self.start).unwrap_or(u64::MAX)
-    }
 }
 
 /// One field of a record, trimmed (ASCII whitespace, as `csv::Trim::All` does); `None` when the
@@ -538,9 +452,9 @@ pub fn line_of_move(text: &str, index: usize) -> Option<u64> {
     };
     let mut record = Rows::new(body.as_bytes());
     // The header, then the moves.
-    record.next();
+    record.advance();
     let mut i = 0usize;
-    while record.next() {
+    while record.advance() {
         if i == index {
             return Some(physical_line(body, record.start()) + offset);
         }
