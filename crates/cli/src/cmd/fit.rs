@@ -6,7 +6,7 @@
 //! is fast enough for million-event logs, so every error names file, physical line and field.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_input, stderr_is_terminal};
+use crate::io::{read_input, stderr_is_terminal};
 use closer_analyze::hawkes::{
     Dimension, Events, HawkesError, IntervalMethod, Report, report_tested,
 };
@@ -50,7 +50,7 @@ pub struct Args {
     /// profile intervals (findings come from intervals), 0 with `--intervals none`.
     #[arg(long, value_name = "B")]
     pub null_test: Option<usize>,
-    /// Print one JSON document (an array for a multi-couple file).
+    /// Print one JSON document (for a multi-couple file, `{"schema_version": N, "couples": […]}`).
     #[arg(long)]
     pub json: bool,
 }
@@ -208,9 +208,9 @@ fn choose_window(flag: Option<Window>, file: Option<Window>, name: &str) -> CliR
 fn output(reports: &[Report], multi: bool, json: bool) -> CliResult {
     if json {
         return if multi {
-            print_json(&reports)
+            crate::io::emit_versioned(&reports, "couples")
         } else {
-            print_json(&reports[0])
+            crate::io::emit_versioned(&reports[0], "report")
         };
     }
     let policy = Policy::new(Context::ordinary());

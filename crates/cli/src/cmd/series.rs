@@ -2,7 +2,7 @@
 //! DESIGN.md §8). Argument parsing and output only; the fits are in `closer_analyze::series`.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{self, print_json, read_input};
+use crate::io::{self, read_input};
 use closer_analyze::series::{
     self, CloDyad, Columns, Fitted, Grid, IcDyad, IcFit, Lag, Pairing, Skip,
     profiles::{ProfileError, ProfileOptions, Profiles},
@@ -349,7 +349,7 @@ fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
             arr.push(Value::Object(o));
         }
         push_skipped_json(&mut arr, &fitted.skipped, &IC_COLS);
-        return print_json(&arr);
+        return io::emit_versioned(&arr, "dyads");
     }
     let mut out =
         String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
@@ -412,7 +412,7 @@ fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
             arr.push(Value::Object(o));
         }
         push_skipped_json(&mut arr, &fitted.skipped, &CLO_COLS);
-        return print_json(&arr);
+        return io::emit_versioned(&arr, "dyads");
     }
     let mut out = String::from(
         "dyad,tau,embed,obs_0,d1_0,p_obs_0,p_d1_0,obs_1,d1_1,p_obs_1,p_d1_1,period_0,period_1,r2,adj_r2,n,skipped\n",
@@ -480,16 +480,19 @@ fn ic_compare(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
                 })
             })
             .collect();
-        return print_json(&Compare {
-            model: "inertia-coordination",
-            dyads,
-            mean: json!({
-                "adj_r2_inertia": jnum(means[0]),
-                "adj_r2_coordination": jnum(means[1]),
-                "adj_r2_inert_coord": jnum(means[2]),
-            }),
-            skipped: fitted.skipped.clone(),
-        });
+        return io::emit_versioned(
+            &Compare {
+                model: "inertia-coordination",
+                dyads,
+                mean: json!({
+                    "adj_r2_inertia": jnum(means[0]),
+                    "adj_r2_coordination": jnum(means[1]),
+                    "adj_r2_inert_coord": jnum(means[2]),
+                }),
+                skipped: fitted.skipped.clone(),
+            },
+            "comparison",
+        );
     }
     let mut out = String::from(
         "dyad,adj_r2_inertia,adj_r2_coordination,adj_r2_inert_coord,dif_ic_inertia,dif_ic_coordination\n",
@@ -542,15 +545,18 @@ fn clo_compare(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
                 })
             })
             .collect();
-        return print_json(&Compare {
-            model: "coupled-oscillator",
-            dyads,
-            mean: json!({
-                "adj_r2_uncoupled": jnum(means[0]),
-                "adj_r2_coupled": jnum(means[1]),
-            }),
-            skipped: fitted.skipped.clone(),
-        });
+        return io::emit_versioned(
+            &Compare {
+                model: "coupled-oscillator",
+                dyads,
+                mean: json!({
+                    "adj_r2_uncoupled": jnum(means[0]),
+                    "adj_r2_coupled": jnum(means[1]),
+                }),
+                skipped: fitted.skipped.clone(),
+            },
+            "comparison",
+        );
     }
     let mut out = String::from("dyad,tau,embed,adj_r2_uncoupled,adj_r2_coupled,dif\n");
     for (d, r) in fitted.dyads.iter().zip(&rows) {
@@ -647,13 +653,16 @@ fn profiles_out(
         .map(|(d, (l, pr))| json!({"dyad": d, "profile": l, "probability": pr}))
         .collect();
     if args.json {
-        return print_json(&ProfilesOut {
-            model,
-            parameters: names,
-            profiles: &p,
-            dyads,
-            dropped,
-        });
+        return io::emit_versioned(
+            &ProfilesOut {
+                model,
+                parameters: names,
+                profiles: &p,
+                dyads,
+                dropped,
+            },
+            "profiles",
+        );
     }
     let mut out = String::from("dyad,profile,probability,skipped\n");
     for (d, (l, pr)) in kept.iter().zip(p.labels.iter().zip(&p.probability)) {
@@ -770,7 +779,7 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
             arr.push(Value::Object(o));
         }
         push_skipped_json(&mut arr, &skipped, &VAR_COLS);
-        return print_json(&arr);
+        return io::emit_versioned(&arr, "dyads");
     }
     let mut out = String::from("dyad,n");
     for c in VAR_COLS {

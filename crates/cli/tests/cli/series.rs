@@ -109,7 +109,8 @@ fn clo_json_array_with_nulls_for_aliased_terms() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let arr = j.as_array().unwrap();
+    assert_eq!(j["schema_version"], 1);
+    let arr = j["dyads"].as_array().unwrap();
     assert_eq!(arr.len(), 80);
     let two = arr.iter().find(|d| d["dyad"] == "2").unwrap();
     assert_eq!(
@@ -266,7 +267,8 @@ fn a_dyad_too_short_for_the_grid_is_skipped_and_reported() {
     let out = run(&["series", &path, "--model", "coupled-oscillator", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let skipped = j
+    assert_eq!(j["schema_version"], 1);
+    let skipped = j["dyads"]
         .as_array()
         .unwrap()
         .iter()
@@ -397,7 +399,8 @@ fn var1_refuses_short_diaries_and_fits_long_ones() {
     let out = run(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let d = &j[0];
+    assert_eq!(j["schema_version"], 1);
+    let d = &j["dyads"][0];
     assert_eq!(d["n"], 119);
     for k in ["int0", "inert0", "cross0", "int1", "inert1", "cross1"] {
         let c = &d[k];
