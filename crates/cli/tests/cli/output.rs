@@ -95,6 +95,8 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
             String::new(),
         ),
         ("fit", vec!["fit".into(), s(&moves)], String::new()),
+        ("completions", a(&["completions", "bash"]), String::new()),
+        ("man", a(&["man"]), String::new()),
         (
             "simulate-hawkes",
             a(&[
