@@ -47,7 +47,7 @@ pub struct Args {
     /// single intervals exclude 0 too often, so an excitation interval that excludes 0 counts as
     /// a finding only if the test's p-value is below 0.05. The smallest possible p-value is
     /// 1/(B+1): use B of 39 or more (99 or more for a steadier p-value). Default: 39 with
-    /// profile intervals (findings come from intervals), 0 with `--intervals none`.
+    /// profile intervals (findings come from intervals), 0 with `--intervals none`. At most 9999.
     #[arg(long, value_name = "B")]
     pub null_test: Option<usize>,
     /// Print one JSON document (for a multi-couple file, `{"schema_version": N, "couples": […]}`).
@@ -58,6 +58,9 @@ pub struct Args {
 /// Monte Carlo replicates of the null test when intervals are computed and `--null-test` is not
 /// given: the smallest number whose smallest p-value (1/40) is below 0.05.
 const DEFAULT_NULL_TEST: usize = 39;
+
+/// The most null logs `--null-test` may ask for: each is a full refit.
+const MAX_NULL_TEST: usize = 9_999;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Intervals {
@@ -88,6 +91,11 @@ pub fn run(args: Args) -> CliResult {
         }
         (None, None) => None,
     };
+    if args.null_test.is_some_and(|b| b > MAX_NULL_TEST) {
+        return Err(CliError::usage(format!(
+            "--null-test: expected at most {MAX_NULL_TEST} null logs (each is a full refit)"
+        )));
+    }
     let text = read_input(&args.file)?;
     let method = match args.intervals {
         Intervals::Profile => IntervalMethod::Profile,

@@ -86,10 +86,10 @@ pub struct Args {
     /// At most 1000000 rows.
     #[arg(long, default_value = "absMaxCC", value_parser = clap::builder::ValueParser::new(str::parse::<Lag>))]
     pub lag: Lag,
-    /// Oscillator: the delays tau to try (comma-separated).
+    /// Oscillator: the delays tau to try (comma-separated; each 1 to 10000).
     #[arg(long, default_value = "4,5", value_delimiter = ',')]
     pub taus: Vec<usize>,
-    /// Oscillator: the embedding dimensions to try (comma-separated, each at least 3).
+    /// Oscillator: the embedding dimensions to try (comma-separated, each 3 to 1000).
     #[arg(long, default_value = "3,4,5", value_delimiter = ',')]
     pub embeds: Vec<usize>,
     /// Oscillator: the time between two rows, in the unit the periods are reported in.
@@ -107,10 +107,10 @@ pub struct Args {
     #[arg(long, value_name = "K")]
     pub profiles: Option<usize>,
     /// Profiles: EM starts per covariance model (the first from hierarchical clustering, as
-    /// mclust; the others seeded k-means++); the highest likelihood is kept.
+    /// mclust; the others seeded k-means++); the highest likelihood is kept. At most 1000.
     #[arg(long, default_value_t = 10)]
     pub starts: usize,
-    /// Profiles: bootstrap resamples for the stability of the classification.
+    /// Profiles: bootstrap resamples for the stability of the classification (at most 10000).
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
     /// Profiles: the seed (the same seed gives the same output).
@@ -200,6 +200,13 @@ fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
     ]
 }
 
+/// Limits on the work a flag can ask for (each refused beyond, with exit 2).
+const MAX_TAU: usize = 10_000;
+const MAX_EMBED: usize = 1_000;
+const MAX_STARTS: usize = 1_000;
+const MAX_BOOTSTRAP: usize = 10_000;
+const MAX_PROFILES: usize = 100;
+
 pub fn run(args: Args) -> CliResult {
     let name = crate::io::input_name(&args.file);
     let cols = Columns {
@@ -215,15 +222,32 @@ pub fn run(args: Args) -> CliResult {
     };
     // Check every flag before reading the file, so a usage error never costs a parse.
     let lag = args.lag;
-    if args.taus.is_empty() || args.taus.contains(&0) {
-        return Err(CliError::usage(
-            "--taus: expected whole numbers of rows, 1 or more",
-        ));
+    if args.taus.is_empty() || args.taus.iter().any(|&t| !(1..=MAX_TAU).contains(&t)) {
+        return Err(CliError::usage(format!(
+            "--taus: expected whole numbers of rows from 1 to {MAX_TAU}"
+        )));
     }
-    if args.embeds.is_empty() || args.embeds.iter().any(|&e| e < 3) {
-        return Err(CliError::usage(
-            "--embeds: expected embedding dimensions of 3 or more (a second derivative needs three points)",
-        ));
+    if args.embeds.is_empty() || args.embeds.iter().any(|&e| !(3..=MAX_EMBED).contains(&e)) {
+        return Err(CliError::usage(format!(
+            "--embeds: expected embedding dimensions from 3 (a second derivative needs three points) to {MAX_EMBED}"
+        )));
+    }
+    if !(1..=MAX_STARTS).contains(&args.starts) {
+        return Err(CliError::usage(format!(
+            "--starts: expected a number of EM starts from 1 to {MAX_STARTS}, found {}",
+            args.starts
+        )));
+    }
+    if args.bootstrap > MAX_BOOTSTRAP {
+        return Err(CliError::usage(format!(
+            "--bootstrap: expected at most {MAX_BOOTSTRAP} resamples, found {}",
+            args.bootstrap
+        )));
+    }
+    if args.profiles.is_some_and(|k| k > MAX_PROFILES) {
+        return Err(CliError::usage(format!(
+            "--profiles: expected at most {MAX_PROFILES} profiles"
+        )));
     }
     if !(args.delta > 0.0 && args.delta.is_finite()) {
         return Err(CliError::usage("--delta: expected a positive number"));
