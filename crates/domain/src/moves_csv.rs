@@ -746,6 +746,51 @@ mod tests {
             })
     }
 
+    /// What any text must give: either moves that are finite, sorted, inside the window and
+    /// survive a write-and-read round trip unchanged, or an error that names the file, says
+    /// what was expected, and (when it names a line) a line that exists in the text.
+    fn check_outcome(text: &str) -> Result<(), TestCaseError> {
+        match parse(text, "fuzz.csv") {
+            Ok(f) => {
+                prop_assert!(!f.moves.is_empty());
+                prop_assert!(f.moves.iter().all(|m| m.at.is_finite()));
+                prop_assert!(
+                    f.moves
+                        .windows(2)
+                        .all(|w| w[0].at <= w[1].at || f.has_couples())
+                );
+                if let Some(w) = f.window {
+                    prop_assert!(f.moves.iter().all(|m| m.at >= w.start && m.at <= w.end));
+                }
+                let mut buf = Vec::new();
+                write(&mut buf, f.window, &f.moves).unwrap();
+                let back = parse(std::str::from_utf8(&buf).unwrap(), "back.csv").unwrap();
+                prop_assert_eq!(back.moves, f.moves);
+            }
+            Err(e) => {
+                prop_assert_eq!(e.file.as_str(), "fuzz.csv");
+                prop_assert!(
+                    e.message.contains("expected")
+                        || e.message.starts_with("the ")
+                        || e.message.starts_with("rows must be sorted"),
+                    "{}",
+                    e
+                );
+                if let Some(line) = e.line {
+                    let lines = text.split('\n').count() as u64;
+                    prop_assert!(
+                        line >= 1 && line <= lines.max(1),
+                        "line {} of {}: {}",
+                        line,
+                        lines,
+                        e
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn write_then_parse_round_trips(mut moves in prop::collection::vec(arb_move(), 1..60)) {
@@ -761,15 +806,15 @@ mod tests {
 
         #[test]
         fn parse_never_panics(text in "\\PC{0,300}") {
-            let _ = parse(&text, "fuzz.csv");
+            check_outcome(&text)?;
         }
 
         #[test]
         fn parse_never_panics_on_csvish(lines in prop::collection::vec("[0-9a-zA-Z_.,:#+ -]{0,40}", 0..8)) {
             let text = lines.join("\n");
-            let _ = parse(&text, "fuzz.csv");
+            check_outcome(&text)?;
             let with_header = format!("time,partner,move,way,intensity\n{text}");
-            let _ = parse(&with_header, "fuzz.csv");
+            check_outcome(&with_header)?;
         }
     }
 }
