@@ -184,14 +184,9 @@ fn report_density(data: &series::SeriesData) {
     }
 }
 
-const IC_COLS: [&str; 6] = ["int0", "int1", "inert0", "coord0", "inert1", "coord1"];
 const CLO_COLS: [&str; 8] = [
     "obs_0", "d1_0", "p_obs_0", "p_d1_0", "obs_1", "d1_1", "p_obs_1", "p_d1_1",
 ];
-
-fn ic_values(f: &IcFit) -> [Option<f64>; 6] {
-    [f.int0, f.int1, f.inert0, f.coord0, f.inert1, f.coord1]
-}
 
 fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
     let f = &d.fit;
@@ -354,52 +349,99 @@ pub fn run(args: Args) -> CliResult {
     }
 }
 
+/// A number as both outputs print it: `+ 0.0` turns a negative zero into 0 (as R prints it);
+/// missing or not finite is `null` in JSON and an empty field in CSV.
+fn finite<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.is_finite() => s.serialize_f64(x + 0.0),
+        _ => s.serialize_none(),
+    }
+}
+
+/// One row of the inertia–coordination table: the same type serialises the JSON document and
+/// the CSV (through `csv::Writer`), so the two cannot drift.
+#[derive(serde::Serialize)]
+struct IcRow<'a> {
+    dyad: &'a str,
+    #[serde(serialize_with = "finite")]
+    int0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    coord0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    coord1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    r2: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2: Option<f64>,
+    shift: Option<i64>,
+    cc_lag: Option<i64>,
+    n: Option<usize>,
+    rank: Option<usize>,
+    skipped: Option<&'a str>,
+}
+
+/// Rows as CSV through `csv::Writer` (header from the row type's field names).
+fn emit_csv<T: serde::Serialize>(rows: &[T]) -> CliResult {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(|e| CliError::Other(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+    io::emit(&String::from_utf8(bytes).map_err(|e| CliError::Other(e.into()))?)
+}
+
 fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
-    if args.json {
-        let mut arr: Vec<Value> = Vec::new();
-        for d in &fitted.dyads {
-            let mut o = serde_json::Map::new();
-            o.insert("dyad".into(), json!(d.dyad));
-            for (c, v) in IC_COLS.iter().zip(ic_values(&d.full)) {
-                o.insert((*c).into(), jnum(v));
+    let mut rows: Vec<IcRow> = fitted
+        .dyads
+        .iter()
+        .map(|d| {
+            let f = &d.full;
+            IcRow {
+                dyad: &d.dyad,
+                int0: f.int0,
+                int1: f.int1,
+                inert0: f.inert0,
+                coord0: f.coord0,
+                inert1: f.inert1,
+                coord1: f.coord1,
+                r2: Some(f.r2),
+                adj_r2: f.adj_r2,
+                shift: Some(d.slide),
+                cc_lag: d.cc_lag,
+                n: Some(f.n),
+                rank: Some(f.rank),
+                skipped: None,
             }
-            o.insert("r2".into(), jnum(Some(d.full.r2)));
-            o.insert("adj_r2".into(), jnum(d.full.adj_r2));
-            o.insert("shift".into(), json!(d.slide));
-            o.insert("cc_lag".into(), json!(d.cc_lag));
-            o.insert("n".into(), json!(d.full.n));
-            o.insert("rank".into(), json!(d.full.rank));
-            o.insert("skipped".into(), Value::Null);
-            arr.push(Value::Object(o));
-        }
-        push_skipped_json(&mut arr, &fitted.skipped, &IC_COLS);
-        return io::emit_versioned(&arr, "dyads");
+        })
+        .collect();
+    rows.extend(fitted.skipped.iter().map(|s| IcRow {
+        dyad: &s.dyad,
+        int0: None,
+        int1: None,
+        inert0: None,
+        coord0: None,
+        inert1: None,
+        coord1: None,
+        r2: None,
+        adj_r2: None,
+        shift: None,
+        cc_lag: None,
+        n: None,
+        rank: None,
+        skipped: Some(&s.reason),
+    }));
+    if args.json {
+        return io::emit_versioned(&rows, "dyads");
     }
-    let mut out =
-        String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
-    for d in &fitted.dyads {
-        let v = ic_values(&d.full);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},",
-            field(&d.dyad),
-            num(v[0]),
-            num(v[1]),
-            num(v[2]),
-            num(v[3]),
-            num(v[4]),
-            num(v[5]),
-            num(Some(d.full.r2)),
-            num(d.full.adj_r2),
-            d.slide,
-            d.full.n
-        );
-    }
-    for s in &fitted.skipped {
-        let _ = writeln!(out, "{},,,,,,,,,,,{}", field(&s.dyad), field(&s.reason));
-    }
-    io::emit(&out)?;
-    Ok(())
+    emit_csv(&rows)
 }
 
 fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
