@@ -456,60 +456,93 @@ fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
     }
 }
 
+/// One row of the coupled-oscillator table (JSON and CSV from this one type).
+#[derive(serde::Serialize)]
+struct CloRow<'a> {
+    dyad: &'a str,
+    tau: Option<usize>,
+    embed: Option<usize>,
+    #[serde(serialize_with = "finite")]
+    obs_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    d1_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_obs_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_d1_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    obs_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    d1_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_obs_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_d1_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    period_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    period_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    r2: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2: Option<f64>,
+    n: Option<usize>,
+    rank: Option<usize>,
+    skipped: Option<&'a str>,
+}
+
 fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
-    if args.json {
-        let mut arr: Vec<Value> = Vec::new();
-        for d in &fitted.dyads {
+    let mut rows: Vec<CloRow> = fitted
+        .dyads
+        .iter()
+        .map(|d| {
             let f = &d.fit;
-            let mut o = serde_json::Map::new();
-            o.insert("dyad".into(), json!(d.dyad));
-            o.insert("tau".into(), json!(f.tau));
-            o.insert("embed".into(), json!(f.embed));
-            for (c, v) in CLO_COLS.iter().zip(clo_values(d)) {
-                o.insert((*c).into(), jnum(v));
+            CloRow {
+                dyad: &d.dyad,
+                tau: Some(f.tau),
+                embed: Some(f.embed),
+                obs_0: f.obs_0,
+                d1_0: f.d1_0,
+                p_obs_0: f.p_obs_0,
+                p_d1_0: f.p_d1_0,
+                obs_1: f.obs_1,
+                d1_1: f.d1_1,
+                p_obs_1: f.p_obs_1,
+                p_d1_1: f.p_d1_1,
+                period_0: f.period_0,
+                period_1: f.period_1,
+                adj_r2: f.adj_r2,
+                r2: Some(f.r2),
+                n: Some(f.n),
+                rank: Some(f.rank),
+                skipped: None,
             }
-            o.insert("period_0".into(), jnum(f.period_0));
-            o.insert("period_1".into(), jnum(f.period_1));
-            o.insert("r2".into(), jnum(Some(f.r2)));
-            o.insert("adj_r2".into(), jnum(f.adj_r2));
-            o.insert("n".into(), json!(f.n));
-            o.insert("rank".into(), json!(f.rank));
-            o.insert("skipped".into(), Value::Null);
-            arr.push(Value::Object(o));
-        }
-        push_skipped_json(&mut arr, &fitted.skipped, &CLO_COLS);
-        return io::emit_versioned(&arr, "dyads");
+        })
+        .collect();
+    rows.extend(fitted.skipped.iter().map(|s| CloRow {
+        dyad: &s.dyad,
+        tau: None,
+        embed: None,
+        obs_0: None,
+        d1_0: None,
+        p_obs_0: None,
+        p_d1_0: None,
+        obs_1: None,
+        d1_1: None,
+        p_obs_1: None,
+        p_d1_1: None,
+        period_0: None,
+        period_1: None,
+        r2: None,
+        adj_r2: None,
+        n: None,
+        rank: None,
+        skipped: Some(&s.reason),
+    }));
+    if args.json {
+        return io::emit_versioned(&rows, "dyads");
     }
-    let mut out = String::from(
-        "dyad,tau,embed,obs_0,d1_0,p_obs_0,p_d1_0,obs_1,d1_1,p_obs_1,p_d1_1,period_0,period_1,r2,adj_r2,n,skipped\n",
-    );
-    for d in &fitted.dyads {
-        let f = &d.fit;
-        let _ = write!(out, "{},{},{}", field(&d.dyad), f.tau, f.embed);
-        for v in clo_values(d) {
-            let _ = write!(out, ",{}", num(v));
-        }
-        let _ = writeln!(
-            out,
-            ",{},{},{},{},{},",
-            num(f.period_0),
-            num(f.period_1),
-            num(Some(f.r2)),
-            num(f.adj_r2),
-            f.n
-        );
-    }
-    for s in &fitted.skipped {
-        let _ = writeln!(
-            out,
-            "{}{}{}",
-            field(&s.dyad),
-            ",".repeat(16),
-            field(&s.reason)
-        );
-    }
-    io::emit(&out)?;
-    Ok(())
+    emit_csv(&rows)
 }
 
 #[derive(Serialize)]
