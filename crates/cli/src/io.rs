@@ -26,6 +26,27 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> CliResult {
     emit(&text)
 }
 
+/// The version of the JSON documents `closer` prints (the `"schema_version"` key). Raised when
+/// a document changes shape in a way a reader would notice.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Writes one JSON object with `"schema_version"` added to it. A value that does not serialise
+/// to an object is placed under `key` (`{"schema_version": N, key: value}`), so every document
+/// is an object a reader can check before trusting its shape.
+pub fn emit_versioned<T: serde::Serialize>(value: &T, key: &str) -> CliResult {
+    let mut v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
+    let mut doc = match v.take() {
+        serde_json::Value::Object(map) => map,
+        other => {
+            let mut map = serde_json::Map::new();
+            map.insert(key.to_string(), other);
+            map
+        }
+    };
+    doc.insert("schema_version".into(), SCHEMA_VERSION.into());
+    emit_json(&doc)
+}
+
 /// Prints one JSON document on stdout (the same as [`emit_json`]; kept for the commands that
 /// call it by this name).
 pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {

@@ -19,7 +19,13 @@ use clap::{Parser, Subcommand};
 ///
 /// Run it with no arguments for a calm place to start. Nothing is stored unless a command says so.
 #[derive(Parser)]
-#[command(name = "closer", version, about, long_about = None)]
+#[command(
+    name = "closer",
+    version,
+    about,
+    long_about = None,
+    after_help = "Run `closer` with no command to open the home screen: a calm place to start."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -53,6 +59,10 @@ enum Command {
     Fit(cmd::fit::Args),
     /// Research: simulate the model's linear special case (a Hawkes process) as a moves CSV.
     SimulateHawkes(cmd::simulate_hawkes::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
+    /// Print the man page (roff).
+    Man(cmd::completions::ManArgs),
 }
 
 fn main() {
@@ -102,6 +112,8 @@ fn run() -> error::CliResult {
         Some(Command::Series(a)) => cmd::series::run(a),
         Some(Command::Fit(a)) => cmd::fit::run(a),
         Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),
+        Some(Command::Completions(a)) => cmd::completions::run(a),
+        Some(Command::Man(a)) => cmd::completions::man(a),
     };
     result?;
     // Whatever a command left buffered is written now, so its failure is seen here.

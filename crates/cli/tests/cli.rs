@@ -5,6 +5,7 @@ mod cli {
     pub mod common;
     pub mod edges;
     pub mod fit;
+    pub mod flags_fuzz;
     pub mod guide;
     pub mod guide_terminal;
     pub mod model;

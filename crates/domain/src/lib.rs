@@ -6,6 +6,7 @@
 //! Names follow the domain language on purpose. Roles ("the one who reaches", "the one who
 //! withdraws") are *not* types here: they are situational and inferred, never labels on a person.
 
+pub mod csv_rows;
 pub mod error;
 pub mod moves_csv;
 pub mod signal;

@@ -13,6 +13,7 @@
 //!
 //! This module parses text and writes to any `io::Write`; it never opens files itself.
 
+use crate::csv_rows::Rows;
 use crate::{InputError, Move, MoveType, Person, Way, Window};
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -76,6 +77,29 @@ impl MovesFile {
         self.columns.contains(&Column::Couple)
     }
 
+    /// Moves grouped by couple, in order of first appearance, without copying them (see
+    /// [`MovesFile::by_couple`]). A file without a `couple` column is one group with an empty id.
+    pub fn into_by_couple(self) -> Vec<(String, Vec<Move>)> {
+        if !self.has_couples() {
+            return vec![(String::new(), self.moves)];
+        }
+        let mut order: Vec<(String, Vec<Move>)> = Vec::new();
+        let mut slot: HashMap<String, usize> = HashMap::new();
+        for m in self.moves {
+            let id = m.couple.as_deref().unwrap_or_default();
+            let i = match slot.get(id) {
+                Some(&i) => i,
+                None => {
+                    slot.insert(id.to_string(), order.len());
+                    order.push((id.to_string(), Vec::new()));
+                    order.len() - 1
+                }
+            };
+            order[i].1.push(m);
+        }
+        order
+    }
+
     /// Moves grouped by couple, in order of first appearance. A file without a `couple` column is
     /// one group with an empty id.
     pub fn by_couple(&self) -> Vec<(String, Vec<Move>)> {
@@ -102,7 +126,35 @@ impl MovesFile {
 }
 
 /// Parses a moves CSV from its text. `file` is the name used in error messages.
+///
+/// One reader for every command (the `csv` crate underneath): quoted fields may hold commas and
+/// newlines, and error line numbers are physical lines of the text (also in CRLF files and after
+/// a quoted newline). Built for million-row research files: no per-field map lookup, no
+/// allocation for an absent optional field, and line numbers computed only for an error.
 pub fn parse(text: &str, file: &str) -> Result<MovesFile, InputError> {
+    let mut moves = Vec::with_capacity(text.len() / 24);
+    let head = read(text, file, |m| moves.push(m))?;
+    Ok(MovesFile {
+        window: head.window,
+        moves,
+        columns: head.columns,
+    })
+}
+
+/// What a moves file says besides its moves: the window line and the columns present.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The window from the `# window:` line, if the file has one.
+    pub window: Option<Window>,
+    /// The columns present in the header, in header order.
+    pub columns: Vec<Column>,
+}
+
+/// The one moves reader, streaming: checks the file exactly as [`parse`] does and hands each
+/// valid move to `each`, in file order, without keeping them. For a million-event research file
+/// a caller can build its own columns (times and types) and never hold a `Vec<Move>`. On an
+/// error some moves may already have been handed over; the error is what counts.
+pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, InputError> {
     let err = |msg: String| InputError::new(file, msg);
     // Spreadsheet programs often begin a CSV with a UTF-8 byte-order mark; it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -128,175 +180,287 @@ pub fn parse(text: &str, file: &str) -> Result<MovesFile, InputError> {
         }
         None => (None, text, 0u64),
     };
+    // The physical line of a byte offset into `body` (errors only: a scan of the text so far).
+    let line_at = |byte: u64| physical_line(body, byte) + line_offset;
 
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| csv_error(file, line_offset, e))?
-        .clone();
-    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
+    let mut record = Rows::new(body.as_bytes());
+    let headers: Vec<Vec<u8>> = if record.advance() {
+        (0..record.fields())
+            .map(|i| record.get(i).to_vec())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let header_line = line_at(record.start());
+    if headers.is_empty() || (headers.len() == 1 && headers[0].trim_ascii().is_empty()) {
         return Err(
-            err("expected a header line `time,partner,move`, found nothing".into())
-                .at(line_offset + 1),
+            err("expected a header line `time,partner,move`, found nothing".into()).at(header_line),
         );
     }
-    let mut index: HashMap<Column, usize> = HashMap::new();
+    // Column → its index in a record, by the column's position in `Column::ALL`.
+    let mut index: [Option<usize>; 9] = [None; 9];
     let mut columns = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        let name = String::from_utf8_lossy(h);
+        let name = std::str::from_utf8(h.trim_ascii())
+            .map_err(|_| err("expected UTF-8 text in the header".into()).at(header_line))?;
         let col = Column::ALL
             .into_iter()
-            .find(|c| c.name() == name.trim())
+            .find(|c| c.name() == name)
             .ok_or_else(|| {
                 err(format!(
                     "unknown column {name:?}; expected time, partner, move and optionally kind, intensity, episode, way, recorded_by, couple"
                 ))
-                .at(line_offset + 1)
+                .at(header_line)
                 .field(name.to_string())
             })?;
-        if index.insert(col, i).is_some() {
+        if index[col as usize].replace(i).is_some() {
             return Err(err(format!("the column {name:?} appears twice"))
-                .at(line_offset + 1)
+                .at(header_line)
                 .field(name.to_string()));
         }
         columns.push(col);
     }
     for required in [Column::Time, Column::Partner, Column::Move] {
-        if !index.contains_key(&required) {
+        if index[required as usize].is_none() {
             return Err(err(format!(
                 "the header has no `{}` column; expected `time,partner,move` and optional columns",
                 required.name()
             ))
-            .at(line_offset + 1));
+            .at(header_line));
         }
     }
 
-    let mut moves = Vec::new();
+    // Only files with optional columns pay for reading them.
+    let optional = index[Column::Kind as usize..].iter().any(Option::is_some);
+    let mut count = 0usize;
     let mut clock: Option<Clock> = window.map(|w| w.1);
     let window = window.map(|w| w.0);
-    let mut last_time: HashMap<Option<String>, f64> = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(file, line_offset, e)),
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(0) + line_offset;
-        let field = |c: Column| -> Result<Option<&str>, InputError> {
-            match index.get(&c) {
-                None => Ok(None),
-                Some(&i) => {
-                    let raw = record.get(i).unwrap_or(b"");
-                    let s = std::str::from_utf8(raw)
-                        .map_err(|_| err("expected UTF-8 text".into()).at(line).field(c.name()))?;
-                    Ok(if s.is_empty() { None } else { Some(s) })
-                }
-            }
-        };
-        let time_raw = field(Column::Time)?.ok_or_else(|| {
-            err("expected a time (hours, or an RFC 3339 date-time), found an empty field".into())
-                .at(line)
-                .field("time")
-        })?;
-        let (at, this_clock) = parse_time(time_raw).map_err(|m| err(m).at(line).field("time"))?;
-        match clock {
-            None => clock = Some(this_clock),
-            Some(c) if c != this_clock => {
-                return Err(err(format!(
-                    "expected every time in the same form as the first ({}), found {time_raw:?}",
-                    c.describe()
-                ))
-                .at(line)
-                .field("time"));
-            }
-            _ => {}
-        }
-        let by: Person = field(Column::Partner)?
-            .ok_or_else(|| {
-                err("expected A or B, found an empty field".into())
-                    .at(line)
-                    .field("partner")
-            })?
-            .parse()
-            .map_err(|m: String| err(m).at(line).field("partner"))?;
-        let move_type: MoveType = field(Column::Move)?
-            .ok_or_else(|| {
-                err("expected a move type (reach, withdraw, turn_toward, repair, return), found an empty field".into())
-                    .at(line)
-                    .field("move")
-            })?
-            .parse()
-            .map_err(|m: String| err(m).at(line).field("move"))?;
-        let kind = field(Column::Kind)?.map(str::to_owned);
-        let intensity = match field(Column::Intensity)? {
-            None => None,
-            Some(s) => Some(s.parse::<u8>().ok().filter(|v| *v <= 10).ok_or_else(|| {
-                err(format!("expected a whole number from 0 to 10, found {s:?}"))
-                    .at(line)
-                    .field("intensity")
-            })?),
-        };
-        let episode = field(Column::Episode)?.map(str::to_owned);
-        let way = match field(Column::Way)? {
-            None => None,
-            Some(s) => Some(s.parse::<Way>().map_err(|m| err(m).at(line).field("way"))?),
-        };
-        let recorded_by = match field(Column::RecordedBy)? {
-            None => None,
-            Some(s) => Some(
-                s.parse::<Person>()
-                    .map_err(|m| err(m).at(line).field("recorded_by"))?,
-            ),
-        };
-        let couple = field(Column::Couple)?.map(str::to_owned);
-        if let Some(w) = window
-            && (at < w.start || at > w.end)
-        {
+    // The last time per couple (the file's own order is checked within each couple).
+    let mut last_time = f64::NEG_INFINITY;
+    let mut last_by_couple: HashMap<String, f64> = HashMap::new();
+    while record.advance() {
+        if record.fields() != headers.len() {
             return Err(err(format!(
-                "the time {time_raw} lies outside the file's window {w}"
+                "expected {} fields like the header, found {}",
+                headers.len(),
+                record.fields()
             ))
-            .at(line)
-            .field("time"));
+            .at(line_at(record.start())));
         }
-        let prev = last_time.entry(couple.clone()).or_insert(f64::NEG_INFINITY);
-        if at < *prev {
-            let scope = match &couple {
+        let at_row = |(field, message): (&'static str, String)| {
+            err(message).at(line_at(record.start())).field(field)
+        };
+        let m = read_row(&record, &index, optional, &mut clock, window).map_err(at_row)?;
+        let prev = match &m.couple {
+            None => &mut last_time,
+            Some(c) => match last_by_couple.get_mut(c.as_str()) {
+                Some(p) => p,
+                None => last_by_couple.entry(c.clone()).or_insert(f64::NEG_INFINITY),
+            },
+        };
+        if m.at < *prev {
+            let scope = match &m.couple {
                 Some(c) => format!(" within couple {c:?}"),
                 None => String::new(),
             };
-            return Err(err(format!(
-                "rows must be sorted by time{scope}; this time ({time_raw}) is earlier than the row before it"
-            ))
-            .at(line)
-            .field("time"));
+            let raw = field_str(&record, index[Column::Time as usize], "time")
+                .ok()
+                .flatten()
+                .unwrap_or("");
+            return Err(at_row((
+                "time",
+                format!(
+                    "rows must be sorted by time{scope}; this time ({raw}) is earlier than the row before it"
+                ),
+            )));
         }
-        *prev = at;
-        moves.push(Move {
-            at,
-            by,
-            move_type,
-            recorded_by,
-            kind,
-            intensity,
-            episode,
-            way,
-            couple,
-        });
+        *prev = m.at;
+        count += 1;
+        each(m);
     }
-    if moves.is_empty() {
-        return Err(err("the file has a header but no moves".into()).at(line_offset + 1));
+    if count == 0 {
+        return Err(err("the file has a header but no moves".into()).at(header_line));
     }
-    Ok(MovesFile {
-        window,
-        moves,
-        columns,
+    Ok(Head { window, columns })
+}
+
+/// One field of a record, trimmed (ASCII whitespace, as `csv::Trim::All` does); `None` when the
+/// column is absent or the field empty.
+#[inline]
+fn field_str<'r>(
+    record: &'r Rows<'_>,
+    index: Option<usize>,
+    name: &'static str,
+) -> Result<Option<&'r str>, (&'static str, String)> {
+    let Some(i) = index else { return Ok(None) };
+    let raw = record.get(i).trim_ascii();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    std::str::from_utf8(raw)
+        .map(Some)
+        .map_err(|_| (name, "expected UTF-8 text".to_string()))
+}
+
+/// The optional fields of a row (kind, intensity, episode, way, recorded_by, couple) on a move
+/// that has its required ones.
+fn read_optional(
+    record: &Rows<'_>,
+    index: &[Option<usize>; 9],
+    m: Move,
+) -> Result<Move, (&'static str, String)> {
+    let get = |c: Column| field_str(record, index[c as usize], c.name());
+    let Move {
+        at, by, move_type, ..
+    } = m;
+    let kind = get(Column::Kind)?.map(str::to_owned);
+    let intensity = match get(Column::Intensity)? {
+        None => None,
+        Some(s) => Some(s.parse::<u8>().ok().filter(|v| *v <= 10).ok_or_else(|| {
+            (
+                "intensity",
+                format!("expected a whole number from 0 to 10, found {s:?}"),
+            )
+        })?),
+    };
+    let episode = get(Column::Episode)?.map(str::to_owned);
+    let way = match get(Column::Way)? {
+        None => None,
+        Some(s) => Some(s.parse::<Way>().map_err(|m| ("way", m))?),
+    };
+    let recorded_by = match get(Column::RecordedBy)? {
+        None => None,
+        Some(s) => Some(s.parse::<Person>().map_err(|m| ("recorded_by", m))?),
+    };
+    let couple = get(Column::Couple)?.map(str::to_owned);
+    Ok(Move {
+        at,
+        by,
+        move_type,
+        recorded_by,
+        kind,
+        intensity,
+        episode,
+        way,
+        couple,
     })
+}
+
+/// One row as a move; an error is (field, what was expected and found).
+#[inline]
+fn read_row(
+    record: &Rows<'_>,
+    index: &[Option<usize>; 9],
+    optional: bool,
+    clock: &mut Option<Clock>,
+    window: Option<Window>,
+) -> Result<Move, (&'static str, String)> {
+    let get = |c: Column| field_str(record, index[c as usize], c.name());
+    // Partner and move are compared as bytes first (the common spellings), text only otherwise.
+    let bytes = |c: Column| {
+        index[c as usize]
+            .map_or(&b""[..], |i| record.get(i))
+            .trim_ascii()
+    };
+    let time_raw = get(Column::Time)?.ok_or_else(|| {
+        (
+            "time",
+            "expected a time (hours, or an RFC 3339 date-time), found an empty field".to_string(),
+        )
+    })?;
+    let (at, this_clock) = parse_time(time_raw).map_err(|m| ("time", m))?;
+    match *clock {
+        None => *clock = Some(this_clock),
+        Some(c) if c != this_clock => {
+            return Err((
+                "time",
+                format!(
+                    "expected every time in the same form as the first ({}), found {time_raw:?}",
+                    c.describe()
+                ),
+            ));
+        }
+        _ => {}
+    }
+    let by = match bytes(Column::Partner) {
+        b"A" => Person::A,
+        b"B" => Person::B,
+        _ => match get(Column::Partner)? {
+            Some(s) => s.parse().map_err(|m| ("partner", m))?,
+            None => {
+                return Err((
+                    "partner",
+                    "expected A or B, found an empty field".to_string(),
+                ));
+            }
+        },
+    };
+    let move_type = match bytes(Column::Move) {
+        b"reach" => MoveType::Reach,
+        b"withdraw" => MoveType::Withdraw,
+        b"turn_toward" => MoveType::TurnToward,
+        b"repair" => MoveType::Repair,
+        b"return" => MoveType::Return,
+        _ => match get(Column::Move)? {
+            Some(s) => s.parse().map_err(|m| ("move", m))?,
+            None => {
+                return Err((
+                    "move",
+                    "expected a move type (reach, withdraw, turn_toward, repair, return), found an empty field".to_string(),
+                ));
+            }
+        },
+    };
+    let m = Move::new(at, by, move_type);
+    let m = if optional {
+        read_optional(record, index, m)?
+    } else {
+        m
+    };
+    if let Some(w) = window
+        && (at < w.start || at > w.end)
+    {
+        return Err((
+            "time",
+            format!("the time {time_raw} lies outside the file's window {w}"),
+        ));
+    }
+    Ok(m)
+}
+
+/// The 1-based physical line of the first character of the record starting at `byte`: line
+/// breaks before it are counted, and the reader's own position may sit on the `\n` of a `\r\n`
+/// (or on blank lines it skips), so those are stepped over first.
+fn physical_line(body: &str, byte: u64) -> u64 {
+    let bytes = body.as_bytes();
+    let mut b = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
+        b += 1;
+    }
+    let breaks = bytes[..b].iter().filter(|&&c| c == b'\n').count();
+    u64::try_from(breaks).unwrap_or(u64::MAX).saturating_add(1)
+}
+
+/// The physical line (1-based, in the whole text) of the `index`-th move of a file that
+/// [`parse`] accepted: for errors found after parsing (say, a move outside a window given on the
+/// command line). `None` when there is no such move.
+pub fn line_of_move(text: &str, index: usize) -> Option<u64> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (body, offset) = match text.strip_prefix('#') {
+        Some(rest) => (rest.split_once('\n').map_or("", |(_, b)| b), 1),
+        None => (text, 0),
+    };
+    let mut record = Rows::new(body.as_bytes());
+    // The header, then the moves.
+    record.advance();
+    let mut i = 0usize;
+    while record.advance() {
+        if i == index {
+            return Some(physical_line(body, record.start()) + offset);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// How times are written in a file. A file uses one form throughout.
@@ -353,22 +517,6 @@ fn parse_window_spec(spec: &str) -> Result<(Window, Clock), String> {
         ));
     }
     Ok((Window { start, end }, Clock::Rfc3339))
-}
-
-fn csv_error(file: &str, line_offset: u64, e: csv::Error) -> InputError {
-    let line = e.position().map(|p| p.line() + line_offset);
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("expected {expected_len} fields like the header, found {len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "expected UTF-8 text".to_string(),
-        _ => format!("could not read the CSV: {e}"),
-    };
-    let mut out = InputError::new(file, message);
-    out.line = line;
-    out
 }
 
 /// Writes moves as a moves CSV: the window line (when given), the header and one row per move.
@@ -483,6 +631,69 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("mvoe"));
     }
 
+    /// Error lines are physical lines: a CRLF file used to name the line above, and a quoted
+    /// newline in an earlier row moves every later line down.
+    #[test]
+    fn error_lines_are_physical_in_crlf_files_and_after_quoted_newlines() {
+        for (text, line) in [
+            ("time,partner,move\r\n1,A,reach\r\n2,C,reach\r\n", 3),
+            (
+                "# window: 0..9\r\ntime,partner,move\r\n1,A,reach\r\n2,C,reach\r\n",
+                4,
+            ),
+            (
+                "time,partner,move,kind\n1,A,reach,\"two\nlines\"\n2,C,reach,x\n",
+                4,
+            ),
+            (
+                "time,partner,move,kind\r\n1,A,reach,\"two\r\nlines\"\r\n\r\n2,C,reach,x\r\n",
+                5,
+            ),
+            ("time,partner,move\n\n\n1,C,reach\n", 4),
+        ] {
+            let e = parse(text, "x.csv").unwrap_err();
+            assert_eq!(
+                (e.line, e.field.as_deref()),
+                (Some(line), Some("partner")),
+                "{text:?}"
+            );
+        }
+        // A wrong number of fields, after a quoted newline, in CRLF.
+        let e = parse(
+            "time,partner,move,kind\r\n1,A,reach,\"a\r\nb\"\r\n2,A\r\n",
+            "x.csv",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.to_string().contains("expected 4 fields"), "{e}");
+        // line_of_move finds the same physical lines after parsing.
+        let text =
+            "# window: 0..9\r\ntime,partner,move,kind\r\n1,A,reach,\"a\r\nb\"\r\n2,B,reach,x\r\n";
+        assert!(parse(text, "x.csv").is_ok());
+        assert_eq!(line_of_move(text, 0), Some(3));
+        assert_eq!(line_of_move(text, 1), Some(5));
+        assert_eq!(line_of_move(text, 2), None);
+    }
+
+    #[test]
+    fn into_by_couple_groups_without_copying_in_first_appearance_order() {
+        let f = parse(
+            "time,partner,move,couple\n5,A,reach,c1\n1,A,reach,c2\n6,B,withdraw,c1\n",
+            "c.csv",
+        )
+        .unwrap();
+        let want = f.by_couple();
+        let got = f.into_by_couple();
+        assert_eq!(got, want);
+        assert_eq!(
+            got.iter().map(|g| g.1.len()).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
+        let single = parse("time,partner,move\n1,A,reach\n", "s.csv").unwrap();
+        let g = single.into_by_couple();
+        assert_eq!((g.len(), g[0].0.as_str(), g[0].1.len()), (1, "", 1));
+    }
+
     #[test]
     fn rfc3339_times_are_hours_since_epoch() {
         let f = parse(
@@ -535,6 +746,51 @@ mod tests {
             })
     }
 
+    /// What any text must give: either moves that are finite, sorted, inside the window and
+    /// survive a write-and-read round trip unchanged, or an error that names the file, says
+    /// what was expected, and (when it names a line) a line that exists in the text.
+    fn check_outcome(text: &str) -> Result<(), TestCaseError> {
+        match parse(text, "fuzz.csv") {
+            Ok(f) => {
+                prop_assert!(!f.moves.is_empty());
+                prop_assert!(f.moves.iter().all(|m| m.at.is_finite()));
+                prop_assert!(
+                    f.moves
+                        .windows(2)
+                        .all(|w| w[0].at <= w[1].at || f.has_couples())
+                );
+                if let Some(w) = f.window {
+                    prop_assert!(f.moves.iter().all(|m| m.at >= w.start && m.at <= w.end));
+                }
+                let mut buf = Vec::new();
+                write(&mut buf, f.window, &f.moves).unwrap();
+                let back = parse(std::str::from_utf8(&buf).unwrap(), "back.csv").unwrap();
+                prop_assert_eq!(back.moves, f.moves);
+            }
+            Err(e) => {
+                prop_assert_eq!(e.file.as_str(), "fuzz.csv");
+                prop_assert!(
+                    e.message.contains("expected")
+                        || e.message.starts_with("the ")
+                        || e.message.starts_with("rows must be sorted"),
+                    "{}",
+                    e
+                );
+                if let Some(line) = e.line {
+                    let lines = text.split('\n').count() as u64;
+                    prop_assert!(
+                        line >= 1 && line <= lines.max(1),
+                        "line {} of {}: {}",
+                        line,
+                        lines,
+                        e
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn write_then_parse_round_trips(mut moves in prop::collection::vec(arb_move(), 1..60)) {
@@ -550,15 +806,15 @@ mod tests {
 
         #[test]
         fn parse_never_panics(text in "\\PC{0,300}") {
-            let _ = parse(&text, "fuzz.csv");
+            check_outcome(&text)?;
         }
 
         #[test]
         fn parse_never_panics_on_csvish(lines in prop::collection::vec("[0-9a-zA-Z_.,:#+ -]{0,40}", 0..8)) {
             let text = lines.join("\n");
-            let _ = parse(&text, "fuzz.csv");
+            check_outcome(&text)?;
             let with_header = format!("time,partner,move,way,intensity\n{text}");
-            let _ = parse(&with_header, "fuzz.csv");
+            check_outcome(&with_header)?;
         }
     }
 }

@@ -76,9 +76,26 @@ impl Events {
     /// Events from moves. Dimensions are the (partner, move type) pairs present, in partner then
     /// move-type order.
     pub fn from_moves(moves: &[Move], window: Window, bins: usize) -> Result<Events, HawkesError> {
+        let times: Vec<f64> = moves.iter().map(|m| m.at).collect();
+        let dims: Vec<Dimension> = moves
+            .iter()
+            .map(|m| Dimension::new(m.by, m.move_type))
+            .collect();
+        Events::from_dimensions(times, &dims, window, bins)
+    }
+
+    /// Events from columns: absolute times (sorted) and each event's (partner, move type), as a
+    /// streaming reader builds them without keeping whole moves. Dimensions are the pairs
+    /// present, in partner then move-type order (as [`Events::from_moves`]).
+    pub fn from_dimensions(
+        times: Vec<f64>,
+        dims: &[Dimension],
+        window: Window,
+        bins: usize,
+    ) -> Result<Events, HawkesError> {
         let mut present = [false; MAX_DIMS];
-        for m in moves {
-            present[Dimension::new(m.by, m.move_type).code()] = true;
+        for d in dims {
+            present[d.code()] = true;
         }
         let labels: Vec<Dimension> = Person::BOTH
             .iter()
@@ -89,11 +106,7 @@ impl Events {
         for (i, d) in labels.iter().enumerate() {
             slot[d.code()] = i as u8;
         }
-        let times: Vec<f64> = moves.iter().map(|m| m.at).collect();
-        let kinds: Vec<u8> = moves
-            .iter()
-            .map(|m| slot[Dimension::new(m.by, m.move_type).code()])
-            .collect();
+        let kinds: Vec<u8> = dims.iter().map(|d| slot[d.code()]).collect();
         Events::new(labels, times, kinds, window, bins)
     }
 

@@ -8,7 +8,7 @@
 //! missing, as in R.
 
 use closer_domain::InputError;
-use std::borrow::Cow;
+use closer_domain::csv_rows::Rows;
 
 /// Which columns hold what. Defaults are rties' example data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,31 +92,6 @@ pub struct SeriesData {
     pub dyads: Vec<Dyad>,
 }
 
-/// Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote).
-/// Unquoted lines (the usual case) are split without copying.
-fn split_line<'a>(line: &'a str, out: &mut Vec<Cow<'a, str>>) {
-    out.clear();
-    if !line.contains('"') {
-        out.extend(line.split(',').map(Cow::Borrowed));
-        return;
-    }
-    let mut cur = String::new();
-    let mut in_q = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if in_q && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => in_q = !in_q,
-            ',' if !in_q => out.push(Cow::Owned(std::mem::take(&mut cur))),
-            _ => cur.push(c),
-        }
-    }
-    out.push(Cow::Owned(cur));
-}
-
 fn parse_num(s: &str) -> Option<f64> {
     let t = s.trim();
     t.parse::<f64>().ok()
@@ -143,27 +118,32 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
     };
     // Spreadsheet programs often begin a CSV with a UTF-8 byte-order mark; it is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate();
+    // One CSV layer for every reader (closer_domain::csv_rows): quoted fields may hold commas
+    // and newlines, and line numbers are physical lines, also in CRLF files.
+    let mut records = Rows::new(text.as_bytes());
     let header = loop {
-        match lines.next() {
-            Some((_, l)) if l.trim().is_empty() => continue,
-            Some((i, l)) => break (i as u64 + 1, l.trim_end_matches('\r')),
-            None => {
-                return Err(InputError::new(
-                    file,
-                    "the file is empty: expected a header line and one row per person per time point",
-                ));
-            }
+        if !records.advance() {
+            return Err(InputError::new(
+                file,
+                "the file is empty: expected a header line and one row per person per time point",
+            ));
+        }
+        if !records.is_blank() {
+            break records.line();
         }
     };
-    let mut hfields = Vec::new();
-    split_line(header.1, &mut hfields);
-    let names: Vec<String> = hfields.iter().map(|s| s.trim().to_string()).collect();
-    let mut fields: Vec<Cow<str>> = Vec::with_capacity(names.len());
+    let field_text = |bytes: &[u8], line: u64, name: &str| -> Result<String, InputError> {
+        std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|_| err(line, name, "expected UTF-8 text".into()))
+    };
+    let names: Vec<String> = (0..records.fields())
+        .map(|i| field_text(records.get(i), header, "header").map(|s| s.trim().to_string()))
+        .collect::<Result<_, _>>()?;
     let find = |name: &str, flag: &str| -> Result<usize, InputError> {
         names.iter().position(|h| h == name).ok_or_else(|| {
             err(
-                header.0,
+                header,
                 name,
                 format!(
                     "no column named `{name}` (chosen by {flag}); the header has: {}",
@@ -177,45 +157,24 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
     let c_time = find(&cols.time, "--time-col")?;
     let c_value = find(&cols.value, "--value-col")?;
     let c_dist = find(&cols.partner, "--partner-col")?;
-    let want = [c_dyad, c_person, c_time, c_value, c_dist];
-    let mut picked: [Cow<str>; 5] = Default::default();
+    let want = [
+        (c_dyad, &cols.dyad),
+        (c_person, &cols.person),
+        (c_time, &cols.time),
+        (c_value, &cols.value),
+        (c_dist, &cols.partner),
+    ];
 
     let mut persons: Vec<RawPerson> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut rows = 0usize;
     let mut last: Option<usize> = None;
-    for (i, raw) in lines {
-        let ln = i as u64 + 1;
-        let l = raw.trim_end_matches('\r');
-        if l.trim().is_empty() {
+    while records.advance() {
+        if records.is_blank() {
             continue;
         }
-        // Only the five chosen columns are kept; the others are counted, not copied.
-        let count = if l.as_bytes().contains(&b'"') {
-            split_line(l, &mut fields);
-            for (slot, &c) in picked.iter_mut().zip(&want) {
-                *slot = fields.get(c).cloned().unwrap_or(Cow::Borrowed(""));
-            }
-            fields.len()
-        } else {
-            // A byte loop: commas are ASCII, so every split point is a char boundary.
-            let bytes = l.as_bytes();
-            let mut count = 0;
-            let mut start = 0;
-            for end in (0..bytes.len())
-                .filter(|&i| bytes[i] == b',')
-                .chain([bytes.len()])
-            {
-                for (slot, &c) in picked.iter_mut().zip(&want) {
-                    if c == count {
-                        *slot = Cow::Borrowed(&l[start..end]);
-                    }
-                }
-                count += 1;
-                start = end + 1;
-            }
-            count
-        };
+        let ln = records.line();
+        let count = records.fields();
         if count != names.len() {
             return Err(InputError::new(
                 file,
@@ -227,8 +186,14 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
             )
             .at(ln));
         }
+        // Only the five chosen columns are looked at.
+        let mut picked: [&str; 5] = [""; 5];
+        for (slot, &(c, name)) in picked.iter_mut().zip(&want) {
+            *slot = std::str::from_utf8(records.get(c))
+                .map_err(|_| err(ln, name, "expected UTF-8 text".into()))?;
+        }
         rows += 1;
-        let [f_dyad, f_person, f_time, f_value, f_dist] = &picked;
+        let [f_dyad, f_person, f_time, f_value, f_dist] = picked;
         let dyad = f_dyad.trim();
         let person = f_person.trim();
         if dyad.is_empty() || dyad == "NA" {
@@ -340,7 +305,7 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
         p.line.push(ln);
     }
     if rows == 0 {
-        return Err(InputError::new(file, "the file has a header but no rows").at(header.0));
+        return Err(InputError::new(file, "the file has a header but no rows").at(header));
     }
 
     let person_num = persons.iter().all(|p| parse_num(&p.id).is_some());
@@ -507,6 +472,22 @@ mod tests {
         assert!(e.message.contains("exactly two"));
         let e = p(&format!("{HDR}7,7,1,1,1\n7,507,1,1,0\n7,507,1,2,0\n")).unwrap_err();
         assert!(e.message.contains("unequal"));
+    }
+
+    /// A quoted newline in another column used to be refused ("expected 6 fields, found 1"),
+    /// and CRLF files or rows after a quoted newline must still be named by their physical line.
+    #[test]
+    fn quoted_newlines_and_crlf_keep_physical_lines() {
+        let t = "couple,person,dial,time,female,note\r\n7,507,1,1,0,\"two\r\nlines\"\r\n7,507,2,2,0,x\r\n7,7,3,1,1,y\r\n7,7,4,2,1,z\r\n";
+        let d = p(t).unwrap();
+        assert_eq!(d.dyads[0].persons[1].value, vec![Some(1.0), Some(2.0)]);
+        assert_eq!(d.dyads[0].persons[1].line, vec![2, 4]);
+        assert_eq!(d.dyads[0].persons[0].line, vec![5, 6]);
+        let bad = "couple,person,dial,time,female,note\r\n7,507,1,1,0,\"two\nlines\"\r\n\r\n7,507,x,2,0,x\r\n";
+        let e = p(bad).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(5), Some("dial")), "{e}");
+        let e = p("couple,person,dial,time,female\r\n7,7,1,1,1\r\n7,7,1,1\r\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
     }
 
     #[test]

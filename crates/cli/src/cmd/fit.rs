@@ -2,19 +2,19 @@
 //! Hawkes process with exponential kernels, fitted by maximum likelihood to a moves CSV.
 //!
 //! Argument parsing and output only; the fit and everything it reports come from
-//! `closer_analyze::hawkes`. Reading is the slow part of a million-event file, so plain files
-//! (`time,partner,move` with hours) take a fast path that builds the event columns directly; any
-//! line it does not recognise sends the whole file through the full reader, so every error
-//! message is the full reader's, naming file, line and field.
+//! `closer_analyze::hawkes`. Files are read by the one moves reader (`moves_csv::parse`), which
+//! is fast enough for million-event logs, so every error names file, physical line and field.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, read_input, stderr_is_terminal};
+use crate::io::{read_input, stderr_is_terminal};
 use closer_analyze::hawkes::{
     Dimension, Events, HawkesError, IntervalMethod, Report, report_auto_with,
 };
-use closer_domain::{InputError, MoveType, Person, Window, moves_csv};
+use closer_domain::moves_csv::{self, Column};
+use closer_domain::{InputError, Window};
 use closer_safety::{Context, Draft, Policy, Tag, Topic};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Fit a multivariate Hawkes process to an interaction log (research track).
@@ -47,10 +47,10 @@ pub struct Args {
     /// single intervals exclude 0 too often, so an excitation interval that excludes 0 counts as
     /// a finding only if the test's p-value is below 0.05. The smallest possible p-value is
     /// 1/(B+1): use B of 39 or more (99 or more for a steadier p-value). Default: 39 with
-    /// profile intervals (findings come from intervals), 0 with `--intervals none`.
+    /// profile intervals (findings come from intervals), 0 with `--intervals none`. At most 9999.
     #[arg(long, value_name = "B")]
     pub null_test: Option<usize>,
-    /// Print one JSON document (an array for a multi-couple file).
+    /// Print one JSON document (for a multi-couple file, `{"schema_version": N, "couples": […]}`).
     #[arg(long)]
     pub json: bool,
 }
@@ -58,6 +58,9 @@ pub struct Args {
 /// Monte Carlo replicates of the null test when intervals are computed and `--null-test` is not
 /// given: the smallest number whose smallest p-value (1/40) is below 0.05.
 const DEFAULT_NULL_TEST: usize = 39;
+
+/// The most null logs `--null-test` may ask for: each is a full refit.
+const MAX_NULL_TEST: usize = 9_999;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Intervals {
@@ -88,6 +91,11 @@ pub fn run(args: Args) -> CliResult {
         }
         (None, None) => None,
     };
+    if args.null_test.is_some_and(|b| b > MAX_NULL_TEST) {
+        return Err(CliError::usage(format!(
+            "--null-test: expected at most {MAX_NULL_TEST} null logs (each is a full refit)"
+        )));
+    }
     let text = read_input(&args.file)?;
     let method = match args.intervals {
         Intervals::Profile => IntervalMethod::Profile,
@@ -100,66 +108,68 @@ pub fn run(args: Args) -> CliResult {
         Intervals::None => 0,
     });
 
-    // Fast path: one couple, plain columns.
-    if let Some(fast) = fast_read(&text) {
-        let window = choose_window(flag_window, fast.window, &name)?;
-        if let Some(w) = flag_window {
-            for (i, &t) in fast.times.iter().enumerate() {
-                if t < w.start || t > w.end {
-                    return Err(outside(&name, fast.first_line + i as u64, t, w).into());
-                }
-            }
+    // One pass of the one reader, straight into per-couple columns (no Vec<Move> for a
+    // million-event log).
+    let mut groups: Vec<Group> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut outside_flag: Option<(usize, f64)> = None;
+    let mut empty_couple: Option<usize> = None;
+    let mut n = 0usize;
+    let head = moves_csv::read(&text, &name, |m| {
+        if let Some(w) = flag_window
+            && outside_flag.is_none()
+            && (m.at < w.start || m.at > w.end)
+        {
+            outside_flag = Some((n, m.at));
         }
-        let labels = fast.labels();
-        let ev = Events::new(labels.0, fast.times, labels.1, window, bins)
-            .map_err(|e| CliError::Input(InputError::new(&name, e.to_string())))?;
-        let rep = report_auto_with(
-            &ev,
-            args.daily_baseline,
-            method,
-            None,
-            null_test,
-            &progress(ev.len()),
-        );
-        return output(&[rep], false, args.json);
-    }
-
-    let file = moves_csv::parse(&text, &name)?;
-    let window = choose_window(flag_window, file.window, &name)?;
-    if let Some(w) = flag_window {
-        let first_line = if file.window.is_some() { 3 } else { 2 };
-        for (i, m) in file.moves.iter().enumerate() {
-            if m.at < w.start || m.at > w.end {
-                return Err(outside(&name, first_line + i as u64, m.at, w).into());
-            }
+        if m.couple.is_none() && empty_couple.is_none() {
+            empty_couple = Some(n);
         }
+        n += 1;
+        let id = m.couple.as_deref().unwrap_or_default();
+        let g = match slot.get(id) {
+            Some(&g) => g,
+            None => {
+                slot.insert(id.to_string(), groups.len());
+                groups.push(Group {
+                    couple: id.to_string(),
+                    times: Vec::new(),
+                    dims: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        groups[g].times.push(m.at);
+        groups[g].dims.push(Dimension::new(m.by, m.move_type));
+    })?;
+    let window = choose_window(flag_window, head.window, &name)?;
+    if let (Some(w), Some((i, t))) = (flag_window, outside_flag) {
+        let line = moves_csv::line_of_move(&text, i);
+        return Err(outside(&name, line, t, w).into());
     }
-    let multi = file.has_couples();
-    if multi && let Some(i) = file.moves.iter().position(|m| m.couple.is_none()) {
+    let multi = head.columns.contains(&Column::Couple);
+    if multi && let Some(i) = empty_couple {
         // An empty couple would be fitted as a couple named "": refuse, naming the line.
         let mut err = InputError::new(
             &name,
             "expected a couple id in the `couple` column, found an empty field".to_string(),
         )
         .field("couple");
-        if let Some(line) = data_line(&text, i) {
-            err = err.at(line);
-        }
+        err.line = moves_csv::line_of_move(&text, i);
         return Err(err.into());
     }
-    let groups = file.by_couple();
     let mut prepared = Vec::with_capacity(groups.len());
-    for (couple, moves) in &groups {
-        let ev = Events::from_moves(moves, window, bins).map_err(|e| {
+    for g in groups {
+        let ev = Events::from_dimensions(g.times, &g.dims, window, bins).map_err(|e| {
             CliError::Input(InputError::new(
                 &name,
                 match multi {
-                    true => format!("couple {couple:?}: {}", describe(&e)),
+                    true => format!("couple {:?}: {}", g.couple, describe(&e)),
                     false => describe(&e),
                 },
             ))
         })?;
-        prepared.push((multi.then(|| couple.clone()), ev));
+        prepared.push((multi.then_some(g.couple), ev));
     }
     let bar = (multi && stderr_is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(prepared.len() as u64);
@@ -172,7 +182,18 @@ pub fn run(args: Args) -> CliResult {
     let reports: Vec<Report> = prepared
         .into_par_iter()
         .map(|(couple, ev)| {
-            let r = report_auto_with(&ev, args.daily_baseline, method, couple, null_test, &|_| {});
+            let r = if multi {
+                report_auto_with(&ev, args.daily_baseline, method, couple, null_test, &|_| {})
+            } else {
+                report_auto_with(
+                    &ev,
+                    args.daily_baseline,
+                    method,
+                    couple,
+                    null_test,
+                    &progress(ev.len()),
+                )
+            };
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -192,44 +213,30 @@ const PROGRESS_FROM: usize = 100_000;
 fn progress(events: usize) -> impl Fn(&str) + Sync {
     move |msg: &str| {
         if events >= PROGRESS_FROM {
-            eprintln!("closer fit: {msg}");
+            crate::io::note(&format!("closer fit: {msg}"));
         }
     }
 }
 
-/// The file line of the `i`-th move (0-based): lines after the header that are neither empty
-/// nor comments.
-fn data_line(text: &str, i: usize) -> Option<u64> {
-    let mut header_seen = false;
-    let mut seen = 0usize;
-    for (n, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if !header_seen {
-            header_seen = true;
-            continue;
-        }
-        if seen == i {
-            return Some(n as u64 + 1);
-        }
-        seen += 1;
-    }
-    None
+/// One couple's events as columns.
+struct Group {
+    couple: String,
+    times: Vec<f64>,
+    dims: Vec<Dimension>,
 }
 
 fn describe(e: &HawkesError) -> String {
     e.to_string()
 }
 
-fn outside(name: &str, line: u64, t: f64, w: Window) -> InputError {
-    InputError::new(
+fn outside(name: &str, line: Option<u64>, t: f64, w: Window) -> InputError {
+    let mut e = InputError::new(
         name,
         format!("the time {t} lies outside the window {w} given on the command line"),
     )
-    .at(line)
-    .field("time")
+    .field("time");
+    e.line = line;
+    e
 }
 
 /// The window from the flags, else from the file; none is an error (never a silent guess).
@@ -243,117 +250,12 @@ fn choose_window(flag: Option<Window>, file: Option<Window>, name: &str) -> CliR
     })
 }
 
-/// Columns read by the fast path.
-struct FastFile {
-    window: Option<Window>,
-    times: Vec<f64>,
-    /// Dimension codes (partner × 5 + move type).
-    codes: Vec<u8>,
-    /// The file line of the first move.
-    first_line: u64,
-}
-
-impl FastFile {
-    /// Dimension labels present, and each event's index into them.
-    fn labels(&self) -> (Vec<Dimension>, Vec<u8>) {
-        let mut present = [false; 10];
-        for &c in &self.codes {
-            present[c as usize] = true;
-        }
-        let mut slot = [0u8; 10];
-        let mut labels = Vec::new();
-        for (code, &p) in present.iter().enumerate() {
-            if p {
-                slot[code] = labels.len() as u8;
-                labels.push(Dimension::new(
-                    Person::BOTH[code / 5],
-                    MoveType::ALL[code % 5],
-                ));
-            }
-        }
-        (
-            labels,
-            self.codes.iter().map(|&c| slot[c as usize]).collect(),
-        )
-    }
-}
-
-/// The fast path: `# window: A..B` (numbers) optional, header exactly `time,partner,move`, then
-/// lines `hours,A|B,move` sorted by time and inside the file's window. `None` as soon as anything
-/// else appears; the full reader then reads the file (and reports any error).
-fn fast_read(text: &str) -> Option<FastFile> {
-    let mut lines = text.split('\n');
-    let mut first = lines.next()?;
-    let mut line_no = 1u64;
-    let mut window = None;
-    if let Some(rest) = first.strip_prefix('#') {
-        let spec = rest.trim().strip_prefix("window:")?;
-        window = Some(spec.trim().parse::<Window>().ok()?);
-        first = lines.next()?;
-        line_no += 1;
-    }
-    if first.trim_end_matches('\r') != "time,partner,move" {
-        return None;
-    }
-    let first_line = line_no + 1;
-    let mut times = Vec::with_capacity(text.len() / 24);
-    let mut codes = Vec::with_capacity(text.len() / 24);
-    let mut prev = f64::NEG_INFINITY;
-    let mut ended = false;
-    for line in lines {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
-            ended = true;
-            continue;
-        }
-        if ended {
-            return None;
-        }
-        let (t, rest) = line.split_once(',')?;
-        let (p, m) = rest.split_once(',')?;
-        let t: f64 = t.parse().ok()?;
-        if !t.is_finite() || t < prev {
-            return None;
-        }
-        if let Some(w) = window
-            && (t < w.start || t > w.end)
-        {
-            return None;
-        }
-        prev = t;
-        let p = match p {
-            "A" => 0u8,
-            "B" => 5,
-            _ => return None,
-        };
-        let m = match m {
-            "reach" => 0u8,
-            "withdraw" => 1,
-            "turn_toward" => 2,
-            "repair" => 3,
-            "return" => 4,
-            _ => return None,
-        };
-        times.push(t);
-        codes.push(p + m);
-    }
-    if times.is_empty() {
-        return None;
-    }
-    Some(FastFile {
-        window,
-        times,
-        codes,
-        first_line,
-    })
-}
-
 fn output(reports: &[Report], multi: bool, json: bool) -> CliResult {
     if json {
         return if multi {
-            print_json(&reports)
+            crate::io::emit_versioned(&reports, "couples")
         } else {
-            print_json(&reports[0])
+            crate::io::emit_versioned(&reports[0], "report")
         };
     }
     let policy = Policy::new(Context::ordinary());

@@ -2,6 +2,7 @@
 
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod assess;
+pub mod completions;
 pub mod fit;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 pub mod guide;

@@ -4,7 +4,7 @@
 //! parses arguments and prints.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{emit, print_json, read_input};
+use crate::io::{emit, read_input};
 use closer_analyze::episodes::{self, DEFAULT_GAP_HOURS, Options, View};
 use closer_domain::{Person, Window, moves_csv};
 use closer_guide::narrate_patterns;
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> CliResult {
     let out = narrate_patterns::narrate(&narrate_patterns::policy(), &report)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
     if args.json {
-        return print_json(&out);
+        return crate::io::emit_versioned(&out, "patterns");
     }
     let mut lines = vec![
         out.record.text().to_string(),

@@ -2,7 +2,7 @@
 //! DESIGN.md §8). Argument parsing and output only; the fits are in `closer_analyze::series`.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{self, print_json, read_input};
+use crate::io::{self, read_input};
 use closer_analyze::series::{
     self, CloDyad, Columns, Fitted, Grid, IcDyad, IcFit, Lag, Pairing, Skip,
     profiles::{ProfileError, ProfileOptions, Profiles},
@@ -86,10 +86,10 @@ pub struct Args {
     /// At most 1000000 rows.
     #[arg(long, default_value = "absMaxCC", value_parser = clap::builder::ValueParser::new(str::parse::<Lag>))]
     pub lag: Lag,
-    /// Oscillator: the delays tau to try (comma-separated).
+    /// Oscillator: the delays tau to try (comma-separated; each 1 to 10000).
     #[arg(long, default_value = "4,5", value_delimiter = ',')]
     pub taus: Vec<usize>,
-    /// Oscillator: the embedding dimensions to try (comma-separated, each at least 3).
+    /// Oscillator: the embedding dimensions to try (comma-separated, each 3 to 1000).
     #[arg(long, default_value = "3,4,5", value_delimiter = ',')]
     pub embeds: Vec<usize>,
     /// Oscillator: the time between two rows, in the unit the periods are reported in.
@@ -107,10 +107,10 @@ pub struct Args {
     #[arg(long, value_name = "K")]
     pub profiles: Option<usize>,
     /// Profiles: EM starts per covariance model (the first from hierarchical clustering, as
-    /// mclust; the others seeded k-means++); the highest likelihood is kept.
+    /// mclust; the others seeded k-means++); the highest likelihood is kept. At most 1000.
     #[arg(long, default_value_t = 10)]
     pub starts: usize,
-    /// Profiles: bootstrap resamples for the stability of the classification.
+    /// Profiles: bootstrap resamples for the stability of the classification (at most 10000).
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
     /// Profiles: the seed (the same seed gives the same output).
@@ -184,14 +184,9 @@ fn report_density(data: &series::SeriesData) {
     }
 }
 
-const IC_COLS: [&str; 6] = ["int0", "int1", "inert0", "coord0", "inert1", "coord1"];
 const CLO_COLS: [&str; 8] = [
     "obs_0", "d1_0", "p_obs_0", "p_d1_0", "obs_1", "d1_1", "p_obs_1", "p_d1_1",
 ];
-
-fn ic_values(f: &IcFit) -> [Option<f64>; 6] {
-    [f.int0, f.int1, f.inert0, f.coord0, f.inert1, f.coord1]
-}
 
 fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
     let f = &d.fit;
@@ -199,6 +194,13 @@ fn clo_values(d: &CloDyad) -> [Option<f64>; 8] {
         f.obs_0, f.d1_0, f.p_obs_0, f.p_d1_0, f.obs_1, f.d1_1, f.p_obs_1, f.p_d1_1,
     ]
 }
+
+/// Limits on the work a flag can ask for (each refused beyond, with exit 2).
+const MAX_TAU: usize = 10_000;
+const MAX_EMBED: usize = 1_000;
+const MAX_STARTS: usize = 1_000;
+const MAX_BOOTSTRAP: usize = 10_000;
+const MAX_PROFILES: usize = 100;
 
 pub fn run(args: Args) -> CliResult {
     let name = crate::io::input_name(&args.file);
@@ -215,15 +217,32 @@ pub fn run(args: Args) -> CliResult {
     };
     // Check every flag before reading the file, so a usage error never costs a parse.
     let lag = args.lag;
-    if args.taus.is_empty() || args.taus.contains(&0) {
-        return Err(CliError::usage(
-            "--taus: expected whole numbers of rows, 1 or more",
-        ));
+    if args.taus.is_empty() || args.taus.iter().any(|&t| !(1..=MAX_TAU).contains(&t)) {
+        return Err(CliError::usage(format!(
+            "--taus: expected whole numbers of rows from 1 to {MAX_TAU}"
+        )));
     }
-    if args.embeds.is_empty() || args.embeds.iter().any(|&e| e < 3) {
-        return Err(CliError::usage(
-            "--embeds: expected embedding dimensions of 3 or more (a second derivative needs three points)",
-        ));
+    if args.embeds.is_empty() || args.embeds.iter().any(|&e| !(3..=MAX_EMBED).contains(&e)) {
+        return Err(CliError::usage(format!(
+            "--embeds: expected embedding dimensions from 3 (a second derivative needs three points) to {MAX_EMBED}"
+        )));
+    }
+    if !(1..=MAX_STARTS).contains(&args.starts) {
+        return Err(CliError::usage(format!(
+            "--starts: expected a number of EM starts from 1 to {MAX_STARTS}, found {}",
+            args.starts
+        )));
+    }
+    if args.bootstrap > MAX_BOOTSTRAP {
+        return Err(CliError::usage(format!(
+            "--bootstrap: expected at most {MAX_BOOTSTRAP} resamples, found {}",
+            args.bootstrap
+        )));
+    }
+    if args.profiles.is_some_and(|k| k > MAX_PROFILES) {
+        return Err(CliError::usage(format!(
+            "--profiles: expected at most {MAX_PROFILES} profiles"
+        )));
     }
     if !(args.delta > 0.0 && args.delta.is_finite()) {
         return Err(CliError::usage("--delta: expected a positive number"));
@@ -330,52 +349,99 @@ pub fn run(args: Args) -> CliResult {
     }
 }
 
+/// A number as both outputs print it: `+ 0.0` turns a negative zero into 0 (as R prints it);
+/// missing or not finite is `null` in JSON and an empty field in CSV.
+fn finite<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.is_finite() => s.serialize_f64(x + 0.0),
+        _ => s.serialize_none(),
+    }
+}
+
+/// One row of the inertia–coordination table: the same type serialises the JSON document and
+/// the CSV (through `csv::Writer`), so the two cannot drift.
+#[derive(serde::Serialize)]
+struct IcRow<'a> {
+    dyad: &'a str,
+    #[serde(serialize_with = "finite")]
+    int0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    coord0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    coord1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    r2: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2: Option<f64>,
+    shift: Option<i64>,
+    cc_lag: Option<i64>,
+    n: Option<usize>,
+    rank: Option<usize>,
+    skipped: Option<&'a str>,
+}
+
+/// Rows as CSV through `csv::Writer` (header from the row type's field names).
+fn emit_csv<T: serde::Serialize>(rows: &[T]) -> CliResult {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).map_err(|e| CliError::Other(e.into()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+    io::emit(&String::from_utf8(bytes).map_err(|e| CliError::Other(e.into()))?)
+}
+
 fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
-    if args.json {
-        let mut arr: Vec<Value> = Vec::new();
-        for d in &fitted.dyads {
-            let mut o = serde_json::Map::new();
-            o.insert("dyad".into(), json!(d.dyad));
-            for (c, v) in IC_COLS.iter().zip(ic_values(&d.full)) {
-                o.insert((*c).into(), jnum(v));
+    let mut rows: Vec<IcRow> = fitted
+        .dyads
+        .iter()
+        .map(|d| {
+            let f = &d.full;
+            IcRow {
+                dyad: &d.dyad,
+                int0: f.int0,
+                int1: f.int1,
+                inert0: f.inert0,
+                coord0: f.coord0,
+                inert1: f.inert1,
+                coord1: f.coord1,
+                r2: Some(f.r2),
+                adj_r2: f.adj_r2,
+                shift: Some(d.slide),
+                cc_lag: d.cc_lag,
+                n: Some(f.n),
+                rank: Some(f.rank),
+                skipped: None,
             }
-            o.insert("r2".into(), jnum(Some(d.full.r2)));
-            o.insert("adj_r2".into(), jnum(d.full.adj_r2));
-            o.insert("shift".into(), json!(d.slide));
-            o.insert("cc_lag".into(), json!(d.cc_lag));
-            o.insert("n".into(), json!(d.full.n));
-            o.insert("rank".into(), json!(d.full.rank));
-            o.insert("skipped".into(), Value::Null);
-            arr.push(Value::Object(o));
-        }
-        push_skipped_json(&mut arr, &fitted.skipped, &IC_COLS);
-        return print_json(&arr);
+        })
+        .collect();
+    rows.extend(fitted.skipped.iter().map(|s| IcRow {
+        dyad: &s.dyad,
+        int0: None,
+        int1: None,
+        inert0: None,
+        coord0: None,
+        inert1: None,
+        coord1: None,
+        r2: None,
+        adj_r2: None,
+        shift: None,
+        cc_lag: None,
+        n: None,
+        rank: None,
+        skipped: Some(&s.reason),
+    }));
+    if args.json {
+        return io::emit_versioned(&rows, "dyads");
     }
-    let mut out =
-        String::from("dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped\n");
-    for d in &fitted.dyads {
-        let v = ic_values(&d.full);
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},",
-            field(&d.dyad),
-            num(v[0]),
-            num(v[1]),
-            num(v[2]),
-            num(v[3]),
-            num(v[4]),
-            num(v[5]),
-            num(Some(d.full.r2)),
-            num(d.full.adj_r2),
-            d.slide,
-            d.full.n
-        );
-    }
-    for s in &fitted.skipped {
-        let _ = writeln!(out, "{},,,,,,,,,,,{}", field(&s.dyad), field(&s.reason));
-    }
-    io::emit(&out)?;
-    Ok(())
+    emit_csv(&rows)
 }
 
 fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
@@ -390,60 +456,93 @@ fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
     }
 }
 
+/// One row of the coupled-oscillator table (JSON and CSV from this one type).
+#[derive(serde::Serialize)]
+struct CloRow<'a> {
+    dyad: &'a str,
+    tau: Option<usize>,
+    embed: Option<usize>,
+    #[serde(serialize_with = "finite")]
+    obs_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    d1_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_obs_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_d1_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    obs_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    d1_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_obs_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    p_d1_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    period_0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    period_1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    r2: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2: Option<f64>,
+    n: Option<usize>,
+    rank: Option<usize>,
+    skipped: Option<&'a str>,
+}
+
 fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
-    if args.json {
-        let mut arr: Vec<Value> = Vec::new();
-        for d in &fitted.dyads {
+    let mut rows: Vec<CloRow> = fitted
+        .dyads
+        .iter()
+        .map(|d| {
             let f = &d.fit;
-            let mut o = serde_json::Map::new();
-            o.insert("dyad".into(), json!(d.dyad));
-            o.insert("tau".into(), json!(f.tau));
-            o.insert("embed".into(), json!(f.embed));
-            for (c, v) in CLO_COLS.iter().zip(clo_values(d)) {
-                o.insert((*c).into(), jnum(v));
+            CloRow {
+                dyad: &d.dyad,
+                tau: Some(f.tau),
+                embed: Some(f.embed),
+                obs_0: f.obs_0,
+                d1_0: f.d1_0,
+                p_obs_0: f.p_obs_0,
+                p_d1_0: f.p_d1_0,
+                obs_1: f.obs_1,
+                d1_1: f.d1_1,
+                p_obs_1: f.p_obs_1,
+                p_d1_1: f.p_d1_1,
+                period_0: f.period_0,
+                period_1: f.period_1,
+                adj_r2: f.adj_r2,
+                r2: Some(f.r2),
+                n: Some(f.n),
+                rank: Some(f.rank),
+                skipped: None,
             }
-            o.insert("period_0".into(), jnum(f.period_0));
-            o.insert("period_1".into(), jnum(f.period_1));
-            o.insert("r2".into(), jnum(Some(f.r2)));
-            o.insert("adj_r2".into(), jnum(f.adj_r2));
-            o.insert("n".into(), json!(f.n));
-            o.insert("rank".into(), json!(f.rank));
-            o.insert("skipped".into(), Value::Null);
-            arr.push(Value::Object(o));
-        }
-        push_skipped_json(&mut arr, &fitted.skipped, &CLO_COLS);
-        return print_json(&arr);
+        })
+        .collect();
+    rows.extend(fitted.skipped.iter().map(|s| CloRow {
+        dyad: &s.dyad,
+        tau: None,
+        embed: None,
+        obs_0: None,
+        d1_0: None,
+        p_obs_0: None,
+        p_d1_0: None,
+        obs_1: None,
+        d1_1: None,
+        p_obs_1: None,
+        p_d1_1: None,
+        period_0: None,
+        period_1: None,
+        r2: None,
+        adj_r2: None,
+        n: None,
+        rank: None,
+        skipped: Some(&s.reason),
+    }));
+    if args.json {
+        return io::emit_versioned(&rows, "dyads");
     }
-    let mut out = String::from(
-        "dyad,tau,embed,obs_0,d1_0,p_obs_0,p_d1_0,obs_1,d1_1,p_obs_1,p_d1_1,period_0,period_1,r2,adj_r2,n,skipped\n",
-    );
-    for d in &fitted.dyads {
-        let f = &d.fit;
-        let _ = write!(out, "{},{},{}", field(&d.dyad), f.tau, f.embed);
-        for v in clo_values(d) {
-            let _ = write!(out, ",{}", num(v));
-        }
-        let _ = writeln!(
-            out,
-            ",{},{},{},{},{},",
-            num(f.period_0),
-            num(f.period_1),
-            num(Some(f.r2)),
-            num(f.adj_r2),
-            f.n
-        );
-    }
-    for s in &fitted.skipped {
-        let _ = writeln!(
-            out,
-            "{}{}{}",
-            field(&s.dyad),
-            ",".repeat(16),
-            field(&s.reason)
-        );
-    }
-    io::emit(&out)?;
-    Ok(())
+    emit_csv(&rows)
 }
 
 #[derive(Serialize)]
@@ -480,16 +579,19 @@ fn ic_compare(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
                 })
             })
             .collect();
-        return print_json(&Compare {
-            model: "inertia-coordination",
-            dyads,
-            mean: json!({
-                "adj_r2_inertia": jnum(means[0]),
-                "adj_r2_coordination": jnum(means[1]),
-                "adj_r2_inert_coord": jnum(means[2]),
-            }),
-            skipped: fitted.skipped.clone(),
-        });
+        return io::emit_versioned(
+            &Compare {
+                model: "inertia-coordination",
+                dyads,
+                mean: json!({
+                    "adj_r2_inertia": jnum(means[0]),
+                    "adj_r2_coordination": jnum(means[1]),
+                    "adj_r2_inert_coord": jnum(means[2]),
+                }),
+                skipped: fitted.skipped.clone(),
+            },
+            "comparison",
+        );
     }
     let mut out = String::from(
         "dyad,adj_r2_inertia,adj_r2_coordination,adj_r2_inert_coord,dif_ic_inertia,dif_ic_coordination\n",
@@ -542,15 +644,18 @@ fn clo_compare(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
                 })
             })
             .collect();
-        return print_json(&Compare {
-            model: "coupled-oscillator",
-            dyads,
-            mean: json!({
-                "adj_r2_uncoupled": jnum(means[0]),
-                "adj_r2_coupled": jnum(means[1]),
-            }),
-            skipped: fitted.skipped.clone(),
-        });
+        return io::emit_versioned(
+            &Compare {
+                model: "coupled-oscillator",
+                dyads,
+                mean: json!({
+                    "adj_r2_uncoupled": jnum(means[0]),
+                    "adj_r2_coupled": jnum(means[1]),
+                }),
+                skipped: fitted.skipped.clone(),
+            },
+            "comparison",
+        );
     }
     let mut out = String::from("dyad,tau,embed,adj_r2_uncoupled,adj_r2_coupled,dif\n");
     for (d, r) in fitted.dyads.iter().zip(&rows) {
@@ -647,13 +752,16 @@ fn profiles_out(
         .map(|(d, (l, pr))| json!({"dyad": d, "profile": l, "probability": pr}))
         .collect();
     if args.json {
-        return print_json(&ProfilesOut {
-            model,
-            parameters: names,
-            profiles: &p,
-            dyads,
-            dropped,
-        });
+        return io::emit_versioned(
+            &ProfilesOut {
+                model,
+                parameters: names,
+                profiles: &p,
+                dyads,
+                dropped,
+            },
+            "profiles",
+        );
     }
     let mut out = String::from("dyad,profile,probability,skipped\n");
     for (d, (l, pr)) in kept.iter().zip(p.labels.iter().zip(&p.probability)) {
@@ -770,7 +878,7 @@ fn var1_out(args: &Args, data: &series::SeriesData) -> CliResult {
             arr.push(Value::Object(o));
         }
         push_skipped_json(&mut arr, &skipped, &VAR_COLS);
-        return print_json(&arr);
+        return io::emit_versioned(&arr, "dyads");
     }
     let mut out = String::from("dyad,n");
     for c in VAR_COLS {

@@ -6,7 +6,7 @@
 //! explodes, and are refused (exit 2).
 
 use crate::error::{CliError, CliResult};
-use crate::io::{emit, print_json, write_output};
+use crate::io::{emit, write_output};
 use closer_domain::{Move, MoveType, Person, Window, moves_csv};
 use closer_model::hawkes::{HawkesParams, simulate};
 use serde_json::json;
@@ -131,15 +131,18 @@ pub fn run(args: Args) -> CliResult {
         .stationary_rates()
         .map_err(|e| CliError::usage(e.to_string()))?;
     if args.json {
-        return print_json(&json!({
-            "events": events.len(),
-            "counts": counts,
-            "horizon": args.horizon,
-            "spectral_radius": params.spectral_radius(),
-            "stationary_rates": expected,
-            "types": types.iter().map(|(p, m)| format!("{p} {m}")).collect::<Vec<_>>(),
-            "seed": args.seed,
-        }));
+        return crate::io::emit_versioned(
+            &json!({
+                "events": events.len(),
+                "counts": counts,
+                "horizon": args.horizon,
+                "spectral_radius": params.spectral_radius(),
+                "stationary_rates": expected,
+                "types": types.iter().map(|(p, m)| format!("{p} {m}")).collect::<Vec<_>>(),
+                "seed": args.seed,
+            }),
+            "simulation",
+        );
     }
     let mut out = format!("events\t{}\n", events.len());
     for (k, (p, m)) in types.iter().enumerate() {

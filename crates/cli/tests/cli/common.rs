@@ -88,6 +88,15 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     acc
 }
 
+/// A test that cannot run here (a missing tool or folder) skips quietly on a developer's machine
+/// but fails in CI (`CI` set, as CI runs with `CI=true`), where a skip would hide a gap.
+pub fn required_in_ci(what: &str) {
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0") {
+        panic!("CI is set but {what} is missing: this test would be skipped");
+    }
+    eprintln!("skipped: {what} is missing");
+}
+
 /// The path to `../shared` as CI lays it out (`CLOSER_SHARED` overrides it, for a checkout that
 /// is not beside the shared folder, such as a git worktree).
 pub fn shared() -> PathBuf {
@@ -101,9 +110,13 @@ pub fn shared() -> PathBuf {
 /// the given keystrokes, under an empty HOME; asserts exit 0 and that no file was written.
 /// Returns the raw terminal output, or `None` when `script` is not available.
 pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
-    let script = ["/usr/bin/script", "/bin/script"]
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
         .into_iter()
-        .find(|p| std::path::Path::new(p).exists())?;
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        required_in_ci("script(1), for the pseudo-terminal tests");
+        return None;
+    };
     let home = tempfile::tempdir().expect("temp dir");
     let mut cmd = format!("'{}'", bin().display());
     for a in args {

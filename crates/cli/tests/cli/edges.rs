@@ -19,6 +19,7 @@ fn simulate_hawkes_near_critical_runs() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["schema_version"], 1);
     let n = r.json()["events"].as_u64().expect("events");
     assert!(n > 0 && n < 100_000, "{n}");
 }
@@ -167,4 +168,40 @@ fn readers_accept_standard_input() {
             bad.stderr
         );
     }
+}
+
+/// Shell completions and the man page come from the same clap definitions the binary parses
+/// with; the top-level help says what bare `closer` does.
+#[test]
+fn completions_man_page_and_top_level_help() {
+    for (shell, marker) in [
+        ("bash", "_closer()"),
+        ("zsh", "#compdef closer"),
+        ("fish", "complete -c closer"),
+    ] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(
+            r.stdout.contains(marker),
+            "{shell}: {}",
+            &r.stdout[..200.min(r.stdout.len())]
+        );
+        for sub in ["simulate-hawkes", "series", "help-now"] {
+            assert!(r.stdout.contains(sub), "{shell} lacks {sub}");
+        }
+    }
+    let bad = run(&["completions", "cmd.exe"]);
+    assert_eq!(bad.code, 2);
+    let man = run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(man.stdout.contains(".TH closer 1"), "{}", man.stdout);
+    assert!(man.stdout.contains("simulate\\-hawkes"), "{}", man.stdout);
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout
+            .contains("Run `closer` with no command to open the home screen"),
+        "{}",
+        help.stdout
+    );
 }

@@ -95,6 +95,8 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
             String::new(),
         ),
         ("fit", vec!["fit".into(), s(&moves)], String::new()),
+        ("completions", a(&["completions", "bash"]), String::new()),
+        ("man", a(&["man"]), String::new()),
         (
             "simulate-hawkes",
             a(&[
@@ -193,7 +195,9 @@ fn check(pending: bool) {
                 "{name} into a closed pipe: exit {code}, stderr {err:?}"
             ));
         }
-        if Path::new("/dev/full").exists() {
+        if !Path::new("/dev/full").exists() {
+            super::common::required_in_ci("/dev/full");
+        } else {
             let (code, err) = run_to(args, stdin, full_disk(), dir.path());
             let lines: Vec<&str> = err.lines().collect();
             let one = lines.len() == 1

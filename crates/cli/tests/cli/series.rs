@@ -31,7 +31,7 @@ fn ic_csv_reproduces_rties_dyad_2() {
     let mut lines = out.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,n,skipped"
+        "dyad,int0,int1,inert0,coord0,inert1,coord1,r2,adj_r2,shift,cc_lag,n,rank,skipped"
     );
     let two: Vec<&str> = out
         .stdout
@@ -109,7 +109,8 @@ fn clo_json_array_with_nulls_for_aliased_terms() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let arr = j.as_array().unwrap();
+    assert_eq!(j["schema_version"], 1);
+    let arr = j["dyads"].as_array().unwrap();
     assert_eq!(arr.len(), 80);
     let two = arr.iter().find(|d| d["dyad"] == "2").unwrap();
     assert_eq!(
@@ -266,7 +267,8 @@ fn a_dyad_too_short_for_the_grid_is_skipped_and_reported() {
     let out = run(&["series", &path, "--model", "coupled-oscillator", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let skipped = j
+    assert_eq!(j["schema_version"], 1);
+    let skipped = j["dyads"]
         .as_array()
         .unwrap()
         .iter()
@@ -397,7 +399,8 @@ fn var1_refuses_short_diaries_and_fits_long_ones() {
     let out = run(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    let d = &j[0];
+    assert_eq!(j["schema_version"], 1);
+    let d = &j["dyads"][0];
     assert_eq!(d["n"], 119);
     for k in ["int0", "inert0", "cross0", "int1", "inert1", "cross1"] {
         let c = &d[k];
@@ -412,4 +415,66 @@ fn help_explains_pairing_and_dense_series() {
     assert!(out.stdout.contains("--pairing"));
     assert!(out.stdout.contains("pairs a person with themselves"));
     assert!(out.stdout.contains("dense series"));
+}
+
+/// CSV and JSON come from one row type: the same columns, in the same order, with the same
+/// values (an empty CSV field is JSON's null), dyad by dyad, skipped dyads included.
+#[test]
+fn ic_csv_and_json_carry_the_same_columns_and_values() {
+    let text = format!(
+        "{HDR}{}{}",
+        dyad_rows("1", "11", "1", 300),
+        dyad_rows("2", "21", "2", 2)
+    );
+    let (_g, path) = temp_csv(&text);
+    let args = [
+        "series",
+        path.as_str(),
+        "--model",
+        "inertia-coordination",
+        "--pairing",
+        "partner",
+    ];
+    let csv = run(&args);
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let json = run(&with_json);
+    assert_eq!(
+        (csv.code, json.code),
+        (0, 0),
+        "{} {}",
+        csv.stderr,
+        json.stderr
+    );
+    let j = json.json();
+    let rows = j["dyads"].as_array().expect("dyads");
+    let mut lines = csv.stdout.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert!(
+        header.contains(&"cc_lag") && header.contains(&"rank"),
+        "{header:?}"
+    );
+    let body: Vec<&str> = lines.collect();
+    assert_eq!(body.len(), rows.len());
+    assert!(
+        rows.iter().any(|r| r["skipped"].is_string()),
+        "a skipped dyad: {rows:?}"
+    );
+    for (line, row) in body.iter().zip(rows) {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), header.len(), "{line}");
+        assert_eq!(row.as_object().expect("object").len(), header.len());
+        for (name, field) in header.iter().zip(&fields) {
+            let v = &row[*name];
+            match v {
+                serde_json::Value::Null => assert!(field.is_empty(), "{name}: {field:?}"),
+                serde_json::Value::Number(n) => {
+                    let x: f64 = field.parse().expect("a number");
+                    assert_eq!(x, n.as_f64().expect("f64"), "{name}");
+                }
+                serde_json::Value::String(s) => assert_eq!(field, s, "{name}"),
+                other => panic!("{name}: unexpected {other}"),
+            }
+        }
+    }
 }
