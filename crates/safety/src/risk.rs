@@ -195,6 +195,31 @@ pub fn read(text: &str) -> Reading {
             }
         }
     }
+    // Self-harm is also read across sentence marks ("im done. with everything."): a person in
+    // crisis may not write in sentences, and a miss here costs the most.
+    let all: Vec<Token> = tokens.iter().filter(|t| !t.ends).cloned().collect();
+    let (norm, starts) = joined(&all);
+    for rule in rules.rules.iter().filter(|r| r.kind == RiskKind::SelfHarm) {
+        if rule.except.iter().any(|e| e.is_match(&norm)) {
+            continue;
+        }
+        for m in rule.pattern.find_iter(&norm) {
+            let Some((a, b)) = span(&all, &starts, m.start(), m.end()) else {
+                continue;
+            };
+            let words = text.get(a..b).unwrap_or("").trim().to_string();
+            if !words.is_empty() {
+                found.push((
+                    a,
+                    Risk {
+                        kind: rule.kind,
+                        words,
+                        by: rule.by,
+                    },
+                ));
+            }
+        }
+    }
     found.sort_by(|x, y| {
         x.0.cmp(&y.0)
             .then(x.1.kind.cmp(&y.1.kind))

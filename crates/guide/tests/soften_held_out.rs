@@ -1,0 +1,264 @@
+//! The softener and the risk reader measured per category (issue 10), on messages we wrote
+//! ourselves.
+//!
+//! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
+//!   tuned on (a development set; its numbers say nothing about new messages).
+//! - `soften_corpus/held_out_issue10.csv`: written after the rules were frozen (the commit
+//!   whose message starts "soften: freeze"), never tuned on. Its numbers are the honest
+//!   measure; they are printed and the targets of issue 10 are asserted on them.
+//!
+//! Categories: `controlling` (threats, ultimatums, coercion), `surveillance`, `isolation`
+//! (curfews, permission, cutting people off, money and keys), `children` (threats about
+//! children or pets) — together "controlling or threatening" —, `self_harm`, `caring`, `harsh`
+//! and `anxious` (anxious protest without surveillance).
+//!
+//! Run `cargo test -p closer-guide --test soften_held_out -- --nocapture` to see the numbers.
+
+use closer_guide::soften::{Softened, render_for, soften};
+use closer_safety::{Context, Policy};
+
+const DEV: &str = include_str!("soften_corpus/dev_issue10.csv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cat {
+    Controlling,
+    Surveillance,
+    Isolation,
+    Children,
+    SelfHarm,
+    Caring,
+    Harsh,
+    Anxious,
+}
+
+impl Cat {
+    const ALL: [Cat; 8] = [
+        Cat::Controlling,
+        Cat::Surveillance,
+        Cat::Isolation,
+        Cat::Children,
+        Cat::SelfHarm,
+        Cat::Caring,
+        Cat::Harsh,
+        Cat::Anxious,
+    ];
+
+    fn parse(s: &str) -> Option<Cat> {
+        Some(match s {
+            "controlling" => Cat::Controlling,
+            "surveillance" => Cat::Surveillance,
+            "isolation" => Cat::Isolation,
+            "children" => Cat::Children,
+            "self_harm" => Cat::SelfHarm,
+            "caring" => Cat::Caring,
+            "harsh" => Cat::Harsh,
+            "anxious" => Cat::Anxious,
+            _ => return None,
+        })
+    }
+
+    /// Controlling or threatening: must never be rewritten or answered with an all-clear.
+    fn threatening(self) -> bool {
+        matches!(
+            self,
+            Cat::Controlling | Cat::Surveillance | Cat::Isolation | Cat::Children
+        )
+    }
+}
+
+/// `label,text` with RFC 4180 quoting.
+fn parse(csv: &str) -> Vec<(Cat, String)> {
+    let mut rows = Vec::new();
+    for (n, line) in csv.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (label, rest) = line
+            .split_once(',')
+            .unwrap_or_else(|| panic!("line {}: expected label,text", n + 1));
+        let text = match rest.strip_prefix('"') {
+            Some(q) => q
+                .strip_suffix('"')
+                .unwrap_or_else(|| panic!("line {}: unclosed quote", n + 1))
+                .replace("\"\"", "\""),
+            None => rest.to_string(),
+        };
+        let cat = Cat::parse(label).unwrap_or_else(|| panic!("line {}: label {label:?}", n + 1));
+        rows.push((cat, text));
+    }
+    rows
+}
+
+/// Phrases that would tell a person a message is fine (DESIGN.md §3, invariant 11).
+const ALL_CLEAR: [&str; 7] = [
+    "nothing here looks",
+    "looks fine",
+    "nothing to soften",
+    "safe to send",
+    "unlikely to",
+    "likely to land",
+    "looks okay",
+];
+
+/// What happened to one message.
+#[derive(Debug)]
+struct Outcome {
+    /// Any signal or risk.
+    flagged: bool,
+    /// A risk or a control signal: the message is not polished.
+    noticed: bool,
+    rewritten: bool,
+    all_clear: bool,
+    crisis_first: bool,
+    panic: bool,
+    precaution: bool,
+}
+
+fn outcome(s: &Softened) -> Outcome {
+    let r = render_for(s, &Policy::new(Context::ordinary()), Some("US"));
+    let text = r
+        .said
+        .iter()
+        .map(|x| format!("{} {}", x.title(), x.text()).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Outcome {
+        flagged: !s.signals.is_empty(),
+        noticed: s.has_control() || !s.risk.is_empty(),
+        rewritten: s.suggestion.is_some() || r.suggestion.is_some(),
+        all_clear: ALL_CLEAR.iter().any(|p| text.contains(p)),
+        crisis_first: r.said.first().is_some_and(|x| x.kind() == "crisis"),
+        panic: r.said.iter().any(|x| x.kind() == "panic"),
+        precaution: r.said.iter().any(|x| x.kind() == "precaution"),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct Tally {
+    n: usize,
+    flagged: usize,
+    noticed: usize,
+    rewritten: usize,
+    all_clear: usize,
+    crisis_first: usize,
+    panic: usize,
+    precaution: usize,
+    misses: Vec<String>,
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+/// Measures every message; prints one line per category and the misses that matter.
+fn measure(name: &str, rows: &[(Cat, String)]) -> Vec<(Cat, Tally)> {
+    let mut out: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
+    for (cat, text) in rows {
+        let o = outcome(&soften(text));
+        let Some((_, t)) = out.iter_mut().find(|(c, _)| c == cat) else {
+            continue;
+        };
+        t.n += 1;
+        t.flagged += o.flagged as usize;
+        t.noticed += o.noticed as usize;
+        t.rewritten += o.rewritten as usize;
+        t.all_clear += o.all_clear as usize;
+        t.crisis_first += o.crisis_first as usize;
+        t.panic += o.panic as usize;
+        t.precaution += o.precaution as usize;
+        let miss = match cat {
+            c if c.threatening() => !o.noticed || o.rewritten,
+            Cat::SelfHarm => !o.crisis_first,
+            Cat::Caring => o.flagged,
+            Cat::Harsh => !o.flagged,
+            Cat::Anxious => !o.panic,
+            _ => false,
+        };
+        if miss {
+            t.misses.push(format!("{cat:?}: {text}"));
+        }
+    }
+    eprintln!("soften per category [{name}]");
+    for (cat, t) in &out {
+        if t.n == 0 {
+            continue;
+        }
+        let main = match cat {
+            c if c.threatening() => format!(
+                "noticed {}/{} ({:.1}%), rewritten {}, all-clear {}",
+                t.noticed,
+                t.n,
+                pct(t.noticed, t.n),
+                t.rewritten,
+                t.all_clear
+            ),
+            Cat::SelfHarm => format!(
+                "crisis help first {}/{} ({:.1}%), rewritten {}",
+                t.crisis_first,
+                t.n,
+                pct(t.crisis_first, t.n),
+                t.rewritten
+            ),
+            Cat::Caring => format!(
+                "flagged {}/{} ({:.1}%), panic help shown {}",
+                t.flagged,
+                t.n,
+                pct(t.flagged, t.n),
+                t.panic
+            ),
+            Cat::Harsh => format!(
+                "signalled {}/{} ({:.1}%), not rewritten (control or risk) {}",
+                t.flagged,
+                t.n,
+                pct(t.flagged, t.n),
+                t.noticed
+            ),
+            _ => format!(
+                "panic help {}/{} ({:.1}%), risk or control {}",
+                t.panic,
+                t.n,
+                pct(t.panic, t.n),
+                t.noticed
+            ),
+        };
+        eprintln!(
+            "  {:<13} n={:<4} {main}; precaution shown {}/{}",
+            format!("{cat:?}"),
+            t.n,
+            t.precaution,
+            t.n
+        );
+    }
+    for (_, t) in &out {
+        for m in &t.misses {
+            eprintln!("  miss: {m}");
+        }
+    }
+    out
+}
+
+#[test]
+fn dev_set_is_reported_and_the_laws_hold() {
+    let rows = parse(DEV);
+    let m = measure("dev_issue10.csv, tuned on", &rows);
+    for (cat, t) in &m {
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+        if cat.threatening() {
+            assert_eq!(
+                t.rewritten, 0,
+                "{cat:?}: a controlling message was rewritten"
+            );
+        }
+        if *cat == Cat::SelfHarm {
+            assert_eq!(t.crisis_first, t.n, "self-harm without crisis help first");
+        }
+    }
+}
