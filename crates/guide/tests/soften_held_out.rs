@@ -3,7 +3,7 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10.csv`: written after the rules were frozen (the commit
+//! - `soften_corpus/held_out_issue10_round1.csv`: written after the rules were frozen (the commit
 //!   whose message starts "soften: freeze"), never tuned on. Its numbers are the honest
 //!   measure; they are printed and the targets of issue 10 are asserted on them.
 //!
@@ -261,4 +261,99 @@ fn dev_set_is_reported_and_the_laws_hold() {
             assert_eq!(t.crisis_first, t.n, "self-harm without crisis help first");
         }
     }
+}
+
+const ROUND1: &str = include_str!("soften_corpus/held_out_issue10_round1.csv");
+
+/// The first held-out set, after it joined tuning: printed, and the laws asserted.
+#[test]
+fn round1_is_reported_after_it_joined_tuning() {
+    let rows = parse(ROUND1);
+    let m = measure(
+        "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+        if cat.threatening() {
+            assert_eq!(
+                t.rewritten, 0,
+                "{cat:?}: a controlling message was rewritten"
+            );
+        }
+    }
+}
+
+/// Asserts the targets of issue 10 on a held-out set (never tuned on) and prints its numbers.
+fn assert_targets(name: &str, csv: &str) {
+    let rows = parse(csv);
+    let m = measure(name, &rows);
+    let get = |c: Cat| {
+        m.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    for (cat, t) in &m {
+        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+    }
+    let threatening: Vec<Tally> = Cat::ALL
+        .iter()
+        .filter(|c| c.threatening())
+        .map(|c| get(*c))
+        .collect();
+    let rewritten: usize = threatening.iter().map(|t| t.rewritten).sum();
+    let noticed: usize = threatening.iter().map(|t| t.noticed).sum();
+    let n: usize = threatening.iter().map(|t| t.n).sum();
+    eprintln!(
+        "  controlling or threatening, all four: noticed {noticed}/{n} ({:.1}%), rewritten {rewritten}",
+        pct(noticed, n)
+    );
+    assert_eq!(
+        rewritten, 0,
+        "a controlling or threatening message was rewritten"
+    );
+    assert!(
+        pct(noticed, n) >= 80.0,
+        "controlling or threatening noticed {noticed}/{n}"
+    );
+    let c = get(Cat::Controlling);
+    assert!(
+        pct(c.noticed, c.n) >= 80.0,
+        "controlling noticed {}/{}",
+        c.noticed,
+        c.n
+    );
+    let s = get(Cat::SelfHarm);
+    assert_eq!(s.crisis_first, s.n, "self-harm without crisis help first");
+    let k = get(Cat::Caring);
+    assert!(
+        pct(k.flagged, k.n) <= 5.0,
+        "caring flagged {}/{}",
+        k.flagged,
+        k.n
+    );
+    let h = get(Cat::Harsh);
+    assert!(
+        pct(h.flagged, h.n) >= 80.0,
+        "harsh signalled {}/{}",
+        h.flagged,
+        h.n
+    );
+    let a = get(Cat::Anxious);
+    assert!(
+        pct(a.panic, a.n) >= 80.0,
+        "anxious with the panic help {}/{}",
+        a.panic,
+        a.n
+    );
 }

@@ -121,6 +121,9 @@ pub struct Softened {
     /// The message reads as anxious protest: alarm at not hearing back, pleading, pressing for
     /// an answer. It gets help for the panic (unless it also checks on or threatens someone).
     pub anxious: bool,
+    /// The message says what will happen, what the other person must or must not do, or brings
+    /// in children: it is not reworded, whatever else is noticed (doubt counts as yes).
+    pub caution: bool,
     /// A long message (more than [`LONG_WORDS`] words).
     pub long: bool,
 }
@@ -177,7 +180,9 @@ pub fn soften(text: &str) -> Softened {
         });
     }
     signals.sort_by(|x, y| x.start.cmp(&y.start).then(x.kind.cmp(&y.kind)));
+    let caution = rules::rules().caution.is_match(&normalize(text).text);
     let withhold = signals.is_empty()
+        || caution
         || signals.iter().any(|s| s.kind == Kind::Control)
         || reading.language == Language::Unknown;
     let suggestion = if withhold {
@@ -196,6 +201,7 @@ pub fn soften(text: &str) -> Softened {
         suggestion,
         risk: reading,
         anxious,
+        caution,
         long,
     }
 }

@@ -172,6 +172,14 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
             }
         }
     }
+    if rewrite_allowed && s.caution && !s.signals.is_empty() {
+        said.extend(review(Draft::new(
+            Topic::Soften,
+            "caution",
+            &t.heading.caution,
+            &t.caution.text,
+        )));
+    }
     if s.signals.is_empty() && reading.language == Language::En {
         said.extend(review(Draft::new(
             Topic::Soften,
@@ -399,6 +407,7 @@ mod tests {
             (Topic::Soften, &t.limits.text),
             (Topic::Soften, &t.language.text),
             (Topic::Soften, &t.long.text),
+            (Topic::Soften, &t.caution.text),
             (Topic::Soften, &t.frame.note),
             (Topic::Soften, &t.timing.text),
             (Topic::Soften, &t.control.noticed),

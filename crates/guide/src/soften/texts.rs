@@ -17,6 +17,9 @@ pub struct Texts {
     pub language: Plain,
     /// For a long message.
     pub long: Plain,
+    /// Why a message with harsh words gets no gentler version (it says what will happen or
+    /// what the other must do).
+    pub caution: Plain,
     /// One explanation per kind (by its JSON name).
     pub explain: BTreeMap<String, String>,
     pub frame: Frame,
@@ -45,6 +48,7 @@ pub struct Headings {
     pub panic: String,
     pub space: String,
     pub long: String,
+    pub caution: String,
 }
 
 #[derive(Debug, Deserialize)]
