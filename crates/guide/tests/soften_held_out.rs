@@ -14,7 +14,8 @@
 //!
 //! Run `cargo test -p closer-guide --test soften_held_out -- --nocapture` to see the numbers.
 
-use closer_guide::soften::{Softened, render_for, soften};
+use closer_guide::soften::{Softened, render_for, soften, soften_with_reading};
+use closer_safety::risk;
 use closer_safety::{Context, Policy};
 
 const DEV: &str = include_str!("soften_corpus/dev_issue10.csv");
@@ -156,9 +157,19 @@ fn pct(a: usize, b: usize) -> f64 {
 
 /// Measures every message; prints one line per category and the misses that matter.
 fn measure(name: &str, rows: &[(Cat, String)]) -> Vec<(Cat, Tally)> {
+    measure_with(name, rows, true)
+}
+
+/// [`measure`] with the risk reader's small model on or off.
+fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Tally)> {
     let mut out: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
     for (cat, text) in rows {
-        let o = outcome(&soften(text));
+        let s = if model {
+            soften(text)
+        } else {
+            soften_with_reading(text, risk::read_with(text, false))
+        };
+        let o = outcome(&s);
         let Some((_, t)) = out.iter_mut().find(|(c, _)| c == cat) else {
             continue;
         };
@@ -356,4 +367,22 @@ fn assert_targets(name: &str, csv: &str) {
         a.panic,
         a.n
     );
+}
+
+const ROUND2: &str = include_str!("soften_corpus/held_out_issue10_round2.csv");
+
+/// The second held-out set, after it joined tuning (and the model's training data).
+#[test]
+fn round2_is_reported_after_it_joined_tuning() {
+    let m = measure(
+        "held_out_issue10_round2.csv, measured at 7d726e5, then tuned and trained on",
+        &parse(ROUND2),
+    );
+    for (cat, t) in &m {
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+    }
 }

@@ -166,6 +166,12 @@ impl Reading {
 
 /// Reads a piece of free text for risk. Pure, deterministic, never panics.
 pub fn read(text: &str) -> Reading {
+    read_with(text, true)
+}
+
+/// [`read`] with the small [`model`] switched on or off: the rules alone are measured against
+/// the rules with the model on the held-out messages (`crates/guide/tests/soften_held_out.rs`).
+pub fn read_with(text: &str, use_model: bool) -> Reading {
     let rules = rules();
     let tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
@@ -220,6 +226,17 @@ pub fn read(text: &str) -> Reading {
             }
         }
     }
+    // The small model: a second reader for what the rules' phrases miss (see [`model`]).
+    let by_model = if use_model {
+        model::read(text, &tokens)
+    } else {
+        Vec::new()
+    };
+    for (start, risk) in by_model {
+        if !found.iter().any(|(_, r)| r.kind == risk.kind) {
+            found.push((start, risk));
+        }
+    }
     found.sort_by(|x, y| {
         x.0.cmp(&y.0)
             .then(x.1.kind.cmp(&y.1.kind))
@@ -249,7 +266,7 @@ pub fn read(text: &str) -> Reading {
 
 /// One word or mark of the text: its normalised form and its byte span in the original.
 #[derive(Debug, Clone)]
-struct Token {
+pub(crate) struct Token {
     norm: String,
     /// The lower-cased word before txt-speak and typo replacement (for the language check).
     raw: String,
@@ -462,6 +479,245 @@ fn language(tokens: &[Token], rules: &Rules) -> Language {
         Language::Unknown
     } else {
         Language::En
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The small model.
+// ---------------------------------------------------------------------------------------------
+
+/// A small naive Bayes model over words and word pairs, trained in the repository on messages we
+/// wrote (`data/risk_training.csv`), when it is first used. No model is fetched or stored: the
+/// training data is embedded and training is deterministic and takes milliseconds.
+///
+/// Why: on messages written after the rules were frozen, phrase rules missed many ways of saying
+/// the same danger (see `docs/threat-model.md`). The model reads each sentence, and the whole
+/// text, and notices a kind when that kind is more likely than "nothing" by a clear margin. It
+/// only ever adds a risk; it never removes one the rules found.
+pub mod model {
+    use super::{Direction, Risk, RiskKind, Token, joined, split_sentences};
+    use std::collections::BTreeMap;
+    use std::sync::OnceLock;
+
+    /// The embedded training messages.
+    pub const TRAINING_CSV: &str = include_str!("../data/risk_training.csv");
+
+    /// How much more likely (in nats) a kind must be than "nothing" before it counts.
+    pub const MARGIN: f64 = 2.0;
+
+    /// Classes: the six kinds, and "nothing".
+    const CLASSES: usize = 7;
+
+    fn class_of(label: &str) -> Option<usize> {
+        Some(match label {
+            "self_harm" => 0,
+            "violence" => 1,
+            "threat" => 2,
+            "surveillance" => 3,
+            "isolation" => 4,
+            "children" => 5,
+            "none" => 6,
+            _ => return None,
+        })
+    }
+
+    fn kind_of(class: usize) -> Option<RiskKind> {
+        RiskKind::ALL.get(class).copied()
+    }
+
+    /// Word and word-pair counts per class.
+    pub struct Model {
+        counts: BTreeMap<String, [f64; CLASSES]>,
+        totals: [f64; CLASSES],
+        priors: [f64; CLASSES],
+        vocab: f64,
+    }
+
+    fn features(tokens: &[Token]) -> Vec<String> {
+        let words: Vec<&str> = tokens
+            .iter()
+            .filter(|t| !t.ends)
+            .map(|t| t.norm.as_str())
+            .collect();
+        let mut out: Vec<String> = words.iter().map(|w| (*w).to_string()).collect();
+        for pair in words.windows(2) {
+            out.push(format!("{} {}", pair[0], pair[1]));
+        }
+        out
+    }
+
+    /// `label,text` rows (RFC 4180 quoting), skipping `#` comments and the header.
+    fn rows(csv: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for line in csv.lines() {
+            if line.starts_with('#') || line.starts_with("label,") || line.trim().is_empty() {
+                continue;
+            }
+            let Some((label, rest)) = line.split_once(',') else {
+                continue;
+            };
+            let Some(class) = class_of(label) else {
+                continue;
+            };
+            let text = match rest.strip_prefix('"') {
+                Some(q) => q.strip_suffix('"').unwrap_or(q).replace("\"\"", "\""),
+                None => rest.to_string(),
+            };
+            out.push((class, text));
+        }
+        out
+    }
+
+    impl Model {
+        /// Trains on `label,text` rows.
+        pub fn train(csv: &str) -> Model {
+            let rules = super::rules();
+            let mut counts: BTreeMap<String, [f64; CLASSES]> = BTreeMap::new();
+            let mut totals = [0.0; CLASSES];
+            let mut docs = [0.0; CLASSES];
+            for (class, text) in rows(csv) {
+                docs[class] += 1.0;
+                let tokens = super::tokenize(&text, rules);
+                for f in features(&tokens) {
+                    counts.entry(f).or_insert([0.0; CLASSES])[class] += 1.0;
+                    totals[class] += 1.0;
+                }
+            }
+            let n: f64 = docs.iter().sum::<f64>().max(1.0);
+            let mut priors = [0.0; CLASSES];
+            for c in 0..CLASSES {
+                priors[c] = ((docs[c] + 1.0) / (n + CLASSES as f64)).ln();
+            }
+            let vocab = counts.len() as f64;
+            Model {
+                counts,
+                totals,
+                priors,
+                vocab,
+            }
+        }
+
+        /// Log-probabilities of each class for these tokens (unnormalised).
+        pub(crate) fn scores(&self, tokens: &[Token]) -> [f64; CLASSES] {
+            let mut s = self.priors;
+            for f in features(tokens) {
+                // Words never seen in training say nothing either way.
+                let Some(c) = self.counts.get(&f) else {
+                    continue;
+                };
+                for k in 0..CLASSES {
+                    s[k] += ((c[k] + 0.5) / (self.totals[k] + 0.5 * self.vocab)).ln();
+                }
+            }
+            s
+        }
+
+        /// The kind this text most likely speaks of, if it beats "nothing" by [`MARGIN`].
+        pub(crate) fn classify(&self, tokens: &[Token]) -> Option<RiskKind> {
+            let s = self.scores(tokens);
+            let (best, score) = s[..CLASSES - 1].iter().copied().enumerate().fold(
+                (0, f64::NEG_INFINITY),
+                |a, (i, v)| if v > a.1 { (i, v) } else { a },
+            );
+            (score - s[CLASSES - 1] > MARGIN)
+                .then(|| kind_of(best))
+                .flatten()
+        }
+    }
+
+    /// The model trained on the embedded messages, on first use.
+    pub fn model() -> &'static Model {
+        static M: OnceLock<Model> = OnceLock::new();
+        M.get_or_init(|| Model::train(TRAINING_CSV))
+    }
+
+    /// Whose act it is, as far as the words say: the writer's when the sentence speaks as "I"
+    /// and of no one else.
+    fn direction(tokens: &[Token]) -> Direction {
+        let has = |ws: &[&str]| tokens.iter().any(|t| ws.contains(&t.norm.as_str()));
+        if has(&[
+            "he", "she", "they", "hes", "shes", "theyre", "husband", "wife",
+        ]) {
+            Direction::Unclear
+        } else if has(&["i", "ill", "im", "ive", "id", "me", "my"]) {
+            Direction::Mine
+        } else {
+            Direction::Unclear
+        }
+    }
+
+    /// What the model notices, sentence by sentence and in the whole text: each hit quotes the
+    /// sentence (or the whole text) as typed.
+    pub(super) fn read(text: &str, tokens: &[Token]) -> Vec<(usize, Risk)> {
+        let m = model();
+        let mut out: Vec<(usize, Risk)> = Vec::new();
+        let mut push = |part: &[Token]| {
+            let Some(kind) = m.classify(part) else { return };
+            // Checking, threatening, isolating and threats about children are about someone
+            // else: without a word for another person, the model says nothing of them.
+            let other = part.iter().any(|t| {
+                matches!(
+                    t.norm.as_str(),
+                    "you"
+                        | "your"
+                        | "youre"
+                        | "youll"
+                        | "youd"
+                        | "yourself"
+                        | "he"
+                        | "she"
+                        | "they"
+                        | "him"
+                        | "her"
+                        | "them"
+                        | "kids"
+                        | "children"
+                        | "baby"
+                )
+            });
+            if kind != RiskKind::SelfHarm && !other {
+                return;
+            }
+            // Only self-harm and threats, where the rules miss most and a miss costs most. On
+            // the other kinds the model flagged ordinary words ("when you leave your dishes")
+            // and children anywhere (every training message with children is a threat).
+            if !matches!(kind, RiskKind::SelfHarm | RiskKind::Threat) {
+                return;
+            }
+            // Too few words to say anything.
+            if part.iter().filter(|t| !t.ends).count() < 4 {
+                return;
+            }
+            let (Some(first), Some(last)) = (part.first(), part.last()) else {
+                return;
+            };
+            let words = text.get(first.start..last.end).unwrap_or("").trim();
+            if words.is_empty() || out.iter().any(|(_, r)| r.kind == kind) {
+                return;
+            }
+            let by = if kind == RiskKind::SelfHarm {
+                Direction::Unclear
+            } else {
+                direction(part)
+            };
+            out.push((
+                first.start,
+                Risk {
+                    kind,
+                    words: words.to_string(),
+                    by,
+                },
+            ));
+        };
+        for sentence in split_sentences(tokens) {
+            push(sentence);
+        }
+        let all: Vec<Token> = tokens.iter().filter(|t| !t.ends).cloned().collect();
+        let _ = joined(&all);
+        if split_sentences(tokens).len() > 1 {
+            push(&all);
+        }
+        out
     }
 }
 

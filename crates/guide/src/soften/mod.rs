@@ -167,8 +167,13 @@ impl Softened {
 
 /// Analyses a message someone is thinking of sending or saying. Pure and deterministic.
 pub fn soften(text: &str) -> Softened {
+    soften_with_reading(text, risk::read(text))
+}
+
+/// [`soften`] with a risk reading made elsewhere (the held-out test compares the risk reader's
+/// rules alone with the rules and its small model).
+pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
     let found = detect(text);
-    let reading = risk::read(text);
     let mut signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
     for r in &reading.risks {
         let start = text.find(&r.words).unwrap_or(0);
