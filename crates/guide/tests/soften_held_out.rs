@@ -386,3 +386,27 @@ fn round2_is_reported_after_it_joined_tuning() {
         );
     }
 }
+
+const ROUND3: &str = include_str!("soften_corpus/held_out_issue10_round3.csv");
+
+/// The third held-out set, after it joined tuning (and the model's training data).
+#[test]
+fn round3_is_reported_after_it_joined_tuning() {
+    let rows = parse(ROUND3);
+    measure_with(
+        "held_out_issue10_round3.csv, after tuning, rules alone",
+        &rows,
+        false,
+    );
+    let m = measure(
+        "held_out_issue10_round3.csv, measured at 7ba32b2, then tuned and trained on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+    }
+}
