@@ -361,10 +361,13 @@ fn examples_of_suggestions_use_the_writers_words() {
     let sug = s.suggestion.expect("a suggestion");
     assert!(sug.contains("when you didn't ask how my day went"), "{sug}");
     assert!(sug.contains("if you could ask how my day went"), "{sug}");
-    let s = soften("You need to call your mum back, you're so lazy");
+    let s = soften("Why do you always leave the lights on, you're so lazy");
     let sug = s.suggestion.expect("a suggestion");
-    assert!(sug.contains("call your mum back"), "{sug}");
+    assert!(sug.contains("leave the lights on"), "{sug}");
     assert!(!sug.to_lowercase().contains("lazy"), "{sug}");
+    // Words that say what the other must do are not reworded (issue 10: doubt counts as yes).
+    let s = soften("You need to call your mum back, you're so lazy");
+    assert!(s.caution && s.suggestion.is_none(), "{s:?}");
 }
 
 /// Fragments the rules care about, to build messages that exercise them.

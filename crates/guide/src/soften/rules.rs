@@ -34,6 +34,13 @@ struct RawFile {
     warmth: RawWarmth,
     rule: Vec<RawRule>,
     grammar: RawGrammar,
+    panic: RawPanic,
+    caution: RawPanic,
+}
+
+#[derive(Deserialize)]
+struct RawPanic {
+    pattern: String,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +108,11 @@ pub struct Rules {
     pub warm: Regex,
     pub sting: Regex,
     pub grammar: Grammar,
+    /// Words of alarm at not hearing back (anxious protest): they bring help for the panic.
+    pub panic: Regex,
+    /// Words that say what will happen or what someone must do, or that bring in children:
+    /// no rewrite, whatever else is noticed.
+    pub caution: Regex,
 }
 
 impl Rules {
@@ -165,6 +177,8 @@ impl Rules {
         }
         let warm = compile("warmth", "warm", &raw.warmth.warm)?;
         let sting = compile("warmth", "sting", &raw.warmth.sting)?;
+        let panic = compile("panic", "pattern", &raw.panic.pattern)?;
+        let caution = compile("caution", "pattern", &raw.caution.pattern)?;
         let pairs = |v: &[[String; 2]]| -> BTreeMap<String, String> {
             v.iter().map(|[a, b]| (a.clone(), b.clone())).collect()
         };
@@ -172,6 +186,8 @@ impl Rules {
             rules,
             warm,
             sting,
+            panic,
+            caution,
             grammar: Grammar {
                 irregular_past: pairs(&raw.grammar.irregular_past),
                 negate_first: pairs(&raw.grammar.negate_first),
