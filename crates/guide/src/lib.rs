@@ -12,8 +12,10 @@
 pub mod compose;
 pub mod content;
 pub mod flows;
+pub mod journal;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
 pub mod soften;
 pub mod ui;
+pub mod words;
