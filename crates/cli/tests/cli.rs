@@ -5,6 +5,7 @@ mod cli {
     pub mod common;
     pub mod fit;
     pub mod guide;
+    pub mod journal;
     pub mod model;
     pub mod patterns;
     pub mod safety;

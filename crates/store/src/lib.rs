@@ -294,6 +294,27 @@ impl Store {
         Ok(Some(id))
     }
 
+    /// A small setting of this database (not personal content), such as whether the lock was
+    /// offered.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let r: Option<(String,)> = on_db!(self, p => sqlx::query_as("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(p)
+            .await)?;
+        Ok(r.map(|x| x.0))
+    }
+
+    /// Sets a setting (see [`Store::setting`]).
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        on_db!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM meta WHERE key = $1").bind(key).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)").bind(key).bind(value).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Links two people as partners (both directions). Either may unlink.
     pub async fn link_partners(&self, a: &str, b: &str) -> Result<()> {
         if a == b {

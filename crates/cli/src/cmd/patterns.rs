@@ -18,7 +18,8 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct Args {
     /// The moves CSV: `time,partner,move` and optional `kind,intensity,episode,way,recorded_by`.
-    pub file: PathBuf,
+    /// Without it, my own journal is read (`--db`, `CLOSER_DB` or the default journal).
+    pub file: Option<PathBuf>,
     /// Read only the rows this person recorded (A or B). Rows with no `recorded_by` are not
     /// theirs and are left out; a file without a `recorded_by` column is refused.
     #[arg(long, value_name = "A|B")]
@@ -32,30 +33,65 @@ pub struct Args {
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub db: super::journal::DbArgs,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let name = args.file.display().to_string();
     if !(args.gap.is_finite() && args.gap > 0.0) {
         return Err(CliError::usage(format!(
             "--gap: expected a positive number of hours, found {}",
             args.gap
         )));
     }
-    let text = read_input(&args.file)?;
-    let file = moves_csv::parse(&text, &name)?;
-    let opts = Options {
-        view: args.me.map(View::Own).unwrap_or(View::Joint),
-        gap: args.gap,
-        window: args.window,
-        ..Options::default()
+    let out = match &args.file {
+        // My own journal: only my own entries, read as mine (what I noted of my partner is my
+        // perception); the journal view is always personal.
+        None => {
+            if args.me.is_some() || args.window.is_some() {
+                return Err(CliError::usage(
+                    "--me and --window apply to a moves file; the journal is always read as yours",
+                ));
+            }
+            closer_store::runtime()?.block_on(async {
+                let o =
+                    super::journal::open(&args.db, closer_store::OpenMode::Existing, true).await?;
+                let out = super::report::journal_patterns(&o, args.gap).await?;
+                if !args.json {
+                    let mut text = format!("{}\n{}\n\n", out.record.text(), out.window.text.text());
+                    for f in &out.findings {
+                        text.push_str(&format!("• {}\n", f.text.text()));
+                    }
+                    text.push('\n');
+                    for n in &out.notes {
+                        text.push_str(&format!("{}\n", n.text()));
+                    }
+                    super::journal::show_private(&text)?;
+                }
+                Ok::<_, CliError>(out)
+            })?
+        }
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = read_input(path)?;
+            let file = moves_csv::parse(&text, &name)?;
+            let opts = Options {
+                view: args.me.map(View::Own).unwrap_or(View::Joint),
+                gap: args.gap,
+                window: args.window,
+                ..Options::default()
+            };
+            let report = episodes::analyze(&file, &opts)
+                .map_err(|e| CliError::usage(format!("{name}: {e}")))?;
+            narrate_patterns::narrate(&narrate_patterns::policy(), &report)
+                .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?
+        }
     };
-    let report =
-        episodes::analyze(&file, &opts).map_err(|e| CliError::usage(format!("{name}: {e}")))?;
-    let out = narrate_patterns::narrate(&narrate_patterns::policy(), &report)
-        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
     if args.json {
         return print_json(&out);
+    }
+    if args.file.is_none() {
+        return Ok(());
     }
     let mut lines = vec![
         out.record.text().to_string(),
