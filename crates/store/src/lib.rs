@@ -629,8 +629,14 @@ impl Store {
                 out.push(Entry { id: r.id, data });
             }
         }
+        // Within one moment, my move comes before my perception of my partner's.
         out.sort_by(|a, b| {
-            (a.data.at, a.data.recorded_at, &a.id).cmp(&(b.data.at, b.data.recorded_at, &b.id))
+            (a.data.at, a.data.recorded_at, a.data.by == Actor::Partner, &a.id).cmp(&(
+                b.data.at,
+                b.data.recorded_at,
+                b.data.by == Actor::Partner,
+                &b.id,
+            ))
         });
         Ok(out)
     }
