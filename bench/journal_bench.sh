@@ -21,10 +21,9 @@ HELPER=$DIR/examples/journal_bench
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-secs() { # secs COMMAND...: wall seconds of one run
-  local s e
-  s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-  echo "$e - $s" | bc
+run() { # run NAME COMMAND...: one run, wall and CPU seconds (CPU matters on a shared machine)
+  local name=$1; shift
+  /usr/bin/time -f "$name %e s wall, %U s user + %S s sys" "$@" >/dev/null
 }
 
 echo "== durable single-entry writes (SQLite, WAL, synchronous=FULL, one transaction each)"
@@ -33,8 +32,8 @@ echo "== durable single-entry writes (SQLite, WAL, synchronous=FULL, one transac
 echo "== $ENTRIES entries + $DAYS daily check-ins"
 "$HELPER" make-export "$T/big.json" "$ENTRIES" "$DAYS"
 echo "export file: $(du -h "$T/big.json" | cut -f1)"
-echo "import:   $(secs "$BIN" import "$T/big.json" --db "$T/big.db") s"
-echo "patterns: $(secs "$BIN" patterns --db "$T/big.db" --json) s"
-echo "report:   $(secs "$BIN" report --db "$T/big.db" --out "$T/report.html") s"
-echo "export:   $(secs "$BIN" export --db "$T/big.db" --out "$T/again.json") s"
-echo "journal:  $(secs "$BIN" journal --db "$T/big.db" --json) s"
+run "import:  " "$BIN" import "$T/big.json" --db "$T/big.db"
+run "patterns:" "$BIN" patterns --db "$T/big.db" --json
+run "report:  " "$BIN" report --db "$T/big.db" --out "$T/report.html"
+run "export:  " "$BIN" export --db "$T/big.db" --out "$T/again.json"
+run "journal: " "$BIN" journal --db "$T/big.db" --json

@@ -31,14 +31,26 @@ impl Export {
     /// Reads an export file's text. A foreign or malformed file is refused whole with what is
     /// wrong (and where, for JSON errors).
     pub fn parse(text: &str, file: &str) -> Result<Export> {
-        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Error::Invalid(format!(
-                "{file}: line {}, column {}: expected a closer journal export (JSON): {e}",
-                e.line(),
-                e.column()
-            ))
-        })?;
-        match v.get("format").and_then(|f| f.as_str()) {
+        // The typed read first (one pass over a large file); when it fails, a second look says
+        // whether this is a closer export at all before naming the field.
+        let typed = serde_json::from_str::<Export>(text);
+        let (format, version) = match &typed {
+            Ok(ex) => (Some(ex.format.clone()), Some(u64::from(ex.version))),
+            Err(_) => match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => (
+                    v.get("format").and_then(|f| f.as_str()).map(str::to_string),
+                    v.get("version").and_then(|f| f.as_u64()),
+                ),
+                Err(e) => {
+                    return Err(Error::Invalid(format!(
+                        "{file}: line {}, column {}: expected a closer journal export (JSON): {e}",
+                        e.line(),
+                        e.column()
+                    )));
+                }
+            },
+        };
+        match format.as_deref() {
             Some(FORMAT) => {}
             Some(other) => {
                 return Err(Error::Invalid(format!(
@@ -51,7 +63,7 @@ impl Export {
                 )));
             }
         }
-        match v.get("version").and_then(|f| f.as_u64()) {
+        match version {
             Some(n) if n == u64::from(VERSION) => {}
             Some(n) => {
                 return Err(Error::Invalid(format!(
@@ -64,7 +76,7 @@ impl Export {
                 )));
             }
         }
-        let ex: Export = serde_json::from_str(text).map_err(|e| {
+        let ex = typed.map_err(|e| {
             Error::Invalid(format!(
                 "{file}: line {}, column {}: {e}",
                 e.line(),
@@ -114,26 +126,46 @@ impl Export {
         Ok(())
     }
 
-    /// The export as pretty JSON, without any `imported_at`.
+    /// The export as pretty JSON, without any `imported_at` (kept inside the journal only).
     pub fn to_json(&self) -> String {
-        let mut v = serde_json::to_value(self).expect("an export serialises");
-        strip_imported(&mut v);
-        let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
+        let mut s = if self.has_import_marks() {
+            let mut c = self.clone();
+            c.entries.iter_mut().for_each(|e| e.data.imported_at = None);
+            c.history.iter_mut().for_each(|e| e.data.imported_at = None);
+            c.checkins
+                .iter_mut()
+                .for_each(|e| e.data.imported_at = None);
+            c.incidents
+                .iter_mut()
+                .for_each(|e| e.data.imported_at = None);
+            c.assessments
+                .iter_mut()
+                .for_each(|e| e.data.imported_at = None);
+            c.screen_results
+                .iter_mut()
+                .for_each(|e| e.data.imported_at = None);
+            serde_json::to_string_pretty(&c)
+        } else {
+            serde_json::to_string_pretty(self)
+        }
+        .expect("an export serialises");
         s.push('\n');
         s
     }
-}
 
-fn strip_imported(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.remove("imported_at");
-            for x in m.values_mut() {
-                strip_imported(x);
-            }
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_imported),
-        _ => {}
+    fn has_import_marks(&self) -> bool {
+        self.entries.iter().any(|e| e.data.imported_at.is_some())
+            || self.history.iter().any(|e| e.data.imported_at.is_some())
+            || self.checkins.iter().any(|e| e.data.imported_at.is_some())
+            || self.incidents.iter().any(|e| e.data.imported_at.is_some())
+            || self
+                .assessments
+                .iter()
+                .any(|e| e.data.imported_at.is_some())
+            || self
+                .screen_results
+                .iter()
+                .any(|e| e.data.imported_at.is_some())
     }
 }
 

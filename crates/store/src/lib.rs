@@ -631,12 +631,18 @@ impl Store {
         }
         // Within one moment, my move comes before my perception of my partner's.
         out.sort_by(|a, b| {
-            (a.data.at, a.data.recorded_at, a.data.by == Actor::Partner, &a.id).cmp(&(
-                b.data.at,
-                b.data.recorded_at,
-                b.data.by == Actor::Partner,
-                &b.id,
-            ))
+            (
+                a.data.at,
+                a.data.recorded_at,
+                a.data.by == Actor::Partner,
+                &a.id,
+            )
+                .cmp(&(
+                    b.data.at,
+                    b.data.recorded_at,
+                    b.data.by == Actor::Partner,
+                    &b.id,
+                ))
         });
         Ok(out)
     }
