@@ -110,7 +110,7 @@ fn make_export(file: &str, n: usize, days: i64) {
     }
     let checkins = (0..days)
         .map(|d| CheckIn {
-            id: format!("{:032x}", 0xc0ffee_0000u128 + d as u128),
+            id: format!("{:032x}", 0x00c0_ffee_0000_u128 + d as u128),
             data: CheckInData {
                 at: t0 + d * 86_400 + 20 * 3600,
                 offset_minutes: 60,

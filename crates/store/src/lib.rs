@@ -1007,34 +1007,24 @@ impl Store {
     }
 
     /// Records a daily check-in.
-    pub async fn add_checkin(
-        &self,
-        owner: &str,
-        at: i64,
-        offset_minutes: i32,
-        closeness: Option<u8>,
-        distress: Option<u8>,
-        safety: Option<u8>,
-        note: Option<String>,
-        now: i64,
-    ) -> Result<String> {
+    pub async fn add_checkin(&self, owner: &str, c: &NewCheckIn, now: i64) -> Result<String> {
         for (name, v) in [
-            ("closeness", closeness),
-            ("distress", distress),
-            ("safety", safety),
+            ("closeness", c.closeness),
+            ("distress", c.distress),
+            ("safety", c.safety),
         ] {
             if v.is_some_and(|x| x > 10) {
                 return Err(Error::Invalid(format!("{name}: expected 0 to 10")));
             }
         }
         let data = CheckInData {
-            at,
-            offset_minutes,
+            at: c.at,
+            offset_minutes: c.offset_minutes,
             recorded_at: now,
-            closeness,
-            distress,
-            safety,
-            note: note.filter(|n| !n.is_empty()),
+            closeness: c.closeness,
+            distress: c.distress,
+            safety: c.safety,
+            note: c.note.clone().filter(|n| !n.is_empty()),
             imported_at: None,
         };
         self.add_owned("checkins", owner, &data).await

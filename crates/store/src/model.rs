@@ -138,6 +138,17 @@ pub struct CheckInData {
     pub imported_at: Option<i64>,
 }
 
+/// What a person gives for a check-in.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewCheckIn {
+    pub at: i64,
+    pub offset_minutes: i32,
+    pub closeness: Option<u8>,
+    pub distress: Option<u8>,
+    pub safety: Option<u8>,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckIn {
     pub id: String,
@@ -265,23 +276,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_and_times_are_in_the_given_offset() {
-        // 2026-03-01T21:30:00Z
-        let t = 1_772_400_600;
-        assert_eq!(rfc3339(t), "2026-03-01T21:30:00Z");
-        assert_eq!(day_of(t, 0), "2026-03-01");
-        assert_eq!(day_of(t, 180), "2026-03-02");
-        assert_eq!(local_time(t, -300), "2026-03-01 16:30 (UTC-05:00)");
-        assert_eq!(day_of(0, 0), "1970-01-01");
-        assert_eq!(day_of(951_782_400, 0), "2000-02-29");
-    }
-}
-
 /// The owner's entries as a moves file for `closer-analyze` (DESIGN.md §10): times in hours
 /// since 1970-01-01T00:00Z, the owner as `A`, what they recorded of their partner as `B`, every
 /// row `recorded_by` `A` (so a partner's move is read as the owner's perception).
@@ -312,5 +306,22 @@ pub fn to_moves_file(entries: &[Entry]) -> closer_domain::moves_csv::MovesFile {
             Column::Way,
             Column::RecordedBy,
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_times_are_in_the_given_offset() {
+        // 2026-03-01T21:30:00Z
+        let t = 1_772_400_600;
+        assert_eq!(rfc3339(t), "2026-03-01T21:30:00Z");
+        assert_eq!(day_of(t, 0), "2026-03-01");
+        assert_eq!(day_of(t, 180), "2026-03-02");
+        assert_eq!(local_time(t, -300), "2026-03-01 16:30 (UTC-05:00)");
+        assert_eq!(day_of(0, 0), "1970-01-01");
+        assert_eq!(day_of(951_782_400, 0), "2000-02-29");
     }
 }

@@ -14,7 +14,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 /// The backends to run on: a fresh SQLite file, and a fresh PostgreSQL schema when a URL is set.
-fn backends(dir: &Path, name: &str) -> Vec<(String, Store)> {
+fn backends(dir: &Path, name: &str) -> Vec<(String, Store, Option<String>)> {
     let rt = rt();
     let mut out = vec![(
         "sqlite".to_string(),
@@ -23,6 +23,7 @@ fn backends(dir: &Path, name: &str) -> Vec<(String, Store)> {
             OpenMode::Create,
         ))
         .unwrap(),
+        None,
     )];
     if let Ok(url) = std::env::var("TEST_DATABASE_URL")
         && !url.is_empty()
@@ -32,6 +33,7 @@ fn backends(dir: &Path, name: &str) -> Vec<(String, Store)> {
             "postgres".to_string(),
             rt.block_on(Store::open_postgres_schema(&url, &schema))
                 .unwrap(),
+            Some(schema),
         ));
     } else {
         eprintln!("note: TEST_DATABASE_URL is not set; {name} ran on SQLite only");
@@ -54,7 +56,7 @@ fn bytes_contain(hay: &[u8], needle: &str) -> bool {
 #[test]
 fn story_on_every_backend() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, s) in backends(dir.path(), "story") {
+    for (name, s, _) in backends(dir.path(), "story") {
         rt().block_on(async {
             let a = s.create_person().await.unwrap();
             let b = s.create_person().await.unwrap();
@@ -152,12 +154,14 @@ fn story_on_every_backend() {
             // Check-ins and incidents are A's alone.
             s.add_checkin(
                 &a,
-                NOW,
-                0,
-                Some(3),
-                Some(7),
-                Some(2),
-                Some("a hard day".into()),
+                &NewCheckIn {
+                    at: NOW,
+                    closeness: Some(3),
+                    distress: Some(7),
+                    safety: Some(2),
+                    note: Some("a hard day".into()),
+                    ..NewCheckIn::default()
+                },
                 NOW,
             )
             .await
@@ -170,8 +174,19 @@ fn story_on_every_backend() {
             assert_eq!(s.incidents(&a).await.unwrap().len(), 1);
             assert!(s.incidents(&b).await.unwrap().is_empty());
             assert!(matches!(
-                s.add_checkin(&a, NOW, 0, Some(11), None, None, None, NOW)
-                    .await,
+                s.add_checkin(
+                    &a,
+                    &NewCheckIn {
+                        at: NOW,
+                        offset_minutes: 0,
+                        closeness: Some(11),
+                        distress: None,
+                        safety: None,
+                        note: None
+                    },
+                    NOW
+                )
+                .await,
                 Err(Error::Invalid(_))
             ));
 
@@ -243,7 +258,7 @@ fn story_on_every_backend() {
 #[test]
 fn a_viewers_results_do_not_change_with_entries_they_may_not_see() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, s) in backends(dir.path(), "differencing") {
+    for (name, s, _) in backends(dir.path(), "differencing") {
         rt().block_on(async {
             let a = s.create_person().await.unwrap();
             let b = s.create_person().await.unwrap();
@@ -295,9 +310,20 @@ fn a_viewers_results_do_not_change_with_entries_they_may_not_see() {
             )
             .await
             .unwrap();
-            s.add_checkin(&a, NOW, 0, Some(1), Some(9), Some(1), None, NOW)
-                .await
-                .unwrap();
+            s.add_checkin(
+                &a,
+                &NewCheckIn {
+                    at: NOW,
+                    offset_minutes: 0,
+                    closeness: Some(1),
+                    distress: Some(9),
+                    safety: Some(1),
+                    note: None,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
             s.add_incident(&a, NOW, 0, "never counted", NOW)
                 .await
                 .unwrap();
@@ -337,7 +363,7 @@ async fn view_of(s: &Store, b: &str) -> (String, String, String) {
 #[test]
 fn export_import_round_trip_on_every_backend() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, s) in backends(dir.path(), "roundtrip") {
+    for (name, s, _) in backends(dir.path(), "roundtrip") {
         rt().block_on(async {
             let a = s.create_person().await.unwrap();
             let ids = s
@@ -372,9 +398,20 @@ fn export_import_round_trip_on_every_backend() {
             )
             .await
             .unwrap();
-            s.add_checkin(&a, NOW, 120, Some(5), None, Some(8), None, NOW)
-                .await
-                .unwrap();
+            s.add_checkin(
+                &a,
+                &NewCheckIn {
+                    at: NOW,
+                    offset_minutes: 120,
+                    closeness: Some(5),
+                    distress: None,
+                    safety: Some(8),
+                    note: None,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
             s.add_incident(&a, NOW, 0, "in my words", NOW)
                 .await
                 .unwrap();
@@ -498,7 +535,7 @@ fn migrations_are_recorded_and_reopening_is_idempotent() {
         assert_eq!(s.entries(&a, None).await.unwrap().len(), 1);
         s.close().await;
     });
-    for (name, s) in backends(dir.path(), "migrations") {
+    for (name, s, _) in backends(dir.path(), "migrations") {
         rt.block_on(async {
             let versions = s.applied_migrations().await.unwrap();
             assert_eq!(versions, vec![1], "{name}");
@@ -568,9 +605,18 @@ fn a_locked_journal_file_holds_no_content_and_a_wrong_passphrase_changes_nothing
         )
         .await
         .unwrap();
-        s.add_checkin(&a, NOW, 0, Some(1), None, None, Some(canary.into()), NOW)
-            .await
-            .unwrap();
+        s.add_checkin(
+            &a,
+            &NewCheckIn {
+                at: NOW,
+                closeness: Some(1),
+                note: Some(canary.into()),
+                ..NewCheckIn::default()
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
         s.lock(&a, "a long passphrase").await.unwrap();
         s.add_entries(
             &a,
@@ -688,7 +734,7 @@ fn forget_leaves_no_byte_of_the_journal_in_its_folder() {
 #[test]
 fn forget_on_every_backend_removes_only_that_person() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, s) in backends(dir.path(), "forget") {
+    for (name, s, schema) in backends(dir.path(), "forget") {
         rt().block_on(async {
             let a = s.create_person().await.unwrap();
             let b = s.create_person().await.unwrap();
@@ -704,16 +750,28 @@ fn forget_on_every_backend_removes_only_that_person() {
                 .await
                 .unwrap();
             s.lock(&a, "pass").await.unwrap();
-            s.forget(&a).await.unwrap();
-            if name == "postgres" {
-                return;
-            }
+            let gone = s.forget(&a).await.unwrap();
+            // The file still holds B, so it stays.
+            assert!(gone.removed_files.is_empty(), "{name}");
+            let s = match &schema {
+                None => Store::open(
+                    &Location::Sqlite(dir.path().join("forget.db")),
+                    OpenMode::Existing,
+                )
+                .await
+                .unwrap(),
+                Some(sc) => {
+                    Store::open_postgres_schema(&std::env::var("TEST_DATABASE_URL").unwrap(), sc)
+                        .await
+                        .unwrap()
+                }
+            };
+            assert_eq!(s.entries(&b, None).await.unwrap().len(), 1, "{name}");
+            assert!(s.shared_with_me(&b).await.unwrap().is_empty(), "{name}");
+            assert_eq!(s.partner_of(&b).await.unwrap(), None);
+            assert!(!s.is_locked(&a).await.unwrap(), "{name}: the key is gone");
+            assert!(s.entries(&a, None).await.unwrap().is_empty());
         });
-        // SQLite: the file holds b still, so it stays, with only b's entry.
-        if name == "sqlite" {
-            let path = dir.path().join("forget.db");
-            assert!(path.exists());
-        }
     }
 }
 

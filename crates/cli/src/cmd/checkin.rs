@@ -68,7 +68,18 @@ async fn run_async(args: Args) -> CliResult {
         }
     }
     o.store
-        .add_checkin(&o.owner, at.0, at.1, c, d, s, note.clone(), now)
+        .add_checkin(
+            &o.owner,
+            &closer_store::NewCheckIn {
+                at: at.0,
+                offset_minutes: at.1,
+                closeness: c,
+                distress: d,
+                safety: s,
+                note: note.clone(),
+            },
+            now,
+        )
         .await
         .map_err(store_err)?;
     let mut out = render_said(&say::say("checkin.kept"));

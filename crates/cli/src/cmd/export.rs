@@ -133,7 +133,7 @@ async fn evidence(o: &super::journal::Opened, now: i64) -> CliResult<Evidence> {
         s.push_str(&marks(c.data.recorded_at, &[], c.data.imported_at));
         items.push((c.data.at, c.data.recorded_at, s));
     }
-    items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    items.sort_by_key(|a| (a.0, a.1));
     let mut text = format!(
         "{}\n{}\n\n{}\n\n{} {}\n\n",
         say::text("evidence.title"),
