@@ -554,3 +554,105 @@ fn the_journal_commands_say_nothing_except_through_the_policy() {
         }
     }
 }
+
+/// Runs `closer ARGS` at a pseudo-terminal (`script(1)`) under `home` with the given keys.
+fn at_terminal(home: &Path, args: &[&str], keys: &str) -> Option<(i32, String)> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let mut cmd = format!("'{}'", bin().display());
+    for a in args {
+        cmd.push_str(&format!(" '{a}'"));
+    }
+    let mut child = Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(home)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("xdg-data"))
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().unwrap();
+        for line in keys.split_inclusive('\n') {
+            let _ = si.write_all(line.as_bytes());
+            let _ = si.flush();
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn at_a_terminal_log_asks_one_field_at_a_time_and_offers_the_lock_first() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // Lock offer: Enter (yes), passphrase twice; then my move 1 (reach), partner's 2 (withdraw),
+    // feelings 1 and 2, need 3, intensity 6, way pause, a note.
+    let keys = "\nquiet harbour\nquiet harbour\n1\n2\n1 2\n3\n6\npause\nmy own words here\n";
+    let Some((code, screen)) = at_terminal(h, &["log"], keys) else {
+        eprintln!("note: script(1) is not available; the terminal test did not run");
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Lock it now?"), "{screen}");
+    assert!(screen.contains("Locked."), "{screen}");
+    assert!(screen.contains("Kept in your journal."), "{screen}");
+    assert!(
+        !screen.contains("quiet harbour"),
+        "the passphrase was echoed"
+    );
+    // Without the passphrase nothing reads; with it, the entry is as typed.
+    let r = closer(h, &["journal", "--json"], "");
+    assert_eq!(r.code, 2);
+    let r = closer_with_fd(
+        h,
+        &["journal", "--json", "--passphrase-fd", "3"],
+        "",
+        Some("quiet harbour"),
+    );
+    ok(&r);
+    let v = r.json();
+    assert_eq!(v[0]["move"], "reach");
+    assert_eq!(
+        v[0]["feelings"],
+        serde_json::json!(["overwhelmed", "crowded"])
+    );
+    assert_eq!(v[0]["needs"], serde_json::json!(["to be heard"]));
+    assert_eq!(v[0]["intensity"], 6);
+    assert_eq!(v[0]["way"], "pause");
+    assert_eq!(v[0]["note"], "my own words here");
+    assert_eq!(v[1]["by"], "partner");
+    assert_eq!(v[1]["move"], "withdraw");
+    // Declined, the offer is not made again.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let (code, screen) = at_terminal(h, &["log"], "n\n1\n\n\n\n\n\n\n").unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("closer lock"), "{screen}");
+    let (code, screen) = at_terminal(h, &["log"], "4\n\n\n\n\n\n\n").unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Lock it now?"), "{screen}");
+    let v = closer(h, &["journal", "--json"], "").json();
+    let moves: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["move"].as_str().unwrap())
+        .collect();
+    assert_eq!(moves.len(), 2);
+    assert!(
+        moves.contains(&"reach") && moves.contains(&"turn_toward"),
+        "{moves:?}"
+    );
+}
