@@ -331,6 +331,16 @@ enum Action {
     History { id: String },
     /// Change an entry; `recorded_at` never changes and the earlier version is kept.
     Edit(EditArgs),
+    /// Keep a private incident record: what happened, in my own words, read from standard input
+    /// (`--text -`) or typed at the prompt. Never shared, never counted in patterns.
+    Incident {
+        /// `-`: read the record from standard input.
+        #[arg(long, value_name = "-")]
+        text: Option<String>,
+        /// When it happened (default now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
     /// Delete an entry and its earlier versions.
     Delete {
         id: String,
@@ -372,6 +382,43 @@ pub fn run(args: Args) -> CliResult {
 
 async fn run_async(args: Args) -> CliResult {
     let now = now();
+    if let Some(Action::Incident { text, at }) = &args.action {
+        let at = match at {
+            Some(s) => parse_at("--at", s, now)?,
+            None => (now, 0),
+        };
+        if text.as_deref().is_some_and(|t| t != "-") {
+            return Err(CliError::usage(
+                "--text: your words are not taken as an argument; give --text - and type or pipe them on standard input",
+            ));
+        }
+        let words = match text.as_deref() {
+            Some(_) => read_note(Some("-"))?,
+            None if interactive() => {
+                let mut s = crate::term::Screen::enter();
+                let a = s.ask(&format!("{} ", words_of_journal::text("incident.ask")));
+                drop(s);
+                a.filter(|x| !x.trim().is_empty())
+            }
+            None => {
+                return Err(CliError::usage(
+                    "incident: give --text - and the words on standard input (without a terminal, closer cannot ask)",
+                ));
+            }
+        };
+        let Some(words) = words else {
+            return Ok(());
+        };
+        let o = open(&args.db, OpenMode::Create, true).await?;
+        o.store
+            .add_incident(&o.owner, at.0, at.1, &words, now)
+            .await
+            .map_err(store_err)?;
+        let mut out = render_said(&words_of_journal::say("incident.kept"));
+        out.push_str(&risk_path(&words));
+        print!("{out}");
+        return Ok(());
+    }
     let o = open(&args.db, OpenMode::Existing, true).await?;
     match args.action {
         None => {
@@ -476,6 +523,7 @@ async fn run_async(args: Args) -> CliResult {
             print!("{text}");
             Ok(())
         }
+        Some(Action::Incident { .. }) => Ok(()),
         Some(Action::Delete { id, yes }) => {
             let e = find_entry(&o, &id).await?;
             if !yes {

@@ -656,3 +656,46 @@ fn at_a_terminal_log_asks_one_field_at_a_time_and_offers_the_lock_first() {
         "{moves:?}"
     );
 }
+
+#[test]
+fn an_incident_record_is_kept_private_and_in_the_evidence_only() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let r = closer(h, &["journal", "incident", "--text", "he took my keys"], "");
+    assert_eq!(r.code, 2, "literal text is refused: {}", r.stderr);
+    assert!(r.stderr.contains("--text -"), "{}", r.stderr);
+    assert!(!data_dir(h).exists());
+    let r = closer(
+        h,
+        &[
+            "journal",
+            "incident",
+            "--text",
+            "-",
+            "--at",
+            "2026-02-03T22:10:00+00:00",
+        ],
+        "He took my keys and stood in the doorway.",
+    );
+    ok(&r);
+    assert!(r.stdout.contains("never shared"), "{}", r.stdout);
+    ok(&closer(h, &["log", "reach", "--at", "2026-02-04"], ""));
+    // Not an entry, not counted.
+    let v = closer(h, &["journal", "--json"], "").json();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let p = closer(h, &["patterns", "--json"], "").json();
+    assert_eq!(p["episodes"], 1, "{p}");
+    // In the complete export and the evidence document, word for word.
+    let e = closer(h, &["export"], "").json();
+    assert_eq!(
+        e["incidents"][0]["text"],
+        "He took my keys and stood in the doorway."
+    );
+    let r = closer(h, &["export", "--evidence", "--out", "ev.txt"], "");
+    ok(&r);
+    let doc = std::fs::read_to_string(h.join("work/ev.txt")).unwrap();
+    assert!(
+        doc.contains("│ He took my keys and stood in the doorway."),
+        "{doc}"
+    );
+}
