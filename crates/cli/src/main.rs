@@ -53,6 +53,22 @@ enum Command {
     Assess(cmd::assess::Args),
     /// Read a moves file honestly: episodes, how they end, with intervals and minimums.
     Patterns(cmd::patterns::Args),
+    /// Record a moment in my journal: my move, how I saw my partner's, feelings, needs, a note.
+    Log(cmd::log::Args),
+    /// A daily check-in in my journal: how close, how overwhelmed, how safe I felt.
+    Checkin(cmd::checkin::Args),
+    /// My journal's entries: list, show, edit, delete.
+    Journal(cmd::journal::Args),
+    /// One printable page of my own journal (HTML, charts inline, nothing fetched).
+    Report(cmd::report::Args),
+    /// Export my journal: complete JSON, a moves CSV, or an evidence document.
+    Export(cmd::export::Args),
+    /// Import a journal export, all or nothing.
+    Import(cmd::import::Args),
+    /// Delete all of my journal from this computer.
+    Forget(cmd::forget::Args),
+    /// Lock my journal with a passphrase, or change it.
+    Lock(cmd::lock::Args),
     /// Research: rties-compatible dyadic time-series models (many dyads).
     Series(cmd::series::Args),
     /// Research: fit a multivariate Hawkes process to an interaction log.
@@ -109,6 +125,14 @@ fn run() -> error::CliResult {
         Some(Command::Sweep(a)) => cmd::sweep::run(a),
         Some(Command::Assess(a)) => cmd::assess::run(a),
         Some(Command::Patterns(a)) => cmd::patterns::run(a),
+        Some(Command::Log(a)) => cmd::log::run(a),
+        Some(Command::Checkin(a)) => cmd::checkin::run(a),
+        Some(Command::Journal(a)) => cmd::journal::run(a),
+        Some(Command::Report(a)) => cmd::report::run(a),
+        Some(Command::Export(a)) => cmd::export::run(a),
+        Some(Command::Import(a)) => cmd::import::run(a),
+        Some(Command::Forget(a)) => cmd::forget::run(a),
+        Some(Command::Lock(a)) => cmd::lock::run(a),
         Some(Command::Series(a)) => cmd::series::run(a),
         Some(Command::Fit(a)) => cmd::fit::run(a),
         Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),

@@ -8,6 +8,7 @@ mod cli {
     pub mod flags_fuzz;
     pub mod guide;
     pub mod guide_terminal;
+    pub mod journal;
     pub mod model;
     pub mod output;
     pub mod patterns;

@@ -14,9 +14,11 @@
 pub mod compose;
 pub mod content;
 pub mod flows;
+pub mod journal;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
 pub mod session;
 pub mod soften;
 pub mod ui;
+pub mod words;

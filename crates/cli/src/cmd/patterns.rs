@@ -18,8 +18,9 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct Args {
     /// The moves CSV: `time,partner,move` and optional `kind,intensity,episode,way,recorded_by`
-    /// (`-` reads standard input).
-    pub file: PathBuf,
+    /// (`-` reads standard input). Without it, my own journal is read (`--db`, `CLOSER_DB` or the
+    /// default journal).
+    pub file: Option<PathBuf>,
     /// Read only the rows this person recorded (A or B). Rows with no `recorded_by` are not
     /// theirs and are left out; a file without a `recorded_by` column is refused.
     #[arg(long, value_name = "A|B")]
@@ -33,25 +34,30 @@ pub struct Args {
     /// Print one JSON document instead of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub db: super::journal::DbArgs,
 }
 
 /// Files at least this long (about a hundred thousand rows) show progress on stderr.
 const LONG_FILE_BYTES: usize = 2_000_000;
 
 pub fn run(args: Args) -> CliResult {
-    let name = crate::io::input_name(&args.file);
     if !(args.gap.is_finite() && args.gap > 0.0) {
         return Err(CliError::usage(format!(
             "--gap: expected a positive number of hours, found {}",
             args.gap
         )));
     }
-    let text = read_input(&args.file)?;
+    let Some(path) = &args.file else {
+        return journal(&args);
+    };
+    let name = crate::io::input_name(path);
+    let text = read_input(path)?;
     // A long file tells on stderr what is being done (a million rows take a few seconds).
     let long = text.len() >= LONG_FILE_BYTES;
     let say = |msg: &str| {
         if long {
-            eprintln!("closer patterns: {msg}");
+            crate::io::note(&format!("closer patterns: {msg}"));
         }
     };
     say("reading the moves");
@@ -88,4 +94,30 @@ pub fn run(args: Args) -> CliResult {
     let mut text = lines.join("\n");
     text.push('\n');
     emit(&text)
+}
+
+/// My own journal: only my own entries, read as mine (what I noted of my partner is my
+/// perception); the journal view is always personal and shown on the private screen.
+fn journal(args: &Args) -> CliResult {
+    if args.me.is_some() || args.window.is_some() {
+        return Err(CliError::usage(
+            "--me and --window apply to a moves file; the journal is always read as yours",
+        ));
+    }
+    let out = closer_store::runtime()?.block_on(async {
+        let o = super::journal::open(&args.db, closer_store::OpenMode::Existing, true).await?;
+        super::report::journal_patterns(&o, args.gap).await
+    })?;
+    if args.json {
+        return crate::io::emit_versioned(&out, "patterns");
+    }
+    let mut text = format!("{}\n{}\n\n", out.record.text(), out.window.text.text());
+    for f in &out.findings {
+        text.push_str(&format!("• {}\n", f.text.text()));
+    }
+    text.push('\n');
+    for n in &out.notes {
+        text.push_str(&format!("{}\n", n.text()));
+    }
+    super::journal::show_private(&text)
 }

@@ -1,0 +1,178 @@
+//! `closer report --out FILE.html`: one self-contained, printable page of my own entries'
+//! patterns, my check-ins over time and my kept questionnaire results, with the charts inline
+//! (SVG from `closer-chart`); nothing is fetched from anywhere. Every sentence comes from
+//! `closer-guide`; the fixed "one person's own record" line is added here, on every report.
+
+use super::journal::{DbArgs, Opened, open, store_err};
+use crate::error::{CliError, CliResult};
+use crate::io::write_output;
+use closer_analyze::episodes::{self, Options, View};
+use closer_domain::Person;
+use closer_guide::{journal as say, narrate_patterns};
+use closer_store::OpenMode;
+use std::path::PathBuf;
+
+/// One printable page of my own journal, for me or to take to a therapist.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    out: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn run(args: Args) -> CliResult {
+    closer_store::runtime()?.block_on(run_async(args))
+}
+
+/// My own patterns, from my own entries only, with the honesty rules of `closer patterns`.
+pub async fn journal_patterns(o: &Opened, gap: f64) -> CliResult<narrate_patterns::PatternsOut> {
+    let entries = o.store.entries(&o.owner, None).await.map_err(store_err)?;
+    let file = closer_store::to_moves_file(&entries);
+    let opts = Options {
+        view: View::Own(Person::A),
+        gap,
+        ..Options::default()
+    };
+    let report =
+        episodes::analyze(&file, &opts).map_err(|e| CliError::usage(format!("journal: {e}")))?;
+    narrate_patterns::narrate(&narrate_patterns::policy(), &report)
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The page for the journal's owner (a pure function of what they may see).
+pub async fn page(o: &Opened) -> CliResult<String> {
+    let pat = journal_patterns(o, episodes::DEFAULT_GAP_HOURS).await?;
+    let checkins = o.store.checkins(&o.owner).await.map_err(store_err)?;
+    let measures = o.store.assessments(&o.owner).await.map_err(store_err)?;
+    let mut h = String::new();
+    h.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    h.push_str(&format!(
+        "<title>{}</title>\n",
+        esc(&say::text("report.title"))
+    ));
+    h.push_str("<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.45;color:#111}h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}.record{border:1px solid #444;padding:.6rem}svg{max-width:100%;height:auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem;text-align:left}@media print{.noprint{display:none}}</style>\n");
+    h.push_str("</head><body>\n");
+    h.push_str(&format!("<h1>{}</h1>\n", esc(&say::text("report.title"))));
+    h.push_str(&format!(
+        "<p class=\"record\">{}</p>\n",
+        esc(&say::text("report.record-line"))
+    ));
+    h.push_str(&format!(
+        "<p class=\"noprint\">{}</p>\n",
+        esc(&say::text("report.print"))
+    ));
+
+    h.push_str(&format!(
+        "<h2>{}</h2>\n",
+        esc(&say::text("report.patterns"))
+    ));
+    h.push_str(&format!("<p>{}</p>\n", esc(pat.record.text())));
+    h.push_str(&format!("<p>{}</p>\n<ul>\n", esc(pat.window.text.text())));
+    for f in &pat.findings {
+        h.push_str(&format!("<li>{}</li>\n", esc(f.text.text())));
+    }
+    h.push_str("</ul>\n");
+    for n in &pat.notes {
+        h.push_str(&format!("<p>{}</p>\n", esc(n.text())));
+    }
+
+    h.push_str(&format!(
+        "<h2>{}</h2>\n",
+        esc(&say::text("report.checkins"))
+    ));
+    if checkins.is_empty() {
+        h.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(&say::text("report.checkins-none"))
+        ));
+    } else {
+        let t0 = checkins[0].data.at;
+        let series = |key: &str, f: &dyn Fn(&closer_store::CheckIn) -> Option<u8>, color: &str| {
+            closer_chart::Panel {
+                title: say::text(key),
+                series: vec![closer_chart::Series {
+                    label: say::text(key),
+                    points: checkins
+                        .iter()
+                        .filter_map(|c| {
+                            f(c).map(|v| ((c.data.at - t0) as f64 / 86_400.0, f64::from(v)))
+                        })
+                        .collect(),
+                    color: color.to_string(),
+                    dashed: false,
+                }],
+            }
+        };
+        let panels = vec![
+            series(
+                "report.checkin-closeness",
+                &|c| c.data.closeness,
+                closer_chart::COLOR_A,
+            ),
+            series(
+                "report.checkin-distress",
+                &|c| c.data.distress,
+                closer_chart::COLOR_B,
+            ),
+            series("report.checkin-safety", &|c| c.data.safety, "#2e7d32"),
+        ];
+        let svg = closer_chart::timeline(
+            &say::text("report.checkins"),
+            &say::text("report.days"),
+            &panels,
+            &[],
+            &say::text("report.chart-line"),
+        );
+        // The chart crate adds its model line to every chart; these are a person's own
+        // check-ins, not a model, so that line is replaced by the record's own.
+        let svg = svg.replace(
+            &esc(closer_chart::ILLUSTRATION),
+            &esc(&say::text("report.record-line")),
+        );
+        h.push_str(&svg);
+    }
+
+    h.push_str(&format!(
+        "<h2>{}</h2>\n",
+        esc(&say::text("report.measures"))
+    ));
+    if measures.is_empty() {
+        h.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(&say::text("report.measures-none"))
+        ));
+    } else {
+        h.push_str("<table>\n");
+        for m in &measures {
+            h.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&closer_store::day_of(m.data.at, 0)),
+                esc(&m.data.instrument),
+                esc(&m.data.scores.to_string())
+            ));
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str(&format!(
+        "<p class=\"record\">{}</p>\n</body></html>\n",
+        esc(&say::text("report.record-line"))
+    ));
+    Ok(h)
+}
+
+async fn run_async(args: Args) -> CliResult {
+    let o = open(&args.db, OpenMode::Existing, true).await?;
+    let html = page(&o).await?;
+    write_output(&args.out, html.as_bytes())?;
+    println!("{}", args.out.display());
+    Ok(())
+}
