@@ -22,10 +22,10 @@ fn shared(file: &str) -> data::SeriesData {
 }
 
 fn shared_text(file: &str) -> (String, String) {
-    let path = format!(
-        "{}/../../../shared/data/rties/{file}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    // CLOSER_SHARED points at ../shared from a checkout that is not beside it (a worktree).
+    let shared = std::env::var("CLOSER_SHARED")
+        .unwrap_or_else(|_| format!("{}/../../../shared", env!("CARGO_MANIFEST_DIR")));
+    let path = format!("{shared}/data/rties/{file}");
     let text = std::fs::read_to_string(&path).expect("shared rties example data");
     (path, text)
 }

@@ -90,6 +90,18 @@ impl<'a> Rows<'a> {
         self.out.get(start..self.ends[i]).unwrap_or(b"")
     }
 
+    /// True when the current record ends the text inside a quoted field (an odd number of `"`
+    /// in it): a `"` is missing, and the rest of the file was read as one field.
+    pub fn unterminated_quote(&self) -> bool {
+        self.pos >= self.input.len()
+            && self.input[self.start..self.pos]
+                .iter()
+                .filter(|&&c| c == b'"')
+                .count()
+                % 2
+                == 1
+    }
+
     /// True when the current record has no fields, or one blank field (a line of spaces).
     pub fn is_blank(&self) -> bool {
         self.len == 0 || (self.len == 1 && self.get(0).trim_ascii().is_empty())

@@ -239,6 +239,9 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
     let mut last_time = f64::NEG_INFINITY;
     let mut last_by_couple: HashMap<String, f64> = HashMap::new();
     while record.advance() {
+        if record.unterminated_quote() {
+            return Err(err(UNTERMINATED.into()).at(line_at(record.start())));
+        }
         if record.fields() != headers.len() {
             return Err(err(format!(
                 "expected {} fields like the header, found {}",
@@ -463,6 +466,9 @@ pub fn line_of_move(text: &str, index: usize) -> Option<u64> {
     None
 }
 
+/// The message for a quoted field that is never closed.
+pub const UNTERMINATED: &str = "expected a closing \" for the quoted field that starts on this line; the rest of the file was read as one field";
+
 /// How times are written in a file. A file uses one form throughout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Clock {
@@ -666,6 +672,18 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.line, Some(4), "{e}");
         assert!(e.to_string().contains("expected 4 fields"), "{e}");
+        // A quote that is never closed is refused at the line where its field starts.
+        for nl in ["\n", "\r\n"] {
+            let text = format!(
+                "time,partner,move,kind{nl}1,A,reach,x{nl}2,A,reach,\"open{nl}3,A,reach,y{nl}"
+            );
+            let e = parse(&text, "x.csv").unwrap_err();
+            assert_eq!(
+                (e.line, e.message.as_str()),
+                (Some(3), UNTERMINATED),
+                "{nl:?}"
+            );
+        }
         // line_of_move finds the same physical lines after parsing.
         let text =
             "# window: 0..9\r\ntime,partner,move,kind\r\n1,A,reach,\"a\r\nb\"\r\n2,B,reach,x\r\n";

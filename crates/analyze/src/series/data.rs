@@ -174,6 +174,9 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
             continue;
         }
         let ln = records.line();
+        if records.unterminated_quote() {
+            return Err(InputError::new(file, closer_domain::moves_csv::UNTERMINATED).at(ln));
+        }
         let count = records.fields();
         if count != names.len() {
             return Err(InputError::new(

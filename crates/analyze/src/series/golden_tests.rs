@@ -4,12 +4,12 @@
 use super::*;
 
 fn full_data() -> SeriesData {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/rties/rties_ExampleDataFull.csv"
-    );
-    let text = std::fs::read_to_string(path).expect("shared rties example data");
-    data::parse(path, &text, &Columns::default()).expect("example data parses")
+    // CLOSER_SHARED points at ../shared from a checkout that is not beside it (a worktree).
+    let shared = std::env::var("CLOSER_SHARED")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared").to_string());
+    let path = format!("{shared}/data/rties/rties_ExampleDataFull.csv");
+    let text = std::fs::read_to_string(&path).expect("shared rties example data");
+    data::parse(&path, &text, &Columns::default()).expect("example data parses")
 }
 
 /// R's `round(x, digits)` away from representation ties (none of the published values sit on
