@@ -67,8 +67,15 @@ struct Reading {
     scale_max: Option<i16>,
     /// The code for a missing answer (for example 0, NA or an empty cell: --missing '').
     /// Without it, every item must be answered.
+    /// It must not be a valid answer on the scale (a 0 on a 0–4 scale is an answer).
     #[arg(long)]
     missing: Option<String>,
+    /// Score Q1..Qn and ignore item columns beyond Qn (Q13, Q14, … for a 12-item form).
+    /// Without it such a file is refused: answers to a longer form (the 36-item ECR) scored with
+    /// a shorter form's key (the ECR-S) give wrong scores. Use it only when Q1..Qn really hold
+    /// this instrument's items in its order.
+    #[arg(long)]
+    ignore_extra_items: bool,
     /// Where you are (a region code or a country name, any case), for the helplines shown when
     /// answers matter for safety; also read from CLOSER_REGION. Never stored.
     #[arg(long, value_name = "PLACE")]
@@ -244,19 +251,15 @@ fn setup(r: &Reading) -> CliResult<(&'static Instrument, &'static Order, [i32; 2
     Ok((inst, order, scale))
 }
 
-fn read(
-    path: &Path,
-    inst: &Instrument,
-    scale: [i32; 2],
-    missing: Option<&str>,
-) -> CliResult<Responses> {
+fn read(path: &Path, inst: &Instrument, scale: [i32; 2], r: &Reading) -> CliResult<Responses> {
     let text = crate::io::read_input(path)?;
-    Ok(responses::parse(
+    Ok(responses::parse_with(
         &path.display().to_string(),
         &text,
         inst.items,
         scale,
-        missing,
+        r.missing.as_deref(),
+        r.ignore_extra_items,
     )?)
 }
 
@@ -265,10 +268,10 @@ fn score_file(
     inst: &'static Instrument,
     order: &Order,
     scale: [i32; 2],
-    missing: Option<&str>,
+    reading: &Reading,
     rescale: bool,
 ) -> CliResult<(Responses, Scored)> {
-    let r = read(path, inst, scale, missing)?;
+    let r = read(path, inst, scale, reading)?;
     if r.is_empty() {
         return Err(CliError::usage(format!(
             "{}: no respondents (expected a header with Q1..Q{} and at least one row)",
@@ -462,14 +465,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     } else {
         Rule::Midpoint
     };
-    let (resp, scored) = score_file(
-        &a.file,
-        inst,
-        order,
-        scale,
-        a.reading.missing.as_deref(),
-        a.rescale,
-    )?;
+    let (resp, scored) = score_file(&a.file, inst, order, scale, &a.reading, a.rescale)?;
     let region = region_of(&a.reading)?;
     let n = scored.respondents.len();
     let one = n == 1;
@@ -771,10 +767,9 @@ struct ChangeSignals {
 
 fn run_change(a: ChangeArgs) -> CliResult {
     let (inst, order, scale) = setup(&a.reading)?;
-    let missing = a.reading.missing.as_deref();
     let region = region_of(&a.reading)?;
-    let (before_resp, before) = score_file(&a.before, inst, order, scale, missing, false)?;
-    let (after_resp, after) = score_file(&a.after, inst, order, scale, missing, false)?;
+    let (before_resp, before) = score_file(&a.before, inst, order, scale, &a.reading, false)?;
+    let (after_resp, after) = score_file(&a.after, inst, order, scale, &a.reading, false)?;
     // The CPQ's direction signals in both files, routed as the screen routes them: a file of
     // one row is one person's own answers; other people's are never read out (as in `score`).
     let has_pairs = !inst.signals.is_empty();

@@ -699,3 +699,66 @@ fn assess_change_at_a_terminal_shows_the_safety_pathway() {
     assert!(out.contains("item 22 (physical aggression, from your partner toward you)"));
     assert!(out.contains("999") && out.contains("0808 2000 247"));
 }
+
+#[test]
+fn a_longer_form_scored_with_a_shorter_key_is_refused_unless_explicit() {
+    let d = tempfile::tempdir().unwrap();
+    // ECR answers (36 items) given to the ECR-S (12 items).
+    let f = write(d.path(), "ecr36.csv", 36, &[row(&[4; 36]), row(&[2; 36])]);
+    let r = score("ecr-s", &[f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let e = flat(&r.stderr);
+    assert!(e.contains("ecr36.csv, line 1, field `Q13`"), "{e}");
+    assert!(e.contains("Q13, Q14, Q15 … Q36 (24 columns)"), "{e}");
+    assert!(e.contains("expected Q1..Q12"), "{e}");
+    assert!(e.contains("--ignore-extra-items"), "{e}");
+    // Explicit: Q1..Q12 are read, the rest ignored.
+    let r = score(
+        "ecr-s",
+        &["--ignore-extra-items", "--json", f.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["respondents"].as_array().unwrap().len(), 2);
+    // The flag is documented.
+    let h = run(&["assess", "score", "--help"]);
+    assert!(
+        flat(&h.stdout).contains("--ignore-extra-items"),
+        "{}",
+        h.stdout
+    );
+}
+
+#[test]
+fn a_missing_code_that_is_a_valid_answer_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "m.csv", 12, &[row(&[1; 12])]);
+    let r = score("ecr-s", &["--missing", "1", f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let e = flat(&r.stderr);
+    assert!(e.contains("m.csv") && e.contains("--missing"), "{e}");
+    assert!(
+        e.contains("`1` is also a valid answer on the 1–7 scale"),
+        "{e}"
+    );
+    // The same code outside the scale is fine.
+    let r = score(
+        "ecr-s",
+        &[
+            "--missing",
+            "1",
+            "--scale-min",
+            "2",
+            "--scale-max",
+            "8",
+            "--json",
+        ]
+        .iter()
+        .copied()
+        .chain([f.to_str().unwrap()])
+        .collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
