@@ -11,7 +11,7 @@ use closer_measure::change::{PairChange, Source};
 use closer_measure::instrument::{Instrument, Kind};
 use closer_measure::norms::Percentile;
 use closer_measure::quadrant::{QuadrantLabel, Rule};
-use closer_measure::score::{MIN_SUMMARY, Scored};
+use closer_measure::score::{MIN_SUMMARY, Scored, SummaryGap};
 use closer_measure::stats::RCI_CRITICAL;
 use closer_safety::grading::{Grade, Grading};
 use closer_safety::{Context, Draft, Policy, Said, Tag, Topic, Withheld};
@@ -228,6 +228,37 @@ pub fn too_few_for_summary(p: &Policy, n: usize) -> Result<Said, Withheld> {
             "Summary statistics (mean, SD, alpha, standard error of measurement, item–total correlations) are shown only with at least {MIN_SUMMARY} scored respondents; this file has {n}."
         ),
     )
+}
+
+/// Said for each subscale whose summary statistics are withheld, with the reason.
+pub fn summary_withheld(
+    p: &Policy,
+    scored: &Scored,
+    subscale: usize,
+) -> Result<Option<Said>, Withheld> {
+    let (Some(sub), Some(x)) = (
+        scored.subscales.get(subscale),
+        scored.summary.as_ref().and_then(|v| v.get(subscale)),
+    ) else {
+        return Ok(None);
+    };
+    let text = match x.withheld {
+        None => return Ok(None),
+        Some(SummaryGap::TooFewScored) => format!(
+            "{}: only {} respondents have a score on this part (at least {MIN_SUMMARY} are needed), so its mean, SD, alpha, standard error of measurement and item–total correlations are not shown.",
+            sub.label, x.n
+        ),
+        Some(SummaryGap::TooFewComplete) => format!(
+            "{}: only {} rows answer every item of this part (at least {MIN_SUMMARY} are needed), so its alpha, standard error of measurement and item–total correlations are not shown; the mean and SD use all {} scored rows.",
+            sub.label, x.n_complete, x.n
+        ),
+        Some(SummaryGap::AlphaNotPositive) => format!(
+            "{}: alpha is {} in this file, so the items of this part do not hang together here (a mismatched key, scale or item order can do this). A standard error of measurement built on it would mean nothing, so it is not shown, and it should not be used for change scores.",
+            sub.label,
+            x.alpha.map(num).unwrap_or_else(|| "undefined".to_string())
+        ),
+    };
+    said(p, "summary_withheld", "Statistics not shown", text).map(Some)
 }
 
 /// Said with summary statistics: what alpha and item–total correlations are for.

@@ -503,6 +503,11 @@ fn run_score(a: ScoreArgs) -> CliResult {
     }
     if scored.summary.is_some() {
         notes.push(nm::research_note(&p).map_err(withheld)?);
+        for i in 0..scored.subscales.len() {
+            if let Some(s) = nm::summary_withheld(&p, &scored, i).map_err(withheld)? {
+                notes.push(s);
+            }
+        }
     }
     if has_pairs && !one && !a.research {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
@@ -676,11 +681,11 @@ fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>], heading: &S
     );
     for (sub, x) in s.subscales.iter().zip(sum) {
         t.push_str(&format!(
-            "{:<30} {:>7} {:>8.3} {:>7.3} {} {} {:>10}\n",
+            "{:<30} {:>7} {} {} {} {} {:>10}\n",
             sub.id,
             x.n,
-            x.mean,
-            x.sd,
+            fmt_opt(x.mean, 8),
+            fmt_opt(x.sd, 7),
             fmt_opt(x.alpha, 7),
             fmt_opt(x.sem, 7),
             x.n_complete

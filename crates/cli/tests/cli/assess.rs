@@ -762,3 +762,74 @@ fn a_missing_code_that_is_a_valid_answer_is_refused() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn the_summary_minimum_applies_to_each_subscale_and_sem_needs_a_positive_alpha() {
+    let d = tempfile::tempdir().unwrap();
+    // 40 ECR-S rows; on 15 of them two anxiety items (Q2, Q4) are missing, so anxiety has 25
+    // scores and avoidance 40.
+    let rows: Vec<Vec<String>> = (0..40)
+        .map(|k| {
+            (0..12)
+                .map(|j| {
+                    if k < 15 && (j == 1 || j == 3) {
+                        "NA".to_string()
+                    } else {
+                        ((k * 3 + j * (k % 5 + 1)) % 7 + 1).to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let f = write(d.path(), "part.csv", 12, &rows);
+    let r = score("ecr-s", &["--missing", "NA", "--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let a = &j["summary"]["anxiety"];
+    assert_eq!(a["n"], 25);
+    assert_eq!(a["withheld"], "too_few_scored");
+    assert!(a["mean"].is_null() && a["alpha"].is_null() && a["sem"].is_null());
+    assert_eq!(j["summary"]["avoidance"]["n"], 40);
+    assert!(j["summary"]["avoidance"]["mean"].is_f64());
+    let notes = j["notes"].to_string();
+    assert!(
+        notes.contains("only 25 respondents have a score"),
+        "{notes}"
+    );
+    let t = score("ecr-s", &["--missing", "NA", f.to_str().unwrap()]);
+    assert!(
+        flat(&t.stdout).contains("only 25 respondents"),
+        "{}",
+        t.stdout
+    );
+
+    // Anxiety items pulling against each other: alpha below zero, SEM withheld and why.
+    let rows: Vec<Vec<String>> = (0..40)
+        .map(|k| {
+            let hi = k % 7 + 1;
+            (0..12)
+                .map(|j| {
+                    let v = if j % 2 == 1 && (j / 2) % 2 == 0 {
+                        hi
+                    } else {
+                        8 - hi
+                    };
+                    v.to_string()
+                })
+                .collect()
+        })
+        .collect();
+    let f = write(d.path(), "neg.csv", 12, &rows);
+    let r = score("ecr-s", &["--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let a = &j["summary"]["anxiety"];
+    assert!(a["alpha"].as_f64().unwrap() <= 0.0, "{a}");
+    assert!(a["sem"].is_null(), "{a}");
+    assert_eq!(a["withheld"], "alpha_not_positive");
+    assert!(
+        j["notes"].to_string().contains("not shown"),
+        "{}",
+        j["notes"]
+    );
+}
