@@ -230,6 +230,25 @@ pub fn too_few_for_summary(p: &Policy, n: usize) -> Result<Said, Withheld> {
     )
 }
 
+/// Said when no answer in a file reaches the top of the declared scale: the form may have been
+/// answered on a shorter scale than the one declared.
+pub fn top_of_scale_unused(
+    p: &Policy,
+    file: &str,
+    highest: i16,
+    scale: [i32; 2],
+) -> Result<Said, Withheld> {
+    said(
+        p,
+        "top_unused",
+        "Check the answer scale",
+        format!(
+            "No answer in {file} is above {highest}, although the scale declared is {}–{}. If the form was answered on {}–{highest}, give --scale-min {} --scale-max {highest}: scoring a shorter scale as a longer one moves every reversed item and every score. If {}–{} is right, nobody happened to use its top, and the scores stand.",
+            scale[0], scale[1], scale[0], scale[0], scale[0], scale[1]
+        ),
+    )
+}
+
 /// Said for each subscale whose summary statistics are withheld, with the reason.
 pub fn summary_withheld(
     p: &Policy,

@@ -38,6 +38,13 @@ impl Responses {
         &self.answers[r * self.items..(r + 1) * self.items]
     }
 
+    /// The highest answer given anywhere in the file (missing answers aside); `None` when
+    /// nothing was answered. Below the top of the declared scale it may mean the form was
+    /// answered on a shorter scale than declared (the ECR on 1–5 read as 1–7).
+    pub fn highest_answer(&self) -> Option<i16> {
+        self.answers.iter().copied().filter(|&a| a != MISSING).max()
+    }
+
     /// Builds responses from rows of answers (`None` = missing), for tests and callers that
     /// already hold numbers.
     pub fn from_rows(items: usize, scale: [i32; 2], rows: &[Vec<Option<i16>>]) -> Responses {
@@ -269,6 +276,14 @@ mod tests {
         let r = parse_with("f.csv", t, 2, [1, 7], None, true).unwrap();
         assert_eq!(r.row(0), &[1, 2]);
         assert!(parse("f.csv", "Q1,Q2,Quality\n1,2,3\n", 2, [1, 7], None).is_ok());
+    }
+
+    #[test]
+    fn highest_answer_skips_missing() {
+        let r = parse("f.csv", "Q1,Q2\n1,NA\n5,2\n", 2, [1, 7], Some("NA")).unwrap();
+        assert_eq!(r.highest_answer(), Some(5));
+        let r = parse("f.csv", "Q1\nNA\n", 1, [1, 7], Some("NA")).unwrap();
+        assert_eq!(r.highest_answer(), None);
     }
 
     #[test]

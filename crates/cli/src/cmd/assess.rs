@@ -283,6 +283,20 @@ fn score_file(
     Ok((r, s))
 }
 
+/// The warning for a file whose answers never reach the top of the declared scale, also written
+/// to stderr at once (it is about the request, and JSON readers get it in `notes`).
+fn top_unused(p: &closer_safety::Policy, path: &Path, r: &Responses) -> CliResult<Option<Said>> {
+    match r.highest_answer() {
+        Some(h) if i32::from(h) < r.scale[1] => {
+            let s = nm::top_of_scale_unused(p, &path.display().to_string(), h, r.scale)
+                .map_err(withheld)?;
+            eprintln!("{}", s.text());
+            Ok(Some(s))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Per-respondent extras for attachment instruments: the region label and percentiles.
 struct Extras {
     quadrant: Option<QuadrantLabel>,
@@ -493,6 +507,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     // Notes, all through the policy.
     let mut notes: Vec<Said> = Vec::new();
     notes.push(nm::about_instrument(&p, inst, &scored).map_err(withheld)?);
+    notes.extend(top_unused(&p, &a.file, &resp)?);
     let demand: Vec<Option<Said>> = (0..scored.subscales.len())
         .map(|i| nm::demand_note(&p, &scored, i))
         .collect::<Result<_, _>>()
@@ -808,6 +823,8 @@ fn run_change(a: ChangeArgs) -> CliResult {
         None => nm::policy(),
     };
     let mut notes: Vec<Said> = vec![nm::about_instrument(&p, inst, &before).map_err(withheld)?];
+    notes.extend(top_unused(&p, &a.before, &before_resp)?);
+    notes.extend(top_unused(&p, &a.after, &after_resp)?);
     for i in 0..before.subscales.len() {
         if let Some(d) = nm::demand_note(&p, &before, i).map_err(withheld)? {
             notes.push(d);

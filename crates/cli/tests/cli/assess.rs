@@ -833,3 +833,57 @@ fn the_summary_minimum_applies_to_each_subscale_and_sem_needs_a_positive_alpha()
         j["notes"]
     );
 }
+
+#[test]
+fn answers_that_never_reach_the_top_of_the_scale_are_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    // ECR answered on 1–5, scored as if on 1–7 (the default).
+    let f = write(
+        d.path(),
+        "ecr15.csv",
+        36,
+        &[row(&[1, 5, 3, 4, 2, 5].repeat(6)), row(&[2; 36])],
+    );
+    let r = score("ecr", &["--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = flat(&r.stderr);
+    assert!(
+        e.contains("No answer in")
+            && e.contains("ecr15.csv is above 5, although the scale declared is 1–7"),
+        "{e}"
+    );
+    assert!(e.contains("--scale-min 1 --scale-max 5"), "{e}");
+    let notes = r.json()["notes"].to_string();
+    assert!(notes.contains("is above 5"), "{notes}");
+    // Declared 1–5: no warning.
+    let r = score(
+        "ecr",
+        &["--scale-min", "1", "--scale-max", "5", f.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("No answer"), "{}", r.stderr);
+    assert!(!r.stdout.contains("No answer"));
+    // change reads both files.
+    let g = write(d.path(), "after.csv", 36, &[row(&[7; 36]), row(&[2; 36])]);
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr",
+        "--reliability",
+        "0.9",
+        "--sd",
+        "1",
+        "--before",
+        f.to_str().unwrap(),
+        "--after",
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        flat(&r.stderr).contains("ecr15.csv is above 5"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("after.csv"), "{}", r.stderr);
+}
