@@ -887,3 +887,42 @@ fn answers_that_never_reach_the_top_of_the_scale_are_flagged() {
     );
     assert!(!r.stderr.contains("after.csv"), "{}", r.stderr);
 }
+
+#[test]
+fn the_mutual_threat_item_7_feeds_the_grading_in_both_directions() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "cpq7.csv", 35, &[cpq_row(&[(7, 4)])]);
+    let r = score("cpq", &[f.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let sig = j["respondents"][0]["signals"].as_array().unwrap();
+    let got: Vec<(String, String, String)> = sig
+        .iter()
+        .map(|s| {
+            (
+                s["domain"].as_str().unwrap().to_string(),
+                s["direction"].as_str().unwrap().to_string(),
+                s["source"]["item"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("threats".into(), "receiving".into(), "cpq:7".into()),
+            ("threats".into(), "doing".into(), "cpq:7".into()),
+        ]
+    );
+    // Threats received put the reading in safety mode; threats made lead to help for oneself.
+    assert_eq!(j["grading"]["safety_mode"], true);
+    assert_eq!(
+        j["grading"]["grades"],
+        serde_json::json!(["safety_mode", "own_behaviour"])
+    );
+    let t = score("cpq", &[f.to_str().unwrap()]);
+    assert!(
+        flat(&t.stdout).contains("item 7 (threats, from your partner toward you)"),
+        "{}",
+        t.stdout
+    );
+}
