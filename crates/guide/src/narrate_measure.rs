@@ -60,6 +60,15 @@ pub fn about_instrument(p: &Policy, inst: &Instrument, scored: &Scored) -> Resul
         instrument_phrase(inst, scored),
         inst.citation
     );
+    if let Some(src) = inst
+        .order(&scored.order)
+        .and_then(|o| o.single_source.as_deref())
+    {
+        text.push_str(&format!(
+            " The key for the {} item order comes from a single source, {src}, which we have not been able to check against the author's materials or a second source; treat these scores with that in mind, and prefer the author order when you have the form in that order.",
+            scored.order
+        ));
+    }
     if inst.kind == Kind::RelationshipSpecific {
         let target = inst.target.as_deref().unwrap_or("one relationship");
         text.push_str(&format!(
@@ -401,7 +410,7 @@ pub fn signals_routed(
         "signals",
         "Some answers matter for safety",
         format!(
-            "You answered above \"never\" on {}. These items are read by direction, because what happens to you and what you do lead to different kinds of help.",
+            "You rated {} above the lowest point of the scale, so you did not put them at very unlikely. Any rating above the lowest point counts here, however small. These items are read by direction, because what happens to you and what you do lead to different kinds of help.",
             list.join("; ")
         ),
     )?);
@@ -636,6 +645,21 @@ mod tests {
             );
             about_instrument(&p, i, &s).unwrap();
         }
+        // The interleaved ECR-R key rests on one unverified source, and says so; the author
+        // order does not.
+        let i = get("ecr-r").unwrap().unwrap();
+        let r = Responses::from_rows(36, [1, 7], &[vec![Some(2); 36]]);
+        let inter = score(i, i.order("interleaved").unwrap(), &r, false).unwrap();
+        let t = about_instrument(&p, i, &inter).unwrap();
+        assert!(t.text().contains("single source"), "{}", t.text());
+        assert!(t.text().contains("UNCDEPENdLab"), "{}", t.text());
+        let author = score(i, i.order("author").unwrap(), &r, false).unwrap();
+        assert!(
+            !about_instrument(&p, i, &author)
+                .unwrap()
+                .text()
+                .contains("single source")
+        );
         let (i, s) = one("ecr-rs", [1, 7], vec![Some(2); 9]);
         assert!(
             about_instrument(&p, i, &s)
@@ -688,6 +712,13 @@ mod tests {
             "item 19 (name-calling or attacks on character, from you toward your partner)"
         ));
         assert!(!said.iter().any(|s| s.text().contains("closer help-now")));
+        // The CPQ runs from very unlikely to very likely: no "never" in the reading of it.
+        assert!(!said[0].text().contains("never"), "{}", said[0].text());
+        assert!(
+            said[0]
+                .text()
+                .contains("above the lowest point of the scale")
+        );
         // With a region, its numbers are in the text.
         let uk = signals_routed(&p, &sig, &g, Some("UK")).unwrap();
         assert!(uk.iter().any(|s| s.text().contains("999")));

@@ -926,3 +926,42 @@ fn the_mutual_threat_item_7_feeds_the_grading_in_both_directions() {
         t.stdout
     );
 }
+
+#[test]
+fn the_interleaved_ecr_r_key_says_it_rests_on_one_unverified_source() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "r.csv", 36, &[row(&[1, 7, 3, 5].repeat(9))]);
+    let f = f.to_str().unwrap();
+    for args in [
+        vec!["--order", "interleaved", f],
+        vec!["--order", "interleaved", "--json", f],
+    ] {
+        let r = score("ecr-r", &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            flat(&r.stdout).contains("comes from a single source"),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = score("ecr-r", &[f]);
+    assert!(!flat(&r.stdout).contains("single source"), "{}", r.stdout);
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr-r",
+        "--order",
+        "interleaved",
+        "--reliability",
+        "0.9",
+        "--sd",
+        "1",
+        "--before",
+        f,
+        "--after",
+        f,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flat(&r.stdout).contains("single source"), "{}", r.stdout);
+}
