@@ -349,6 +349,22 @@ pub fn pair_heading(p: &Policy, before_line: u64, after_line: u64) -> Result<Sai
     ))
 }
 
+/// Said for a multi-row file without `--research` when per-row scores of subscales holding
+/// safety items are withheld: a row's demand sum can give away its threat and name-calling
+/// answers (the lowest sum means every one of them was at the bottom of the scale; a sum high
+/// enough means at least one was not).
+pub fn demand_rows_withheld(p: &Policy, labels: &[&str]) -> Result<Said, Withheld> {
+    said(
+        p,
+        "demand_rows_withheld",
+        "Demand scores by row",
+        format!(
+            "This file holds more than one person's answers, and the {} scores contain the threat and name-calling items, so one row's score can give away how that person answered them. Those scores are therefore not shown row by row (the other scores are, and summaries over the whole file are); a researcher with the right to see them can add --research.",
+            labels.join(" and ")
+        ),
+    )
+}
+
 /// Said for a multi-row file without `--research`: safety signals are not shown per row.
 pub fn signals_withheld(p: &Policy) -> Result<Said, Withheld> {
     said(

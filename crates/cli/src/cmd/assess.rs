@@ -151,6 +151,11 @@ struct ChangeArgs {
     /// Standard deviation of the scores in a comparable sample: one value or per subscale.
     #[arg(long)]
     sd: Option<String>,
+    /// With files of more than one row, also show each pair's CPQ demand scores, which contain
+    /// the threat and name-calling items (other people's private information: only for
+    /// researchers entitled to see them).
+    #[arg(long)]
+    research: bool,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -363,6 +368,8 @@ struct RespondentOut<'a> {
     row: usize,
     extras: Option<Extras>,
     signals: Option<Vec<SafetySignal>>,
+    /// Per subscale: withheld row by row (demand scores of other people's answers).
+    hidden: &'a [bool],
 }
 
 impl Serialize for RespondentOut<'_> {
@@ -371,7 +378,12 @@ impl Serialize for RespondentOut<'_> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("line", &r.line)?;
         for (i, sub) in self.scored.subscales.iter().enumerate() {
-            m.serialize_entry(&sub.id, &r.scores[i])?;
+            let v = if self.hidden.get(i).copied().unwrap_or(false) {
+                None
+            } else {
+                r.scores[i]
+            };
+            m.serialize_entry(&sub.id, &v)?;
         }
         if r.missing.iter().any(|&k| k > 0) {
             let missing: BTreeMap<&str, usize> = self
@@ -464,6 +476,10 @@ struct ScoreOut<'a> {
     target: Option<&'a str>,
     subscales: Vec<SubscaleOut<'a>>,
     respondents: Vec<RespondentOut<'a>>,
+    /// Subscales whose per-row scores are withheld (null in `respondents`): demand scores that
+    /// contain safety items, in a multi-row file without --research.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    per_row_withheld: Vec<&'a str>,
     summary_minimum: usize,
     summary: Option<BTreeMap<&'a str, &'a Summary>>,
     item_total: Option<BTreeMap<&'a str, &'a [ItemTotal]>>,
@@ -527,6 +543,22 @@ fn run_score(a: ScoreArgs) -> CliResult {
     if has_pairs && !one && !a.research {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
     }
+    // A row's demand sum can give away that row's threat and name-calling answers.
+    let hidden: Vec<bool> = scored
+        .subscales
+        .iter()
+        .map(|s| !one && !a.research && !s.safety_items.is_empty())
+        .collect();
+    let hidden_labels: Vec<&str> = scored
+        .subscales
+        .iter()
+        .zip(&hidden)
+        .filter(|(_, h)| **h)
+        .map(|(s, _)| s.label.as_str())
+        .collect();
+    if !hidden_labels.is_empty() {
+        notes.push(nm::demand_rows_withheld(&p, &hidden_labels).map_err(withheld)?);
+    }
     let signal_said = match &own {
         Some((s, g)) => nm::signals_routed(&p, s, g, region.as_deref()).map_err(withheld)?,
         None => Vec::new(),
@@ -575,7 +607,15 @@ fn run_score(a: ScoreArgs) -> CliResult {
                     row,
                     extras,
                     signals,
+                    hidden: &hidden,
                 })
+                .collect(),
+            per_row_withheld: scored
+                .subscales
+                .iter()
+                .zip(&hidden)
+                .filter(|(_, h)| **h)
+                .map(|(s, _)| s.id.as_str())
                 .collect(),
             summary_minimum: MIN_SUMMARY,
             summary: scored.summary.as_ref().map(|v| {
@@ -629,7 +669,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     } else {
         text.push_str(&line(&nm::respondents_count(&p, n).map_err(withheld)?));
         if n <= 50 {
-            text.push_str(&score_table(&scored));
+            text.push_str(&score_table(&scored, &hidden));
         } else {
             text.push_str(&line(&nm::per_respondent_pointer(&p).map_err(withheld)?));
         }
@@ -662,16 +702,22 @@ fn fmt_opt(x: Option<f64>, width: usize) -> String {
     }
 }
 
-fn score_table(s: &Scored) -> String {
+/// Per-row scores; subscales marked `hidden` are left out (their withholding is said).
+fn score_table(s: &Scored, hidden: &[bool]) -> String {
+    let shown = |i: usize| !hidden.get(i).copied().unwrap_or(false);
     let mut t = format!("{:>6}", "line");
-    for sub in &s.subscales {
-        t.push_str(&format!("  {:>12}", short(&sub.id)));
+    for (i, sub) in s.subscales.iter().enumerate() {
+        if shown(i) {
+            t.push_str(&format!("  {:>12}", short(&sub.id)));
+        }
     }
     t.push('\n');
     for r in &s.respondents {
         t.push_str(&format!("{:>6}", r.line));
-        for x in &r.scores {
-            t.push_str(&format!("  {}", fmt_opt(*x, 12)));
+        for (i, x) in r.scores.iter().enumerate() {
+            if shown(i) {
+                t.push_str(&format!("  {}", fmt_opt(*x, 12)));
+            }
         }
         t.push('\n');
     }
@@ -817,7 +863,25 @@ fn run_change(a: ChangeArgs) -> CliResult {
         None => BTreeMap::new(),
     };
     let params = change::resolve(inst, &before, &r, &sd).map_err(err)?;
-    let pairs = change::change(&before, &after, &params).map_err(err)?;
+    let mut pairs = change::change(&before, &after, &params).map_err(err)?;
+    // Other people's demand scores (which contain the threat and name-calling items) are not
+    // shown pair by pair without --research: a row's sum can give those answers away.
+    let hidden: Vec<&str> = before
+        .subscales
+        .iter()
+        .filter(|s| !one && !a.research && !s.safety_items.is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
+    let hidden_labels: Vec<&str> = before
+        .subscales
+        .iter()
+        .filter(|s| hidden.contains(&s.id.as_str()))
+        .map(|s| s.label.as_str())
+        .collect();
+    for pc in &mut pairs {
+        pc.subscales
+            .retain(|sc| !hidden.contains(&sc.subscale.as_str()));
+    }
     let p = match &own {
         Some((_, g)) => nm::policy_for(g),
         None => nm::policy(),
@@ -832,6 +896,9 @@ fn run_change(a: ChangeArgs) -> CliResult {
     }
     if has_pairs && !one {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
+    }
+    if !hidden_labels.is_empty() {
+        notes.push(nm::demand_rows_withheld(&p, &hidden_labels).map_err(withheld)?);
     }
     let signal_said: Vec<Said> = match &own {
         Some((sig, g)) => {

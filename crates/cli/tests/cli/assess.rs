@@ -965,3 +965,80 @@ fn the_interleaved_ecr_r_key_says_it_rests_on_one_unverified_source() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(flat(&r.stdout).contains("single source"), "{}", r.stdout);
 }
+
+#[test]
+fn other_peoples_demand_sums_are_not_shown_row_by_row_without_research() {
+    let d = tempfile::tempdir().unwrap();
+    // Row 2: items 18 and 20 at 9 and the rest of partner demand at 9 too: a sum of 63 would
+    // say that person was threatened and called names.
+    let hi: Vec<(usize, i32)> = [4, 10, 12, 14, 18, 20, 33]
+        .iter()
+        .map(|&i| (i, 9))
+        .collect();
+    let f = write(
+        d.path(),
+        "many.csv",
+        35,
+        &[cpq_row(&hi), cpq_row(&[(3, 5)])],
+    );
+    let f = f.to_str().unwrap();
+    let j = score("cpq", &[f, "--json"]).json();
+    assert_eq!(
+        j["per_row_withheld"],
+        serde_json::json!([
+            "self_demand_partner_withdraw",
+            "partner_demand_self_withdraw"
+        ])
+    );
+    for p in j["respondents"].as_array().unwrap() {
+        assert!(p["partner_demand_self_withdraw"].is_null(), "{p}");
+        assert!(p["self_demand_partner_withdraw"].is_null(), "{p}");
+        assert!(p["constructive_communication"].is_f64(), "{p}");
+    }
+    assert!(j["notes"].to_string().contains("not shown row by row"));
+    let t = score("cpq", &[f]);
+    assert!(!t.stdout.contains("63.000"), "{}", t.stdout);
+    assert!(!t.stdout.contains("p_dem/self_wd"), "{}", t.stdout);
+    assert!(flat(&t.stdout).contains("can give away how that person answered them"));
+    // With --research they are shown.
+    let j = score("cpq", &[f, "--json", "--research"]).json();
+    assert_eq!(j["respondents"][0]["partner_demand_self_withdraw"], 63.0);
+    assert!(j.get("per_row_withheld").is_none());
+    // One person's own file shows their own.
+    let g = write(d.path(), "one.csv", 35, &[cpq_row(&hi)]);
+    let j = score("cpq", &[g.to_str().unwrap(), "--json"]).json();
+    assert_eq!(j["respondents"][0]["partner_demand_self_withdraw"], 63.0);
+    // change pairs rows the same way.
+    let args = |extra: &[&'static str]| {
+        let mut v = vec![
+            "assess",
+            "change",
+            "--instrument",
+            "cpq",
+            "--before",
+            f,
+            "--after",
+            f,
+            "--reliability",
+            "0.8",
+            "--sd",
+            "8",
+            "--json",
+        ];
+        v.extend_from_slice(extra);
+        run(&v)
+    };
+    let c = args(&[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let j = c.json();
+    let subs: Vec<String> = j["pairs"][0]["subscales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscale"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subs, vec!["constructive_communication".to_string()]);
+    assert!(j["notes"].to_string().contains("not shown row by row"));
+    let j = args(&["--research"]).json();
+    assert_eq!(j["pairs"][0]["subscales"].as_array().unwrap().len(), 3);
+}
