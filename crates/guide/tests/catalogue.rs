@@ -173,6 +173,10 @@ fn measure_samples() -> Vec<String> {
                 .expect("said")
                 .text(),
         );
+        for other in inst.orders.iter().skip(1) {
+            let s = score(inst, other, &r, false).expect("scores");
+            push(nm::about_instrument(&p, inst, &s).expect("said").text());
+        }
         for i in 0..scored.subscales.len() {
             if let Some(d) = nm::demand_note(&p, &scored, i).expect("said") {
                 push(d.text());
@@ -214,6 +218,14 @@ fn measure_samples() -> Vec<String> {
         nm::research_signals_heading(&p),
         nm::pair_heading(&p, 2, 3),
         nm::signals_withheld(&p),
+        nm::top_of_scale_unused(&p, "sample.csv", 5, [1, 7]),
+        nm::demand_rows_withheld(
+            &p,
+            &[
+                "self demand / partner withdraw",
+                "partner demand / self withdraw",
+            ],
+        ),
     ] {
         push(said.expect("said").text());
     }
