@@ -295,7 +295,7 @@ fn top_unused(p: &closer_safety::Policy, path: &Path, r: &Responses) -> CliResul
         Some(h) if i32::from(h) < r.scale[1] => {
             let s = nm::top_of_scale_unused(p, &path.display().to_string(), h, r.scale)
                 .map_err(withheld)?;
-            eprintln!("{}", s.text());
+            crate::io::note(s.text());
             Ok(Some(s))
         }
         _ => Ok(None),
