@@ -281,9 +281,14 @@ pub fn summary_withheld(
             sub.label, x.n_complete, x.n
         ),
         Some(SummaryGap::AlphaNotPositive) => format!(
-            "{}: alpha is {} in this file, so the items of this part do not hang together here (a mismatched key, scale or item order can do this). A standard error of measurement built on it would mean nothing, so it is not shown, and it should not be used for change scores.",
+            "{}: {}, so the items of this part do not hang together here (a mismatched key, scale or item order can do this). A standard error of measurement built on it would mean nothing, so it is not shown, and it should not be used for change scores.",
             sub.label,
-            x.alpha.map(num).unwrap_or_else(|| "undefined".to_string())
+            match x.alpha {
+                Some(a) => format!("alpha is {} in this file", num(a)),
+                None =>
+                    "alpha cannot be computed in this file (the total of these items does not vary)"
+                        .to_string(),
+            }
         ),
     };
     said(p, "summary_withheld", "Statistics not shown", text).map(Some)
