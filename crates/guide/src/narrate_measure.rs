@@ -11,7 +11,7 @@ use closer_measure::change::{PairChange, Source};
 use closer_measure::instrument::{Instrument, Kind};
 use closer_measure::norms::Percentile;
 use closer_measure::quadrant::{QuadrantLabel, Rule};
-use closer_measure::score::{MIN_SUMMARY, Scored};
+use closer_measure::score::{MIN_SUMMARY, Scored, SummaryGap};
 use closer_measure::stats::RCI_CRITICAL;
 use closer_safety::grading::{Grade, Grading};
 use closer_safety::{Context, Draft, Policy, Said, Tag, Topic, Withheld};
@@ -60,6 +60,15 @@ pub fn about_instrument(p: &Policy, inst: &Instrument, scored: &Scored) -> Resul
         instrument_phrase(inst, scored),
         inst.citation
     );
+    if let Some(src) = inst
+        .order(&scored.order)
+        .and_then(|o| o.single_source.as_deref())
+    {
+        text.push_str(&format!(
+            " The key for the {} item order comes from a single source, {src}, which we have not been able to check against the author's materials or a second source; treat these scores with that in mind, and prefer the author order when you have the form in that order.",
+            scored.order
+        ));
+    }
     if inst.kind == Kind::RelationshipSpecific {
         let target = inst.target.as_deref().unwrap_or("one relationship");
         text.push_str(&format!(
@@ -230,6 +239,61 @@ pub fn too_few_for_summary(p: &Policy, n: usize) -> Result<Said, Withheld> {
     )
 }
 
+/// Said when no answer in a file reaches the top of the declared scale: the form may have been
+/// answered on a shorter scale than the one declared.
+pub fn top_of_scale_unused(
+    p: &Policy,
+    file: &str,
+    highest: i16,
+    scale: [i32; 2],
+) -> Result<Said, Withheld> {
+    said(
+        p,
+        "top_unused",
+        "Check the answer scale",
+        format!(
+            "No answer in {file} is above {highest}, although the scale declared is {}–{}. If the form was answered on {}–{highest}, give --scale-min {} --scale-max {highest}: scoring a shorter scale as a longer one moves every reversed item and every score. If {}–{} is right, nobody happened to use its top, and the scores stand.",
+            scale[0], scale[1], scale[0], scale[0], scale[0], scale[1]
+        ),
+    )
+}
+
+/// Said for each subscale whose summary statistics are withheld, with the reason.
+pub fn summary_withheld(
+    p: &Policy,
+    scored: &Scored,
+    subscale: usize,
+) -> Result<Option<Said>, Withheld> {
+    let (Some(sub), Some(x)) = (
+        scored.subscales.get(subscale),
+        scored.summary.as_ref().and_then(|v| v.get(subscale)),
+    ) else {
+        return Ok(None);
+    };
+    let text = match x.withheld {
+        None => return Ok(None),
+        Some(SummaryGap::TooFewScored) => format!(
+            "{}: only {} respondents have a score on this part (at least {MIN_SUMMARY} are needed), so its mean, SD, alpha, standard error of measurement and item–total correlations are not shown.",
+            sub.label, x.n
+        ),
+        Some(SummaryGap::TooFewComplete) => format!(
+            "{}: only {} rows answer every item of this part (at least {MIN_SUMMARY} are needed), so its alpha, standard error of measurement and item–total correlations are not shown; the mean and SD use all {} scored rows.",
+            sub.label, x.n_complete, x.n
+        ),
+        Some(SummaryGap::AlphaNotPositive) => format!(
+            "{}: {}, so the items of this part do not hang together here (a mismatched key, scale or item order can do this). A standard error of measurement built on it would mean nothing, so it is not shown, and it should not be used for change scores.",
+            sub.label,
+            match x.alpha {
+                Some(a) => format!("alpha is {} in this file", num(a)),
+                None =>
+                    "alpha cannot be computed in this file (the total of these items does not vary)"
+                        .to_string(),
+            }
+        ),
+    };
+    said(p, "summary_withheld", "Statistics not shown", text).map(Some)
+}
+
 /// Said with summary statistics: what alpha and item–total correlations are for.
 pub fn research_note(p: &Policy) -> Result<Said, Withheld> {
     said(
@@ -288,6 +352,22 @@ pub fn pair_heading(p: &Policy, before_line: u64, after_line: u64) -> Result<Sai
         "",
         format!("Before: line {before_line}; after: line {after_line}."),
     ))
+}
+
+/// Said for a multi-row file without `--research` when per-row scores of subscales holding
+/// safety items are withheld: a row's demand sum can give away its threat and name-calling
+/// answers (the lowest sum means every one of them was at the bottom of the scale; a sum high
+/// enough means at least one was not).
+pub fn demand_rows_withheld(p: &Policy, labels: &[&str]) -> Result<Said, Withheld> {
+    said(
+        p,
+        "demand_rows_withheld",
+        "Demand scores by row",
+        format!(
+            "This file holds more than one person's answers, and the {} scores contain the threat and name-calling items, so one row's score can give away how that person answered them. Those scores are therefore not shown row by row (the other scores are, and summaries over the whole file are); a researcher with the right to see them can add --research.",
+            labels.join(" and ")
+        ),
+    )
 }
 
 /// Said for a multi-row file without `--research`: safety signals are not shown per row.
@@ -351,7 +431,7 @@ pub fn signals_routed(
         "signals",
         "Some answers matter for safety",
         format!(
-            "You answered above \"never\" on {}. These items are read by direction, because what happens to you and what you do lead to different kinds of help.",
+            "You rated {} above the lowest point of the scale, so you did not put them at very unlikely. Any rating above the lowest point counts here, however small. These items are read by direction, because what happens to you and what you do lead to different kinds of help.",
             list.join("; ")
         ),
     )?);
@@ -586,6 +666,21 @@ mod tests {
             );
             about_instrument(&p, i, &s).unwrap();
         }
+        // The interleaved ECR-R key rests on one unverified source, and says so; the author
+        // order does not.
+        let i = get("ecr-r").unwrap().unwrap();
+        let r = Responses::from_rows(36, [1, 7], &[vec![Some(2); 36]]);
+        let inter = score(i, i.order("interleaved").unwrap(), &r, false).unwrap();
+        let t = about_instrument(&p, i, &inter).unwrap();
+        assert!(t.text().contains("single source"), "{}", t.text());
+        assert!(t.text().contains("UNCDEPENdLab"), "{}", t.text());
+        let author = score(i, i.order("author").unwrap(), &r, false).unwrap();
+        assert!(
+            !about_instrument(&p, i, &author)
+                .unwrap()
+                .text()
+                .contains("single source")
+        );
         let (i, s) = one("ecr-rs", [1, 7], vec![Some(2); 9]);
         assert!(
             about_instrument(&p, i, &s)
@@ -638,6 +733,13 @@ mod tests {
             "item 19 (name-calling or attacks on character, from you toward your partner)"
         ));
         assert!(!said.iter().any(|s| s.text().contains("closer help-now")));
+        // The CPQ runs from very unlikely to very likely: no "never" in the reading of it.
+        assert!(!said[0].text().contains("never"), "{}", said[0].text());
+        assert!(
+            said[0]
+                .text()
+                .contains("above the lowest point of the scale")
+        );
         // With a region, its numbers are in the text.
         let uk = signals_routed(&p, &sig, &g, Some("UK")).unwrap();
         assert!(uk.iter().any(|s| s.text().contains("999")));

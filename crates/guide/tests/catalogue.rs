@@ -173,6 +173,10 @@ fn measure_samples() -> Vec<String> {
                 .expect("said")
                 .text(),
         );
+        for other in inst.orders.iter().skip(1) {
+            let s = score(inst, other, &r, false).expect("scores");
+            push(nm::about_instrument(&p, inst, &s).expect("said").text());
+        }
         for i in 0..scored.subscales.len() {
             if let Some(d) = nm::demand_note(&p, &scored, i).expect("said") {
                 push(d.text());
@@ -205,6 +209,44 @@ fn measure_samples() -> Vec<String> {
             }
         }
     }
+    // Research files whose statistics are partly withheld: 25 anxiety scores of 40 rows, and a
+    // subscale whose items pull against each other (alpha below zero).
+    {
+        let inst = instrument::get("ecr-s").expect("data").expect("instrument");
+        let partial: Vec<Vec<Option<i16>>> = (0..40)
+            .map(|k| {
+                (0..12)
+                    .map(|j| {
+                        (!(k < 15 && (j == 1 || j == 3)))
+                            .then_some(((k * 3 + j * (k % 5 + 1)) % 7 + 1) as i16)
+                    })
+                    .collect()
+            })
+            .collect();
+        let against: Vec<Vec<Option<i16>>> = (0..40)
+            .map(|k| {
+                let hi = (k % 7 + 1) as i16;
+                (0..12)
+                    .map(|j| {
+                        Some(if j % 2 == 1 && (j / 2) % 2 == 0 {
+                            hi
+                        } else {
+                            8 - hi
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        for rows in [partial, against] {
+            let r = responses::Responses::from_rows(12, [1, 7], &rows);
+            let scored = score(inst, &inst.orders[0], &r, false).expect("scores");
+            for i in 0..scored.subscales.len() {
+                if let Some(s) = nm::summary_withheld(&p, &scored, i).expect("said") {
+                    push(s.text());
+                }
+            }
+        }
+    }
     for said in [
         nm::too_few_for_summary(&p, 3),
         nm::research_note(&p),
@@ -214,6 +256,14 @@ fn measure_samples() -> Vec<String> {
         nm::research_signals_heading(&p),
         nm::pair_heading(&p, 2, 3),
         nm::signals_withheld(&p),
+        nm::top_of_scale_unused(&p, "sample.csv", 5, [1, 7]),
+        nm::demand_rows_withheld(
+            &p,
+            &[
+                "self demand / partner withdraw",
+                "partner demand / self withdraw",
+            ],
+        ),
     ] {
         push(said.expect("said").text());
     }

@@ -68,6 +68,8 @@ struct RawOrder {
     source: String,
     #[serde(default)]
     labels: Option<Vec<String>>,
+    #[serde(default)]
+    single_source: Option<String>,
     subscales: Vec<RawSubscale>,
 }
 
@@ -145,6 +147,9 @@ pub struct Subscale {
 pub struct Order {
     pub name: String,
     pub source: String,
+    /// `Some(source)` when this order's key rests on one source that has not been checked
+    /// against another: every output that uses it says so.
+    pub single_source: Option<String>,
     /// The published label of the item in each column (`Q1` holds `labels[0]`).
     pub labels: Vec<String>,
     pub subscales: Vec<Subscale>,
@@ -267,6 +272,7 @@ pub fn parse(file: &str, text: &str) -> Result<Instrument, DataError> {
         orders.push(Order {
             name: o.name.clone(),
             source: o.source.clone(),
+            single_source: o.single_source.clone(),
             labels,
             subscales,
         });

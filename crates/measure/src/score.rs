@@ -56,18 +56,36 @@ pub struct Respondent {
     pub missing: Vec<usize>,
 }
 
-/// Summary of one subscale over a research file.
+/// Why some of a subscale's summary statistics are withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SummaryGap {
+    /// Fewer than [`MIN_SUMMARY`] respondents have a score on this subscale: nothing is shown.
+    TooFewScored,
+    /// Fewer than [`MIN_SUMMARY`] rows are complete on this subscale: alpha, SEM and the
+    /// item–total correlations are withheld (mean and SD stand).
+    TooFewComplete,
+    /// Alpha is zero or negative (or undefined): the items do not hang together in this sample,
+    /// so the SEM (SD · √(1 − alpha)) would describe no error at all; it is withheld.
+    AlphaNotPositive,
+}
+
+/// Summary of one subscale over a research file. The [`MIN_SUMMARY`] minimum applies to each
+/// subscale: a subscale below it has its statistics withheld, and `withheld` says why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     /// Respondents with a score.
     pub n: usize,
-    pub mean: f64,
-    pub sd: f64,
+    /// `None` with fewer than [`MIN_SUMMARY`] scored respondents.
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
     /// Rows complete on every item of the subscale (alpha and item–total use these).
     pub n_complete: usize,
     pub alpha: Option<f64>,
-    /// SD · √(1 − alpha).
+    /// SD · √(1 − alpha); only when alpha > 0.
     pub sem: Option<f64>,
+    /// Why statistics are withheld, if any are.
+    pub withheld: Option<SummaryGap>,
 }
 
 /// One item's corrected item–total correlation.
@@ -220,16 +238,38 @@ pub fn score(
         let mut item_total = Vec::new();
         for (si, sub) in order.subscales.iter().enumerate() {
             let k = sub.positions.len();
-            let ia = item_analysis(&complete[si], k);
-            let (m, sd) = mean_sd(&raw_scores[si]).unwrap_or((f64::NAN, f64::NAN));
-            let sd_metric = if rescaling { sd * f } else { sd };
+            let mut ia = item_analysis(&complete[si], k);
+            let n_scored = raw_scores[si].len();
+            let ms = mean_sd(&raw_scores[si]).filter(|_| n_scored >= MIN_SUMMARY);
+            let sd_metric = ms.map(|(_, sd)| if rescaling { sd * f } else { sd });
+            let gap = if ms.is_none() {
+                Some(SummaryGap::TooFewScored)
+            } else if ia.n < MIN_SUMMARY {
+                Some(SummaryGap::TooFewComplete)
+            } else if !ia.alpha.is_some_and(|a| a > 0.0) {
+                Some(SummaryGap::AlphaNotPositive)
+            } else {
+                None
+            };
+            if matches!(
+                gap,
+                Some(SummaryGap::TooFewScored | SummaryGap::TooFewComplete)
+            ) {
+                ia.alpha = None;
+                ia.item_total = vec![None; k];
+            }
+            let sem_value = match (gap, ia.alpha, sd_metric) {
+                (None, Some(a), Some(sd)) => Some(sem(sd, a)),
+                _ => None,
+            };
             summary.push(Summary {
-                n: raw_scores[si].len(),
-                mean: to_metric(m, k),
+                n: n_scored,
+                mean: ms.map(|(m, _)| to_metric(m, k)),
                 sd: sd_metric,
                 n_complete: ia.n,
                 alpha: ia.alpha,
-                sem: ia.alpha.map(|a| sem(sd_metric, a)),
+                sem: sem_value,
+                withheld: gap,
             });
             item_total.push(
                 sub.positions
@@ -576,6 +616,71 @@ mod tests {
         let sum = s.summary.unwrap();
         assert_eq!(sum[0].n, MIN_SUMMARY);
         assert_eq!(s.item_total.unwrap()[0][0].item, "ecr-s:2");
+    }
+
+    /// The minimum applies to each subscale: 40 rows, anxiety unscorable on 15 of them (two
+    /// anxiety items missing), leaves 25 anxiety scores — withheld — and 40 avoidance scores.
+    #[test]
+    fn the_minimum_applies_to_each_subscale() {
+        let i = get("ecr-s").unwrap().unwrap();
+        let rows: Vec<Vec<Option<i16>>> = (0..40)
+            .map(|k| {
+                (0..12)
+                    .map(|j| {
+                        // Anxiety items are the even item numbers: positions 1, 3, ….
+                        if k < 15 && (j == 1 || j == 3) {
+                            None
+                        } else {
+                            Some(((k * 3 + j * (k % 5 + 1)) % 7 + 1) as i16)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let r = Responses::from_rows(12, [1, 7], &rows);
+        let s = score(i, i.default_order(), &r, false).unwrap();
+        let sum = s.summary.unwrap();
+        assert_eq!((sum[0].n, sum[1].n), (25, 40));
+        assert_eq!(sum[0].withheld, Some(SummaryGap::TooFewScored));
+        assert_eq!(
+            (sum[0].mean, sum[0].sd, sum[0].alpha, sum[0].sem),
+            (None, None, None, None)
+        );
+        assert!(
+            s.item_total.as_ref().unwrap()[0]
+                .iter()
+                .all(|x| x.r.is_none())
+        );
+        assert!(sum[1].mean.is_some() && sum[1].sd.is_some());
+    }
+
+    /// Alpha at or below zero: SEM withheld, with the reason; a positive alpha gives SEM.
+    #[test]
+    fn no_sem_without_a_positive_alpha() {
+        let i = get("ecr-s").unwrap().unwrap();
+        // Anxiety items alternate so that they pull against each other: negative alpha.
+        let rows: Vec<Vec<Option<i16>>> = (0..40)
+            .map(|k| {
+                let hi = (k % 7 + 1) as i16;
+                (0..12)
+                    .map(|j| {
+                        let anxiety = j % 2 == 1;
+                        Some(if anxiety && (j / 2) % 2 == 0 {
+                            hi
+                        } else {
+                            8 - hi
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let r = Responses::from_rows(12, [1, 7], &rows);
+        let s = score(i, i.default_order(), &r, false).unwrap();
+        let sum = s.summary.unwrap();
+        assert!(sum[0].alpha.unwrap() <= 0.0, "{:?}", sum[0].alpha);
+        assert_eq!(sum[0].sem, None);
+        assert_eq!(sum[0].withheld, Some(SummaryGap::AlphaNotPositive));
+        assert!(sum[0].sd.is_some());
     }
 
     proptest::proptest! {

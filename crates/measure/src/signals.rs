@@ -1,7 +1,9 @@
 //! Safety signals from the CPQ's self/partner pairs (threats, name-calling, physical
 //! aggression), read by direction: the partner item is what the respondent receives, the self
 //! item what the respondent does. "Yes" is any answer above the scale minimum (1 on 1–9).
-//! Directions are never merged: receiving and doing lead to different help.
+//! Directions are never merged: receiving and doing lead to different help. A mutual item (the
+//! CPQ's item 7, both partners threatening each other) is its own self and partner item, so it
+//! gives a signal in each direction.
 
 use crate::instrument::{Instrument, Order};
 use crate::responses::MISSING;
@@ -85,6 +87,37 @@ mod tests {
         // Missing answers give no signal; other items never do.
         let mut r = cpq_row(&[(1, 9), (16, 9), (23, 9)]);
         r[17] = MISSING;
+        assert!(signals(i, o, &r, [1, 9]).is_empty());
+    }
+
+    #[test]
+    fn the_mutual_threat_item_is_read_in_both_directions() {
+        let i = get("cpq").unwrap().unwrap();
+        let o = i.default_order();
+        let s = signals(i, o, &cpq_row(&[(7, 3)]), [1, 9]);
+        let got: Vec<_> = s
+            .iter()
+            .map(|x| (x.domain, x.direction, x.source.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    SignalDomain::Threats,
+                    Direction::Receiving,
+                    SignalSource::Item("cpq:7".into())
+                ),
+                (
+                    SignalDomain::Threats,
+                    Direction::Doing,
+                    SignalSource::Item("cpq:7".into())
+                ),
+            ]
+        );
+        // At the minimum, or missing: nothing.
+        assert!(signals(i, o, &cpq_row(&[(7, 1)]), [1, 9]).is_empty());
+        let mut r = cpq_row(&[]);
+        r[6] = MISSING;
         assert!(signals(i, o, &r, [1, 9]).is_empty());
     }
 

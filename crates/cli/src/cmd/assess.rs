@@ -67,8 +67,15 @@ struct Reading {
     scale_max: Option<i16>,
     /// The code for a missing answer (for example 0, NA or an empty cell: --missing '').
     /// Without it, every item must be answered.
+    /// It must not be a valid answer on the scale (a 0 on a 0–4 scale is an answer).
     #[arg(long)]
     missing: Option<String>,
+    /// Score Q1..Qn and ignore item columns beyond Qn (Q13, Q14, … for a 12-item form).
+    /// Without it such a file is refused: answers to a longer form (the 36-item ECR) scored with
+    /// a shorter form's key (the ECR-S) give wrong scores. Use it only when Q1..Qn really hold
+    /// this instrument's items in its order.
+    #[arg(long)]
+    ignore_extra_items: bool,
     /// Where you are (a region code or a country name, any case), for the helplines shown when
     /// answers matter for safety; also read from CLOSER_REGION. Never stored.
     #[arg(long, value_name = "PLACE")]
@@ -144,6 +151,11 @@ struct ChangeArgs {
     /// Standard deviation of the scores in a comparable sample: one value or per subscale.
     #[arg(long)]
     sd: Option<String>,
+    /// With files of more than one row, also show each pair's CPQ demand scores, which contain
+    /// the threat and name-calling items (other people's private information: only for
+    /// researchers entitled to see them).
+    #[arg(long)]
+    research: bool,
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
@@ -244,19 +256,15 @@ fn setup(r: &Reading) -> CliResult<(&'static Instrument, &'static Order, [i32; 2
     Ok((inst, order, scale))
 }
 
-fn read(
-    path: &Path,
-    inst: &Instrument,
-    scale: [i32; 2],
-    missing: Option<&str>,
-) -> CliResult<Responses> {
+fn read(path: &Path, inst: &Instrument, scale: [i32; 2], r: &Reading) -> CliResult<Responses> {
     let text = crate::io::read_input(path)?;
-    Ok(responses::parse(
+    Ok(responses::parse_with(
         &path.display().to_string(),
         &text,
         inst.items,
         scale,
-        missing,
+        r.missing.as_deref(),
+        r.ignore_extra_items,
     )?)
 }
 
@@ -265,10 +273,10 @@ fn score_file(
     inst: &'static Instrument,
     order: &Order,
     scale: [i32; 2],
-    missing: Option<&str>,
+    reading: &Reading,
     rescale: bool,
 ) -> CliResult<(Responses, Scored)> {
-    let r = read(path, inst, scale, missing)?;
+    let r = read(path, inst, scale, reading)?;
     if r.is_empty() {
         return Err(CliError::usage(format!(
             "{}: no respondents (expected a header with Q1..Q{} and at least one row)",
@@ -278,6 +286,20 @@ fn score_file(
     }
     let s = score(inst, order, &r, rescale).map_err(|e| CliError::usage(e.to_string()))?;
     Ok((r, s))
+}
+
+/// The warning for a file whose answers never reach the top of the declared scale, also written
+/// to stderr at once (it is about the request, and JSON readers get it in `notes`).
+fn top_unused(p: &closer_safety::Policy, path: &Path, r: &Responses) -> CliResult<Option<Said>> {
+    match r.highest_answer() {
+        Some(h) if i32::from(h) < r.scale[1] => {
+            let s = nm::top_of_scale_unused(p, &path.display().to_string(), h, r.scale)
+                .map_err(withheld)?;
+            crate::io::note(s.text());
+            Ok(Some(s))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Per-respondent extras for attachment instruments: the region label and percentiles.
@@ -346,6 +368,8 @@ struct RespondentOut<'a> {
     row: usize,
     extras: Option<Extras>,
     signals: Option<Vec<SafetySignal>>,
+    /// Per subscale: withheld row by row (demand scores of other people's answers).
+    hidden: &'a [bool],
 }
 
 impl Serialize for RespondentOut<'_> {
@@ -354,7 +378,12 @@ impl Serialize for RespondentOut<'_> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("line", &r.line)?;
         for (i, sub) in self.scored.subscales.iter().enumerate() {
-            m.serialize_entry(&sub.id, &r.scores[i])?;
+            let v = if self.hidden.get(i).copied().unwrap_or(false) {
+                None
+            } else {
+                r.scores[i]
+            };
+            m.serialize_entry(&sub.id, &v)?;
         }
         if r.missing.iter().any(|&k| k > 0) {
             let missing: BTreeMap<&str, usize> = self
@@ -447,6 +476,10 @@ struct ScoreOut<'a> {
     target: Option<&'a str>,
     subscales: Vec<SubscaleOut<'a>>,
     respondents: Vec<RespondentOut<'a>>,
+    /// Subscales whose per-row scores are withheld (null in `respondents`): demand scores that
+    /// contain safety items, in a multi-row file without --research.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    per_row_withheld: Vec<&'a str>,
     summary_minimum: usize,
     summary: Option<BTreeMap<&'a str, &'a Summary>>,
     item_total: Option<BTreeMap<&'a str, &'a [ItemTotal]>>,
@@ -462,14 +495,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     } else {
         Rule::Midpoint
     };
-    let (resp, scored) = score_file(
-        &a.file,
-        inst,
-        order,
-        scale,
-        a.reading.missing.as_deref(),
-        a.rescale,
-    )?;
+    let (resp, scored) = score_file(&a.file, inst, order, scale, &a.reading, a.rescale)?;
     let region = region_of(&a.reading)?;
     let n = scored.respondents.len();
     let one = n == 1;
@@ -497,6 +523,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     // Notes, all through the policy.
     let mut notes: Vec<Said> = Vec::new();
     notes.push(nm::about_instrument(&p, inst, &scored).map_err(withheld)?);
+    notes.extend(top_unused(&p, &a.file, &resp)?);
     let demand: Vec<Option<Said>> = (0..scored.subscales.len())
         .map(|i| nm::demand_note(&p, &scored, i))
         .collect::<Result<_, _>>()
@@ -507,9 +534,30 @@ fn run_score(a: ScoreArgs) -> CliResult {
     }
     if scored.summary.is_some() {
         notes.push(nm::research_note(&p).map_err(withheld)?);
+        for i in 0..scored.subscales.len() {
+            if let Some(s) = nm::summary_withheld(&p, &scored, i).map_err(withheld)? {
+                notes.push(s);
+            }
+        }
     }
     if has_pairs && !one && !a.research {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
+    }
+    // A row's demand sum can give away that row's threat and name-calling answers.
+    let hidden: Vec<bool> = scored
+        .subscales
+        .iter()
+        .map(|s| !one && !a.research && !s.safety_items.is_empty())
+        .collect();
+    let hidden_labels: Vec<&str> = scored
+        .subscales
+        .iter()
+        .zip(&hidden)
+        .filter(|(_, h)| **h)
+        .map(|(s, _)| s.label.as_str())
+        .collect();
+    if !hidden_labels.is_empty() {
+        notes.push(nm::demand_rows_withheld(&p, &hidden_labels).map_err(withheld)?);
     }
     let signal_said = match &own {
         Some((s, g)) => nm::signals_routed(&p, s, g, region.as_deref()).map_err(withheld)?,
@@ -559,7 +607,15 @@ fn run_score(a: ScoreArgs) -> CliResult {
                     row,
                     extras,
                     signals,
+                    hidden: &hidden,
                 })
+                .collect(),
+            per_row_withheld: scored
+                .subscales
+                .iter()
+                .zip(&hidden)
+                .filter(|(_, h)| **h)
+                .map(|(s, _)| s.id.as_str())
                 .collect(),
             summary_minimum: MIN_SUMMARY,
             summary: scored.summary.as_ref().map(|v| {
@@ -613,7 +669,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
     } else {
         text.push_str(&line(&nm::respondents_count(&p, n).map_err(withheld)?));
         if n <= 50 {
-            text.push_str(&score_table(&scored));
+            text.push_str(&score_table(&scored, &hidden));
         } else {
             text.push_str(&line(&nm::per_respondent_pointer(&p).map_err(withheld)?));
         }
@@ -646,16 +702,22 @@ fn fmt_opt(x: Option<f64>, width: usize) -> String {
     }
 }
 
-fn score_table(s: &Scored) -> String {
+/// Per-row scores; subscales marked `hidden` are left out (their withholding is said).
+fn score_table(s: &Scored, hidden: &[bool]) -> String {
+    let shown = |i: usize| !hidden.get(i).copied().unwrap_or(false);
     let mut t = format!("{:>6}", "line");
-    for sub in &s.subscales {
-        t.push_str(&format!("  {:>12}", short(&sub.id)));
+    for (i, sub) in s.subscales.iter().enumerate() {
+        if shown(i) {
+            t.push_str(&format!("  {:>12}", short(&sub.id)));
+        }
     }
     t.push('\n');
     for r in &s.respondents {
         t.push_str(&format!("{:>6}", r.line));
-        for x in &r.scores {
-            t.push_str(&format!("  {}", fmt_opt(*x, 12)));
+        for (i, x) in r.scores.iter().enumerate() {
+            if shown(i) {
+                t.push_str(&format!("  {}", fmt_opt(*x, 12)));
+            }
         }
         t.push('\n');
     }
@@ -680,11 +742,11 @@ fn summary_table(s: &Scored, sum: &[Summary], it: &[Vec<ItemTotal>], heading: &S
     );
     for (sub, x) in s.subscales.iter().zip(sum) {
         t.push_str(&format!(
-            "{:<30} {:>7} {:>8.3} {:>7.3} {} {} {:>10}\n",
+            "{:<30} {:>7} {} {} {} {} {:>10}\n",
             sub.id,
             x.n,
-            x.mean,
-            x.sd,
+            fmt_opt(x.mean, 8),
+            fmt_opt(x.sd, 7),
             fmt_opt(x.alpha, 7),
             fmt_opt(x.sem, 7),
             x.n_complete
@@ -771,10 +833,9 @@ struct ChangeSignals {
 
 fn run_change(a: ChangeArgs) -> CliResult {
     let (inst, order, scale) = setup(&a.reading)?;
-    let missing = a.reading.missing.as_deref();
     let region = region_of(&a.reading)?;
-    let (before_resp, before) = score_file(&a.before, inst, order, scale, missing, false)?;
-    let (after_resp, after) = score_file(&a.after, inst, order, scale, missing, false)?;
+    let (before_resp, before) = score_file(&a.before, inst, order, scale, &a.reading, false)?;
+    let (after_resp, after) = score_file(&a.after, inst, order, scale, &a.reading, false)?;
     // The CPQ's direction signals in both files, routed as the screen routes them: a file of
     // one row is one person's own answers; other people's are never read out (as in `score`).
     let has_pairs = !inst.signals.is_empty();
@@ -802,12 +863,32 @@ fn run_change(a: ChangeArgs) -> CliResult {
         None => BTreeMap::new(),
     };
     let params = change::resolve(inst, &before, &r, &sd).map_err(err)?;
-    let pairs = change::change(&before, &after, &params).map_err(err)?;
+    let mut pairs = change::change(&before, &after, &params).map_err(err)?;
+    // Other people's demand scores (which contain the threat and name-calling items) are not
+    // shown pair by pair without --research: a row's sum can give those answers away.
+    let hidden: Vec<&str> = before
+        .subscales
+        .iter()
+        .filter(|s| !one && !a.research && !s.safety_items.is_empty())
+        .map(|s| s.id.as_str())
+        .collect();
+    let hidden_labels: Vec<&str> = before
+        .subscales
+        .iter()
+        .filter(|s| hidden.contains(&s.id.as_str()))
+        .map(|s| s.label.as_str())
+        .collect();
+    for pc in &mut pairs {
+        pc.subscales
+            .retain(|sc| !hidden.contains(&sc.subscale.as_str()));
+    }
     let p = match &own {
         Some((_, g)) => nm::policy_for(g),
         None => nm::policy(),
     };
     let mut notes: Vec<Said> = vec![nm::about_instrument(&p, inst, &before).map_err(withheld)?];
+    notes.extend(top_unused(&p, &a.before, &before_resp)?);
+    notes.extend(top_unused(&p, &a.after, &after_resp)?);
     for i in 0..before.subscales.len() {
         if let Some(d) = nm::demand_note(&p, &before, i).map_err(withheld)? {
             notes.push(d);
@@ -815,6 +896,9 @@ fn run_change(a: ChangeArgs) -> CliResult {
     }
     if has_pairs && !one {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
+    }
+    if !hidden_labels.is_empty() {
+        notes.push(nm::demand_rows_withheld(&p, &hidden_labels).map_err(withheld)?);
     }
     let signal_said: Vec<Said> = match &own {
         Some((sig, g)) => {

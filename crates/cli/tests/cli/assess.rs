@@ -699,3 +699,346 @@ fn assess_change_at_a_terminal_shows_the_safety_pathway() {
     assert!(out.contains("item 22 (physical aggression, from your partner toward you)"));
     assert!(out.contains("999") && out.contains("0808 2000 247"));
 }
+
+#[test]
+fn a_longer_form_scored_with_a_shorter_key_is_refused_unless_explicit() {
+    let d = tempfile::tempdir().unwrap();
+    // ECR answers (36 items) given to the ECR-S (12 items).
+    let f = write(d.path(), "ecr36.csv", 36, &[row(&[4; 36]), row(&[2; 36])]);
+    let r = score("ecr-s", &[f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let e = flat(&r.stderr);
+    assert!(e.contains("ecr36.csv, line 1, field `Q13`"), "{e}");
+    assert!(e.contains("Q13, Q14, Q15 … Q36 (24 columns)"), "{e}");
+    assert!(e.contains("expected Q1..Q12"), "{e}");
+    assert!(e.contains("--ignore-extra-items"), "{e}");
+    // Explicit: Q1..Q12 are read, the rest ignored.
+    let r = score(
+        "ecr-s",
+        &["--ignore-extra-items", "--json", f.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["respondents"].as_array().unwrap().len(), 2);
+    // The flag is documented.
+    let h = run(&["assess", "score", "--help"]);
+    assert!(
+        flat(&h.stdout).contains("--ignore-extra-items"),
+        "{}",
+        h.stdout
+    );
+}
+
+#[test]
+fn a_missing_code_that_is_a_valid_answer_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "m.csv", 12, &[row(&[1; 12])]);
+    let r = score("ecr-s", &["--missing", "1", f.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let e = flat(&r.stderr);
+    assert!(e.contains("m.csv") && e.contains("--missing"), "{e}");
+    assert!(
+        e.contains("`1` is also a valid answer on the 1–7 scale"),
+        "{e}"
+    );
+    // The same code outside the scale is fine.
+    let r = score(
+        "ecr-s",
+        &[
+            "--missing",
+            "1",
+            "--scale-min",
+            "2",
+            "--scale-max",
+            "8",
+            "--json",
+        ]
+        .iter()
+        .copied()
+        .chain([f.to_str().unwrap()])
+        .collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn the_summary_minimum_applies_to_each_subscale_and_sem_needs_a_positive_alpha() {
+    let d = tempfile::tempdir().unwrap();
+    // 40 ECR-S rows; on 15 of them two anxiety items (Q2, Q4) are missing, so anxiety has 25
+    // scores and avoidance 40.
+    let rows: Vec<Vec<String>> = (0..40)
+        .map(|k| {
+            (0..12)
+                .map(|j| {
+                    if k < 15 && (j == 1 || j == 3) {
+                        "NA".to_string()
+                    } else {
+                        ((k * 3 + j * (k % 5 + 1)) % 7 + 1).to_string()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let f = write(d.path(), "part.csv", 12, &rows);
+    let r = score("ecr-s", &["--missing", "NA", "--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let a = &j["summary"]["anxiety"];
+    assert_eq!(a["n"], 25);
+    assert_eq!(a["withheld"], "too_few_scored");
+    assert!(a["mean"].is_null() && a["alpha"].is_null() && a["sem"].is_null());
+    assert_eq!(j["summary"]["avoidance"]["n"], 40);
+    assert!(j["summary"]["avoidance"]["mean"].is_f64());
+    let notes = j["notes"].to_string();
+    assert!(
+        notes.contains("only 25 respondents have a score"),
+        "{notes}"
+    );
+    let t = score("ecr-s", &["--missing", "NA", f.to_str().unwrap()]);
+    assert!(
+        flat(&t.stdout).contains("only 25 respondents"),
+        "{}",
+        t.stdout
+    );
+
+    // Anxiety items pulling against each other: alpha below zero, SEM withheld and why.
+    let rows: Vec<Vec<String>> = (0..40)
+        .map(|k| {
+            let hi = k % 7 + 1;
+            (0..12)
+                .map(|j| {
+                    let v = if j % 2 == 1 && (j / 2) % 2 == 0 {
+                        hi
+                    } else {
+                        8 - hi
+                    };
+                    v.to_string()
+                })
+                .collect()
+        })
+        .collect();
+    let f = write(d.path(), "neg.csv", 12, &rows);
+    let r = score("ecr-s", &["--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let a = &j["summary"]["anxiety"];
+    assert!(a["alpha"].as_f64().unwrap() <= 0.0, "{a}");
+    assert!(a["sem"].is_null(), "{a}");
+    assert_eq!(a["withheld"], "alpha_not_positive");
+    assert!(
+        j["notes"].to_string().contains("not shown"),
+        "{}",
+        j["notes"]
+    );
+}
+
+#[test]
+fn answers_that_never_reach_the_top_of_the_scale_are_flagged() {
+    let d = tempfile::tempdir().unwrap();
+    // ECR answered on 1–5, scored as if on 1–7 (the default).
+    let f = write(
+        d.path(),
+        "ecr15.csv",
+        36,
+        &[row(&[1, 5, 3, 4, 2, 5].repeat(6)), row(&[2; 36])],
+    );
+    let r = score("ecr", &["--json", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = flat(&r.stderr);
+    assert!(
+        e.contains("No answer in")
+            && e.contains("ecr15.csv is above 5, although the scale declared is 1–7"),
+        "{e}"
+    );
+    assert!(e.contains("--scale-min 1 --scale-max 5"), "{e}");
+    let notes = r.json()["notes"].to_string();
+    assert!(notes.contains("is above 5"), "{notes}");
+    // Declared 1–5: no warning.
+    let r = score(
+        "ecr",
+        &["--scale-min", "1", "--scale-max", "5", f.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("No answer"), "{}", r.stderr);
+    assert!(!r.stdout.contains("No answer"));
+    // change reads both files.
+    let g = write(d.path(), "after.csv", 36, &[row(&[7; 36]), row(&[2; 36])]);
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr",
+        "--reliability",
+        "0.9",
+        "--sd",
+        "1",
+        "--before",
+        f.to_str().unwrap(),
+        "--after",
+        g.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        flat(&r.stderr).contains("ecr15.csv is above 5"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("after.csv"), "{}", r.stderr);
+}
+
+#[test]
+fn the_mutual_threat_item_7_feeds_the_grading_in_both_directions() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "cpq7.csv", 35, &[cpq_row(&[(7, 4)])]);
+    let r = score("cpq", &[f.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    let sig = j["respondents"][0]["signals"].as_array().unwrap();
+    let got: Vec<(String, String, String)> = sig
+        .iter()
+        .map(|s| {
+            (
+                s["domain"].as_str().unwrap().to_string(),
+                s["direction"].as_str().unwrap().to_string(),
+                s["source"]["item"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("threats".into(), "receiving".into(), "cpq:7".into()),
+            ("threats".into(), "doing".into(), "cpq:7".into()),
+        ]
+    );
+    // Threats received put the reading in safety mode; threats made lead to help for oneself.
+    assert_eq!(j["grading"]["safety_mode"], true);
+    assert_eq!(
+        j["grading"]["grades"],
+        serde_json::json!(["safety_mode", "own_behaviour"])
+    );
+    let t = score("cpq", &[f.to_str().unwrap()]);
+    assert!(
+        flat(&t.stdout).contains("item 7 (threats, from your partner toward you)"),
+        "{}",
+        t.stdout
+    );
+}
+
+#[test]
+fn the_interleaved_ecr_r_key_says_it_rests_on_one_unverified_source() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "r.csv", 36, &[row(&[1, 7, 3, 5].repeat(9))]);
+    let f = f.to_str().unwrap();
+    for args in [
+        vec!["--order", "interleaved", f],
+        vec!["--order", "interleaved", "--json", f],
+    ] {
+        let r = score("ecr-r", &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            flat(&r.stdout).contains("comes from a single source"),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = score("ecr-r", &[f]);
+    assert!(!flat(&r.stdout).contains("single source"), "{}", r.stdout);
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "ecr-r",
+        "--order",
+        "interleaved",
+        "--reliability",
+        "0.9",
+        "--sd",
+        "1",
+        "--before",
+        f,
+        "--after",
+        f,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(flat(&r.stdout).contains("single source"), "{}", r.stdout);
+}
+
+#[test]
+fn other_peoples_demand_sums_are_not_shown_row_by_row_without_research() {
+    let d = tempfile::tempdir().unwrap();
+    // Row 2: items 18 and 20 at 9 and the rest of partner demand at 9 too: a sum of 63 would
+    // say that person was threatened and called names.
+    let hi: Vec<(usize, i32)> = [4, 10, 12, 14, 18, 20, 33]
+        .iter()
+        .map(|&i| (i, 9))
+        .collect();
+    let f = write(
+        d.path(),
+        "many.csv",
+        35,
+        &[cpq_row(&hi), cpq_row(&[(3, 5)])],
+    );
+    let f = f.to_str().unwrap();
+    let j = score("cpq", &[f, "--json"]).json();
+    assert_eq!(
+        j["per_row_withheld"],
+        serde_json::json!([
+            "self_demand_partner_withdraw",
+            "partner_demand_self_withdraw"
+        ])
+    );
+    for p in j["respondents"].as_array().unwrap() {
+        assert!(p["partner_demand_self_withdraw"].is_null(), "{p}");
+        assert!(p["self_demand_partner_withdraw"].is_null(), "{p}");
+        assert!(p["constructive_communication"].is_f64(), "{p}");
+    }
+    assert!(j["notes"].to_string().contains("not shown row by row"));
+    let t = score("cpq", &[f]);
+    assert!(!t.stdout.contains("63.000"), "{}", t.stdout);
+    assert!(!t.stdout.contains("p_dem/self_wd"), "{}", t.stdout);
+    assert!(flat(&t.stdout).contains("can give away how that person answered them"));
+    // With --research they are shown.
+    let j = score("cpq", &[f, "--json", "--research"]).json();
+    assert_eq!(j["respondents"][0]["partner_demand_self_withdraw"], 63.0);
+    assert!(j.get("per_row_withheld").is_none());
+    // One person's own file shows their own.
+    let g = write(d.path(), "one.csv", 35, &[cpq_row(&hi)]);
+    let j = score("cpq", &[g.to_str().unwrap(), "--json"]).json();
+    assert_eq!(j["respondents"][0]["partner_demand_self_withdraw"], 63.0);
+    // change pairs rows the same way.
+    let args = |extra: &[&'static str]| {
+        let mut v = vec![
+            "assess",
+            "change",
+            "--instrument",
+            "cpq",
+            "--before",
+            f,
+            "--after",
+            f,
+            "--reliability",
+            "0.8",
+            "--sd",
+            "8",
+            "--json",
+        ];
+        v.extend_from_slice(extra);
+        run(&v)
+    };
+    let c = args(&[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let j = c.json();
+    let subs: Vec<String> = j["pairs"][0]["subscales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscale"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(subs, vec!["constructive_communication".to_string()]);
+    assert!(j["notes"].to_string().contains("not shown row by row"));
+    let j = args(&["--research"]).json();
+    assert_eq!(j["pairs"][0]["subscales"].as_array().unwrap().len(), 3);
+}
