@@ -358,7 +358,7 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
         Along::Flow
     };
     for w in content().ways.iter().filter(|w| shown(w.when, along)) {
-        let topic = crate::content::topic_of(&w.id);
+        let topic = w.topic();
         let mut parts = Vec::new();
         let mut ok = true;
         let mut fields = vec![
@@ -371,7 +371,7 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
             fields.push(("way.source", src));
         }
         for (label, text) in fields {
-            match policy.review(Draft::new(topic, &w.id, &w.title, text).tagged(&w.tags)) {
+            match policy.review(Draft::new(topic, w.id.as_str(), &w.title, text).tagged(&w.tags)) {
                 Ok(s) => parts.push((
                     crate::ui::ui(label).text().to_string(),
                     s.text().to_string(),
@@ -381,7 +381,7 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
         }
         if ok {
             out.push(WayCard {
-                id: w.id.clone(),
+                id: w.id.to_string(),
                 title: w.title.clone(),
                 parts,
             });
