@@ -15,8 +15,9 @@ use closer_safety::{Context, Mode, Policy, Said};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The flow: partner-pulled-away, i-pulled-away, same-fight, or not-safe.
-    pub flow: String,
+    /// The flow (not-safe is always in safety mode).
+    #[arg(value_enum)]
+    pub flow: FlowName,
     /// I am afraid of my partner: show only what helps with safety (safety mode).
     #[arg(long)]
     pub afraid: bool,
@@ -30,9 +31,35 @@ pub struct Args {
     pub region: Option<String>,
 }
 
+/// The flows `closer guide` offers, as clap values (a test keeps them equal to the content's
+/// flows). `--region` stays a string: an unknown place must still get the emergency advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FlowName {
+    /// My partner pulled away (for the one who reaches).
+    PartnerPulledAway,
+    /// I pulled away (for the one who needs space).
+    IPulledAway,
+    /// The same fight again.
+    SameFight,
+    /// I do not feel safe (always safety mode).
+    NotSafe,
+}
+
+impl FlowName {
+    /// The flow's id in the content (`partner-pulled-away`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            FlowName::PartnerPulledAway => "partner-pulled-away",
+            FlowName::IPulledAway => "i-pulled-away",
+            FlowName::SameFight => "same-fight",
+            FlowName::NotSafe => "not-safe",
+        }
+    }
+}
+
 pub fn run(args: Args) -> CliResult {
     let policy = policy_for(args.afraid);
-    let flow = flows::flow(&args.flow, &policy).map_err(|e| CliError::usage(e.to_string()))?;
+    let flow = flows::flow(args.flow.id(), &policy).map_err(|e| CliError::usage(e.to_string()))?;
     let region = args
         .region
         .clone()
@@ -56,7 +83,7 @@ pub fn run(args: Args) -> CliResult {
         return print_json(&flow);
     }
     if interactive() {
-        walk(&args.flow, args.afraid, region.as_deref())
+        walk(args.flow.id(), args.afraid, region.as_deref())
     } else {
         print!("{}", render(&flow));
         Ok(())
@@ -368,7 +395,18 @@ pub fn wrap(text: &str, indent: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{FlowName, wrap};
+    use clap::ValueEnum;
+
+    #[test]
+    fn the_flow_values_are_the_contents_flows() {
+        let ids: Vec<&str> = FlowName::value_variants().iter().map(|f| f.id()).collect();
+        assert_eq!(ids, closer_guide::flows::flow_ids());
+        for f in FlowName::value_variants() {
+            // What a person types on the command line is the content's id.
+            assert_eq!(f.to_possible_value().unwrap().get_name(), f.id());
+        }
+    }
 
     #[test]
     fn wrap_keeps_words_whole_and_lines() {

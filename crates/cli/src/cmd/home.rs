@@ -2,7 +2,7 @@
 //! `learn`, `soften`, the private safety check or the helplines — so nothing revealing ever has
 //! to be typed on a command line (where it would stay in the shell's history).
 
-use super::guide::wrap;
+use super::guide::{FlowName, wrap};
 use crate::error::CliResult;
 use crate::io::interactive;
 use crate::term::Screen;
@@ -48,19 +48,19 @@ pub fn run() -> CliResult {
             continue;
         }
         drop(screen);
-        let flow = |name: &str, afraid: bool| {
+        let flow = |flow: super::guide::FlowName, afraid: bool| {
             super::guide::run(super::guide::Args {
-                flow: name.to_string(),
+                flow,
                 afraid,
                 json: false,
                 region: None,
             })
         };
         match answer.as_str() {
-            "1" => flow("partner-pulled-away", false)?,
-            "2" => flow("i-pulled-away", false)?,
-            "3" => flow("same-fight", false)?,
-            "4" => flow("not-safe", true)?,
+            "1" => flow(FlowName::PartnerPulledAway, false)?,
+            "2" => flow(FlowName::IPulledAway, false)?,
+            "3" => flow(FlowName::SameFight, false)?,
+            "4" => flow(FlowName::NotSafe, true)?,
             "5" => super::learn::run(super::learn::Args {
                 afraid: false,
                 ways: false,

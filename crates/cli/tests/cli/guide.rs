@@ -194,6 +194,39 @@ fn unknown_flow_and_bad_usage_exit_2() {
 }
 
 #[test]
+fn flow_is_a_value_enum_listed_in_help_and_errors() {
+    // The flows are clap values: `--help` lists them and a wrong one is a usage error naming
+    // every flow (exit 2), before any content is built.
+    let flows = [
+        "partner-pulled-away",
+        "i-pulled-away",
+        "same-fight",
+        "not-safe",
+    ];
+    let help = run(&["guide", "--help"]);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    for f in flows {
+        assert!(help.stdout.contains(f), "help lacks {f}: {}", help.stdout);
+    }
+    assert!(help.stdout.contains("Possible values"), "{}", help.stdout);
+    let r = run(&["guide", "same-figth"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("invalid value 'same-figth'"),
+        "{}",
+        r.stderr
+    );
+    for f in flows {
+        assert!(r.stderr.contains(f), "error lacks {f}: {}", r.stderr);
+    }
+    // The region stays a free string resolved by closer-safety, in any case.
+    assert_eq!(
+        run(&["guide", "not-safe", "--region", "united states"]).code,
+        0
+    );
+}
+
+#[test]
 fn learn_covers_both_roles_and_afraid_drops_the_shared_framing() {
     let r = run(&["learn"]);
     assert_eq!(r.code, 0);
