@@ -11,6 +11,7 @@
 mod cmd;
 mod error;
 mod io;
+#[allow(clippy::disallowed_methods)] // the private screen writes its escape codes and pages itself
 mod term;
 
 use clap::{Parser, Subcommand};
@@ -69,6 +70,7 @@ fn main() {
     std::process::exit(code);
 }
 
+#[allow(clippy::disallowed_methods)] // help/version go through io::emit; the final flush
 fn run() -> error::CliResult {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -346,6 +346,10 @@ pub struct WayCard {
     pub title: String,
     /// What it is, why it helps, how, what it is not, and (for `stay`) where it comes from.
     pub parts: Vec<(String, String)>,
+    /// The same parts as reviewed sentences (label, part; each part's title is the card's
+    /// title), for surfaces that print only `Said` values.
+    #[serde(skip)]
+    pub reviewed: Vec<(Said, Said)>,
 }
 
 /// The ways of responding, explained. In safety mode only `pause` (and `explore`'s
@@ -360,6 +364,7 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
     for w in content().ways.iter().filter(|w| shown(w.when, along)) {
         let topic = w.topic();
         let mut parts = Vec::new();
+        let mut reviewed = Vec::new();
         let mut ok = true;
         let mut fields = vec![
             ("way.what", &w.what),
@@ -372,10 +377,11 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
         }
         for (label, text) in fields {
             match policy.review(Draft::new(topic, w.id.as_str(), &w.title, text).tagged(&w.tags)) {
-                Ok(s) => parts.push((
-                    crate::ui::ui(label).text().to_string(),
-                    s.text().to_string(),
-                )),
+                Ok(s) => {
+                    let label = crate::ui::ui(label);
+                    parts.push((label.text().to_string(), s.text().to_string()));
+                    reviewed.push((label, s));
+                }
                 Err(_) => ok = false,
             }
         }
@@ -384,6 +390,7 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
                 id: w.id.to_string(),
                 title: w.title.clone(),
                 parts,
+                reviewed,
             });
         }
     }
