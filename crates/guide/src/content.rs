@@ -418,11 +418,10 @@ mod tests {
             assert!(e.to_string().contains("way"), "{bad:?}: {e}");
         }
         // The same for a flow's inline step.
-        let flows = format!(
-            "[[flow]]\nid = 'f'\ntitle = 'F'\nintro = 'I.'\n[[flow.step]]\nway = 'spaec'\n\
+        let flows = "[[flow]]\nid = 'f'\ntitle = 'F'\nintro = 'I.'\n[[flow.step]]\nway = 'spaec'\n\
              kind = 'k'\ntitle = 'T'\ntext = 'W.'\n[[path]]\nid = 'safety'\ntitle = 'S'\n\
              intro = 'I.'\nstep = []\n"
-        );
+            .to_string();
         assert!(toml::from_str::<FlowsFile>(&flows).is_err());
         assert!(toml::from_str::<FlowsFile>(&flows.replace("spaec", "space")).is_ok());
     }
