@@ -11,9 +11,10 @@
 //! indents, wrapping) adds no words. The commands of the guide and of safety (`guide`, `home`,
 //! `learn`, `screen`, `help-now`) print text only with [`emit_page`], and show it on a private
 //! screen with [`Page::as_str`]. The raw emitter [`emit`] is for data (CSV, tables of numbers,
-//! research output) and is a `clippy::disallowed_methods` error everywhere except the modules
-//! allowed in `cmd/mod.rs` (clippy.toml), as are `std::io::stdout` and `std::io::stderr`; CI
-//! runs clippy with `-D warnings`, so a sentence printed around the policy does not build.
+//! research output): `crates/cli/clippy.toml` makes it, `std::io::stdout` and `std::io::stderr`
+//! a `clippy::disallowed_methods` error (denied in `main.rs`) everywhere except this module,
+//! `term.rs` and the data commands allowed in `cmd/mod.rs`, so a sentence printed around the
+//! policy does not pass clippy.
 
 // This module is the output path: it alone writes to the standard streams.
 #![allow(clippy::disallowed_methods)]
@@ -25,8 +26,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Writes raw `text` to standard output and flushes it: for data, never for words to a person
-/// (those are a [`Page`], printed by [`emit_page`]). Disallowed by clippy.toml outside the data
-/// commands.
+/// (those are a [`Page`], printed by [`emit_page`]). Disallowed by `crates/cli/clippy.toml`
+/// outside the data commands.
 pub fn emit(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())

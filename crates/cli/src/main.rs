@@ -6,7 +6,7 @@
 //! Output goes through one path (`io::emit`, `io::note`): the crate denies `print!`-style
 //! macros, which panic when a write fails.
 
-#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 mod cmd;
 mod error;

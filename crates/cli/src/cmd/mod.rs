@@ -2,8 +2,8 @@
 //!
 //! The commands of the guide and of safety (`guide`, `home`, `learn`, `screen`, `help-now`) print
 //! words only as an `io::Page` of `Said` values (`io::emit_page`): the raw emitter `io::emit` and
-//! the standard streams are disallowed for them by clippy.toml. The data commands below are
-//! allowed the raw emitter, each with its reason.
+//! the standard streams are disallowed for them by `crates/cli/clippy.toml`. The data commands
+//! below are allowed the raw emitter, each with its reason.
 
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: its narration should be a Page (issue 11)

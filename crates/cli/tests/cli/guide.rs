@@ -303,9 +303,9 @@ fn commands_that_store_nothing_write_nothing() {
 fn the_text_commands_add_no_words_of_their_own() {
     // Replaces a scan of the sources for sentence literals (which missed `writeln!`, a literal
     // on the next line and `let s = "…"`). The type rule is in `io::Page` (only `Said` values go
-    // in) and clippy.toml (no other path to stdout); this checks the result: take what each
-    // guide or safety command prints, remove every reviewed sentence it could contain (its own
-    // JSON document and the content files' strings), and no word may be left.
+    // in) and crates/cli/clippy.toml (no other path to stdout); this checks the result: take
+    // what each guide or safety command prints, remove every reviewed sentence it could contain
+    // (its own JSON document and the content files' strings), and no word may be left.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut corpus: Vec<String> = Vec::new();
     for dir in ["crates/guide/content", "crates/safety/data"] {
@@ -371,6 +371,36 @@ fn the_text_commands_add_no_words_of_their_own() {
     let said = vec!["Breathe out slowly.".to_string()];
     assert_eq!(without("1. Breathe out\n   slowly.\n", &said).trim(), "1.");
     assert!(without("If yes: Breathe out slowly.", &said).contains("If yes"));
+}
+
+#[test]
+fn the_raw_emitter_is_disallowed_outside_the_data_commands() {
+    // The type rule's other half: clippy refuses the raw paths to stdout in the CLI crate, and
+    // only the data commands (and the output modules) are let off, each by name.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let toml = std::fs::read_to_string(dir.join("clippy.toml")).unwrap();
+    for path in ["closer::io::emit", "std::io::stdout", "std::io::stderr"] {
+        assert!(toml.contains(&format!("path = \"{path}\"")), "{path}");
+    }
+    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
+    assert!(main.contains("clippy::disallowed_methods)]"));
+    let mods = std::fs::read_to_string(dir.join("src/cmd/mod.rs")).unwrap();
+    let mut allowed = Vec::new();
+    let mut pending = false;
+    for line in mods.lines() {
+        if line.starts_with("#[allow(clippy::disallowed_methods)]") {
+            pending = true;
+        } else if let Some(m) = line.strip_prefix("pub mod ") {
+            if pending {
+                allowed.push(m.trim_end_matches(';').to_string());
+            }
+            pending = false;
+        }
+    }
+    for text_command in ["guide", "home", "learn", "screen", "help_now"] {
+        assert!(!allowed.iter().any(|m| m == text_command), "{text_command}");
+    }
+    assert!(allowed.iter().any(|m| m == "series"), "{allowed:?}");
 }
 
 /// Whitespace collapsed to single spaces, so wrapped lines match the sentence they came from.
