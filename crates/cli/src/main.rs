@@ -6,11 +6,12 @@
 //! Output goes through one path (`io::emit`, `io::note`): the crate denies `print!`-style
 //! macros, which panic when a write fails.
 
-#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)]
 
 mod cmd;
 mod error;
 mod io;
+#[allow(clippy::disallowed_methods)] // the private screen writes its escape codes and pages itself
 mod term;
 
 use clap::{Parser, Subcommand};
@@ -95,6 +96,7 @@ fn main() {
     std::process::exit(code);
 }
 
+#[allow(clippy::disallowed_methods)] // help/version go through io::emit; the final flush
 fn run() -> error::CliResult {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

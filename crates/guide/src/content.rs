@@ -5,8 +5,9 @@
 //! embedded at build time and parsed on first use; the tests parse every file, so a malformed file
 //! is a failing test, never a failure in front of a person.
 
+use closer_domain::Way;
 use closer_safety::{Draft, Tag, Topic};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use std::sync::OnceLock;
 
 /// When a piece of content is shown.
@@ -55,7 +56,10 @@ pub enum Interaction {
 pub struct Piece {
     #[serde(default)]
     pub id: String,
-    pub way: String,
+    /// The policy topic, named in the file as `way = "pause"`. Typed: an unknown or mistyped
+    /// name fails to load (no fallback), so nothing can slip past safety mode's withholding.
+    #[serde(deserialize_with = "content_topic")]
+    pub way: Topic,
     pub kind: String,
     #[serde(default)]
     pub when: When,
@@ -78,7 +82,7 @@ pub struct Piece {
 impl Piece {
     /// The policy topic for this piece's `way`.
     pub fn topic(&self) -> Topic {
-        topic_of(&self.way)
+        self.way
     }
 
     /// The draft of the piece's main text, for review.
@@ -95,32 +99,82 @@ impl Piece {
     }
 }
 
-/// Maps a content file's `way` to the policy's topic. Unknown ways are caught by the tests.
-pub fn topic_of(way: &str) -> Topic {
-    match way {
-        "pause" => Topic::Pause,
-        "check" => Topic::Check,
-        "curious" => Topic::Curious,
-        "space" => Topic::Space,
-        "name" => Topic::Name,
-        "explore" => Topic::Explore,
-        "stay" => Topic::Stay,
-        "safety" => Topic::Safety,
-        "therapy" => Topic::Therapy,
-        "understand" => Topic::Understand,
-        "reflect" => Topic::Reflect,
-        _ => Topic::Interface,
+/// The topics a content file may name as a piece's `way`: the ways of responding, checks,
+/// safety, therapy, understanding and reflection. Narration, measures, the softener and
+/// interface text are made by code for their own purpose, never claimed by a content piece.
+pub const CONTENT_TOPICS: [Topic; 11] = [
+    Topic::Pause,
+    Topic::Check,
+    Topic::Curious,
+    Topic::Space,
+    Topic::Name,
+    Topic::Explore,
+    Topic::Stay,
+    Topic::Safety,
+    Topic::Therapy,
+    Topic::Understand,
+    Topic::Reflect,
+];
+
+/// Deserialises a piece's `way` as a [`Topic`], refusing unknown names (serde's own error lists
+/// the expected ones) and topics content may not claim.
+fn content_topic<'de, D: Deserializer<'de>>(d: D) -> Result<Topic, D::Error> {
+    let topic = Topic::deserialize(d)?;
+    if CONTENT_TOPICS.contains(&topic) {
+        Ok(topic)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "way {topic:?} is not a content topic; expected one of pause, check, curious, space, \
+             name, explore, stay, safety, therapy, understand, reflect"
+        )))
     }
 }
 
 /// A step in `flows.toml`: inline content, a shared block, or a check.
+///
+/// Read through a table rather than `#[serde(flatten)] Option<Piece>`: a flattened option turns
+/// any error in an inline piece (a mistyped `way`) into `None`, silently dropping the step. Here
+/// a step with neither `use` nor `check` must be a whole, valid piece, or the file fails to load.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "toml::Table")]
 pub struct StepSpec {
-    #[serde(rename = "use")]
     pub use_block: Option<String>,
     pub check: Option<String>,
-    #[serde(flatten)]
     pub inline: Option<Piece>,
+}
+
+impl TryFrom<toml::Table> for StepSpec {
+    type Error = String;
+    fn try_from(t: toml::Table) -> Result<StepSpec, String> {
+        let name = |key: &str| -> Result<Option<String>, String> {
+            match t.get(key) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+                Some(v) => Err(format!("step field {key}: expected a string, found {v}")),
+            }
+        };
+        let (use_block, check) = (name("use")?, name("check")?);
+        if use_block.is_some() || check.is_some() {
+            if t.len() != 1 {
+                let keys: Vec<&str> = t.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "a step is exactly one of `use`, `check` or inline content; found {}",
+                    keys.join(", ")
+                ));
+            }
+            return Ok(StepSpec {
+                use_block,
+                check,
+                inline: None,
+            });
+        }
+        let piece = Piece::deserialize(toml::Value::Table(t)).map_err(|e| e.to_string())?;
+        Ok(StepSpec {
+            use_block: None,
+            check: None,
+            inline: Some(piece),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -152,7 +206,8 @@ struct UnderstandFile {
 /// One way of responding, as `closer learn --ways` explains it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct WaySpec {
-    pub id: String,
+    /// The way of responding (typed: an unknown id fails to load).
+    pub id: Way,
     #[serde(default)]
     pub tags: Vec<Tag>,
     pub title: String,
@@ -165,6 +220,13 @@ pub struct WaySpec {
     /// `ordinary` (default), `safety` (the safety-mode version of a card) or `always`.
     #[serde(default)]
     pub when: When,
+}
+
+impl WaySpec {
+    /// The policy topic of this way's card: [`Topic::from`] a [`Way`], one exhaustive match.
+    pub fn topic(&self) -> Topic {
+        Topic::from(self.id)
+    }
 }
 
 /// Where a way card is shown (`closer learn --ways`).
@@ -311,35 +373,73 @@ mod tests {
     }
 
     #[test]
-    fn every_way_name_is_known() {
+    fn every_piece_names_a_content_topic() {
         let c = parse_all().unwrap();
-        let known = [
-            "pause",
-            "check",
-            "curious",
-            "space",
-            "name",
-            "explore",
-            "stay",
-            "safety",
-            "therapy",
-            "understand",
-            "reflect",
-        ];
         let all = c.blocks.iter().chain(c.understand.iter()).chain(
             c.flows
                 .iter()
                 .chain(c.paths.iter())
                 .flat_map(|f| f.steps.iter().filter_map(|s| s.inline.as_ref())),
         );
+        let mut seen = std::collections::HashSet::new();
         for p in all {
-            assert!(
-                known.contains(&p.way.as_str()),
-                "unknown way {:?} in {:?}",
-                p.way,
-                p.title
-            );
+            assert!(CONTENT_TOPICS.contains(&p.way), "{:?}", p.title);
+            seen.insert(p.way);
         }
+        // The files use the approach ways, so the typed mapping is exercised for real.
+        for t in [Topic::Pause, Topic::Curious, Topic::Safety, Topic::Therapy] {
+            assert!(seen.contains(&t), "{t:?}");
+        }
+    }
+
+    /// A piece as a content file writes it, with the given `way`.
+    fn block_with_way(way: &str) -> String {
+        format!(
+            "[[block]]\nid = 'b'\nway = '{way}'\nkind = 'k'\ntitle = 'T'\ntext = 'Some words.'\n"
+        )
+    }
+
+    #[test]
+    fn a_mistyped_way_fails_to_load_instead_of_falling_back() {
+        // Before: `topic_of("curios")` was Topic::Interface, which safety mode keeps.
+        let ok: BlocksFile = toml::from_str(&block_with_way("curious")).unwrap();
+        assert_eq!(ok.block[0].topic(), Topic::Curious);
+        for bad in [
+            "curios",
+            "Curious",
+            "",
+            "interface",
+            "model_narration",
+            "soften",
+        ] {
+            let e = toml::from_str::<BlocksFile>(&block_with_way(bad))
+                .err()
+                .unwrap_or_else(|| panic!("way {bad:?} loaded"));
+            assert!(e.to_string().contains("way"), "{bad:?}: {e}");
+        }
+        // The same for a flow's inline step.
+        let flows = "[[flow]]\nid = 'f'\ntitle = 'F'\nintro = 'I.'\n[[flow.step]]\nway = 'spaec'\n\
+             kind = 'k'\ntitle = 'T'\ntext = 'W.'\n[[path]]\nid = 'safety'\ntitle = 'S'\n\
+             intro = 'I.'\nstep = []\n"
+            .to_string();
+        assert!(toml::from_str::<FlowsFile>(&flows).is_err());
+        assert!(toml::from_str::<FlowsFile>(&flows.replace("spaec", "space")).is_ok());
+    }
+
+    #[test]
+    fn way_cards_are_typed_ways() {
+        let c = parse_all().unwrap();
+        for w in &c.ways {
+            assert_eq!(w.topic(), Topic::from(w.id));
+        }
+        let card = |id: &str| {
+            format!(
+                "[[way]]\nid = '{id}'\ntitle = 'T'\nwhat = 'a'\nwhy = 'b'\nhow = 'c'\nnot = 'd'\n"
+            )
+        };
+        assert!(toml::from_str::<WaysFile>(&card("stay")).is_ok());
+        assert!(toml::from_str::<WaysFile>(&card("stya")).is_err());
+        assert!(toml::from_str::<WaysFile>(&card("safety")).is_err());
     }
 
     #[test]

@@ -349,6 +349,10 @@ pub struct WayCard {
     pub title: String,
     /// What it is, why it helps, how, what it is not, and (for `stay`) where it comes from.
     pub parts: Vec<(String, String)>,
+    /// The same parts as reviewed sentences (label, part; each part's title is the card's
+    /// title), for surfaces that print only `Said` values.
+    #[serde(skip)]
+    pub reviewed: Vec<(Said, Said)>,
 }
 
 /// The ways of responding, explained. In safety mode only `pause` (and `explore`'s
@@ -361,8 +365,9 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
         Along::Flow
     };
     for w in content().ways.iter().filter(|w| shown(w.when, along)) {
-        let topic = crate::content::topic_of(&w.id);
+        let topic = w.topic();
         let mut parts = Vec::new();
+        let mut reviewed = Vec::new();
         let mut ok = true;
         let mut fields = vec![
             ("way.what", &w.what),
@@ -374,19 +379,21 @@ pub fn ways(policy: &Policy) -> Vec<WayCard> {
             fields.push(("way.source", src));
         }
         for (label, text) in fields {
-            match policy.review(Draft::new(topic, &w.id, &w.title, text).tagged(&w.tags)) {
-                Ok(s) => parts.push((
-                    crate::ui::ui(label).text().to_string(),
-                    s.text().to_string(),
-                )),
+            match policy.review(Draft::new(topic, w.id.as_str(), &w.title, text).tagged(&w.tags)) {
+                Ok(s) => {
+                    let label = crate::ui::ui(label);
+                    parts.push((label.text().to_string(), s.text().to_string()));
+                    reviewed.push((label, s));
+                }
                 Err(_) => ok = false,
             }
         }
         if ok {
             out.push(WayCard {
-                id: w.id.clone(),
+                id: w.id.to_string(),
                 title: w.title.clone(),
                 parts,
+                reviewed,
             });
         }
     }

@@ -50,7 +50,10 @@ impl Context {
 }
 
 /// What a piece of content is: the step's "way" in a flow, or the kind of narration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// Content files name it directly (`way = "pause"` deserialises to [`Topic::Pause`]); an unknown
+/// name fails to load, so a mistyped way can never fall back to a topic that safety mode keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Topic {
     /// Regulate before reacting: breathing, grounding, self-questions.
@@ -90,6 +93,23 @@ impl Topic {
             self,
             Topic::Curious | Topic::Space | Topic::Name | Topic::Explore | Topic::Stay
         )
+    }
+}
+
+/// Each way of responding (DESIGN.md §4) is the topic of the content that explains or offers it:
+/// one exhaustive match, so a new `Way` cannot compile without a topic (and so without a decision
+/// about safety mode).
+impl From<closer_domain::Way> for Topic {
+    fn from(way: closer_domain::Way) -> Topic {
+        use closer_domain::Way;
+        match way {
+            Way::Pause => Topic::Pause,
+            Way::Curious => Topic::Curious,
+            Way::Space => Topic::Space,
+            Way::Name => Topic::Name,
+            Way::Stay => Topic::Stay,
+            Way::Explore => Topic::Explore,
+        }
     }
 }
 
@@ -389,6 +409,35 @@ mod tests {
             ))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn topics_deserialise_by_name_and_unknown_names_fail() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            way: Topic,
+        }
+        let t: T = toml::from_str("way = 'curious'").unwrap();
+        assert_eq!(t.way, Topic::Curious);
+        let t: T = toml::from_str("way = 'model_narration'").unwrap();
+        assert_eq!(t.way, Topic::ModelNarration);
+        // No fallback: a typo is an error, never Interface (which safety mode would keep).
+        assert!(toml::from_str::<T>("way = 'curios'").is_err());
+        assert!(toml::from_str::<T>("way = 'Curious'").is_err());
+    }
+
+    #[test]
+    fn every_way_of_responding_has_its_own_topic_and_approach_ways_are_withheld() {
+        use closer_domain::Way;
+        let p = Policy::new(Context::safety());
+        for way in Way::ALL {
+            let topic = Topic::from(way);
+            // The topic's name is the way's name (content files use one vocabulary).
+            let name = serde_json::to_value(topic).unwrap();
+            assert_eq!(name, serde_json::json!(way.as_str()), "{way:?}");
+            let kept = p.review(draft(topic, "x", &[])).is_ok();
+            assert_eq!(kept, way == Way::Pause, "{way:?} in safety mode");
+        }
     }
 
     #[test]

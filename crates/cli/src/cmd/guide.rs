@@ -5,18 +5,19 @@
 //! views on a private screen and turns keys into answers.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, print_json};
+use crate::io::{Page, emit_page, interactive, print_json};
 use crate::term::Screen;
 use closer_guide::content::Interaction;
 use closer_guide::flows::{self, Flow};
 use closer_guide::session::{Answer, Expect, Session, SessionError, View};
 use closer_guide::ui::ui;
-use closer_safety::{Context, Mode, Policy, Said};
+use closer_safety::{Context, Mode, Policy};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The flow: partner-pulled-away, i-pulled-away, same-fight, or not-safe.
-    pub flow: String,
+    /// The flow (not-safe is always in safety mode).
+    #[arg(value_enum)]
+    pub flow: FlowName,
     /// I am afraid of my partner: show only what helps with safety (safety mode).
     #[arg(long)]
     pub afraid: bool,
@@ -30,9 +31,35 @@ pub struct Args {
     pub region: Option<String>,
 }
 
+/// The flows `closer guide` offers, as clap values (a test keeps them equal to the content's
+/// flows). `--region` stays a string: an unknown place must still get the emergency advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FlowName {
+    /// My partner pulled away (for the one who reaches).
+    PartnerPulledAway,
+    /// I pulled away (for the one who needs space).
+    IPulledAway,
+    /// The same fight again.
+    SameFight,
+    /// I do not feel safe (always safety mode).
+    NotSafe,
+}
+
+impl FlowName {
+    /// The flow's id in the content (`partner-pulled-away`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            FlowName::PartnerPulledAway => "partner-pulled-away",
+            FlowName::IPulledAway => "i-pulled-away",
+            FlowName::SameFight => "same-fight",
+            FlowName::NotSafe => "not-safe",
+        }
+    }
+}
+
 pub fn run(args: Args) -> CliResult {
     let policy = policy_for(args.afraid);
-    let flow = flows::flow(&args.flow, &policy).map_err(|e| CliError::usage(e.to_string()))?;
+    let flow = flows::flow(args.flow.id(), &policy).map_err(|e| CliError::usage(e.to_string()))?;
     let region = args
         .region
         .clone()
@@ -56,10 +83,9 @@ pub fn run(args: Args) -> CliResult {
         return print_json(&flow);
     }
     if interactive() {
-        walk(&args.flow, args.afraid, region.as_deref())
+        walk(args.flow.id(), args.afraid, region.as_deref())
     } else {
-        print!("{}", render(&flow));
-        Ok(())
+        emit_page(&render(&flow))
     }
 }
 
@@ -71,21 +97,13 @@ fn policy_for(afraid: bool) -> Policy {
     })
 }
 
-/// The whole flow as plain text, for pipes and for when there is no terminal.
-pub fn render(flow: &Flow) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{}\n\n{}\n",
-        flow.title.text(),
-        wrap(flow.intro.text(), 0)
-    ));
+/// The whole flow as a page of reviewed sentences, for pipes and for when there is no terminal.
+pub fn render(flow: &Flow) -> Page {
+    let interface = Policy::new(Context::ordinary());
+    let mut out = Page::new();
+    out.text(&flow.title, 0).blank().text(&flow.intro, 0);
     for (i, s) in flow.steps.iter().enumerate() {
-        out.push_str(&format!(
-            "\n{}. {}\n\n{}\n",
-            i + 1,
-            s.title(),
-            wrap(s.text(), 0)
-        ));
+        out.numbered_title(i + 1, s.main()).text(s.main(), 0);
         if let Some(b) = s.builds().and_then(closer_guide::compose::builder) {
             // The lists a text is built from; at a terminal they are asked one at a time.
             for (i, part) in b.parts.iter().enumerate() {
@@ -93,47 +111,42 @@ pub fn render(flow: &Flow) -> String {
                     .list_of(i)
                     .map(|l| l.items.iter().map(|it| policy_line(&it.text)).collect())
                     .unwrap_or_default();
-                let prompt = policy_line(&part.prompt);
-                out.push_str(&format!(
-                    "\n   {}\n     {}\n",
-                    prompt,
-                    wrap(&words.join(" · "), 5)
-                ));
+                let review = |kind: &str, text: &str| {
+                    interface.review(closer_safety::Draft::new(
+                        closer_safety::Topic::Interface,
+                        kind,
+                        "",
+                        text,
+                    ))
+                };
+                if let (Ok(prompt), Ok(words)) = (
+                    review("prompt.part", &part.prompt),
+                    review("compose.list", &words.join(" · ")),
+                ) {
+                    out.blank().item(&prompt, 3).item(&words, 5);
+                }
             }
         }
-        for item in s.items() {
-            out.push_str(&format!("\n   - {}", wrap(item.text(), 5)));
-        }
         if !s.items().is_empty() {
-            out.push('\n');
+            out.blank();
+        }
+        for item in s.items() {
+            out.item(item, 3);
         }
         if let Some(y) = s.if_yes() {
-            out.push_str(&format!("\n   If yes: {}\n", wrap(y.text(), 11)));
+            out.blank().labelled(&ui("if-yes"), y);
         }
         if s.interaction() == Some(Interaction::Helplines) {
             let page = closer_safety::resources::help_now(None, &Policy::new(Context::safety()));
             if let Ok(page) = page {
-                out.push('\n');
+                out.blank();
                 for said in page.said.iter().take(1) {
-                    out.push_str(&render_said(said));
+                    out.entry(said);
                 }
             }
         }
     }
     out
-}
-
-/// A prompt from the builders' data, reviewed like every other sentence.
-fn policy_line(text: &str) -> String {
-    Policy::new(Context::ordinary())
-        .review(closer_safety::Draft::new(
-            closer_safety::Topic::Interface,
-            "prompt.part",
-            "",
-            text,
-        ))
-        .map(|s| s.text().to_string())
-        .unwrap_or_default()
 }
 
 /// Walks through the flow one view at a time on a private screen.
@@ -144,7 +157,7 @@ fn walk(flow: &str, afraid: bool, region: Option<&str>) -> CliResult {
     let mut screen = Screen::enter();
     loop {
         screen.clear();
-        screen.show(&render_view(&view));
+        screen.show(render_view(&view).as_str());
         if view.done {
             let _ = screen.pause(&format!("\n{} ", ui("press-enter-close").text()));
             break;
@@ -166,60 +179,50 @@ fn walk(flow: &str, afraid: bool, region: Option<&str>) -> CliResult {
     Ok(())
 }
 
-/// One view as text: the step (with its position), the text built from choices right under it,
-/// then any further words, the list to read, the question and the choices.
-fn render_view(v: &View) -> String {
-    let mut out = String::new();
+/// One view as a page: the step (with its position), the text built from choices right under
+/// it, then any further words, the list to read, the question and the choices.
+fn render_view(v: &View) -> Page {
+    let mut out = Page::new();
     let mut main_done = false;
-    let quote = |b: &Said| format!("  \"{}\"\n\n", wrap(b.text(), 3));
     for s in &v.said {
         if s.kind() == "heading" {
-            out.push_str(&format!("== {} ==\n\n", s.title()));
+            out.heading(s);
             continue;
         }
         let is_main = !main_done && v.step > 0 && s.kind() == v.kind && !s.title().is_empty();
         if is_main {
-            out.push_str(&format!("{}  ({} of {})\n", s.title(), v.step, v.steps));
-        } else if !s.title().is_empty() {
-            out.push_str(&format!("{}\n", s.title()));
+            out.title_of(s, v.step, v.steps);
+        } else {
+            out.title(s);
         }
-        out.push_str(&format!("{}\n\n", wrap(s.text(), 0)));
+        out.text(s, 0).blank();
         if is_main {
             main_done = true;
             if let Some(b) = &v.built {
-                out.push_str(&quote(b));
+                out.quote(b);
             }
         }
     }
     if !main_done && let Some(b) = &v.built {
-        out.push_str(&quote(b));
+        out.quote(b);
     }
     for item in &v.items {
-        out.push_str(&format!("  - {}\n", wrap(item.text(), 4)));
+        out.item(item, 2);
     }
     if !v.items.is_empty() {
-        out.push('\n');
+        out.blank();
     }
     if let Some(p) = &v.prompt {
-        out.push_str(&format!("{}\n", wrap(p.text(), 0)));
+        out.text(p, 0);
     }
     if matches!(v.expect, Expect::Choose | Expect::ChooseMany) {
         for (n, c) in v.choices.iter().enumerate() {
-            out.push_str(&format!("  {:>2}. {}\n", n + 1, wrap(c.label.text(), 6)));
+            out.choice(n + 1, &c.label);
         }
     }
     if let Some(r) = &v.reask {
-        out.push_str(&format!("\n{}\n", wrap(r.text(), 0)));
+        out.blank().text(r, 0);
     }
-    out
-}
-
-fn render_said(s: &Said) -> String {
-    let mut out = String::new();
-    if !s.title().is_empty() {
-        out.push_str(&format!("{}\n", s.title()));
-    }
-    out.push_str(&format!("{}\n\n", wrap(s.text(), 0)));
     out
 }
 
@@ -333,52 +336,18 @@ fn breathe(screen: &mut Screen, rounds: u32, breathe_in: u32, breathe_out: u32) 
     screen.show(&format!("\r  {:<40}\n", ui("breathing-done").text()));
 }
 
-/// Wraps text at 78 columns for the terminal, keeping line breaks; continuation lines are
-/// indented by `indent` spaces. Words are never broken.
-pub fn wrap(text: &str, indent: usize) -> String {
-    let width = 78usize;
-    let pad = " ".repeat(indent);
-    let mut out = String::new();
-    for (li, line) in text.split('\n').enumerate() {
-        if li > 0 {
-            out.push('\n');
-            if !line.trim().is_empty() {
-                out.push_str(&pad);
-            }
-        }
-        let mut col = indent;
-        let mut first = true;
-        for word in line.split_whitespace() {
-            let w = word.chars().count();
-            if !first && col + 1 + w > width {
-                out.push('\n');
-                out.push_str(&pad);
-                col = indent;
-            } else if !first {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += w;
-            first = false;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::FlowName;
+    use clap::ValueEnum;
 
     #[test]
-    fn wrap_keeps_words_whole_and_lines() {
-        let text = "a ".repeat(60) + "\nPhone: 123";
-        let w = wrap(&text, 2);
-        for line in w.lines() {
-            assert!(line.chars().count() <= 78, "{line}");
+    fn the_flow_values_are_the_contents_flows() {
+        let ids: Vec<&str> = FlowName::value_variants().iter().map(|f| f.id()).collect();
+        assert_eq!(ids, closer_guide::flows::flow_ids());
+        for f in FlowName::value_variants() {
+            // What a person types on the command line is the content's id.
+            assert_eq!(f.to_possible_value().unwrap().get_name(), f.id());
         }
-        assert!(w.contains("\n  Phone: 123"));
-        let long = "word ".repeat(40);
-        assert!(!wrap(&long, 0).contains("wo\nrd"));
     }
 }

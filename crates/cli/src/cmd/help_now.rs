@@ -8,6 +8,7 @@
 
 use super::screen::show_paged;
 use crate::error::{CliError, CliResult};
+use crate::io::Page;
 use closer_safety::resources::{self, HelpNow, HelpNowError, RegionPrompt};
 use closer_safety::{Context, Policy, Said};
 
@@ -77,11 +78,8 @@ pub fn run(args: Args) -> CliResult {
     if args.json {
         crate::io::print_json(&page)?;
     } else {
-        let out: String = page.said.iter().map(render).collect();
-        use std::io::Write;
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (`closer help-now | head`) is not worth an error.
-        let _ = stdout.write_all(out.as_bytes());
+        // Through the one path: a closed pipe is a quiet success, a full disk an error.
+        crate::io::emit_page(&render(&page.said))?;
     }
     match err {
         Some(e) => Err(e),
@@ -130,10 +128,15 @@ fn run_interactive(region: Option<String>, policy: &Policy) -> CliResult {
     }
 }
 
-/// Plain text for one said item: headings stand out, entries are indented under their title.
-fn render(s: &Said) -> String {
-    if s.kind() == "heading" {
-        return format!("== {} ==\n\n", s.title());
+/// The page as plain text: headings stand out, entries are indented under their title.
+fn render(said: &[Said]) -> Page {
+    let mut page = Page::new();
+    for s in said {
+        if s.kind() == "heading" {
+            page.heading(s);
+        } else {
+            page.entry(s);
+        }
     }
-    crate::io::render_said(s)
+    page
 }

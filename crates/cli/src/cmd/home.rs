@@ -2,40 +2,50 @@
 //! `learn`, `soften`, the private safety check or the helplines — so nothing revealing ever has
 //! to be typed on a command line (where it would stay in the shell's history).
 
-use super::guide::wrap;
-use crate::error::CliResult;
-use crate::io::interactive;
+use super::guide::FlowName;
+use crate::error::{CliError, CliResult};
+use crate::io::{Page, emit_page, interactive};
 use crate::term::Screen;
 use closer_guide::flows;
 use closer_guide::ui::ui;
-use closer_safety::{Context, Policy};
+use closer_safety::{Context, Draft, Policy, Topic};
 
 pub fn run() -> CliResult {
     let policy = Policy::new(Context::ordinary());
     let home = flows::home(&policy);
     let menu = || {
-        let mut s = format!("{}\n\n", wrap(home.greeting.text(), 0));
-        for (key, label, _) in &home.choices {
-            s.push_str(&format!("  {key}  {}\n", wrap(label.text(), 5)));
+        let mut page = Page::new();
+        page.text(&home.greeting, 0).blank();
+        for (n, (_, label, _)) in home.choices.iter().enumerate() {
+            page.choice(n + 1, label);
         }
-        s
+        page
     };
     if !interactive() {
         // No terminal (a pipe, CI): print the choices and the command behind each; never wait.
-        let mut s = menu();
-        s.push_str(&format!("\n{}\n", ui("home-no-terminal").text()));
+        // The commands are shown as reviewed text too: nothing reaches a person unreviewed.
+        let mut page = menu();
+        page.blank().text(&ui("home-no-terminal"), 0);
         for (_, label, command) in &home.choices {
-            s.push_str(&format!("  {:<40} {command}\n", label.text()));
+            let command = policy
+                .review(Draft::new(
+                    Topic::Interface,
+                    "home.command",
+                    "",
+                    command.as_str(),
+                ))
+                .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+            page.pair(2, label, 40, &command);
         }
-        s.push_str(&format!("\n{}\n", wrap(home.footer.text(), 0)));
-        print!("{s}");
-        return Ok(());
+        page.blank().text(&home.footer, 0);
+        return emit_page(&page);
     }
     loop {
         let mut screen = Screen::enter();
         screen.clear();
-        screen.show(&menu());
-        screen.show(&format!("\n{}\n\n", wrap(home.footer.text(), 0)));
+        let mut page = menu();
+        page.blank().text(&home.footer, 0).blank();
+        screen.show(page.as_str());
         let Some(answer) = screen.ask(&format!("{} ", ui("home-choose").text())) else {
             break;
         };
@@ -48,19 +58,19 @@ pub fn run() -> CliResult {
             continue;
         }
         drop(screen);
-        let flow = |name: &str, afraid: bool| {
+        let flow = |flow: super::guide::FlowName, afraid: bool| {
             super::guide::run(super::guide::Args {
-                flow: name.to_string(),
+                flow,
                 afraid,
                 json: false,
                 region: None,
             })
         };
         match answer.as_str() {
-            "1" => flow("partner-pulled-away", false)?,
-            "2" => flow("i-pulled-away", false)?,
-            "3" => flow("same-fight", false)?,
-            "4" => flow("not-safe", true)?,
+            "1" => flow(FlowName::PartnerPulledAway, false)?,
+            "2" => flow(FlowName::IPulledAway, false)?,
+            "3" => flow(FlowName::SameFight, false)?,
+            "4" => flow(FlowName::NotSafe, true)?,
             "5" => super::learn::run(super::learn::Args {
                 afraid: false,
                 ways: false,
@@ -92,11 +102,13 @@ fn helplines(screen: &mut Screen) {
     screen.clear();
     if region.is_none() {
         if let Ok(page) = closer_safety::resources::help_now(None, &policy) {
+            let mut shown = Page::new();
             for s in page.said.iter().take(1) {
-                screen.show(&format!("{}\n{}\n\n", s.title(), wrap(s.text(), 0)));
+                shown.said(s);
             }
+            screen.show(shown.as_str());
         }
-        screen.show(&format!("{}\n", wrap(ui("prompt.region").text(), 0)));
+        screen.show(Page::new().text(&ui("prompt.region"), 0).as_str());
         let Some(typed) = screen.ask(&format!("{} ", ui("term.region").text())) else {
             return;
         };
@@ -107,13 +119,15 @@ fn helplines(screen: &mut Screen) {
     screen.clear();
     if let Ok(page) = closer_safety::resources::help_now(region.as_deref(), &policy) {
         // The page's note on choosing a region names a command; the region was asked here.
+        let mut shown = Page::new();
         for s in page.said.iter().filter(|s| s.kind() != "regions") {
             if s.kind() == "heading" {
-                screen.show(&format!("== {} ==\n\n", s.title()));
+                shown.heading(s);
             } else {
-                screen.show(&format!("{}\n  {}\n\n", s.title(), wrap(s.text(), 2)));
+                shown.title(s).text(s, 2).blank();
             }
         }
+        screen.show(shown.as_str());
     }
     let _ = screen.pause(&format!("{} ", ui("press-enter-close").text()));
 }

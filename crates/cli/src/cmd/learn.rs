@@ -1,7 +1,7 @@
 //! `closer learn`: what may be going on, for the one who reaches and the one who pulls away.
 
 use crate::error::CliResult;
-use crate::io::{interactive, print_json};
+use crate::io::{Page, emit_page, interactive, print_json};
 use crate::term::Screen;
 use closer_guide::flows;
 use closer_safety::{Context, Policy};
@@ -50,43 +50,52 @@ pub fn run(args: Args) -> CliResult {
         // At a terminal: one section at a time on the alternate screen, cleared on exit, so
         // nothing stays in the scrollback of a shared device.
         let mut screen = Screen::enter();
-        let wrap = super::guide::wrap;
+        let more = format!("{} ", closer_guide::ui::ui("learn-more").text());
         for s in &sections {
             screen.clear();
-            screen.show(&format!("{}\n\n{}\n\n", s.title(), wrap(s.text(), 0)));
-            if !screen.pause(&format!("{} ", closer_guide::ui::ui("learn-more").text())) {
+            screen.show(
+                Page::new()
+                    .title(s.main())
+                    .blank()
+                    .text(s.main(), 0)
+                    .blank()
+                    .as_str(),
+            );
+            if !screen.pause(&more) {
                 return Ok(());
             }
         }
         for w in &ways {
             screen.clear();
-            screen.show(&format!("{}\n\n", w.title));
-            for (label, text) in &w.parts {
-                screen.show(&format!("{label}\n  {}\n\n", wrap(text, 2)));
-            }
-            if !screen.pause(&format!("{} ", closer_guide::ui::ui("learn-more").text())) {
+            screen.show(way_card(w).as_str());
+            if !screen.pause(&more) {
                 return Ok(());
             }
         }
         return Ok(());
     }
-    let mut out = String::new();
+    let mut out = Page::new();
     for s in &sections {
-        out.push_str(&format!("{}\n\n{}\n\n", s.title(), s.text()));
+        out.title(s.main()).blank().text(s.main(), 0).blank();
     }
     for w in &ways {
-        out.push_str(&format!("{}\n", w.title));
-        for (label, text) in &w.parts {
-            out.push_str(&format!("  {label}: {text}\n"));
-        }
-        out.push('\n');
+        out.extend(&way_card(w));
     }
     if !args.ways && !args.afraid {
-        out.push_str(&format!(
-            "{}\n",
-            closer_guide::ui::ui("learn-ways-hint").text()
-        ));
+        out.text(&closer_guide::ui::ui("learn-ways-hint"), 0);
     }
-    print!("{out}");
-    Ok(())
+    emit_page(&out)
+}
+
+/// One way card: its title, then each labelled part, then a blank line.
+fn way_card(w: &flows::WayCard) -> Page {
+    let mut page = Page::new();
+    if let Some((_, first)) = w.reviewed.first() {
+        page.title(first);
+    }
+    for (label, text) in &w.reviewed {
+        page.labelled(label, text);
+    }
+    page.blank();
+    page
 }

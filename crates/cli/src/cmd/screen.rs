@@ -7,12 +7,11 @@
 //! Everything shown comes from `closer_safety::screen` as `Said`. Nothing is stored.
 
 use crate::error::{CliError, CliResult};
-use crate::io::render_said as render;
 use crate::io::{Part, part};
 use closer_safety::screen::{self, Answer, Prompt};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 
 /// A private safety check, one question at a time (details: `closer screen --help`).
 #[derive(clap::Args)]
@@ -91,9 +90,7 @@ pub fn run(args: Args) -> CliResult {
         return run_interactive(region);
     }
     let msg = screen::prompt(Prompt::NoTerminal).map_err(withheld)?;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(render(&msg).as_bytes());
-    Ok(())
+    crate::io::emit_said(std::slice::from_ref(&msg))
 }
 
 fn run_json(region: Option<&str>) -> CliResult {

@@ -1,5 +1,10 @@
 //! `closer series`: rties-compatible dyadic time-series models over many dyads (research track,
 //! DESIGN.md §8). Argument parsing and output only; the fits are in `closer_analyze::series`.
+//!
+//! Output is data, not words to a person (ARCHITECTURE.md, "Words and data"): per-dyad CSV or
+//! JSON tables of estimates for a researcher, printed with the raw `io::emit` (allowed for this
+//! module in `cmd/mod.rs`). Its sentences — notes on stderr about skipped or thin dyads — pass
+//! through the policy (`note` below) as interface text.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{self, read_input};

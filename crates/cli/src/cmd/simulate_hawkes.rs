@@ -4,6 +4,10 @@
 //! This is a research tool: it makes logs with known parameters, for `closer fit` to recover and
 //! for benchmarks. Parameters whose spectral radius is 1 or more describe a process that
 //! explodes, and are refused (exit 2).
+//!
+//! Output is data, not words to a person (ARCHITECTURE.md, "Words and data"): a moves CSV or a
+//! JSON document of simulated events, printed with the raw `io::emit` (allowed for this module in
+//! `cmd/mod.rs`). It prints no sentences; its errors are usage errors rendered by `main`.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{emit, write_output};
