@@ -48,6 +48,8 @@ enum Command {
     Fit(cmd::fit::Args),
     /// Research: simulate the model's linear special case (a Hawkes process) as a moves CSV.
     SimulateHawkes(cmd::simulate_hawkes::Args),
+    /// Serve closer in a browser (prints `listening on http://ADDR/`); nothing is stored.
+    Serve(cmd::serve::Args),
 }
 
 fn main() {
@@ -67,6 +69,7 @@ fn main() {
         Some(Command::Series(a)) => cmd::series::run(a),
         Some(Command::Fit(a)) => cmd::fit::run(a),
         Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),
+        Some(Command::Serve(a)) => cmd::serve::run(a),
     };
     if let Err(e) = result {
         // A closed pipe (`closer learn | head`) is not an error worth a message.

@@ -10,6 +10,7 @@ pub mod patterns;
 pub mod phase;
 pub mod screen;
 pub mod series;
+pub mod serve;
 pub mod simulate;
 pub mod simulate_hawkes;
 pub mod soften;

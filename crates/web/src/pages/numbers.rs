@@ -1,0 +1,109 @@
+//! Helplines by region: the region is chosen in a posted form (field `region`, codes such as
+//! `UK` and `US`), never in a URL. Everything shown comes from `closer_safety::resources`.
+
+use super::{bad_form, form_open, not_found, page};
+use crate::Shared;
+use crate::forms::Form;
+use crate::html::{esc, label, said};
+use crate::routes::Id;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use closer_safety::resources::{self, HelpNow};
+use closer_safety::{Context, Policy};
+use std::fmt::Write;
+
+/// The region picker, posting `region` to `to` (with `extra` hidden fields, already HTML).
+pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> String {
+    let mut out = form_open(st, to, "region");
+    out.push_str(extra);
+    let _ = write!(
+        out,
+        "<label for=\"region\">{}</label><select id=\"region\" name=\"region\" autocomplete=\"off\">",
+        label("web.region-label")
+    );
+    for code in resources::regions() {
+        let sel = if chosen == Some(code) { " selected" } else { "" };
+        let _ = write!(out, "<option value=\"{0}\"{sel}>{0}</option>", esc(code));
+    }
+    let _ = write!(
+        out,
+        "</select><button type=\"submit\">{}</button></form>",
+        label("web.region-submit")
+    );
+    out
+}
+
+/// The helplines as HTML: each entry's phone number becomes a link that dials in one tap.
+pub fn render(page: &HelpNow) -> String {
+    let mut out = String::new();
+    let mut entries = page.resources.iter();
+    for s in &page.said {
+        if s.kind() == "heading" {
+            let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
+            continue;
+        }
+        let is_entry = page
+            .resources
+            .iter()
+            .any(|r| r.kind.as_str() == s.kind());
+        let mut html = said(s, 3);
+        if is_entry
+            && let Some(r) = entries.next()
+            && let Some(phone) = &r.phone
+        {
+            let dial: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            if !dial.is_empty() {
+                let shown = esc(phone);
+                html = html.replacen(
+                    &shown,
+                    &format!("<a href=\"tel:{}\">{shown}</a>", esc(&dial)),
+                    1,
+                );
+            }
+        }
+        out.push_str(&html);
+    }
+    out
+}
+
+fn safety_policy() -> Policy {
+    // What someone who may not be safe reads: reviewed in safety mode, as in the terminal.
+    Policy::new(Context::safety())
+}
+
+pub async fn show(State(st): State<Shared>) -> Response {
+    let Ok(help) = resources::help_now(None, &safety_policy()) else {
+        return not_found(&st);
+    };
+    let main = format!(
+        "<h1>{}</h1>{}{}",
+        label("web.numbers-heading"),
+        region_form(&st, Id::NumbersShow, "", None),
+        render(&help)
+    );
+    page(&st, StatusCode::OK, &main)
+}
+
+pub async fn chosen(State(st): State<Shared>, body: Bytes) -> Response {
+    let Ok(f) = Form::parse(&body) else {
+        return bad_form(&st);
+    };
+    let Ok(region) = f.need("region") else {
+        return bad_form(&st);
+    };
+    let Ok(help) = resources::help_now(Some(region), &safety_policy()) else {
+        return not_found(&st);
+    };
+    let main = format!(
+        "<h1>{}</h1>{}{}",
+        label("web.numbers-heading"),
+        region_form(&st, Id::NumbersShow, "", help.region),
+        render(&help)
+    );
+    page(&st, StatusCode::OK, &main)
+}
