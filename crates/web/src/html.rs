@@ -66,7 +66,10 @@ pub fn items(list: &[Said]) -> String {
 
 /// The hidden anti-forgery field every posted form carries.
 pub fn token_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"t\" value=\"{}\">", esc(token))
+    format!(
+        "<input type=\"hidden\" name=\"t\" value=\"{}\">",
+        esc(token)
+    )
 }
 
 /// A whole page around `main` (already HTML).
@@ -129,7 +132,9 @@ mod tests {
         let p = page("http://127.0.0.1:9/x?a=1&b=2", "<h1>x</h1>");
         assert!(p.contains(&format!("<title>{}</title>", label("web.title"))));
         assert!(p.contains("id=\"quick-exit\""));
-        assert!(p.contains("href=\"http://127.0.0.1:9/x?a=1&amp;b=2\" rel=\"nofollow noreferrer\""));
+        assert!(
+            p.contains("href=\"http://127.0.0.1:9/x?a=1&amp;b=2\" rel=\"nofollow noreferrer\"")
+        );
         assert!(!p.contains("style="));
         assert!(!p.contains("<script>"));
     }

@@ -88,7 +88,9 @@ async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
     let (parts, body) = req.into_parts();
-    let bytes = read_limited(body).await.map_err(|()| pages::too_large(st))?;
+    let bytes = read_limited(body)
+        .await
+        .map_err(|()| pages::too_large(st))?;
     let form = Form::parse(&bytes).map_err(|_| pages::bad_form(st))?;
     let fresh = form
         .get("t")
@@ -167,7 +169,10 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("origin", "http://evil.example")
         ])));
-        assert!(!same_origin(&headers(&[("origin", "http://127.0.0.1:8080")])));
+        assert!(!same_origin(&headers(&[(
+            "origin",
+            "http://127.0.0.1:8080"
+        )])));
         assert!(!same_origin(&headers(&[
             ("host", "127.0.0.1:8080"),
             ("sec-fetch-site", "cross-site")

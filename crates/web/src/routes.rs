@@ -172,7 +172,12 @@ mod tests {
     #[test]
     fn every_id_has_one_row_and_no_row_is_doubled() {
         for (i, a) in ROUTES.iter().enumerate() {
-            assert_eq!(ROUTES.iter().filter(|b| b.id == a.id).count(), 1, "{:?}", a.id);
+            assert_eq!(
+                ROUTES.iter().filter(|b| b.id == a.id).count(),
+                1,
+                "{:?}",
+                a.id
+            );
             for b in &ROUTES[i + 1..] {
                 assert!(
                     !(a.path == b.path && a.method == b.method),

@@ -38,14 +38,14 @@ pub struct Args {
 pub fn run(args: Args) -> CliResult {
     let keys = match (&args.secret_file, std::env::var("CLOSER_SECRET").ok()) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::usage(format!("--secret-file {}: {e}", path.display()))
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("--secret-file {}: {e}", path.display())))?;
             Keys::from_secret(&text)
                 .map_err(|e| CliError::usage(format!("--secret-file {}: {e}", path.display())))?
         }
-        (None, Some(text)) => Keys::from_secret(&text)
-            .map_err(|e| CliError::usage(format!("CLOSER_SECRET: {e}")))?,
+        (None, Some(text)) => {
+            Keys::from_secret(&text).map_err(|e| CliError::usage(format!("CLOSER_SECRET: {e}")))?
+        }
         (None, None) => Keys::generate(),
     };
     if !(args.exit_url.starts_with("http://") || args.exit_url.starts_with("https://")) {

@@ -64,7 +64,11 @@ pub async fn home(State(st): State<Shared>) -> Response {
         "<p class=\"emergency\">{}</p>",
         esc(home.footer.text())
     );
-    let _ = write!(main, "<h2>{}</h2><ul class=\"links\">", label("web.home-more"));
+    let _ = write!(
+        main,
+        "<h2>{}</h2><ul class=\"links\">",
+        label("web.home-more")
+    );
     for (id, key) in [
         (Id::Learn, "web.learn-link"),
         (Id::Words, "web.words-link"),

@@ -118,8 +118,16 @@ fn form(st: &Shared, inp: &Inputs) -> String {
     out.push_str(&form_open(st, Id::ModelShow, "model"));
     for (who, key, (anx, avo)) in [("a", "web.model-a", inp.a), ("b", "web.model-b", inp.b)] {
         let _ = write!(out, "<fieldset><legend>{}</legend>", label(key));
-        out.push_str(&number_field(&format!("{who}_anxiety"), "web.model-anxiety", anx));
-        out.push_str(&number_field(&format!("{who}_avoidance"), "web.model-avoidance", avo));
+        out.push_str(&number_field(
+            &format!("{who}_anxiety"),
+            "web.model-anxiety",
+            anx,
+        ));
+        out.push_str(&number_field(
+            &format!("{who}_avoidance"),
+            "web.model-avoidance",
+            avo,
+        ));
         out.push_str("</fieldset>");
     }
     for i in 0..WAY_ROWS {
@@ -133,16 +141,33 @@ fn form(st: &Shared, inp: &Inputs) -> String {
             label("web.model-none")
         );
         for c in &cards {
-            let sel = if chosen.is_some_and(|w| w.0 == c.id) { " selected" } else { "" };
-            let _ = write!(out, "<option value=\"{}\"{sel}>{}</option>", esc(&c.id), esc(&c.title));
+            let sel = if chosen.is_some_and(|w| w.0 == c.id) {
+                " selected"
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<option value=\"{}\"{sel}>{}</option>",
+                esc(&c.id),
+                esc(&c.title)
+            );
         }
         let _ = write!(
             out,
             "</select></div><div class=\"field\"><label for=\"who{n}\">{}</label><select id=\"who{n}\" name=\"who{n}\" autocomplete=\"off\">",
             label("web.model-who")
         );
-        for (v, key) in [("A", "web.model-a"), ("B", "web.model-b"), ("both", "web.model-both")] {
-            let sel = if chosen.is_some_and(|w| w.1 == v) { " selected" } else { "" };
+        for (v, key) in [
+            ("A", "web.model-a"),
+            ("B", "web.model-b"),
+            ("both", "web.model-both"),
+        ] {
+            let sel = if chosen.is_some_and(|w| w.1 == v) {
+                " selected"
+            } else {
+                ""
+            };
             let _ = write!(out, "<option value=\"{v}\"{sel}>{}</option>", label(key));
         }
         let day = chosen.map(|w| w.2).unwrap_or(30.0);
@@ -179,8 +204,7 @@ pub async fn run(State(st): State<Shared>, body: Bytes) -> Response {
             let Some((a, b, ways)) = inp.model() else {
                 return bad_form(&st);
             };
-            let computed =
-                tokio::task::spawn_blocking(move || result_html(a, b, ways)).await;
+            let computed = tokio::task::spawn_blocking(move || result_html(a, b, ways)).await;
             let Ok(Some(html)) = computed else {
                 return bad_form(&st);
             };

@@ -24,7 +24,11 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
         label("web.region-label")
     );
     for code in resources::regions() {
-        let sel = if chosen == Some(code) { " selected" } else { "" };
+        let sel = if chosen == Some(code) {
+            " selected"
+        } else {
+            ""
+        };
         let _ = write!(out, "<option value=\"{0}\"{sel}>{0}</option>", esc(code));
     }
     let _ = write!(
@@ -44,10 +48,7 @@ pub fn render(page: &HelpNow) -> String {
             let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
             continue;
         }
-        let is_entry = page
-            .resources
-            .iter()
-            .any(|r| r.kind.as_str() == s.kind());
+        let is_entry = page.resources.iter().any(|r| r.kind.as_str() == s.kind());
         let mut html = said(s, 3);
         if is_entry
             && let Some(r) = entries.next()

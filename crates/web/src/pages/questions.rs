@@ -147,7 +147,12 @@ fn result(st: &Shared, answers: &Answers, region: Option<&str>) -> Response {
         main,
         "<section class=\"numbers\" id=\"numbers\"><h2>{}</h2>{}",
         label("web.numbers-heading"),
-        region_form(st, Id::QuestionsAnswer, &extra, help.as_ref().and_then(|h| h.region))
+        region_form(
+            st,
+            Id::QuestionsAnswer,
+            &extra,
+            help.as_ref().and_then(|h| h.region)
+        )
     );
     if let Some(h) = &help {
         main.push_str(&render_help(h));

@@ -54,7 +54,10 @@ pub async fn people(State(st): State<Shared>) -> Response {
 }
 
 pub async fn device(State(st): State<Shared>) -> Response {
-    let mut main = format!("<h1>{}</h1><ul class=\"advice\">", label("web.device-heading"));
+    let mut main = format!(
+        "<h1>{}</h1><ul class=\"advice\">",
+        label("web.device-heading")
+    );
     for key in [
         "web.device-private",
         "web.device-exit",

@@ -149,11 +149,7 @@ fn button(go: &str, key: &str, class: &str) -> String {
 }
 
 fn step_body(s: &Step) -> String {
-    let mut out = format!(
-        "<h1>{}</h1>{}",
-        esc(s.title()),
-        paragraphs(s.text())
-    );
+    let mut out = format!("<h1>{}</h1>{}", esc(s.title()), paragraphs(s.text()));
     match s.interaction() {
         Some(Interaction::Breathing) => {
             let _ = write!(
@@ -228,7 +224,11 @@ fn render(st: &Shared, flow: &Flow, w: &Walk) -> Response {
         form.push_str(&button("back", "web.back", "secondary"));
     } else if let Some(s) = flow.steps.get(w.step) {
         if w.step == 0 {
-            let _ = write!(main, "<div class=\"intro\">{}</div>", paragraphs(flow.intro.text()));
+            let _ = write!(
+                main,
+                "<div class=\"intro\">{}</div>",
+                paragraphs(flow.intro.text())
+            );
         }
         let n = (w.step + 1).to_string();
         let progress = ui("web.step-of")
