@@ -61,6 +61,16 @@ impl Screen {
         }
     }
 
+    /// Throws away keys typed while nothing was asking (for example during the breathing
+    /// timer), so they do not leak into the next question.
+    pub fn drain_input(&mut self) {
+        // SAFETY: tcflush only discards the terminal's pending input on file descriptor 0; it
+        // reads or writes no memory of ours. On a non-terminal it fails harmlessly.
+        unsafe {
+            libc::tcflush(libc::STDIN_FILENO, libc::TCIFLUSH);
+        }
+    }
+
     /// Waits for Enter (or end of input). Returns false if the person typed `q`.
     pub fn pause(&mut self, prompt: &str) -> bool {
         !matches!(self.ask(prompt).as_deref(), None | Some("q") | Some("Q"))

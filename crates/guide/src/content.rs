@@ -20,30 +20,31 @@ pub enum When {
     Safety,
     /// In both.
     Always,
+    /// Only on the own-behaviour path (help for a person worried about what they did).
+    Own,
 }
 
-/// How a terminal presents a step; the text is the same either way.
+/// What a step asks of the person; the flow session (`crate::session`) decides what follows each
+/// answer, and every surface only renders it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interaction {
-    /// A breathing pacer with a timer.
+    /// A breathing pacer with a timer; always optional.
     Breathing,
-    /// Pick one of the items.
+    /// Pick one of the items (a ready-made message, a grounding idea).
     Choose,
     /// Questions to answer in one's head (nothing stored).
     Questions,
-    /// Is now a good time; if not, when.
-    Timing,
-    /// Build a curious opening from one's own words.
-    Opening,
-    /// Pick feeling words.
-    Feelings,
-    /// Plan a break with a time to come back.
+    /// Build a text from parts picked from our lists (`builds` names the builder).
+    Build,
+    /// Plan a break with a time to come back (a number of minutes).
     Break,
-    /// Fill in the cycle map.
-    CycleMap,
-    /// A yes/no safety check.
+    /// A yes / no / not sure safety check.
     Check,
+    /// The emergency number and helplines for the person's region (asked once per run).
+    Helplines,
+    /// Therapist directories by region.
+    Directories,
 }
 
 /// One piece of content: a step of a flow, a block, or a section of `learn`.
@@ -63,6 +64,12 @@ pub struct Piece {
     pub items: Vec<String>,
     #[serde(default)]
     pub interaction: Option<Interaction>,
+    /// For `interaction = "build"`: the builder in `compose.toml`.
+    #[serde(default)]
+    pub builds: Option<String>,
+    /// For `interaction = "helplines"`: the kinds of line to show (empty: all).
+    #[serde(default)]
+    pub lines: Vec<String>,
 }
 
 impl Piece {
@@ -125,6 +132,8 @@ pub struct FlowSpec {
 #[derive(Debug, Deserialize)]
 struct FlowsFile {
     flow: Vec<FlowSpec>,
+    /// Paths a flow switches to: `safety` (safety mode) and `own-behaviour`.
+    path: Vec<FlowSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,8 +159,12 @@ pub struct WaySpec {
     pub not: String,
     #[serde(default)]
     pub source: Option<String>,
+    /// `ordinary` (default), `safety` (the safety-mode version of a card) or `always`.
+    #[serde(default)]
+    pub when: When,
 }
 
+/// Where a way card is shown (`closer learn --ways`).
 #[derive(Debug, Deserialize)]
 struct WaysFile {
     way: Vec<WaySpec>,
@@ -175,10 +188,42 @@ pub struct HomeSpec {
     pub choices: Vec<HomeChoice>,
 }
 
+/// How well a directory entry was verified; unverified entries (`U`) do not parse, so they can
+/// never ship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Confidence {
+    V,
+    S,
+}
+
+/// One therapist directory (from `../shared/reference/therapy-directories.json`, V and S only).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    pub region: String,
+    /// `eft-couple`, `emdr`, `couple-and-individual`, `individual`, `low-cost`.
+    pub kind: String,
+    pub name: String,
+    pub url: String,
+    pub serves: String,
+    pub source_url: String,
+    pub source_date: String,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectoriesFile {
+    directory: Vec<Directory>,
+}
+
 /// All content, parsed.
 #[derive(Debug)]
 pub struct Content {
     pub flows: Vec<FlowSpec>,
+    /// The paths a flow switches to (`safety`, `own-behaviour`).
+    pub paths: Vec<FlowSpec>,
+    pub directories: Vec<Directory>,
     pub blocks: Vec<Piece>,
     pub understand: Vec<Piece>,
     pub ways: Vec<WaySpec>,
@@ -189,10 +234,18 @@ impl Content {
     pub fn block(&self, id: &str) -> Option<&Piece> {
         self.blocks.iter().find(|b| b.id == id)
     }
+    pub fn path(&self, id: &str) -> Option<&FlowSpec> {
+        self.paths.iter().find(|p| p.id == id)
+    }
 }
 
 /// The raw text of every content file, by name: for the review catalogue and the tests.
-pub const FILES: [(&str, &str); 5] = [
+pub const FILES: [(&str, &str); 7] = [
+    ("compose.toml", include_str!("../content/compose.toml")),
+    (
+        "therapists.toml",
+        include_str!("../content/therapists.toml"),
+    ),
     ("flows.toml", include_str!("../content/flows.toml")),
     ("blocks.toml", include_str!("../content/blocks.toml")),
     (
@@ -220,8 +273,13 @@ pub fn parse_all() -> Result<Content, String> {
         toml::from_str(get("understand.toml")).map_err(|e| format!("understand.toml: {e}"))?;
     let ways: WaysFile = toml::from_str(get("ways.toml")).map_err(|e| format!("ways.toml: {e}"))?;
     let home: HomeSpec = toml::from_str(get("home.toml")).map_err(|e| format!("home.toml: {e}"))?;
+    let dirs: DirectoriesFile =
+        toml::from_str(get("therapists.toml")).map_err(|e| format!("therapists.toml: {e}"))?;
+    crate::compose::parse()?;
     Ok(Content {
         flows: flows.flow,
+        paths: flows.path,
+        directories: dirs.directory,
         blocks: blocks.block,
         understand: understand.section,
         ways: ways.way,
@@ -244,8 +302,9 @@ mod tests {
     fn every_content_file_parses() {
         let c = parse_all().unwrap();
         assert!(c.flows.len() >= 3);
-        assert_eq!(c.ways.len(), 6);
-        assert_eq!(c.home.choices.len(), 5);
+        assert_eq!(c.ways.iter().filter(|w| w.when != When::Safety).count(), 6);
+        assert_eq!(c.home.choices.len(), 8);
+        assert!(c.path("safety").is_some() && c.path("own-behaviour").is_some());
     }
 
     #[test]
@@ -267,6 +326,7 @@ mod tests {
         let all = c.blocks.iter().chain(c.understand.iter()).chain(
             c.flows
                 .iter()
+                .chain(c.paths.iter())
                 .flat_map(|f| f.steps.iter().filter_map(|s| s.inline.as_ref())),
         );
         for p in all {
@@ -282,7 +342,7 @@ mod tests {
     #[test]
     fn every_step_is_exactly_one_thing_and_resolves() {
         let c = parse_all().unwrap();
-        for f in &c.flows {
+        for f in c.flows.iter().chain(c.paths.iter()) {
             for s in &f.steps {
                 let n = s.use_block.is_some() as u8
                     + s.check.is_some() as u8
@@ -296,9 +356,49 @@ mod tests {
                     assert!(c.block(b).is_some(), "flow {} uses unknown block {b}", f.id);
                 }
                 if let Some(k) = &s.check {
-                    assert!(k == "fear" || k == "own-behaviour", "unknown check {k}");
+                    assert!(
+                        closer_safety::checks::check(k).is_some(),
+                        "unknown check {k}"
+                    );
+                }
+                let piece = s
+                    .use_block
+                    .as_ref()
+                    .and_then(|b| c.block(b))
+                    .or(s.inline.as_ref());
+                if let Some(p) = piece {
+                    // A step that builds a text names a builder that exists, and only those do.
+                    assert_eq!(
+                        p.interaction == Some(Interaction::Build),
+                        p.builds.is_some(),
+                        "{}: {}",
+                        f.id,
+                        p.title
+                    );
+                    if let Some(b) = &p.builds {
+                        assert!(crate::compose::builder(b).is_some(), "unknown builder {b}");
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn therapist_directories_ship_only_checked_entries_with_their_source() {
+        let c = parse_all().unwrap();
+        assert!(c.directories.len() >= 5);
+        for d in &c.directories {
+            assert!(d.url.starts_with("https://"), "{}", d.name);
+            assert!(d.source_url.starts_with("https://"), "{}", d.name);
+        }
+        // The unverified (U) entry of the reference list does not ship.
+        assert!(!c.directories.iter().any(|d| d.url.contains("emdraa")));
+        assert!(
+            toml::from_str::<DirectoriesFile>(
+                "[[directory]]\nregion='AU'\nkind='emdr'\nname='x'\nurl='https://x'\nserves='x'\n\
+             source_url='https://x'\nsource_date='x'\nconfidence='U'\n"
+            )
+            .is_err()
+        );
     }
 }

@@ -6,8 +6,8 @@
 //! adds the safety-only steps ("what is happening to you is not your fault", safety steps,
 //! helplines). A [`Step`] can only be made from [`Said`] values, and only the policy makes those.
 
-use crate::content::{Interaction, Piece, When, content};
-use closer_safety::checks::{Check, fear_check, own_behaviour_check};
+use crate::content::{FlowSpec, Interaction, Piece, When, content};
+use closer_safety::checks::{Check, check};
 use closer_safety::{Draft, Mode, Policy, Said, Topic};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
@@ -35,9 +35,13 @@ pub enum Framing {
 pub struct Step {
     main: Said,
     items: Vec<Said>,
-    /// What is said after a "yes" to a check.
+    /// What is said after a "yes" (or "not sure") to a check.
     if_yes: Option<Said>,
     interaction: Option<Interaction>,
+    /// The builder (in `content/compose.toml`) of a step that builds a text from choices.
+    builds: Option<String>,
+    /// For a helplines step: the kinds of line it shows (empty: all).
+    lines: Vec<String>,
 }
 
 impl Step {
@@ -67,11 +71,19 @@ impl Step {
     pub fn interaction(&self) -> Option<Interaction> {
         self.interaction
     }
+    /// The builder id of a step that builds a text from choices (never from free text).
+    pub fn builds(&self) -> Option<&str> {
+        self.builds.as_deref()
+    }
+    /// The kinds of helpline a helplines step shows (empty: all).
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
 }
 
 impl Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Step", 7)?;
+        let mut st = s.serialize_struct("Step", 10)?;
         st.serialize_field("way", self.way())?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("title", self.title())?;
@@ -80,6 +92,12 @@ impl Serialize for Step {
         st.serialize_field("items", &items)?;
         st.serialize_field("if_yes", &self.if_yes.as_ref().map(|s| s.text()))?;
         st.serialize_field("interaction", &self.interaction)?;
+        // Every text a step builds is assembled from choices (DESIGN.md §3 invariant 12).
+        st.serialize_field("builds", &self.builds.as_ref().map(|_| "from_choices"))?;
+        st.serialize_field("builder", &self.builds)?;
+        let accepts: Option<[&str; 4]> = (self.interaction == Some(Interaction::Check))
+            .then_some(["yes", "no", "not_sure", "quit"]);
+        st.serialize_field("accepts", &accepts)?;
         st.end()
     }
 }
@@ -116,6 +134,8 @@ pub struct Flow {
     pub intro: Said,
     pub safety_mode: bool,
     pub framing: Framing,
+    /// `flow` (the flow itself), `safety` (safety mode) or `own-behaviour`.
+    pub path: &'static str,
     pub steps: Vec<Step>,
 }
 
@@ -135,15 +155,26 @@ pub struct UnknownFlow {
     pub known: String,
 }
 
-fn shown(when: When, mode: Mode) -> bool {
+/// Which list of steps is being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Along {
+    Flow,
+    Safety,
+    Own,
+}
+
+fn shown(when: When, along: Along) -> bool {
     matches!(
-        (when, mode),
-        (When::Always, _) | (When::Ordinary, Mode::Ordinary) | (When::Safety, Mode::Safety)
+        (when, along),
+        (When::Always, _)
+            | (When::Ordinary, Along::Flow)
+            | (When::Safety, Along::Safety)
+            | (When::Own, Along::Own)
     )
 }
 
-fn step_from_piece(policy: &Policy, piece: &Piece) -> Option<Step> {
-    if !shown(piece.when, policy.mode()) {
+fn step_from_piece(policy: &Policy, piece: &Piece, along: Along) -> Option<Step> {
+    if !shown(piece.when, along) {
         return None;
     }
     let main = policy.review(piece.draft()).ok()?;
@@ -154,6 +185,8 @@ fn step_from_piece(policy: &Policy, piece: &Piece) -> Option<Step> {
         items,
         if_yes: None,
         interaction: piece.interaction,
+        builds: piece.builds.clone(),
+        lines: piece.lines.clone(),
     })
 }
 
@@ -174,57 +207,73 @@ fn step_from_check(policy: &Policy, check: &Check) -> Option<Step> {
         items: Vec::new(),
         if_yes,
         interaction: Some(Interaction::Check),
+        builds: None,
+        lines: Vec::new(),
     })
 }
 
-/// Builds the flow `name` for a reader under `policy`. The `not-safe` flow is always built in
-/// safety mode.
-pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
+fn steps_of(spec: &FlowSpec, policy: &Policy, along: Along) -> Vec<Step> {
     let c = content();
-    let spec = c
+    let mut steps = Vec::new();
+    for s in &spec.steps {
+        let step = if let Some(b) = &s.use_block {
+            c.block(b).and_then(|p| step_from_piece(policy, p, along))
+        } else if let Some(k) = &s.check {
+            check(k).and_then(|ch| step_from_check(policy, ch))
+        } else {
+            s.inline
+                .as_ref()
+                .and_then(|p| step_from_piece(policy, p, along))
+        };
+        steps.extend(step);
+    }
+    steps
+}
+
+fn spec_of(name: &str) -> Result<&'static FlowSpec, UnknownFlow> {
+    content()
         .flows
         .iter()
         .find(|f| f.id == name)
         .ok_or_else(|| UnknownFlow {
             name: name.to_string(),
             known: flow_ids().join(", "),
-        })?;
+        })
+}
+
+fn interface(policy: &Policy, text: &str) -> Said {
+    policy
+        .review(Draft::new(Topic::Interface, "flow", "", text.trim()))
+        .unwrap_or_else(|_| fallback(policy))
+}
+
+/// Builds the flow `name` for a reader under `policy`. The `not-safe` flow is always built in
+/// safety mode. In safety mode every flow is the safety path (`[[path]] id = "safety"` in
+/// `flows.toml`): the emergency number and helplines first, then only grounding for oneself,
+/// safety steps and individual or crisis support.
+pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
+    let spec = spec_of(name)?;
     let policy = if spec.id == NOT_SAFE {
         Policy::new(closer_safety::Context::safety())
     } else {
         *policy
     };
-    let mut steps = Vec::new();
-    for s in &spec.steps {
-        let step = if let Some(b) = &s.use_block {
-            c.block(b).and_then(|p| step_from_piece(&policy, p))
-        } else if let Some(k) = &s.check {
-            match k.as_str() {
-                "fear" => step_from_check(&policy, fear_check()),
-                _ => step_from_check(&policy, own_behaviour_check()),
-            }
-        } else {
-            s.inline.as_ref().and_then(|p| step_from_piece(&policy, p))
-        };
-        steps.extend(step);
-    }
-    if policy.mode() == Mode::Safety {
-        // Safety mode opens by saying it is not their fault, before anything else.
-        steps.sort_by_key(|s: &Step| s.kind() != "not-your-fault");
-    }
-    let interface = |text: &str| {
-        policy
-            .review(Draft::new(Topic::Interface, "flow", "", text.trim()))
-            .unwrap_or_else(|_| fallback(&policy))
-    };
     let safety_mode = policy.mode() == Mode::Safety;
+    let steps = if safety_mode {
+        content()
+            .path("safety")
+            .map(|p| steps_of(p, &policy, Along::Safety))
+            .unwrap_or_default()
+    } else {
+        steps_of(spec, &policy, Along::Flow)
+    };
     Ok(Flow {
         flow: spec.id.clone(),
-        title: interface(&spec.title),
+        title: interface(&policy, &spec.title),
         intro: if safety_mode {
             crate::ui::ui("safety-intro")
         } else {
-            interface(&spec.intro)
+            interface(&policy, &spec.intro)
         },
         safety_mode,
         framing: if safety_mode {
@@ -232,7 +281,32 @@ pub fn flow(name: &str, policy: &Policy) -> Result<Flow, UnknownFlow> {
         } else {
             Framing::Shared
         },
+        path: if safety_mode { "safety" } else { "flow" },
         steps,
+    })
+}
+
+/// The own-behaviour path a flow switches to after a yes (or not sure) to the own-behaviour check,
+/// or after picking one of one's own acts outside the dance: help written for the person doing
+/// them, with steps for tonight and lines for people worried about their own behaviour. Reviewed
+/// with the safety-mode policy, so no coaching to approach, no joint step and no couple therapy
+/// can appear.
+pub fn own_behaviour(name: &str) -> Result<Flow, UnknownFlow> {
+    let spec = spec_of(name)?;
+    let policy = Policy::new(closer_safety::Context::safety());
+    let path = content().path("own-behaviour");
+    let title = path.map(|p| p.title.as_str()).unwrap_or(&spec.title);
+    let intro = path.map(|p| p.intro.as_str()).unwrap_or(&spec.intro);
+    Ok(Flow {
+        flow: spec.id.clone(),
+        title: interface(&policy, title),
+        intro: interface(&policy, intro),
+        safety_mode: false,
+        framing: Framing::NotYourFault,
+        path: "own-behaviour",
+        steps: path
+            .map(|p| steps_of(p, &policy, Along::Own))
+            .unwrap_or_default(),
     })
 }
 
@@ -248,7 +322,14 @@ pub fn learn(policy: &Policy) -> Vec<Step> {
     content()
         .understand
         .iter()
-        .filter_map(|p| step_from_piece(policy, p))
+        .filter_map(|p| {
+            let along = if policy.mode() == Mode::Safety {
+                Along::Safety
+            } else {
+                Along::Flow
+            };
+            step_from_piece(policy, p, along)
+        })
         .collect()
 }
 
@@ -265,7 +346,12 @@ pub struct WayCard {
 /// understanding of oneself is not shown either, since it is framed around the relationship).
 pub fn ways(policy: &Policy) -> Vec<WayCard> {
     let mut out = Vec::new();
-    for w in &content().ways {
+    let along = if policy.mode() == Mode::Safety {
+        Along::Safety
+    } else {
+        Along::Flow
+    };
+    for w in content().ways.iter().filter(|w| shown(w.when, along)) {
         let topic = crate::content::topic_of(&w.id);
         let mut parts = Vec::new();
         let mut ok = true;
@@ -374,9 +460,10 @@ mod tests {
             assert!(!f.steps.is_empty());
             assert_eq!(
                 f.steps[0].kind(),
-                "not-your-fault",
-                "{id}: safety mode opens with the framing"
+                "helplines",
+                "{id}: safety mode opens with the emergency number and helplines"
             );
+            assert_eq!(f.steps[1].kind(), "not-your-fault", "{id}");
             for s in &f.steps {
                 assert!(
                     matches!(s.way(), "pause" | "check" | "safety")
@@ -398,10 +485,28 @@ mod tests {
                 "safety-steps",
                 "helplines",
                 "individual",
+                "directories",
                 "crisis",
             ] {
                 assert!(kinds.contains(&k), "{id}: safety mode lacks {k}");
             }
+            // No EMDR, no discernment counselling, no "if you stopped reaching", no loop.
+            for s in &f.steps {
+                let t = s.text().to_lowercase();
+                for banned in [
+                    "emdr",
+                    "discernment",
+                    "stopped reaching",
+                    "the loop",
+                    "villain",
+                ] {
+                    assert!(!t.contains(banned), "{id}: {} says {banned}", s.kind());
+                }
+            }
+            // Breathing is optional and does not question the fear.
+            let b = f.steps.iter().find(|s| s.kind() == "breathing").unwrap();
+            assert!(b.text().contains("your sense of danger may be right"));
+            assert!(b.text().contains("skip"));
         }
     }
 
@@ -450,8 +555,24 @@ mod tests {
     }
 
     #[test]
+    fn own_behaviour_path_has_no_coaching_and_no_couple_therapy() {
+        for id in COUPLE_FLOWS {
+            let f = own_behaviour(id).unwrap();
+            assert_eq!(f.path, "own-behaviour");
+            let kinds: Vec<&str> = f.steps.iter().map(|s| s.kind()).collect();
+            assert_eq!(kinds[0], "own-tonight");
+            assert!(kinds.contains(&"helplines"));
+            for s in &f.steps {
+                assert!(matches!(s.way(), "safety" | "therapy"), "{}", s.way());
+                assert_ne!(s.kind(), "couple");
+                assert!(!s.text().contains("villain"));
+            }
+        }
+    }
+
+    #[test]
     fn fear_check_comes_before_any_step_that_asks_to_come_back() {
-        for id in ["i-pulled-away", "same-fight"] {
+        for id in COUPLE_FLOWS {
             let f = flow(id, &ordinary()).unwrap();
             let check = f
                 .steps
@@ -497,7 +618,14 @@ mod tests {
                 .collect();
             assert_eq!(
                 therapy,
-                ["couple", "individual", "emdr-info", "crisis"],
+                [
+                    "couple",
+                    "ask-partner",
+                    "individual",
+                    "emdr-info",
+                    "directories",
+                    "crisis"
+                ],
                 "{id}"
             );
             assert_eq!(f.steps.last().map(|s| s.way()), Some("therapy"), "{id}");
@@ -510,8 +638,12 @@ mod tests {
             let f = flow(id, &ordinary()).unwrap();
             for s in &f.steps {
                 if s.text().contains("villain") {
-                    assert!(s.text().contains("closer help-now"), "{id}: {}", s.title());
+                    assert!(s.text().contains("safety help"), "{id}: {}", s.title());
                     assert!(s.text().contains("afraid"), "{id}: {}", s.title());
+                }
+                // No text tells a person to type a revealing command.
+                for cmd in ["closer help-now", "closer guide", "--afraid", "`closer"] {
+                    assert!(!s.text().contains(cmd), "{id}: {}: {cmd}", s.title());
                 }
             }
         }
@@ -532,14 +664,18 @@ mod tests {
         let p = kinds("partner-pulled-away");
         for k in [
             "pause/breathing",
+            "check/fear",
+            "check/reaching",
             "pause/grounding",
             "pause/questions",
             "check/own-behaviour",
+            "space/reassure",
+            "space/tonight",
+            "curious/welcome",
             "curious/timing",
             "curious/opening",
-            "space/reassure",
             "name/together",
-            "explore/styles",
+            "curious/repair-later",
         ] {
             assert!(p.contains(&k.to_string()), "partner-pulled-away lacks {k}");
         }
@@ -556,14 +692,37 @@ mod tests {
             assert!(i.contains(&k.to_string()), "i-pulled-away lacks {k}");
         }
         let s = kinds("same-fight");
+        assert_eq!(s[0], "check/fear");
         assert!(s.contains(&"explore/cycle-map".to_string()));
+        // The one who pulled away is spoken to from the first step.
+        let f = flow("i-pulled-away", &ordinary()).unwrap();
+        assert!(f.steps[1].text().contains("Stepping back was your way"));
+        // The closing quote of "Staying a little longer" is there.
+        let stay = f.steps.iter().find(|s| s.kind() == "stay-present").unwrap();
+        assert_eq!(stay.text().matches('"').count() % 2, 0, "{}", stay.text());
+        // Steps that build a text say so, and build only from choices.
+        for id in COUPLE_FLOWS {
+            for s in &flow(id, &ordinary()).unwrap().steps {
+                if matches!(
+                    s.kind(),
+                    "opening" | "timing" | "cycle-map" | "feelings" | "tonight"
+                ) {
+                    assert!(s.builds().is_some(), "{id}: {}", s.kind());
+                }
+            }
+        }
     }
 
     #[test]
     fn learn_in_safety_mode_drops_shared_framing() {
         let l = learn(&safety());
-        assert!(l.iter().any(|s| s.kind() == "not-your-fault"));
+        assert_eq!(l[0].kind(), "not-your-fault");
         assert!(l.iter().all(|s| !s.text().contains("villain")));
+        assert!(l.iter().all(|s| !s.text().to_lowercase().contains("loop")));
+        assert!(
+            l.iter()
+                .any(|s| s.text().contains("your sense of danger may be right"))
+        );
         let o = learn(&ordinary());
         for k in ["reacher", "withdrawer", "loop", "needs", "hope", "alarm"] {
             assert!(o.iter().any(|s| s.kind() == k), "learn lacks {k}");
@@ -583,6 +742,10 @@ mod tests {
         let s = ways(&safety());
         let ids: Vec<&str> = s.iter().map(|w| w.id.as_str()).collect();
         assert_eq!(ids, ["pause"]);
+        // The safety-mode pause card owes no one a response.
+        let all: String = s[0].parts.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(all.contains("You owe no response"), "{all}");
+        assert!(!all.contains("not instead of one"));
     }
 
     #[test]

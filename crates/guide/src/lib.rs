@@ -5,6 +5,8 @@
 //!
 //! - [`content`]: the embedded content files, parsed once.
 //! - [`flows`]: `closer guide FLOW` and `closer learn`.
+//! - [`session`]: the flow session, one walk for every surface (terminal and web).
+//! - [`compose`]: texts built only from choices.
 //! - [`soften`]: "a softer way to say it".
 //! - [`narrate_model`]: plain-language narration of the dance model's output.
 //! - [`narrate_measure`]: words about scores, change and signals from questionnaires.
@@ -15,5 +17,6 @@ pub mod flows;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
+pub mod session;
 pub mod soften;
 pub mod ui;

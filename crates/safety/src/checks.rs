@@ -24,6 +24,7 @@ pub struct Check {
 struct Checks {
     fear: Check,
     own_behaviour: Check,
+    reaching: Check,
 }
 
 fn checks() -> &'static Checks {
@@ -42,6 +43,57 @@ pub fn fear_check() -> &'static Check {
 /// Asked with compassion of the person who reaches: following, blocking, checking, threatening.
 pub fn own_behaviour_check() -> &'static Check {
     &checks().own_behaviour
+}
+
+/// Asked of the person who reaches: anxious reaching (many messages, asking again, pleading).
+/// A yes is not a safety signal: it brings help for the panic and the flow goes on.
+pub fn reaching_check() -> &'static Check {
+    &checks().reaching
+}
+
+/// The check with this id (`fear`, `own-behaviour`, `reaching`).
+pub fn check(id: &str) -> Option<&'static Check> {
+    match id {
+        "fear" => Some(fear_check()),
+        "own-behaviour" => Some(own_behaviour_check()),
+        "reaching" => Some(reaching_check()),
+        _ => None,
+    }
+}
+
+/// An answer to a check inside a flow. Only these four are accepted; anything else is asked
+/// again (DESIGN.md §3.13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckAnswer {
+    Yes,
+    No,
+    NotSure,
+    Quit,
+}
+
+impl CheckAnswer {
+    /// Doubt counts as yes.
+    pub fn counts_as_yes(self) -> bool {
+        matches!(self, CheckAnswer::Yes | CheckAnswer::NotSure)
+    }
+
+    /// Reads what a person typed. `None` (ask again) for anything that is not clearly one of
+    /// the four — a bare Enter, "skip", a number. Words of doubt ("sometimes", "maybe") are
+    /// "not sure".
+    pub fn parse(typed: &str) -> Option<CheckAnswer> {
+        let t = typed.trim().to_lowercase();
+        let t = t.trim_end_matches(['.', '!']);
+        match t {
+            "y" | "yes" | "yeah" | "yep" => Some(CheckAnswer::Yes),
+            "n" | "no" | "nope" => Some(CheckAnswer::No),
+            "?" | "ns" | "u" | "not sure" | "notsure" | "unsure" | "maybe" | "sometimes"
+            | "i don't know" | "i dont know" | "don't know" | "dont know" | "idk" => {
+                Some(CheckAnswer::NotSure)
+            }
+            "q" | "quit" => Some(CheckAnswer::Quit),
+            _ => None,
+        }
+    }
 }
 
 /// The signal a "yes" to the fear check produces.
@@ -71,9 +123,61 @@ mod tests {
         let f = fear_check();
         assert!(f.question.contains("afraid"));
         let o = own_behaviour_check();
-        for behaviour in ["follow", "block", "check", "messaging", "threat"] {
-            assert!(o.question.contains(behaviour), "{behaviour}");
+        for act in [
+            "followed",
+            "blocked",
+            "grabbed",
+            "pushed",
+            "hit",
+            "thrown",
+            "broken",
+            "threatened",
+            "phone",
+            "tracked",
+            "keys",
+            "money",
+        ] {
+            assert!(o.question.contains(act), "{act}");
         }
-        assert!(o.if_yes.contains("help-now"));
+        // Anxious reaching is its own check, not the own-behaviour one.
+        assert!(!o.question.contains("message"));
+        let r = reaching_check();
+        assert!(r.question.contains("message after message"));
+        // No check tells a person to type a revealing command.
+        for c in [f, o, r] {
+            for cmd in ["closer help-now", "closer guide", "--afraid", "`closer"] {
+                let all = format!("{} {} {}", c.question, c.note, c.if_yes);
+                assert!(!all.contains(cmd), "{}: {cmd}", c.id);
+            }
+        }
+        assert!(f.question.contains("themselves"));
+    }
+
+    #[test]
+    fn only_yes_no_not_sure_and_quit_are_answers_and_doubt_is_yes() {
+        use CheckAnswer::*;
+        for (typed, want) in [
+            ("y", Some(Yes)),
+            ("YES", Some(Yes)),
+            ("n", Some(No)),
+            ("no", Some(No)),
+            ("not sure", Some(NotSure)),
+            ("?", Some(NotSure)),
+            ("sometimes", Some(NotSure)),
+            ("Maybe", Some(NotSure)),
+            ("q", Some(Quit)),
+            ("", None),
+            ("s", None),
+            ("skip", None),
+            ("1", None),
+            ("nah whatever", None),
+        ] {
+            assert_eq!(CheckAnswer::parse(typed), want, "{typed:?}");
+        }
+        assert!(NotSure.counts_as_yes());
+        assert!(Yes.counts_as_yes());
+        assert!(!No.counts_as_yes());
+        assert_eq!(check("reaching").map(|c| c.id.as_str()), Some("reaching"));
+        assert!(check("nope").is_none());
     }
 }

@@ -1,14 +1,17 @@
 //! `closer guide FLOW`: a step-by-step flow, interactive at a terminal, printed otherwise.
+//!
+//! The walk itself — what follows an answer, checks, safety mode, texts built from choices — is
+//! `closer_guide::session`, the same state machine the web app drives. This file only renders its
+//! views on a private screen and turns keys into answers.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{interactive, print_json};
 use crate::term::Screen;
-use closer_guide::compose::{self, Composed};
 use closer_guide::content::Interaction;
-use closer_guide::flows::{self, Flow, Step};
+use closer_guide::flows::{self, Flow};
+use closer_guide::session::{Answer, Expect, Session, SessionError, View};
 use closer_guide::ui::ui;
-use closer_safety::grading::grade;
-use closer_safety::{Context, Policy};
+use closer_safety::{Context, Mode, Policy, Said};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,16 +23,40 @@ pub struct Args {
     /// Print the flow as one JSON document instead of walking through it.
     #[arg(long)]
     pub json: bool,
+    /// Country or region for the helplines (a code such as US or UK, or a country name). Also
+    /// read from CLOSER_REGION. Used only for this run, never stored; without it the flow asks
+    /// when it shows helplines.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
 pub fn run(args: Args) -> CliResult {
     let policy = policy_for(args.afraid);
     let flow = flows::flow(&args.flow, &policy).map_err(|e| CliError::usage(e.to_string()))?;
+    let region = args
+        .region
+        .clone()
+        .or_else(|| std::env::var("CLOSER_REGION").ok())
+        .filter(|r| !r.trim().is_empty());
+    if let Some(r) = &region
+        && closer_safety::resources::normalise(r).is_none()
+    {
+        return Err(CliError::usage(
+            SessionError::UnknownRegion {
+                given: r.clone(),
+                known: closer_safety::resources::regions()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+            }
+            .to_string(),
+        ));
+    }
     if args.json {
         return print_json(&flow);
     }
     if interactive() {
-        walk(flow, args.afraid)
+        walk(&args.flow, args.afraid, region.as_deref())
     } else {
         print!("{}", render(&flow));
         Ok(())
@@ -50,276 +77,278 @@ pub fn render(flow: &Flow) -> String {
     out.push_str(&format!(
         "{}\n\n{}\n",
         flow.title.text(),
-        wrap(flow.intro.text())
+        wrap(flow.intro.text(), 0)
     ));
     for (i, s) in flow.steps.iter().enumerate() {
         out.push_str(&format!(
             "\n{}. {}\n\n{}\n",
             i + 1,
             s.title(),
-            wrap(s.text())
+            wrap(s.text(), 0)
         ));
-        if s.interaction() == Some(Interaction::Feelings) {
-            let words: Vec<&str> = s.items().iter().map(|i| i.text()).collect();
-            out.push_str(&format!("\n   {}\n", words.join(" · ")));
-        } else {
-            for item in s.items() {
-                out.push_str(&format!("\n   - {}", item.text()));
-            }
-            if !s.items().is_empty() {
-                out.push('\n');
-            }
+        if s.builds().is_some() {
+            // The lists a text is built from are shown at a terminal, one at a time.
+            continue;
+        }
+        for item in s.items() {
+            out.push_str(&format!("\n   - {}", wrap(item.text(), 5)));
+        }
+        if !s.items().is_empty() {
+            out.push('\n');
         }
         if let Some(y) = s.if_yes() {
-            out.push_str(&format!("\n   If yes: {}\n", y.text()));
+            out.push_str(&format!("\n   If yes: {}\n", wrap(y.text(), 11)));
+        }
+        if s.interaction() == Some(Interaction::Helplines) {
+            let page = closer_safety::resources::help_now(None, &Policy::new(Context::safety()));
+            if let Ok(page) = page {
+                out.push('\n');
+                for said in page.said.iter().take(1) {
+                    out.push_str(&render_said(said));
+                }
+            }
         }
     }
     out
 }
 
-/// Walks through the flow one step at a time on a private screen.
-fn walk(flow: Flow, afraid: bool) -> CliResult {
+/// Walks through the flow one view at a time on a private screen.
+fn walk(flow: &str, afraid: bool, region: Option<&str>) -> CliResult {
+    let mode = if afraid { Mode::Safety } else { Mode::Ordinary };
+    let (mut state, mut view) =
+        Session::start(flow, mode, region).map_err(|e| CliError::usage(e.to_string()))?;
     let mut screen = Screen::enter();
-    let name = flow.flow.clone();
-    let mut flow = flow;
-    let mut i = 0;
-    'outer: loop {
-        let Some(step) = flow.steps.get(i).cloned() else {
-            screen.clear();
-            screen.show(&format!("{}\n\n", ui("end").text()));
-            let _ = screen.pause(ui("press-enter-close").text());
+    loop {
+        screen.clear();
+        screen.show(&render_view(&view));
+        if view.done {
+            let _ = screen.pause(&format!("\n{} ", ui("press-enter-close").text()));
+            break;
+        }
+        let Some(answer) = read_answer(&mut screen, &view) else {
             break;
         };
-        screen.clear();
-        if i == 0 {
-            screen.show(&format!(
-                "{}\n\n{}\n\n",
-                flow.title.text(),
-                wrap(flow.intro.text())
-            ));
+        match Session::answer(&state, answer) {
+            Ok((s, v)) => {
+                state = s;
+                view = v;
+            }
+            // The keys are checked before they become answers, so this is not expected; the same
+            // step is shown again rather than leaving the person stranded.
+            Err(_) => view.reask = Some(ui("term.bad-number")),
         }
-        screen.show(&format!(
-            "{}  ({} of {})\n\n{}\n\n",
-            step.title(),
-            i + 1,
-            flow.steps.len(),
-            wrap(step.text())
-        ));
-        match step.interaction() {
-            Some(Interaction::Check) => {
-                let answer = screen.ask(&format!("{} ", ui("check-answer").text()));
-                match answer.as_deref().map(str::to_lowercase).as_deref() {
-                    None | Some("q") => break 'outer,
-                    Some("y") | Some("yes") => {
-                        let signal = if step.kind() == "fear" {
-                            closer_safety::checks::fear_signal()
-                        } else {
-                            closer_safety::checks::own_behaviour_signal()
-                        };
-                        let g = grade(&[signal]);
-                        if let Some(y) = step.if_yes() {
-                            screen.show(&format!("\n{}\n\n", wrap(y.text())));
-                        }
-                        if g.safety_mode() && !afraid {
-                            // Rebuild the flow in safety mode and start it from the top.
-                            if !screen.pause(ui("press-enter-continue").text()) {
-                                break 'outer;
-                            }
-                            flow = flows::flow(&name, &policy_for(true))
-                                .map_err(|e| CliError::usage(e.to_string()))?;
-                            i = 0;
-                            continue 'outer;
-                        }
-                        // Own behaviour: no more coaching; only help for the person.
-                        let rest: Vec<Step> = flow.steps[i + 1..]
-                            .iter()
-                            .filter(|s| s.way() == "therapy" && s.kind() != "couple")
-                            .cloned()
-                            .collect();
-                        for s in rest {
-                            screen.show(&format!("{}\n\n{}\n\n", s.title(), wrap(s.text())));
-                        }
-                        let _ = screen.pause(ui("press-enter-close").text());
-                        break 'outer;
-                    }
-                    _ => {}
-                }
-            }
-            Some(Interaction::Breathing) => {
-                if !screen.pause(&format!("{} ", ui("press-enter-start-breathing").text())) {
-                    break;
-                }
-                breathe(&mut screen);
-            }
-            Some(other) => {
-                if !interact(&mut screen, &step, other, &policy_for(flow.safety_mode)) {
-                    break;
-                }
-            }
-            None => {
-                for item in step.items() {
-                    screen.show(&format!("  - {}\n", wrap(item.text())));
-                }
-            }
-        }
-        if step.interaction() != Some(Interaction::Check)
-            && !screen.pause(&format!("\n{} ", ui("press-enter-next").text()))
-        {
-            break;
-        }
-        i += 1;
     }
     drop(screen);
     Ok(())
 }
 
-/// Shows a composed sentence, or what is said instead of it.
-fn show_composed(screen: &mut Screen, c: Composed) {
-    match c {
-        Composed::Ready(s) => screen.show(&format!(
-            "\n  \"{}\"\n\n  {}\n",
-            wrap(s.text()),
-            ui("make-it-yours").text()
-        )),
-        Composed::Reword(lines) | Composed::Control(lines) => {
-            for l in lines {
-                screen.show(&format!("\n{}\n", wrap(l.text())));
+/// One view as text.
+fn render_view(v: &View) -> String {
+    let mut out = String::new();
+    let mut first_titled = true;
+    for s in &v.said {
+        if s.kind() == "heading" {
+            out.push_str(&format!("== {} ==\n\n", s.title()));
+            continue;
+        }
+        if !s.title().is_empty() {
+            if first_titled && v.step > 0 && s.kind() == v.kind {
+                out.push_str(&format!("{}  ({} of {})\n", s.title(), v.step, v.steps));
+                first_titled = false;
+            } else {
+                out.push_str(&format!("{}\n", s.title()));
             }
         }
-        Composed::Nothing => {}
+        out.push_str(&format!("{}\n\n", wrap(s.text(), 0)));
+    }
+    for item in &v.items {
+        out.push_str(&format!("  - {}\n", wrap(item.text(), 4)));
+    }
+    if !v.items.is_empty() {
+        out.push('\n');
+    }
+    if let Some(b) = &v.built {
+        out.push_str(&format!("  \"{}\"\n\n", wrap(b.text(), 3)));
+    }
+    if let Some(p) = &v.prompt {
+        out.push_str(&format!("{}\n", wrap(p.text(), 0)));
+    }
+    if matches!(v.expect, Expect::Choose | Expect::ChooseMany) {
+        for (n, c) in v.choices.iter().enumerate() {
+            out.push_str(&format!("  {:>2}. {}\n", n + 1, wrap(c.label.text(), 6)));
+        }
+    }
+    if let Some(r) = &v.reask {
+        out.push_str(&format!("\n{}\n", wrap(r.text(), 0)));
+    }
+    out
+}
+
+fn render_said(s: &Said) -> String {
+    let mut out = String::new();
+    if !s.title().is_empty() {
+        out.push_str(&format!("{}\n", s.title()));
+    }
+    out.push_str(&format!("{}\n\n", wrap(s.text(), 0)));
+    out
+}
+
+/// Keys every view accepts: `b` back, `!` safety help (outside safety mode), `q` quit.
+fn common(typed: &str, v: &View) -> Option<Answer> {
+    match typed {
+        "q" | "Q" => Some(Answer::Quit),
+        "b" | "B" => Some(Answer::Back),
+        "!" if v.safety_help => Some(Answer::SafetyHelp),
+        _ => None,
     }
 }
 
-/// The interactive part of a step. Returns false when the person quits (q or end of input).
-fn interact(screen: &mut Screen, step: &Step, how: Interaction, policy: &Policy) -> bool {
-    let numbered = |screen: &mut Screen| {
-        for (n, item) in step.items().iter().enumerate() {
-            screen.show(&format!("  {}. {}\n", n + 1, wrap(item.text())));
-        }
+/// Reads keys until they make an answer for this view. `None` at the end of input.
+fn read_answer(screen: &mut Screen, v: &View) -> Option<Answer> {
+    let hint = |plain: &str, safety: &str| -> String {
+        let key = if v.safety_help { plain } else { safety };
+        format!("\n{} ", ui(key).text())
     };
-    let ask = |screen: &mut Screen, prompt: &str| -> Option<String> {
-        match screen.ask(prompt) {
-            None => None,
-            Some(a) if a == "q" || a == "Q" => None,
-            Some(a) => Some(a),
+    loop {
+        let typed = match v.expect {
+            Expect::Next | Expect::End => screen.ask(&hint("term.next", "term.next-safety"))?,
+            Expect::Breathing => screen.ask(&hint("term.breathing", "term.breathing-safety"))?,
+            Expect::Check => screen.ask(&format!("\n{} ", ui("term.check").text()))?,
+            Expect::Choose => screen.ask(&hint("term.pick", "term.pick-safety"))?,
+            Expect::ChooseMany => screen.ask(&format!("\n{} ", ui("term.pick-many").text()))?,
+            Expect::Minutes => screen.ask(&format!("\n{} ", ui("term.minutes").text()))?,
+            Expect::Region => screen.ask(&format!("\n{} ", ui("term.region").text()))?,
+        };
+        let typed = typed.trim();
+        if let Some(a) = common(typed, v) {
+            return Some(a);
         }
-    };
-    match how {
-        Interaction::Choose => {
-            numbered(screen);
-            let Some(a) = ask(screen, &format!("\n{} ", ui("pick-number").text())) else {
-                return false;
-            };
-            if let Some(item) = a
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| step.items().get(n.wrapping_sub(1)))
-            {
-                screen.show(&format!("\n  \"{}\"\n", wrap(item.text())));
+        match v.expect {
+            Expect::Next | Expect::End => return Some(Answer::Next),
+            Expect::Breathing => {
+                if typed.eq_ignore_ascii_case("s") {
+                    return Some(Answer::Skip);
+                }
+                if let Some(t) = v.timer {
+                    breathe(screen, t.rounds, t.breathe_in_secs, t.breathe_out_secs);
+                }
+                return Some(Answer::Next);
             }
-        }
-        Interaction::Questions => {
-            for item in step.items() {
-                screen.show(&format!("\n  {}\n", wrap(item.text())));
-                if !screen.pause(&format!("  {} ", ui("next-question").text())) {
-                    return false;
+            // Anything that is not a clear answer goes to the session, which asks again.
+            Expect::Check => return Some(Answer::from_check_text(typed).unwrap_or(Answer::Next)),
+            Expect::Choose => {
+                if typed.is_empty() {
+                    return Some(Answer::Skip);
+                }
+                if let Some(c) = pick(typed, v) {
+                    return Some(Answer::Choose(c));
                 }
             }
-        }
-        Interaction::Timing => {
-            numbered(screen);
-            let Some(a) = ask(screen, &format!("\n{} ", ui("timing-ask").text())) else {
-                return false;
-            };
-            show_composed(screen, compose::timing(&a, policy));
-        }
-        Interaction::Opening => {
-            let Some(noticed) = ask(screen, &format!("{}\n> ", ui("opening-noticed").text()))
-            else {
-                return false;
-            };
-            let Some(felt) = ask(screen, &format!("{}\n> ", ui("opening-felt").text())) else {
-                return false;
-            };
-            show_composed(screen, compose::opening(&noticed, &felt, policy));
-            screen.show(&format!("\n{}\n", ui("opening-or").text()));
-            numbered(screen);
-        }
-        Interaction::Feelings => {
-            numbered(screen);
-            let Some(a) = ask(screen, &format!("\n{} ", ui("feelings-pick").text())) else {
-                return false;
-            };
-            let words: Vec<String> = a
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter_map(|t| t.parse::<usize>().ok())
-                .filter_map(|n| step.items().get(n.wrapping_sub(1)))
-                .map(|s| s.text().to_string())
-                .collect();
-            show_composed(screen, compose::feelings(&words, policy));
-        }
-        Interaction::Break => {
-            let Some(a) = ask(screen, &format!("{} ", ui("break-minutes").text())) else {
-                return false;
-            };
-            let minutes = if a.is_empty() {
-                20
-            } else {
-                a.parse::<u32>().unwrap_or(20).max(1)
-            };
-            for s in compose::break_message(minutes, policy) {
-                screen.show(&format!("\n  {}\n", wrap(s.text())));
+            Expect::ChooseMany => {
+                if typed.is_empty() {
+                    return Some(Answer::Skip);
+                }
+                let keys: Option<Vec<String>> = typed
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|t| !t.is_empty())
+                    .map(|t| pick(t, v))
+                    .collect();
+                if let Some(keys) = keys {
+                    return Some(Answer::ChooseMany(keys));
+                }
+            }
+            Expect::Minutes => {
+                if typed.is_empty() {
+                    return Some(Answer::Next);
+                }
+                return Some(Answer::Minutes(typed.parse::<u32>().unwrap_or(0)));
+            }
+            Expect::Region => {
+                if typed.is_empty() {
+                    return Some(Answer::Skip);
+                }
+                return Some(Answer::Region(typed.to_string()));
             }
         }
-        Interaction::CycleMap => {
-            let mut answers = Vec::new();
-            for item in step.items() {
-                let Some(a) = ask(screen, &format!("{} ", item.text())) else {
-                    return false;
-                };
-                answers.push(a);
-            }
-            show_composed(screen, compose::cycle_map(&answers, policy));
-        }
-        Interaction::Breathing | Interaction::Check => {}
+        screen.show(&format!("{}\n", ui("term.bad-number").text()));
     }
-    true
 }
 
-/// Six slow breaths: in for four, out for six, with a countdown.
-fn breathe(screen: &mut Screen) {
+/// The key of the numbered choice typed, if it is one.
+fn pick(typed: &str, v: &View) -> Option<String> {
+    typed
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| v.choices.get(n.wrapping_sub(1)))
+        .map(|c| c.key.clone())
+}
+
+/// The breathing pacer, with a countdown. Keys pressed while it runs are thrown away afterwards,
+/// so they do not leak into the next question.
+fn breathe(screen: &mut Screen, rounds: u32, breathe_in: u32, breathe_out: u32) {
     use std::time::Duration;
-    for round in 1..=6 {
-        for (word, secs) in [(ui("breathe-in"), 4u64), (ui("breathe-out"), 6)] {
+    for round in 1..=rounds {
+        for (word, secs) in [
+            (ui("breathe-in"), breathe_in),
+            (ui("breathe-out"), breathe_out),
+        ] {
             let word = word.text();
             for left in (1..=secs).rev() {
-                screen.show(&format!("\r  {round}/6  {word} … {left}   "));
+                screen.show(&format!("\r  {round}/{rounds}  {word} … {left}   "));
                 std::thread::sleep(Duration::from_secs(1));
             }
         }
     }
+    screen.drain_input();
     screen.show(&format!("\r  {:<40}\n", ui("breathing-done").text()));
 }
 
-/// Wraps text at 78 columns for the terminal.
-fn wrap(text: &str) -> String {
+/// Wraps text at 78 columns for the terminal, keeping line breaks; continuation lines are
+/// indented by `indent` spaces. Words are never broken.
+pub fn wrap(text: &str, indent: usize) -> String {
+    let width = 78usize;
+    let pad = " ".repeat(indent);
     let mut out = String::new();
-    for (pi, para) in text.split("\n\n").enumerate() {
-        if pi > 0 {
-            out.push_str("\n\n");
+    for (li, line) in text.split('\n').enumerate() {
+        if li > 0 {
+            out.push('\n');
+            if !line.trim().is_empty() {
+                out.push_str(&pad);
+            }
         }
-        let mut col = 0;
-        for word in para.split_whitespace() {
-            if col > 0 && col + 1 + word.chars().count() > 78 {
+        let mut col = indent;
+        let mut first = true;
+        for word in line.split_whitespace() {
+            let w = word.chars().count();
+            if !first && col + 1 + w > width {
                 out.push('\n');
-                col = 0;
-            } else if col > 0 {
+                out.push_str(&pad);
+                col = indent;
+            } else if !first {
                 out.push(' ');
                 col += 1;
             }
             out.push_str(word);
-            col += word.chars().count();
+            col += w;
+            first = false;
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrap_keeps_words_whole_and_lines() {
+        let text = "a ".repeat(60) + "\nPhone: 123";
+        let w = wrap(&text, 2);
+        for line in w.lines() {
+            assert!(line.chars().count() <= 78, "{line}");
+        }
+        assert!(w.contains("\n  Phone: 123"));
+        let long = "word ".repeat(40);
+        assert!(!wrap(&long, 0).contains("wo\nrd"));
+    }
 }

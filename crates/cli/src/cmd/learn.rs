@@ -1,7 +1,8 @@
 //! `closer learn`: what may be going on, for the one who reaches and the one who pulls away.
 
 use crate::error::CliResult;
-use crate::io::print_json;
+use crate::io::{interactive, print_json};
+use crate::term::Screen;
 use closer_guide::flows;
 use closer_safety::{Context, Policy};
 use serde::Serialize;
@@ -44,6 +45,30 @@ pub fn run(args: Args) -> CliResult {
             sections: &sections,
             ways: &ways,
         });
+    }
+    if interactive() {
+        // At a terminal: one section at a time on the alternate screen, cleared on exit, so
+        // nothing stays in the scrollback of a shared device.
+        let mut screen = Screen::enter();
+        let wrap = super::guide::wrap;
+        for s in &sections {
+            screen.clear();
+            screen.show(&format!("{}\n\n{}\n\n", s.title(), wrap(s.text(), 0)));
+            if !screen.pause(&format!("{} ", closer_guide::ui::ui("learn-more").text())) {
+                return Ok(());
+            }
+        }
+        for w in &ways {
+            screen.clear();
+            screen.show(&format!("{}\n\n", w.title));
+            for (label, text) in &w.parts {
+                screen.show(&format!("{label}\n  {}\n\n", wrap(text, 2)));
+            }
+            if !screen.pause(&format!("{} ", closer_guide::ui::ui("learn-more").text())) {
+                return Ok(());
+            }
+        }
+        return Ok(());
     }
     let mut out = String::new();
     for s in &sections {
