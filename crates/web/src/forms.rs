@@ -46,6 +46,15 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of a field (checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// The first value of a field, which must be present.
     pub fn need(&self, name: &'static str) -> Result<&str, FormError> {
         self.get(name).ok_or(FormError::Missing(name))

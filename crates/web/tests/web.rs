@@ -378,19 +378,23 @@ async fn the_screen_one_question_a_page_with_a_high_danger_answer() {
     );
 }
 
-/// Walks a flow from a home choice, answering `check` at checks and Next otherwise; returns
-/// every page.
+/// Walks a flow from a home choice, answering `check` at checks, Next where there is one and
+/// Skip otherwise; returns every page.
 async fn walk(app: &Router, st: &Shared, first: &[(&str, &str)], check: &str) -> Vec<String> {
     let mut pages = Vec::new();
     let mut r = post(app, st, "/walk", first).await;
-    for _ in 0..60 {
+    for _ in 0..80 {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         pages.push(r.body.clone());
         let s = state_of(&r.body);
-        let go = if r.body.contains("value=\"unsure\"") {
+        let go = if r.body.contains("name=\"go\" value=\"not_sure\"") {
             check
         } else if r.body.contains("name=\"go\" value=\"next\"") {
             "next"
+        } else if r.body.contains("name=\"go\" value=\"minutes\"") {
+            "minutes"
+        } else if r.body.contains("name=\"go\" value=\"skip\"") {
+            "skip"
         } else {
             break;
         };
@@ -437,6 +441,10 @@ async fn in_safety_mode_no_flow_page_asks_to_approach_or_offers_couple_therapy()
                 !p.contains("value=\"afraid\""),
                 "flow {key}: the switch stays off"
             );
+            assert!(
+                !p.contains("data-path=\"flow\""),
+                "flow {key}: out of safety mode"
+            );
         }
     }
 }
@@ -456,18 +464,20 @@ async fn both_roles_walk_to_the_end_and_not_sure_at_the_fear_check_switches_to_s
             "flow {key}"
         );
         assert!(
-            pages.iter().all(|p| p.contains("value=\"afraid\"")),
-            "the switch on every step"
+            pages[..pages.len() - 1]
+                .iter()
+                .all(|p| p.contains("value=\"afraid\"")),
+            "flow {key}: the switch on every step"
         );
     }
     // The withdrawing partner's flow asks the fear check.
-    let pages = walk(&app, &st, &[("flow", "2")], "unsure").await;
+    let pages = walk(&app, &st, &[("flow", "2")], "not_sure").await;
     let i = pages
         .iter()
-        .position(|p| p.contains("data-kind=\"fear\""))
+        .position(|p| p.contains("value=\"not_sure\""))
         .unwrap();
     let after = &pages[i + 1];
-    assert!(after.contains("data-kind=\"not-your-fault\""), "{after}");
+    assert!(after.contains("data-path=\"safety\""), "{after}");
     assert!(!after.contains("value=\"afraid\""));
 }
 
