@@ -5,6 +5,8 @@
 //! - `screen`: the private graded screen, its questions written by us, and the grading table
 //!   (data, with the reasoning for each row).
 //! - `resources`: helplines from the vetted list, only entries marked V or S.
+//! - [`risk`]: the risk reader for any free text a person typed (self-harm, violence, threats,
+//!   surveillance, isolation, children), rules as data in `data/risk.toml`.
 //!
 //! Pure: no files, clock or randomness.
 
@@ -16,4 +18,7 @@ pub mod grading;
 
 pub use grading::{Grade, Grading};
 pub mod resources;
+pub mod risk;
+
+pub use risk::{Language, Reading, Risk, RiskKind};
 pub mod screen;

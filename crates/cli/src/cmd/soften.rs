@@ -1,13 +1,18 @@
-//! `closer soften [TEXT] [--json]`: a softer way to say it.
+//! `closer soften [TEXT] [--json] [--region CODE]`: a softer way to say it.
 //!
-//! The analysis and every sentence come from `closer_guide::soften` through the safety policy;
-//! this file only reads the message, and prints. The message is read from standard input when
-//! TEXT is absent or `-`, so what someone writes about their relationship stays out of shell
-//! history; nothing is stored or sent.
+//! The analysis and every sentence come from `closer_guide::soften` (and the risk reader in
+//! `closer_safety::risk`) through the safety policy; this file only reads the message, and
+//! prints. The message is read from standard input when TEXT is absent or `-`, so what someone
+//! writes about their relationship stays out of shell history; nothing is stored or sent. At a
+//! terminal everything happens on the alternate screen, which is cleared on exit, so neither the
+//! message nor what was said stays in the scrollback; piped, it prints plainly.
 
 use crate::error::{CliError, CliResult};
 use crate::io::print_json;
-use closer_guide::soften::{render, soften};
+use crate::term::Screen;
+use closer_guide::soften::{render_for, soften};
+use closer_safety::resources;
+use closer_safety::risk::{Language, Risk};
 use closer_safety::{Context, Policy, Said};
 use serde::Serialize;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -15,85 +20,160 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 /// A softer way to say it: notices words that may land hard, and suggests a gentler version.
 ///
 /// Give it a message you are thinking of sending or saying to your partner. It points out words
-/// that may land hard (like "never", "always", labels, orders, pressure to answer now), and
-/// offers a gentler "I feel … when … I'd like …" version built from your own words, with the
+/// that may land hard (like "never", "always", labels, orders, sarcasm, pressure to answer now),
+/// and offers a gentler "I feel … when … I'd like …" version built from your own words, with the
 /// feeling left for you to choose, and a check on timing. These are suggestions, not a verdict
-/// on you.
+/// on you. It reads English only and misses a lot, so it never tells you a message is fine.
 ///
-/// Words that check on someone, count their replies or push with threats or ultimatums get no
-/// rewording: only a pause, and where to find support.
+/// Words that speak of suicide or self-harm bring crisis help first, with the numbers for your
+/// region (--region, or the CLOSER_REGION environment variable). Words that check on someone,
+/// threaten, or keep them from people get no rewording: only a pause, and where to find support.
 ///
 /// Privacy: leave TEXT out (or give `-`) and type or pipe the message on standard input; then
 /// it stays out of your shell history. Nothing is stored, and nothing is sent anywhere.
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  closer soften                      type the message, then an empty line\n  closer soften - < draft.txt        read it from a file\n  closer soften --json < draft.txt   one JSON document"
+    after_help = "Examples:\n  closer soften                      type the message, then an empty line\n  closer soften - < draft.txt        read it from a file\n  closer soften --json < draft.txt   one JSON document\n  closer soften --region UK          helplines for the UK where help is shown"
 )]
 pub struct Args {
     /// The message. Leave it out, or give `-`, to read it from standard input (keeps it out of
     /// your shell history).
     pub text: Option<String>,
-    /// Print one JSON document: {"signals": [{"kind", "words", "rule"}], "suggestion": text or
-    /// null, "timing_check": text or null, "said": [...]}.
+    /// Print one JSON document: {"signals": [{"kind", "words", "rule"}], "risk": [{"kind",
+    /// "words"}], "language": "en" | "unknown", "region": code or null, "suggestion": text or
+    /// null (always null when risk is not empty), "timing_check": text or null, "said": [...]}.
     #[arg(long)]
     pub json: bool,
+    /// Region for the helplines shown in place (for example US, UK, CA-QC; any case). Defaults
+    /// to the CLOSER_REGION environment variable. Without one, crisis help shows the emergency
+    /// numbers we have checked and an international directory.
+    #[arg(long, value_name = "CODE")]
+    pub region: Option<String>,
 }
 
 /// The `--json` document.
 #[derive(Serialize)]
 struct Out<'a> {
     signals: &'a [closer_guide::soften::Signal],
+    risk: &'a [Risk],
+    language: Language,
+    region: Option<&'static str>,
     suggestion: Option<&'a str>,
     timing_check: Option<&'a str>,
     said: &'a [Said],
 }
 
 pub fn run(args: Args) -> CliResult {
+    let given = args
+        .region
+        .clone()
+        .or_else(|| std::env::var("CLOSER_REGION").ok())
+        .filter(|r| !r.trim().is_empty());
+    let region = given.as_deref().and_then(resources::normalise);
+    let at_terminal = !args.json && crate::io::interactive();
+    let mut screen = at_terminal.then(Screen::enter);
     let message = match args.text.as_deref() {
         Some(t) if t != "-" => t.to_string(),
-        _ => read_message()?,
+        _ => match screen.as_mut() {
+            Some(sc) => read_at_screen(sc),
+            None => read_message()?,
+        },
     };
     if message.trim().is_empty() {
+        drop(screen);
         return Err(CliError::usage(
             "no message to look at: give it as TEXT, or on standard input \
              (for example: closer soften - < draft.txt)",
         ));
     }
     let analysis = soften(&message);
-    let rendered = render(&analysis, &Policy::new(Context::ordinary()));
+    let rendered = render_for(&analysis, &Policy::new(Context::ordinary()), region);
     if args.json {
         let timing = rendered
             .said
             .iter()
             .find(|s| s.kind() == "timing")
             .map(|s| s.text());
-        return print_json(&Out {
+        print_json(&Out {
             signals: &rendered.signals,
+            risk: &analysis.risk.risks,
+            language: analysis.risk.language,
+            region,
             suggestion: rendered.suggestion.as_ref().map(|s| s.text()),
             timing_check: timing,
             said: &rendered.said,
-        });
-    }
-    let mut out = std::io::stdout().lock();
-    let mut heading: Option<&str> = None;
-    for s in &rendered.said {
-        if heading != Some(s.title()) {
-            if heading.is_some() {
-                writeln!(out)?;
+        })?;
+    } else {
+        let text = plain(&rendered.said);
+        match screen.as_mut() {
+            Some(sc) => {
+                sc.clear();
+                sc.show(&text);
+                sc.pause("\nPress Enter to close; the screen is cleared and nothing is kept. ");
             }
-            writeln!(out, "{}", s.title())?;
-            heading = Some(s.title());
-        }
-        for line in wrap(s.text(), 76) {
-            writeln!(out, "  {line}")?;
+            None => {
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`closer soften … | head`) is not worth an error.
+                let _ = out.write_all(text.as_bytes());
+            }
         }
     }
-    Ok(())
+    drop(screen);
+    match (given, region) {
+        (Some(g), None) => Err(CliError::usage(format!(
+            "unknown region {g:?}: the help above is shown without a region; known regions: {}",
+            resources::regions().join(", ")
+        ))),
+        _ => Ok(()),
+    }
 }
 
-/// Reads the message from standard input. At a terminal: one prompt, then lines until an
-/// empty line or end of input. Otherwise: everything (an empty pipe is an error upstream, never
-/// a hang).
+/// Everything said, as plain text: a heading when it changes, each paragraph wrapped, and the
+/// lines of a list (helplines) kept as they are.
+fn plain(said: &[Said]) -> String {
+    let mut out = String::new();
+    let mut heading: Option<&str> = None;
+    for s in said {
+        if heading != Some(s.title()) {
+            if heading.is_some() {
+                out.push('\n');
+            }
+            out.push_str(s.title());
+            out.push('\n');
+            heading = Some(s.title());
+        }
+        for para in s.text().lines() {
+            let indent = if para.starts_with("  ") { "    " } else { "  " };
+            for line in wrap(para, 76) {
+                out.push_str(indent);
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// At a terminal, on the private screen: one prompt, then lines until an empty line or the end
+/// of input.
+fn read_at_screen(screen: &mut Screen) -> String {
+    screen.show(
+        "Type or paste the message, then press Enter on an empty line (or Ctrl-D).\n\
+         Nothing is stored or sent, and this screen is cleared when you leave.\n\n",
+    );
+    let mut lines = Vec::new();
+    while let Some(line) = screen.ask("") {
+        if line.trim().is_empty() {
+            break;
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Reads the message from standard input. At a terminal (with output piped): one prompt, then
+/// lines until an empty line or end of input. Otherwise: everything (an empty pipe is an error
+/// upstream, never a hang).
 fn read_message() -> CliResult<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {

@@ -31,30 +31,184 @@ fn soften_json_harsh_message_gets_signals_and_a_suggestion_from_stdin() {
     );
 }
 
+fn said_kinds(v: &serde_json::Value) -> Vec<String> {
+    v["said"]
+        .as_array()
+        .expect("said")
+        .iter()
+        .map(|s| s["kind"].as_str().expect("kind").to_string())
+        .collect()
+}
+
+fn risk_kinds(v: &serde_json::Value) -> Vec<String> {
+    v["risk"]
+        .as_array()
+        .expect("risk is a list")
+        .iter()
+        .map(|s| s["kind"].as_str().expect("kind").to_string())
+        .collect()
+}
+
+/// Phrases that would tell a person a message is fine (DESIGN.md §3, invariant 11).
+const ALL_CLEAR: [&str; 6] = [
+    "nothing here looks",
+    "looks fine",
+    "nothing to soften",
+    "safe to send",
+    "unlikely to",
+    "looks likely to land",
+];
+
+fn assert_no_all_clear(v: &serde_json::Value, msg: &str) {
+    let all = v["said"].to_string().to_lowercase();
+    for bad in ALL_CLEAR {
+        assert!(!all.contains(bad), "{msg}: {bad:?} in {all}");
+    }
+}
+
 #[test]
 fn soften_json_control_gets_no_suggestion_only_precaution_and_help() {
     for msg in [
         "I can see you read my message",
-        "I've texted you 10 times, answer me",
         "if you leave I'll take the kids",
-        "If you leave me I'll kill myself",
+        "You know what happens when you make me angry.",
     ] {
         let r = run_in(&["soften", "--json", msg], "").0;
         assert_eq!(r.code, 0, "{}", r.stderr);
         let v = r.json();
         assert!(kinds(&v).contains(&"control".to_string()), "{msg}: {v}");
+        assert!(!risk_kinds(&v).is_empty(), "{msg}: {v}");
         assert!(v["suggestion"].is_null(), "{msg}: {v}");
         assert!(v["timing_check"].is_null(), "{msg}: {v}");
-        let said: Vec<&str> = v["said"]
-            .as_array()
-            .expect("said")
-            .iter()
-            .map(|s| s["kind"].as_str().expect("kind"))
-            .collect();
-        assert_eq!(said, vec!["control", "precaution", "help"], "{msg}");
-        assert!(r.stdout.contains("closer help-now"));
+        let said = said_kinds(&v);
+        assert!(!said.contains(&"suggestion".to_string()), "{msg}");
+        assert!(said.contains(&"precaution".to_string()), "{msg}: {said:?}");
+        assert!(said.contains(&"help".to_string()), "{msg}: {said:?}");
         assert!(!r.stdout.to_lowercase().contains("i feel ["), "{msg}");
+        // No text tells a person to type a revealing command.
+        assert!(!r.stdout.contains("closer help-now"), "{msg}");
+        assert_no_all_clear(&v, msg);
     }
+}
+
+/// Reproduction 4 of issue 10: every one of these got an all-clear, or a rewrite.
+#[test]
+fn soften_json_reproduction_4_is_noticed_never_rewritten_never_all_clear() {
+    for (msg, kind) in [
+        (
+            "I'm not going to let you go out with them tonight.",
+            "isolation",
+        ),
+        ("I'm coming over whether you want me to or not.", "threat"),
+        ("I'll be waiting outside when you finish.", "surveillance"),
+        ("You better be home by 10.", "isolation"),
+        (
+            "I deserve to know who you text. I feel scared when I can't see your phone.",
+            "surveillance",
+        ),
+        ("You know what happens when you make me angry.", "threat"),
+    ] {
+        let r = run_in(&["soften", "--json", "-"], msg).0;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
+        assert!(risk_kinds(&v).contains(&kind.to_string()), "{msg}: {v}");
+        assert!(v["suggestion"].is_null(), "{msg}");
+        assert_eq!(v["language"], "en");
+        assert!(said_kinds(&v).contains(&"precaution".to_string()));
+        assert_no_all_clear(&v, msg);
+    }
+}
+
+/// Reproduction 5 of issue 10: self-harm is crisis help first, with the region's numbers in
+/// place (not a command to run).
+#[test]
+fn soften_json_self_harm_leads_with_the_regions_crisis_numbers() {
+    for msg in [
+        "i dont want to be here anymore. nobody would even notice if i was gone",
+        "I'll kill myself if you leave me",
+    ] {
+        let r = run_in(&["soften", "--json", "--region", "UK", "-"], msg).0;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
+        assert!(
+            risk_kinds(&v).contains(&"self_harm".to_string()),
+            "{msg}: {v}"
+        );
+        assert_eq!(v["said"][0]["kind"], "crisis", "{msg}");
+        let first = v["said"][0]["text"].as_str().expect("text");
+        assert!(first.contains("116 123"), "{first}");
+        assert!(first.contains("999"), "{first}");
+        assert!(v["suggestion"].is_null());
+        assert_eq!(v["region"], "UK");
+        assert!(said_kinds(&v).contains(&"precaution".to_string()));
+    }
+    // From the environment, and with no region at all.
+    let out = std::process::Command::new(super::common::bin())
+        .args(["soften", "--json", "i want to die"])
+        .env("CLOSER_REGION", "us")
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v["said"][0]["text"].as_str().unwrap().contains("988"));
+    let r = run_in(&["soften", "--json", "i want to die"], "").0;
+    let v = r.json();
+    assert_eq!(v["said"][0]["kind"], "crisis");
+    let first = v["said"][0]["text"].as_str().expect("text");
+    assert!(first.contains("findahelpline.com"), "{first}");
+}
+
+#[test]
+fn soften_unknown_region_still_shows_help_and_exits_2() {
+    let (r, _home) = run_in(&["soften", "--region", "atlantis", "i want to die"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("Help right now"), "{}", r.stdout);
+    assert!(r.stderr.contains("known regions"), "{}", r.stderr);
+}
+
+/// Reproduction 9 of issue 10: anxious protest gets help for the panic, not the control text.
+#[test]
+fn soften_json_anxious_protest_gets_the_panic_help() {
+    for msg in [
+        "pls answer me im freaking out its been 5 hours",
+        "YOU NEVER TEXT ME BACK",
+    ] {
+        let r = run_in(&["soften", "--json", msg], "").0;
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
+        let said = said_kinds(&v);
+        assert!(said.contains(&"panic".to_string()), "{msg}: {said:?}");
+        assert!(!said.contains(&"control".to_string()), "{msg}: {said:?}");
+        assert!(!said.contains(&"help".to_string()), "{msg}: {said:?}");
+        assert!(risk_kinds(&v).is_empty(), "{msg}: {v}");
+    }
+}
+
+#[test]
+fn soften_json_nothing_noticed_says_what_it_cannot_judge_and_non_english_says_so() {
+    let v = run_in(&["soften", "--json", "see you at 7"], "").0.json();
+    let said = said_kinds(&v);
+    assert_eq!(said[0], "limits");
+    assert!(said.contains(&"precaution".to_string()));
+    assert!(
+        v["said"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("English only")
+    );
+    assert_no_all_clear(&v, "see you at 7");
+    let v = run_in(&["soften", "--json", "te quiero mucho mi amor"], "")
+        .0
+        .json();
+    assert_eq!(v["language"], "unknown");
+    assert_eq!(said_kinds(&v)[0], "language");
+    assert!(
+        v["said"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("I can only read English")
+    );
+    assert!(v["suggestion"].is_null());
+    assert!(said_kinds(&v).contains(&"precaution".to_string()));
 }
 
 #[test]
@@ -154,6 +308,102 @@ fn soften_at_a_terminal_prompts_once_and_reads_until_an_empty_line() {
     assert_eq!(out.matches("Type or paste the message").count(), 1, "{out}");
     let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("when you don't listen to me"), "{out}");
-    // The line after the empty line was not read: no control output.
-    assert!(!out.contains("A pause, first"), "{out}");
+    // The line after the empty line was not read as the message: no risk output.
+    assert!(!out.contains("What these words may mean"), "{out}");
+    // The private screen was used and left.
+    assert!(
+        out.contains("\x1b[?1049h") && out.contains("\x1b[?1049l"),
+        "{out:?}"
+    );
+}
+
+/// The terminal output with escape sequences removed and spaces collapsed.
+fn flat(out: &str) -> String {
+    let mut s = String::new();
+    let mut chars = out.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ … final byte in @..~
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if ('@'..='~').contains(&d) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        s.push(c);
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Reproduction 4 typed at a terminal: risk noticed, no rewrite, no all-clear, on the private
+/// screen.
+#[test]
+fn soften_at_a_terminal_reproduction_4_gets_no_all_clear_and_no_rewrite() {
+    for msg in [
+        "I'm coming over whether you want me to or not.",
+        "You better be home by 10.",
+        "I'll be waiting outside when you finish.",
+    ] {
+        let Some(out) = soften_at_a_terminal(&format!("{msg}\n\n\n")) else {
+            eprintln!("skipped: script(1) not available");
+            return;
+        };
+        let f = flat(&out);
+        assert!(f.contains("What these words may mean"), "{msg}: {f}");
+        assert!(f.contains("A pause, first"), "{msg}: {f}");
+        assert!(!f.contains("A gentler way to say it"), "{msg}: {f}");
+        assert!(!f.contains("Nothing here looks"), "{msg}: {f}");
+        assert!(out.contains("\x1b[?1049h"), "not on the alternate screen");
+    }
+}
+
+/// Reproduction 5 typed at a terminal: crisis help is the first thing shown, with numbers.
+#[test]
+fn soften_at_a_terminal_reproduction_5_leads_with_crisis_help() {
+    let Some(out) = super::common::at_a_terminal(
+        &["soften", "--region", "US"],
+        "i dont want to be here anymore. nobody would even notice if i was gone\n\n\n",
+    ) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let f = flat(&out);
+    let after_prompt = f
+        .split("cleared when you leave.")
+        .last()
+        .expect("prompt shown");
+    let help = after_prompt
+        .find("Help right now")
+        .expect("crisis help shown");
+    let noticed = after_prompt
+        .find("What these words may mean")
+        .expect("noticed");
+    assert!(help < noticed, "{f}");
+    assert!(after_prompt.contains("988"), "{f}");
+    assert!(after_prompt.contains("911"), "{f}");
+    assert!(!after_prompt.contains("Nothing to soften"), "{f}");
+    assert!(!after_prompt.contains("closer help-now"), "{f}");
+}
+
+/// Reproduction 9 typed at a terminal: help for the panic, not the control text.
+#[test]
+fn soften_at_a_terminal_reproduction_9_gets_help_for_the_panic() {
+    for msg in [
+        "pls answer me im freaking out its been 5 hours",
+        "YOU NEVER TEXT ME BACK",
+    ] {
+        let Some(out) = soften_at_a_terminal(&format!("{msg}\n\n\n")) else {
+            eprintln!("skipped: script(1) not available");
+            return;
+        };
+        let f = flat(&out);
+        assert!(f.contains("When no answer comes"), "{msg}: {f}");
+        assert!(f.contains("Space, not silence"), "{msg}: {f}");
+        assert!(!f.contains("check on the other person"), "{msg}: {f}");
+        assert!(!f.contains("Lines for people worried"), "{msg}: {f}");
+    }
 }

@@ -1,5 +1,16 @@
-//! "A softer way to say it" (DESIGN.md §2, §3.1): notices words in a message that may land
-//! hard, and offers a gentler "I" version built from the writer's own words, with a timing check.
+//! "A softer way to say it" (DESIGN.md §2, §3.1, §3.11–13): notices words in a message that may
+//! land hard, and offers a gentler "I" version built from the writer's own words, with a timing
+//! check — unless the message speaks of danger.
+//!
+//! - **Risk first.** Every message is read by [`closer_safety::risk::read`] too. A risk (self-harm,
+//!   violence, threats, surveillance, isolation, children) changes the path — crisis help first
+//!   for self-harm, safety help, or help with one's own behaviour — and never the wording: a
+//!   risky message is never rewritten.
+//! - **No all-clear, ever.** When nothing is noticed, what is said is what closer cannot judge
+//!   (English only; it misses a lot), and the short precautions for the one who sends are shown
+//!   with every message.
+//! - **Panic is met, not policed.** Anxious protest (no answer for hours, pleading) gets an
+//!   acknowledgement of the alarm, a grounding step and "space, not silence" options.
 //!
 //! Why it is built this way:
 //! - **Rule-based and explainable.** Every signal names the rule and the words that matched;
@@ -21,8 +32,9 @@ pub mod rules;
 mod suggest;
 pub mod texts;
 
-pub use render::{Rendered, render};
+pub use render::{Rendered, render, render_for};
 
+use closer_safety::risk::{self, Language, Reading};
 use serde::{Deserialize, Serialize};
 
 /// What kind of hard-landing words a signal is about.
@@ -45,10 +57,14 @@ pub enum Kind {
     AccusingQuestion,
     /// Monitoring, pressure, threats and ultimatums: never rewritten.
     Control,
+    /// Sarcasm and contempt ("oh great", "typical", an eye-roll).
+    Contempt,
+    /// Pleading ("please please answer", "I'm begging you").
+    Pleading,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Absolute,
         Kind::Blame,
         Kind::MindReading,
@@ -57,6 +73,8 @@ impl Kind {
         Kind::TimingPressure,
         Kind::AccusingQuestion,
         Kind::Control,
+        Kind::Contempt,
+        Kind::Pleading,
     ];
 
     /// The name used in JSON and in the content files.
@@ -70,6 +88,8 @@ impl Kind {
             Kind::TimingPressure => "timing_pressure",
             Kind::AccusingQuestion => "accusing_question",
             Kind::Control => "control",
+            Kind::Contempt => "contempt",
+            Kind::Pleading => "pleading",
         }
     }
 }
@@ -89,17 +109,48 @@ pub struct Signal {
 /// The analysis of one message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Softened {
-    /// In the order they appear in the message. Empty: nothing to soften.
+    /// In the order they appear in the message. Every risk the risk reader noticed is also a
+    /// [`Kind::Control`] signal here (rule `risk-<kind>`), so anything that checks `signals`
+    /// before polishing words sees it.
     pub signals: Vec<Signal>,
     /// The gentler "I" version; `None` when there is nothing to soften, and always `None` when
-    /// there is a control signal.
+    /// there is a control signal, a risk, or text that does not read as English.
     pub suggestion: Option<String>,
+    /// What the risk reader noticed, and whether the text reads as English.
+    pub risk: Reading,
+    /// The message reads as anxious protest: alarm at not hearing back, pleading, pressing for
+    /// an answer. It gets help for the panic (unless it also checks on or threatens someone).
+    pub anxious: bool,
+    /// A long message (more than [`LONG_WORDS`] words).
+    pub long: bool,
 }
 
+/// A message longer than this many words is noted as long.
+pub const LONG_WORDS: usize = 120;
+
+/// Control rules about reaching again and again (counting calls, waiting for replies): anxious
+/// reaching, which gets help for the panic and no rewrite, not the own-behaviour path.
+pub(crate) const ANXIOUS_CONTROL: [&str; 4] = [
+    "repeated-messaging",
+    "counting-unanswered",
+    "keep-messaging",
+    "counting-replies",
+];
+
 impl Softened {
-    /// True when any signal is [`Kind::Control`].
+    /// True when any signal is [`Kind::Control`] (which includes every risk).
     pub fn has_control(&self) -> bool {
         self.signals.iter().any(|s| s.kind == Kind::Control)
+    }
+
+    /// True when the words check on, control or threaten someone beyond anxious reaching: a
+    /// control signal that is not about reaching again and again, or a risk.
+    pub fn has_serious_control(&self) -> bool {
+        !self.risk.is_empty()
+            || self
+                .signals
+                .iter()
+                .any(|s| s.kind == Kind::Control && !ANXIOUS_CONTROL.contains(&s.rule.as_str()))
     }
 
     /// The distinct kinds noticed, in a fixed order.
@@ -114,15 +165,38 @@ impl Softened {
 /// Analyses a message someone is thinking of sending or saying. Pure and deterministic.
 pub fn soften(text: &str) -> Softened {
     let found = detect(text);
-    let signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
-    let suggestion = if signals.is_empty() || signals.iter().any(|s| s.kind == Kind::Control) {
+    let reading = risk::read(text);
+    let mut signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
+    for r in &reading.risks {
+        let start = text.find(&r.words).unwrap_or(0);
+        signals.push(Signal {
+            kind: Kind::Control,
+            words: r.words.clone(),
+            rule: format!("risk-{}", r.kind.as_str()),
+            start,
+        });
+    }
+    signals.sort_by(|x, y| x.start.cmp(&y.start).then(x.kind.cmp(&y.kind)));
+    let withhold = signals.is_empty()
+        || signals.iter().any(|s| s.kind == Kind::Control)
+        || reading.language == Language::Unknown;
+    let suggestion = if withhold {
         None
     } else {
         Some(suggest::build(&found))
     };
+    let anxious = rules::rules().panic.is_match(&normalize(text).text)
+        || signals.iter().any(|s| {
+            matches!(s.kind, Kind::TimingPressure | Kind::Pleading)
+                || (s.kind == Kind::Control && ANXIOUS_CONTROL.contains(&s.rule.as_str()))
+        });
+    let long = text.split_whitespace().count() > LONG_WORDS;
     Softened {
         signals,
         suggestion,
+        risk: reading,
+        anxious,
+        long,
     }
 }
 

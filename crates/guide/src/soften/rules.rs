@@ -34,6 +34,12 @@ struct RawFile {
     warmth: RawWarmth,
     rule: Vec<RawRule>,
     grammar: RawGrammar,
+    panic: RawPanic,
+}
+
+#[derive(Deserialize)]
+struct RawPanic {
+    pattern: String,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +107,8 @@ pub struct Rules {
     pub warm: Regex,
     pub sting: Regex,
     pub grammar: Grammar,
+    /// Words of alarm at not hearing back (anxious protest): they bring help for the panic.
+    pub panic: Regex,
 }
 
 impl Rules {
@@ -165,6 +173,7 @@ impl Rules {
         }
         let warm = compile("warmth", "warm", &raw.warmth.warm)?;
         let sting = compile("warmth", "sting", &raw.warmth.sting)?;
+        let panic = compile("panic", "pattern", &raw.panic.pattern)?;
         let pairs = |v: &[[String; 2]]| -> BTreeMap<String, String> {
             v.iter().map(|[a, b]| (a.clone(), b.clone())).collect()
         };
@@ -172,6 +181,7 @@ impl Rules {
             rules,
             warm,
             sting,
+            panic,
             grammar: Grammar {
                 irregular_past: pairs(&raw.grammar.irregular_past),
                 negate_first: pairs(&raw.grammar.negate_first),

@@ -53,6 +53,14 @@ fn fill(template: &str, act: Option<&str>, g: &Grammar) -> Option<String> {
         return Some(template.to_string());
     }
     let act = clean(act?, g)?;
+    if vague(&act) {
+        return None;
+    }
+    // "help with anything" reads wrong as a wish ("I'd like it if you could help with
+    // anything"); such a phrase is only used to say what happened.
+    if !template.contains("{act_neg}") && has_any_word(&act) {
+        return None;
+    }
     let base = base_form(&act, g);
     Some(
         template
@@ -60,6 +68,42 @@ fn fill(template: &str, act: Option<&str>, g: &Grammar) -> Option<String> {
             .replace("{act_base}", &base)
             .replace("{act}", &act),
     )
+}
+
+/// Words that say nothing about what happened on their own: "do that", "do this", "it".
+fn vague(act: &str) -> bool {
+    const EMPTY: [&str; 12] = [
+        "that",
+        "this",
+        "it",
+        "so",
+        "anything",
+        "everything",
+        "nothing",
+        "things",
+        "stuff",
+        "something",
+        "again",
+        "too",
+    ];
+    let words: Vec<String> = act.split_whitespace().map(str::to_lowercase).collect();
+    let rest: Vec<&str> = match words.first().map(String::as_str) {
+        Some("do" | "did" | "does" | "doing" | "done") => {
+            words[1..].iter().map(String::as_str).collect()
+        }
+        _ => words.iter().map(String::as_str).collect(),
+    };
+    rest.iter().all(|w| EMPTY.contains(w))
+}
+
+/// True when the phrase has a word that only reads right after "not" or "never".
+fn has_any_word(act: &str) -> bool {
+    act.split_whitespace().any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "anything" | "anyone" | "anybody" | "any" | "ever" | "anywhere" | "yet"
+        )
+    })
 }
 
 /// Lower-cases shouting, drops filler words, and stops where another thought begins.
@@ -195,6 +239,29 @@ mod tests {
             Some("help with the dishes")
         );
         assert_eq!(clean("!!!", g), None);
+    }
+
+    #[test]
+    fn vague_or_negative_only_phrases_are_not_reused() {
+        let g = &rules().grammar;
+        assert_eq!(
+            fill("when {act_neg}", Some("do that I want to scream"), g),
+            None
+        );
+        assert_eq!(
+            fill(
+                "I'd like it if you could {act_base}",
+                Some("help with anything"),
+                g
+            ),
+            None
+        );
+        assert_eq!(
+            fill("{act_neg}", Some("help with anything"), g).as_deref(),
+            Some("you don't help with anything")
+        );
+        assert!(vague("do this"));
+        assert!(!vague("do the dishes"));
     }
 
     #[test]

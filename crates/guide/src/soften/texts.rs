@@ -8,32 +8,53 @@ use std::sync::OnceLock;
 pub const TEXTS_TOML: &str = include_str!("../../content/soften/texts.toml");
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Texts {
     pub heading: Headings,
-    pub nothing: Nothing,
+    /// What closer cannot judge, said whenever it noticed nothing (never an all-clear).
+    pub limits: Plain,
+    /// For text that does not look like English.
+    pub language: Plain,
+    /// For a long message.
+    pub long: Plain,
     /// One explanation per kind (by its JSON name).
     pub explain: BTreeMap<String, String>,
     pub frame: Frame,
-    pub timing: Timing,
+    pub timing: Plain,
+    pub precaution: Precaution,
     pub control: Control,
+    pub risk: RiskTexts,
+    pub help: Help,
+    pub crisis: Crisis,
+    pub panic: Plain,
+    pub space: Plain,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Headings {
     pub noticed: String,
     pub suggestion: String,
     pub timing: String,
-    pub nothing: String,
+    pub limits: String,
     pub precaution: String,
     pub help: String,
+    pub crisis: String,
+    pub risk: String,
+    pub language: String,
+    pub panic: String,
+    pub space: String,
+    pub long: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct Nothing {
+#[serde(deny_unknown_fields)]
+pub struct Plain {
     pub text: String,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Frame {
     pub feeling: String,
     pub situation_blank: String,
@@ -42,16 +63,48 @@ pub struct Frame {
     pub note: String,
 }
 
+/// The short precautions for the one who sends, by path.
 #[derive(Debug, Deserialize)]
-pub struct Timing {
-    pub text: String,
+#[serde(deny_unknown_fields)]
+pub struct Precaution {
+    pub ordinary: String,
+    pub own: String,
+    pub afraid: String,
+    pub crisis: String,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Control {
     pub noticed: String,
-    pub precaution: String,
-    pub help: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskTexts {
+    pub mine: String,
+    pub theirs: String,
+    pub self_harm: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Help {
+    pub own: String,
+    pub afraid: String,
+    pub lines_own: String,
+    pub lines_afraid: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crisis {
+    pub emergency: String,
+    pub emergency_unknown: String,
+    pub emergency_list: String,
+    pub lines: String,
+    pub directory: String,
+    pub other: String,
 }
 
 /// The embedded texts, parsed on first use (a test parses them, so this never fails in front

@@ -1,0 +1,817 @@
+//! The risk reader: what any free text a person typed may say about danger (DESIGN.md §3,
+//! invariant 13).
+//!
+//! Every piece of free text — a message to soften, a note in a flow, a journal entry — is read
+//! with [`read`]. It returns what it noticed ([`Risk`]: a kind and the person's own words) and
+//! whether the text looks like English at all ([`Language`]). A hit changes the *path* — crisis
+//! help, safety help, help with one's own behaviour ([`Reading::path`]) — and never the wording of
+//! anything: callers must not rewrite or polish a text that has a risk.
+//!
+//! How it reads, and why:
+//! - **Rules as data** (`data/risk.toml`), so a reviewer can read what is matched without
+//!   reading code, and the held-out corpus measures the file that ships.
+//! - **Written as people type**: lower case, no apostrophes, txt-speak ("u", "ur", "im", "pls"),
+//!   letters held down ("pleeease") and one-slip typos in key words ("sucide", "myslef") are read
+//!   as the words they stand for.
+//! - **Doubt counts as yes.** It is a safety net: a false flag costs a screen of help that was
+//!   not needed; a miss can cost far more. It still leaves loving messages alone.
+//! - **It reads English only**, and says so: text that does not look like English is
+//!   [`Language::Unknown`], and callers must then say they cannot read it rather than stay silent.
+//!
+//! Pure: no files, clock or randomness; the rules are embedded at build time.
+
+use regex::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// What kind of danger a piece of text may speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskKind {
+    /// Thoughts of suicide or of hurting oneself — the writer's, or someone else's.
+    SelfHarm,
+    /// Physical harm, being held, blocked or followed, things thrown or broken, weapons.
+    Violence,
+    /// Threats of harm, "you know what happens", "or else", ultimatums, exposure, coercion.
+    Threat,
+    /// Checking a phone or accounts, tracking, watching, turning up, following.
+    Surveillance,
+    /// Curfews, permission, cutting someone off from people, control of money or keys.
+    Isolation,
+    /// Threats about children or pets, custody used as a threat.
+    Children,
+}
+
+impl RiskKind {
+    pub const ALL: [RiskKind; 6] = [
+        RiskKind::SelfHarm,
+        RiskKind::Violence,
+        RiskKind::Threat,
+        RiskKind::Surveillance,
+        RiskKind::Isolation,
+        RiskKind::Children,
+    ];
+
+    /// The name used in JSON and in `data/risk.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskKind::SelfHarm => "self_harm",
+            RiskKind::Violence => "violence",
+            RiskKind::Threat => "threat",
+            RiskKind::Surveillance => "surveillance",
+            RiskKind::Isolation => "isolation",
+            RiskKind::Children => "children",
+        }
+    }
+}
+
+/// Whose act the words describe, where the words tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The writer's own ("I'll take the kids", "I checked your phone").
+    Mine,
+    /// Someone else's, usually the partner's ("you hit me", "he said he'd kill himself").
+    Theirs,
+    /// The words do not say.
+    #[default]
+    Unclear,
+}
+
+/// One thing the reader noticed: its kind and the person's own words, exactly as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Risk {
+    pub kind: RiskKind,
+    pub words: String,
+    /// Whose act it is, where the words tell. Not part of the JSON contract (`kind`, `words`).
+    #[serde(skip)]
+    pub by: Direction,
+}
+
+/// Whether the text looks like English, the only language the reader can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    En,
+    Unknown,
+}
+
+/// What [`read`] noticed in a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reading {
+    /// In the order they appear in the text; one per kind and stretch of words.
+    pub risks: Vec<Risk>,
+    pub language: Language,
+}
+
+/// Which help a reading leads to first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Path {
+    /// Self-harm: crisis help first (the emergency number and crisis lines, shown in place).
+    Crisis,
+    /// Violence, threats, surveillance, isolation or children, done to the writer or with no
+    /// clear direction: safety help (fear of the partner, abuse lines) first.
+    Safety,
+    /// The same, done by the writer: help for one's own behaviour (steps for tonight, lines for
+    /// people worried about how they treat a partner) first.
+    OwnBehaviour,
+    /// Nothing noticed — which is never an all-clear (the reader misses a lot).
+    Unmarked,
+}
+
+impl Reading {
+    /// True when nothing was noticed (never a sign that the text is fine).
+    pub fn is_empty(&self) -> bool {
+        self.risks.is_empty()
+    }
+
+    /// True when a risk of this kind was noticed.
+    pub fn has(&self, kind: RiskKind) -> bool {
+        self.risks.iter().any(|r| r.kind == kind)
+    }
+
+    /// The distinct kinds noticed, in a fixed order.
+    pub fn kinds(&self) -> Vec<RiskKind> {
+        let set: BTreeSet<RiskKind> = self.risks.iter().map(|r| r.kind).collect();
+        set.into_iter().collect()
+    }
+
+    /// Which help comes first: crisis for any self-harm; otherwise safety help unless every
+    /// other risk is clearly the writer's own act, which leads to help for one's own behaviour.
+    /// Doubt counts as yes: a risk whose direction is unclear leads to safety help.
+    pub fn path(&self) -> Path {
+        if self.has(RiskKind::SelfHarm) {
+            return Path::Crisis;
+        }
+        if self.risks.is_empty() {
+            return Path::Unmarked;
+        }
+        if self.risks.iter().all(|r| r.by == Direction::Mine) {
+            Path::OwnBehaviour
+        } else {
+            Path::Safety
+        }
+    }
+
+    /// True when some risk is clearly the writer's own act (used to add help for one's own
+    /// behaviour next to safety help).
+    pub fn any_mine(&self) -> bool {
+        self.risks
+            .iter()
+            .any(|r| r.kind != RiskKind::SelfHarm && r.by == Direction::Mine)
+    }
+}
+
+/// Reads a piece of free text for risk. Pure, deterministic, never panics.
+pub fn read(text: &str) -> Reading {
+    let rules = rules();
+    let tokens = tokenize(text, rules);
+    let language = language(&tokens, rules);
+    let mut found: Vec<(usize, Risk)> = Vec::new();
+    for sentence in split_sentences(&tokens) {
+        let (norm, starts) = joined(sentence);
+        for rule in &rules.rules {
+            if !rule.pattern.is_match(&norm) || rule.except.iter().any(|e| e.is_match(&norm)) {
+                continue;
+            }
+            for m in rule.pattern.find_iter(&norm) {
+                let Some((a, b)) = span(sentence, &starts, m.start(), m.end()) else {
+                    continue;
+                };
+                let words = text.get(a..b).unwrap_or("").trim().to_string();
+                if words.is_empty() {
+                    continue;
+                }
+                found.push((
+                    a,
+                    Risk {
+                        kind: rule.kind,
+                        words,
+                        by: rule.by,
+                    },
+                ));
+            }
+        }
+    }
+    found.sort_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then(x.1.kind.cmp(&y.1.kind))
+            .then(y.1.words.len().cmp(&x.1.words.len()))
+    });
+    // One risk per kind per stretch of words; where two rules of the same kind disagree about
+    // direction, the overlapping later one is dropped (its words are already shown).
+    let mut kept: Vec<(usize, Risk)> = Vec::new();
+    for (start, r) in found {
+        let end = start + r.words.len();
+        let overlaps = kept
+            .iter()
+            .any(|(s, k)| k.kind == r.kind && start < s + k.words.len() && *s < end);
+        if !overlaps {
+            kept.push((start, r));
+        }
+    }
+    Reading {
+        risks: kept.into_iter().map(|(_, r)| r).collect(),
+        language,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the text as people type it.
+// ---------------------------------------------------------------------------------------------
+
+/// One word or mark of the text: its normalised form and its byte span in the original.
+#[derive(Debug, Clone)]
+struct Token {
+    norm: String,
+    /// The lower-cased word before txt-speak and typo replacement (for the language check).
+    raw: String,
+    start: usize,
+    end: usize,
+    /// `.`, `!`, `?` or a line break: the sentence ends after this token.
+    ends: bool,
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
+}
+
+fn tokenize(text: &str, rules: &Rules) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            let mut word = String::new();
+            word.extend(c.to_lowercase());
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() {
+                    word.extend(d.to_lowercase());
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if is_apostrophe(d) {
+                    // An apostrophe inside a word is dropped ("don't" -> "dont").
+                    chars.next();
+                    end = j + d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let norm = normalise_word(&word, rules);
+            out.push(Token {
+                norm,
+                raw: word,
+                start: i,
+                end,
+                ends: false,
+            });
+        } else if matches!(c, '.' | '!' | '?' | '\n' | '\r' | '…' | ';') {
+            out.push(Token {
+                norm: ".".into(),
+                raw: String::new(),
+                start: i,
+                end: i + c.len_utf8(),
+                ends: true,
+            });
+        }
+    }
+    out
+}
+
+/// A word as the rules read it: letters held down are read once, a one-slip typo of a key word
+/// is read as the word, and txt-speak is replaced.
+fn normalise_word(word: &str, rules: &Rules) -> String {
+    if let Some(r) = rules.words.get(word) {
+        return r.clone();
+    }
+    // "pleeease" may be "please" (a run kept twice, then one slip) or "soooo" "so" (kept once).
+    let twice = squeeze(word, 2);
+    let once = squeeze(word, 1);
+    for cand in [&twice, &once] {
+        if let Some(r) = rules.words.get(cand.as_str()) {
+            return r.clone();
+        }
+        if rules.fuzzy.contains(cand) {
+            return cand.clone();
+        }
+    }
+    for cand in [&twice, &once] {
+        if cand.chars().count() >= 6
+            && let Some(k) = rules.fuzzy.iter().find(|k| one_slip(cand, k))
+        {
+            return rules.words.get(k).cloned().unwrap_or_else(|| k.clone());
+        }
+    }
+    once
+}
+
+/// A letter repeated three or more times is kept `keep` times: "soooo" -> "so" (once).
+fn squeeze(word: &str, keep: usize) -> String {
+    let cs: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < cs.len() {
+        let mut j = i;
+        while j < cs.len() && cs[j] == cs[i] {
+            j += 1;
+        }
+        let run = j - i;
+        let n = if run >= 3 && cs[i].is_alphabetic() {
+            keep
+        } else {
+            run
+        };
+        for _ in 0..n {
+            out.push(cs[i]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// True when `a` is one typing slip from `b`: one letter changed, added, dropped, or two
+/// neighbours swapped.
+fn one_slip(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b {
+        return false;
+    }
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            diff.len() == 1
+                || (diff.len() == 2
+                    && diff[1] == diff[0] + 1
+                    && a[diff[0]] == b[diff[1]]
+                    && a[diff[1]] == b[diff[0]])
+        }
+        1 | -1 => {
+            let (long, short) = if a.len() > b.len() {
+                (&a, &b)
+            } else {
+                (&b, &a)
+            };
+            let mut i = 0;
+            while i < short.len() && long[i] == short[i] {
+                i += 1;
+            }
+            long[i + 1..] == short[i..]
+        }
+        _ => false,
+    }
+}
+
+/// Sentences: runs of tokens ending after a sentence mark.
+fn split_sentences(tokens: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.ends {
+            if i > start {
+                out.push(&tokens[start..i]);
+            }
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(&tokens[start..]);
+    }
+    out
+}
+
+/// The sentence's words joined by single spaces, and where each token starts in that string.
+fn joined(sentence: &[Token]) -> (String, Vec<usize>) {
+    let mut s = String::new();
+    let mut starts = Vec::with_capacity(sentence.len());
+    for t in sentence {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        starts.push(s.len());
+        s.push_str(&t.norm);
+    }
+    (s, starts)
+}
+
+/// The original byte span for a match over the joined sentence.
+fn span(sentence: &[Token], starts: &[usize], a: usize, b: usize) -> Option<(usize, usize)> {
+    let first = starts.iter().rposition(|&s| s <= a)?;
+    let last = starts.iter().rposition(|&s| s < b.max(a + 1))?;
+    Some((sentence.get(first)?.start, sentence.get(last)?.end))
+}
+
+/// English, or not: more words from other languages' common words than from English ones, or
+/// hardly any English words in a longer text, or no words at all.
+fn language(tokens: &[Token], rules: &Rules) -> Language {
+    let words: Vec<&Token> = tokens.iter().filter(|t| !t.raw.is_empty()).collect();
+    let letters: Vec<char> = words
+        .iter()
+        .flat_map(|t| t.raw.chars())
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    if letters.is_empty() {
+        return Language::Unknown;
+    }
+    let latin = letters
+        .iter()
+        .filter(|c| (**c as u32) < 0x250 || ('\u{1E00}'..='\u{1EFF}').contains(*c))
+        .count();
+    if latin * 2 < letters.len() {
+        return Language::Unknown;
+    }
+    let en = words
+        .iter()
+        .filter(|t| rules.english.contains(&t.raw) || rules.english.contains(&t.norm))
+        .count();
+    let other = words
+        .iter()
+        .filter(|t| rules.other.contains(&t.raw))
+        .count();
+    if other > en || (words.len() >= 4 && en * 100 < words.len() * 15) {
+        Language::Unknown
+    } else {
+        Language::En
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule file.
+// ---------------------------------------------------------------------------------------------
+
+/// The embedded rule file.
+pub const RISK_TOML: &str = include_str!("../data/risk.toml");
+
+/// Why the embedded rules could not be used. Only a broken build can produce this; a test
+/// loads the file, so it never reaches a person.
+#[derive(Debug, thiserror::Error)]
+pub enum RiskRulesError {
+    #[error("data/risk.toml: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("data/risk.toml, rule {rule}, field {field}: {message}")]
+    Pattern {
+        rule: String,
+        field: &'static str,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    normalise: RawNormalise,
+    fuzzy: RawFuzzy,
+    vocab: BTreeMap<String, String>,
+    rule: Vec<RawRule>,
+    language: RawLanguage,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNormalise {
+    words: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFuzzy {
+    words: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    english: Vec<String>,
+    other: Vec<String>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum RawBy {
+    Me,
+    Them,
+    Unclear,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    kind: RiskKind,
+    id: String,
+    by: RawBy,
+    pattern: String,
+    #[serde(default)]
+    except: Vec<String>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub kind: RiskKind,
+    pub id: String,
+    pub by: Direction,
+    pub pattern: Regex,
+    pub except: Vec<Regex>,
+}
+
+/// All rules, compiled, with the word tables.
+#[derive(Debug)]
+pub struct Rules {
+    pub rules: Vec<Rule>,
+    words: BTreeMap<String, String>,
+    fuzzy: Vec<String>,
+    english: BTreeSet<String>,
+    other: BTreeSet<String>,
+}
+
+impl Rules {
+    /// Parses and compiles a rule file.
+    pub fn parse(text: &str) -> Result<Rules, RiskRulesError> {
+        let raw: RawFile = toml::from_str(text)?;
+        let compile = |rule: &str, field: &'static str, src: &str| {
+            let expanded = expand(src, &raw.vocab).map_err(|message| RiskRulesError::Pattern {
+                rule: rule.to_string(),
+                field,
+                message,
+            })?;
+            RegexBuilder::new(&expanded)
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .map_err(|e| RiskRulesError::Pattern {
+                    rule: rule.to_string(),
+                    field,
+                    message: e.to_string(),
+                })
+        };
+        let mut rules = Vec::with_capacity(raw.rule.len());
+        for r in &raw.rule {
+            rules.push(Rule {
+                kind: r.kind,
+                id: r.id.clone(),
+                by: match r.by {
+                    RawBy::Me => Direction::Mine,
+                    RawBy::Them => Direction::Theirs,
+                    RawBy::Unclear => Direction::Unclear,
+                },
+                pattern: compile(&r.id, "pattern", &r.pattern)?,
+                except: r
+                    .except
+                    .iter()
+                    .map(|e| compile(&r.id, "except", e))
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        let fuzzy: Vec<String> = raw
+            .fuzzy
+            .words
+            .iter()
+            .filter(|w| w.chars().count() >= 6)
+            .cloned()
+            .collect();
+        Ok(Rules {
+            rules,
+            words: raw.normalise.words,
+            fuzzy,
+            english: raw.language.english.into_iter().collect(),
+            other: raw.language.other.into_iter().collect(),
+        })
+    }
+}
+
+/// The embedded rules, compiled on first use. The file is part of the build and a test
+/// compiles it, so failure here means a broken build, never bad input.
+pub fn rules() -> &'static Rules {
+    static R: OnceLock<Rules> = OnceLock::new();
+    R.get_or_init(|| match Rules::parse(RISK_TOML) {
+        Ok(r) => r,
+        Err(e) => panic!("the embedded risk rules are invalid: {e}"),
+    })
+}
+
+/// Replaces `{name}` by its fragment (fragments may use other names). `{2,3}`-style
+/// quantifiers are left alone because names start with a letter.
+fn expand(src: &str, subs: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = src.to_string();
+    for _ in 0..4 {
+        let mut next = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        let mut changed = false;
+        while let Some(open) = rest.find('{') {
+            next.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+                .unwrap_or(after.len());
+            let name = &after[..name_len];
+            if name_len > 0 && after[name_len..].starts_with('}') {
+                match subs.get(name) {
+                    Some(frag) => {
+                        next.push_str(frag);
+                        changed = true;
+                    }
+                    None => return Err(format!("unknown placeholder {{{name}}}")),
+                }
+                rest = &after[name_len + 1..];
+            } else {
+                next.push('{');
+                rest = after;
+            }
+        }
+        next.push_str(rest);
+        out = next;
+        if !changed {
+            return Ok(out);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<RiskKind> {
+        read(t).kinds()
+    }
+
+    #[test]
+    fn embedded_rules_compile_and_cover_every_kind() {
+        let r = Rules::parse(RISK_TOML).expect("rules compile");
+        for k in RiskKind::ALL {
+            assert!(r.rules.iter().any(|x| x.kind == k), "no rule for {k:?}");
+        }
+    }
+
+    #[test]
+    fn the_reproductions_of_issue_10_are_noticed() {
+        for (t, k) in [
+            (
+                "I'm not going to let you go out with them tonight.",
+                RiskKind::Isolation,
+            ),
+            (
+                "I'm coming over whether you want me to or not.",
+                RiskKind::Threat,
+            ),
+            (
+                "I'll be waiting outside when you finish.",
+                RiskKind::Surveillance,
+            ),
+            ("You better be home by 10.", RiskKind::Isolation),
+            (
+                "I deserve to know who you text. I feel scared when I can't see your phone.",
+                RiskKind::Surveillance,
+            ),
+            (
+                "You know what happens when you make me angry.",
+                RiskKind::Threat,
+            ),
+            (
+                "I saw on your phone that you were texting Sam at midnight",
+                RiskKind::Surveillance,
+            ),
+            (
+                "I drove past and your car wasn't there",
+                RiskKind::Surveillance,
+            ),
+            (
+                "you blocked my number so I came to your work",
+                RiskKind::Surveillance,
+            ),
+            ("if you leave I'll take the kids", RiskKind::Children),
+        ] {
+            assert!(kinds(t).contains(&k), "{t}: {:?}", read(t));
+        }
+    }
+
+    #[test]
+    fn self_harm_leads_to_crisis_however_it_is_typed() {
+        for t in [
+            "i dont want to be here anymore. nobody would even notice if i was gone",
+            "I'll kill myself if you leave me",
+            "ill kms if u leave",
+            "i want to die",
+            "i wanna dieee",
+            "thinking about sucide again",
+            "everyone would be better off without me",
+            "I cant go on like this",
+            "he said he'd kill himself if i left",
+            "I've been saving up my pills",
+        ] {
+            let r = read(t);
+            assert!(r.has(RiskKind::SelfHarm), "{t}: {r:?}");
+            assert_eq!(r.path(), Path::Crisis, "{t}");
+        }
+    }
+
+    #[test]
+    fn direction_chooses_between_safety_and_own_behaviour() {
+        assert_eq!(read("I'll take the kids").path(), Path::OwnBehaviour);
+        assert_eq!(read("he hit me last night").path(), Path::Safety);
+        assert_eq!(read("you pushed me against the wall").path(), Path::Safety);
+        assert_eq!(read("i pushed him").path(), Path::OwnBehaviour);
+        assert_eq!(read("there was a knife").path(), Path::Safety);
+        assert_eq!(read("I love you").path(), Path::Unmarked);
+    }
+
+    #[test]
+    fn txt_speak_and_missing_apostrophes_read_the_same() {
+        for t in [
+            "ur not going out tonight",
+            "you're not going out tonight",
+            "youre not going out tonight",
+            "u r not going out 2nite",
+        ] {
+            assert!(
+                kinds(t).contains(&RiskKind::Isolation),
+                "{t}: {:?}",
+                read(t)
+            );
+        }
+        for t in [
+            "show me ur phone",
+            "Show me your phone.",
+            "show me youre fone",
+        ] {
+            assert!(kinds(t).contains(&RiskKind::Surveillance), "{t}");
+        }
+    }
+
+    #[test]
+    fn words_are_quoted_exactly_as_typed() {
+        let r = read("Honestly?? You’re NOT going out tonight!!");
+        let risk = &r.risks[0];
+        assert_eq!(risk.kind, RiskKind::Isolation);
+        assert!("Honestly?? You’re NOT going out tonight!!".contains(&risk.words));
+        assert!(
+            risk.words.starts_with("You’re NOT going"),
+            "{:?}",
+            risk.words
+        );
+    }
+
+    #[test]
+    fn loving_and_anxious_messages_are_left_alone() {
+        for t in [
+            "I love you",
+            "you always make me laugh",
+            "take the time you need, I'll be here",
+            "I miss you so much",
+            "text me when you get home safe x",
+            "pls answer me im freaking out its been 5 hours",
+            "YOU NEVER TEXT ME BACK",
+            "you push me to be a better person",
+            "I'm not going anywhere, I promise",
+            "can't wait to see you tonight",
+            "I'll pick the kids up from school so you can rest",
+            "you killed it at the gig tonight!",
+            "where are you? are you okay?",
+        ] {
+            assert!(read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+    }
+
+    #[test]
+    fn english_or_not() {
+        assert_eq!(read("te quiero mucho mi amor").language, Language::Unknown);
+        assert_eq!(
+            read("je ne sais pas pourquoi tu fais ça").language,
+            Language::Unknown
+        );
+        assert_eq!(read("ich liebe dich").language, Language::Unknown);
+        assert_eq!(read("我爱你").language, Language::Unknown);
+        assert_eq!(read("pls answer me").language, Language::En);
+        assert_eq!(read("YOU NEVER TEXT ME BACK").language, Language::En);
+        assert_eq!(read("Sam?").language, Language::En);
+    }
+
+    #[test]
+    fn typing_slips() {
+        assert!(one_slip("sucide", "suicide"));
+        assert!(one_slip("myslef", "myself"));
+        assert!(one_slip("whetehr", "whether"));
+        assert!(!one_slip("suicide", "suicide"));
+        assert!(!one_slip("loving", "suicide"));
+        assert_eq!(squeeze("soooo", 1), "so");
+        assert_eq!(squeeze("good", 1), "good");
+        let r = rules();
+        assert_eq!(normalise_word("pleeease", r), "please");
+        assert_eq!(normalise_word("sucide", r), "suicide");
+        assert_eq!(normalise_word("u", r), "you");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for t in [
+            "", " ", "…", "'''", "’", "!!!???", "é", "🙄🙄", "a\u{0}b", "\n\n\n",
+        ] {
+            let _ = read(t);
+        }
+    }
+}
