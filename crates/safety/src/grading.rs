@@ -61,6 +61,14 @@ pub struct Row {
     /// with any sign of harm received from a partner it is part of safety mode.
     #[serde(default)]
     pub amplifier: bool,
+    /// A recognised marker of high danger (non-fatal strangulation, threats to kill, weapons,
+    /// violence getting worse): urgent wording, an abuse service today, an emergency plan.
+    #[serde(default)]
+    pub high_danger: bool,
+    /// Violence received (being hurt, strangled, threatened with a weapon or to be killed,
+    /// forced sex): together with a separation it is a marker of high danger too.
+    #[serde(default)]
+    pub violence: bool,
 }
 
 /// What a set of signals leads to.
@@ -81,6 +89,25 @@ impl Grading {
 
     pub fn has(&self, g: Grade) -> bool {
         self.grades.contains(&g)
+    }
+
+    /// True when a recognised marker of high danger is present: a row marked `high_danger`
+    /// (strangulation, threats to kill, weapons, violence getting worse), or a separation
+    /// together with violence received.
+    pub fn high_danger(&self) -> bool {
+        self.matched.iter().any(|r| r.high_danger)
+            || (self
+                .matched
+                .iter()
+                .any(|r| r.domain == SignalDomain::Separation)
+                && self.matched.iter().any(|r| r.violence))
+    }
+
+    /// True when a signal of this domain and direction is present.
+    pub fn has_signal(&self, domain: SignalDomain, direction: Direction) -> bool {
+        self.matched
+            .iter()
+            .any(|r| r.domain == domain && r.direction == direction)
     }
 
     /// True when no signal was given (for example every question skipped or answered no).
@@ -146,6 +173,8 @@ fn applicable(domain: SignalDomain, direction: Direction) -> Row {
             grade: f.grade,
             reasoning: f.reasoning.clone(),
             amplifier: false,
+            high_danger: false,
+            violence: false,
         },
         // The tests prove every direction has a fallback; should one ever be missing, the most
         // protective grade applies rather than nothing.
@@ -155,6 +184,8 @@ fn applicable(domain: SignalDomain, direction: Direction) -> Row {
             grade: Grade::SafetyMode,
             reasoning: t.combination.reasoning.clone(),
             amplifier: false,
+            high_danger: false,
+            violence: false,
         },
     }
 }
@@ -189,6 +220,8 @@ pub fn grade(signals: &[SafetySignal]) -> Grading {
                 grade: combination.grade,
                 reasoning: combination.reasoning.clone(),
                 amplifier: true,
+                high_danger: false,
+                violence: false,
             });
         }
     }

@@ -10,31 +10,62 @@
 
 use crate::grading::{self, Grade, Grading};
 use crate::policy::{Context, Draft, Policy, Said, Tag, Topic, Withheld};
+use crate::resources;
 use closer_domain::{Direction, SafetySignal, SignalDomain, SignalSource};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-/// An answer to one question. Skipping is always allowed and gives no signal.
+/// An answer to one question. "Not sure" is an answer, and it counts as yes (DESIGN.md §3,
+/// invariant 13). Skipping is always allowed; it gives no signal, and it is never read as a no:
+/// a skipped question is named in the result, and a skipped violence question makes the danger
+/// unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Answer {
     Yes,
     No,
+    NotSure,
     Skip,
 }
 
 impl Answer {
-    /// Reads a typed answer: `y`/`yes`, `n`/`no`, `s`/`skip` (any case). `q` is not an answer;
-    /// the edge handles quitting.
+    /// Reads a typed answer (any case): `y`/`yes`, `n`/`no`, `?`/`not sure`/`unsure`/`u`,
+    /// `s`/`skip`. Anything else, including a bare Enter, is not an answer and is asked again;
+    /// `q` is not an answer either (the edge handles quitting).
     pub fn from_key(key: &str) -> Option<Answer> {
-        match key.trim().to_ascii_lowercase().as_str() {
+        let k = key.trim().to_lowercase();
+        let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
+        match k.as_str() {
             "y" | "yes" => Some(Answer::Yes),
             "n" | "no" => Some(Answer::No),
+            "?" | "u" | "unsure" | "not sure" | "notsure" | "not_sure" | "dont know"
+            | "don't know" | "maybe" => Some(Answer::NotSure),
             "s" | "skip" => Some(Answer::Skip),
             _ => None,
         }
     }
+
+    /// Yes, or not sure (which counts as yes).
+    pub fn counts_as_yes(self) -> bool {
+        matches!(self, Answer::Yes | Answer::NotSure)
+    }
+}
+
+/// How dangerous the answers suggest things may be (`closer screen --json`'s `danger`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Danger {
+    /// A high-danger answer (strangulation, threats to kill, weapons, violence getting worse,
+    /// a separation with violence) is yes or not sure.
+    High,
+    /// Any other sign (of harm, of one's own behaviour, or lower-level).
+    Raised,
+    /// No sign, and no violence question skipped. Never an all-clear: the words say what a
+    /// few questions cannot tell.
+    None,
+    /// No high-danger answer, and a violence question was skipped (or left unanswered).
+    Unknown,
 }
 
 /// One question of the screen.
@@ -45,6 +76,11 @@ pub struct Question {
     pub id: String,
     pub domain: SignalDomain,
     pub direction: Direction,
+    /// A few words naming the topic, for the list of skipped questions.
+    pub short: String,
+    /// A question about violence or fear: skipping it makes the danger unknown.
+    #[serde(default)]
+    pub violence: bool,
     /// Private: the wording reaches a person only through [`ask`], as a [`Said`].
     text: String,
 }
@@ -52,12 +88,26 @@ pub struct Question {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum When {
-    SafetyMode,
     Crisis,
+    HighDanger,
+    Strangulation,
+    SafetyMode,
+    TheirThreats,
     OwnBehaviour,
     Professional,
+    Skipped,
     None,
     Always,
+}
+
+/// Which helplines a result section shows in place, for the person's region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Lines {
+    Crisis,
+    Safety,
+    OwnBehaviour,
+    SomeoneElse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -77,6 +127,13 @@ struct Section {
     text: String,
     #[serde(default)]
     tags: Vec<Tag>,
+    /// Helplines shown in place with this section (before its words for crisis help, after
+    /// them otherwise).
+    #[serde(default)]
+    lines: Option<Lines>,
+    /// Leave the section out when its lines were already shown.
+    #[serde(default)]
+    skip_if_shown: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -113,13 +170,13 @@ pub fn question(id: &str) -> Option<&'static Question> {
     questions().iter().find(|q| q.id == id)
 }
 
-/// The signals a set of answers gives: one per `yes`, none for `no` or `skip`. Answers to ids
+/// The signals a set of answers gives: one per `yes` or `not sure`, none for `no` or `skip`. Answers to ids
 /// that are not questions give nothing (check them with [`question`] first where the ids come
 /// from outside).
 pub fn signals_from_answers<S: AsRef<str>>(answers: &[(S, Answer)]) -> Vec<SafetySignal> {
     answers
         .iter()
-        .filter(|(_, a)| *a == Answer::Yes)
+        .filter(|(_, a)| a.counts_as_yes())
         .filter_map(|(id, _)| question(id.as_ref()))
         .map(|q| SafetySignal {
             domain: q.domain,
@@ -143,17 +200,20 @@ pub enum Prompt {
     Again,
     /// Press Enter to close.
     Close,
+    /// Between pages of the result.
+    More,
     /// When there is no terminal.
     NoTerminal,
 }
 
 impl Prompt {
-    pub const ALL: [Prompt; 6] = [
+    pub const ALL: [Prompt; 7] = [
         Prompt::Preface,
         Prompt::Keys,
         Prompt::Begin,
         Prompt::Again,
         Prompt::Close,
+        Prompt::More,
         Prompt::NoTerminal,
     ];
 
@@ -164,6 +224,7 @@ impl Prompt {
             Prompt::Begin => "begin",
             Prompt::Again => "again",
             Prompt::Close => "close",
+            Prompt::More => "more",
             Prompt::NoTerminal => "no_terminal",
         }
     }
@@ -203,8 +264,13 @@ pub fn ask(q: &Question, number: usize, total: usize) -> Result<Said, Withheld> 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
     pub grading: Grading,
-    /// What is said, in order of urgency (safety mode, crisis, own behaviour, professional), then
-    /// the notes said every time.
+    /// How dangerous the answers suggest things may be.
+    pub danger: Danger,
+    /// The ids of the questions skipped or left unanswered, in the order asked.
+    pub skipped: Vec<String>,
+    /// What is said, in order of urgency: crisis help first, then high danger, safety mode, own
+    /// behaviour, a professional, the skipped questions, then the notes said every time; the
+    /// region's helplines shown in place.
     pub said: Vec<Said>,
 }
 
@@ -218,59 +284,176 @@ impl Outcome {
     }
 }
 
+/// What else, beside the grading, shapes the result.
+#[derive(Debug, Clone, Default)]
+pub struct Situation<'a> {
+    /// Question ids skipped or left unanswered.
+    pub skipped: Vec<String>,
+    /// The person's region (a code or a place name), for the helplines shown in place; asked
+    /// once, used only now, never stored.
+    pub region: Option<&'a str>,
+}
+
+/// The danger level for a grading and the skipped questions.
+pub fn danger(grading: &Grading, skipped: &[String]) -> Danger {
+    if grading.high_danger() {
+        Danger::High
+    } else if skipped
+        .iter()
+        .filter_map(|id| question(id))
+        .any(|q| q.violence)
+    {
+        Danger::Unknown
+    } else if grading.is_empty() {
+        Danger::None
+    } else {
+        Danger::Raised
+    }
+}
+
 /// What the screen says for a grading (from the screen, or from other signals such as a
-/// questionnaire). Safety signs (safety mode, one's own controlling behaviour, or a crisis) review
-/// the result in safety mode, which withholds the couple-therapy option: couple therapy is a
-/// normal option only when no safety sign is present (DESIGN.md §3, invariant 10).
+/// questionnaire), with no region and nothing skipped. See [`result_with`].
 pub fn result(grading: &Grading) -> Result<Vec<Said>, Withheld> {
-    let safety_signs =
-        grading.safety_mode() || grading.has(Grade::OwnBehaviour) || grading.has(Grade::Crisis);
+    result_with(grading, &Situation::default())
+}
+
+/// What the screen says for a grading. Safety signs (safety mode, one's own controlling
+/// behaviour, a crisis) or a skipped violence question review the result in safety mode, which
+/// withholds the couple-therapy option: couple therapy is a normal option only when no safety
+/// sign is present and nothing about violence went unanswered (DESIGN.md §3, invariants 10
+/// and 11). Crisis help comes first; the region's helplines are shown in place.
+pub fn result_with(grading: &Grading, ctx: &Situation<'_>) -> Result<Vec<Said>, Withheld> {
+    let skipped_violence = ctx
+        .skipped
+        .iter()
+        .filter_map(|id| question(id))
+        .any(|q| q.violence);
+    let safety_signs = grading.safety_mode()
+        || grading.has(Grade::OwnBehaviour)
+        || grading.has(Grade::Crisis)
+        || skipped_violence;
     let policy = Policy::new(if safety_signs {
         Context::safety()
     } else {
         Context::ordinary()
     });
     let shows = |w: When| match w {
-        When::SafetyMode => grading.has(Grade::SafetyMode),
         When::Crisis => grading.has(Grade::Crisis),
+        When::HighDanger => grading.high_danger(),
+        When::Strangulation => {
+            grading.has_signal(SignalDomain::Strangulation, Direction::Receiving)
+        }
+        When::SafetyMode => grading.has(Grade::SafetyMode),
+        When::TheirThreats => {
+            grading.has_signal(SignalDomain::SuicideThreatsAsControl, Direction::Receiving)
+        }
         When::OwnBehaviour => grading.has(Grade::OwnBehaviour),
         When::Professional => grading.has(Grade::Professional),
-        When::None => grading.is_empty(),
+        When::Skipped => !ctx.skipped.is_empty(),
+        When::None => grading.is_empty() && ctx.skipped.is_empty(),
         When::Always => true,
     };
     let order = [
-        When::SafetyMode,
         When::Crisis,
+        When::HighDanger,
+        When::Strangulation,
+        When::SafetyMode,
+        When::TheirThreats,
         When::OwnBehaviour,
         When::Professional,
+        When::Skipped,
         When::None,
         When::Always,
     ];
+    let skipped_words = ctx
+        .skipped
+        .iter()
+        .filter_map(|id| question(id))
+        .map(|q| q.short.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut shown_lines: Vec<Lines> = Vec::new();
     let mut said = Vec::new();
     for when in order.into_iter().filter(|w| shows(*w)) {
         for s in data().result.iter().filter(|s| s.when == when) {
+            if s.skip_if_shown && s.lines.is_some_and(|l| shown_lines.contains(&l)) {
+                continue;
+            }
             let topic = match s.topic {
                 ResultTopic::Safety => Topic::Safety,
                 ResultTopic::Therapy => Topic::Therapy,
             };
-            let draft =
-                Draft::new(topic, s.kind.clone(), s.title.clone(), s.text.clone()).tagged(&s.tags);
-            match policy.review(draft) {
-                Ok(x) => said.push(x),
+            let text = s.text.replace("{skipped}", &skipped_words);
+            let draft = Draft::new(topic, s.kind.clone(), s.title.clone(), text).tagged(&s.tags);
+            let words = match policy.review(draft) {
+                Ok(x) => Some(x),
                 // Withheld on purpose (couple therapy when there are safety signs).
-                Err(Withheld::SafetyMode(_)) => {}
+                Err(Withheld::SafetyMode(_)) => None,
                 Err(e) => return Err(e),
+            };
+            let lines = match s.lines {
+                Some(l) if !shown_lines.contains(&l) => {
+                    shown_lines.push(l);
+                    let all = match l {
+                        Lines::Crisis => resources::crisis_first(ctx.region),
+                        Lines::Safety => resources::safety_first(ctx.region),
+                        Lines::OwnBehaviour => resources::own_behaviour_first(ctx.region),
+                        Lines::SomeoneElse => resources::for_someone_else(ctx.region),
+                    };
+                    // The short list with the numbers; each line's source is in help-now.
+                    all.into_iter().next()
+                }
+                _ => None,
+            };
+            // Crisis help leads: the numbers before any other words.
+            if s.lines == Some(Lines::Crisis) {
+                said.extend(lines);
+                said.extend(words);
+            } else {
+                said.extend(words);
+                said.extend(lines);
             }
         }
     }
     Ok(said)
 }
 
-/// Grades a set of answers and says what it means.
+/// Grades a set of answers and says what it means, with no region (the helplines shown say
+/// "your local emergency number" and give the international directory). Questions not in
+/// `answers` count as skipped.
 pub fn outcome<S: AsRef<str>>(answers: &[(S, Answer)]) -> Result<Outcome, Withheld> {
+    outcome_in(answers, None)
+}
+
+/// Grades a set of answers and says what it means, with the helplines for `region` shown in
+/// place. Questions not in `answers` count as skipped.
+pub fn outcome_in<S: AsRef<str>>(
+    answers: &[(S, Answer)],
+    region: Option<&str>,
+) -> Result<Outcome, Withheld> {
     let grading = grading::grade(&signals_from_answers(answers));
-    let said = result(&grading)?;
-    Ok(Outcome { grading, said })
+    let skipped: Vec<String> = questions()
+        .iter()
+        .filter(|q| {
+            !answers
+                .iter()
+                .any(|(id, a)| id.as_ref() == q.id && *a != Answer::Skip)
+        })
+        .map(|q| q.id.clone())
+        .collect();
+    let said = result_with(
+        &grading,
+        &Situation {
+            skipped: skipped.clone(),
+            region,
+        },
+    )?;
+    Ok(Outcome {
+        danger: danger(&grading, &skipped),
+        grading,
+        skipped,
+        said,
+    })
 }
 
 #[cfg(test)]
@@ -279,6 +462,18 @@ mod tests {
 
     fn yes(id: &str) -> Vec<(&str, Answer)> {
         vec![(id, Answer::Yes)]
+    }
+
+    /// Every question answered: `id` with `a`, every other one no.
+    fn only(id: &str, a: Answer) -> Vec<(&'static str, Answer)> {
+        questions()
+            .iter()
+            .map(|q| (q.id.as_str(), if q.id == id { a } else { Answer::No }))
+            .collect()
+    }
+
+    fn kinds(o: &Outcome) -> Vec<&str> {
+        o.said.iter().map(|s| s.kind()).collect()
     }
 
     /// The screen's domains, exactly as DESIGN.md §3.2 lists them, plus the lower-level one.
@@ -347,7 +542,14 @@ mod tests {
         for id in a_domains {
             let o = outcome(&yes(id)).unwrap();
             assert!(o.safety_mode(), "{id}");
-            assert_eq!(o.said[0].kind(), "not-your-fault", "{id}");
+            let high = ["worse", "neck", "kill", "weapon"].contains(&id);
+            let first = if high {
+                "high-danger"
+            } else {
+                "not-your-fault"
+            };
+            assert_eq!(o.said[0].kind(), first, "{id}");
+            assert_eq!(o.danger == Danger::High, high, "{id}");
             assert!(o.said.iter().any(|s| s.kind() == "safety-steps"));
             assert!(!o.said.iter().any(|s| s.has(Tag::CoupleTherapy)), "{id}");
         }
@@ -358,6 +560,7 @@ mod tests {
         let o = outcome(&yes("self_harm")).unwrap();
         assert_eq!(o.grades(), &BTreeSet::from([Grade::Crisis]));
         assert_eq!(o.said[0].kind(), "crisis");
+        assert!(o.said[0].text().contains("your local emergency number"));
         // No couple therapy offered beside a crisis, even with lower-level signs.
         let with_low = outcome(&[("tense", Answer::Yes), ("self_harm", Answer::Yes)]).unwrap();
         assert!(with_low.grading.has(Grade::Professional));
@@ -367,6 +570,8 @@ mod tests {
         assert!(both.grading.has(Grade::Crisis));
         let kinds: Vec<&str> = both.said.iter().map(|s| s.kind()).collect();
         assert!(kinds.contains(&"not-your-fault") && kinds.contains(&"crisis"));
+        // Crisis help first, even before high danger.
+        assert_eq!(kinds[0], "crisis");
     }
 
     #[test]
@@ -384,14 +589,18 @@ mod tests {
 
     #[test]
     fn lower_level_signs_only_lead_to_a_professional() {
-        let o = outcome(&yes("tense")).unwrap();
+        let o = outcome(&only("tense", Answer::Yes)).unwrap();
         assert_eq!(o.grades(), &BTreeSet::from([Grade::Professional]));
+        assert_eq!(o.danger, Danger::Raised);
         assert!(!o.safety_mode());
         assert_eq!(o.said[0].kind(), "individual");
         // With no safety signs, couple therapy is offered as a normal option.
         assert!(o.said.iter().any(|s| s.has(Tag::CoupleTherapy)));
         // Pregnancy with the same sign: safety mode, and the couple option is withheld.
-        let amp = outcome(&[("tense", Answer::Yes), ("pregnant", Answer::Yes)]).unwrap();
+        let mut both = only("tense", Answer::Yes);
+        both.retain(|(id, _)| *id != "pregnant");
+        both.push(("pregnant", Answer::Yes));
+        let amp = outcome(&both).unwrap();
         assert!(amp.safety_mode());
         assert!(!amp.said.iter().any(|s| s.has(Tag::CoupleTherapy)));
     }
@@ -410,17 +619,151 @@ mod tests {
         let o = outcome(&all_no).unwrap();
         assert!(o.grading.is_empty());
         assert_eq!(o.said[0].kind(), "no-signs");
+        assert_eq!(o.danger, Danger::None);
+        // Even then, no all-clear: it says what it cannot tell, and where help is.
+        assert!(o.said[0].text().contains("cannot tell"));
+        assert!(o.said.iter().any(|s| s.kind() == "safety"));
         // Unknown ids give nothing rather than something wrong.
         assert!(signals_from_answers(&[("nope", Answer::Yes)]).is_empty());
     }
 
     #[test]
-    fn every_result_says_to_screen_again_and_where_help_is() {
-        for answers in [yes("tense"), yes("afraid"), yes("self_harm"), vec![]] {
-            let o = outcome(&answers).unwrap();
-            assert!(o.said.iter().any(|s| s.kind() == "again"));
-            assert!(o.said.iter().any(|s| s.text().contains("closer help-now")));
+    fn every_result_says_to_screen_again_and_shows_help_in_place() {
+        for answers in [
+            yes("tense"),
+            only("tense", Answer::Yes),
+            yes("afraid"),
+            yes("self_harm"),
+            only("self_harm", Answer::No),
+            vec![],
+        ] {
+            for region in [None, Some("US"), Some("England"), Some("Brazil")] {
+                let o = outcome_in(&answers, region).unwrap();
+                assert!(o.said.iter().any(|s| s.kind() == "again"));
+                // The numbers are shown here, not a command to type.
+                assert!(
+                    o.said
+                        .iter()
+                        .any(|s| matches!(s.kind(), "safety" | "crisis" | "own-behaviour-help")),
+                    "{answers:?} {region:?}"
+                );
+                assert!(!o.said.iter().any(|s| s.text().contains("closer help-now")));
+                let emergency = match region {
+                    Some("US") => "911",
+                    Some("England") => "999",
+                    _ => "your local emergency number",
+                };
+                assert!(
+                    o.said.iter().any(|s| s.text().contains(emergency)),
+                    "{region:?}"
+                );
+                // Each kind of helpline list is shown once.
+                let lists: Vec<&str> = kinds(&o)
+                    .into_iter()
+                    .filter(|k| matches!(*k, "safety" | "crisis" | "own-behaviour-help"))
+                    .collect();
+                let set: BTreeSet<&&str> = lists.iter().collect();
+                assert_eq!(set.len(), lists.len(), "{lists:?}");
+            }
         }
+    }
+
+    #[test]
+    fn not_sure_counts_as_yes_everywhere() {
+        for q in questions() {
+            let y = outcome(&only(&q.id, Answer::Yes)).unwrap();
+            let ns = outcome(&only(&q.id, Answer::NotSure)).unwrap();
+            assert_eq!(y.grading, ns.grading, "{}", q.id);
+            assert_eq!(y.danger, ns.danger, "{}", q.id);
+            assert_eq!(kinds(&y), kinds(&ns), "{}", q.id);
+        }
+        let o = outcome_in(&only("self_harm", Answer::NotSure), Some("US")).unwrap();
+        assert!(o.grading.has(Grade::Crisis));
+        assert_eq!(o.said[0].kind(), "crisis");
+        assert!(o.said[0].text().contains("911") && o.said[0].text().contains("988"));
+    }
+
+    #[test]
+    fn strangulation_is_high_danger_and_never_reads_like_phone_monitoring() {
+        let neck = outcome_in(&only("neck", Answer::NotSure), Some("UK")).unwrap();
+        let phone = outcome_in(&only("devices", Answer::Yes), Some("UK")).unwrap();
+        assert_eq!(neck.danger, Danger::High);
+        assert_eq!(phone.danger, Danger::Raised);
+        assert_ne!(kinds(&neck), kinds(&phone));
+        let k = kinds(&neck);
+        assert_eq!(k[0], "high-danger");
+        for must in ["medical-care", "emergency-plan", "safety"] {
+            assert!(k.contains(&must), "{must}");
+        }
+        let medical = &neck.said[k.iter().position(|x| *x == "medical-care").unwrap()];
+        assert!(medical.text().contains("even if you feel fine"));
+        assert!(medical.title().contains("without marks"));
+        let urgent = neck.said[0].text();
+        assert!(urgent.contains("today"));
+        for not in ["high-danger", "medical-care", "emergency-plan"] {
+            assert!(!kinds(&phone).contains(&not), "{not}");
+        }
+        // The abuse lines with the region's numbers, in place.
+        assert!(neck.said.iter().any(|s| s.text().contains("0808 2000 247")));
+        // Every other high-danger marker is urgent too, and a separation with violence.
+        for id in ["kill", "weapon", "worse"] {
+            assert_eq!(
+                outcome(&only(id, Answer::Yes)).unwrap().danger,
+                Danger::High,
+                "{id}"
+            );
+        }
+        let mut sep = only("hurt", Answer::Yes);
+        assert_eq!(outcome(&sep).unwrap().danger, Danger::Raised);
+        sep.retain(|(id, _)| *id != "separating");
+        sep.push(("separating", Answer::NotSure));
+        let sep = outcome(&sep).unwrap();
+        assert_eq!(sep.danger, Danger::High);
+        assert_eq!(sep.said[0].kind(), "high-danger");
+    }
+
+    #[test]
+    fn a_partners_threats_to_harm_themselves_say_who_to_call_for_them() {
+        let o = outcome_in(&only("their_threats", Answer::Yes), Some("usa")).unwrap();
+        let i = kinds(&o).iter().position(|k| *k == "someone-else").unwrap();
+        assert!(o.said[i].text().contains("911") && o.said[i].text().contains("988"));
+        assert!(kinds(&o).contains(&"their-threats"));
+    }
+
+    #[test]
+    fn skipped_questions_are_never_an_all_clear() {
+        let all_skip: Vec<(&str, Answer)> = questions()
+            .iter()
+            .map(|q| (q.id.as_str(), Answer::Skip))
+            .collect();
+        for o in [outcome(&all_skip).unwrap(), outcome::<&str>(&[]).unwrap()] {
+            assert_eq!(o.danger, Danger::Unknown);
+            assert_eq!(o.skipped.len(), questions().len());
+            assert_eq!(o.said[0].kind(), "skipped");
+            assert!(o.said[0].text().contains("never read as a no"));
+            assert!(o.said[0].text().contains("being hurt"));
+            assert!(!kinds(&o).contains(&"no-signs"));
+            assert!(
+                !o.said
+                    .iter()
+                    .any(|s| s.text().contains("None of your answers"))
+            );
+        }
+        // Tension with the violence questions skipped: individual help first, no couple therapy.
+        let mut tense = all_skip.clone();
+        tense.retain(|(id, _)| *id != "tense");
+        tense.push(("tense", Answer::Yes));
+        let o = outcome(&tense).unwrap();
+        assert_eq!(o.danger, Danger::Unknown);
+        assert_eq!(o.said[0].kind(), "individual");
+        assert!(!o.said.iter().any(|s| s.has(Tag::CoupleTherapy)));
+        // A skipped question that is not about violence leaves the danger as answered.
+        let mut one = only("tense", Answer::Yes);
+        one.retain(|(id, _)| *id != "money");
+        let o = outcome(&one).unwrap();
+        assert_eq!(o.danger, Danger::Raised);
+        assert_eq!(o.skipped, ["money"]);
+        assert!(kinds(&o).contains(&"skipped"));
     }
 
     /// Every text in the data passes the policy: all prompts, all questions, and the result for
@@ -458,10 +801,14 @@ mod tests {
         }
         // Every kind of result has words.
         for when in [
-            When::SafetyMode,
             When::Crisis,
+            When::HighDanger,
+            When::Strangulation,
+            When::SafetyMode,
+            When::TheirThreats,
             When::OwnBehaviour,
             When::Professional,
+            When::Skipped,
             When::None,
             When::Always,
         ] {
@@ -476,7 +823,7 @@ mod tests {
         /// skipped and unanswered questions change nothing.
         #[test]
         fn grading_of_any_answers_follows_the_table(
-            picks in proptest::collection::vec(0u8..4, 17),
+            picks in proptest::collection::vec(0u8..5, 17),
         ) {
             let qs = questions();
             let answers: Vec<(&str, Answer)> = qs
@@ -486,13 +833,14 @@ mod tests {
                     0 => Some((q.id.as_str(), Answer::Yes)),
                     1 => Some((q.id.as_str(), Answer::No)),
                     2 => Some((q.id.as_str(), Answer::Skip)),
+                    3 => Some((q.id.as_str(), Answer::NotSure)),
                     _ => None,
                 })
                 .collect();
             let yes: Vec<&Question> = qs
                 .iter()
                 .zip(&picks)
-                .filter(|(_, p)| **p == 0)
+                .filter(|(_, p)| **p == 0 || **p == 3)
                 .map(|(q, _)| q)
                 .collect();
             let o = outcome(&answers).unwrap();
@@ -508,13 +856,41 @@ mod tests {
                 yes.iter().any(|q| q.domain == SignalDomain::SelfHarm)
             );
             let first = o.said[0].kind();
-            let expected = match o.grades().iter().next() {
-                Some(Grade::SafetyMode) => "not-your-fault",
-                Some(Grade::Crisis) => "crisis",
-                Some(Grade::OwnBehaviour) => "own-behaviour",
-                Some(Grade::Professional) => "individual",
-                None => "no-signs",
+            let expected = if o.grading.has(Grade::Crisis) {
+                "crisis"
+            } else if o.grading.high_danger() {
+                "high-danger"
+            } else {
+                match o.grades().iter().next() {
+                    Some(Grade::SafetyMode) => "not-your-fault",
+                    Some(Grade::Crisis) => "crisis",
+                    Some(Grade::OwnBehaviour) => "own-behaviour",
+                    Some(Grade::Professional) => "individual",
+                    None if o.skipped.is_empty() => "no-signs",
+                    None => "skipped",
+                }
             };
+            let skipped_violence = o.skipped.iter().any(|id| question(id).unwrap().violence);
+            let expected_danger = if o.grading.high_danger() {
+                Danger::High
+            } else if skipped_violence {
+                Danger::Unknown
+            } else if o.grading.is_empty() {
+                Danger::None
+            } else {
+                Danger::Raised
+            };
+            proptest::prop_assert_eq!(o.danger, expected_danger);
+            // High danger exactly when a high-danger answer (or a separation with violence)
+            // is yes or not sure.
+            let high_ids = ["worse", "neck", "kill", "weapon"];
+            let violence_ids = ["hurt", "worse", "neck", "kill", "weapon", "sex"];
+            let is_yes = |id: &str| yes.iter().any(|q| q.id == id);
+            proptest::prop_assert_eq!(
+                o.danger == Danger::High,
+                high_ids.iter().any(|i| is_yes(i))
+                    || (is_yes("separating") && violence_ids.iter().any(|i| is_yes(i)))
+            );
             proptest::prop_assert_eq!(first, expected);
             // Only the yes answers matter.
             let only_yes: Vec<(&str, Answer)> =
@@ -529,6 +905,21 @@ mod tests {
         assert_eq!(Answer::from_key("no"), Some(Answer::No));
         assert_eq!(Answer::from_key("s"), Some(Answer::Skip));
         assert_eq!(Answer::from_key("q"), None);
-        assert_eq!(Answer::from_key("maybe"), None);
+        assert_eq!(Answer::from_key(""), None);
+        assert_eq!(Answer::from_key("   "), None);
+        assert_eq!(Answer::from_key("sometimes"), None);
+        for ns in [
+            "?",
+            "not sure",
+            "Not  Sure",
+            "unsure",
+            "u",
+            "maybe",
+            "not_sure",
+        ] {
+            assert_eq!(Answer::from_key(ns), Some(Answer::NotSure), "{ns}");
+        }
+        let j: Answer = serde_json::from_str("\"not_sure\"").unwrap();
+        assert_eq!(j, Answer::NotSure);
     }
 }

@@ -21,22 +21,34 @@ pub struct Args {
     /// Without a terminal: read answers as JSON on stdin, print the result as JSON.
     #[arg(long)]
     json: bool,
+    /// Where you are (a region code or a country name, any case), for the helplines shown with
+    /// the result; also read from CLOSER_REGION. At a terminal it is asked once if not given.
+    /// Never stored.
+    #[arg(long, value_name = "PLACE")]
+    region: Option<String>,
 }
 
 const AFTER_HELP: &str = "\
-Each question can be skipped (s), and q quits at any moment. The screen clears when it ends.
-Nothing is stored or written anywhere.
+Answers: y (yes), n (no), ? (not sure: it counts as yes), s (skip), q (quit; the screen
+clears). Anything else, including a bare Enter, is asked again. Skipped questions are never
+read as a no. Nothing is stored or written anywhere; the region is used for this run only.
 
 Without a terminal (a pipe, a script, CI) it does not wait for input: it prints a short message
-and how to get help now (closer help-now), and exits 0.
+with emergency advice and the international directory, and exits 0.
 
 --json (only without a terminal) reads answers from standard input as
-  {\"answers\": {\"ID\": \"yes\" | \"no\" | \"skip\", ...}}
+  {\"answers\": {\"ID\": \"yes\" | \"no\" | \"not_sure\" | \"skip\", ...}}
 with question IDs: tense, afraid, hurt, worse, neck, kill, weapon, followed, devices, cut_off,
 money, sex, children_pets, their_threats, separating, pregnant, self_harm (unanswered questions
-count as skipped), and prints
+count as skipped; \"not_sure\" counts as yes), and prints
   {\"grades\": [\"safety_mode\" | \"crisis\" | \"own_behaviour\" | \"professional\", ...],
-   \"safety_mode\": bool, \"result\": [{\"kind\", \"title\", \"text\"}, ...]}
+   \"safety_mode\": bool, \"danger\": \"high\" | \"raised\" | \"none\" | \"unknown\",
+   \"skipped\": [ID, ...], \"result\": [{\"kind\", \"title\", \"text\"}, ...]}
+danger is high if any high-danger answer (neck, kill, weapon, worse, or separating together
+with violence) is yes or not sure; else unknown if a violence question (afraid, hurt, worse,
+neck, kill, weapon, sex) was skipped; else raised if any answer gives a sign; else none.
+\"crisis\" is among the grades whenever self_harm is yes or not sure, and the result then
+begins with crisis help for the region (--region or CLOSER_REGION).
 With empty standard input it prints {\"interactive\": false, \"result\": [...]} (the message).";
 
 /// Answers given as JSON.
@@ -50,6 +62,8 @@ struct Answers {
 struct JsonResult<'a> {
     grades: Vec<closer_safety::Grade>,
     safety_mode: bool,
+    danger: screen::Danger,
+    skipped: &'a [String],
     result: Vec<Part<'a>>,
 }
 
@@ -64,16 +78,17 @@ fn withheld(e: closer_safety::Withheld) -> CliError {
 }
 
 pub fn run(args: Args) -> CliResult {
+    let region = super::help_now::region_arg(args.region);
     if args.json {
         if std::io::stdin().is_terminal() {
             return Err(CliError::usage(
                 "--json reads answers as JSON from standard input; at a terminal, run `closer screen` without --json",
             ));
         }
-        return run_json();
+        return run_json(region.as_deref());
     }
     if crate::io::interactive() {
-        return run_interactive();
+        return run_interactive(region);
     }
     let msg = screen::prompt(Prompt::NoTerminal).map_err(withheld)?;
     let mut out = std::io::stdout().lock();
@@ -81,7 +96,7 @@ pub fn run(args: Args) -> CliResult {
     Ok(())
 }
 
-fn run_json() -> CliResult {
+fn run_json(region: Option<&str>) -> CliResult {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
@@ -102,7 +117,7 @@ fn run_json() -> CliResult {
     };
     let parsed: Answers = serde_json::from_str(&input).map_err(|e| {
         CliError::usage(format!(
-            "standard input, line {}, column {}: expected {{\"answers\": {{\"ID\": \"yes\"|\"no\"|\"skip\"}}}}: {e}",
+            "standard input, line {}, column {}: expected {{\"answers\": {{\"ID\": \"yes\"|\"no\"|\"not_sure\"|\"skip\"}}}}: {e}",
             e.line(),
             e.column()
         ))
@@ -118,22 +133,37 @@ fn run_json() -> CliResult {
         )));
     }
     let answers: Vec<(String, Answer)> = parsed.answers.into_iter().collect();
-    let outcome = screen::outcome(&answers).map_err(withheld)?;
+    if let Some(r) = region
+        && closer_safety::resources::normalise(r).is_none()
+    {
+        return Err(CliError::usage(format!(
+            "--region / CLOSER_REGION: no place {r:?}; known regions: {} (a country name works too)",
+            closer_safety::resources::regions().join(", ")
+        )));
+    }
+    let outcome = screen::outcome_in(&answers, region).map_err(withheld)?;
     crate::io::print_json(&JsonResult {
         grades: outcome.grades().iter().copied().collect(),
         safety_mode: outcome.safety_mode(),
+        danger: outcome.danger,
+        skipped: &outcome.skipped,
         result: outcome.said.iter().map(part).collect(),
     })
 }
 
 /// The check at a terminal. Dropping `Screen` (at the end, on `q`, on end of input, on any
-/// early return) clears it; Ctrl-C is handled by `crate::term`.
-fn run_interactive() -> CliResult {
+/// early return) clears it; Ctrl-C is handled by `crate::term`. Anything but a clear answer
+/// (including a bare Enter) is asked again. The region is asked once, at the end, unless given.
+fn run_interactive(region: Option<String>) -> CliResult {
+    use closer_safety::resources::{self, RegionPrompt};
     let preface = screen::prompt(Prompt::Preface).map_err(withheld)?;
     let keys = screen::prompt(Prompt::Keys).map_err(withheld)?;
     let begin = screen::prompt(Prompt::Begin).map_err(withheld)?;
     let again = screen::prompt(Prompt::Again).map_err(withheld)?;
     let close = screen::prompt(Prompt::Close).map_err(withheld)?;
+    let more_keys = screen::prompt(Prompt::More).map_err(withheld)?;
+    let ask_region = resources::region_prompt(RegionPrompt::Ask).map_err(withheld)?;
+    let unknown = resources::region_prompt(RegionPrompt::Unknown).map_err(withheld)?;
     let questions = screen::questions();
     let asked = questions
         .iter()
@@ -141,19 +171,20 @@ fn run_interactive() -> CliResult {
         .map(|(i, q)| screen::ask(q, i + 1, questions.len()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(withheld)?;
+    let size = TermSize::now();
 
     let mut term = crate::term::Screen::enter();
-    term.show(&render(&preface));
-    term.show(&render(&keys));
+    term.show(&size.render(&preface));
+    term.show(&size.render(&keys));
     if !term.pause(&format!("{} ", begin.text())) {
         return Ok(());
     }
     let mut answers: Vec<(&str, Answer)> = Vec::with_capacity(questions.len());
     for (q, said) in questions.iter().zip(&asked) {
         term.clear();
-        term.show(&render(said));
+        term.show(&size.render(said));
         loop {
-            let Some(line) = term.ask(&format!("{}\n> ", keys.text())) else {
+            let Some(line) = term.ask(&format!("{}\n> ", size.wrap(keys.text(), ""))) else {
                 return Ok(());
             };
             if line.eq_ignore_ascii_case("q") {
@@ -164,15 +195,155 @@ fn run_interactive() -> CliResult {
                     answers.push((q.id.as_str(), a));
                     break;
                 }
-                None => term.show(&render(&again)),
+                None => term.show(&size.render(&again)),
             }
         }
     }
-    let outcome = screen::outcome(&answers).map_err(withheld)?;
-    term.clear();
-    for s in &outcome.said {
-        term.show(&render(s));
+    // Where the person is, asked once, for the lines shown with the result; never kept.
+    let mut place: Option<String> = region.filter(|r| resources::normalise(r).is_some());
+    let mut not_found = false;
+    if place.is_none() {
+        term.clear();
+        term.show(&size.render(&ask_region));
+        let Some(line) = term.ask("> ") else {
+            return Ok(());
+        };
+        if line.eq_ignore_ascii_case("q") {
+            return Ok(());
+        }
+        if !line.trim().is_empty() {
+            if resources::normalise(&line).is_some() {
+                place = Some(line);
+            } else {
+                not_found = true;
+            }
+        }
     }
-    term.pause(&format!("{}\n", close.text()));
+    let outcome = screen::outcome_in(&answers, place.as_deref()).map_err(withheld)?;
+    let mut items: Vec<String> = Vec::new();
+    if not_found {
+        items.push(size.render(&unknown));
+    }
+    items.extend(outcome.said.iter().map(|s| size.render(s)));
+    // Page by page, so nothing scrolls off the top of a screen that has no scrollback.
+    let more = format!("{}\n", size.wrap(close.text(), ""));
+    term.clear();
+    let mut used = 0usize;
+    for item in &items {
+        let h = item.lines().count();
+        if used > 0 && used + h + 2 > size.rows {
+            if !term.pause(&format!("{}\n", size.wrap(more_keys.text(), ""))) {
+                return Ok(());
+            }
+            term.clear();
+            used = 0;
+        }
+        term.show(item);
+        used += h;
+    }
+    term.pause(&more);
     Ok(())
+}
+
+/// The terminal's size, for wrapping words at spaces (never breaking a word across lines) and
+/// for paging. Read from `stty size` on the terminal; 24 × 80 when it cannot be read.
+struct TermSize {
+    rows: usize,
+    cols: usize,
+}
+
+impl TermSize {
+    fn now() -> TermSize {
+        let read = || -> Option<(usize, usize)> {
+            let tty = std::fs::File::open("/dev/tty").ok()?;
+            let out = std::process::Command::new("stty")
+                .arg("size")
+                .stdin(tty)
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            let text = String::from_utf8(out.stdout).ok()?;
+            let mut it = text.split_whitespace().map(|x| x.parse::<usize>().ok());
+            Some((it.next()??, it.next()??))
+        };
+        let (rows, cols) = read()
+            .filter(|(r, c)| *r >= 5 && *c >= 20)
+            .unwrap_or((24, 80));
+        TermSize { rows, cols }
+    }
+
+    /// Words wrapped to the width, each line starting with `indent`; line breaks kept.
+    fn wrap(&self, text: &str, indent: &str) -> String {
+        let width = self.cols.saturating_sub(1).clamp(20, 100) - indent.chars().count();
+        let mut out = String::new();
+        for (i, para) in text.lines().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            // A list item's continuation lines line up under its text.
+            let hang = if para.starts_with("- ") { "  " } else { "" };
+            let mut line = String::new();
+            let mut first = true;
+            for word in para.split_whitespace() {
+                let limit = if first { width } else { width - hang.len() };
+                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+                    out.push_str(indent);
+                    if !first {
+                        out.push_str(hang);
+                    }
+                    out.push_str(&line);
+                    out.push('\n');
+                    line.clear();
+                    first = false;
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+            }
+            out.push_str(indent);
+            if !first {
+                out.push_str(hang);
+            }
+            out.push_str(&line);
+        }
+        out
+    }
+
+    /// A reviewed item: its title, then its text indented and wrapped, then a blank line.
+    fn render(&self, s: &closer_safety::Said) -> String {
+        let mut out = String::new();
+        if !s.title().is_empty() {
+            out.push_str(&self.wrap(s.title(), ""));
+            out.push('\n');
+        }
+        if !s.text().is_empty() {
+            out.push_str(&self.wrap(s.text(), "  "));
+            out.push('\n');
+        }
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TermSize;
+
+    #[test]
+    fn wrapping_never_breaks_a_word_and_keeps_every_word() {
+        let t = TermSize { rows: 24, cols: 30 };
+        let text = "Has your partner ever put their hands, an arm or anything else around your neck?\n- a list item that is long enough to wrap around";
+        let w = t.wrap(text, "  ");
+        for line in w.lines() {
+            assert!(line.chars().count() <= 29, "{line:?}");
+        }
+        let words: Vec<&str> = w.split_whitespace().collect();
+        let want: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, want);
+        assert!(
+            w.contains("\n    "),
+            "hanging indent for the list item: {w}"
+        );
+    }
 }

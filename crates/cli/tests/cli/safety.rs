@@ -99,15 +99,74 @@ fn help_now_sub_region_includes_its_country() {
 }
 
 #[test]
-fn help_now_unknown_region_exits_2_listing_valid_codes() {
+fn help_now_unknown_region_still_gives_emergency_advice_then_exits_2_listing_valid_codes() {
     let r = run(&["help-now", "--region", "atlantis"]);
     assert_eq!(r.code, 2);
-    assert!(r.stdout.is_empty());
+    // The advice and the international directory are printed all the same.
+    assert!(r.stdout.starts_with("If you are in danger"), "{}", r.stdout);
+    assert!(r.stdout.contains("emergency number"));
+    assert!(r.stdout.contains("findahelpline.com"));
     assert!(
         r.stderr.contains("atlantis") && r.stderr.contains("UK-SCT"),
         "{}",
         r.stderr
     );
+    let j = run(&["help-now", "--region", "atlantis", "--json"]);
+    assert_eq!(j.code, 2);
+    assert_eq!(j.json()["said"][0]["kind"], "emergency-advice");
+}
+
+/// Reproduction 6 of issue 10 (the part on help-now): `--region BR`, `USA`, `England` printed
+/// only an error. Country names and codes both work now; Brazil, which has no checked lines in
+/// the reference, says so plainly and gives the emergency advice and the directory.
+#[test]
+fn help_now_accepts_country_names_and_says_plainly_when_it_has_no_lines() {
+    let us = run(&["help-now", "--region", "USA"]);
+    assert_eq!(us.code, 0, "{}", us.stderr);
+    assert!(us.stdout.contains("911") && us.stdout.contains("988"));
+    assert!(us.stdout.contains("1-800-656-4673"), "RAINN is listed");
+    let us2 = run(&["help-now", "--region", "united states", "--json"]).json();
+    assert_eq!(us2["region"], "US");
+    let en = run(&["help-now", "--region", "England"]);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    for number in ["999", "0808 2000 247", "0808 802 0300", "116 123"] {
+        assert!(en.stdout.contains(number), "England: {number}");
+    }
+    assert!(en.stdout.contains("247sexualabusesupport.org.uk"));
+    let br = run(&["help-now", "--region", "BR"]);
+    assert_eq!(br.code, 0, "{}", br.stderr);
+    assert!(br.stdout.starts_with("If you are in danger"));
+    assert!(br.stdout.contains("No checked lines for Brazil yet"));
+    assert!(br.stdout.contains("https://findahelpline.com/BR"));
+    assert!(!br.stdout.contains("911") && !br.stdout.contains("Phone:"));
+    // The same page from CLOSER_REGION, in any case.
+    let (ontario, _) = {
+        let home = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(super::common::bin())
+            .args(["help-now", "--json"])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("CLOSER_REGION", "ontario")
+            .output()
+            .unwrap();
+        (String::from_utf8_lossy(&out.stdout).into_owned(), home)
+    };
+    let v: Value = serde_json::from_str(&ontario).unwrap();
+    assert_eq!(v["region"], "CA-ON");
+    // Maintainers' notes never reach a person, in text or JSON.
+    for page in [&us.stdout, &en.stdout] {
+        assert!(!page.contains("Do not hard-code") && !page.contains("verified"));
+    }
+    assert!(!ontario.contains("\"notes\""));
+}
+
+/// Help-now says how to take a line out of the shell's history.
+#[test]
+fn help_now_says_how_to_remove_a_line_from_shell_history() {
+    for args in [vec!["help-now"], vec!["help-now", "--region", "uk"]] {
+        let r = run(&args);
+        assert!(r.stdout.contains("history -d"), "{args:?}");
+    }
 }
 
 #[test]
@@ -117,7 +176,10 @@ fn screen_without_a_terminal_does_not_wait_and_exits_0() {
         let (r, home) = run_in(&["screen"], stdin);
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("terminal"));
-        assert!(r.stdout.contains("closer help-now"));
+        // Where help is, without a revealing command to type.
+        assert!(r.stdout.contains("emergency number"));
+        assert!(r.stdout.contains("findahelpline.com"));
+        assert!(!r.stdout.contains("closer help-now"));
         // No question is printed where it could end up in a log or scrollback.
         assert!(!r.stdout.contains("Question 1"));
         assert!(files_under(home.path()).is_empty());
@@ -154,9 +216,14 @@ fn screen_json_grades_answers_end_to_end() {
         .iter()
         .map(|p| json_str(p, "kind"))
         .collect();
-    assert_eq!(kinds[0], "not-your-fault");
-    assert!(kinds.contains(&"crisis") && kinds.contains(&"again"));
+    // Crisis help first, then the urgent words for strangulation.
+    assert_eq!(kinds[0], "crisis");
+    assert_eq!(kinds[1], "crisis-words");
+    let pos = |k: &str| kinds.iter().position(|x| *x == k).unwrap();
+    assert!(pos("high-danger") < pos("not-your-fault"));
+    assert!(kinds.contains(&"not-your-fault") && kinds.contains(&"again"));
     assert!(!kinds.contains(&"couple"));
+    assert_eq!(v["danger"], "high");
 
     let low = screen_json(r#"{"answers": {"tense": "yes"}}"#);
     assert_eq!(grades(&low), ["professional"]);
@@ -165,6 +232,122 @@ fn screen_json_grades_answers_end_to_end() {
     let skipped = screen_json(r#"{"answers": {"afraid": "skip", "hurt": "skip"}}"#);
     assert!(grades(&skipped).is_empty());
     assert_eq!(skipped["safety_mode"], false);
+    assert_eq!(skipped["danger"], "unknown");
+}
+
+fn all_answered(id: &str, answer: &str) -> String {
+    let fields: Vec<String> = screen::questions()
+        .iter()
+        .map(|q| {
+            let a = if q.id == id { answer } else { "no" };
+            format!("\"{}\": \"{a}\"", q.id)
+        })
+        .collect();
+    format!("{{\"answers\": {{{}}}}}", fields.join(", "))
+}
+
+fn result_kinds(v: &Value) -> Vec<String> {
+    v["result"]
+        .as_array()
+        .expect("result")
+        .iter()
+        .map(|p| json_str(p, "kind").to_string())
+        .collect()
+}
+
+/// The JSON contract of issue 10: "not_sure" is an answer and counts as yes; "danger" is high,
+/// raised, none or unknown; "crisis" is a grade whenever self-harm is yes or not sure, and
+/// crisis help with the region's numbers comes first. Yes / no / skip work as before.
+#[test]
+fn screen_json_contract_not_sure_danger_and_crisis() {
+    // Backward compatible: the old answers and fields are unchanged.
+    let old = screen_json(&all_answered("afraid", "yes"));
+    assert_eq!(grades(&old), ["safety_mode"]);
+    assert_eq!(old["safety_mode"], true);
+    assert_eq!(old["danger"], "raised");
+    assert_eq!(old["skipped"], serde_json::json!([]));
+
+    for id in ["neck", "kill", "weapon", "worse"] {
+        for a in ["yes", "not_sure"] {
+            let v = screen_json(&all_answered(id, a));
+            assert_eq!(v["danger"], "high", "{id} {a}");
+            assert_eq!(v["safety_mode"], true, "{id} {a}");
+        }
+    }
+    // not_sure gives exactly what yes gives, for every question.
+    for q in screen::questions() {
+        let y = screen_json(&all_answered(&q.id, "yes"));
+        let ns = screen_json(&all_answered(&q.id, "not_sure"));
+        assert_eq!(y["grades"], ns["grades"], "{}", q.id);
+        assert_eq!(y["danger"], ns["danger"], "{}", q.id);
+        assert_eq!(result_kinds(&y), result_kinds(&ns), "{}", q.id);
+    }
+    let none = screen_json(&all_answered("tense", "no"));
+    assert_eq!(none["danger"], "none");
+    assert!(grades(&none).is_empty());
+    let raised = screen_json(&all_answered("tense", "yes"));
+    assert_eq!(raised["danger"], "raised");
+    // Separation together with violence is high danger.
+    let sep = screen_json(
+        &all_answered("hurt", "yes")
+            .replace("\"separating\": \"no\"", "\"separating\": \"not_sure\""),
+    );
+    assert_eq!(sep["danger"], "high");
+    // A high-danger answer outranks a skipped violence question; a skipped one makes it unknown.
+    let hi = screen_json(r#"{"answers": {"neck": "not_sure"}}"#);
+    assert_eq!(hi["danger"], "high");
+    let unk = screen_json(r#"{"answers": {"tense": "yes", "devices": "yes"}}"#);
+    assert_eq!(unk["danger"], "unknown");
+    assert!(
+        unk["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == "hurt")
+    );
+
+    // Self-harm yes or not sure: the crisis grade, crisis help first with the region's numbers.
+    for a in ["yes", "not_sure"] {
+        let (r, _) = run_in(
+            &["screen", "--json", "--region", "USA"],
+            &all_answered("self_harm", a),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
+        assert!(grades(&v).contains(&"crisis"), "{a}");
+        let first = &v["result"][0];
+        assert_eq!(first["kind"], "crisis");
+        let text = json_str(first, "text");
+        assert!(text.contains("911") && text.contains("988"), "{text}");
+    }
+    // The region by name, and from CLOSER_REGION.
+    let home = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(super::common::bin())
+        .args(["screen", "--json"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("CLOSER_REGION", "england")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut si = child.stdin.take().unwrap();
+        si.write_all(all_answered("self_harm", "not_sure").as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json_str(&v["result"][0], "text");
+    assert!(text.contains("999") && text.contains("116 123"), "{text}");
+    // An unknown place is bad input.
+    let (r, _) = run_in(
+        &["screen", "--json", "--region", "atlantis"],
+        "{\"answers\": {}}",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("atlantis") && r.stderr.contains("UK-SCT"));
 }
 
 /// What the command prints is exactly what the safety crate said through the policy.
