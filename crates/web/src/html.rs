@@ -30,14 +30,77 @@ pub fn label(key: &str) -> String {
     esc(ui(key).text())
 }
 
-/// A said text as paragraphs: a blank line starts a paragraph, a single newline breaks a line.
+/// A said text as paragraphs: a blank line starts a paragraph, a single newline breaks a line,
+/// and lines that start with "- " are a list. A number after "call " or "Phone: " dials in one
+/// tap.
 pub fn paragraphs(text: &str) -> String {
     let mut out = String::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        let lines: Vec<String> = para.lines().map(|l| esc(l.trim())).collect();
-        let _ = write!(out, "<p>{}</p>", lines.join("<br>"));
+        let mut lines: Vec<String> = Vec::new();
+        let mut list: Vec<String> = Vec::new();
+        let flush_lines = |out: &mut String, lines: &mut Vec<String>| {
+            if !lines.is_empty() {
+                let _ = write!(out, "<p>{}</p>", lines.join("<br>"));
+                lines.clear();
+            }
+        };
+        let flush_list = |out: &mut String, list: &mut Vec<String>| {
+            if !list.is_empty() {
+                let _ = write!(out, "<ul><li>{}</li></ul>", list.join("</li><li>"));
+                list.clear();
+            }
+        };
+        for line in para.lines().map(str::trim) {
+            if let Some(item) = line.strip_prefix("- ") {
+                flush_lines(&mut out, &mut lines);
+                list.push(dial(&esc(item)));
+            } else {
+                flush_list(&mut out, &mut list);
+                lines.push(dial(&esc(line)));
+            }
+        }
+        flush_lines(&mut out, &mut lines);
+        flush_list(&mut out, &mut list);
     }
     out
+}
+
+/// Wraps a phone number that follows "call " or "Phone: " in a `tel:` link.
+pub fn dial(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    loop {
+        let next = ["call ", "Call ", "Phone: "]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let start = i + len;
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let mut end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '-' || c == '+'))
+            .unwrap_or(tail.len());
+        while end > 0 && !tail.as_bytes()[end - 1].is_ascii_digit() {
+            end -= 1;
+        }
+        let number = &tail[..end];
+        let digits: String = number
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        let first_ok = number.starts_with(|c: char| c.is_ascii_digit() || c == '+');
+        let next_ok = !tail[end..].starts_with(|c: char| c.is_alphanumeric());
+        if first_ok && next_ok && digits.len() >= 3 {
+            let _ = write!(out, "<a href=\"tel:{digits}\">{number}</a>");
+            rest = &tail[end..];
+        } else {
+            rest = tail;
+        }
+    }
 }
 
 /// A said item as a section: its title as a heading of `level` (when it has one), then its text.
@@ -125,6 +188,22 @@ mod tests {
     fn paragraphs_and_lines() {
         assert_eq!(paragraphs("a\nb\n\nc"), "<p>a<br>b</p><p>c</p>");
         assert_eq!(paragraphs("\n\n"), "");
+    }
+
+    #[test]
+    fn lists_and_numbers() {
+        assert_eq!(
+            paragraphs("Lines:\n- call 0808 2000 247; day\n- Phone: 1-800-799-7233 (x)"),
+            "<p>Lines:</p><ul><li>call <a href=\"tel:08082000247\">0808 2000 247</a>; day</li>\
+<li>Phone: <a href=\"tel:18007997233\">1-800-799-7233</a> (x)</li></ul>"
+        );
+        assert_eq!(
+            dial("call 999 (112 also works)"),
+            "call <a href=\"tel:999\">999</a> (112 also works)"
+        );
+        assert_eq!(dial("call us today"), "call us today");
+        assert_eq!(dial("call 12 people"), "call 12 people");
+        assert_eq!(dial("call 2-1-1x"), "call 2-1-1x");
     }
 
     #[test]

@@ -327,8 +327,17 @@ async fn the_screen_one_question_a_page_with_a_high_danger_answer() {
             r.body
         );
         let s = state_of(&r.body);
-        // The state names nothing: no question id, no answer.
-        assert!(!s.contains(&q.id) && !s.contains("yes"));
+        // The state is sealed: only the base64url alphabet, no JSON, no question id in clear.
+        assert!(
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "{s}"
+        );
+        assert!(
+            st.sealer.open("walk", st.now(), &s).is_err(),
+            "sealed for its purpose"
+        );
+        let _ = q;
         let answer = if q.id == "neck" { "yes" } else { "no" };
         r = post(&app, &st, "/questions", &[("s", &s), ("answer", answer)]).await;
         assert_eq!(r.status, StatusCode::OK);

@@ -39,35 +39,15 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
     out
 }
 
-/// The helplines as HTML: each entry's phone number becomes a link that dials in one tap.
+/// The helplines as HTML (numbers dial in one tap, see `html::paragraphs`).
 pub fn render(page: &HelpNow) -> String {
     let mut out = String::new();
-    let mut entries = page.resources.iter();
     for s in &page.said {
         if s.kind() == "heading" {
             let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
-            continue;
+        } else {
+            out.push_str(&said(s, 3));
         }
-        let is_entry = page.resources.iter().any(|r| r.kind.as_str() == s.kind());
-        let mut html = said(s, 3);
-        if is_entry
-            && let Some(r) = entries.next()
-            && let Some(phone) = &r.phone
-        {
-            let dial: String = phone
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect();
-            if !dial.is_empty() {
-                let shown = esc(phone);
-                html = html.replacen(
-                    &shown,
-                    &format!("<a href=\"tel:{}\">{shown}</a>", esc(&dial)),
-                    1,
-                );
-            }
-        }
-        out.push_str(&html);
     }
     out
 }

@@ -2,7 +2,7 @@
 //! travel only as a sealed, expiring hidden field (15 minutes); the result is shown in place,
 //! with helplines for the region chosen on that page.
 
-use super::numbers::{region_form, render as render_help};
+use super::numbers::region_form;
 use super::{bad_form, expired, form_open, not_found, page};
 use crate::Shared;
 use crate::forms::Form;
@@ -15,7 +15,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use closer_safety::resources;
 use closer_safety::screen::{self, Answer};
-use closer_safety::{Context, Policy};
 use std::fmt::Write;
 
 const PURPOSE: &str = "questions";
@@ -104,6 +103,7 @@ fn question(st: &Shared, answers: &Answers) -> Response {
     for (value, key) in [
         ("yes", "web.answer-yes"),
         ("no", "web.answer-no"),
+        ("not_sure", "web.answer-unsure"),
         ("skip", "web.answer-skip"),
     ] {
         let _ = write!(
@@ -125,38 +125,31 @@ fn question(st: &Shared, answers: &Answers) -> Response {
 }
 
 fn result(st: &Shared, answers: &Answers, region: Option<&str>) -> Response {
-    let Ok(outcome) = screen::outcome(answers) else {
+    let region = region.filter(|r| !r.is_empty());
+    if region.is_some_and(|r| resources::normalise(r).is_none()) {
+        return not_found(st);
+    }
+    // The result says crisis help first where it must, with the region's numbers in place.
+    let Ok(outcome) = screen::outcome_in(answers, region) else {
         return not_found(st);
     };
     let mut main = format!("<h1>{}</h1>", label("web.questions-result"));
-    for s in &outcome.said {
-        main.push_str(&said(s, 2));
-    }
-    let help = match region.filter(|r| !r.is_empty()) {
-        Some(code) => match resources::help_now(Some(code), &Policy::new(Context::safety())) {
-            Ok(h) => Some(h),
-            Err(_) => return not_found(st),
-        },
-        None => None,
-    };
     let extra = format!(
         "{}<input type=\"hidden\" name=\"answer\" value=\"done\">",
         state_field(st, answers)
     );
     let _ = write!(
         main,
-        "<section class=\"numbers\" id=\"numbers\"><h2>{}</h2>{}",
-        label("web.numbers-heading"),
+        "<section class=\"numbers\" id=\"numbers\">{}</section>",
         region_form(
             st,
             Id::QuestionsAnswer,
             &extra,
-            help.as_ref().and_then(|h| h.region)
+            region.and_then(resources::normalise)
         )
     );
-    if let Some(h) = &help {
-        main.push_str(&render_help(h));
+    for s in &outcome.said {
+        main.push_str(&said(s, 2));
     }
-    main.push_str("</section>");
     page(st, StatusCode::OK, &main)
 }

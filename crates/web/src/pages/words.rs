@@ -10,11 +10,12 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use closer_guide::soften::{render, soften};
+use closer_guide::soften::{render_for, soften};
+use closer_safety::resources;
 use closer_safety::{Context, Policy};
 use std::fmt::Write;
 
-fn form(st: &Shared, text: &str) -> String {
+fn form(st: &Shared, text: &str, region: Option<&str>) -> String {
     let mut out = format!(
         "<h1>{}</h1><p>{}</p>",
         label("web.words-heading"),
@@ -25,16 +26,35 @@ fn form(st: &Shared, text: &str) -> String {
         out,
         "<label for=\"text\">{}</label>\
 <textarea id=\"text\" name=\"text\" rows=\"6\" autocomplete=\"off\" spellcheck=\"false\" required>{}</textarea>\
-<button type=\"submit\">{}</button></form>",
+",
         label("web.words-label"),
         esc(text),
+    );
+    // The region only chooses which helplines are shown if the words call for them.
+    let _ = write!(
+        out,
+        "<label for=\"region\">{}</label><select id=\"region\" name=\"region\" autocomplete=\"off\"><option value=\"\">{}</option>",
+        label("web.region-label"),
+        label("web.region-none")
+    );
+    for code in resources::regions() {
+        let sel = if region == Some(code) {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(out, "<option value=\"{0}\"{sel}>{0}</option>", esc(code));
+    }
+    let _ = write!(
+        out,
+        "</select><button type=\"submit\">{}</button></form>",
         label("web.words-submit")
     );
     out
 }
 
 pub async fn show(State(st): State<Shared>) -> Response {
-    page(&st, StatusCode::OK, &form(&st, ""))
+    page(&st, StatusCode::OK, &form(&st, "", None))
 }
 
 pub async fn check(State(st): State<Shared>, body: Bytes) -> Response {
@@ -42,10 +62,11 @@ pub async fn check(State(st): State<Shared>, body: Bytes) -> Response {
         return bad_form(&st);
     };
     let text = f.get("text").unwrap_or("").to_string();
+    let region = f.get("region").and_then(resources::normalise);
     if text.trim().is_empty() {
-        return page(&st, StatusCode::OK, &form(&st, ""));
+        return page(&st, StatusCode::OK, &form(&st, "", region));
     }
-    let rendered = render(&soften(&text), &Policy::new(Context::ordinary()));
+    let rendered = render_for(&soften(&text), &Policy::new(Context::ordinary()), region);
     let mut answer = String::from("<div class=\"answer\" id=\"answer\" tabindex=\"-1\">");
     if rendered.said.is_empty() {
         let _ = write!(answer, "<p>{}</p>", label("web.words-nothing"));
@@ -74,6 +95,6 @@ pub async fn check(State(st): State<Shared>, body: Bytes) -> Response {
         answer.push_str("</section>");
     }
     answer.push_str("</div>");
-    let main = format!("{}{answer}", form(&st, &text));
+    let main = format!("{}{answer}", form(&st, &text, region));
     page(&st, StatusCode::OK, &main)
 }
