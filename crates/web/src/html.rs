@@ -148,9 +148,10 @@ pub fn page(exit_url: &str, main: &str) -> String {
 <link rel=\"stylesheet\" href=\"{css}\">\
 <script src=\"{js}\" defer></script></head>\
 <body>\
+<header class=\"top\">\
 <a class=\"skip\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>\
 <a class=\"skip\" href=\"#main\">{skip}</a>\
-<header class=\"top\"><div class=\"bar\">\
+<div class=\"bar\">\
 <a class=\"home\" href=\"{home}\">{home_label}</a>\
 <div class=\"exit\" id=\"quick-exit\"><a class=\"exit-button\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></div>\
 </div></header>\

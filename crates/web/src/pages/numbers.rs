@@ -42,11 +42,13 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
 /// The helplines as HTML (numbers dial in one tap, see `html::paragraphs`).
 pub fn render(page: &HelpNow) -> String {
     let mut out = String::new();
+    let mut level = 2;
     for s in &page.said {
         if s.kind() == "heading" {
             let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
+            level = 3;
         } else {
-            out.push_str(&said(s, 3));
+            out.push_str(&said(s, level));
         }
     }
     out

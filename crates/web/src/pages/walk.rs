@@ -108,7 +108,7 @@ fn button(go: &str, text: &str, class: &str) -> String {
 }
 
 fn render(st: &Shared, state: &session::State, v: &View) -> Response {
-    let mut main = format!("<p class=\"flow-title\">{}</p>", esc(v.title.text()));
+    let mut main = format!("<h1 class=\"flow-title\">{}</h1>", esc(v.title.text()));
     if !v.done && v.steps > 0 {
         let progress = ui("web.step-of")
             .text()
@@ -131,14 +131,10 @@ fn render(st: &Shared, state: &session::State, v: &View) -> Response {
         );
     }
     if v.done {
-        let _ = write!(main, "<h1>{}</h1>", label("web.end-heading"));
+        let _ = write!(main, "<h2>{}</h2>", label("web.end-heading"));
     }
-    for (i, s) in v.said.iter().enumerate() {
-        let level = if i == 0 && !v.done { 1 } else { 2 };
-        main.push_str(&said(s, level));
-    }
-    if v.said.is_empty() && !v.done {
-        let _ = write!(main, "<h1>{}</h1>", esc(v.title.text()));
+    for s in &v.said {
+        main.push_str(&said(s, 2));
     }
     main.push_str(&items(&v.items));
     if let Some(b) = &v.built {
