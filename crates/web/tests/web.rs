@@ -209,10 +209,19 @@ async fn the_home_links_to_every_page_with_plain_links() {
             "{id:?}"
         );
     }
+    // Choices that are not flows lead to their pages.
+    assert!(home.contains(&format!(
+        "class=\"choice-link\" href=\"{}\"",
+        routes::path(Id::Words)
+    )));
+    assert!(home.contains(&format!(
+        "class=\"choice-link\" href=\"{}\"",
+        routes::path(Id::Questions)
+    )));
     // The choices post to the walk; crisis help is one tap away.
     assert!(home.contains("name=\"flow\" value=\"4\""));
     assert!(home.contains(&format!(
-        "class=\"crisis\" href=\"{}\"",
+        "class=\"now\" href=\"{}\"",
         routes::path(Id::Numbers)
     )));
 }

@@ -22,6 +22,17 @@ pub fn flow_of_choice(key: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The page behind a home choice that is not a flow (its terminal command's web twin).
+fn page_of_command(cmd: &str) -> Id {
+    match cmd.split_whitespace().nth(1).unwrap_or("") {
+        "soften" => Id::Words,
+        "screen" => Id::Questions,
+        "help-now" => Id::Numbers,
+        "simulate" | "phase" | "sweep" => Id::Model,
+        _ => Id::Learn,
+    }
+}
+
 /// The choices as buttons of one posted form (what is chosen never enters a URL).
 pub fn choices(st: &Shared) -> String {
     let home = flows::home(&Policy::new(Context::ordinary()));
@@ -39,7 +50,7 @@ pub fn choices(st: &Shared) -> String {
             let _ = write!(
                 out,
                 "<li><a class=\"choice-link\" href=\"{}\">{}</a></li>",
-                routes::path(Id::Learn),
+                routes::path(page_of_command(cmd)),
                 esc(said.text())
             );
         }
@@ -53,11 +64,15 @@ pub async fn home(State(st): State<Shared>) -> Response {
     let mut main = String::new();
     let _ = write!(
         main,
-        "<p class=\"urgent\"><a class=\"crisis\" href=\"{}\">{}</a></p>",
+        "<p class=\"urgent\"><a class=\"now\" href=\"{}\">{}</a></p>",
         routes::path(Id::Numbers),
         label("web.crisis-link")
     );
-    let _ = write!(main, "<h1>{}</h1>", label("web.home-greeting"));
+    let _ = write!(
+        main,
+        "<h1 class=\"greeting\">{}</h1>",
+        label("web.home-greeting")
+    );
     main.push_str(&choices(&st));
     let _ = write!(
         main,
