@@ -105,7 +105,9 @@ async fn main() {
 
     // One page first, for a form token (and the walk's sealed state).
     let mut c = None;
-    let (_, home) = request(&mut c, &host, "GET", "/", "").await.expect("the server answers");
+    let (_, home) = request(&mut c, &host, "GET", "/", "")
+        .await
+        .expect("the server answers");
     let token = enc(&field(&home, "t"));
     let state = if kind == "walk-step" {
         let (_, first) = request(&mut c, &host, "POST", "/walk", &format!("t={token}&flow=1"))

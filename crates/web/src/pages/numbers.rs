@@ -20,8 +20,9 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
     out.push_str(extra);
     let _ = write!(
         out,
-        "<label for=\"region\">{}</label><select id=\"region\" name=\"region\" autocomplete=\"off\">",
-        label("web.region-label")
+        "<label for=\"region\">{}</label><select id=\"region\" name=\"region\" autocomplete=\"off\" required><option value=\"\">{}</option>",
+        label("web.region-label"),
+        label("web.region-none")
     );
     for code in resources::regions() {
         let sel = if chosen == Some(code) {
@@ -39,11 +40,19 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
     out
 }
 
+/// Kinds of `help_now`'s said items that speak of the terminal.
+const TERMINAL_ONLY: [&str; 3] = ["regions", "private", "history"];
+
 /// The helplines as HTML (numbers dial in one tap, see `html::paragraphs`).
 pub fn render(page: &HelpNow) -> String {
     let mut out = String::new();
     let mut level = 2;
     for s in &page.said {
+        // Written for the terminal: the list of codes (the page has a picker), and the notes on
+        // a terminal's scrollback and shell history (the page has the shared-device advice).
+        if TERMINAL_ONLY.contains(&s.kind()) {
+            continue;
+        }
         if s.kind() == "heading" {
             let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
             level = 3;
@@ -79,7 +88,8 @@ pub async fn chosen(State(st): State<Shared>, body: Bytes) -> Response {
     let Ok(region) = f.need("region") else {
         return bad_form(&st);
     };
-    let Ok(help) = resources::help_now(Some(region), &safety_policy()) else {
+    let region = Some(region).filter(|r| !r.trim().is_empty());
+    let Ok(help) = resources::help_now(region, &safety_policy()) else {
         return not_found(&st);
     };
     let main = format!(

@@ -100,15 +100,15 @@ fn question(st: &Shared, answers: &Answers) -> Response {
     main.push_str(&form_open(st, Id::QuestionsAnswer, "answers"));
     main.push_str(&state_field(st, answers));
     main.push_str("<div class=\"buttons\" role=\"group\" aria-labelledby=\"q\">");
-    for (value, key) in [
-        ("yes", "web.answer-yes"),
-        ("no", "web.answer-no"),
-        ("not_sure", "web.answer-unsure"),
-        ("skip", "web.answer-skip"),
+    for (value, key, class) in [
+        ("yes", "web.answer-yes", ""),
+        ("no", "web.answer-no", ""),
+        ("not_sure", "web.answer-unsure", ""),
+        ("skip", "web.answer-skip", "secondary"),
     ] {
         let _ = write!(
             main,
-            "<button type=\"submit\" name=\"answer\" value=\"{value}\">{}</button>",
+            "<button type=\"submit\" name=\"answer\" value=\"{value}\" class=\"{class}\">{}</button>",
             label(key)
         );
     }
