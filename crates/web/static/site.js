@@ -63,8 +63,11 @@
       document.body.replaceWith(document.adoptNode(doc.body));
       window.history.replaceState(null, "", r.url);
       window.scrollTo(0, 0);
-      var target = document.getElementById("answer") || document.getElementById("main");
-      if (target) { target.focus({ preventScroll: false }); }
+      // Focus moves to the answer (or the page's start) for screen readers; only an answer
+      // further down the page scrolls into view.
+      var answer = document.getElementById("answer");
+      var target = answer || document.getElementById("main");
+      if (target) { target.focus({ preventScroll: !answer }); }
       enhance();
     }).catch(function () { form.submit(); });
   });

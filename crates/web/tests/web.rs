@@ -192,6 +192,24 @@ async fn every_route_answers_with_its_content_type_and_the_headers() {
 }
 
 #[tokio::test]
+async fn the_script_stores_nothing_and_registers_no_worker() {
+    let (app, _) = app();
+    let js = get(&app, routes::path(Id::Js)).await.body;
+    for word in [
+        "localStorage",
+        "sessionStorage",
+        "indexedDB",
+        "serviceWorker",
+        "document.cookie",
+        "caches.",
+    ] {
+        assert!(!js.contains(word), "site.js uses {word}");
+    }
+    // It leaves with location.replace, and restores from the back/forward cache by reloading.
+    assert!(js.contains("location.replace(url)") && js.contains("e.persisted"));
+}
+
+#[tokio::test]
 async fn the_home_links_to_every_page_with_plain_links() {
     let (app, _) = app();
     let home = get(&app, "/").await.body;

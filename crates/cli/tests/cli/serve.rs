@@ -71,3 +71,47 @@ fn serve_refuses_a_short_secret_and_a_bad_address() {
     let r = run(&["serve", "--exit-url", "javascript:alert(1)"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+#[test]
+fn the_log_holds_no_query_no_body_and_no_address() {
+    let mut child = Command::new(bin())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn closer serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .trim_start_matches("listening on http://")
+        .trim_end_matches('/')
+        .to_string();
+    let _ = http_get(&addr, "/numbers?region=UK&afraid=yes");
+    let _ = http_get(&addr, "/afraid-of-him");
+    {
+        let body = "t=x&text=he+hurts+me";
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "POST /words HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 403"), "{out}");
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("GET /numbers 200"), "{log}");
+    assert!(log.contains("GET - 404"), "{log}");
+    assert!(log.contains("POST /words 403"), "{log}");
+    for secret in ["afraid", "region", "UK", "hurts", "127.0.0.1", "?"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}: {log}");
+    }
+}
