@@ -322,5 +322,13 @@ fn chart(policy: &Policy, run: &Run) -> Option<String> {
         Some(i) => svg[i..].to_string(),
         None => svg,
     };
-    Some(svg.replacen("<svg", "<svg role=\"img\" aria-label=\"chart\"", 1))
+    // Its accessible name is the reviewed caption.
+    Some(svg.replacen(
+        "<svg",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\"",
+            crate::html::esc(cap.text())
+        ),
+        1,
+    ))
 }
