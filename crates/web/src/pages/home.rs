@@ -14,12 +14,21 @@ use std::fmt::Write;
 
 /// The flow behind a home choice's key (`1`…), from the home content's own command.
 pub fn flow_of_choice(key: &str) -> Option<String> {
-    let home = flows::home(&Policy::new(Context::ordinary()));
-    home.choices
-        .iter()
-        .find(|(k, _, _)| k == key)
-        .and_then(|(_, _, cmd)| cmd.strip_prefix("closer guide "))
-        .map(str::to_string)
+    // The content is embedded, so the map is made once.
+    static MAP: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        flows::home(&Policy::new(Context::ordinary()))
+            .choices
+            .iter()
+            .filter_map(|(k, _, cmd)| {
+                cmd.strip_prefix("closer guide ")
+                    .map(|f| (k.clone(), f.to_string()))
+            })
+            .collect()
+    })
+    .iter()
+    .find(|(k, _)| k == key)
+    .map(|(_, f)| f.clone())
 }
 
 /// The page behind a home choice that is not a flow (its terminal command's web twin).
