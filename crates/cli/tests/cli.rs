@@ -5,6 +5,7 @@ mod cli {
     pub mod common;
     pub mod fit;
     pub mod guide;
+    pub mod guide_terminal;
     pub mod model;
     pub mod patterns;
     pub mod safety;

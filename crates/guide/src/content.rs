@@ -45,6 +45,9 @@ pub enum Interaction {
     Helplines,
     /// Therapist directories by region.
     Directories,
+    /// A step for both partners (naming the pattern together): shown only after the person says
+    /// both are open to it; "not yet" leaves it for another time.
+    BothOpen,
 }
 
 /// One piece of content: a step of a flow, a block, or a section of `learn`.

@@ -28,6 +28,9 @@ pub enum Framing {
     Shared,
     /// Safety mode: what is happening to you is not your fault.
     NotYourFault,
+    /// The own-behaviour path: help for a person worried about what they did, with steps for
+    /// tonight; no shared framing and no "not your fault".
+    OwnBehaviour,
 }
 
 /// One step of a flow, made only from reviewed content.
@@ -83,7 +86,7 @@ impl Step {
 
 impl Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Step", 10)?;
+        let mut st = s.serialize_struct("Step", 11)?;
         st.serialize_field("way", self.way())?;
         st.serialize_field("kind", self.kind())?;
         st.serialize_field("title", self.title())?;
@@ -95,6 +98,12 @@ impl Serialize for Step {
         // Every text a step builds is assembled from choices (DESIGN.md §3 invariant 12).
         st.serialize_field("builds", &self.builds.as_ref().map(|_| "from_choices"))?;
         st.serialize_field("builder", &self.builds)?;
+        let parts = self
+            .builds
+            .as_deref()
+            .and_then(crate::compose::builder)
+            .map(|b| b.parts.len());
+        st.serialize_field("parts", &parts)?;
         let accepts: Option<[&str; 4]> = (self.interaction == Some(Interaction::Check))
             .then_some(["yes", "no", "not_sure", "quit"]);
         st.serialize_field("accepts", &accepts)?;
@@ -302,7 +311,7 @@ pub fn own_behaviour(name: &str) -> Result<Flow, UnknownFlow> {
         title: interface(&policy, title),
         intro: interface(&policy, intro),
         safety_mode: false,
-        framing: Framing::NotYourFault,
+        framing: Framing::OwnBehaviour,
         path: "own-behaviour",
         steps: path
             .map(|p| steps_of(p, &policy, Along::Own))
@@ -559,9 +568,12 @@ mod tests {
         for id in COUPLE_FLOWS {
             let f = own_behaviour(id).unwrap();
             assert_eq!(f.path, "own-behaviour");
+            assert_eq!(f.framing, Framing::OwnBehaviour);
             let kinds: Vec<&str> = f.steps.iter().map(|s| s.kind()).collect();
             assert_eq!(kinds[0], "own-tonight");
-            assert!(kinds.contains(&"helplines"));
+            for k in ["helplines", "individual", "directories", "crisis"] {
+                assert!(kinds.contains(&k), "{id}: own-behaviour path lacks {k}");
+            }
             for s in &f.steps {
                 assert!(matches!(s.way(), "safety" | "therapy"), "{}", s.way());
                 assert_ne!(s.kind(), "couple");

@@ -36,6 +36,21 @@
 //! (`view.reask`); "not sure" counts as yes. [`Answer::SafetyHelp`] is accepted at every step of
 //! every flow and switches to safety help in place — the emergency number and helplines first —
 //! so no command ever has to be typed.
+//!
+//! ## Driving it from a surface
+//!
+//! 1. `Session::start(flow, mode, region)` gives `(state, view)`. Render the view; carry
+//!    `state.encode()` (encrypted, in a hidden form field for the web).
+//! 2. On each answer: `State::decode(text)?` (checked against the content),
+//!    `Answer::from_form(answer, values)?` (or build an [`Answer`]), then
+//!    `Session::answer(&state, answer)?` gives the next `(state, view)`. Errors are bad input
+//!    (a 400 for the web); nothing here panics.
+//! 3. Render a view in this order: `said` (a `Said` of kind `heading` is a group heading;
+//!    the first `Said` whose kind is `view.kind` is the step itself, and `built` is quoted right
+//!    under it), then `items` as a list, `prompt`, `choices` (each posts its `key`), `reask` if
+//!    set, and a "safety help" control whenever `safety_help` is true. `expect` says which
+//!    answers fit; `timer` is an optional breathing pacer a surface may run before sending
+//!    `Next`; `done` ends the walk.
 
 use crate::compose::{self, Built, Route};
 use crate::content::{Directory, Interaction, content};
@@ -144,6 +159,21 @@ impl State {
         self.done
     }
 
+    /// The state as compact JSON, for a surface to encrypt and carry (a hidden form field).
+    pub fn encode(&self) -> String {
+        // Serialising plain strings, numbers and vectors cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a state made by [`State::encode`] and checks it against the content. Anything
+    /// that is not a valid state — bad JSON, unknown fields, steps or picks out of range — is
+    /// [`SessionError::BadState`] (or an unknown flow), never a panic.
+    pub fn decode(text: &str) -> Result<State, SessionError> {
+        let state: State = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        validate(&state)?;
+        Ok(state)
+    }
+
     fn at(&self, path: PathId, step: usize) -> State {
         State {
             path,
@@ -195,6 +225,32 @@ impl Answer {
             CheckAnswer::No => Answer::No,
             CheckAnswer::NotSure => Answer::NotSure,
             CheckAnswer::Quit => Answer::Quit,
+        })
+    }
+
+    /// An answer from a posted form: the `answer` field's value (`next`, `back`, `yes`, `no`,
+    /// `not_sure`, `quit`, `choose`, `choose_many`, `minutes`, `region`, `safety_help`, `skip`)
+    /// and the values posted with it (the picked keys, the minutes, the region). Anything else is
+    /// an error for the surface to answer with "bad request"; nothing here panics.
+    pub fn from_form(answer: &str, values: &[String]) -> Result<Answer, SessionError> {
+        let one = || values.first().cloned().unwrap_or_default();
+        let bad_form = || SessionError::BadState(format!("unknown answer {answer:?}"));
+        Ok(match answer {
+            "next" => Answer::Next,
+            "back" => Answer::Back,
+            "yes" => Answer::Yes,
+            "no" => Answer::No,
+            "not_sure" => Answer::NotSure,
+            "quit" => Answer::Quit,
+            "safety_help" => Answer::SafetyHelp,
+            "skip" => Answer::Skip,
+            "choose" => Answer::Choose(one()),
+            "choose_many" => Answer::ChooseMany(values.to_vec()),
+            "minutes" => Answer::Minutes(one().trim().parse().map_err(|_| {
+                SessionError::BadState(format!("minutes must be a whole number, not {:?}", one()))
+            })?),
+            "region" => Answer::Region(one()),
+            _ => return Err(bad_form()),
         })
     }
 
@@ -275,7 +331,8 @@ pub struct View {
     pub said: Vec<Said>,
     /// A list to read (questions, ready-made alternatives); not something to answer.
     pub items: Vec<Said>,
-    /// The text built from the person's choices (or the message they chose), to quote.
+    /// The text built from the person's choices (or the message they chose), to quote; shown
+    /// right under the step's own text, before the other paragraphs.
     pub built: Option<Said>,
     /// The question being asked, if any.
     pub prompt: Option<Said>,
@@ -410,6 +467,16 @@ fn validate(state: &State) -> Result<Flow, SessionError> {
                 if ix.iter().any(|&i| list.items[i as usize].route.is_some()) {
                     return Err(bad("an act outside the dance cannot be part of a text"));
                 }
+            }
+        }
+        (Some(Interaction::BothOpen), _) => {
+            if state.picks.len() > 1
+                || state
+                    .picks
+                    .first()
+                    .is_some_and(|p| p.len() != 1 || p[0] > 1)
+            {
+                return Err(bad("the both-open question holds one answer of two"));
             }
         }
         (Some(Interaction::Choose), _) => {
@@ -656,6 +723,29 @@ fn apply(
             s.picks.push(picked);
             Ok((s, None))
         }
+        Some(Interaction::BothOpen) => {
+            if !state.picks.is_empty() {
+                return if go_on(&answer) {
+                    Ok((advance(state, flow), None))
+                } else {
+                    Err(unexpected(Expect::Next, &answer))
+                };
+            }
+            match answer {
+                Answer::Choose(k) => {
+                    let i = BOTH_OPEN
+                        .iter()
+                        .position(|(key, _)| *key == k)
+                        .ok_or(SessionError::UnknownChoice { key: k })?;
+                    let mut s = state.clone();
+                    s.picks = vec![vec![i as u16]];
+                    Ok((s, None))
+                }
+                // Skipping the question is "not yet": the joint step is never shown by default.
+                a if go_on(&a) => Ok((advance(state, flow), None)),
+                a => Err(unexpected(Expect::Choose, &a)),
+            }
+        }
         Some(Interaction::Choose) => {
             if !state.picks.is_empty() {
                 return if go_on(&answer) {
@@ -723,6 +813,18 @@ fn apply(
             }
         }
     }
+}
+
+/// The answers to "are you both open to it?", by key, with their interface text.
+const BOTH_OPEN: [(&str, &str); 2] = [("yes", "both-open.yes"), ("not-yet", "both-open.no")];
+
+/// The question (or the "not yet" words) shown in place of a step for both partners, under the
+/// step's own title.
+fn gate(policy: &Policy, step: &Step, key: &str) -> Said {
+    let text = ui_texts().get(key).map(String::as_str).unwrap_or(key);
+    policy
+        .review(Draft::new(Topic::Interface, key, step.title(), text))
+        .unwrap_or_else(|_| ui(key))
 }
 
 /// Keys of a choose step's items are their 1-based positions: "1", "2", …
@@ -819,6 +921,26 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
                 }
             }
         }
+        Some(Interaction::BothOpen) => match state.picks.first().and_then(|p| p.first()) {
+            // Yes: the step itself.
+            Some(0) => {}
+            Some(_) => {
+                v.said.pop();
+                v.said.push(gate(&policy, step, "both-open.not-yet"));
+            }
+            None => {
+                v.said.pop();
+                v.said.push(gate(&policy, step, "both-open.ask"));
+                v.expect = Expect::Choose;
+                v.choices = BOTH_OPEN
+                    .iter()
+                    .map(|(k, t)| Choice {
+                        key: k.to_string(),
+                        label: say(&policy, t),
+                    })
+                    .collect();
+            }
+        },
         Some(Interaction::Choose) => match state.picks.first().and_then(|p| p.first()) {
             None => {
                 v.expect = Expect::Choose;
@@ -952,8 +1074,14 @@ fn render_helplines(
     }
     let page =
         resources::help_now(state.region.as_deref(), &safety).map_err(|e| bad(e.to_string()))?;
-    // The emergency advice and the region's lines come first; then the step's own words.
-    v.said.extend(page.said.into_iter().filter(|s| keep(s)));
+    // The emergency advice and the region's lines come first; then the step's own words. The
+    // page's note on choosing a region names a command to type, so it is left out here: the
+    // region is asked in place.
+    v.said.extend(
+        page.said
+            .into_iter()
+            .filter(|s| s.kind() != "regions" && keep(s)),
+    );
     v.said.extend(main);
     if state.ack
         && let Some(c) = closer_safety::checks::check("fear")
@@ -992,7 +1120,8 @@ fn directory_said(d: &Directory, policy: &Policy) -> Option<Said> {
 }
 
 /// Therapist directories for the person's region (and international ones); all of them when no
-/// region is known. Outside the flow itself, only directories that offer individual help.
+/// region is known. Outside the flow itself (safety mode, the own-behaviour path), only
+/// directories of individual or low-cost help: no couple service, no EMDR directory.
 fn directories(state: &State, policy: &Policy) -> Vec<Said> {
     let country = state
         .region
@@ -1006,11 +1135,7 @@ fn directories(state: &State, policy: &Policy) -> Vec<Said> {
             None => true,
         })
         .filter(|d| {
-            state.path == PathId::Flow
-                || matches!(
-                    d.kind.as_str(),
-                    "individual" | "couple-and-individual" | "low-cost"
-                )
+            state.path == PathId::Flow || matches!(d.kind.as_str(), "individual" | "low-cost")
         })
         .filter_map(|d| directory_said(d, policy))
         .collect()
@@ -1179,6 +1304,42 @@ mod tests {
             Session::start("make-them-listen", Mode::Ordinary, None),
             Err(SessionError::UnknownFlow(_))
         ));
+    }
+
+    #[test]
+    fn directories_follow_the_region_and_safety_mode_shows_no_couple_service() {
+        let find = |mode: Mode| {
+            let (mut s, mut v) = Session::start("same-fight", mode, Some("UK")).unwrap();
+            while v.kind != "directories" {
+                let a = if v.expect == Expect::Check {
+                    Answer::No
+                } else {
+                    Answer::Skip
+                };
+                (s, v) = Session::answer(&s, a).unwrap();
+                assert!(!v.done);
+            }
+            v.said
+                .iter()
+                .filter(|s| s.kind() == "directory")
+                .map(|s| s.title().to_string())
+                .collect::<Vec<_>>()
+        };
+        let ordinary = find(Mode::Ordinary);
+        assert!(
+            ordinary.iter().any(|t| t.starts_with("Relate")),
+            "{ordinary:?}"
+        );
+        assert!(ordinary.iter().any(|t| t.contains("[INTL]")));
+        assert!(!ordinary.iter().any(|t| t.contains("[US]")), "{ordinary:?}");
+        let safety = find(Mode::Safety);
+        assert!(!safety.is_empty());
+        for t in &safety {
+            assert!(
+                !t.starts_with("Relate") && !t.contains("EMDR") && !t.contains("EFT"),
+                "{t}"
+            );
+        }
     }
 
     #[test]
@@ -1365,6 +1526,30 @@ mod tests {
     }
 
     #[test]
+    fn naming_the_pattern_together_is_shown_only_when_both_are_open() {
+        for flow in FLOWS {
+            let (s, v) = skip_to(flow, "together");
+            assert_eq!(v.expect, Expect::Choose, "{flow}");
+            let keys: Vec<&str> = v.choices.iter().map(|c| c.key.as_str()).collect();
+            assert_eq!(keys, ["yes", "not-yet"]);
+            // Before an answer, only the question: not the script for the talk.
+            assert!(all_text(&v).contains("open to"), "{flow}");
+            assert!(!v.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            let (_, yes) = Session::answer(&s, Answer::Choose("yes".into())).unwrap();
+            assert!(yes.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            let (_, no) = Session::answer(&s, Answer::Choose("not-yet".into())).unwrap();
+            assert!(!no.said.iter().any(|s| s.kind() == "together"), "{flow}");
+            assert!(
+                all_text(&no).contains("not a door"),
+                "{flow}: {}",
+                all_text(&no)
+            );
+            let (skipped, _) = Session::answer(&s, Answer::Skip).unwrap();
+            assert_eq!(skipped.step(), s.step() + 1);
+        }
+    }
+
+    #[test]
     fn back_undoes_and_quit_ends() {
         let (s, _) = start("same-fight");
         let (s1, _) = Session::answer(&s, Answer::Skip).unwrap();
@@ -1448,6 +1633,7 @@ mod tests {
                     }
                     let a = match v.expect {
                         Expect::Check => Answer::Yes,
+                        Expect::Region if mode == Mode::Safety => Answer::Skip,
                         Expect::Region => Answer::Region("NZ".into()),
                         _ => Answer::Next,
                     };
@@ -1460,6 +1646,32 @@ mod tests {
     }
 
     #[test]
+    fn states_encode_and_decode_and_a_bad_encoding_is_an_error() {
+        let (s, _) = skip_to("i-pulled-away", "feelings");
+        let text = s.encode();
+        assert_eq!(State::decode(&text).unwrap(), s);
+        for junk in [
+            "",
+            "{",
+            "[]",
+            r#"{"v":1}"#,
+            r#"{"v":1,"f":"same-fight","p":"f","i":0,"z":1}"#,
+        ] {
+            assert!(State::decode(junk).is_err(), "{junk}");
+        }
+        assert_eq!(
+            Answer::from_form("choose_many", &["tired".into(), "sad".into()]).unwrap(),
+            Answer::ChooseMany(vec!["tired".into(), "sad".into()])
+        );
+        assert_eq!(
+            Answer::from_form("minutes", &["30".into()]).unwrap(),
+            Answer::Minutes(30)
+        );
+        assert!(Answer::from_form("minutes", &["soon".into()]).is_err());
+        assert!(Answer::from_form("delete_everything", &[]).is_err());
+    }
+
+    #[test]
     fn answers_deserialise_from_a_form_friendly_shape() {
         let a: Answer = serde_json::from_str(r#"{"answer":"choose","value":"far-apart"}"#).unwrap();
         assert_eq!(a, Answer::Choose("far-apart".into()));
@@ -1467,5 +1679,74 @@ mod tests {
         assert_eq!(a, Answer::NotSure);
         assert_eq!(Answer::from_check_text("sometimes"), Some(Answer::NotSure));
         assert_eq!(Answer::from_check_text(""), None);
+    }
+
+    mod fuzz {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn answer() -> impl Strategy<Value = Answer> {
+            prop_oneof![
+                Just(Answer::Next),
+                Just(Answer::Back),
+                Just(Answer::Yes),
+                Just(Answer::No),
+                Just(Answer::NotSure),
+                Just(Answer::Skip),
+                Just(Answer::SafetyHelp),
+                Just(Answer::Quit),
+                "[a-z0-9-]{0,12}".prop_map(Answer::Choose),
+                prop::collection::vec("[a-z0-9-]{0,10}", 0..4).prop_map(Answer::ChooseMany),
+                any::<u32>().prop_map(Answer::Minutes),
+                "[A-Za-z -]{0,14}".prop_map(Answer::Region),
+                (0usize..3).prop_map(|i| Answer::Choose(["1", "yes", "text"][i].to_string())),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// Any sequence of answers, sensible or not, gives either an error or a state that is
+            /// valid and renders: never a panic, never a state the session would refuse.
+            #[test]
+            fn any_answers_keep_the_walk_valid(
+                flow in 0usize..4,
+                afraid in any::<bool>(),
+                answers in prop::collection::vec(answer(), 0..60),
+            ) {
+                let id = ["partner-pulled-away", "i-pulled-away", "same-fight", "not-safe"][flow];
+                let mode = if afraid { Mode::Safety } else { Mode::Ordinary };
+                let (mut s, _) = Session::start(id, mode, None).unwrap();
+                for a in answers {
+                    if let Ok((next, v)) = Session::answer(&s, a) {
+                        prop_assert!(Session::view(&next).is_ok());
+                        prop_assert_eq!(State::decode(&next.encode()).unwrap(), next.clone());
+                        // Once in safety mode, a walk never leaves it.
+                        if s.safety_mode() {
+                            prop_assert!(next.safety_mode() && v.safety_mode);
+                        }
+                        s = next;
+                    }
+                }
+            }
+
+            /// Arbitrary text given as a state is refused or accepted, never a panic.
+            #[test]
+            fn arbitrary_state_text_never_panics(text in ".{0,120}") {
+                let _ = State::decode(&text);
+            }
+
+            /// A valid state with one number changed is refused or rendered, never a panic.
+            #[test]
+            fn mutated_states_never_panic(step in 0u16..40, pick in 0u16..40, path in 0usize..3) {
+                let p = ["f", "s", "o"][path];
+                let text = format!(
+                    r#"{{"v":1,"f":"same-fight","p":"{p}","i":{step},"k":[[{pick}]],"y":true,"m":5}}"#
+                );
+                if let Ok(st) = State::decode(&text) {
+                    prop_assert!(Session::view(&st).is_ok());
+                }
+            }
+        }
     }
 }

@@ -86,10 +86,9 @@ impl CheckAnswer {
         match t {
             "y" | "yes" | "yeah" | "yep" => Some(CheckAnswer::Yes),
             "n" | "no" | "nope" => Some(CheckAnswer::No),
-            "?" | "ns" | "u" | "not sure" | "notsure" | "unsure" | "maybe" | "sometimes"
-            | "i don't know" | "i dont know" | "don't know" | "dont know" | "idk" => {
-                Some(CheckAnswer::NotSure)
-            }
+            "?" | "ns" | "u" | "not sure" | "not_sure" | "not-sure" | "notsure" | "unsure"
+            | "maybe" | "sometimes" | "i don't know" | "i dont know" | "don't know"
+            | "dont know" | "idk" => Some(CheckAnswer::NotSure),
             "q" | "quit" => Some(CheckAnswer::Quit),
             _ => None,
         }

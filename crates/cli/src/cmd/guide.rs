@@ -86,9 +86,20 @@ pub fn render(flow: &Flow) -> String {
             s.title(),
             wrap(s.text(), 0)
         ));
-        if s.builds().is_some() {
-            // The lists a text is built from are shown at a terminal, one at a time.
-            continue;
+        if let Some(b) = s.builds().and_then(closer_guide::compose::builder) {
+            // The lists a text is built from; at a terminal they are asked one at a time.
+            for (i, part) in b.parts.iter().enumerate() {
+                let words: Vec<String> = b
+                    .list_of(i)
+                    .map(|l| l.items.iter().map(|it| policy_line(&it.text)).collect())
+                    .unwrap_or_default();
+                let prompt = policy_line(&part.prompt);
+                out.push_str(&format!(
+                    "\n   {}\n     {}\n",
+                    prompt,
+                    wrap(&words.join(" · "), 5)
+                ));
+            }
         }
         for item in s.items() {
             out.push_str(&format!("\n   - {}", wrap(item.text(), 5)));
@@ -110,6 +121,19 @@ pub fn render(flow: &Flow) -> String {
         }
     }
     out
+}
+
+/// A prompt from the builders' data, reviewed like every other sentence.
+fn policy_line(text: &str) -> String {
+    Policy::new(Context::ordinary())
+        .review(closer_safety::Draft::new(
+            closer_safety::Topic::Interface,
+            "prompt.part",
+            "",
+            text,
+        ))
+        .map(|s| s.text().to_string())
+        .unwrap_or_default()
 }
 
 /// Walks through the flow one view at a time on a private screen.
@@ -142,33 +166,39 @@ fn walk(flow: &str, afraid: bool, region: Option<&str>) -> CliResult {
     Ok(())
 }
 
-/// One view as text.
+/// One view as text: the step (with its position), the text built from choices right under it,
+/// then any further words, the list to read, the question and the choices.
 fn render_view(v: &View) -> String {
     let mut out = String::new();
-    let mut first_titled = true;
+    let mut main_done = false;
+    let quote = |b: &Said| format!("  \"{}\"\n\n", wrap(b.text(), 3));
     for s in &v.said {
         if s.kind() == "heading" {
             out.push_str(&format!("== {} ==\n\n", s.title()));
             continue;
         }
-        if !s.title().is_empty() {
-            if first_titled && v.step > 0 && s.kind() == v.kind {
-                out.push_str(&format!("{}  ({} of {})\n", s.title(), v.step, v.steps));
-                first_titled = false;
-            } else {
-                out.push_str(&format!("{}\n", s.title()));
-            }
+        let is_main = !main_done && v.step > 0 && s.kind() == v.kind && !s.title().is_empty();
+        if is_main {
+            out.push_str(&format!("{}  ({} of {})\n", s.title(), v.step, v.steps));
+        } else if !s.title().is_empty() {
+            out.push_str(&format!("{}\n", s.title()));
         }
         out.push_str(&format!("{}\n\n", wrap(s.text(), 0)));
+        if is_main {
+            main_done = true;
+            if let Some(b) = &v.built {
+                out.push_str(&quote(b));
+            }
+        }
+    }
+    if !main_done && let Some(b) = &v.built {
+        out.push_str(&quote(b));
     }
     for item in &v.items {
         out.push_str(&format!("  - {}\n", wrap(item.text(), 4)));
     }
     if !v.items.is_empty() {
         out.push('\n');
-    }
-    if let Some(b) = &v.built {
-        out.push_str(&format!("  \"{}\"\n\n", wrap(b.text(), 3)));
     }
     if let Some(p) = &v.prompt {
         out.push_str(&format!("{}\n", wrap(p.text(), 0)));

@@ -106,7 +106,8 @@ fn helplines(screen: &mut Screen) {
     }
     screen.clear();
     if let Ok(page) = closer_safety::resources::help_now(region.as_deref(), &policy) {
-        for s in &page.said {
+        // The page's note on choosing a region names a command; the region was asked here.
+        for s in page.said.iter().filter(|s| s.kind() != "regions") {
             if s.kind() == "heading" {
                 screen.show(&format!("== {} ==\n\n", s.title()));
             } else {

@@ -110,6 +110,8 @@ pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
         .current_dir(home.path())
         .env("HOME", home.path())
         .env("TERM", "xterm")
+        // A region from the environment would skip the region question the tests type into.
+        .env_remove("CLOSER_REGION")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -51,21 +51,68 @@ fn guide_json_follows_the_contract() {
             let kind = s["kind"].as_str().unwrap();
             if way == "therapy" {
                 assert!(
-                    ["couple", "individual", "emdr-info", "crisis"].contains(&kind),
+                    [
+                        "couple",
+                        "ask-partner",
+                        "individual",
+                        "emdr-info",
+                        "directories",
+                        "crisis"
+                    ]
+                    .contains(&kind),
                     "{kind}"
                 );
             }
             if way == "check" {
-                assert!(["fear", "own-behaviour"].contains(&kind), "{kind}");
+                assert!(
+                    ["fear", "own-behaviour", "reaching"].contains(&kind),
+                    "{kind}"
+                );
+                // Checks accept only yes, no, not sure and quit.
+                assert_eq!(
+                    s["accepts"],
+                    serde_json::json!(["yes", "no", "not_sure", "quit"]),
+                    "{flow}"
+                );
+            }
+            // No step composes from free text: a step that builds a text says so, and builds
+            // only from choices.
+            let interaction = s["interaction"].as_str().unwrap_or("");
+            assert!(
+                !["opening", "timing", "cycle_map", "feelings"].contains(&interaction),
+                "{flow}: a free-text composer is left: {interaction}"
+            );
+            if interaction == "build" {
+                assert_eq!(s["builds"], "from_choices", "{flow}: {kind}");
+                assert!(s["parts"].as_u64().unwrap() >= 1);
+            } else {
+                assert!(s["builds"].is_null(), "{flow}: {kind}");
+            }
+            if ["opening", "timing", "cycle-map", "feelings", "tonight"].contains(&kind) {
+                assert_eq!(s["builds"], "from_choices", "{flow}: {kind}");
+            }
+            // No text tells a person to type a revealing command.
+            let text = s["text"].as_str().unwrap();
+            for cmd in ["closer help-now", "closer guide", "--afraid"] {
+                assert!(!text.contains(cmd), "{flow}: {kind}: {cmd}");
             }
         }
         let st = steps(&v);
-        // The first coaching step is regulation or the fear check.
-        assert!(
-            st[0].0 == "pause" || st[0] == ("check".into(), "fear".into()),
-            "{flow}: {:?}",
-            st[0]
-        );
+        // The fear check comes before the first step of way curious, space, name, stay or
+        // explore, after at most a skippable pause.
+        let fear = st
+            .iter()
+            .position(|s| s.1 == "fear")
+            .unwrap_or_else(|| panic!("{flow}: no fear check"));
+        assert!(fear <= 1, "{flow}: fear check at {fear}");
+        for (i, s) in st.iter().enumerate() {
+            if i < fear {
+                assert_eq!(s.0, "pause", "{flow}: {s:?} before the fear check");
+            }
+            if ["curious", "space", "name", "stay", "explore"].contains(&s.0.as_str()) {
+                assert!(i > fear, "{flow}: {s:?} before the fear check");
+            }
+        }
         // The own-behaviour check comes before any curious, space or name step.
         let ob = st
             .iter()
@@ -91,7 +138,9 @@ fn afraid_keeps_only_safe_steps_and_says_it_is_not_their_fault() {
         assert_eq!(v["safety_mode"], true);
         assert_eq!(v["framing"], "not_your_fault");
         let st = steps(&v);
-        assert_eq!(st[0].1, "not-your-fault");
+        // The emergency number and helplines come first, then "not your fault".
+        assert_eq!(st[0].1, "helplines");
+        assert_eq!(st[1].1, "not-your-fault");
         for (way, kind) in &st {
             assert!(
                 ["pause", "check", "safety"].contains(&way.as_str())
@@ -105,7 +154,10 @@ fn afraid_keeps_only_safe_steps_and_says_it_is_not_their_fault() {
             "{flow}: shared framing in safety mode"
         );
         assert!(!text.contains("couple therapy is a normal"), "{flow}");
-        assert!(text.contains("help-now"));
+        for banned in ["emdr", "discernment", "stopped reaching", "closer help-now"] {
+            assert!(!text.contains(banned), "{flow}: {banned}");
+        }
+        assert!(text.contains("emergency"));
     }
     // The not-safe flow is safety mode even without the flag.
     let v = run(&["guide", "not-safe", "--json"]).json();
@@ -130,6 +182,15 @@ fn unknown_flow_and_bad_usage_exit_2() {
     assert_eq!(run(&["guide"]).code, 2);
     assert_eq!(run(&["guide", "same-fight", "--nope"]).code, 2);
     assert_eq!(run(&["no-such-command"]).code, 2);
+    // An unknown region is bad input: exit 2, naming the known regions.
+    let r = run(&["guide", "not-safe", "--region", "Atlantis"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("Atlantis") && r.stderr.contains("US"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(run(&["guide", "not-safe", "--region", "uk"]).code, 0);
 }
 
 #[test]
@@ -170,6 +231,9 @@ fn home_without_a_terminal_lists_the_choices_and_exits() {
         "We keep having the same fight",
         "I'm not safe",
         "I just want to understand",
+        "Find a softer way to say something",
+        "A private safety check",
+        "Helplines",
         "closer guide not-safe",
         "emergency",
     ] {
@@ -249,4 +313,40 @@ fn first_literal(line: &str) -> Option<String> {
     let rest = &line[start..];
     let end = rest.find('"')?;
     Some(rest[..end].replace("\\n", " "))
+}
+
+#[test]
+fn every_interface_key_the_guide_uses_exists() {
+    // `ui("key")` falls back to the key itself; a missing key would show a key to a person.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let toml = std::fs::read_to_string(root.join("crates/guide/content/interface.toml")).unwrap();
+    let mut checked = 0;
+    for file in [
+        "crates/cli/src/cmd/guide.rs",
+        "crates/cli/src/cmd/home.rs",
+        "crates/cli/src/cmd/learn.rs",
+        "crates/guide/src/session.rs",
+    ] {
+        let src = std::fs::read_to_string(root.join(file)).unwrap();
+        let uses = src
+            .match_indices("ui(\"")
+            .map(|(i, _)| i + 4)
+            .chain(src.match_indices("say(").filter_map(|(i, _)| {
+                // `say(&policy, "key")`: the first literal within the call.
+                let call = &src[i..i + 60.min(src.len() - i)];
+                let q = call.find('"')?;
+                (!call[..q].contains(')')).then_some(i + q + 1)
+            }))
+            .collect::<Vec<_>>();
+        for start in uses {
+            let rest = &src[start..];
+            let key = &rest[..rest.find('"').unwrap()];
+            assert!(
+                toml.contains(&format!("\n\"{key}\" = ")),
+                "{file}: interface key {key:?} is missing"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 10);
 }
