@@ -14,7 +14,7 @@ use closer_measure::quadrant::{QuadrantLabel, Rule};
 use closer_measure::score::{MIN_SUMMARY, Scored};
 use closer_measure::stats::RCI_CRITICAL;
 use closer_safety::grading::{Grade, Grading};
-use closer_safety::{Context, Draft, Policy, Said, Topic, Withheld};
+use closer_safety::{Context, Draft, Policy, Said, Tag, Topic, Withheld};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -144,12 +144,25 @@ pub fn scores(
             ),
         )?);
     } else {
-        out.push(said(
-            p,
+        // The shared framing is tagged as such, so safety mode withholds it; what is said then
+        // describes the answers without it.
+        let shared = Draft::new(
+            Topic::Measure,
             "tendency",
             "What the scores describe",
-            "These sums describe how you saw your couple's communication when you answered: a description of a pattern between two people, not a verdict on either of you.".to_string(),
-        )?);
+            "These sums describe how you saw your couple's communication when you answered: a description of a pattern between two people, not a verdict on either of you.",
+        )
+        .tagged(&[Tag::SharedFraming]);
+        out.push(match p.review(shared) {
+            Ok(x) => x,
+            Err(Withheld::SafetyMode(_)) => said(
+                p,
+                "tendency",
+                "What the scores describe",
+                "These sums describe how you saw the communication with your partner when you answered. They cannot say how safe things are, and they are not a reason to try harder at talking things through.".to_string(),
+            )?,
+            Err(e) => return Err(e),
+        });
     }
     Ok(out)
 }
@@ -306,11 +319,27 @@ fn signal_phrase(s: &SafetySignal) -> String {
     format!("{item} ({what}, {dir})")
 }
 
-/// One person's own signals and where each kind of answer leads.
+/// One person's own signals and where each kind of answer leads, with no region (the help
+/// shown says "your local emergency number" and gives the international directory). See
+/// [`signals_routed`].
 pub fn signals(
     p: &Policy,
     signals: &[SafetySignal],
     grading: &Grading,
+) -> Result<Vec<Said>, Withheld> {
+    signals_routed(p, signals, grading, None)
+}
+
+/// One person's own signals, and where they lead, routed exactly as the private screen routes
+/// them (DESIGN.md §3.2; issue 10): the list of items read by direction, then the screen's own
+/// result for the grading — crisis help first, high danger, safety mode, help for one's own
+/// behaviour, a professional — with the region's helplines shown in place (numbers, not a
+/// command to type). The screen's note about coming back to its questions is left out.
+pub fn signals_routed(
+    p: &Policy,
+    signals: &[SafetySignal],
+    grading: &Grading,
+    region: Option<&str>,
 ) -> Result<Vec<Said>, Withheld> {
     let mut out = Vec::new();
     if signals.is_empty() {
@@ -326,35 +355,31 @@ pub fn signals(
             list.join("; ")
         ),
     )?);
-    for g in Grade::ALL {
-        if !grading.has(g) {
-            continue;
-        }
-        let (kind, title, text) = match g {
-            Grade::SafetyMode => (
-                "safety_mode",
-                "If you are being threatened or hurt",
-                "What is happening to you is not your fault. Couple coaching, and any step that asks you to approach, explain or stay, is not for now. `closer help-now` lists people who can help you think about safety, and `closer screen` is a private check that goes further. Nothing is saved.",
-            ),
-            Grade::Crisis => (
-                "crisis",
-                "If you are thinking of harming yourself",
-                "Please reach a crisis line now: `closer help-now` lists them.",
-            ),
-            Grade::OwnBehaviour => (
-                "own_behaviour",
-                "About what you do",
-                "Some answers are about things you do toward your partner. Help made for exactly this exists, and looking for it takes courage; `closer help-now` lists services for people worried about their own behaviour. Couple coaching is not the path for this. Meanwhile, respect a no, and let your partner leave the room or take space whenever they need to.",
-            ),
-            Grade::Professional => (
-                "professional",
-                "Talking to a professional",
-                "Being called names or having your character attacked is hurtful. Talking it through with a counsellor or therapist on your own can help; `closer help-now` lists services.",
-            ),
-        };
-        out.push(said(p, kind, title, text.to_string())?);
-    }
+    let routed = closer_safety::screen::result_with(
+        grading,
+        &closer_safety::screen::Situation {
+            skipped: Vec::new(),
+            region,
+        },
+    )?;
+    out.extend(routed.into_iter().filter(|s| s.kind() != "again"));
     Ok(out)
+}
+
+/// True when a grading holds a safety sign (safety mode, one's own controlling behaviour, a
+/// crisis): measure narration is then reviewed in safety mode, which drops the shared "a
+/// pattern between two people" framing (DESIGN.md §3.3).
+pub fn needs_safety_mode(grading: &Grading) -> bool {
+    grading.safety_mode() || grading.has(Grade::OwnBehaviour) || grading.has(Grade::Crisis)
+}
+
+/// The policy for one person's measure narration given their own signals' grading.
+pub fn policy_for(grading: &Grading) -> Policy {
+    if needs_safety_mode(grading) {
+        Policy::new(Context::safety())
+    } else {
+        policy()
+    }
 }
 
 /// Change for one before/after pair: per subscale, the difference against its noise.
@@ -592,7 +617,18 @@ mod tests {
         let g = grade(&sig);
         let said = signals(&p, &sig, &g).unwrap();
         let kinds: Vec<&str> = said.iter().map(|s| s.kind()).collect();
-        assert_eq!(kinds, ["signals", "safety_mode", "own_behaviour"]);
+        // Routed as the screen routes them: safety mode with the abuse lines in place, then
+        // help for one's own behaviour with its lines.
+        assert_eq!(kinds[0], "signals");
+        for k in [
+            "not-your-fault",
+            "safety",
+            "own-behaviour",
+            "own-behaviour-help",
+        ] {
+            assert!(kinds.contains(&k), "{k}: {kinds:?}");
+        }
+        assert!(!kinds.contains(&"couple") && !kinds.contains(&"again"));
         assert!(
             said[0]
                 .text()
@@ -601,11 +637,32 @@ mod tests {
         assert!(said[0].text().contains(
             "item 19 (name-calling or attacks on character, from you toward your partner)"
         ));
-        assert!(said[1].text().contains("closer help-now"));
-        assert!(said[1].text().contains("not for now"));
+        assert!(!said.iter().any(|s| s.text().contains("closer help-now")));
+        // With a region, its numbers are in the text.
+        let uk = signals_routed(&p, &sig, &g, Some("UK")).unwrap();
+        assert!(uk.iter().any(|s| s.text().contains("999")));
         // Safety mode keeps every measure sentence (none asks to approach).
         let safe = Policy::new(Context::safety());
-        assert_eq!(signals(&safe, &sig, &g).unwrap().len(), 3);
+        assert_eq!(signals(&safe, &sig, &g).unwrap().len(), said.len());
+        assert!(needs_safety_mode(&g));
+        assert_eq!(policy_for(&g).mode(), closer_safety::Mode::Safety);
+    }
+
+    #[test]
+    fn safety_mode_drops_the_shared_framing_of_the_cpq_reading() {
+        let (i, s) = one("cpq", [1, 9], vec![Some(2); 35]);
+        let ordinary = scores(&policy(), i, &s, 0).unwrap();
+        assert!(
+            ordinary
+                .iter()
+                .any(|x| x.text().contains("not a verdict on either of you"))
+        );
+        let safe = scores(&Policy::new(Context::safety()), i, &s, 0).unwrap();
+        assert_eq!(safe.len(), ordinary.len());
+        for x in &safe {
+            assert!(!x.text().contains("either of you"), "{}", x.text());
+            assert!(!x.text().contains("between two people"), "{}", x.text());
+        }
     }
 
     #[test]

@@ -245,6 +245,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn high_danger_is_the_recognised_markers_and_a_separation_with_violence() {
+        use Direction::*;
+        use SignalDomain::*;
+        for d in [Strangulation, ThreatsToKill, Weapons, Escalation] {
+            assert!(grade(&[sig(d, Receiving)]).high_danger(), "{d:?}");
+        }
+        for d in [Fear, PhysicalHarm, Monitoring, Stalking, Isolation, Tension] {
+            assert!(!grade(&[sig(d, Receiving)]).high_danger(), "{d:?}");
+        }
+        assert!(!grade(&[sig(Separation, Own)]).high_danger());
+        assert!(!grade(&[sig(Separation, Own), sig(Monitoring, Receiving)]).high_danger());
+        for d in [PhysicalHarm, SexualCoercion, PhysicalAggression] {
+            assert!(
+                grade(&[sig(Separation, Own), sig(d, Receiving)]).high_danger(),
+                "{d:?}"
+            );
+        }
+        // One's own aggression is not danger to oneself from a partner.
+        assert!(!grade(&[sig(Separation, Own), sig(PhysicalAggression, Doing)]).high_danger());
+    }
+
     const DOMAINS: [SignalDomain; 21] = SignalDomain::ALL;
     const DIRECTIONS: [Direction; 3] = [Direction::Receiving, Direction::Doing, Direction::Own];
 

@@ -65,8 +65,10 @@ pub enum Confidence {
     S,
 }
 
-/// One helpline, as in the vetted list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One helpline, as in the vetted list. As JSON (for other programs that may show it to a
+/// person) it carries the words for people: `title`, and `text`, `hours` and `serves` as they
+/// are shown; the maintainers' `notes` never.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// ISO-style region code: `US`, `UK`, `UK-SCT`, `CA-QC`, or `INTL`.
@@ -83,8 +85,28 @@ pub struct Resource {
     pub confidence: Confidence,
     /// Notes for maintainers (what to re-check); not shown to people, and so not in `--json`
     /// either, where another program could show them.
-    #[serde(skip_serializing)]
     pub notes: Option<String>,
+}
+
+impl Serialize for Resource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("region", &self.region)?;
+        m.serialize_entry("kind", &self.kind)?;
+        m.serialize_entry("name", &self.name)?;
+        m.serialize_entry("title", self.title())?;
+        m.serialize_entry("phone", &self.phone)?;
+        m.serialize_entry("text", &self.text_for_people())?;
+        m.serialize_entry("chat_url", &self.chat_url)?;
+        m.serialize_entry("hours", &self.hours_for_people())?;
+        m.serialize_entry("open_day_and_night", &self.always_open())?;
+        m.serialize_entry("serves", &self.serves_for_people())?;
+        m.serialize_entry("source_url", &self.source_url)?;
+        m.serialize_entry("source_date", &self.source_date)?;
+        m.serialize_entry("confidence", &self.confidence)?;
+        m.end()
+    }
 }
 
 impl Resource {
@@ -1019,6 +1041,16 @@ mod tests {
             }
             if let Some(n) = r.notes.as_deref().filter(|n| n.len() > 20) {
                 assert!(!shown.text.contains(n), "{}: {n}", r.name);
+            }
+        }
+        // The JSON form carries the same words for people, and never the notes.
+        for r in all() {
+            let j = serde_json::to_value(r).unwrap();
+            assert!(j.get("notes").is_none());
+            assert_eq!(j["hours"].as_str(), r.hours_for_people());
+            let text = j.to_string();
+            for m in ["hard-code", "UNCERTAIN", "in the store", "Hours vary"] {
+                assert!(!text.contains(m), "{}: {m}", r.name);
             }
         }
         // Every row of lines.toml still names a shipped line.

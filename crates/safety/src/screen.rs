@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 pub enum Answer {
     Yes,
     No,
+    #[serde(alias = "not sure", alias = "unsure")]
     NotSure,
     Skip,
 }

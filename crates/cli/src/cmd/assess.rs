@@ -69,6 +69,24 @@ struct Reading {
     /// Without it, every item must be answered.
     #[arg(long)]
     missing: Option<String>,
+    /// Where you are (a region code or a country name, any case), for the helplines shown when
+    /// answers matter for safety; also read from CLOSER_REGION. Never stored.
+    #[arg(long, value_name = "PLACE")]
+    region: Option<String>,
+}
+
+/// The region from --region or CLOSER_REGION, checked: an unknown place is bad usage.
+fn region_of(r: &Reading) -> CliResult<Option<String>> {
+    let region = super::help_now::region_arg(r.region.clone());
+    if let Some(x) = &region
+        && closer_safety::resources::normalise(x).is_none()
+    {
+        return Err(CliError::usage(format!(
+            "--region / CLOSER_REGION: no place {x:?}; known regions: {} (a country name works too)",
+            closer_safety::resources::regions().join(", ")
+        )));
+    }
+    Ok(region)
 }
 
 /// Score a responses file: subscale scores per respondent; for research files (30 or more
@@ -452,7 +470,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
         a.reading.missing.as_deref(),
         a.rescale,
     )?;
-    let p = nm::policy();
+    let region = region_of(&a.reading)?;
     let n = scored.respondents.len();
     let one = n == 1;
 
@@ -469,6 +487,11 @@ fn run_score(a: ScoreArgs) -> CliResult {
         Some((s, g))
     } else {
         None
+    };
+    // One person's own safety signs put the narration in safety mode (no shared framing).
+    let p = match &own {
+        Some((_, g)) => nm::policy_for(g),
+        None => nm::policy(),
     };
 
     // Notes, all through the policy.
@@ -489,7 +512,7 @@ fn run_score(a: ScoreArgs) -> CliResult {
         notes.push(nm::signals_withheld(&p).map_err(withheld)?);
     }
     let signal_said = match &own {
-        Some((s, g)) => nm::signals(&p, s, g).map_err(withheld)?,
+        Some((s, g)) => nm::signals_routed(&p, s, g, region.as_deref()).map_err(withheld)?,
         None => Vec::new(),
     };
 
@@ -566,6 +589,13 @@ fn run_score(a: ScoreArgs) -> CliResult {
     }
 
     let mut text = String::new();
+    // With a safety sign, safety help and the numbers lead: shown before anything else.
+    let lead = own.as_ref().is_some_and(|(_, g)| nm::needs_safety_mode(g));
+    if lead {
+        for s in &signal_said {
+            text.push_str(&render(s));
+        }
+    }
     text.push_str(&render(&notes[0]));
     if one {
         for s in nm::scores(&p, inst, &scored, 0).map_err(withheld)? {
@@ -599,8 +629,10 @@ fn run_score(a: ScoreArgs) -> CliResult {
     for s in notes.iter().skip(1) {
         text.push_str(&render(s));
     }
-    for s in &signal_said {
-        text.push_str(&render(s));
+    if !lead {
+        for s in &signal_said {
+            text.push_str(&render(s));
+        }
     }
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
@@ -723,13 +755,42 @@ struct ChangeOut<'a> {
     scale: [i32; 2],
     pairs: Vec<PairOut<'a>>,
     notes: Vec<Part<'a>>,
+    /// One person's own CPQ signals in each file (one-row files only; other people's answers
+    /// are never shown), and where they lead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signals: Option<ChangeSignals>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grading: Option<GradingOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangeSignals {
+    before: Vec<SafetySignal>,
+    after: Vec<SafetySignal>,
 }
 
 fn run_change(a: ChangeArgs) -> CliResult {
     let (inst, order, scale) = setup(&a.reading)?;
     let missing = a.reading.missing.as_deref();
-    let (_, before) = score_file(&a.before, inst, order, scale, missing, false)?;
-    let (_, after) = score_file(&a.after, inst, order, scale, missing, false)?;
+    let region = region_of(&a.reading)?;
+    let (before_resp, before) = score_file(&a.before, inst, order, scale, missing, false)?;
+    let (after_resp, after) = score_file(&a.after, inst, order, scale, missing, false)?;
+    // The CPQ's direction signals in both files, routed as the screen routes them: a file of
+    // one row is one person's own answers; other people's are never read out (as in `score`).
+    let has_pairs = !inst.signals.is_empty();
+    let one = before.respondents.len() == 1 && after.respondents.len() == 1;
+    let own: Option<(ChangeSignals, Grading)> = (has_pairs && one).then(|| {
+        let b = signals(inst, order, before_resp.row(0), scale);
+        let af = signals(inst, order, after_resp.row(0), scale);
+        let g = grade(&b.iter().chain(&af).cloned().collect::<Vec<_>>());
+        (
+            ChangeSignals {
+                before: b,
+                after: af,
+            },
+            g,
+        )
+    });
     let ids: Vec<&str> = before.subscales.iter().map(|s| s.id.as_str()).collect();
     let err = |e: change::ChangeError| CliError::usage(e.to_string());
     let r = match &a.reliability {
@@ -742,13 +803,32 @@ fn run_change(a: ChangeArgs) -> CliResult {
     };
     let params = change::resolve(inst, &before, &r, &sd).map_err(err)?;
     let pairs = change::change(&before, &after, &params).map_err(err)?;
-    let p = nm::policy();
+    let p = match &own {
+        Some((_, g)) => nm::policy_for(g),
+        None => nm::policy(),
+    };
     let mut notes: Vec<Said> = vec![nm::about_instrument(&p, inst, &before).map_err(withheld)?];
     for i in 0..before.subscales.len() {
         if let Some(d) = nm::demand_note(&p, &before, i).map_err(withheld)? {
             notes.push(d);
         }
     }
+    if has_pairs && !one {
+        notes.push(nm::signals_withheld(&p).map_err(withheld)?);
+    }
+    let signal_said: Vec<Said> = match &own {
+        Some((sig, g)) => {
+            let all: Vec<SafetySignal> = sig.before.iter().chain(&sig.after).cloned().collect();
+            // The same item in both files is listed once.
+            let mut seen = std::collections::BTreeSet::new();
+            let unique: Vec<SafetySignal> = all
+                .into_iter()
+                .filter(|x| seen.insert(format!("{:?}", x.source)))
+                .collect();
+            nm::signals_routed(&p, &unique, g, region.as_deref()).map_err(withheld)?
+        }
+        None => Vec::new(),
+    };
     let per_pair: Vec<Vec<Said>> = pairs
         .iter()
         .map(|pc| nm::change(&p, pc))
@@ -768,9 +848,23 @@ fn run_change(a: ChangeArgs) -> CliResult {
                 })
                 .collect(),
             notes: notes.iter().map(part).collect(),
+            grading: own.as_ref().map(|(_, g)| GradingOut {
+                grades: g.grades.iter().map(|g| g.as_str()).collect(),
+                safety_mode: g.safety_mode(),
+                said: signal_said.iter().map(part).collect(),
+            }),
+            signals: own.map(|(s, _)| s),
         });
     }
-    let mut text = render(&notes[0]);
+    let mut text = String::new();
+    // With a safety sign, safety help and the numbers lead: shown before anything else.
+    let lead = own.as_ref().is_some_and(|(_, g)| nm::needs_safety_mode(g));
+    if lead {
+        for s in &signal_said {
+            text.push_str(&render(s));
+        }
+    }
+    text.push_str(&render(&notes[0]));
     for (pc, said) in pairs.iter().zip(&per_pair) {
         if pairs.len() > 1 {
             let h = nm::pair_heading(&p, pc.before_line, pc.after_line).map_err(withheld)?;
@@ -782,6 +876,11 @@ fn run_change(a: ChangeArgs) -> CliResult {
     }
     for s in notes.iter().skip(1) {
         text.push_str(&render(s));
+    }
+    if !lead {
+        for s in &signal_said {
+            text.push_str(&render(s));
+        }
     }
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());

@@ -6,6 +6,7 @@
 //! when no region was given; piped, it prints plainly. Nothing is stored and nothing is written
 //! to disk; the region is used for this run only.
 
+use super::screen::show_paged;
 use crate::error::{CliError, CliResult};
 use closer_safety::resources::{self, HelpNow, HelpNowError, RegionPrompt};
 use closer_safety::{Context, Policy, Said};
@@ -37,8 +38,9 @@ the emergency advice and the international directory. A place we do not recognis
 same page as no region, then exits with code 2 and lists the known regions on standard error.
 
 --json prints {\"region\", \"regions\", \"said\": [{\"topic\", \"kind\", \"title\", \"text\",
-\"tags\"}], \"resources\": [{\"region\", \"kind\", \"name\", \"phone\", \"text\", \"chat_url\",
-\"hours\", \"serves\", \"source_url\", \"source_date\", \"confidence\"}]}.";
+\"tags\"}], \"resources\": [{\"region\", \"kind\", \"name\", \"title\", \"phone\", \"text\",
+\"chat_url\", \"hours\", \"open_day_and_night\", \"serves\", \"source_url\", \"source_date\",
+\"confidence\"}]} (text, hours and serves as written for people; title is the name as shown).";
 
 /// The region from `--region`, else from `CLOSER_REGION` (blank counts as none).
 pub fn region_arg(given: Option<String>) -> Option<String> {
@@ -94,11 +96,14 @@ fn run_interactive(region: Option<String>, policy: &Policy) -> CliResult {
     let ask = prompt(RegionPrompt::Ask)?;
     let unknown = prompt(RegionPrompt::Unknown)?;
     let close = prompt(RegionPrompt::Close)?;
+    let more = closer_safety::screen::prompt(closer_safety::screen::Prompt::More)
+        .map_err(|e| CliError::Other(e.into()))?;
+    let size = super::screen::TermSize::now();
     let mut term = crate::term::Screen::enter();
     let region = match region {
         Some(r) => Some(r),
         None => {
-            term.show(&crate::io::render_said(&ask));
+            term.show(&size.render(&ask));
             match term.ask("> ") {
                 None => return Ok(()),
                 Some(r) if r.eq_ignore_ascii_case("q") => return Ok(()),
@@ -109,12 +114,15 @@ fn run_interactive(region: Option<String>, policy: &Policy) -> CliResult {
     };
     let (page, err) = page_for(region.as_deref(), policy)?;
     term.clear();
+    let mut items: Vec<String> = Vec::new();
     if err.is_some() {
-        term.show(&crate::io::render_said(&unknown));
+        items.push(size.render(&unknown));
     }
-    let out: String = page.said.iter().map(render).collect();
-    term.show(&out);
-    term.pause(&format!("{}\n", close.text()));
+    items.extend(page.said.iter().map(|s| size.render(s)));
+    // Page by page: the private screen has no scrollback.
+    if show_paged(&mut term, &size, &items, more.text()) {
+        term.pause(&format!("{}\n", size.wrap(close.text(), "")));
+    }
     drop(term);
     match err {
         Some(e) => Err(e),

@@ -228,12 +228,27 @@ fn run_interactive(region: Option<String>) -> CliResult {
     // Page by page, so nothing scrolls off the top of a screen that has no scrollback.
     let more = format!("{}\n", size.wrap(close.text(), ""));
     term.clear();
+    if !show_paged(&mut term, &size, &items, more_keys.text()) {
+        return Ok(());
+    }
+    term.pause(&more);
+    Ok(())
+}
+
+/// Shows rendered items a page at a time on a private screen, waiting for Enter between pages
+/// (the alternate screen has no scrollback to scroll up in). False when the person quit.
+pub(crate) fn show_paged(
+    term: &mut crate::term::Screen,
+    size: &TermSize,
+    items: &[String],
+    more: &str,
+) -> bool {
     let mut used = 0usize;
-    for item in &items {
+    for item in items {
         let h = item.lines().count();
         if used > 0 && used + h + 2 > size.rows {
-            if !term.pause(&format!("{}\n", size.wrap(more_keys.text(), ""))) {
-                return Ok(());
+            if !term.pause(&format!("{}\n", size.wrap(more, ""))) {
+                return false;
             }
             term.clear();
             used = 0;
@@ -241,19 +256,18 @@ fn run_interactive(region: Option<String>) -> CliResult {
         term.show(item);
         used += h;
     }
-    term.pause(&more);
-    Ok(())
+    true
 }
 
 /// The terminal's size, for wrapping words at spaces (never breaking a word across lines) and
 /// for paging. Read from `stty size` on the terminal; 24 × 80 when it cannot be read.
-struct TermSize {
+pub(crate) struct TermSize {
     rows: usize,
     cols: usize,
 }
 
 impl TermSize {
-    fn now() -> TermSize {
+    pub(crate) fn now() -> TermSize {
         let read = || -> Option<(usize, usize)> {
             let tty = std::fs::File::open("/dev/tty").ok()?;
             let out = std::process::Command::new("stty")
@@ -273,7 +287,7 @@ impl TermSize {
     }
 
     /// Words wrapped to the width, each line starting with `indent`; line breaks kept.
-    fn wrap(&self, text: &str, indent: &str) -> String {
+    pub(crate) fn wrap(&self, text: &str, indent: &str) -> String {
         let width = self.cols.saturating_sub(1).clamp(20, 100) - indent.chars().count();
         let mut out = String::new();
         for (i, para) in text.lines().enumerate() {
@@ -311,7 +325,10 @@ impl TermSize {
     }
 
     /// A reviewed item: its title, then its text indented and wrapped, then a blank line.
-    fn render(&self, s: &closer_safety::Said) -> String {
+    pub(crate) fn render(&self, s: &closer_safety::Said) -> String {
+        if s.kind() == "heading" {
+            return format!("== {} ==\n\n", self.wrap(s.title(), ""));
+        }
         let mut out = String::new();
         if !s.title().is_empty() {
             out.push_str(&self.wrap(s.title(), ""));

@@ -253,8 +253,10 @@ fn one_persons_cpq_shows_their_signals_by_direction_and_where_they_lead() {
         serde_json::json!(["safety_mode", "own_behaviour"])
     );
     let t = score("cpq", &[f.to_str().unwrap()]);
-    assert!(flat(&t.stdout).contains("closer help-now"), "{}", t.stdout);
-    assert!(flat(&t.stdout).contains("not for now"));
+    // Routed as the screen routes them: the help is in place, with numbers, not a command.
+    assert!(!flat(&t.stdout).contains("closer help-now"), "{}", t.stdout);
+    assert!(flat(&t.stdout).contains("not your fault"), "{}", t.stdout);
+    assert!(flat(&t.stdout).contains("your local emergency number"));
     // Receiving name-calling only → a professional; physical aggression done → own behaviour.
     let f = write(d.path(), "cpq2.csv", 35, &[cpq_row(&[(20, 9), (21, 2)])]);
     let j = score("cpq", &[f.to_str().unwrap(), "--json"]).json();
@@ -524,4 +526,176 @@ fn reflection_at_a_terminal_is_one_question_at_a_time_and_skippable() {
     let out = assess_at_a_terminal("\nq\n").unwrap();
     assert!(out.contains("1/5") && !out.contains("2/5"), "{out}");
     assert!(out.trim_end().ends_with("\x1b[?1049l"));
+}
+
+/// Reproduction 13 of issue 10: `closer assess change --instrument cpq` with Q22 = 9 in the
+/// after file printed only the reliable-change text. Now both files' direction signals are
+/// read and routed as the screen routes them: the signal, the grading, the safety text and
+/// the region's numbers, first; and the narration drops the shared framing.
+#[test]
+fn assess_change_reads_the_signals_in_both_files_and_routes_them() {
+    let d = tempfile::tempdir().unwrap();
+    let before = write(d.path(), "before.csv", 35, &[cpq_row(&[])]);
+    let after = write(d.path(), "after.csv", 35, &[cpq_row(&[(22, 9)])]);
+    let args = |json: bool, region: &str| {
+        let mut v = vec![
+            "assess".to_string(),
+            "change".into(),
+            "--instrument".into(),
+            "cpq".into(),
+            "--before".into(),
+            before.to_str().unwrap().into(),
+            "--after".into(),
+            after.to_str().unwrap().into(),
+            "--reliability".into(),
+            "0.8".into(),
+            "--sd".into(),
+            "5".into(),
+            "--region".into(),
+            region.into(),
+        ];
+        if json {
+            v.push("--json".into());
+        }
+        v
+    };
+    let a = args(true, "UK");
+    let r = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["signals"]["before"], serde_json::json!([]));
+    assert_eq!(j["signals"]["after"][0]["domain"], "physical_aggression");
+    assert_eq!(j["signals"]["after"][0]["direction"], "receiving");
+    assert_eq!(j["signals"]["after"][0]["source"]["item"], "cpq:22");
+    assert_eq!(j["grading"]["grades"], serde_json::json!(["safety_mode"]));
+    assert_eq!(j["grading"]["safety_mode"], true);
+    let said = j["grading"]["said"].as_array().unwrap();
+    let kinds: Vec<&str> = said.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds[0], "signals");
+    assert!(
+        kinds.contains(&"not-your-fault") && kinds.contains(&"safety"),
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"couple"));
+    let safety = said.iter().find(|s| s["kind"] == "safety").unwrap();
+    let text = safety["text"].as_str().unwrap();
+    assert!(
+        text.contains("999") && text.contains("0808 2000 247"),
+        "{text}"
+    );
+
+    // The words: the safety text and numbers lead, before the reliable-change text.
+    let a = args(false, "united states");
+    let t = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let out = flat(&t.stdout);
+    let safety_at = out.find("not your fault").expect("safety text");
+    let change_at = out.find("reliable-change index").expect("change text");
+    assert!(safety_at < change_at);
+    assert!(
+        out.contains("911") && out.contains("1-800-799-7233"),
+        "{out}"
+    );
+    assert!(out.contains("item 22 (physical aggression, from your partner toward you)"));
+
+    // The same item in the BEFORE file is read too; a self item is the own-behaviour path.
+    let before2 = write(d.path(), "before2.csv", 35, &[cpq_row(&[(21, 5)])]);
+    let after2 = write(d.path(), "after2.csv", 35, &[cpq_row(&[])]);
+    let r = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "cpq",
+        "--before",
+        before2.to_str().unwrap(),
+        "--after",
+        after2.to_str().unwrap(),
+        "--reliability",
+        "0.8",
+        "--sd",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["signals"]["before"][0]["direction"], "doing");
+    assert_eq!(j["grading"]["grades"], serde_json::json!(["own_behaviour"]));
+    // No signal: no grading said, and nothing changes in the change text.
+    let none = run(&[
+        "assess",
+        "change",
+        "--instrument",
+        "cpq",
+        "--before",
+        after2.to_str().unwrap(),
+        "--after",
+        after2.to_str().unwrap(),
+        "--reliability",
+        "0.8",
+        "--sd",
+        "5",
+        "--json",
+    ])
+    .json();
+    assert_eq!(none["grading"]["grades"], serde_json::json!([]));
+    assert_eq!(none["grading"]["said"], serde_json::json!([]));
+    // An unknown place is bad usage.
+    let a = args(true, "atlantis");
+    let bad = run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("atlantis"));
+}
+
+/// In safety mode the measure narration drops the shared framing ("not a verdict on either of
+/// you"); without a safety sign it stays.
+#[test]
+fn assess_score_in_safety_mode_drops_the_shared_framing() {
+    let d = tempfile::tempdir().unwrap();
+    let unsafe_ = write(d.path(), "a.csv", 35, &[cpq_row(&[(18, 4)])]);
+    let t = score("cpq", &[unsafe_.to_str().unwrap(), "--region", "AU"]);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let out = flat(&t.stdout);
+    assert!(!out.contains("either of you"), "{out}");
+    assert!(!out.contains("between two people"));
+    assert!(out.contains("000") && out.contains("1800 737 732"), "{out}");
+    assert!(out.find("not your fault") < out.find("Instrument"));
+    let calm = write(d.path(), "b.csv", 35, &[cpq_row(&[])]);
+    let t = score("cpq", &[calm.to_str().unwrap()]);
+    assert!(flat(&t.stdout).contains("not a verdict on either of you"));
+}
+
+/// Reproduction 13 of issue 10, at a terminal: the same command typed by a person shows the
+/// signal, the safety words and the region's numbers before the reliable-change text.
+#[test]
+fn assess_change_at_a_terminal_shows_the_safety_pathway() {
+    let d = tempfile::tempdir().unwrap();
+    let before = write(d.path(), "before.csv", 35, &[cpq_row(&[])]);
+    let after = write(d.path(), "after.csv", 35, &[cpq_row(&[(22, 9)])]);
+    let Some(out) = super::common::at_a_terminal(
+        &[
+            "assess",
+            "change",
+            "--instrument",
+            "cpq",
+            "--before",
+            before.to_str().unwrap(),
+            "--after",
+            after.to_str().unwrap(),
+            "--reliability",
+            "0.8",
+            "--sd",
+            "5",
+            "--region",
+            "England",
+        ],
+        "",
+    ) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let out = flat(&out.replace('\r', ""));
+    let safety = out.find("not your fault").expect("safety words");
+    assert!(safety < out.find("reliable-change index").unwrap());
+    assert!(out.contains("item 22 (physical aggression, from your partner toward you)"));
+    assert!(out.contains("999") && out.contains("0808 2000 247"));
 }

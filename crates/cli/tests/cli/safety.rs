@@ -427,3 +427,167 @@ fn screen_at_a_terminal_shows_everything_on_a_cleared_alternate_screen() {
     assert!(!out.contains("Worth doing again"));
     assert!(out[end + LEAVE_ALT.len()..].trim().is_empty());
 }
+
+/// What a person sees at the terminal: escape sequences removed, words joined across the
+/// wrapped lines, spaces collapsed.
+fn plain(raw: &str) -> String {
+    let mut out = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The keys for the whole screen: Enter to begin, one answer per question (the others `n`),
+/// the region, then Enter for every page and to close.
+fn screen_keys(answers: &[(&str, &str)], region: &str) -> String {
+    let mut keys = String::from("\n");
+    for q in screen::questions() {
+        let a = answers
+            .iter()
+            .find(|(id, _)| *id == q.id)
+            .map(|(_, a)| *a)
+            .unwrap_or("n");
+        keys.push_str(a);
+        keys.push('\n');
+    }
+    keys.push_str(region);
+    keys.push('\n');
+    keys.push_str(&"\n".repeat(12));
+    keys
+}
+
+/// Reproduction 10 of issue 10, typed at a terminal: strangulation gave the same result as
+/// phone monitoring. Now "not sure" about the neck is high danger: urgent words, medical care
+/// even without marks, an abuse service today, an emergency plan and the region's numbers;
+/// phone monitoring is safety mode without the high-danger words.
+#[test]
+fn screen_at_a_terminal_strangulation_is_not_phone_monitoring() {
+    let Some(neck) = screen_at_a_terminal(&screen_keys(&[("neck", "?")], "England")) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let neck = plain(&neck);
+    for must in [
+        "serious danger",
+        "even without marks",
+        "today",
+        "An emergency plan",
+        "call 999",
+        "0808 2000 247",
+    ] {
+        assert!(neck.contains(must), "{must}: {neck}");
+    }
+    let phone = plain(&screen_at_a_terminal(&screen_keys(&[("devices", "y")], "England")).unwrap());
+    assert!(phone.contains("not your fault") && phone.contains("0808 2000 247"));
+    for not in ["serious danger", "without marks", "An emergency plan"] {
+        assert!(!phone.contains(not), "{not}");
+    }
+    // Words are never broken across lines: every line of the result fits the terminal and the
+    // long question reads whole once the lines are joined.
+    assert!(neck.contains("put their hands, an arm or anything else around your neck"));
+}
+
+/// Reproduction 10, continued: skipping every question said "None of your answers points to a
+/// concern"; tension with the violence questions skipped still offered couple therapy. A bare
+/// Enter or "sometimes" is asked again rather than read as no.
+#[test]
+fn screen_at_a_terminal_skips_are_never_an_all_clear() {
+    let all_skip: Vec<(&str, &str)> = screen::questions()
+        .iter()
+        .map(|q| (q.id.as_str(), "s"))
+        .collect();
+    let Some(out) = screen_at_a_terminal(&screen_keys(&all_skip, "")) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let out = plain(&out);
+    assert!(out.contains("You skipped these"), "{out}");
+    assert!(out.contains("never read as a no"));
+    assert!(!out.contains("None of your answers"));
+    assert!(!out.contains("Couple therapy"));
+    // No region given: the emergency advice and the directory, still in place.
+    assert!(out.contains("your local emergency number") && out.contains("findahelpline.com"));
+
+    let mut tense = all_skip.clone();
+    tense.retain(|(id, _)| *id != "tense");
+    tense.insert(0, ("tense", "y"));
+    let out = plain(&screen_at_a_terminal(&screen_keys(&tense, "usa")).unwrap());
+    assert!(out.contains("Someone to talk it through with"), "{out}");
+    assert!(!out.contains("Couple therapy"), "{out}");
+    assert!(out.contains("911") && out.contains("1-800-799-7233"));
+
+    // A bare Enter and "sometimes" are asked again; the answer after them counts.
+    let mut keys = String::from("\n\nsometimes\ny\n");
+    keys.push_str(&"n\n".repeat(screen::questions().len() - 1));
+    keys.push_str("uk\n");
+    keys.push_str(&"\n".repeat(12));
+    let out = plain(&screen_at_a_terminal(&keys).unwrap());
+    assert_eq!(out.matches("Please type y, n, ?").count(), 2, "{out}");
+    assert!(out.contains("Someone to talk it through with"));
+}
+
+/// Self-harm answered "not sure" at a terminal: crisis help first, shown in place with the
+/// region's numbers (asked once inside the screen), before any other result.
+#[test]
+fn screen_at_a_terminal_self_harm_not_sure_leads_with_crisis_numbers() {
+    let Some(out) = screen_at_a_terminal(&screen_keys(
+        &[("self_harm", "not sure"), ("afraid", "y")],
+        "United States",
+    )) else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    let out = plain(&out);
+    let result = &out[out.find("Where are you?").expect("the region is asked")..];
+    let crisis = result
+        .find("If you are thinking about suicide")
+        .expect("crisis help");
+    let safety = result.find("not your fault").expect("safety words");
+    assert!(crisis < safety, "crisis first");
+    assert!(result.contains("call 911") && result.contains("988"));
+}
+
+/// Reproduction 6 of issue 10, typed at a terminal: help-now with BR, USA and England (given
+/// as the flag, or typed when asked), on the private screen.
+#[test]
+fn help_now_at_a_terminal_for_br_usa_and_england() {
+    let Some(br) = super::common::at_a_terminal(&["help-now", "--region", "BR"], &"\n".repeat(20))
+    else {
+        eprintln!("skipped: script(1) not available");
+        return;
+    };
+    assert!(br.contains(ENTER_ALT) && br.contains(LEAVE_ALT));
+    let br = plain(&br);
+    assert!(br.contains("No checked lines for Brazil yet"), "{br}");
+    assert!(br.contains("findahelpline.com/BR"));
+    // Asked where: typed at the prompt.
+    let keys = format!("USA\n{}", "\n".repeat(30));
+    let us = plain(&super::common::at_a_terminal(&["help-now"], &keys).unwrap());
+    assert!(us.contains("Where are you?"));
+    assert!(us.contains("911") && us.contains("988") && us.contains("1-800-656-4673"));
+    let keys = format!("England\n{}", "\n".repeat(30));
+    let en = plain(&super::common::at_a_terminal(&["help-now"], &keys).unwrap());
+    for n in ["999", "0808 2000 247", "0808 802 0300", "116 123"] {
+        assert!(en.contains(n), "{n}");
+    }
+    assert!(en.contains("history -d"));
+    // Nothing after leaving the private screen.
+    let raw =
+        super::common::at_a_terminal(&["help-now", "--region", "usa"], &"\n".repeat(30)).unwrap();
+    let end = raw.rfind(LEAVE_ALT).unwrap();
+    assert!(raw[end + LEAVE_ALT.len()..].trim().is_empty());
+}
