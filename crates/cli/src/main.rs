@@ -80,6 +80,8 @@ enum Command {
     Completions(cmd::completions::Args),
     /// Print the man page (roff).
     Man(cmd::completions::ManArgs),
+    /// Serve closer in a browser (prints `listening on http://ADDR/`); nothing is stored.
+    Serve(cmd::serve::Args),
 }
 
 fn main() {
@@ -140,6 +142,7 @@ fn run() -> error::CliResult {
         Some(Command::SimulateHawkes(a)) => cmd::simulate_hawkes::run(a),
         Some(Command::Completions(a)) => cmd::completions::run(a),
         Some(Command::Man(a)) => cmd::completions::man(a),
+        Some(Command::Serve(a)) => cmd::serve::run(a),
     };
     result?;
     // Whatever a command left buffered is written now, so its failure is seen here.

@@ -14,5 +14,6 @@ mod cli {
     pub mod patterns;
     pub mod safety;
     pub mod series;
+    pub mod serve;
     pub mod soften;
 }

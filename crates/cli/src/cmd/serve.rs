@@ -1,0 +1,72 @@
+//! `closer serve`: help in the moment in a browser. Everything shown comes from `closer-web`,
+//! which lays out what the pure crates say; this file reads the options and binds the address.
+
+use crate::error::{CliError, CliResult};
+use closer_web::seal::Keys;
+use closer_web::{AppState, Config, DEFAULT_EXIT_URL};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Serve closer in a browser: the home, the step-by-step guides, learn, a softer way to say it,
+/// a private safety check, helplines and the what-if model. Nothing is stored.
+///
+/// Prints `listening on http://ADDR/` as the first line, then serves until Ctrl-C. Open that
+/// address in a browser. No cookies, no accounts; a walk's answers travel sealed inside the
+/// page for fifteen minutes.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  closer serve                          a free port on 127.0.0.1\n  closer serve --addr 127.0.0.1:8080\n  CLOSER_SECRET=... closer serve        several instances sharing one key"
+)]
+pub struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:0")]
+    pub addr: String,
+    /// The everyday site the quick exit opens.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_EXIT_URL)]
+    pub exit_url: String,
+    /// A file holding the secret that seals answers between pages (one line of at least 32
+    /// characters; a second line, the previous secret, stays valid during a rotation). Also
+    /// read from the CLOSER_SECRET environment variable. Without either, a key is made at start
+    /// (walks then do not survive a restart).
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Print no line per request on standard error.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let keys = match (&args.secret_file, std::env::var("CLOSER_SECRET").ok()) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("--secret-file {}: {e}", path.display())))?;
+            Keys::from_secret(&text)
+                .map_err(|e| CliError::usage(format!("--secret-file {}: {e}", path.display())))?
+        }
+        (None, Some(text)) => {
+            Keys::from_secret(&text).map_err(|e| CliError::usage(format!("CLOSER_SECRET: {e}")))?
+        }
+        (None, None) => Keys::generate(),
+    };
+    if !(args.exit_url.starts_with("http://") || args.exit_url.starts_with("https://")) {
+        return Err(CliError::usage(format!(
+            "--exit-url {}: expected an address starting with http:// or https://",
+            args.exit_url
+        )));
+    }
+    let listener = std::net::TcpListener::bind(&args.addr)
+        .map_err(|e| CliError::usage(format!("--addr {}: {e}", args.addr)))?;
+    let addr = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{addr}/")?;
+        out.flush()?;
+    }
+    let state = AppState::new(Config {
+        exit_url: args.exit_url,
+        keys,
+        log: !args.quiet,
+    });
+    closer_web::run_blocking(listener, state)?;
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! The page shell and the one way a [`Said`] becomes HTML.
+//!
+//! Every page gets the same neutral title and icon, the quick exit (a button at the top, a
+//! secondary link for assistive technology, Shift pressed three times with the script), and the
+//! shared-device advice link, so no handler can leave them out. Text is always escaped.
+
+use crate::routes::{self, Id};
+use closer_guide::ui::ui;
+use closer_safety::Said;
+use std::fmt::Write;
+
+/// Escapes text for HTML text nodes and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An interface label, escaped.
+pub fn label(key: &str) -> String {
+    esc(ui(key).text())
+}
+
+/// A said text as paragraphs: a blank line starts a paragraph, a single newline breaks a line,
+/// and lines that start with "- " are a list. A number after "call " or "Phone: " dials in one
+/// tap.
+pub fn paragraphs(text: &str) -> String {
+    let mut out = String::new();
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let mut lines: Vec<String> = Vec::new();
+        let mut list: Vec<String> = Vec::new();
+        let flush_lines = |out: &mut String, lines: &mut Vec<String>| {
+            if !lines.is_empty() {
+                let _ = write!(out, "<p>{}</p>", lines.join("<br>"));
+                lines.clear();
+            }
+        };
+        let flush_list = |out: &mut String, list: &mut Vec<String>| {
+            if !list.is_empty() {
+                let _ = write!(out, "<ul><li>{}</li></ul>", list.join("</li><li>"));
+                list.clear();
+            }
+        };
+        for line in para.lines().map(str::trim) {
+            if let Some(item) = line.strip_prefix("- ") {
+                flush_lines(&mut out, &mut lines);
+                list.push(dial(&esc(item)));
+            } else {
+                flush_list(&mut out, &mut list);
+                lines.push(dial(&esc(line)));
+            }
+        }
+        flush_lines(&mut out, &mut lines);
+        flush_list(&mut out, &mut list);
+    }
+    out
+}
+
+/// Wraps a phone number that follows "call " or "Phone: " in a `tel:` link.
+pub fn dial(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    loop {
+        let next = ["call ", "Call ", "Phone: "]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let start = i + len;
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let mut end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '-' || c == '+'))
+            .unwrap_or(tail.len());
+        while end > 0 && !tail.as_bytes()[end - 1].is_ascii_digit() {
+            end -= 1;
+        }
+        let number = &tail[..end];
+        let digits: String = number
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        let first_ok = number.starts_with(|c: char| c.is_ascii_digit() || c == '+');
+        let next_ok = !tail[end..].starts_with(|c: char| c.is_alphanumeric());
+        if first_ok && next_ok && digits.len() >= 3 {
+            let _ = write!(out, "<a href=\"tel:{digits}\">{number}</a>");
+            rest = &tail[end..];
+        } else {
+            rest = tail;
+        }
+    }
+}
+
+/// A said item as a section: its title as a heading of `level` (when it has one), then its text.
+pub fn said(s: &Said, level: u8) -> String {
+    let mut out = String::from("<section class=\"said\">");
+    if !s.title().is_empty() {
+        let _ = write!(out, "<h{level}>{}</h{level}>", esc(s.title()));
+    }
+    out.push_str(&paragraphs(s.text()));
+    out.push_str("</section>");
+    out
+}
+
+/// A list of said items as bullet points (their text only).
+pub fn items(list: &[Said]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ul>");
+    for s in list {
+        let _ = write!(out, "<li>{}</li>", esc(s.text()).replace('\n', "<br>"));
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// The hidden anti-forgery field every posted form carries.
+pub fn token_field(token: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"t\" value=\"{}\">",
+        esc(token)
+    )
+}
+
+/// A whole page around `main` (already HTML).
+pub fn page(exit_url: &str, main: &str) -> String {
+    let exit = esc(exit_url);
+    let exit_label = label("web.exit");
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<meta name=\"referrer\" content=\"no-referrer\">\
+<title>{title}</title>\
+<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\
+<link rel=\"stylesheet\" href=\"{css}\">\
+<script src=\"{js}\" defer></script></head>\
+<body>\
+<header class=\"top\">\
+<a class=\"skip\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>\
+<a class=\"skip\" href=\"#main\">{skip}</a>\
+<div class=\"bar\">\
+<a class=\"home\" href=\"{home}\">{home_label}</a>\
+<div class=\"exit\" id=\"quick-exit\"><a class=\"exit-button\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></div>\
+</div></header>\
+<main id=\"main\" tabindex=\"-1\">{main}</main>\
+<footer class=\"foot\"><p>{hint}</p>\
+<p><a href=\"{device}\">{device_label}</a></p>\
+<p><a class=\"exit-link\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></p>\
+</footer></body></html>\n",
+        title = label("web.title"),
+        icon = routes::path(Id::Icon),
+        css = routes::path(Id::Css),
+        js = routes::path(Id::Js),
+        skip = label("web.skip"),
+        home = routes::path(Id::Home),
+        home_label = label("web.home-link"),
+        hint = label("web.exit-hint"),
+        device = routes::path(Id::Device),
+        device_label = label("web.device-link"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            esc("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn paragraphs_and_lines() {
+        assert_eq!(paragraphs("a\nb\n\nc"), "<p>a<br>b</p><p>c</p>");
+        assert_eq!(paragraphs("\n\n"), "");
+    }
+
+    #[test]
+    fn lists_and_numbers() {
+        assert_eq!(
+            paragraphs("Lines:\n- call 0808 2000 247; day\n- Phone: 1-800-799-7233 (x)"),
+            "<p>Lines:</p><ul><li>call <a href=\"tel:08082000247\">0808 2000 247</a>; day</li>\
+<li>Phone: <a href=\"tel:18007997233\">1-800-799-7233</a> (x)</li></ul>"
+        );
+        assert_eq!(
+            dial("call 999 (112 also works)"),
+            "call <a href=\"tel:999\">999</a> (112 also works)"
+        );
+        assert_eq!(dial("call us today"), "call us today");
+        assert_eq!(dial("call 12 people"), "call 12 people");
+        assert_eq!(dial("call 2-1-1x"), "call 2-1-1x");
+    }
+
+    #[test]
+    fn every_page_has_the_neutral_title_and_the_quick_exit() {
+        let p = page("http://127.0.0.1:9/x?a=1&b=2", "<h1>x</h1>");
+        assert!(p.contains(&format!("<title>{}</title>", label("web.title"))));
+        assert!(p.contains("id=\"quick-exit\""));
+        assert!(
+            p.contains("href=\"http://127.0.0.1:9/x?a=1&amp;b=2\" rel=\"nofollow noreferrer\"")
+        );
+        assert!(!p.contains("style="));
+        assert!(!p.contains("<script>"));
+    }
+}
