@@ -109,7 +109,7 @@ pub fn render(flow: &Flow) -> Page {
             for (i, part) in b.parts.iter().enumerate() {
                 let words: Vec<String> = b
                     .list_of(i)
-                    .map(|l| l.items.iter().map(|it| policy_line(&it.text)).collect())
+                    .map(|l| l.items.iter().map(|it| it.text.clone()).collect())
                     .unwrap_or_default();
                 let review = |kind: &str, text: &str| {
                     interface.review(closer_safety::Draft::new(

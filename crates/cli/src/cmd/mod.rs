@@ -48,6 +48,7 @@ pub mod report;
 pub mod screen;
 #[allow(clippy::disallowed_methods)] // research output: per-dyad tables, data not words
 pub mod series;
+#[allow(clippy::disallowed_methods)] // one line of data: the address it listens on
 pub mod serve;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: its narration should be a Page (issue 11)

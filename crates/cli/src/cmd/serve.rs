@@ -4,7 +4,6 @@
 use crate::error::{CliError, CliResult};
 use closer_web::seal::Keys;
 use closer_web::{AppState, Config, DEFAULT_EXIT_URL};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Serve closer in a browser: the home, the step-by-step guides, learn, a softer way to say it,
@@ -57,11 +56,8 @@ pub fn run(args: Args) -> CliResult {
     let listener = std::net::TcpListener::bind(&args.addr)
         .map_err(|e| CliError::usage(format!("--addr {}: {e}", args.addr)))?;
     let addr = listener.local_addr()?;
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "listening on http://{addr}/")?;
-        out.flush()?;
-    }
+    // The first line of standard output is the address (a contract tests and scripts read).
+    crate::io::emit(&format!("listening on http://{addr}/\n"))?;
     let state = AppState::new(Config {
         exit_url: args.exit_url,
         keys,
