@@ -1,32 +1,23 @@
 //! The lists a person picks from when recording a moment: feelings (the same words as the
-//! flows' "Finding the word for it" step) and needs (`content/journal.toml`). Picked words are
+//! flows' "finding the word for it" step) and needs (`content/journal.toml`). Picked words are
 //! our words, so they may be shared; a person's own text never is.
 
 use std::sync::OnceLock;
 
-/// The feeling words, in the order shown.
+/// The feeling words, in the order shown: the list the flows' "finding the word for it" step
+/// builds from (`content/compose.toml`, list `withdrawer-feelings`), so a word picked in a flow
+/// and a word picked in the journal are the same word.
 pub fn feelings() -> &'static [String] {
     static F: OnceLock<Vec<String>> = OnceLock::new();
     F.get_or_init(|| {
-        let v: toml::Value =
-            toml::from_str(include_str!("../content/flows.toml")).expect("flows.toml parses");
-        v.get("flow")
-            .and_then(|f| f.as_array())
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.get("step").and_then(|s| s.as_array()))
-            .flatten()
-            .find(|s| s.get("interaction").and_then(|i| i.as_str()) == Some("feelings"))
-            .and_then(|s| s.get("items"))
-            .and_then(|i| i.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
+        crate::compose::list(FEELINGS_LIST)
+            .map(|l| l.items.iter().map(|i| i.text.clone()).collect())
             .unwrap_or_default()
     })
 }
+
+/// The compose list whose words are the journal's feelings.
+const FEELINGS_LIST: &str = "withdrawer-feelings";
 
 /// The need words, in the order shown.
 pub fn needs() -> &'static [String] {

@@ -15,7 +15,7 @@ use closer_safety::resources;
 use closer_safety::risk::{Language, Risk};
 use closer_safety::{Context, Policy, Said};
 use serde::Serialize;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Read};
 
 /// A softer way to say it: notices words that may land hard, and suggests a gentler version.
 ///
@@ -109,13 +109,13 @@ pub fn run(args: Args) -> CliResult {
             Some(sc) => {
                 sc.clear();
                 sc.show(&text);
-                sc.pause("\nPress Enter to close; the screen is cleared and nothing is kept. ");
+                sc.pause(&format!(
+                    "\n{} ",
+                    closer_guide::ui::ui("soften-close").text()
+                ));
             }
-            None => {
-                let mut out = std::io::stdout().lock();
-                // A closed pipe (`closer soften … | head`) is not worth an error.
-                let _ = out.write_all(text.as_bytes());
-            }
+            // The one output path: a closed pipe is a quiet success, a full disk an error.
+            None => crate::io::emit(&text)?,
         }
     }
     drop(screen);
@@ -177,10 +177,7 @@ fn read_at_screen(screen: &mut Screen) -> String {
 fn read_message() -> CliResult<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprintln!(
-            "Type or paste the message, then press Enter on an empty line (or Ctrl-D).\n\
-             Nothing is stored or sent."
-        );
+        crate::io::note(closer_guide::ui::ui("soften-paste").text());
         let mut lines = Vec::new();
         for line in stdin.lock().lines() {
             let line =

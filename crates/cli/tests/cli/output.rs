@@ -52,6 +52,13 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
         "--b-avoidance",
         "5",
     ];
+    let db = s(&dir.join("journal.sqlite"));
+    let journal = |v: &[&str]| {
+        let mut x = a(v);
+        x.extend(["--db".to_string(), db.clone()]);
+        x
+    };
+    let export = dir.join("export.json");
     let mut simulate = a(&["simulate", "--days", "20"]);
     simulate.extend(a(&profile));
     let mut phase = a(&["phase"]);
@@ -97,6 +104,18 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
         ("fit", vec!["fit".into(), s(&moves)], String::new()),
         ("completions", a(&["completions", "bash"]), String::new()),
         ("man", a(&["man"]), String::new()),
+        ("log", journal(&["log", "reach"]), String::new()),
+        (
+            "checkin",
+            journal(&["checkin", "--closeness", "5"]),
+            String::new(),
+        ),
+        ("journal", journal(&["journal"]), String::new()),
+        ("report", journal(&["report"]), String::new()),
+        ("export", journal(&["export"]), String::new()),
+        ("import", journal(&["import", &s(&export)]), String::new()),
+        ("lock", journal(&["lock"]), String::new()),
+        ("forget", journal(&["forget", "--yes"]), String::new()),
         (
             "simulate-hawkes",
             a(&[
@@ -117,7 +136,16 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
 
 /// Commands whose files still print with `print!` (owned by other engineers; the lead converts
 /// them to `io::emit` after the merge). They are checked by the ignored test below.
-const PENDING: &[&str] = &["simulate", "phase", "sweep", "assess"];
+const PENDING: &[&str] = &[
+    "simulate", "phase", "sweep", "assess", "log", "checkin", "journal", "report", "export",
+    "import", "lock", "forget",
+];
+
+/// Commands with no case, each with its reason.
+const NOT_HERE: &[&str] = &[
+    // Runs until stopped; its one line of output is checked by `cli::serve`.
+    "serve",
+];
 
 /// Runs one case with `stdout` as standard output; returns (exit code, stderr).
 fn run_to(args: &[String], stdin: &str, stdout: Stdio, dir: &Path) -> (i32, String) {
@@ -175,7 +203,7 @@ fn check(pending: bool) {
         .filter(|c| *c != "help")
         .collect();
     assert!(listed.len() >= 13, "{listed:?}");
-    for c in &listed {
+    for c in listed.iter().filter(|c| !NOT_HERE.contains(c)) {
         assert!(
             cases.iter().any(|(name, ..)| name == c),
             "no output case for `closer {c}`"
