@@ -876,8 +876,9 @@ pub fn rules() -> &'static Rules {
 }
 
 /// Replaces `{name}` by its fragment (fragments may use other names). `{2,3}`-style
-/// quantifiers are left alone because names start with a letter.
-fn expand(src: &str, subs: &BTreeMap<String, String>) -> Result<String, String> {
+/// quantifiers are left alone because names start with a letter. Public because the softener's
+/// rules (`closer-guide`) are written in the same placeholder language.
+pub fn expand(src: &str, subs: &BTreeMap<String, String>) -> Result<String, String> {
     let mut out = src.to_string();
     for _ in 0..4 {
         let mut next = String::with_capacity(out.len());

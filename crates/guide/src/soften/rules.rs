@@ -9,6 +9,8 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+// The placeholder language is the risk reader's: one implementation for both rule files.
+use closer_safety::risk::expand;
 
 /// The embedded rule file.
 pub const RULES_TOML: &str = include_str!("../../content/soften/rules.toml");
@@ -224,44 +226,6 @@ fn alternation(words: &[String]) -> String {
         })
         .collect();
     format!("(?:{})", parts.join("|"))
-}
-
-/// Replaces `{name}` by its fragment (fragments may use other names). `{2,3}`-style
-/// quantifiers are left alone because names start with a letter.
-fn expand(src: &str, subs: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut out = src.to_string();
-    for _ in 0..4 {
-        let mut next = String::with_capacity(out.len());
-        let mut rest = out.as_str();
-        let mut changed = false;
-        while let Some(open) = rest.find('{') {
-            next.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let name_len = after
-                .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
-                .unwrap_or(after.len());
-            let name = &after[..name_len];
-            if name_len > 0 && after[name_len..].starts_with('}') {
-                match subs.get(name) {
-                    Some(frag) => {
-                        next.push_str(frag);
-                        changed = true;
-                    }
-                    None => return Err(format!("unknown placeholder {{{name}}}")),
-                }
-                rest = &after[name_len + 1..];
-            } else {
-                next.push('{');
-                rest = after;
-            }
-        }
-        next.push_str(rest);
-        out = next;
-        if !changed {
-            return Ok(out);
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
