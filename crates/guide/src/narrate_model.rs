@@ -553,6 +553,21 @@ pub fn narrate_sweep_over_seeds(
 }
 
 /// A chart's caption (the chart adds its own fixed "illustration" line).
+/// The caption of a simulation's chart: the pictured run is one of several, and says so. One
+/// function for every surface (the terminal's `--chart` and the web's what-if page).
+pub fn simulation_caption(policy: &Policy, sim: &Simulation) -> Result<Said, Withheld> {
+    let run = &sim.run;
+    chart_caption(
+        policy,
+        &format!(
+            "Both people over {} days in one run of {}; this run {}",
+            run.summary.horizon_days.round(),
+            sim.seeds,
+            outcome_verb(run.summary.outcome)
+        ),
+    )
+}
+
 pub fn chart_caption(policy: &Policy, what: &str) -> Result<Said, Withheld> {
     policy.review(draft(
         "caption",

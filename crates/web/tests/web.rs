@@ -551,6 +551,31 @@ async fn the_model_page_is_deterministic_and_cached() {
     assert!(a.body.contains("<svg"));
     let cut = |s: &str| s[s.find("id=\"answer\"").unwrap()..].to_string();
     assert_eq!(cut(&a.body), cut(&b.body));
+    // The same words and picture as `closer simulate`: the outcome is read over several runs,
+    // and the picture says it is one of them (never one run's outcome stated alone).
+    let caption = closer_guide::narrate_model::simulation_caption(
+        &closer_safety::Policy::new(closer_safety::Context::ordinary()),
+        &closer_model::simulate(
+            closer_model::params::Profile::new(5.0, 2.0).unwrap(),
+            closer_model::params::Profile::new(2.0, 5.0).unwrap(),
+            &[],
+            180.0,
+            1,
+            20,
+            false,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        caption.text().contains("in one run of 20"),
+        "{}",
+        caption.text()
+    );
+    assert!(
+        a.body.contains("in one run of 20"),
+        "the what-if page pictures one run of 20"
+    );
     let bad = post(&app, &st, "/model", &[("a_anxiety", "9")]).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let name_alone = post(&app, &st, "/model", &[("way1", "name"), ("who1", "A")]).await;

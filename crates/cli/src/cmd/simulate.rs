@@ -210,16 +210,7 @@ fn to_json(sim: &Simulation, seed: u64, said: &[Said]) -> serde_json::Value {
 
 /// The timeline of the pictured run, with a caption that says it is one of several runs.
 fn chart(policy: &Policy, sim: &Simulation, width: f64) -> CliResult<String> {
-    let run = &sim.run;
-    let cap = narrate_model::chart_caption(
-        policy,
-        &format!(
-            "Both people over {} days in one run of {}; this run {}",
-            run.summary.horizon_days.round(),
-            sim.seeds,
-            narrate_model::outcome_verb(run.summary.outcome)
-        ),
-    )
-    .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
-    Ok(closer_chart::dance::simulation(run, cap.text(), width))
+    let cap = narrate_model::simulation_caption(policy, sim)
+        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+    Ok(closer_chart::dance::simulation(&sim.run, cap.text(), width))
 }

@@ -12,9 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use closer_domain::Person;
 use closer_guide::{flows, narrate_model};
-use closer_model::Run;
 use closer_model::params::{Profile, WayUse};
 use closer_safety::{Context, Policy};
 use sha2::{Digest, Sha256};
@@ -24,6 +22,8 @@ use std::sync::Arc;
 /// The horizon of the what-if page, in days, and its seed (results are deterministic).
 const DAYS: f64 = 180.0;
 const SEED: u64 = 1;
+/// Runs the outcome is read over (as `closer simulate`'s default).
+const SEEDS: usize = 20;
 /// How many ways a person may add on the page.
 const WAY_ROWS: usize = 2;
 
@@ -217,12 +217,26 @@ pub async fn run(State(st): State<Shared>, body: Bytes) -> Response {
     page(&st, StatusCode::OK, &main)
 }
 
-/// The chart and the narration of one run, as HTML (deterministic: cached by its inputs).
+/// The chart and the narration of the imagined couple, as HTML (deterministic: cached by its
+/// inputs). The same simulation, words and chart as `closer simulate`: the outcome over several
+/// runs with different chance events, each way's direction from paired runs, one run pictured.
 pub fn result_html(a: Profile, b: Profile, ways: Vec<WayUse>) -> Option<String> {
-    let run = closer_model::run(a, b, &ways, DAYS, SEED, false).ok()?;
+    let sim = closer_model::simulate(a, b, &ways, DAYS, SEED, SEEDS, false).ok()?;
     let policy = Policy::new(Context::ordinary());
-    let narration = narrate_model::narrate_run(&policy, &run).ok()?;
-    let svg = chart(&policy, &run)?;
+    let narration = narrate_model::narrate_simulation(&policy, &sim).ok()?;
+    let cap = narrate_model::simulation_caption(&policy, &sim).ok()?;
+    let svg = closer_chart::dance::simulation(&sim.run, cap.text(), closer_chart::PHONE);
+    // The chart's own XML declaration would be invalid inside HTML.
+    let svg = match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg.as_str(),
+    };
+    // Its accessible name is the reviewed caption.
+    let svg = svg.replacen(
+        "<svg",
+        &format!("<svg role=\"img\" aria-label=\"{}\"", esc(cap.text())),
+        1,
+    );
     let mut out = String::from("<div class=\"answer\" id=\"answer\" tabindex=\"-1\">");
     let _ = write!(out, "<figure class=\"chart\">{svg}</figure>");
     for s in &narration {
@@ -230,105 +244,4 @@ pub fn result_html(a: Profile, b: Profile, ways: Vec<WayUse>) -> Option<String> 
     }
     out.push_str("</div>");
     Some(out)
-}
-
-/// Daily series for both people: mean alarm, hope at the day's end, bids and withdrawals (the
-/// same chart as `closer simulate --chart`).
-fn chart(policy: &Policy, run: &Run) -> Option<String> {
-    use closer_chart::{COLOR_A, COLOR_B, Mark, Panel, Series};
-    let tr = &run.trace;
-    let days = tr.daily.len();
-    let mut alarm = [Vec::new(), Vec::new()];
-    let mut hope = [Vec::new(), Vec::new()];
-    let mut reach = [Vec::new(), Vec::new()];
-    let mut withdraw = [Vec::new(), Vec::new()];
-    for d in 0..days {
-        let lo = (d * 24).min(tr.alarm.len());
-        let hi = ((d + 1) * 24).min(tr.alarm.len());
-        for p in Person::BOTH {
-            let i = p.index();
-            let slice = &tr.alarm[lo..hi];
-            let mean = if slice.is_empty() {
-                0.0
-            } else {
-                slice.iter().map(|x| x[i]).sum::<f64>() / slice.len() as f64
-            };
-            let x = d as f64 + 0.5;
-            alarm[i].push((x, mean));
-            if let Some(h) = tr.hope.get(hi) {
-                hope[i].push((d as f64 + 1.0, h[i]));
-            }
-            reach[i].push((x, f64::from(tr.daily[d][i][0])));
-            withdraw[i].push((x, f64::from(tr.daily[d][i][1])));
-        }
-    }
-    let series = |label: &str, pts: &[(f64, f64)], color: &str, dashed: bool| Series {
-        label: label.to_string(),
-        points: pts.to_vec(),
-        color: color.to_string(),
-        dashed,
-    };
-    let panels = vec![
-        Panel {
-            title: "alarm (daily mean)".into(),
-            series: vec![
-                series("A alarm", &alarm[0], COLOR_A, false),
-                series("B alarm", &alarm[1], COLOR_B, true),
-            ],
-        },
-        Panel {
-            title: "hope (1 = full)".into(),
-            series: vec![
-                series("A hope", &hope[0], COLOR_A, false),
-                series("B hope", &hope[1], COLOR_B, true),
-            ],
-        },
-        Panel {
-            title: "moves per day".into(),
-            series: vec![
-                series("A reaching", &reach[0], COLOR_A, false),
-                series("B reaching", &reach[1], COLOR_B, false),
-                series("A withdrawing", &withdraw[0], COLOR_A, true),
-                series("B withdrawing", &withdraw[1], COLOR_B, true),
-            ],
-        },
-    ];
-    let marks: Vec<Mark> = tr
-        .way_starts
-        .iter()
-        .map(|(t, w)| Mark {
-            x: t / 24.0,
-            label: format!("{} by {}", w.way, w.who),
-        })
-        .collect();
-    let cap = narrate_model::chart_caption(
-        policy,
-        &format!(
-            "Both people over {} days; this run {} over that horizon",
-            run.summary.horizon_days.round(),
-            run.summary.outcome
-        ),
-    )
-    .ok()?;
-    let svg = closer_chart::timeline(
-        "The loop over time: A and B",
-        "day",
-        &panels,
-        &marks,
-        cap.text(),
-    );
-    // The page's own XML declaration would be invalid inside HTML.
-    let svg = match svg.find("<svg") {
-        Some(i) => svg[i..].to_string(),
-        None => svg,
-    };
-    // Its accessible name is the reviewed caption.
-    Some(svg.replacen(
-        "<svg",
-        &format!(
-            "<svg role=\"img\" aria-label=\"{}\"",
-            crate::html::esc(cap.text())
-        ),
-        1,
-    ))
 }
