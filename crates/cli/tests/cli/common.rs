@@ -147,3 +147,22 @@ pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
     );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// Writes a moves CSV of a two-person Hawkes log with known parameters over `0..horizon` hours
+/// (through `closer simulate-hawkes`), for tests that need a real moves file.
+pub fn hawkes_moves(path: &std::path::Path, horizon: f64) {
+    let made = run(&[
+        "simulate-hawkes",
+        "--baseline",
+        "0.3,0.2",
+        "--excitation",
+        "0.2,0.5;0.6,0.1",
+        "--decay",
+        "1",
+        "--horizon",
+        &horizon.to_string(),
+        "--moves-out",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+}

@@ -116,20 +116,7 @@ fn readers_accept_standard_input() {
     use super::common::run_in;
     let dir = tempfile::tempdir().expect("temp dir");
     let moves = dir.path().join("m.csv");
-    let made = run(&[
-        "simulate-hawkes",
-        "--baseline",
-        "0.3,0.2",
-        "--excitation",
-        "0.2,0.5;0.6,0.1",
-        "--decay",
-        "1",
-        "--horizon",
-        "300",
-        "--moves-out",
-        moves.to_str().expect("utf-8"),
-    ]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    super::common::hawkes_moves(&moves, 300.0);
     let text = std::fs::read_to_string(&moves).expect("read");
     let series = dir.path().join("s.csv");
     let mut s = String::from("couple,person,dial,time,female\n");

@@ -9,20 +9,7 @@ use std::process::{Command, Stdio};
 /// without a terminal. Files they read are made in `dir`.
 fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
     let moves = dir.join("moves.csv");
-    let made = run(&[
-        "simulate-hawkes",
-        "--baseline",
-        "0.3,0.2",
-        "--excitation",
-        "0.2,0.5;0.6,0.1",
-        "--decay",
-        "1",
-        "--horizon",
-        "300",
-        "--moves-out",
-        moves.to_str().expect("utf-8 path"),
-    ]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
+    super::common::hawkes_moves(&moves, 300.0);
     let series = dir.join("series.csv");
     let mut text = String::from("couple,person,dial,time,female\n");
     for (p, f, ph) in [("1", 1, 0.0), ("2", 0, 1.0)] {
