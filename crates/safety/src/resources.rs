@@ -534,9 +534,28 @@ fn gap_drafts(region: &str, resources: &[&Resource], kinds: &[Kind]) -> Vec<Draf
     out
 }
 
+/// Where the help-now page is shown: the words about choosing a region by code, a terminal's
+/// scrollback and shell history belong to the terminal only (a browser page has its own region
+/// picker and the shared-device advice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    Terminal,
+    Browser,
+}
+
 /// Assembles the help-now page for a region, or the page without one (emergency advice, the
-/// list of regions and the international directory).
+/// list of regions and the international directory), as the terminal shows it.
 pub fn help_now(region: Option<&str>, policy: &Policy) -> Result<HelpNow, HelpNowError> {
+    help_now_on(region, policy, Surface::Terminal)
+}
+
+/// [`help_now`] for a given surface.
+pub fn help_now_on(
+    region: Option<&str>,
+    policy: &Policy,
+    surface: Surface,
+) -> Result<HelpNow, HelpNowError> {
+    let terminal = surface == Surface::Terminal;
     let p = page();
     let regions = regions();
     let (shown, resources) = match region {
@@ -559,6 +578,7 @@ pub fn help_now(region: Option<&str>, policy: &Policy) -> Result<HelpNow, HelpNo
     };
     let mut drafts = vec![words("emergency-advice", &p.emergency)];
     match shown {
+        None if !terminal => drafts.push(words("unlisted", &p.unlisted)),
         None => {
             let mut choose = words("regions", &p.choose);
             choose.text = format!("{}\n{}", choose.text, regions.join(", "));
@@ -586,8 +606,10 @@ pub fn help_now(region: Option<&str>, policy: &Policy) -> Result<HelpNow, HelpNo
         drafts.push(entry_draft(r, shown));
     }
     drafts.push(words("checked", &p.checked));
-    drafts.push(words("private", &p.private));
-    drafts.push(words("history", &p.history));
+    if terminal {
+        drafts.push(words("private", &p.private));
+        drafts.push(words("history", &p.history));
+    }
     let said = drafts
         .into_iter()
         .map(|d| policy.review(d))
@@ -1162,6 +1184,27 @@ mod tests {
         assert!(nolines.text().contains("https://findahelpline.com/BR"));
         assert!(br.resources.iter().all(|r| r.region == "INTL"));
         assert!(br.said.iter().any(|s| s.kind() == "history"));
+    }
+
+    #[test]
+    fn a_browser_page_leaves_out_the_terminals_words() {
+        let policy = Policy::new(crate::Context::safety());
+        for region in [None, Some("UK")] {
+            let t = help_now(region, &policy).unwrap();
+            let b = help_now_on(region, &policy, Surface::Browser).unwrap();
+            let kinds = |h: &HelpNow| {
+                h.said
+                    .iter()
+                    .map(|s| s.kind().to_string())
+                    .collect::<Vec<_>>()
+            };
+            for k in ["regions", "private", "history"] {
+                assert!(!kinds(&b).iter().any(|x| x == k), "{region:?}: {k}");
+            }
+            assert!(kinds(&t).iter().any(|x| x == "history"));
+            // The same lines either way.
+            assert_eq!(t.resources.len(), b.resources.len());
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use closer_safety::resources::{self, HelpNow};
+use closer_safety::resources::{self, HelpNow, Surface};
 use closer_safety::{Context, Policy};
 use std::fmt::Write;
 
@@ -40,19 +40,11 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
     out
 }
 
-/// Kinds of `help_now`'s said items that speak of the terminal.
-const TERMINAL_ONLY: [&str; 3] = ["regions", "private", "history"];
-
 /// The helplines as HTML (numbers dial in one tap, see `html::paragraphs`).
 pub fn render(page: &HelpNow) -> String {
     let mut out = String::new();
     let mut level = 2;
     for s in &page.said {
-        // Written for the terminal: the list of codes (the page has a picker), and the notes on
-        // a terminal's scrollback and shell history (the page has the shared-device advice).
-        if TERMINAL_ONLY.contains(&s.kind()) {
-            continue;
-        }
         if s.kind() == "heading" {
             let _ = write!(out, "<h2>{}</h2>", esc(s.title()));
             level = 3;
@@ -69,7 +61,7 @@ fn safety_policy() -> Policy {
 }
 
 pub async fn show(State(st): State<Shared>) -> Response {
-    let Ok(help) = resources::help_now(None, &safety_policy()) else {
+    let Ok(help) = resources::help_now_on(None, &safety_policy(), Surface::Browser) else {
         return not_found(&st);
     };
     let main = format!(
@@ -89,7 +81,7 @@ pub async fn chosen(State(st): State<Shared>, body: Bytes) -> Response {
         return bad_form(&st);
     };
     let region = Some(region).filter(|r| !r.trim().is_empty());
-    let Ok(help) = resources::help_now(region, &safety_policy()) else {
+    let Ok(help) = resources::help_now_on(region, &safety_policy(), Surface::Browser) else {
         return not_found(&st);
     };
     let main = format!(
