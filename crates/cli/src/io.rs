@@ -326,12 +326,8 @@ impl Page {
 
     /// Text in quotation marks, indented (a text built from choices).
     pub fn quote(&mut self, s: &Said) -> &mut Page {
-        self.text.push_str(&fill(
-            &format!("{}\"", s.text()),
-            "  \"",
-            "   ",
-            self.width,
-        ));
+        self.text
+            .push_str(&fill(&format!("{}\"", s.text()), "  \"", "   ", self.width));
         self.text.push_str("\n\n");
         self
     }
@@ -499,8 +495,7 @@ pub fn width() -> usize {
     if !std::io::stdout().is_terminal() {
         return PIPED_WIDTH;
     }
-    terminal_size::terminal_size()
-        .map_or(PIPED_WIDTH, |(w, _)| width_for(usize::from(w.0)))
+    terminal_size::terminal_size().map_or(PIPED_WIDTH, |(w, _)| width_for(usize::from(w.0)))
 }
 
 /// The wrapping width for a terminal of `cols` columns.
@@ -508,8 +503,8 @@ pub fn width_for(cols: usize) -> usize {
     cols.saturating_sub(1).clamp(MIN_WIDTH, MAX_WIDTH)
 }
 
-/// The one text renderer: wraps `text` at `width` columns with `textwrap` (first fit, words
-/// never broken, line breaks kept). The first line starts with `first`, every other line with
+/// The one text renderer: wraps `text` at `width` columns with `textwrap` (first fit, only at
+/// spaces: words, addresses and hyphenated words are never broken; line breaks kept). The first line starts with `first`, every other line with
 /// `rest`; a line that starts with `- ` (a list item) has its continuation lines under its text.
 /// Empty lines stay empty. Returns no final newline.
 pub fn fill(text: &str, first: &str, rest: &str, width: usize) -> String {
@@ -532,6 +527,7 @@ pub fn fill(text: &str, first: &str, rest: &str, width: usize) -> String {
         };
         let opts = textwrap::Options::new(width)
             .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .initial_indent(lead)
             .subsequent_indent(&hang);
         let lines = textwrap::wrap(line, opts);
@@ -547,17 +543,33 @@ mod tests {
 
     #[test]
     fn fill_keeps_words_whole_lines_and_list_hangs() {
-        let text = "a ".repeat(60) + "\nPhone: 123\n\n- an item long enough to wrap around the edge";
+        let text =
+            "a ".repeat(60) + "\nPhone: 123\n\n- an item long enough to wrap around the edge";
         let w = fill(&text, "", "  ", 30);
         for line in w.lines() {
             assert!(line.chars().count() <= 30, "{line:?}");
         }
-        assert!(w.contains("\n  Phone: 123\n\n  - an item long enough to\n    wrap"), "{w}");
+        assert!(
+            w.contains("\n  Phone: 123\n\n  - an item long enough to\n    wrap"),
+            "{w}"
+        );
         let words: Vec<&str> = w.split_whitespace().collect();
         assert_eq!(words, text.split_whitespace().collect::<Vec<_>>());
-        // A word longer than the width is never broken.
+        // A word longer than the width is never broken, nor is a hyphenated one or an address.
+        assert_eq!(
+            fill(
+                "see https://example.org/a-long-hyphenated-path-name now",
+                "",
+                "",
+                20
+            ),
+            "see\nhttps://example.org/a-long-hyphenated-path-name\nnow"
+        );
         let long = "x".repeat(50);
-        assert_eq!(fill(&format!("a {long} b"), "", "", 20), format!("a\n{long}\nb"));
+        assert_eq!(
+            fill(&format!("a {long} b"), "", "", 20),
+            format!("a\n{long}\nb")
+        );
         // The first line has its own lead (a numbered choice), the rest line up under it.
         assert_eq!(
             fill("one two three four", "  1. ", "     ", 20),

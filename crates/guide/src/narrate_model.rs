@@ -603,7 +603,9 @@ pub fn sweep_caption(
 ) -> Result<Said, Withheld> {
     chart_caption(
         policy,
-        &format!("The most common outcome over {days} days in {seeds} runs of each imagined couple; {held}"),
+        &format!(
+            "The most common outcome over {days} days in {seeds} runs of each imagined couple; {held}"
+        ),
     )
 }
 

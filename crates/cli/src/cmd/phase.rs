@@ -33,7 +33,8 @@ pub fn run(args: Args) -> CliResult {
     let said = narrate_model::narrate_phase(&policy, &a, &b, &ways, &fps)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
     if let Some(path) = &args.output.chart {
-        let cap = narrate_model::phase_caption(&policy).map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+        let cap = narrate_model::phase_caption(&policy)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
         let svg = closer_chart::dance::phase_portrait(
             &params,
             hope,

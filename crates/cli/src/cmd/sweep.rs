@@ -90,7 +90,8 @@ pub fn run(args: Args) -> CliResult {
     .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
 
     if let Some(path) = &args.output.chart {
-        let cap = narrate_model::sweep_caption(&policy, args.days, spec.seeds, &held).map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+        let cap = narrate_model::sweep_caption(&policy, args.days, spec.seeds, &held)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
         let svg =
             closer_chart::dance::sweep_chart(&spec, &cells, cap.text(), args.output.chart_width());
         write_output(path, svg.as_bytes())?;

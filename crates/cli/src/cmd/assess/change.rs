@@ -14,7 +14,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-
 /// Change between two administrations: the difference, its standard error of measurement and
 /// the Jacobson–Truax reliable-change index (RCI = (after − before) / (√2 · SEM), SEM =
 /// SD · √(1 − reliability)). Rows of the two files are paired in order.
@@ -47,7 +46,6 @@ pub(super) struct ChangeArgs {
     #[arg(long)]
     json: bool,
 }
-
 
 #[derive(Serialize)]
 struct PairOut<'a> {
@@ -169,24 +167,24 @@ pub(super) fn run_change(a: ChangeArgs) -> CliResult {
     if a.json {
         return emit_versioned(
             &ChangeOut {
-            instrument: &inst.id,
-            order: (inst.orders.len() > 1).then_some(before.order.as_str()),
-            scale,
-            pairs: pairs
-                .iter()
-                .zip(&per_pair)
-                .map(|(pair, said)| PairOut {
-                    pair,
-                    said: said.iter().map(part).collect(),
-                })
-                .collect(),
-            notes: notes.iter().map(part).collect(),
-            grading: own.as_ref().map(|(_, g)| GradingOut {
-                grades: g.grades.iter().map(|g| g.as_str()).collect(),
-                safety_mode: g.safety_mode(),
-                said: signal_said.iter().map(part).collect(),
-            }),
-            signals: own.map(|(s, _)| s),
+                instrument: &inst.id,
+                order: (inst.orders.len() > 1).then_some(before.order.as_str()),
+                scale,
+                pairs: pairs
+                    .iter()
+                    .zip(&per_pair)
+                    .map(|(pair, said)| PairOut {
+                        pair,
+                        said: said.iter().map(part).collect(),
+                    })
+                    .collect(),
+                notes: notes.iter().map(part).collect(),
+                grading: own.as_ref().map(|(_, g)| GradingOut {
+                    grades: g.grades.iter().map(|g| g.as_str()).collect(),
+                    safety_mode: g.safety_mode(),
+                    said: signal_said.iter().map(part).collect(),
+                }),
+                signals: own.map(|(s, _)| s),
             },
             "change",
         );

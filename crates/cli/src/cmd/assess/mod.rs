@@ -18,8 +18,8 @@ use crate::error::{CliError, CliResult};
 use crate::io::Part;
 use closer_guide::narrate_measure as nm;
 use closer_measure::instrument::{self, IDS, Instrument, Order};
-use closer_measure::{Responses, responses};
 use closer_measure::score::{Scored, score};
+use closer_measure::{Responses, responses};
 use closer_safety::{Said, Withheld};
 use serde::Serialize;
 use std::path::Path;
@@ -142,7 +142,12 @@ pub(super) fn setup(r: &Reading) -> CliResult<(&'static Instrument, &'static Ord
     Ok((inst, order, scale))
 }
 
-pub(super) fn read(path: &Path, inst: &Instrument, scale: [i32; 2], r: &Reading) -> CliResult<Responses> {
+pub(super) fn read(
+    path: &Path,
+    inst: &Instrument,
+    scale: [i32; 2],
+    r: &Reading,
+) -> CliResult<Responses> {
     let text = crate::io::read_input(path)?;
     Ok(responses::parse_with(
         &path.display().to_string(),
@@ -176,7 +181,11 @@ pub(super) fn score_file(
 
 /// The warning for a file whose answers never reach the top of the declared scale, also written
 /// to stderr at once (it is about the request, and JSON readers get it in `notes`).
-pub(super) fn top_unused(p: &closer_safety::Policy, path: &Path, r: &Responses) -> CliResult<Option<Said>> {
+pub(super) fn top_unused(
+    p: &closer_safety::Policy,
+    path: &Path,
+    r: &Responses,
+) -> CliResult<Option<Said>> {
     match r.highest_answer() {
         Some(h) if i32::from(h) < r.scale[1] => {
             let s = nm::top_of_scale_unused(p, &path.display().to_string(), h, r.scale)
@@ -187,7 +196,6 @@ pub(super) fn top_unused(p: &closer_safety::Policy, path: &Path, r: &Responses) 
         _ => Ok(None),
     }
 }
-
 
 /// Where one person's own safety signs lead, in JSON (score and change alike).
 

@@ -1,7 +1,10 @@
 //! `closer assess score`: subscale scores per respondent, the research summary for larger
 //! files, and for one person their own reading, map region, percentiles and safety signs.
 
-use super::{GradingOut, Reading, region_of, score_file, setup, tables, top_unused, withheld};
+use super::{
+    GradingOut, Reading, keep, region_of, score_file, setup, tables, top_unused, withheld,
+};
+use crate::cmd::journal::DbArgs;
 use crate::error::{CliError, CliResult};
 use crate::io::{Page, Part, emit_page, emit_versioned, part};
 use closer_domain::SafetySignal;
@@ -48,6 +51,13 @@ pub(super) struct ScoreArgs {
     /// Print one JSON document.
     #[arg(long)]
     json: bool,
+    /// Keep these scores (and the answers) in your journal: one person's own answers only (a
+    /// one-row file). Without it, at a terminal, you are asked after the scores are shown, and
+    /// nothing is kept unless you say yes.
+    #[arg(long)]
+    keep: bool,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 /// Change between two administrations: the difference, its standard error of measurement and
@@ -233,6 +243,9 @@ struct ScoreOut<'a> {
     item_total: Option<BTreeMap<&'a str, &'a [ItemTotal]>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     grading: Option<GradingOut<'a>>,
+    /// One person's own reading in words (a one-row file): the same sentences the text shows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reading: Vec<Part<'a>>,
     notes: Vec<Part<'a>>,
 }
 
@@ -247,6 +260,8 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
     let region = region_of(&a.reading)?;
     let n = scored.respondents.len();
     let one = n == 1;
+    let keeping = keep::decide(a.keep, n, a.json)?;
+    let record = |at: i64| keep::record(&inst.id, &resp, &scored, at);
 
     // Signals: one person's own answers, or every row with --research; never other people's
     // by default.
@@ -323,6 +338,19 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
         });
     }
 
+    // One person's own reading: the scores in words, percentiles, the map region.
+    let mut reading: Vec<Said> = Vec::new();
+    if one {
+        reading.extend(nm::scores(&p, inst, &scored, 0).map_err(withheld)?);
+        if let Some(e) = &ex[0] {
+            let find = |id: &str| e.percentiles.iter().find(|(k, _)| k == id).map(|(_, p)| p);
+            reading.extend(nm::norms(&p, find("anxiety"), find("avoidance")).map_err(withheld)?);
+            if let Some(q) = &e.quadrant {
+                reading.push(nm::quadrant(&p, inst, q).map_err(withheld)?);
+            }
+        }
+    }
+
     if a.json {
         let out = ScoreOut {
             instrument: &inst.id,
@@ -387,9 +415,11 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
                 safety_mode: g.safety_mode(),
                 said: signal_said.iter().map(part).collect(),
             }),
+            reading: reading.iter().map(part).collect(),
             notes: notes.iter().map(part).collect(),
         };
-        return emit_versioned(&out, "score");
+        emit_versioned(&out, "score")?;
+        return keep::keep(keeping, &a.db, record);
     }
 
     let mut page = Page::new();
@@ -402,18 +432,7 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
     }
     page.entry(&notes[0]);
     if one {
-        for s in nm::scores(&p, inst, &scored, 0).map_err(withheld)? {
-            page.entry(&s);
-        }
-        if let Some(e) = &ex[0] {
-            let find = |id: &str| e.percentiles.iter().find(|(k, _)| k == id).map(|(_, p)| p);
-            if let Some(s) = nm::norms(&p, find("anxiety"), find("avoidance")).map_err(withheld)? {
-                page.entry(&s);
-            }
-            if let Some(q) = &e.quadrant {
-                page.entry(&nm::quadrant(&p, inst, q).map_err(withheld)?);
-            }
-        }
+        page.entries(&reading);
     } else {
         page.line(&nm::respondents_count(&p, n).map_err(withheld)?);
         if n <= 50 {
@@ -438,5 +457,6 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
             page.entry(s);
         }
     }
-    emit_page(&page)
+    emit_page(&page)?;
+    keep::keep(keeping, &a.db, record)
 }
