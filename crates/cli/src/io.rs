@@ -46,27 +46,41 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> CliResult {
 /// a document changes shape in a way a reader would notice.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Writes one JSON object with `"schema_version"` added to it. A value that does not serialise
-/// to an object is placed under `key` (`{"schema_version": N, key: value}`), so every document
-/// is an object a reader can check before trusting its shape.
+/// Writes one JSON object with `"schema_version"` first in it, the value's own keys after in
+/// their order. A value that does not serialise to an object is placed under `key`
+/// (`{"schema_version": N, key: value}`), so every document is an object a reader can check
+/// before trusting its shape.
 pub fn emit_versioned<T: serde::Serialize>(value: &T, key: &str) -> CliResult {
-    let mut v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
-    let mut doc = match v.take() {
-        serde_json::Value::Object(map) => map,
-        other => {
-            let mut map = serde_json::Map::new();
-            map.insert(key.to_string(), other);
-            map
-        }
-    };
-    doc.insert("schema_version".into(), SCHEMA_VERSION.into());
-    emit_json(&doc)
+    #[derive(serde::Serialize)]
+    struct Versioned<'a, T: serde::Serialize> {
+        schema_version: u32,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    let v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
+    if v.is_object() {
+        emit_json(&Versioned {
+            schema_version: SCHEMA_VERSION,
+            value,
+        })
+    } else {
+        let mut doc = serde_json::Map::new();
+        doc.insert("schema_version".into(), SCHEMA_VERSION.into());
+        doc.insert(key.to_string(), v);
+        emit_json(&doc)
+    }
 }
 
-/// Prints one JSON document on stdout (the same as [`emit_json`]; kept for the commands that
-/// call it by this name).
+/// Prints one JSON document on stdout with `"schema_version"` added, for the commands that call
+/// it by this name (an object, as every document should be; a value that is not an object is
+/// printed as it is, until its command makes it one with [`emit_versioned`]).
 pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
-    emit_json(value)
+    let v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
+    if v.is_object() {
+        emit_versioned(value, "value")
+    } else {
+        emit_json(&v)
+    }
 }
 
 /// Writes `text` and a newline to standard error (notes, progress, the final error line). A
