@@ -69,8 +69,14 @@ pub(super) fn record(
     }
 }
 
-/// Asks (when `keep` is `Ask`) and keeps the record in the journal `db` names.
-pub(super) fn keep(keep: Keep, db: &DbArgs, data: impl FnOnce(i64) -> AssessmentData) -> CliResult {
+/// Asks (when `keep` is `Ask`) and keeps the record in the journal `db` names. After a JSON
+/// document the confirmation goes to stderr, so stdout stays one document.
+pub(super) fn keep(
+    keep: Keep,
+    db: &DbArgs,
+    json: bool,
+    data: impl FnOnce(i64) -> AssessmentData,
+) -> CliResult {
     match keep {
         Keep::No => return Ok(()),
         Keep::Ask => {
@@ -93,5 +99,11 @@ pub(super) fn keep(keep: Keep, db: &DbArgs, data: impl FnOnce(i64) -> Assessment
             .map_err(store_err)?;
         Ok::<(), CliError>(())
     })?;
-    emit_page(Page::new().entry(&say::say("assess.kept")))
+    let kept = say::say("assess.kept");
+    if json {
+        crate::io::note(kept.text());
+        Ok(())
+    } else {
+        emit_page(Page::new().entry(&kept))
+    }
 }

@@ -419,7 +419,7 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
             notes: notes.iter().map(part).collect(),
         };
         emit_versioned(&out, "score")?;
-        return keep::keep(keeping, &a.db, record);
+        return keep::keep(keeping, &a.db, a.json, record);
     }
 
     let mut page = Page::new();
@@ -458,5 +458,5 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
         }
     }
     emit_page(&page)?;
-    keep::keep(keeping, &a.db, record)
+    keep::keep(keeping, &a.db, a.json, record)
 }
