@@ -62,9 +62,13 @@ pub fn run(args: Args) -> CliResult {
     let pb = if stderr_is_terminal() {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "simulating {pos}/{len} couples {bar:30} {eta}",
-            )
+            // The words are reviewed interface text; the rest is numbers and a bar.
+            indicatif::ProgressStyle::with_template(&format!(
+                "{} {{pos}}/{{len}} {{bar:30}} {{eta}}",
+                closer_guide::ui::ui("sweep-progress")
+                    .text()
+                    .replace(['{', '}'], "")
+            ))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
