@@ -605,13 +605,13 @@ mod tests {
     fn a_table_holds_numbers_and_identifiers_only() {
         let mut t = Table::new();
         t.row(&[Cell::id("line", 6), Cell::id("anxiety score", 10)])
-            .row(&[Cell::count(2, 6), Cell::num(Some(3.14159), 3, 10)])
+            .row(&[Cell::count(2, 6), Cell::num(Some(1.23456), 3, 10)])
             .row(&[Cell::gap(6), Cell::num(None, 3, 10)]);
         let mut page = Page::with_width(20);
         page.table(&t);
         assert_eq!(
             page.as_str(),
-            "  line   anxiety\n     2     3.142\n               —\n"
+            "  line   anxiety\n     2     1.235\n               —\n"
         );
     }
 

@@ -60,13 +60,6 @@ pub(super) struct ScoreArgs {
     db: DbArgs,
 }
 
-/// Change between two administrations: the difference, its standard error of measurement and
-/// the Jacobson–Truax reliable-change index (RCI = (after − before) / (√2 · SEM), SEM =
-/// SD · √(1 − reliability)). Rows of the two files are paired in order.
-///
-/// Reliability and SD come from --reliability and --sd, or from values documented for the
-/// instrument on the scale given (only the ECR on 1–5 has them, computed from the public data);
-
 /// Per-respondent extras for attachment instruments: the region label and percentiles.
 struct Extras {
     quadrant: Option<QuadrantLabel>,
