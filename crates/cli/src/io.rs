@@ -503,13 +503,19 @@ pub const MAX_WIDTH: usize = 100;
 pub const MIN_WIDTH: usize = 20;
 
 /// The width words to a person are wrapped at: one column less than the terminal standard
-/// output is (from 20 to [`MAX_WIDTH`]), or [`PIPED_WIDTH`] when it is not a terminal.
+/// output is (from 20 to [`MAX_WIDTH`]), or [`PIPED_WIDTH`] when it is not a terminal or
+/// reports a width under 20 columns.
 pub fn width() -> usize {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() {
         return PIPED_WIDTH;
     }
-    terminal_size::terminal_size().map_or(PIPED_WIDTH, |(w, _)| width_for(usize::from(w.0)))
+    // A terminal that reports no size (or a silly one, as a bare pseudo-terminal may) gets the
+    // fixed width too.
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&cols| cols >= MIN_WIDTH)
+        .map_or(PIPED_WIDTH, width_for)
 }
 
 /// The wrapping width for a terminal of `cols` columns.
