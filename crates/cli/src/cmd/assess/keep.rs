@@ -107,3 +107,22 @@ pub(super) fn keep(
         emit_page(Page::new().entry(&kept))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Keep, decide};
+
+    #[test]
+    fn only_one_persons_answers_are_kept_and_never_without_asking() {
+        // --keep with one row keeps; with several rows it is refused, JSON or not.
+        assert_eq!(decide(true, 1, false).unwrap(), Keep::Yes);
+        assert_eq!(decide(true, 1, true).unwrap(), Keep::Yes);
+        for json in [false, true] {
+            let e = decide(true, 3, json).unwrap_err();
+            assert!(e.to_string().contains("3 respondents"), "{e}");
+        }
+        // Without --keep and without a terminal (as under `cargo test`): nothing is kept.
+        assert_eq!(decide(false, 1, false).unwrap(), Keep::No);
+        assert_eq!(decide(false, 2, false).unwrap(), Keep::No);
+    }
+}
