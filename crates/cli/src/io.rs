@@ -355,10 +355,13 @@ impl Page {
         self
     }
 
-    /// A labelled text on one line: `  label: text`.
+    /// A labelled text: `  label: text`, wrapped with its continuation lines under the text.
     pub fn labelled(&mut self, label: &Said, s: &Said) -> &mut Page {
+        let first = format!("  {}: ", label.text());
+        let rest = " ".repeat(first.chars().count().min(self.width / 2));
         self.text
-            .push_str(&format!("  {}: {}\n", label.text(), s.text()));
+            .push_str(&fill(s.text(), &first, &rest, self.width));
+        self.text.push('\n');
         self
     }
 
@@ -605,6 +608,28 @@ mod tests {
         assert_eq!(Page::with_width(3).width, super::MIN_WIDTH);
         // Not a terminal under `cargo test`: the fixed width.
         assert_eq!(super::width(), super::PIPED_WIDTH);
+    }
+
+    #[test]
+    fn a_labelled_text_wraps_under_its_text() {
+        let p = Policy::new(Context::ordinary());
+        let label = p
+            .review(Draft::new(Topic::Interface, "k", "", "If yes"))
+            .unwrap();
+        let s = p
+            .review(Draft::new(
+                Topic::Pause,
+                "k",
+                "",
+                "Breathe out slowly and let your shoulders drop a little.",
+            ))
+            .unwrap();
+        let mut page = Page::with_width(30);
+        page.labelled(&label, &s);
+        assert_eq!(
+            page.as_str(),
+            "  If yes: Breathe out slowly\n          and let your\n          shoulders drop a\n          little.\n"
+        );
     }
 
     #[test]
