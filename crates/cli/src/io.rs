@@ -46,27 +46,41 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> CliResult {
 /// a document changes shape in a way a reader would notice.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Writes one JSON object with `"schema_version"` added to it. A value that does not serialise
-/// to an object is placed under `key` (`{"schema_version": N, key: value}`), so every document
-/// is an object a reader can check before trusting its shape.
+/// Writes one JSON object with `"schema_version"` first in it, the value's own keys after in
+/// their order. A value that does not serialise to an object is placed under `key`
+/// (`{"schema_version": N, key: value}`), so every document is an object a reader can check
+/// before trusting its shape.
 pub fn emit_versioned<T: serde::Serialize>(value: &T, key: &str) -> CliResult {
-    let mut v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
-    let mut doc = match v.take() {
-        serde_json::Value::Object(map) => map,
-        other => {
-            let mut map = serde_json::Map::new();
-            map.insert(key.to_string(), other);
-            map
-        }
-    };
-    doc.insert("schema_version".into(), SCHEMA_VERSION.into());
-    emit_json(&doc)
+    #[derive(serde::Serialize)]
+    struct Versioned<'a, T: serde::Serialize> {
+        schema_version: u32,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    let v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
+    if v.is_object() {
+        emit_json(&Versioned {
+            schema_version: SCHEMA_VERSION,
+            value,
+        })
+    } else {
+        let mut doc = serde_json::Map::new();
+        doc.insert("schema_version".into(), SCHEMA_VERSION.into());
+        doc.insert(key.to_string(), v);
+        emit_json(&doc)
+    }
 }
 
-/// Prints one JSON document on stdout (the same as [`emit_json`]; kept for the commands that
-/// call it by this name).
+/// Prints one JSON document on stdout with `"schema_version"` added, for the commands that call
+/// it by this name (an object, as every document should be; a value that is not an object is
+/// printed as it is, until its command makes it one with [`emit_versioned`]).
 pub fn print_json<T: serde::Serialize>(value: &T) -> CliResult {
-    emit_json(value)
+    let v = serde_json::to_value(value).map_err(|e| CliError::Other(e.into()))?;
+    if v.is_object() {
+        emit_versioned(value, "value")
+    } else {
+        emit_json(&v)
+    }
 }
 
 /// Writes `text` and a newline to standard error (notes, progress, the final error line). A
@@ -169,12 +183,21 @@ pub fn part(s: &closer_safety::Said) -> Part<'_> {
     }
 }
 
-/// Plain text for one reviewed item: its title, then its text indented, then a blank line.
+/// Plain text for one reviewed item: its title, then its text indented by two spaces, both
+/// wrapped at [`width`], then a blank line.
 pub fn render_said(s: &closer_safety::Said) -> String {
-    let mut out = format!("{}\n", s.title());
-    for line in s.text().lines() {
-        out.push_str("  ");
-        out.push_str(line);
+    render_said_at(s, width())
+}
+
+/// [`render_said`] at a given width (a private screen passes its own).
+pub fn render_said_at(s: &closer_safety::Said, width: usize) -> String {
+    let mut out = String::new();
+    if !s.title().is_empty() {
+        out.push_str(&fill(s.title(), "", "", width));
+        out.push('\n');
+    }
+    if !s.text().is_empty() {
+        out.push_str(&fill(s.text(), "  ", "  ", width));
         out.push('\n');
     }
     out.push('\n');
@@ -184,16 +207,33 @@ pub fn render_said(s: &closer_safety::Said) -> String {
 /// Text for a person, built only from reviewed sentences ([`Said`]) and numbers.
 ///
 /// Every method takes `&Said`; the layout it adds (line breaks, indents, `==` around a heading,
-/// a step number, `-` before an item, wrapping at 78 columns) contains no words, so whatever a
-/// `Page` holds was said by the policy.
-#[derive(Debug, Default, Clone)]
+/// a step number, `-` before an item, wrapping at the page's width) contains no words, so
+/// whatever a `Page` holds was said by the policy. The one exception, [`Page::table`], holds
+/// numbers and identifiers from data files (subscale ids, column names), never a sentence.
+#[derive(Debug, Clone)]
 pub struct Page {
     text: String,
+    width: usize,
+}
+
+impl Default for Page {
+    fn default() -> Page {
+        Page::new()
+    }
 }
 
 impl Page {
+    /// An empty page wrapped at [`width`] (the terminal's, or [`PIPED_WIDTH`]).
     pub fn new() -> Page {
-        Page::default()
+        Page::with_width(width())
+    }
+
+    /// An empty page wrapped at `width` columns (a private screen's own width; tests).
+    pub fn with_width(width: usize) -> Page {
+        Page {
+            text: String::new(),
+            width: width.max(MIN_WIDTH),
+        }
     }
 
     /// A heading: the title between `==`, then a blank line.
@@ -205,7 +245,7 @@ impl Page {
     /// The title alone, on its own line (nothing when it is empty).
     pub fn title(&mut self, s: &Said) -> &mut Page {
         if !s.title().is_empty() {
-            self.text.push_str(s.title());
+            self.text.push_str(&fill(s.title(), "", "", self.width));
             self.text.push('\n');
         }
         self
@@ -224,10 +264,10 @@ impl Page {
         self
     }
 
-    /// The text, wrapped, continuation lines indented by `indent`, then a newline.
+    /// The text, every line indented by `indent` and wrapped, then a newline.
     pub fn text(&mut self, s: &Said, indent: usize) -> &mut Page {
-        self.pad(indent);
-        self.text.push_str(&wrap(s.text(), indent));
+        let pad = " ".repeat(indent);
+        self.text.push_str(&fill(s.text(), &pad, &pad, self.width));
         self.text.push('\n');
         self
     }
@@ -235,54 +275,101 @@ impl Page {
     /// The title (if any), then the text wrapped, then a blank line.
     pub fn said(&mut self, s: &Said) -> &mut Page {
         self.title(s);
-        self.text.push_str(&wrap(s.text(), 0));
+        self.text.push_str(&fill(s.text(), "", "", self.width));
         self.text.push_str("\n\n");
         self
     }
 
-    /// An entry: the title, then the text indented by two spaces line by line, then a blank
-    /// line (helplines, messages).
+    /// An entry: the title, then the text indented by two spaces, both wrapped, then a blank
+    /// line (helplines, messages, narration).
     pub fn entry(&mut self, s: &Said) -> &mut Page {
-        self.text.push_str(&render_said(s));
+        self.text.push_str(&render_said_at(s, self.width));
+        self
+    }
+
+    /// Entries, one after another.
+    pub fn entries(&mut self, said: &[Said]) -> &mut Page {
+        for s in said {
+            self.entry(s);
+        }
+        self
+    }
+
+    /// The text alone on its line(s), wrapped, then a blank line (a one-line interface note).
+    pub fn line(&mut self, s: &Said) -> &mut Page {
+        self.text.push_str(&fill(s.text(), "", "", self.width));
+        self.text.push_str("\n\n");
         self
     }
 
     /// A list item: `- text`, indented by `indent`, wrapped under its text.
     pub fn item(&mut self, s: &Said, indent: usize) -> &mut Page {
-        self.pad(indent);
-        self.text.push_str("- ");
-        self.text.push_str(&wrap(s.text(), indent + 2));
+        let pad = " ".repeat(indent);
+        self.text.push_str(&fill(
+            s.text(),
+            &format!("{pad}- "),
+            &format!("{pad}  "),
+            self.width,
+        ));
         self.text.push('\n');
         self
     }
 
-    /// A numbered choice: `  3. label`.
-    pub fn choice(&mut self, n: usize, s: &Said) -> &mut Page {
+    /// A numbered item: `3. text`, indented by `indent`, wrapped under its text.
+    pub fn numbered(&mut self, n: usize, s: &Said, indent: usize) -> &mut Page {
+        let pad = " ".repeat(indent);
+        let first = format!("{pad}{n}. ");
+        let rest = " ".repeat(first.chars().count());
         self.text
-            .push_str(&format!("  {n:>2}. {}\n", wrap(s.text(), 6)));
+            .push_str(&fill(s.text(), &first, &rest, self.width));
+        self.text.push('\n');
+        self
+    }
+
+    /// A numbered choice: `   3. label`.
+    pub fn choice(&mut self, n: usize, s: &Said) -> &mut Page {
+        self.text.push_str(&fill(
+            s.text(),
+            &format!("  {n:>2}. "),
+            "      ",
+            self.width,
+        ));
+        self.text.push('\n');
         self
     }
 
     /// Text in quotation marks, indented (a text built from choices).
     pub fn quote(&mut self, s: &Said) -> &mut Page {
         self.text
-            .push_str(&format!("  \"{}\"\n\n", wrap(s.text(), 3)));
+            .push_str(&fill(&format!("{}\"", s.text()), "  \"", "   ", self.width));
+        self.text.push_str("\n\n");
         self
     }
 
     /// Two reviewed texts on one line, the first padded to `width` columns (a menu label and the
     /// command behind it).
     pub fn pair(&mut self, indent: usize, left: &Said, width: usize, right: &Said) -> &mut Page {
-        self.pad(indent);
+        self.text.extend(std::iter::repeat_n(' ', indent));
         self.text
             .push_str(&format!("{:<width$} {}\n", left.text(), right.text()));
         self
     }
 
-    /// A labelled text on one line: `  label: text`.
+    /// A labelled text: `  label: text`, wrapped with its continuation lines under the text.
     pub fn labelled(&mut self, label: &Said, s: &Said) -> &mut Page {
+        let first = format!("  {}: ", label.text());
+        let rest = " ".repeat(first.chars().count().min(self.width / 2));
         self.text
-            .push_str(&format!("  {}: {}\n", label.text(), s.text()));
+            .push_str(&fill(s.text(), &first, &rest, self.width));
+        self.text.push('\n');
+        self
+    }
+
+    /// A table of numbers and identifiers, laid out as given and never wrapped (a research
+    /// file's scores). Its cells come from data (numbers, subscale ids and column names of an
+    /// instrument file), not sentences: `Table` can only be built from those.
+    pub fn table(&mut self, t: &Table) -> &mut Page {
+        self.text.push_str(&t.text);
         self
     }
 
@@ -298,13 +385,101 @@ impl Page {
         self
     }
 
-    fn pad(&mut self, indent: usize) {
-        self.text.extend(std::iter::repeat_n(' ', indent));
-    }
-
     /// The page as text, for a private screen (`crate::term::Screen::show`).
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+}
+
+/// Rows of numbers under column names that are identifiers (`line`, `anxiety`, `alpha`), for
+/// [`Page::table`]. Cells are numbers, `—` for a missing one, or identifiers; nothing in a table
+/// is a sentence.
+#[derive(Debug, Default, Clone)]
+pub struct Table {
+    text: String,
+}
+
+impl Table {
+    pub fn new() -> Table {
+        Table::default()
+    }
+
+    /// Adds one line of cells, each right-aligned to its width (left-aligned when the width is
+    /// negative).
+    pub fn row(&mut self, cells: &[Cell<'_>]) -> &mut Table {
+        for c in cells {
+            let w = c.width.unsigned_abs() as usize;
+            let s = match c.value {
+                CellValue::Id(x) => x.to_string(),
+                CellValue::Count(x) => x.to_string(),
+                CellValue::Num(Some(x), p) => format!("{x:.p$}"),
+                CellValue::Num(None, _) => "—".to_string(),
+                CellValue::Gap => String::new(),
+            };
+            if c.width < 0 {
+                self.text.push_str(&format!("{s:<w$}"));
+            } else {
+                self.text.push_str(&format!("{s:>w$}"));
+            }
+        }
+        self.text.push('\n');
+        self
+    }
+
+    /// An empty line.
+    pub fn blank(&mut self) -> &mut Table {
+        self.text.push('\n');
+        self
+    }
+}
+
+/// One cell of a [`Table`] and its width (negative: left-aligned).
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    pub value: CellValue<'a>,
+    pub width: i32,
+}
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy)]
+pub enum CellValue<'a> {
+    /// An identifier from a data file or a column name (no spaces: never a sentence).
+    Id(&'a str),
+    /// A whole number (a count, a line number).
+    Count(u64),
+    /// A number with this many decimals, or `—` when missing.
+    Num(Option<f64>, usize),
+    /// Spaces only.
+    Gap,
+}
+
+impl<'a> Cell<'a> {
+    /// An identifier; one with a space in it is shown cut at the space, so a sentence cannot
+    /// pass as an identifier.
+    pub fn id(s: &'a str, width: i32) -> Cell<'a> {
+        let s = s.split(char::is_whitespace).next().unwrap_or("");
+        Cell {
+            value: CellValue::Id(s),
+            width,
+        }
+    }
+    pub fn count(x: u64, width: i32) -> Cell<'a> {
+        Cell {
+            value: CellValue::Count(x),
+            width,
+        }
+    }
+    pub fn num(x: Option<f64>, decimals: usize, width: i32) -> Cell<'a> {
+        Cell {
+            value: CellValue::Num(x, decimals),
+            width,
+        }
+    }
+    pub fn gap(width: i32) -> Cell<'a> {
+        Cell {
+            value: CellValue::Gap,
+            width,
+        }
     }
 }
 
@@ -317,61 +492,158 @@ pub fn emit_page(page: &Page) -> CliResult {
 
 /// Prints reviewed sentences as entries (title, then the text indented).
 pub fn emit_said(said: &[Said]) -> CliResult {
-    let mut page = Page::new();
-    for s in said {
-        page.entry(s);
-    }
-    emit_page(&page)
+    emit_page(Page::new().entries(said))
 }
 
-/// Wraps text at 78 columns for the terminal, keeping line breaks; continuation lines are
-/// indented by `indent` spaces. Words are never broken.
-pub fn wrap(text: &str, indent: usize) -> String {
-    let width = 78usize;
-    let pad = " ".repeat(indent);
+/// The width text is wrapped at when standard output is not a terminal (a pipe, a file), so
+/// piped output is the same on every machine.
+pub const PIPED_WIDTH: usize = 80;
+
+/// The widest line a page is wrapped at, even on a wider terminal: longer lines are hard to read.
+pub const MAX_WIDTH: usize = 100;
+
+/// The narrowest width text is wrapped at.
+pub const MIN_WIDTH: usize = 20;
+
+/// The width words to a person are wrapped at: one column less than the terminal standard
+/// output is (from 20 to [`MAX_WIDTH`]), or [`PIPED_WIDTH`] when it is not a terminal or
+/// reports a width under 20 columns.
+pub fn width() -> usize {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return PIPED_WIDTH;
+    }
+    // A terminal that reports no size (or a silly one, as a bare pseudo-terminal may) gets the
+    // fixed width too.
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&cols| cols >= MIN_WIDTH)
+        .map_or(PIPED_WIDTH, width_for)
+}
+
+/// The wrapping width for a terminal of `cols` columns.
+pub fn width_for(cols: usize) -> usize {
+    cols.saturating_sub(1).clamp(MIN_WIDTH, MAX_WIDTH)
+}
+
+/// The one text renderer: wraps `text` at `width` columns with `textwrap` (first fit, only at
+/// spaces: words, addresses and hyphenated words are never broken; line breaks kept). The first line starts with `first`, every other line with
+/// `rest`; a line that starts with `- ` (a list item) has its continuation lines under its text.
+/// Empty lines stay empty. Returns no final newline.
+pub fn fill(text: &str, first: &str, rest: &str, width: usize) -> String {
+    let width = width.max(MIN_WIDTH);
     let mut out = String::new();
-    for (li, line) in text.split('\n').enumerate() {
-        if li > 0 {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
             out.push('\n');
-            if !line.trim().is_empty() {
-                out.push_str(&pad);
-            }
         }
-        let mut col = indent;
-        let mut first = true;
-        for word in line.split_whitespace() {
-            let w = word.chars().count();
-            if !first && col + 1 + w > width {
-                out.push('\n');
-                out.push_str(&pad);
-                col = indent;
-            } else if !first {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += w;
-            first = false;
+        let lead = if i == 0 { first } else { rest };
+        let line = line.trim();
+        if line.is_empty() {
+            out.push_str(lead.trim_end());
+            continue;
         }
+        let hang = if line.starts_with("- ") {
+            format!("{rest}  ")
+        } else {
+            rest.to_string()
+        };
+        let opts = textwrap::Options::new(width)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(lead)
+            .subsequent_indent(&hang);
+        let lines = textwrap::wrap(line, opts);
+        out.push_str(&lines.join("\n"));
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Page, wrap};
+    use super::{Cell, Page, Table, fill, width_for};
     use closer_safety::{Context, Draft, Policy, Topic};
 
     #[test]
-    fn wrap_keeps_words_whole_and_lines() {
-        let text = "a ".repeat(60) + "\nPhone: 123";
-        let w = wrap(&text, 2);
+    fn fill_keeps_words_whole_lines_and_list_hangs() {
+        let text =
+            "a ".repeat(60) + "\nPhone: 123\n\n- an item long enough to wrap around the edge";
+        let w = fill(&text, "", "  ", 30);
         for line in w.lines() {
-            assert!(line.chars().count() <= 78, "{line}");
+            assert!(line.chars().count() <= 30, "{line:?}");
         }
-        assert!(w.contains("\n  Phone: 123"));
-        let long = "word ".repeat(40);
-        assert!(!wrap(&long, 0).contains("wo\nrd"));
+        assert!(
+            w.contains("\n  Phone: 123\n\n  - an item long enough to\n    wrap"),
+            "{w}"
+        );
+        let words: Vec<&str> = w.split_whitespace().collect();
+        assert_eq!(words, text.split_whitespace().collect::<Vec<_>>());
+        // A word longer than the width is never broken, nor is a hyphenated one or an address.
+        assert_eq!(
+            fill(
+                "see https://example.org/a-long-hyphenated-path-name now",
+                "",
+                "",
+                20
+            ),
+            "see\nhttps://example.org/a-long-hyphenated-path-name\nnow"
+        );
+        let long = "x".repeat(50);
+        assert_eq!(
+            fill(&format!("a {long} b"), "", "", 20),
+            format!("a\n{long}\nb")
+        );
+        // The first line has its own lead (a numbered choice), the rest line up under it.
+        assert_eq!(
+            fill("one two three four", "  1. ", "     ", 20),
+            "  1. one two three\n     four"
+        );
+    }
+
+    #[test]
+    fn the_width_follows_the_terminal_within_bounds() {
+        assert_eq!(width_for(80), 79);
+        assert_eq!(width_for(200), super::MAX_WIDTH);
+        assert_eq!(width_for(5), super::MIN_WIDTH);
+        assert_eq!(Page::with_width(3).width, super::MIN_WIDTH);
+        // Not a terminal under `cargo test`: the fixed width.
+        assert_eq!(super::width(), super::PIPED_WIDTH);
+    }
+
+    #[test]
+    fn a_labelled_text_wraps_under_its_text() {
+        let p = Policy::new(Context::ordinary());
+        let label = p
+            .review(Draft::new(Topic::Interface, "k", "", "If yes"))
+            .unwrap();
+        let s = p
+            .review(Draft::new(
+                Topic::Pause,
+                "k",
+                "",
+                "Breathe out slowly and let your shoulders drop a little.",
+            ))
+            .unwrap();
+        let mut page = Page::with_width(30);
+        page.labelled(&label, &s);
+        assert_eq!(
+            page.as_str(),
+            "  If yes: Breathe out slowly\n          and let your\n          shoulders drop a\n          little.\n"
+        );
+    }
+
+    #[test]
+    fn a_table_holds_numbers_and_identifiers_only() {
+        let mut t = Table::new();
+        t.row(&[Cell::id("line", 6), Cell::id("anxiety score", 10)])
+            .row(&[Cell::count(2, 6), Cell::num(Some(1.23456), 3, 10)])
+            .row(&[Cell::gap(6), Cell::num(None, 3, 10)]);
+        let mut page = Page::with_width(20);
+        page.table(&t);
+        assert_eq!(
+            page.as_str(),
+            "  line   anxiety\n     2     1.235\n               —\n"
+        );
     }
 
     #[test]
@@ -385,7 +657,7 @@ mod tests {
                 "Breathe out slowly.",
             ))
             .unwrap();
-        let mut page = Page::new();
+        let mut page = Page::with_width(80);
         page.heading(&s)
             .numbered_title(2, &s)
             .said(&s)

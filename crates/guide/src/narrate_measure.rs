@@ -512,7 +512,9 @@ pub fn change(p: &Policy, pair: &PairChange) -> Result<Vec<Said>, Withheld> {
 /// The reflection questions, from `content/reflection.toml`.
 #[derive(Debug, Deserialize)]
 struct ReflectionFile {
+    intro_title: String,
     intro: String,
+    closing_title: String,
     closing: String,
     question: Vec<RawQuestion>,
     keys: RawKeys,
@@ -588,7 +590,7 @@ pub fn reflection(p: &Policy) -> Result<Reflection, ReflectionError> {
         intro: p.review(Draft::new(
             Topic::Interface,
             "intro",
-            "Reflection questions",
+            &f.intro_title,
             &f.intro,
         ))?,
         questions: f
@@ -605,7 +607,7 @@ pub fn reflection(p: &Policy) -> Result<Reflection, ReflectionError> {
         closing: p.review(Draft::new(
             Topic::Interface,
             "closing",
-            "Validated questionnaires",
+            &f.closing_title,
             &f.closing,
         ))?,
         keys: {

@@ -568,6 +568,55 @@ pub fn simulation_caption(policy: &Policy, sim: &Simulation) -> Result<Said, Wit
     )
 }
 
+/// The `"illustration"` line of the model's JSON documents about two imagined people
+/// (`simulate`, `phase`), fixed like the chart's own line.
+pub const ILLUSTRATION: &str =
+    "An illustration from a model of the loop, not a forecast about either person.";
+
+/// The `"illustration"` line of a sweep's JSON document (many imagined couples).
+pub const ILLUSTRATION_MANY: &str =
+    "An illustration from a model of the loop, not a forecast about anyone.";
+
+/// What a sweep varies and what it holds, in the words [`narrate_sweep_over_seeds`] and
+/// [`sweep_caption`] take: all four scores, or A's anxiety against B's avoidance with the other
+/// two held at `held`.
+pub fn sweep_axes(all_dims: bool, held: f64) -> (&'static str, String) {
+    if all_dims {
+        (
+            "all four scores (A's anxiety and avoidance, B's anxiety and avoidance) from 1 to 7",
+            "the map shows, for A's anxiety and B's avoidance, the most common outcome over the other two".to_string(),
+        )
+    } else {
+        (
+            "A's anxiety (A as the one who reaches) and B's avoidance (B as the one who withdraws) from 1 to 7",
+            format!("A's avoidance and B's anxiety held at {held}"),
+        )
+    }
+}
+
+/// The caption of a sweep's map.
+pub fn sweep_caption(
+    policy: &Policy,
+    days: u32,
+    seeds: usize,
+    held: &str,
+) -> Result<Said, Withheld> {
+    chart_caption(
+        policy,
+        &format!(
+            "The most common outcome over {days} days in {seeds} runs of each imagined couple; {held}"
+        ),
+    )
+}
+
+/// The caption of the phase portrait.
+pub fn phase_caption(policy: &Policy) -> Result<Said, Withheld> {
+    chart_caption(
+        policy,
+        "Where the two lines cross, neither person's alarm is changing: filled circles are resting points the couple returns to after a small upset, open circles are tipping points between them",
+    )
+}
+
 pub fn chart_caption(policy: &Policy, what: &str) -> Result<Said, Withheld> {
     policy.review(draft(
         "caption",

@@ -5,8 +5,6 @@
 //! the standard streams are disallowed for them by `crates/cli/clippy.toml`. The data commands
 //! below are allowed the raw emitter, each with its reason.
 
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: its narration should be a Page (issue 11)
 pub mod assess;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
@@ -39,8 +37,6 @@ pub mod lock;
 pub mod log;
 #[allow(clippy::disallowed_methods)] // to convert: its findings are Said and should be a Page
 pub mod patterns;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // numbers and an SVG: data, not words to a person
 pub mod phase;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
@@ -50,14 +46,10 @@ pub mod screen;
 pub mod series;
 #[allow(clippy::disallowed_methods)] // one line of data: the address it listens on
 pub mod serve;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: its narration should be a Page (issue 11)
 pub mod simulate;
 #[allow(clippy::disallowed_methods)] // research output: a moves CSV, data not words
 pub mod simulate_hawkes;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: its suggestions should be a Page (issue 11)
 pub mod soften;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // a table of outcomes: data, not words to a person
 pub mod sweep;

@@ -5,7 +5,7 @@
 
 use crate::cmd::simulate::{CoupleArgs, OutputArgs};
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, write_output};
+use crate::io::{Page, emit_page, emit_versioned, write_output};
 use closer_guide::narrate_model;
 use closer_model::meanfield;
 use closer_model::params::{INSTRUMENT, Params};
@@ -33,11 +33,8 @@ pub fn run(args: Args) -> CliResult {
     let said = narrate_model::narrate_phase(&policy, &a, &b, &ways, &fps)
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
     if let Some(path) = &args.output.chart {
-        let cap = narrate_model::chart_caption(
-            &policy,
-            "Where the two lines cross, neither person's alarm is changing: filled circles are resting points the couple returns to after a small upset, open circles are tipping points between them",
-        )
-        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+        let cap = narrate_model::phase_caption(&policy)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
         let svg = closer_chart::dance::phase_portrait(
             &params,
             hope,
@@ -48,20 +45,18 @@ pub fn run(args: Args) -> CliResult {
         write_output(path, svg.as_bytes())?;
     }
     if args.output.json {
-        return print_json(&json!({
-            "illustration": "An illustration from a model of the loop, not a forecast about either person.",
+        return emit_versioned(
+            &json!({
+            "illustration": narrate_model::ILLUSTRATION,
             "instrument": INSTRUMENT,
             "profiles": {"A": a, "B": b},
             "ways": ways.iter().map(|w| json!({"way": w.way, "who": w.who.to_string()})).collect::<Vec<_>>(),
             "hope_held_at": {"A": hope[0], "B": hope[1]},
             "fixed_points": fps,
             "narration": said,
-        }));
+            }),
+            "phase",
+        );
     }
-    let mut out = String::new();
-    for s in &said {
-        out.push_str(&crate::io::render_said(s));
-    }
-    print!("{out}");
-    Ok(())
+    emit_page(Page::new().entries(&said))
 }

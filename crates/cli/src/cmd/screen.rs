@@ -283,42 +283,10 @@ impl TermSize {
         TermSize { rows, cols }
     }
 
-    /// Words wrapped to the width, each line starting with `indent`; line breaks kept.
+    /// Words wrapped to the width, each line starting with `indent`; line breaks kept (the
+    /// one renderer, `crate::io::fill`).
     pub(crate) fn wrap(&self, text: &str, indent: &str) -> String {
-        let width = self.cols.saturating_sub(1).clamp(20, 100) - indent.chars().count();
-        let mut out = String::new();
-        for (i, para) in text.lines().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            // A list item's continuation lines line up under its text.
-            let hang = if para.starts_with("- ") { "  " } else { "" };
-            let mut line = String::new();
-            let mut first = true;
-            for word in para.split_whitespace() {
-                let limit = if first { width } else { width - hang.len() };
-                if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
-                    out.push_str(indent);
-                    if !first {
-                        out.push_str(hang);
-                    }
-                    out.push_str(&line);
-                    out.push('\n');
-                    line.clear();
-                    first = false;
-                }
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-            }
-            out.push_str(indent);
-            if !first {
-                out.push_str(hang);
-            }
-            out.push_str(&line);
-        }
-        out
+        crate::io::fill(text, indent, indent, crate::io::width_for(self.cols))
     }
 
     /// A reviewed item: its title, then its text indented and wrapped, then a blank line.
@@ -326,17 +294,7 @@ impl TermSize {
         if s.kind() == "heading" {
             return format!("== {} ==\n\n", self.wrap(s.title(), ""));
         }
-        let mut out = String::new();
-        if !s.title().is_empty() {
-            out.push_str(&self.wrap(s.title(), ""));
-            out.push('\n');
-        }
-        if !s.text().is_empty() {
-            out.push_str(&self.wrap(s.text(), "  "));
-            out.push('\n');
-        }
-        out.push('\n');
-        out
+        crate::io::render_said_at(s, crate::io::width_for(self.cols))
     }
 }
 

@@ -3,7 +3,7 @@
 //! `closer_chart`; this file parses arguments, prints and writes files.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, write_output};
+use crate::io::{Page, emit_page, emit_versioned, write_output};
 use closer_domain::{Window, moves_csv};
 use closer_guide::narrate_model;
 use closer_model::params::{INSTRUMENT, Profile, WayUse};
@@ -163,14 +163,9 @@ pub fn run(args: Args) -> CliResult {
     }
 
     if args.output.json {
-        return print_json(&to_json(&sim, args.seed, &said));
+        return emit_versioned(&to_json(&sim, args.seed, &said), "simulation");
     }
-    let mut out = String::new();
-    for s in &said {
-        out.push_str(&crate::io::render_said(s));
-    }
-    print!("{out}");
-    Ok(())
+    emit_page(Page::new().entries(&said))
 }
 
 fn to_json(sim: &Simulation, seed: u64, said: &[Said]) -> serde_json::Value {
@@ -182,7 +177,7 @@ fn to_json(sim: &Simulation, seed: u64, said: &[Said]) -> serde_json::Value {
         })
     });
     json!({
-        "illustration": "An illustration from a model of the loop, not a forecast about either person.",
+        "illustration": narrate_model::ILLUSTRATION,
         "instrument": INSTRUMENT,
         "profiles": {"A": run.a, "B": run.b},
         "ways": run.ways.iter().map(|w| json!({

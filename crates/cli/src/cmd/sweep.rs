@@ -5,7 +5,7 @@
 
 use crate::cmd::simulate::OutputArgs;
 use crate::error::{CliError, CliResult};
-use crate::io::{print_json, stderr_is_terminal, write_output};
+use crate::io::{Page, emit_page, emit_versioned, stderr_is_terminal, write_output};
 use closer_guide::narrate_model;
 use closer_model::ModelError;
 use closer_model::params::INSTRUMENT;
@@ -62,9 +62,13 @@ pub fn run(args: Args) -> CliResult {
     let pb = if stderr_is_terminal() {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "simulating {pos}/{len} couples {bar:30} {eta}",
-            )
+            // The words are reviewed interface text; the rest is numbers and a bar.
+            indicatif::ProgressStyle::with_template(&format!(
+                "{} {{pos}}/{{len}} {{bar:30}} {{eta}}",
+                closer_guide::ui::ui("sweep-progress")
+                    .text()
+                    .replace(['{', '}'], "")
+            ))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
@@ -82,17 +86,7 @@ pub fn run(args: Args) -> CliResult {
     let counts: Vec<_> = OUTCOMES.iter().copied().zip(by_outcome).collect();
     let unclear = cells.iter().filter(|c| !c.clear).count();
 
-    let (axes, held) = if args.all_dims {
-        (
-            "all four scores (A's anxiety and avoidance, B's anxiety and avoidance) from 1 to 7",
-            "the map shows, for A's anxiety and B's avoidance, the most common outcome over the other two".to_string(),
-        )
-    } else {
-        (
-            "A's anxiety (A as the one who reaches) and B's avoidance (B as the one who withdraws) from 1 to 7",
-            format!("A's avoidance and B's anxiety held at {HELD}"),
-        )
-    };
+    let (axes, held) = narrate_model::sweep_axes(args.all_dims, HELD);
     let policy = Policy::new(Context::ordinary());
     let said = narrate_model::narrate_sweep_over_seeds(
         &policy, axes, &held, spec.days, &counts, spec.seeds, unclear,
@@ -100,22 +94,17 @@ pub fn run(args: Args) -> CliResult {
     .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
 
     if let Some(path) = &args.output.chart {
-        let cap = narrate_model::chart_caption(
-            &policy,
-            &format!(
-                "The most common outcome over {} days in {} runs of each imagined couple; {held}",
-                args.days, spec.seeds
-            ),
-        )
-        .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
+        let cap = narrate_model::sweep_caption(&policy, args.days, spec.seeds, &held)
+            .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
         let svg =
             closer_chart::dance::sweep_chart(&spec, &cells, cap.text(), args.output.chart_width());
         write_output(path, svg.as_bytes())?;
     }
 
     if args.output.json {
-        return print_json(&json!({
-            "illustration": "An illustration from a model of the loop, not a forecast about anyone.",
+        return emit_versioned(
+            &json!({
+            "illustration": narrate_model::ILLUSTRATION_MANY,
             "instrument": INSTRUMENT,
             "grid": spec.grid,
             "days": args.days,
@@ -128,12 +117,9 @@ pub fn run(args: Args) -> CliResult {
             "unclear": unclear,
             "cells": cells,
             "narration": said,
-        }));
+            }),
+            "sweep",
+        );
     }
-    let mut out = String::new();
-    for s in &said {
-        out.push_str(&crate::io::render_said(s));
-    }
-    print!("{out}");
-    Ok(())
+    emit_page(Page::new().entries(&said))
 }

@@ -1042,3 +1042,130 @@ fn other_peoples_demand_sums_are_not_shown_row_by_row_without_research() {
     let j = args(&["--research"]).json();
     assert_eq!(j["pairs"][0]["subscales"].as_array().unwrap().len(), 3);
 }
+
+/// `closer ARGS` with `--db DB` added.
+fn with_db(args: &[&str], db: &Path) -> super::common::Run {
+    let mut v: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    v.extend(["--db".to_string(), db.display().to_string()]);
+    let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+    run(&refs)
+}
+
+/// The assessments a journal holds, from its export.
+fn kept(db: &Path) -> Vec<serde_json::Value> {
+    let e = with_db(&["export"], db);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    e.json()["assessments"].as_array().unwrap().clone()
+}
+
+#[test]
+fn assess_keeps_one_persons_scores_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = [5, 6, 2, 7, 3, 4, 6, 1, 5, 2, 7, 3];
+    let one = write(dir.path(), "one.csv", 12, &[row(&answers)]);
+    let one = one.display().to_string();
+    let db = dir.path().join("journal.sqlite");
+    let args = ["assess", "score", "--instrument", "ecr-s", one.as_str()];
+
+    // Without a terminal and without --keep: nothing is kept, no journal is made.
+    let r = with_db(&args, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!flat(&r.stdout).contains("kept"), "{}", r.stdout);
+    assert!(!db.exists());
+
+    // --keep: the answers and the same scores the JSON shows, in the journal.
+    let scores = run(&[&args[..], &["--json"]].concat()).json();
+    let mut keep = args.to_vec();
+    keep.push("--keep");
+    let r = with_db(&keep, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        flat(&r.stdout).contains("Scores kept in your journal"),
+        "{}",
+        r.stdout
+    );
+    let a = kept(&db);
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0]["instrument"], "ecr-s");
+    let given: Vec<f64> = answers.iter().map(|&x| f64::from(x)).collect();
+    assert_eq!(a[0]["answers"], serde_json::json!(given));
+    for sub in ["anxiety", "avoidance"] {
+        assert_eq!(
+            a[0]["scores"][sub], scores["respondents"][0][sub],
+            "{sub}: {}",
+            a[0]["scores"]
+        );
+    }
+    assert_eq!(a[0]["scores"]["scale"], serde_json::json!([1, 7]));
+
+    // With --json the document stays alone on stdout; the confirmation goes to stderr.
+    keep.push("--json");
+    let r = with_db(&keep, &db);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["schema_version"], 1);
+    assert!(r.stderr.contains("Scores kept"), "{}", r.stderr);
+    assert_eq!(kept(&db).len(), 2);
+
+    // Several people's answers are never kept in one person's journal: refused before anything
+    // is printed or made.
+    let many = write(dir.path(), "many.csv", 12, &[row(&answers), row(&answers)]);
+    let other = dir.path().join("other.sqlite");
+    let r = with_db(
+        &[
+            "assess",
+            "score",
+            "--instrument",
+            "ecr-s",
+            &many.display().to_string(),
+            "--keep",
+        ],
+        &other,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("--keep") && r.stderr.contains("2 respondents"),
+        "{}",
+        r.stderr
+    );
+    assert!(!other.exists());
+}
+
+#[test]
+fn at_a_terminal_assess_asks_before_keeping_and_no_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = write(
+        dir.path(),
+        "one.csv",
+        12,
+        &[row(&[5, 6, 2, 7, 3, 4, 6, 1, 5, 2, 7, 3])],
+    );
+    let one = one.display().to_string();
+    let db = dir.path().join("journal.sqlite");
+    let dbs = db.display().to_string();
+    let args = [
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        one.as_str(),
+        "--db",
+        dbs.as_str(),
+    ];
+    // Enter alone keeps nothing (and makes no journal).
+    let Some(out) = super::common::at_a_terminal(&args, "\n") else {
+        return;
+    };
+    let out = flat(&out);
+    assert!(out.contains("Keep these scores"), "{out}");
+    assert!(out.contains("Nothing was kept"), "{out}");
+    assert!(!db.exists());
+    // Anything but yes keeps nothing.
+    let out = flat(&super::common::at_a_terminal(&args, "sure\n").unwrap());
+    assert!(out.contains("Nothing was kept"), "{out}");
+    assert!(!db.exists());
+    // y keeps them.
+    let out = flat(&super::common::at_a_terminal(&args, "y\n").unwrap());
+    assert!(out.contains("Scores kept in your journal"), "{out}");
+    assert_eq!(kept(&db).len(), 1);
+}

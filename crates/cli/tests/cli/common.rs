@@ -16,6 +16,12 @@ pub struct Run {
 }
 
 impl Run {
+    /// Standard output with every run of whitespace made one space: text is wrapped at the
+    /// terminal's width (80 columns without one), so a phrase may span a line break.
+    pub fn words(&self) -> String {
+        self.stdout.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(

@@ -352,6 +352,66 @@ fn the_text_commands_add_no_words_of_their_own() {
         (vec![], vec!["help-now", "--json"]),
         (vec!["screen"], vec!["screen", "--json"]),
     ];
+    // The model's and the measures' text commands (issue 11): the same rule.
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("answers.csv");
+    let header: Vec<String> = (1..=12).map(|i| format!("Q{i}")).collect();
+    let row: Vec<String> = (1..=12).map(|i| (i % 7 + 1).to_string()).collect();
+    std::fs::write(
+        &answers,
+        format!("{}\n{}\n", header.join(","), row.join(",")),
+    )
+    .unwrap();
+    let answers = answers.display().to_string();
+    let couple = [
+        "--a-anxiety",
+        "5",
+        "--a-avoidance",
+        "2",
+        "--b-anxiety",
+        "2",
+        "--b-avoidance",
+        "5",
+        "--way",
+        "pause:A@5",
+    ];
+    let with = |head: &[&'static str], json: bool| {
+        let mut v: Vec<String> = head.iter().map(|x| x.to_string()).collect();
+        if json {
+            v.push("--json".into());
+        }
+        v
+    };
+    let mut owned: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for head in [&["simulate", "--days", "30"][..], &["phase"][..]] {
+        let mut h: Vec<&'static str> = head.to_vec();
+        h.extend(couple);
+        owned.push((with(&h, false), with(&h, true)));
+    }
+    let sweep = ["sweep", "--grid", "3", "--days", "20", "--seeds", "5"];
+    owned.push((with(&sweep, false), with(&sweep, true)));
+    let score = |json: bool| {
+        let mut v = vec!["assess", "score", "--instrument", "ecr-s"];
+        if json {
+            v.push("--json");
+        }
+        let mut v: Vec<String> = v.into_iter().map(String::from).collect();
+        v.push(answers.clone());
+        v
+    };
+    owned.push((score(false), score(true)));
+    owned.push((with(&["assess"], false), with(&["help-now"], true)));
+    let owned_refs: Vec<(Vec<&str>, Vec<&str>)> = owned
+        .iter()
+        .map(|(t, j)| {
+            (
+                t.iter().map(String::as_str).collect(),
+                j.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let mut cases = cases;
+    cases.extend(owned_refs);
     for (text_args, json_args) in &cases {
         let text = run(text_args);
         assert_eq!(text.code, 0, "{text_args:?}: {}", text.stderr);

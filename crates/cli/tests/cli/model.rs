@@ -77,17 +77,17 @@ fn simulate_human_output_shows_both_people_the_outcome_and_its_horizon() {
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout
+        r.words()
             .contains("Over 45 days, the loop for this imagined couple")
-            || r.stdout
+            || r.words()
                 .contains("Over 45 days, how the loop goes for this imagined couple"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("A's alarm") && r.stdout.contains("B's alarm"));
-    assert!(r.stdout.contains("not a forecast"));
+    assert!(r.words().contains("A's alarm") && r.words().contains("B's alarm"));
+    assert!(r.words().contains("not a forecast"));
     assert!(
-        r.stdout
+        r.words()
             .contains("In 20 runs with it and the same 20 runs without it")
     );
 }
@@ -363,12 +363,12 @@ fn simulate_json_gives_outcome_shares_over_seeds_and_whether_the_resting_state_a
     assert!(j["shown"]["A"]["mean_alarm"].as_f64().unwrap() < 2.0);
     let r = run(&couple);
     assert!(
-        r.stdout.contains("is not clear-cut: across 20 runs"),
+        r.words().contains("is not clear-cut: across 20 runs"),
         "{}",
         r.stdout
     );
     assert!(
-        r.stdout.contains("the runs do not stay near it"),
+        r.words().contains("the runs do not stay near it"),
         "{}",
         r.stdout
     );
@@ -500,7 +500,7 @@ fn sweep_gives_each_cell_its_shares_and_marks_unclear_cells() {
         "{svg:.400}"
     );
     assert_eq!(svg.matches("(no clear majority)</title>").count(), unclear);
-    let text = run(&["sweep", "--grid", "6", "--days", "60", "--seeds", "8"]).stdout;
+    let text = run(&["sweep", "--grid", "6", "--days", "60", "--seeds", "8"]).words();
     assert!(text.contains("run 8 times"), "{text}");
 }
 

@@ -121,11 +121,10 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
     ]
 }
 
-/// Commands whose files still print with `print!` (owned by other engineers; the lead converts
-/// them to `io::emit` after the merge). They are checked by the ignored test below.
+/// Commands whose files still print with `print!` (the journal commands, converted by another
+/// branch). They are checked by the ignored test below.
 const PENDING: &[&str] = &[
-    "simulate", "phase", "sweep", "assess", "log", "checkin", "journal", "report", "export",
-    "import", "lock", "forget",
+    "log", "checkin", "journal", "report", "export", "import", "lock", "forget",
 ];
 
 /// Commands with no case, each with its reason.
@@ -233,7 +232,126 @@ fn every_command_handles_a_closed_pipe_and_a_full_disk() {
 }
 
 #[test]
-#[ignore = "simulate, phase, sweep and assess still print with print! or swallow write errors; the lead converts them to io::emit after the merge (issue 11)"]
+#[ignore = "the journal commands still print with print!; converted on the journal branch (issue 11)"]
 fn pending_commands_handle_a_closed_pipe_and_a_full_disk() {
     check(true);
+}
+
+/// JSON-printing commands left to another branch, with the reason.
+const JSON_PENDING: &[&str] = &[
+    // `journal --json` prints a list (an array); the journal branch makes it an object.
+    "journal",
+];
+
+#[test]
+fn every_json_document_is_an_object_with_a_schema_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cases = cases(dir.path());
+    // The subcommands behind `assess` are listed by their own name.
+    let responses = dir.path().join("responses.csv").display().to_string();
+    cases.push((
+        "assess change",
+        [
+            "assess",
+            "change",
+            "--instrument",
+            "ecr-s",
+            "--before",
+            &responses,
+            "--after",
+            &responses,
+            "--reliability",
+            "0.9",
+            "--sd",
+            "1",
+        ]
+        .map(String::from)
+        .to_vec(),
+        String::new(),
+    ));
+    for c in cases.iter_mut() {
+        if c.0 == "assess" {
+            c.0 = "assess score";
+        }
+    }
+    cases.push((
+        "learn --ways",
+        ["learn", "--ways"].map(String::from).to_vec(),
+        String::new(),
+    ));
+    // Which commands take --json, from their own help: each must have a case here.
+    let help = run(&["--help"]);
+    let mut with_json: Vec<String> = Vec::new();
+    for c in help
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+    {
+        let names = if c == "assess" {
+            vec!["assess score".to_string(), "assess change".to_string()]
+        } else {
+            vec![c.to_string()]
+        };
+        for name in names {
+            let args: Vec<&str> = name.split(' ').chain(["--help"]).collect();
+            if run(&args).stdout.contains("--json") {
+                with_json.push(name);
+            }
+        }
+    }
+    assert!(with_json.len() >= 14, "{with_json:?}");
+    with_json.push("learn --ways".into());
+    let mut failures = Vec::new();
+    for name in &with_json {
+        if JSON_PENDING.contains(&name.as_str()) {
+            continue;
+        }
+        let Some((_, args, stdin)) = cases.iter().find(|(n, ..)| n == name) else {
+            failures.push(format!("no JSON case for `closer {name}`"));
+            continue;
+        };
+        let mut args = args.clone();
+        args.push("--json".into());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (r, _home) = super::common::run_in(&refs, stdin);
+        match serde_json::from_str::<serde_json::Value>(&r.stdout) {
+            Ok(v) if v["schema_version"] == 1 => {}
+            Ok(v) => failures.push(format!(
+                "closer {name} --json: not an object with schema_version 1 (keys: {:?})",
+                v.as_object().map(|o| o.keys().take(8).collect::<Vec<_>>())
+            )),
+            Err(e) => failures.push(format!(
+                "closer {name} --json: exit {}, not JSON ({e}); stderr {:.200}",
+                r.code, r.stderr
+            )),
+        }
+    }
+    for c in [
+        "learn",
+        "learn --ways",
+        "guide",
+        "soften",
+        "screen",
+        "help-now",
+        "simulate",
+        "phase",
+        "sweep",
+        "assess score",
+        "assess change",
+        "patterns",
+        "series",
+        "fit",
+        "simulate-hawkes",
+    ] {
+        assert!(
+            with_json.iter().any(|x| x == c),
+            "`closer {c}` no longer takes --json? {with_json:?}"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

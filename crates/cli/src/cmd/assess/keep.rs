@@ -1,0 +1,128 @@
+//! Keeping one person's own scores in their journal (issue 14: "assess and screen offer to keep
+//! results"): at a terminal a yes/no asked after the scores are shown, never yes by default;
+//! without a terminal only with `--keep`. A file of several people's answers is never kept: a
+//! journal belongs to one person.
+
+use crate::cmd::journal::{DbArgs, now, open, store_err};
+use crate::error::{CliError, CliResult};
+use crate::io::{Page, emit_page, interactive};
+use closer_guide::journal as say;
+use closer_measure::Responses;
+use closer_measure::responses::MISSING;
+use closer_measure::score::Scored;
+use closer_store::{AssessmentData, OpenMode};
+use serde_json::json;
+
+/// Whether to keep, decided before anything is printed so a refusal leaves nothing half done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// `--keep`: keep without asking.
+    Yes,
+    /// At a terminal, one person's answers, text output: ask after the scores are shown.
+    Ask,
+    No,
+}
+
+/// What `--keep`, the number of respondents, `--json` and the terminal allow.
+pub(super) fn decide(flag: bool, respondents: usize, json: bool) -> CliResult<Keep> {
+    if flag && respondents != 1 {
+        return Err(CliError::usage(format!(
+            "--keep: a journal keeps one person's own answers; this file has {respondents} respondents (expected one row)"
+        )));
+    }
+    Ok(if flag {
+        Keep::Yes
+    } else if respondents == 1 && !json && interactive() {
+        Keep::Ask
+    } else {
+        Keep::No
+    })
+}
+
+/// The one respondent's answers (missing ones as null) and scores as the journal keeps them.
+pub(super) fn record(
+    instrument: &str,
+    resp: &Responses,
+    scored: &Scored,
+    at: i64,
+) -> AssessmentData {
+    let answers = resp
+        .row(0)
+        .iter()
+        .map(|&a| (a != MISSING).then_some(f64::from(a)))
+        .collect();
+    let mut scores = serde_json::Map::new();
+    let r = &scored.respondents[0];
+    for (sub, x) in scored.subscales.iter().zip(&r.scores) {
+        scores.insert(sub.id.clone(), json!(x));
+    }
+    scores.insert("scale".into(), json!(scored.metric.scale));
+    scores.insert("administered".into(), json!(scored.administered));
+    scores.insert("order".into(), json!(scored.order));
+    AssessmentData {
+        at,
+        recorded_at: at,
+        instrument: instrument.to_string(),
+        answers,
+        scores: serde_json::Value::Object(scores),
+        imported_at: None,
+    }
+}
+
+/// Asks (when `keep` is `Ask`) and keeps the record in the journal `db` names. After a JSON
+/// document the confirmation goes to stderr, so stdout stays one document.
+pub(super) fn keep(
+    keep: Keep,
+    db: &DbArgs,
+    json: bool,
+    data: impl FnOnce(i64) -> AssessmentData,
+) -> CliResult {
+    match keep {
+        Keep::No => return Ok(()),
+        Keep::Ask => {
+            emit_page(Page::new().text(&say::say("assess.keep-ask"), 0))?;
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_err()
+                || !matches!(line.trim().to_lowercase().as_str(), "y" | "yes")
+            {
+                return emit_page(Page::new().entry(&say::say("assess.not-kept")));
+            }
+        }
+        Keep::Yes => {}
+    }
+    let data = data(now());
+    closer_store::runtime()?.block_on(async {
+        let o = open(db, OpenMode::Create, true).await?;
+        o.store
+            .add_assessment(&o.owner, &data)
+            .await
+            .map_err(store_err)?;
+        Ok::<(), CliError>(())
+    })?;
+    let kept = say::say("assess.kept");
+    if json {
+        crate::io::note(kept.text());
+        Ok(())
+    } else {
+        emit_page(Page::new().entry(&kept))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Keep, decide};
+
+    #[test]
+    fn only_one_persons_answers_are_kept_and_never_without_asking() {
+        // --keep with one row keeps; with several rows it is refused, JSON or not.
+        assert_eq!(decide(true, 1, false).unwrap(), Keep::Yes);
+        assert_eq!(decide(true, 1, true).unwrap(), Keep::Yes);
+        for json in [false, true] {
+            let e = decide(true, 3, json).unwrap_err();
+            assert!(e.to_string().contains("3 respondents"), "{e}");
+        }
+        // Without --keep and without a terminal (as under `cargo test`): nothing is kept.
+        assert_eq!(decide(false, 1, false).unwrap(), Keep::No);
+        assert_eq!(decide(false, 2, false).unwrap(), Keep::No);
+    }
+}
