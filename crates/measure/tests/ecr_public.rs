@@ -7,13 +7,19 @@ use closer_measure::norms::{self, Norms};
 use closer_measure::responses;
 use closer_measure::score::score;
 
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/ecr/ECR-data-1March2018_data.csv"
-);
+/// The file under `../shared` as CI lays it out; `CLOSER_SHARED` points at `../shared` from a
+/// checkout that is not beside it (a git worktree), as the CLI and analyze tests allow.
+fn data_path() -> std::path::PathBuf {
+    let shared = std::env::var_os("CLOSER_SHARED").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+        std::path::PathBuf::from,
+    );
+    shared.join("data/ecr/ECR-data-1March2018_data.csv")
+}
 
 fn data() -> String {
-    std::fs::read_to_string(DATA).expect("../shared/data/ecr/ECR-data-1March2018_data.csv")
+    let path = data_path();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Raw rows (36 answers each, 0 = missing), read with a plain split: independent of the crate.
