@@ -463,17 +463,27 @@ fn round3_is_reported_after_it_joined_tuning() {
     }
 }
 
-const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
+const ROUND4: &str = include_str!("soften_corpus/held_out_issue10_round4.csv");
 
-/// The fourth held-out set, written after the round-4 freeze (b9c2ffd) and never tuned on:
-/// the rules alone, then the rules with the small model (what ships), both printed; the
-/// targets of issue 10 are asserted on what ships.
+/// The fourth held-out set, measured at b9c2ffd, then tuned and trained on: the rules alone and
+/// the rules with the model are printed, and the laws asserted.
 #[test]
-fn held_out_issue10_meets_the_targets() {
-    let rows = parse(HELD_OUT);
-    measure_with("held_out_issue10.csv, rules alone", &rows, false);
-    assert_targets(
-        "held_out_issue10.csv, rules and model, never tuned on",
-        HELD_OUT,
+fn round4_is_reported_after_it_joined_tuning() {
+    let rows = parse(ROUND4);
+    measure_with(
+        "held_out_issue10_round4.csv, after tuning, rules alone",
+        &rows,
+        false,
     );
+    let m = measure(
+        "held_out_issue10_round4.csv, measured at b9c2ffd, then tuned and trained on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
+        assert_eq!(
+            t.precaution, t.n,
+            "{cat:?}: a message without the precaution"
+        );
+    }
 }
