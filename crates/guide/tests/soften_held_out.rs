@@ -3,13 +3,17 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round3.csv`: held-out sets, each written
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round4.csv`: held-out sets, each written
 //!   after a freeze, measured untouched, then joined tuning (and the small model's training
 //!   data). Their numbers at their freeze are in docs/threat-model.md.
-//! - `soften_corpus/held_out_issue10.csv`: the fourth set, written after the last freeze
-//!   (b9c2ffd), never tuned on. Its numbers are the honest measure: printed for the rules
-//!   alone and for the rules with the model (what ships), with each target of issue 10 marked
-//!   met or not met.
+//! - `soften_corpus/held_out_issue10.csv`: round 5, 800 messages written by someone who never
+//!   saw the rules, copied in and read only after the freeze commit 210b07f, never tuned on.
+//!   Its numbers are the honest measure: printed for the rules alone and for the rules with the
+//!   model (what ships), with each target of issue 10 marked met or not met.
+//!
+//! "Rewritten" is checked for every message of every category: the output may hold nothing of
+//! the message but the message itself, shown back as typed, and the matched words quoted before
+//! one of our own texts (`closer_guide::soften::catalogue`).
 //!
 //! Categories: `controlling` (threats, ultimatums, coercion), `surveillance`, `isolation`
 //! (curfews, permission, cutting people off, money and keys), `children` (threats about
@@ -356,7 +360,6 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
 
 /// The targets of issue 10 on a held-out set (never tuned on): every one is printed as met
 /// or not met, and returned with what was measured.
-#[allow(dead_code)] // the round-5 held-out test uses it; the set arrives after the freeze commit
 fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
     let get = |c: Cat| {
         m.iter()
@@ -423,4 +426,57 @@ fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
         eprintln!("  target {}: {what}", if *ok { "met" } else { "NOT MET" });
     }
     out
+}
+
+const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
+
+/// The fifth held-out set (`held_out_issue10.csv`, round 5): 800 new messages written by someone
+/// who never saw the rules, read only after the freeze commit 210b07f and never tuned on. The
+/// rules alone and the rules with the small model (what ships) are printed; every target of
+/// issue 10 is printed as met or not met. The laws that hold by construction (no rewrite in any
+/// category, no all-clear, the precaution with every message) are asserted; a target this set
+/// did not meet is asserted only as a floor at the value measured when it was first run, so
+/// the numbers cannot quietly get worse — the gap is reported, not hidden (docs/threat-model.md).
+#[test]
+fn held_out_issue10_round5_is_measured_untouched() {
+    let rows = parse(HELD_OUT);
+    measure_with("held_out_issue10.csv (round 5), rules alone", &rows, false);
+    let m = measure(
+        "held_out_issue10.csv (round 5), rules and model, never tuned on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
+    }
+    assert_laws(&m);
+    let t = targets(&m);
+    let get = |c: Cat| {
+        m.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    // Met on round 5 (measured at 210b07f): asserted as targets. (Rewritten = 0 is a law,
+    // asserted above for every category.)
+    assert!(t[0].1, "{}", t[0].0);
+    assert!(t[1].1, "{}", t[1].0);
+    assert!(t[2].1, "{}", t[2].0);
+    assert!(t[5].1, "{}", t[5].0);
+    // Not met on round 5 (self-harm with crisis help first 81/100, caring flagged 8/100,
+    // anxious given the panic help 64/100): floors at the measured values, printed NOT MET
+    // above, so they cannot get worse unnoticed.
+    let (s, k, a) = (get(Cat::SelfHarm), get(Cat::Caring), get(Cat::Anxious));
+    assert!(
+        s.crisis_first >= 81,
+        "self-harm with crisis first {}/{}",
+        s.crisis_first,
+        s.n
+    );
+    assert!(k.flagged <= 8, "caring flagged {}/{}", k.flagged, k.n);
+    assert!(
+        a.panic >= 64,
+        "anxious with the panic help {}/{}",
+        a.panic,
+        a.n
+    );
 }
