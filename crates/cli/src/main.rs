@@ -38,7 +38,7 @@ enum Command {
     Learn(cmd::learn::Args),
     /// A step-by-step flow: partner-pulled-away, i-pulled-away, same-fight, or not-safe.
     Guide(cmd::guide::Args),
-    /// A softer way to say it: notices what may land hard, suggests a gentler version.
+    /// A softer way to say it: notices what may land hard; offers an opening built from choices.
     Soften(cmd::soften::Args),
     /// A private safety check, one question at a time; nothing is stored.
     Screen(cmd::screen::Args),

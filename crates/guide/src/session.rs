@@ -888,6 +888,12 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
         v.said.push(flow.intro.clone());
     }
     v.said.push(step.main().clone());
+    // A crisis block shows crisis help in place: the screen's own words and lines, for the
+    // region when it is known (one source for the screen, soften and the flows).
+    if step.kind() == "crisis" {
+        v.said
+            .extend(resources::crisis_first(state.region.as_deref()));
+    }
     match step.interaction() {
         None | Some(Interaction::Questions) => v.items = step.items().to_vec(),
         Some(Interaction::Breathing) => {
@@ -1167,6 +1173,36 @@ mod tests {
             assert!(!v.done, "{flow}: no {kind} step");
         }
         panic!("{flow}: no {kind}");
+    }
+
+    #[test]
+    fn every_flows_crisis_block_shows_the_screens_crisis_help_in_place() {
+        for flow in FLOWS {
+            let (_, v) = skip_to(flow, "crisis");
+            let screen = resources::crisis_first(None);
+            let shown: Vec<&str> = v.said.iter().map(|s| s.text()).collect();
+            assert!(shown.contains(&screen[0].text()), "{flow}: {shown:?}");
+            // With the region known, its numbers are there.
+            let (mut s, mut v) = Session::start(flow, Mode::Ordinary, Some("US")).unwrap();
+            while v.kind != "crisis" {
+                let a = if v.expect == Expect::Check {
+                    Answer::No
+                } else {
+                    Answer::Skip
+                };
+                (s, v) = Session::answer(&s, a).unwrap();
+                assert!(!v.done, "{flow}: no crisis step");
+            }
+            let first = v
+                .said
+                .iter()
+                .find(|x| x.kind() == "crisis" && x.topic() == Topic::Safety);
+            let text = first.map(|x| x.text()).unwrap_or("");
+            assert!(
+                text.contains("988") && text.contains("911"),
+                "{flow}: {text}"
+            );
+        }
     }
 
     fn all_text(v: &View) -> String {

@@ -3,13 +3,17 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round3.csv`: held-out sets, each written
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round4.csv`: held-out sets, each written
 //!   after a freeze, measured untouched, then joined tuning (and the small model's training
 //!   data). Their numbers at their freeze are in docs/threat-model.md.
-//! - `soften_corpus/held_out_issue10.csv`: the fourth set, written after the last freeze
-//!   (b9c2ffd), never tuned on. Its numbers are the honest measure: printed for the rules
-//!   alone and for the rules with the model (what ships), with each target of issue 10 marked
-//!   met or not met.
+//! - `soften_corpus/held_out_issue10.csv`: round 5, 800 messages written by someone who never
+//!   saw the rules, copied in and read only after the freeze commit 210b07f, never tuned on.
+//!   Its numbers are the honest measure: printed for the rules alone and for the rules with the
+//!   model (what ships), with each target of issue 10 marked met or not met.
+//!
+//! "Rewritten" is checked for every message of every category: the output may hold nothing of
+//! the message but the message itself, shown back as typed, and the matched words quoted before
+//! one of our own texts (`closer_guide::soften::catalogue`).
 //!
 //! Categories: `controlling` (threats, ultimatums, coercion), `surveillance`, `isolation`
 //! (curfews, permission, cutting people off, money and keys), `children` (threats about
@@ -18,7 +22,9 @@
 //!
 //! Run `cargo test -p closer-guide --test soften_held_out -- --nocapture` to see the numbers.
 
-use closer_guide::soften::{Softened, render_for, soften, soften_with_reading};
+use closer_guide::soften::{
+    Rendered, Softened, catalogue, render_for, soften, soften_with_reading,
+};
 use closer_safety::risk;
 use closer_safety::{Context, Policy};
 
@@ -119,9 +125,47 @@ struct Outcome {
     precaution: bool,
 }
 
-fn outcome(s: &Softened) -> Outcome {
+/// True when the output holds anything of the message other than the message itself, shown
+/// back exactly as typed (`yours`), and the words a rule matched, quoted as typed before one of
+/// our explanations: every other text must be one of the softener's own ([`catalogue`]). This is
+/// how "never a rewrite" is checked for every message of every category.
+fn rewritten(text: &str, s: &Softened, r: &Rendered, catalogue: &[String]) -> bool {
+    if r.yours != text {
+        return true;
+    }
+    let matched: Vec<&str> = s
+        .signals
+        .iter()
+        .map(|x| x.words.as_str())
+        .chain(s.risk.risks.iter().map(|x| x.words.as_str()))
+        .collect();
+    !r.said.iter().all(|said| {
+        let t = said.text();
+        catalogue.iter().any(|c| {
+            if t == c {
+                return true;
+            }
+            let Some(quotes) = t
+                .strip_suffix(c.as_str())
+                .and_then(|q| q.strip_suffix(" \u{2014} "))
+            else {
+                return false;
+            };
+            // What is left must be only matched words, each quoted, joined by ", ".
+            let mut rest = quotes.to_string();
+            let mut words = matched.clone();
+            words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+            for w in words {
+                rest = rest.replace(&format!("\u{201C}{w}\u{201D}"), "");
+            }
+            rest.replace(", ", "").is_empty()
+        })
+    })
+}
+
+fn outcome(text: &str, s: &Softened, catalogue: &[String]) -> Outcome {
     let r = render_for(s, &Policy::new(Context::ordinary()), Some("US"));
-    let text = r
+    let all = r
         .said
         .iter()
         .map(|x| format!("{} {}", x.title(), x.text()).to_lowercase())
@@ -130,8 +174,8 @@ fn outcome(s: &Softened) -> Outcome {
     Outcome {
         flagged: !s.signals.is_empty(),
         noticed: s.has_control() || !s.risk.is_empty(),
-        rewritten: s.suggestion.is_some() || r.suggestion.is_some(),
-        all_clear: ALL_CLEAR.iter().any(|p| text.contains(p)),
+        rewritten: rewritten(text, s, &r, catalogue),
+        all_clear: ALL_CLEAR.iter().any(|p| all.contains(p)),
         crisis_first: r.said.first().is_some_and(|x| x.kind() == "crisis"),
         panic: r.said.iter().any(|x| x.kind() == "panic"),
         precaution: r.said.iter().any(|x| x.kind() == "precaution"),
@@ -167,13 +211,14 @@ fn measure(name: &str, rows: &[(Cat, String)]) -> Vec<(Cat, Tally)> {
 /// [`measure`] with the risk reader's small model on or off.
 fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Tally)> {
     let mut out: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
+    let catalogue = catalogue(Some("US"));
     for (cat, text) in rows {
         let s = if model {
             soften(text)
         } else {
             soften_with_reading(text, risk::read_with(text, false))
         };
-        let o = outcome(&s);
+        let o = outcome(text, &s, &catalogue);
         let Some((_, t)) = out.iter_mut().find(|(c, _)| c == cat) else {
             continue;
         };
@@ -185,14 +230,15 @@ fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Ta
         t.crisis_first += o.crisis_first as usize;
         t.panic += o.panic as usize;
         t.precaution += o.precaution as usize;
-        let miss = match cat {
-            c if c.threatening() => !o.noticed || o.rewritten,
-            Cat::SelfHarm => !o.crisis_first,
-            Cat::Caring => o.flagged,
-            Cat::Harsh => !o.flagged,
-            Cat::Anxious => !o.panic,
-            _ => false,
-        };
+        let miss = o.rewritten
+            || match cat {
+                c if c.threatening() => !o.noticed,
+                Cat::SelfHarm => !o.crisis_first,
+                Cat::Caring => o.flagged,
+                Cat::Harsh => !o.flagged,
+                Cat::Anxious => !o.panic,
+                _ => false,
+            };
         if miss {
             t.misses.push(format!("{cat:?}: {text}"));
         }
@@ -256,81 +302,77 @@ fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Ta
     out
 }
 
-#[test]
-fn dev_set_is_reported_and_the_laws_hold() {
-    let rows = parse(DEV);
-    let m = measure("dev_issue10.csv, tuned on", &rows);
-    for (cat, t) in &m {
+/// The laws that hold by construction, for every category: no all-clear, the precaution with
+/// every message, and never a rewrite (invariant 12).
+fn assert_laws(m: &[(Cat, Tally)]) {
+    for (cat, t) in m {
         assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
         assert_eq!(
             t.precaution, t.n,
             "{cat:?}: a message without the precaution"
         );
-        if cat.threatening() {
-            assert_eq!(
-                t.rewritten, 0,
-                "{cat:?}: a controlling message was rewritten"
-            );
-        }
-        if *cat == Cat::SelfHarm {
-            assert_eq!(t.crisis_first, t.n, "self-harm without crisis help first");
-        }
+        assert_eq!(t.rewritten, 0, "{cat:?}: a message was rewritten");
     }
 }
 
-const ROUND1: &str = include_str!("soften_corpus/held_out_issue10_round1.csv");
-
-/// The first held-out set, after it joined tuning: printed, and the laws asserted.
 #[test]
-fn round1_is_reported_after_it_joined_tuning() {
-    let rows = parse(ROUND1);
-    let m = measure(
-        "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
-        &rows,
+fn dev_set_is_reported_and_the_laws_hold() {
+    let m = measure("dev_issue10.csv, tuned on", &parse(DEV));
+    assert_laws(&m);
+    let s = m.iter().find(|(c, _)| *c == Cat::SelfHarm).unwrap();
+    assert_eq!(
+        s.1.crisis_first, s.1.n,
+        "self-harm without crisis help first"
     );
-    for (cat, t) in &m {
-        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
-        assert_eq!(
-            t.precaution, t.n,
-            "{cat:?}: a message without the precaution"
-        );
-        if cat.threatening() {
-            assert_eq!(
-                t.rewritten, 0,
-                "{cat:?}: a controlling message was rewritten"
-            );
-        }
+}
+
+const ROUNDS: [(&str, &str); 4] = [
+    (
+        "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
+        include_str!("soften_corpus/held_out_issue10_round1.csv"),
+    ),
+    (
+        "held_out_issue10_round2.csv, measured at 7d726e5, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round2.csv"),
+    ),
+    (
+        "held_out_issue10_round3.csv, measured at 7ba32b2, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round3.csv"),
+    ),
+    (
+        "held_out_issue10_round4.csv, measured at b9c2ffd, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round4.csv"),
+    ),
+];
+
+/// The earlier held-out sets, after they joined tuning (and the model's training data): the
+/// rules alone and the rules with the model are printed, and the laws asserted. Their numbers
+/// say little about new messages; each set's numbers at its own freeze are in
+/// docs/threat-model.md.
+#[test]
+fn earlier_rounds_are_reported_after_they_joined_tuning() {
+    for (name, csv) in ROUNDS {
+        let rows = parse(csv);
+        measure_with(&format!("{name}; rules alone"), &rows, false);
+        assert_laws(&measure(name, &rows));
     }
 }
 
 /// The targets of issue 10 on a held-out set (never tuned on): every one is printed as met
-/// or not met. The laws that hold by construction (no all-clear, the precaution with every
-/// message) and the targets this set met are asserted; a target it did not meet is asserted
-/// only as a floor at the value measured when the set was first run, so the numbers cannot
-/// quietly get worse — the gap is reported, not hidden (docs/threat-model.md).
-fn assert_targets(name: &str, csv: &str) {
-    let rows = parse(csv);
-    let m = measure(name, &rows);
+/// or not met, and returned with what was measured.
+fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
     let get = |c: Cat| {
         m.iter()
             .find(|(x, _)| *x == c)
             .map(|(_, t)| t.clone())
             .unwrap()
     };
-    for (cat, t) in &m {
-        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
-        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
-        assert_eq!(
-            t.precaution, t.n,
-            "{cat:?}: a message without the precaution"
-        );
-    }
     let threatening: Vec<Tally> = Cat::ALL
         .iter()
         .filter(|c| c.threatening())
         .map(|c| get(*c))
         .collect();
-    let rewritten: usize = threatening.iter().map(|t| t.rewritten).sum();
+    let rewritten: usize = m.iter().map(|(_, t)| t.rewritten).sum();
     let noticed: usize = threatening.iter().map(|t| t.noticed).sum();
     let n: usize = threatening.iter().map(|t| t.n).sum();
     let c = get(Cat::Controlling);
@@ -338,9 +380,9 @@ fn assert_targets(name: &str, csv: &str) {
     let k = get(Cat::Caring);
     let h = get(Cat::Harsh);
     let a = get(Cat::Anxious);
-    let targets = [
+    let out = vec![
         (
-            format!("controlling or threatening rewritten: {rewritten} (target 0)"),
+            format!("rewritten, any category: {rewritten} (target 0)"),
             rewritten == 0,
         ),
         (
@@ -380,100 +422,61 @@ fn assert_targets(name: &str, csv: &str) {
             pct(a.panic, a.n) >= 80.0,
         ),
     ];
-    for (what, ok) in &targets {
+    for (what, ok) in &out {
         eprintln!("  target {}: {what}", if *ok { "met" } else { "NOT MET" });
     }
-    // Met on the fourth held-out set: asserted as targets.
-    assert!(
-        pct(noticed, n) >= 80.0,
-        "controlling or threatening noticed {noticed}/{n}"
-    );
-    assert!(
-        pct(k.flagged, k.n) <= 5.0,
-        "caring flagged {}/{}",
-        k.flagged,
-        k.n
-    );
-    assert!(
-        pct(h.flagged, h.n) >= 80.0,
-        "harsh signalled {}/{}",
-        h.flagged,
-        h.n
-    );
-    assert!(
-        pct(a.panic, a.n) >= 80.0,
-        "anxious with the panic help {}/{}",
-        a.panic,
-        a.n
-    );
-    // Not met on the fourth held-out set (measured at b9c2ffd: 2 rewritten, controlling
-    // 75/100, self-harm 96/100): floors, so they cannot get worse unnoticed.
-    assert!(
-        rewritten <= 2,
-        "controlling or threatening rewritten: {rewritten}"
-    );
-    assert!(c.noticed >= 75, "controlling noticed {}/{}", c.noticed, c.n);
-    assert!(
-        s.crisis_first >= 96,
-        "self-harm with crisis first {}/{}",
-        s.crisis_first,
-        s.n
-    );
-}
-
-const ROUND2: &str = include_str!("soften_corpus/held_out_issue10_round2.csv");
-
-/// The second held-out set, after it joined tuning (and the model's training data).
-#[test]
-fn round2_is_reported_after_it_joined_tuning() {
-    let m = measure(
-        "held_out_issue10_round2.csv, measured at 7d726e5, then tuned and trained on",
-        &parse(ROUND2),
-    );
-    for (cat, t) in &m {
-        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
-        assert_eq!(
-            t.precaution, t.n,
-            "{cat:?}: a message without the precaution"
-        );
-    }
-}
-
-const ROUND3: &str = include_str!("soften_corpus/held_out_issue10_round3.csv");
-
-/// The third held-out set, after it joined tuning (and the model's training data).
-#[test]
-fn round3_is_reported_after_it_joined_tuning() {
-    let rows = parse(ROUND3);
-    measure_with(
-        "held_out_issue10_round3.csv, after tuning, rules alone",
-        &rows,
-        false,
-    );
-    let m = measure(
-        "held_out_issue10_round3.csv, measured at 7ba32b2, then tuned and trained on",
-        &rows,
-    );
-    for (cat, t) in &m {
-        assert_eq!(t.all_clear, 0, "{cat:?}: an all-clear");
-        assert_eq!(
-            t.precaution, t.n,
-            "{cat:?}: a message without the precaution"
-        );
-    }
+    out
 }
 
 const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
 
-/// The fourth held-out set, written after the round-4 freeze (b9c2ffd) and never tuned on:
-/// the rules alone, then the rules with the small model (what ships), both printed; the
-/// targets of issue 10 are asserted on what ships.
+/// The fifth held-out set (`held_out_issue10.csv`, round 5): 800 new messages written by someone
+/// who never saw the rules, read only after the freeze commit 210b07f and never tuned on. The
+/// rules alone and the rules with the small model (what ships) are printed; every target of
+/// issue 10 is printed as met or not met. The laws that hold by construction (no rewrite in any
+/// category, no all-clear, the precaution with every message) are asserted; a target this set
+/// did not meet is asserted only as a floor at the value measured when it was first run, so
+/// the numbers cannot quietly get worse — the gap is reported, not hidden (docs/threat-model.md).
 #[test]
-fn held_out_issue10_meets_the_targets() {
+fn held_out_issue10_round5_is_measured_untouched() {
     let rows = parse(HELD_OUT);
-    measure_with("held_out_issue10.csv, rules alone", &rows, false);
-    assert_targets(
-        "held_out_issue10.csv, rules and model, never tuned on",
-        HELD_OUT,
+    measure_with("held_out_issue10.csv (round 5), rules alone", &rows, false);
+    let m = measure(
+        "held_out_issue10.csv (round 5), rules and model, never tuned on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
+    }
+    assert_laws(&m);
+    let t = targets(&m);
+    let get = |c: Cat| {
+        m.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    // Met on round 5 (measured at 210b07f): asserted as targets. (Rewritten = 0 is a law,
+    // asserted above for every category.)
+    assert!(t[0].1, "{}", t[0].0);
+    assert!(t[1].1, "{}", t[1].0);
+    assert!(t[2].1, "{}", t[2].0);
+    assert!(t[5].1, "{}", t[5].0);
+    // Not met on round 5 (self-harm with crisis help first 81/100, caring flagged 8/100,
+    // anxious given the panic help 64/100): floors at the measured values, printed NOT MET
+    // above, so they cannot get worse unnoticed.
+    let (s, k, a) = (get(Cat::SelfHarm), get(Cat::Caring), get(Cat::Anxious));
+    assert!(
+        s.crisis_first >= 81,
+        "self-harm with crisis first {}/{}",
+        s.crisis_first,
+        s.n
+    );
+    assert!(k.flagged <= 8, "caring flagged {}/{}", k.flagged, k.n);
+    assert!(
+        a.panic >= 64,
+        "anxious with the panic help {}/{}",
+        a.panic,
+        a.n
     );
 }

@@ -172,6 +172,12 @@ pub fn read(text: &str) -> Reading {
 /// [`read`] with the small [`model`] switched on or off: the rules alone are measured against
 /// the rules with the model on the held-out messages (`crates/guide/tests/soften_held_out.rs`).
 pub fn read_with(text: &str, use_model: bool) -> Reading {
+    read_using(text, use_model.then(|| (model::model(), &model::PARAMS)))
+}
+
+/// [`read`] with a given model and its thresholds, or none: the cross-validation in the tests
+/// trains a model without one held-out set and reads that set with it.
+pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)>) -> Reading {
     let rules = rules();
     let tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
@@ -227,10 +233,9 @@ pub fn read_with(text: &str, use_model: bool) -> Reading {
         }
     }
     // The small model: a second reader for what the rules' phrases miss (see [`model`]).
-    let by_model = if use_model {
-        model::read(text, &tokens)
-    } else {
-        Vec::new()
+    let by_model = match with_model {
+        Some((m, p)) => model::read(text, &tokens, m, p),
+        None => Vec::new(),
     };
     for (start, risk) in by_model {
         if !found.iter().any(|(_, r)| r.kind == risk.kind) {
@@ -502,8 +507,32 @@ pub mod model {
     /// The embedded training messages.
     pub const TRAINING_CSV: &str = include_str!("../data/risk_training.csv");
 
-    /// How much more likely (in nats) a kind must be than "nothing" before it counts.
-    pub const MARGIN: f64 = 2.0;
+    /// When the model's reading counts.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Params {
+        /// How much more likely (in nats) self-harm must be than "nothing", when it is the most
+        /// likely kind. Zero: doubt counts as yes, and where the model is unsure between
+        /// self-harm and nothing, crisis help leads.
+        pub self_harm_margin: f64,
+        /// The other kinds the model may add, each with how much more likely than "nothing" it
+        /// must be. A kind not listed is left to the rules.
+        pub kinds: &'static [(RiskKind, f64)],
+    }
+
+    /// What ships; chosen by cross-validation over the earlier held-out sets (each left out of
+    /// training in turn, `crates/safety/tests/risk_cv.rs`). Threats at 2 nats; children,
+    /// isolation and surveillance only at 7, because at lower margins the model read everyday
+    /// plans ("can you get the kids from school today?") as threats about children. Violence is
+    /// left to the rules: the model added nothing there.
+    pub const PARAMS: Params = Params {
+        self_harm_margin: 0.0,
+        kinds: &[
+            (RiskKind::Threat, 2.0),
+            (RiskKind::Children, 7.0),
+            (RiskKind::Isolation, 7.0),
+            (RiskKind::Surveillance, 7.0),
+        ],
+    };
 
     /// Classes: the six kinds, and "nothing".
     const CLASSES: usize = 7;
@@ -612,16 +641,24 @@ pub mod model {
             s
         }
 
-        /// The kind this text most likely speaks of, if it beats "nothing" by [`MARGIN`].
-        pub(crate) fn classify(&self, tokens: &[Token]) -> Option<RiskKind> {
+        /// The kind this text most likely speaks of, if any: the most likely kind counts
+        /// when it beats "nothing" by its margin in `p`.
+        pub(crate) fn classify(&self, tokens: &[Token], p: &Params) -> Option<RiskKind> {
             let s = self.scores(tokens);
+            let none = s[CLASSES - 1];
             let (best, score) = s[..CLASSES - 1].iter().copied().enumerate().fold(
                 (0, f64::NEG_INFINITY),
                 |a, (i, v)| if v > a.1 { (i, v) } else { a },
             );
-            (score - s[CLASSES - 1] > MARGIN)
-                .then(|| kind_of(best))
-                .flatten()
+            let kind = kind_of(best)?;
+            let counts = if kind == RiskKind::SelfHarm {
+                score - none > p.self_harm_margin
+            } else {
+                p.kinds
+                    .iter()
+                    .any(|(k, margin)| *k == kind && score - none > *margin)
+            };
+            counts.then_some(kind)
         }
     }
 
@@ -648,11 +685,12 @@ pub mod model {
 
     /// What the model notices, sentence by sentence and in the whole text: each hit quotes the
     /// sentence (or the whole text) as typed.
-    pub(super) fn read(text: &str, tokens: &[Token]) -> Vec<(usize, Risk)> {
-        let m = model();
+    pub(super) fn read(text: &str, tokens: &[Token], m: &Model, p: &Params) -> Vec<(usize, Risk)> {
         let mut out: Vec<(usize, Risk)> = Vec::new();
         let mut push = |part: &[Token]| {
-            let Some(kind) = m.classify(part) else { return };
+            let Some(kind) = m.classify(part, p) else {
+                return;
+            };
             // Checking, threatening, isolating and threats about children are about someone
             // else: without a word for another person, the model says nothing of them.
             let other = part.iter().any(|t| {
@@ -676,12 +714,6 @@ pub mod model {
                 )
             });
             if kind != RiskKind::SelfHarm && !other {
-                return;
-            }
-            // Only self-harm and threats, where the rules miss most and a miss costs most. On
-            // the other kinds the model flagged ordinary words ("when you leave your dishes")
-            // and children anywhere (every training message with children is a threat).
-            if !matches!(kind, RiskKind::SelfHarm | RiskKind::Threat) {
                 return;
             }
             // Too few words to say anything.

@@ -518,27 +518,35 @@ async fn both_roles_walk_to_the_end_and_not_sure_at_the_fear_check_switches_to_s
 }
 
 #[tokio::test]
-async fn soften_controlling_words_get_no_rewording() {
+async fn soften_shows_the_words_back_as_typed_and_never_rewords_them() {
     let (app, st) = app();
-    let r = post(
-        &app,
-        &st,
-        "/words",
-        &[("text", "Send me your location every hour or else.")],
-    )
-    .await;
+    let msg = "Send me your location every hour or else.";
+    let r = post(&app, &st, "/words", &[("text", msg)]).await;
     assert_eq!(r.status, StatusCode::OK);
     let rendered = closer_guide::soften::render(
-        &closer_guide::soften::soften("Send me your location every hour or else."),
+        &closer_guide::soften::soften(msg),
         &closer_safety::Policy::new(closer_safety::Context::ordinary()),
     );
-    assert!(rendered.suggestion.is_none());
-    assert!(!r.body.contains("<blockquote>"));
+    assert!(rendered.offered.is_empty(), "control: help, not openings");
+    assert!(!r.body.contains("class=\"said openings\""));
+    assert!(r.body.contains(&format!(
+        "<blockquote class=\"yours\"><pre>{}</pre></blockquote>",
+        closer_web::html::esc(msg)
+    )));
     for s in &rendered.said {
         assert!(r.body.contains(&closer_web::html::esc(s.title())));
     }
-    let r = post(&app, &st, "/words", &[("text", "You never listen to me.")]).await;
-    assert!(r.body.contains("<blockquote>"), "a gentler version");
+    // Harsh words: the words back as typed (escaped, once), the openings built from choices.
+    let msg = "You never listen to me. <b>ever</b>";
+    let r = post(&app, &st, "/words", &[("text", msg)]).await;
+    assert!(r.body.contains(&format!(
+        "<blockquote class=\"yours\"><pre>{}</pre></blockquote>",
+        closer_web::html::esc(msg)
+    )));
+    assert!(!r.body.contains("<b>ever</b>"));
+    assert!(r.body.contains("class=\"said openings\""), "the openings");
+    assert!(r.body.contains("things felt far apart between us tonight"));
+    assert!(!r.body.contains("I feel ["), "no rewrite of the message");
     assert!(r.body.contains("<textarea id=\"text\" name=\"text\""));
 }
 

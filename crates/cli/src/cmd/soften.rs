@@ -1,5 +1,9 @@
 //! `closer soften [TEXT] [--json] [--region CODE]`: a softer way to say it.
 //!
+//! soften never rewrites what a person wrote (DESIGN.md §3 invariant 12): their words are shown
+//! back exactly as typed, on their own; what was noticed is said in our words; the way to a
+//! softer message is the openings built from choices (`closer_guide::compose`) and tips.
+//!
 //! The analysis and every sentence come from `closer_guide::soften` (and the risk reader in
 //! `closer_safety::risk`) through the safety policy; this file only reads the message, and
 //! prints. The message is read from standard input when TEXT is absent or `-`, so what someone
@@ -17,17 +21,20 @@ use closer_safety::{Context, Policy, Said};
 use serde::Serialize;
 use std::io::{BufRead, IsTerminal, Read};
 
-/// A softer way to say it: notices words that may land hard, and suggests a gentler version.
+/// A softer way to say it: notices words that may land hard, and offers a softer opening built
+/// from choices.
 ///
-/// Give it a message you are thinking of sending or saying to your partner. It points out words
-/// that may land hard (like "never", "always", labels, orders, sarcasm, pressure to answer now),
-/// and offers a gentler "I feel … when … I'd like …" version built from your own words, with the
-/// feeling left for you to choose, and a check on timing. These are suggestions, not a verdict
-/// on you. It reads English only and misses a lot, so it never tells you a message is fine.
+/// Give it a message you are thinking of sending or saying to your partner. It shows your words
+/// back exactly as you typed them (it never rewrites them), points out words that may land hard
+/// (like "never", "always", labels, orders, sarcasm, pressure to answer now), and offers a way
+/// to a softer message: an opening you build by picking what you noticed, how it felt and a time
+/// to talk, tips for rewording it yourself, and a check on timing. These are suggestions, not a
+/// verdict on you. It reads English only and misses a lot, so it never tells you a message is
+/// fine.
 ///
 /// Words that speak of suicide or self-harm bring crisis help first, with the numbers for your
 /// region (--region, or the CLOSER_REGION environment variable). Words that check on someone,
-/// threaten, or keep them from people get no rewording: only a pause, and where to find support.
+/// threaten, or keep them from people lead to a pause, and where to find support.
 ///
 /// Privacy: leave TEXT out (or give `-`) and type or pipe the message on standard input; then
 /// it stays out of your shell history. Nothing is stored, and nothing is sent anywhere.
@@ -40,8 +47,12 @@ pub struct Args {
     /// your shell history).
     pub text: Option<String>,
     /// Print one JSON document: {"signals": [{"kind", "words", "rule"}], "risk": [{"kind",
-    /// "words"}], "language": "en" | "unknown", "region": code or null, "suggestion": text or
-    /// null (always null when risk is not empty), "timing_check": text or null, "said": [...]}.
+    /// "words"}], "language": "en" | "unknown", "region": code or null, "yours": the message
+    /// exactly as given, "suggestion": always null (soften never rewrites a message: text to
+    /// send is built from choices, never from what was typed), "offered": [{"builder",
+    /// "builds": "from_choices", "parts": [{"id", "prompt", "choices": [...]}]}] (the openings
+    /// to build instead; empty when the words call for help instead), "timing_check": text or
+    /// null, "said": [...]}.
     #[arg(long)]
     pub json: bool,
     /// Region for the helplines shown in place (for example US, UK, CA-QC; any case). Defaults
@@ -58,7 +69,10 @@ struct Out<'a> {
     risk: &'a [Risk],
     language: Language,
     region: Option<&'static str>,
+    yours: &'a str,
+    /// Always null: kept from the issue-10 contract; soften never rewrites a message.
     suggestion: Option<&'a str>,
+    offered: &'a [closer_guide::soften::Offer],
     timing_check: Option<&'a str>,
     said: &'a [Said],
 }
@@ -99,12 +113,14 @@ pub fn run(args: Args) -> CliResult {
             risk: &analysis.risk.risks,
             language: analysis.risk.language,
             region,
-            suggestion: rendered.suggestion.as_ref().map(|s| s.text()),
+            yours: &rendered.yours,
+            suggestion: None,
+            offered: &rendered.offered,
             timing_check: timing,
             said: &rendered.said,
         })?;
     } else {
-        let text = plain(&rendered.said);
+        let text = plain(&rendered.said, &rendered.yours);
         match screen.as_mut() {
             Some(sc) => {
                 sc.clear();
@@ -129,8 +145,9 @@ pub fn run(args: Args) -> CliResult {
 }
 
 /// Everything said, as plain text: a heading when it changes, each paragraph wrapped, and the
-/// lines of a list (helplines) kept as they are.
-fn plain(said: &[Said]) -> String {
+/// lines of a list (helplines) kept as they are. The person's own words follow the `yours`
+/// item exactly as typed, each line behind a bar and never wrapped or changed.
+fn plain(said: &[Said], yours: &str) -> String {
     let mut out = String::new();
     let mut heading: Option<&str> = None;
     for s in said {
@@ -147,6 +164,14 @@ fn plain(said: &[Said]) -> String {
             for line in wrap(para, 76) {
                 out.push_str(indent);
                 out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        if s.kind() == "yours" {
+            out.push('\n');
+            for line in yours.lines() {
+                out.push_str("    | ");
+                out.push_str(line);
                 out.push('\n');
             }
         }

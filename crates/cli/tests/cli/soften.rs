@@ -1,5 +1,5 @@
-//! `closer soften`, end to end: the JSON contract, standard input, no rewrite for control, and
-//! nothing written to disk.
+//! `closer soften`, end to end: the JSON contract, standard input, never a rewrite (the words
+//! shown back as typed, openings built from choices), and nothing written to disk.
 
 use super::common::{files_under, run, run_in};
 
@@ -13,16 +13,33 @@ fn kinds(v: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
-fn soften_json_harsh_message_gets_signals_and_a_suggestion_from_stdin() {
+fn soften_json_harsh_message_is_shown_back_as_typed_with_openings_never_a_rewrite() {
     let (r, _home) = run_in(&["soften", "--json"], "You never listen to me!\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v = r.json();
     assert!(kinds(&v).contains(&"absolute".to_string()), "{v}");
     let words = v["signals"][0]["words"].as_str().expect("words");
     assert!(words.starts_with("You never listen"), "{words}");
-    let sug = v["suggestion"].as_str().expect("a suggestion");
-    assert!(sug.contains("when you don't listen to me"), "{sug}");
-    assert!(sug.starts_with("I feel ["), "{sug}");
+    // Their words back exactly as given; no rewrite, ever.
+    assert_eq!(v["yours"], "You never listen to me!\n");
+    assert!(v["suggestion"].is_null(), "{v}");
+    assert!(!r.stdout.contains("I feel ["), "{v}");
+    // Instead: the opening built from choices, as data and as words.
+    assert_eq!(v["offered"][0]["builder"], "opening");
+    assert_eq!(v["offered"][0]["builds"], "from_choices");
+    assert_eq!(v["offered"][0]["parts"][1]["id"], "felt");
+    assert!(
+        v["offered"][0]["parts"][1]["choices"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("lonely"))
+    );
+    assert_eq!(v["offered"][1]["builder"], "timing");
+    let said = said_kinds(&v);
+    assert_eq!(said[0], "yours");
+    for k in ["openings", "tips", "precaution", "timing"] {
+        assert!(said.contains(&k.to_string()), "{k}: {said:?}");
+    }
     assert!(
         v["timing_check"]
             .as_str()
@@ -67,7 +84,7 @@ fn assert_no_all_clear(v: &serde_json::Value, msg: &str) {
 }
 
 #[test]
-fn soften_json_control_gets_no_suggestion_only_precaution_and_help() {
+fn soften_json_control_gets_no_openings_only_precaution_and_help() {
     for msg in [
         "I can see you read my message",
         "if you leave I'll take the kids",
@@ -80,8 +97,14 @@ fn soften_json_control_gets_no_suggestion_only_precaution_and_help() {
         assert!(!risk_kinds(&v).is_empty(), "{msg}: {v}");
         assert!(v["suggestion"].is_null(), "{msg}: {v}");
         assert!(v["timing_check"].is_null(), "{msg}: {v}");
+        assert_eq!(
+            v["offered"],
+            serde_json::json!([]),
+            "{msg}: help, not openings"
+        );
+        assert_eq!(v["yours"], msg);
         let said = said_kinds(&v);
-        assert!(!said.contains(&"suggestion".to_string()), "{msg}");
+        assert!(!said.contains(&"openings".to_string()), "{msg}");
         assert!(said.contains(&"precaution".to_string()), "{msg}: {said:?}");
         assert!(said.contains(&"help".to_string()), "{msg}: {said:?}");
         assert!(!r.stdout.to_lowercase().contains("i feel ["), "{msg}");
@@ -135,10 +158,16 @@ fn soften_json_self_harm_leads_with_the_regions_crisis_numbers() {
             "{msg}: {v}"
         );
         assert_eq!(v["said"][0]["kind"], "crisis", "{msg}");
+        // The screen's own crisis block: one source for every surface.
+        assert_eq!(
+            v["said"][0]["title"],
+            "If you are thinking about suicide or hurting yourself"
+        );
         let first = v["said"][0]["text"].as_str().expect("text");
         assert!(first.contains("116 123"), "{first}");
         assert!(first.contains("999"), "{first}");
         assert!(v["suggestion"].is_null());
+        assert_eq!(v["offered"], serde_json::json!([]));
         assert_eq!(v["region"], "UK");
         assert!(said_kinds(&v).contains(&"precaution".to_string()));
     }
@@ -161,7 +190,12 @@ fn soften_json_self_harm_leads_with_the_regions_crisis_numbers() {
 fn soften_unknown_region_still_shows_help_and_exits_2() {
     let (r, _home) = run_in(&["soften", "--region", "atlantis", "i want to die"], "");
     assert_eq!(r.code, 2);
-    assert!(r.stdout.contains("Help right now"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("If you are thinking about suicide or hurting yourself"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("known regions"), "{}", r.stderr);
 }
 
@@ -187,10 +221,11 @@ fn soften_json_anxious_protest_gets_the_panic_help() {
 fn soften_json_nothing_noticed_says_what_it_cannot_judge_and_non_english_says_so() {
     let v = run_in(&["soften", "--json", "see you at 7"], "").0.json();
     let said = said_kinds(&v);
-    assert_eq!(said[0], "limits");
+    assert_eq!(said[0], "yours");
+    assert_eq!(said[1], "limits");
     assert!(said.contains(&"precaution".to_string()));
     assert!(
-        v["said"][0]["text"]
+        v["said"][1]["text"]
             .as_str()
             .unwrap()
             .contains("English only")
@@ -255,23 +290,23 @@ fn soften_writes_nothing_under_home() {
 }
 
 #[test]
-fn soften_human_output_has_what_it_noticed_the_suggestion_and_timing() {
-    let (r, _home) = run_in(&["soften"], "you always leave your dishes in the sink");
+fn soften_human_output_shows_the_words_as_typed_what_it_noticed_openings_and_timing() {
+    let msg = "you always leave your dishes in the sink";
+    let (r, _home) = run_in(&["soften"], msg);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("What you might want to look at"),
+        r.stdout.contains("Your message, as you wrote it"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("A gentler way to say it"));
-    // Lines are wrapped for the terminal; compare with spaces collapsed.
-    let flat = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(
-        flat.contains("when you leave your dishes in the sink"),
-        "{}",
-        r.stdout
-    );
+    // The words themselves, on a line of their own, unchanged and unwrapped.
+    assert!(r.stdout.contains(&format!("    | {msg}\n")), "{}", r.stdout);
+    assert!(r.stdout.contains("What you might want to look at"));
+    assert!(r.stdout.contains("A softer message, built from choices"));
+    assert!(r.stdout.contains("If you reword it yourself"));
     assert!(r.stdout.contains("Before you send it"));
+    assert!(!r.stdout.contains("A gentler way to say it"));
+    assert!(!r.stdout.contains("I feel ["));
     // Suggestions, not verdicts.
     assert!(!r.stdout.to_lowercase().contains("abusive"));
 }
@@ -306,8 +341,8 @@ fn soften_at_a_terminal_prompts_once_and_reads_until_an_empty_line() {
         return;
     };
     assert_eq!(out.matches("Type or paste the message").count(), 1, "{out}");
-    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("when you don't listen to me"), "{out}");
+    assert!(out.contains("| you never listen to me"), "{out}");
+    assert!(!out.contains("| I saw you read my message"), "{out}");
     // The line after the empty line was not read as the message: no risk output.
     assert!(!out.contains("What these words may mean"), "{out}");
     // The private screen was used and left.
@@ -355,7 +390,10 @@ fn soften_at_a_terminal_reproduction_4_gets_no_all_clear_and_no_rewrite() {
         let f = flat(&out);
         assert!(f.contains("What these words may mean"), "{msg}: {f}");
         assert!(f.contains("A pause, first"), "{msg}: {f}");
-        assert!(!f.contains("A gentler way to say it"), "{msg}: {f}");
+        assert!(
+            !f.contains("A softer message, built from choices"),
+            "{msg}: {f}"
+        );
         assert!(!f.contains("Nothing here looks"), "{msg}: {f}");
         assert!(out.contains("\x1b[?1049h"), "not on the alternate screen");
     }
@@ -377,7 +415,7 @@ fn soften_at_a_terminal_reproduction_5_leads_with_crisis_help() {
         .last()
         .expect("prompt shown");
     let help = after_prompt
-        .find("Help right now")
+        .find("If you are thinking about suicide or hurting yourself")
         .expect("crisis help shown");
     let noticed = after_prompt
         .find("What these words may mean")

@@ -1,11 +1,17 @@
 //! "A softer way to say it" (DESIGN.md §2, §3.1, §3.11–13): notices words in a message that may
-//! land hard, and offers a gentler "I" version built from the writer's own words, with a timing
-//! check — unless the message speaks of danger.
+//! land hard and says so, shows the person's words back exactly as they typed them, and offers
+//! openings built from choices — never a rewrite of what they wrote.
 //!
+//! - **Never a rewrite.** Text to send is built from choices, never from free text (invariant
+//!   12). A person's message is shown back as typed, on its own and never inside our sentences;
+//!   what was noticed is said in our words (quoting only the words that matched); the way to a
+//!   softer message is the choice-built openings of [`crate::compose`] (what you noticed, how it
+//!   felt, a time to talk) and plain tips for rewording it oneself. So nothing of ours can
+//!   polish control: there is no function here that turns a person's words into new text.
 //! - **Risk first.** Every message is read by [`closer_safety::risk::read`] too. A risk (self-harm,
 //!   violence, threats, surveillance, isolation, children) changes the path — crisis help first
-//!   for self-harm, safety help, or help with one's own behaviour — and never the wording: a
-//!   risky message is never rewritten.
+//!   for self-harm, safety help, or help with one's own behaviour — and the openings are not
+//!   offered.
 //! - **No all-clear, ever.** When nothing is noticed, what is said is what closer cannot judge
 //!   (English only; it misses a lot), and the short precautions for the one who sends are shown
 //!   with every message.
@@ -16,25 +22,22 @@
 //! - **Rule-based and explainable.** Every signal names the rule and the words that matched;
 //!   the rules are data (`content/soften/rules.toml`), measured against a corpus of messages in
 //!   `tests/soften_corpus/`. Nothing is sent anywhere; this module is pure.
-//! - **Control is never polished.** Words that check on, count, threaten or give ultimatums are a
-//!   [`Kind::Control`] signal. Then there is no suggestion at all — a gentler wording of "I saw
-//!   you read my message" would only make monitoring go down easier — only the precaution and the
-//!   path to help. Control wins over every other signal in the same message.
+//! - **Control leads to help.** Words that check on, count, threaten or give ultimatums are a
+//!   [`Kind::Control`] signal: the precaution and the path to help, not the openings.
 //! - **Kindness is left alone.** "You always make me laugh" says "you" and "always"; a warmth
 //!   check and per-rule exceptions keep caring messages free of signals.
 //! - **Suggestions, not verdicts.** The explanations describe how words may land, never who the
-//!   writer is; the feeling in the "I feel … when …" frame is left for the writer to choose.
+//!   writer is.
 //!
 //! [`soften`] is the analysis; [`render`] turns it into sentences through the safety policy.
 
 mod render;
 pub mod rules;
-mod suggest;
 pub mod texts;
 
-pub use render::{Rendered, render, render_for};
+pub use render::{Offer, OfferPart, Rendered, catalogue, render, render_for};
 
-use closer_safety::risk::{self, Language, Reading};
+use closer_safety::risk::{self, Reading};
 use serde::{Deserialize, Serialize};
 
 /// What kind of hard-landing words a signal is about.
@@ -109,20 +112,19 @@ pub struct Signal {
 /// The analysis of one message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Softened {
+    /// The message exactly as typed (shown back as it is; never reworded).
+    pub text: String,
     /// In the order they appear in the message. Every risk the risk reader noticed is also a
     /// [`Kind::Control`] signal here (rule `risk-<kind>`), so anything that checks `signals`
     /// before polishing words sees it.
     pub signals: Vec<Signal>,
-    /// The gentler "I" version; `None` when there is nothing to soften, and always `None` when
-    /// there is a control signal, a risk, or text that does not read as English.
-    pub suggestion: Option<String>,
     /// What the risk reader noticed, and whether the text reads as English.
     pub risk: Reading,
     /// The message reads as anxious protest: alarm at not hearing back, pleading, pressing for
     /// an answer. It gets help for the panic (unless it also checks on or threatens someone).
     pub anxious: bool,
     /// The message says what will happen, what the other person must or must not do, or brings
-    /// in children: it is not reworded, whatever else is noticed (doubt counts as yes).
+    /// in children: a note on pressure is added (doubt counts as yes).
     pub caution: bool,
     /// A long message (more than [`LONG_WORDS`] words).
     pub long: bool,
@@ -186,15 +188,6 @@ pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
     }
     signals.sort_by(|x, y| x.start.cmp(&y.start).then(x.kind.cmp(&y.kind)));
     let caution = rules::rules().caution.is_match(&normalize(text).text);
-    let withhold = signals.is_empty()
-        || caution
-        || signals.iter().any(|s| s.kind == Kind::Control)
-        || reading.language == Language::Unknown;
-    let suggestion = if withhold {
-        None
-    } else {
-        Some(suggest::build(&found))
-    };
     let anxious = rules::rules().panic.is_match(&normalize(text).text)
         || signals.iter().any(|s| {
             matches!(s.kind, Kind::TimingPressure | Kind::Pleading)
@@ -202,8 +195,8 @@ pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
         });
     let long = text.split_whitespace().count() > LONG_WORDS;
     Softened {
+        text: text.to_string(),
         signals,
-        suggestion,
         risk: reading,
         anxious,
         caution,
@@ -211,16 +204,11 @@ pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
     }
 }
 
-/// A signal plus what its rule offers for the suggestion.
+/// A signal, and whether its rule only counts alongside another kind of signal.
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
     pub signal: Signal,
-    /// From a rule that only counts alongside another kind of signal.
     pub with_others: bool,
-    /// The `act` group, in the writer's words, if the rule has one.
-    pub act: Option<String>,
-    pub situation: Option<&'static str>,
-    pub request: Option<&'static str>,
 }
 
 /// The message with curly quotes made straight, and for every byte of it the byte offset in
@@ -367,9 +355,6 @@ pub(crate) fn detect(original: &str) -> Vec<Found> {
                 if words.is_empty() {
                     continue;
                 }
-                let act = caps
-                    .name("act")
-                    .map(|g| quote(original, &norm, s0 + g.start(), s0 + g.end()));
                 found.push(Found {
                     with_others: rule.with_others,
                     signal: Signal {
@@ -378,9 +363,6 @@ pub(crate) fn detect(original: &str) -> Vec<Found> {
                         rule: rule.id.clone(),
                         start: norm.map.get(a).copied().unwrap_or(0),
                     },
-                    act,
-                    situation: rule.situation.as_deref(),
-                    request: rule.request.as_deref(),
                 });
             }
         }
@@ -459,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn control_gets_no_suggestion() {
+    fn control_is_a_control_signal() {
         for t in [
             "I can see you read my message",
             "I saw you read my message. Answer me.",
@@ -468,7 +450,6 @@ mod tests {
         ] {
             let s = soften(t);
             assert!(s.has_control(), "{t}: {s:?}");
-            assert_eq!(s.suggestion, None, "{t}");
         }
     }
 

@@ -1,40 +1,68 @@
 //! The softener's words to the person, every one reviewed by the safety policy.
 //!
-//! The path is chosen by what was noticed, never the wording of the person's message:
-//! - **self-harm** (the risk reader): crisis help first, with the emergency number and the
-//!   region's crisis lines in place (or, with no region, the emergency numbers we have checked and
-//!   an international directory); then what was noticed, help for the panic if there is panic,
-//!   the precaution, and no rewrite.
+//! soften never rewrites a message (DESIGN.md §3 invariant 12). The person's words are handed
+//! back exactly as typed ([`Rendered::yours`], shown on their own, never inside our sentences);
+//! everything else is our own fixed text ([`catalogue`] lists all of it), where only the words a
+//! rule matched may be quoted, as typed. The path is chosen by what was noticed:
+//! - **self-harm** (the risk reader): crisis help first — `closer_safety::resources::crisis_first`,
+//!   the same words and lines as the screen and help-now, with the region's numbers in place (or,
+//!   with no region, the local emergency number and an international directory); then what was
+//!   noticed, help for the panic if there is panic, and the precaution.
 //! - **other risks** (violence, threats, surveillance, isolation, children): what the words may
-//!   mean, the precaution for tonight or for someone who is afraid (by whose act it is), the
-//!   lines for that (in place when the region is known), and no rewrite.
+//!   mean, the precaution for tonight or for someone who is afraid (by whose act it is), and the
+//!   lines for that (in place when the region is known).
 //! - **control** (checking, counting, ultimatums the risk reader did not catch): what was noticed,
 //!   the precaution, and the path to help. Anxious reaching (counting calls, pressing for a reply)
 //!   gets help for the panic instead of the own-behaviour path.
-//! - **harsh words**: how they may land, the gentler version, a note that it is theirs to change.
+//! - **harsh words**: how they may land; then, as with nothing noticed, the way to a softer
+//!   message: the choice-built openings of [`crate::compose`] and tips for rewording it oneself.
 //! - **nothing noticed**: what closer cannot judge — never an all-clear.
 //!
-//! Every path ends with the precaution for the one who sends (kind `precaution`); the timing
-//! check and the gentler version ask the reader to approach, so they are tagged
-//! [`Tag::Approach`] and safety mode withholds them.
+//! Every path includes the precaution for the one who sends (kind `precaution`); the openings,
+//! the tips and the timing check ask the reader to approach, so they are tagged [`Tag::Approach`]
+//! and safety mode withholds them.
 
-use super::suggest::frame;
 use super::texts::texts;
 use super::{ANXIOUS_CONTROL, Kind, Signal, Softened};
+use crate::compose;
 use closer_safety::resources::{self, Kind as Line, Resource};
 use closer_safety::risk::{Direction, Language, Path, RiskKind};
 use closer_safety::{Draft, Mode, Policy, Said, Tag, Topic};
 use serde::Serialize;
 
+/// The builders of [`crate::compose`] soften offers: the curious opening, and a time to talk.
+pub const OFFERED: [&str; 2] = ["opening", "timing"];
+
 /// A message's analysis as the person sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rendered {
     pub signals: Vec<Signal>,
-    /// The gentler version, as approved by the policy; `None` for control, for any risk, for
-    /// nothing to soften, for text that is not English, and in safety mode.
-    pub suggestion: Option<Said>,
+    /// The person's message exactly as typed: shown back on its own, never inside our sentences
+    /// and never changed.
+    pub yours: String,
+    /// What is offered instead of a rewrite: texts built only from choices (empty when the
+    /// words call for help instead, and in safety mode).
+    pub offered: Vec<Offer>,
     /// Everything said, in reading order.
     pub said: Vec<Said>,
+}
+
+/// A text built only from choices (`closer_guide::compose`): the lists to pick from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    /// The compose builder (`opening`, `timing`).
+    pub builder: String,
+    /// Always `from_choices`: nothing typed goes into it.
+    pub builds: &'static str,
+    pub parts: Vec<OfferPart>,
+}
+
+/// One pick of an [`Offer`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferPart {
+    pub id: String,
+    pub prompt: String,
+    pub choices: Vec<String>,
 }
 
 /// Renders an analysis for a reader through `policy`, with no region known.
@@ -44,8 +72,7 @@ pub fn render(s: &Softened, policy: &Policy) -> Rendered {
 
 /// Renders an analysis for a reader through `policy`; `region` (a code `closer_safety::
 /// resources` knows, in any spelling it accepts) chooses which helplines are shown in place.
-/// An unknown region is treated as no region: the emergency numbers we have checked and the
-/// international directory.
+/// An unknown region is treated as no region.
 pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Rendered {
     let t = texts();
     let region = region.and_then(resources::normalise);
@@ -53,8 +80,9 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
     let review = |d: Draft| policy.review(d).ok();
     let safety =
         |kind: &str, title: &str, text: &str| review(Draft::new(Topic::Safety, kind, title, text));
-    // The writer's own words lead each explanation; if the policy refuses them (they may hold
-    // a label the lint will not repeat), the explanation is said without them.
+    // Only the words a rule matched are quoted, as typed, before our explanation; if the policy
+    // refuses them (they may hold a label the lint will not repeat), the explanation is said
+    // without them.
     let noticed = |topic: Topic, kind: &str, title: &str, words: &str, text: &str| {
         review(Draft::new(
             topic,
@@ -66,11 +94,11 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
     };
     let reading = &s.risk;
     let path = reading.path();
-    let mut suggestion = None;
 
-    // 1. Crisis help comes first, before anything else.
+    // 1. Crisis help comes first, before anything else: the screen's own crisis block.
     if path == Path::Crisis {
-        said.extend(safety("crisis", &t.heading.crisis, &crisis_text(region)));
+        said.extend(resources::crisis_first(region));
+        said.extend(safety("crisis-other", &t.heading.crisis, &t.crisis.other));
     }
     if reading.language == Language::Unknown {
         said.extend(review(Draft::new(
@@ -80,8 +108,15 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
             &t.language.text,
         )));
     }
+    // 2. Their words, as typed (the words themselves are `yours`, shown right after this).
+    said.extend(review(Draft::new(
+        Topic::Soften,
+        "yours",
+        &t.heading.yours,
+        &t.yours.text,
+    )));
 
-    // 2. What was noticed.
+    // 3. What was noticed.
     let risk_words = |pred: &dyn Fn(RiskKind, Direction) -> bool| -> String {
         quote_all(
             reading
@@ -137,8 +172,9 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
             &t.control.noticed,
         ));
     }
-    let rewrite_allowed = !s.has_control() && reading.language == Language::En;
-    if rewrite_allowed {
+    // The ordinary path: no risk, no control.
+    let ordinary = !s.has_control() && path == Path::Unmarked;
+    if ordinary {
         for kind in first_seen_kinds(s) {
             let Some(text) = t.explain.get(kind.as_str()) else {
                 continue;
@@ -151,34 +187,14 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
                 text,
             ));
         }
-        if let Some(text) = &s.suggestion {
-            let draft = |text: &str| {
-                Draft::new(Topic::Soften, "suggestion", &t.heading.suggestion, text)
-                    .tagged(&[Tag::Approach])
-            };
-            suggestion = review(draft(text)).or_else(|| {
-                if policy.mode() == Mode::Safety {
-                    None
-                } else {
-                    review(draft(&frame(None, None)))
-                }
-            });
-            if let Some(sug) = &suggestion {
-                said.push(sug.clone());
-                said.extend(review(
-                    Draft::new(Topic::Soften, "note", &t.heading.suggestion, &t.frame.note)
-                        .tagged(&[Tag::Approach]),
-                ));
-            }
+        if s.caution && !s.signals.is_empty() {
+            said.extend(review(Draft::new(
+                Topic::Soften,
+                "caution",
+                &t.heading.caution,
+                &t.caution.text,
+            )));
         }
-    }
-    if rewrite_allowed && s.caution && !s.signals.is_empty() {
-        said.extend(review(Draft::new(
-            Topic::Soften,
-            "caution",
-            &t.heading.caution,
-            &t.caution.text,
-        )));
     }
     if s.signals.is_empty() && reading.language == Language::En {
         said.extend(review(Draft::new(
@@ -189,7 +205,7 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
         )));
     }
 
-    // 3. Help for the panic, when the message reads as anxious reaching and does not check on,
+    // 4. Help for the panic, when the message reads as anxious reaching and does not check on,
     //    threaten or control anyone.
     let control_serious = s.signals.iter().any(|x| {
         x.kind == Kind::Control
@@ -197,7 +213,8 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
             && !ANXIOUS_CONTROL.contains(&x.rule.as_str())
     });
     let serious = control_serious || !theirs.is_empty() || !mine.is_empty();
-    if s.anxious && !serious {
+    let panic = s.anxious && !serious;
+    if panic {
         said.extend(review(Draft::new(
             Topic::Pause,
             "panic",
@@ -212,7 +229,17 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
         }
     }
 
-    // 4. The precaution for the one who sends: always.
+    // 5. Instead of a rewrite: openings built from choices, and tips for rewording it oneself.
+    let mut offered = Vec::new();
+    if ordinary && !panic {
+        if let Some(o) = review(openings_draft()) {
+            said.push(o);
+            offered = offers();
+        }
+        said.extend(review(tips_draft()));
+    }
+
+    // 6. The precaution for the one who sends: always.
     let own_path = !mine.is_empty() || (control_serious && theirs.is_empty());
     let precaution = match path {
         Path::Crisis => &t.precaution.crisis,
@@ -230,7 +257,7 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
         ));
     }
 
-    // 5. Where help is.
+    // 7. Where help is.
     let afraid_help =
         path == Path::Safety || (policy.mode() == Mode::Safety && path != Path::Crisis);
     if afraid_help {
@@ -248,8 +275,8 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
         ));
     }
 
-    // 6. Timing, for a message that may still be sent as it is or reworded.
-    if rewrite_allowed && path == Path::Unmarked {
+    // 8. Timing, for a message that may still be sent.
+    if ordinary {
         said.extend(review(
             Draft::new(Topic::Soften, "timing", &t.heading.timing, &t.timing.text)
                 .tagged(&[Tag::Approach]),
@@ -265,59 +292,122 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
     }
     Rendered {
         signals: s.signals.clone(),
-        suggestion,
+        yours: s.text.clone(),
+        offered,
         said,
     }
 }
 
-/// Crisis help with the numbers in place: the region's emergency number and crisis lines, or,
-/// with no region, every emergency number we have checked and the international directory.
-fn crisis_text(region: Option<&str>) -> String {
-    let c = &texts().crisis;
-    let mut out = Vec::new();
-    let lines = region.and_then(resources::for_region).unwrap_or_default();
-    let emergency: Vec<&str> = lines
-        .iter()
-        .filter(|r| r.kind == Line::Emergency)
-        .filter_map(|r| r.phone.as_deref())
-        .collect();
-    if emergency.is_empty() {
-        out.push(c.emergency_unknown.clone());
-        out.push(c.emergency_list.clone());
-        let mut seen: Vec<String> = Vec::new();
-        for r in resources::all()
-            .iter()
-            .filter(|r| r.kind == Line::Emergency && r.region != "INTL")
-        {
-            if let Some(p) = &r.phone {
-                let entry = format!("  {}: {p}", r.region);
-                if !seen.contains(&entry) {
-                    seen.push(entry);
-                }
+/// The openings, as one text: the lists to pick from and what the result reads like, all from
+/// `content/compose.toml` and `content/soften/texts.toml`.
+fn openings_draft() -> Draft {
+    let t = texts();
+    let o = &t.openings;
+    let mut parts = Vec::new();
+    let mut reads = String::new();
+    let mut later = String::new();
+    for id in OFFERED {
+        let Some(b) = compose::builder(id) else {
+            continue;
+        };
+        let mut sentences = b.sentences.join(" ");
+        for (i, part) in b.parts.iter().enumerate() {
+            let choices: Vec<&str> = b
+                .list_of(i)
+                .map(|l| l.items.iter().map(|x| x.text.as_str()).collect())
+                .unwrap_or_default();
+            sentences = sentences.replace(&format!("{{{}}}", part.id), &o.blank);
+            if id == "opening" {
+                parts.push(
+                    o.part
+                        .replace("{prompt}", &part.prompt)
+                        .replace("{choices}", &choices.join("; ")),
+                );
+            } else {
+                sentences = sentences.replacen(&o.blank, &format!("[{}]", choices.join(" / ")), 1);
             }
         }
-        out.extend(seen);
-    } else {
-        out.push(c.emergency.replace("{emergency}", &emergency.join(" or ")));
+        if id == "opening" {
+            reads = sentences;
+        } else {
+            later = sentences;
+        }
     }
-    let crisis: Vec<&Resource> = lines
+    let text = o
+        .text
+        .replace("{parts}", &parts.join("\n"))
+        .replace("{reads}", &reads)
+        .replace("{later}", &later);
+    Draft::new(Topic::Curious, "openings", &t.heading.openings, text).tagged(&[Tag::Approach])
+}
+
+fn tips_draft() -> Draft {
+    let t = texts();
+    Draft::new(Topic::Soften, "tips", &t.heading.tips, &t.tips.text).tagged(&[Tag::Approach])
+}
+
+/// The openings as data, for `--json` and for a surface that lets a person pick.
+fn offers() -> Vec<Offer> {
+    OFFERED
         .iter()
-        .copied()
-        .filter(|r| r.kind == Line::Crisis && r.region != "INTL")
-        .collect();
-    if !crisis.is_empty() {
-        out.push(c.lines.clone());
-        out.extend(crisis.iter().map(|r| entry(r)));
-    }
-    out.push(c.directory.clone());
+        .filter_map(|id| compose::builder(id))
+        .map(|b| Offer {
+            builder: b.id.clone(),
+            builds: "from_choices",
+            parts: b
+                .parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| OfferPart {
+                    id: p.id.clone(),
+                    prompt: p.prompt.clone(),
+                    choices: b
+                        .list_of(i)
+                        .map(|l| l.items.iter().map(|x| x.text.clone()).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every text the softener can say for a region, whatever the message: besides these, the only
+/// words of a person that ever appear are the words a rule matched, quoted as typed before an
+/// explanation (`“…”, “…” — explanation`), and the message itself in [`Rendered::yours`]. The
+/// held-out test checks every output against this list, so no rewrite can slip in.
+pub fn catalogue(region: Option<&str>) -> Vec<String> {
+    let t = texts();
+    let region = region.and_then(resources::normalise);
+    let mut out: Vec<String> = vec![
+        t.limits.text.clone(),
+        t.language.text.clone(),
+        t.long.text.clone(),
+        t.caution.text.clone(),
+        t.yours.text.clone(),
+        t.tips.text.clone(),
+        t.timing.text.clone(),
+        t.precaution.ordinary.clone(),
+        t.precaution.own.clone(),
+        t.precaution.afraid.clone(),
+        t.precaution.crisis.clone(),
+        t.control.noticed.clone(),
+        t.risk.mine.clone(),
+        t.risk.theirs.clone(),
+        t.risk.self_harm.clone(),
+        t.crisis.other.clone(),
+        t.panic.text.clone(),
+        t.space.text.clone(),
+        openings_draft().text,
+        lines_text(region, Line::Dv, &t.help.lines_afraid, &t.help.afraid),
+        lines_text(region, Line::OwnBehaviour, &t.help.lines_own, &t.help.own),
+    ];
+    out.extend(t.explain.values().cloned());
     out.extend(
-        resources::all()
+        resources::crisis_first(region)
             .iter()
-            .filter(|r| r.region == "INTL" && r.kind == Line::Crisis)
-            .map(entry),
+            .map(|s| s.text().to_string()),
     );
-    out.push(c.other.clone());
-    out.join("\n")
+    out
 }
 
 /// Lines of one kind for the region, in place; with no region (or none of that kind), where to
@@ -408,7 +498,8 @@ mod tests {
             (Topic::Soften, &t.language.text),
             (Topic::Soften, &t.long.text),
             (Topic::Soften, &t.caution.text),
-            (Topic::Soften, &t.frame.note),
+            (Topic::Soften, &t.yours.text),
+            (Topic::Soften, &t.tips.text),
             (Topic::Soften, &t.timing.text),
             (Topic::Soften, &t.control.noticed),
             (Topic::Soften, &t.space.text),
@@ -424,6 +515,7 @@ mod tests {
             &t.risk.self_harm,
             &t.help.own,
             &t.help.afraid,
+            &t.crisis.other,
         ] {
             all.push((Topic::Safety, x));
         }
@@ -436,27 +528,54 @@ mod tests {
                 "{text}"
             );
         }
-        let plain = frame(None, None);
-        assert!(p.review(Draft::new(Topic::Soften, "k", "t", plain)).is_ok());
+        assert!(p.review(openings_draft()).is_ok());
     }
 
     #[test]
-    fn harsh_message_gets_explanations_suggestion_precaution_and_timing() {
-        let r = render(
-            &soften("You never listen to me!"),
-            &Policy::new(Context::ordinary()),
-        );
+    fn harsh_message_is_shown_back_as_typed_with_openings_and_tips_never_a_rewrite() {
+        let msg = "You never listen to me!";
+        let r = render(&soften(msg), &Policy::new(Context::ordinary()));
         assert_eq!(
             kinds(&r),
-            vec!["absolute", "suggestion", "note", "precaution", "timing"]
+            vec![
+                "yours",
+                "absolute",
+                "openings",
+                "tips",
+                "precaution",
+                "timing"
+            ]
         );
-        let sug = r.suggestion.expect("a suggestion");
+        assert_eq!(r.yours, msg);
+        // Only the matched words are quoted, as typed; nothing else of the message appears.
         assert!(
-            sug.text().contains("when you don't listen to me"),
-            "{}",
-            sug.text()
+            r.said[1]
+                .text()
+                .starts_with("\u{201C}You never listen to me\u{201D} \u{2014} ")
         );
-        assert!(sug.text().starts_with("I feel ["));
+        for s in r.said.iter().filter(|s| s.kind() != "absolute") {
+            assert!(!s.text().contains("listen to me"), "{}", s.text());
+        }
+        let o = r.said.iter().find(|s| s.kind() == "openings").unwrap();
+        assert!(
+            o.text()
+                .contains("things felt far apart between us tonight")
+        );
+        assert!(
+            o.text()
+                .contains("I noticed [your pick]. I felt [your pick].")
+        );
+        assert!(o.text().contains("[later this evening / tomorrow morning"));
+        assert!(o.has(Tag::Approach));
+        assert_eq!(r.offered.len(), 2);
+        assert_eq!(r.offered[0].builder, "opening");
+        assert_eq!(r.offered[0].builds, "from_choices");
+        assert_eq!(r.offered[0].parts[1].id, "felt");
+        assert!(
+            r.offered[0].parts[1]
+                .choices
+                .contains(&"lonely".to_string())
+        );
     }
 
     #[test]
@@ -465,33 +584,45 @@ mod tests {
             &soften("I can see you read my message, answer me"),
             &Policy::new(Context::ordinary()),
         );
-        assert!(r.suggestion.is_none());
-        assert!(!kinds(&r).contains(&"suggestion"));
-        assert!(kinds(&r).contains(&"precaution"));
-        assert!(kinds(&r).contains(&"help"));
+        let k = kinds(&r);
+        assert!(!k.contains(&"openings") && !k.contains(&"tips"), "{k:?}");
+        assert!(r.offered.is_empty());
+        assert!(k.contains(&"precaution"));
+        assert!(k.contains(&"help"));
         assert!(r.said.iter().all(|s| !s.has(Tag::Approach)));
     }
 
     #[test]
-    fn self_harm_leads_with_crisis_numbers_for_the_region() {
+    fn self_harm_leads_with_the_screens_crisis_block() {
         let p = Policy::new(Context::ordinary());
         let s = soften("i dont want to be here anymore. nobody would even notice if i was gone");
         let us = render_for(&s, &p, Some("us"));
+        let screen = resources::crisis_first(Some("US"));
         assert_eq!(us.said[0].kind(), "crisis");
+        assert_eq!(us.said[0].text(), screen[0].text(), "one source");
         assert!(us.said[0].text().contains("988"), "{}", us.said[0].text());
         assert!(us.said[0].text().contains("911"));
-        assert!(us.suggestion.is_none());
+        assert!(us.offered.is_empty());
         let none = render_for(&s, &p, None);
         assert_eq!(none.said[0].kind(), "crisis");
         assert!(none.said[0].text().contains("findahelpline.com"));
-        assert!(none.said[0].text().contains("999"));
         assert!(kinds(&none).contains(&"precaution"));
     }
 
     #[test]
     fn nothing_noticed_is_never_an_all_clear() {
         let r = render(&soften("see you at 7"), &Policy::new(Context::ordinary()));
-        assert_eq!(kinds(&r), vec!["limits", "precaution", "timing"]);
+        assert_eq!(
+            kinds(&r),
+            vec![
+                "yours",
+                "limits",
+                "openings",
+                "tips",
+                "precaution",
+                "timing"
+            ]
+        );
         let all = r
             .said
             .iter()
@@ -524,13 +655,36 @@ mod tests {
     }
 
     #[test]
-    fn safety_mode_withholds_the_suggestion_and_the_timing_check() {
+    fn safety_mode_withholds_the_openings_tips_and_timing() {
         let r = render(
             &soften("you always leave your dishes in the sink"),
             &Policy::new(Context::safety()),
         );
-        assert!(r.suggestion.is_none());
+        assert!(r.offered.is_empty());
         assert!(r.said.iter().all(|s| !s.has(Tag::Approach)));
         assert!(r.said.iter().any(|s| s.kind() == "help"));
+    }
+
+    #[test]
+    fn every_output_is_catalogue_text_or_quoted_matches() {
+        for (m, region) in [
+            ("You never listen to me!", None),
+            (
+                "I saw on your phone that you were texting Sam at midnight",
+                Some("UK"),
+            ),
+            ("i want to die", Some("US")),
+            ("see you at 7", None),
+            ("te quiero mucho mi amor", None),
+        ] {
+            let cat = catalogue(region);
+            let r = render_for(&soften(m), &Policy::new(Context::ordinary()), region);
+            for s in &r.said {
+                let ok = cat
+                    .iter()
+                    .any(|c| s.text() == c || s.text().ends_with(&format!(" \u{2014} {c}")));
+                assert!(ok, "{m}: {:?} is not catalogue text", s.text());
+            }
+        }
     }
 }

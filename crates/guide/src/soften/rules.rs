@@ -35,7 +35,6 @@ struct RawFile {
     lists: BTreeMap<String, Vec<String>>,
     warmth: RawWarmth,
     rule: Vec<RawRule>,
-    grammar: RawGrammar,
     panic: RawPanic,
     caution: RawPanic,
 }
@@ -62,17 +61,6 @@ struct RawRule {
     warm_exempt: bool,
     #[serde(default)]
     with_others: bool,
-    situation: Option<String>,
-    request: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RawGrammar {
-    irregular_past: Vec<[String; 2]>,
-    negate_first: Vec<[String; 2]>,
-    e_stems: Vec<String>,
-    fillers: Vec<String>,
-    stops: Vec<String>,
 }
 
 /// One compiled rule.
@@ -87,20 +75,6 @@ pub struct Rule {
     /// words about phones, replies and whereabouts are ordinary on their own, but together
     /// with harsh words they are a reason not to polish the message.
     pub with_others: bool,
-    /// How the writer's words describe what happened (`{act}`, `{act_neg}`).
-    pub situation: Option<String>,
-    /// What the writer would like, from their words (`{act}`) or in general.
-    pub request: Option<String>,
-}
-
-/// Small grammar tables used when the writer's words are reused.
-#[derive(Debug)]
-pub struct Grammar {
-    pub irregular_past: BTreeMap<String, String>,
-    pub negate_first: BTreeMap<String, String>,
-    pub e_stems: Vec<String>,
-    pub fillers: Vec<String>,
-    pub stops: Vec<String>,
 }
 
 /// All rules, compiled.
@@ -109,7 +83,6 @@ pub struct Rules {
     pub rules: Vec<Rule>,
     pub warm: Regex,
     pub sting: Regex,
-    pub grammar: Grammar,
     /// Words of alarm at not hearing back (anxious protest): they bring help for the panic.
     pub panic: Regex,
     /// Words that say what will happen or what someone must do, or that bring in children:
@@ -153,19 +126,6 @@ impl Rules {
                 .iter()
                 .map(|e| compile(&r.id, "except", e))
                 .collect::<Result<Vec<_>, _>>()?;
-            let has_act = pattern.capture_names().flatten().any(|n| n == "act");
-            for (field, t) in [("situation", &r.situation), ("request", &r.request)] {
-                if let Some(t) = t
-                    && (t.contains("{act}") || t.contains("{act_neg}"))
-                    && !has_act
-                {
-                    return Err(RulesError::Pattern {
-                        rule: r.id.clone(),
-                        field,
-                        message: "uses {act} but the pattern has no `act` group".into(),
-                    });
-                }
-            }
             rules.push(Rule {
                 kind: r.kind,
                 id: r.id.clone(),
@@ -173,30 +133,18 @@ impl Rules {
                 except,
                 warm_exempt: r.warm_exempt,
                 with_others: r.with_others,
-                situation: r.situation.clone(),
-                request: r.request.clone(),
             });
         }
         let warm = compile("warmth", "warm", &raw.warmth.warm)?;
         let sting = compile("warmth", "sting", &raw.warmth.sting)?;
         let panic = compile("panic", "pattern", &raw.panic.pattern)?;
         let caution = compile("caution", "pattern", &raw.caution.pattern)?;
-        let pairs = |v: &[[String; 2]]| -> BTreeMap<String, String> {
-            v.iter().map(|[a, b]| (a.clone(), b.clone())).collect()
-        };
         Ok(Rules {
             rules,
             warm,
             sting,
             panic,
             caution,
-            grammar: Grammar {
-                irregular_past: pairs(&raw.grammar.irregular_past),
-                negate_first: pairs(&raw.grammar.negate_first),
-                e_stems: raw.grammar.e_stems,
-                fillers: raw.grammar.fillers,
-                stops: raw.grammar.stops,
-            },
         })
     }
 }

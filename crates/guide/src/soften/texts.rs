@@ -17,12 +17,16 @@ pub struct Texts {
     pub language: Plain,
     /// For a long message.
     pub long: Plain,
-    /// Why a message with harsh words gets no gentler version (it says what will happen or
-    /// what the other must do).
+    /// A note on pressure, for words that say what will happen or what the other must do.
     pub caution: Plain,
     /// One explanation per kind (by its JSON name).
     pub explain: BTreeMap<String, String>,
-    pub frame: Frame,
+    /// Said above the person's own words, shown back exactly as typed.
+    pub yours: Plain,
+    /// The choice-built openings, offered instead of a rewrite.
+    pub openings: Openings,
+    /// Plain tips for rewording a message oneself.
+    pub tips: Plain,
     pub timing: Plain,
     pub precaution: Precaution,
     pub control: Control,
@@ -37,7 +41,9 @@ pub struct Texts {
 #[serde(deny_unknown_fields)]
 pub struct Headings {
     pub noticed: String,
-    pub suggestion: String,
+    pub yours: String,
+    pub openings: String,
+    pub tips: String,
     pub timing: String,
     pub limits: String,
     pub precaution: String,
@@ -59,12 +65,10 @@ pub struct Plain {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Frame {
-    pub feeling: String,
-    pub situation_blank: String,
-    pub request_blank: String,
-    pub template: String,
-    pub note: String,
+pub struct Openings {
+    pub text: String,
+    pub part: String,
+    pub blank: String,
 }
 
 /// The short precautions for the one who sends, by path.
@@ -103,11 +107,6 @@ pub struct Help {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Crisis {
-    pub emergency: String,
-    pub emergency_unknown: String,
-    pub emergency_list: String,
-    pub lines: String,
-    pub directory: String,
     pub other: String,
 }
 
@@ -134,6 +133,8 @@ mod tests {
                 assert!(t.explain.contains_key(k.as_str()), "{k:?}");
             }
         }
-        assert!(t.frame.template.contains("{feeling}"));
+        for p in ["{parts}", "{reads}", "{later}"] {
+            assert!(t.openings.text.contains(p), "{p}");
+        }
     }
 }

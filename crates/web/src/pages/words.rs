@@ -1,5 +1,7 @@
 //! The softer-wording check: a `<textarea name="text">` in a posted form, answered in place by
-//! `closer_guide::soften`. The message is never stored, logged or put in a URL.
+//! `closer_guide::soften`. The message is never stored, logged or put in a URL, and never
+//! rewritten: it is shown back exactly as typed, in a quotation of its own, and the way to a
+//! softer message is the openings built from choices.
 
 use super::{bad_form, form_open, page};
 use crate::Shared;
@@ -85,10 +87,14 @@ pub async fn check(State(st): State<Shared>, body: Bytes) -> Response {
             );
             heading = Some(s.title());
         }
-        if s.kind() == "suggestion" {
-            let _ = write!(answer, "<blockquote>{}</blockquote>", paragraphs(s.text()));
-        } else {
-            answer.push_str(&paragraphs(s.text()));
+        answer.push_str(&paragraphs(s.text()));
+        if s.kind() == "yours" {
+            // Their words, exactly as typed (escaped, line breaks kept), on their own.
+            let _ = write!(
+                answer,
+                "<blockquote class=\"yours\"><pre>{}</pre></blockquote>",
+                esc(&rendered.yours)
+            );
         }
     }
     if heading.is_some() {
