@@ -4,7 +4,10 @@
 //!   'none'`), `nosniff`, `Referrer-Policy: no-referrer`, a Permissions-Policy that turns off
 //!   what is not used, `Cache-Control: no-store`; any `Set-Cookie` is removed.
 //! - Posts: the Origin check, the size limit (read and discard up to [`DRAIN_LIMIT`] before
-//!   answering 413, so browsers show the page), then the signed, expiring form token.
+//!   answering 413, so browsers show the page), then, for anonymous routes, the signed,
+//!   expiring form token (signed-in routes check the session's `csrf` in `account::Posted`).
+//! - Cookies: any `Set-Cookie` a handler wrote is removed; the session cookie is written here
+//!   from an `account::CookieOp` in the response's extensions, and nowhere else.
 //! - The log line: method, the route's pattern (never the address typed, never a query), status
 //!   and time. No bodies, no addresses.
 
@@ -26,6 +29,24 @@ pub const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 /// The Content-Security-Policy of every response.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
 connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// The Content-Security-Policy of a signed-in page: as [`CSP`], and its quick exit (a posted
+/// form answered with a redirect to the neutral site) may go to that site's origin.
+pub fn csp_signed_in(exit_url: &str) -> String {
+    let origin = exit_url
+        .split_once("://")
+        .map(|(scheme, rest)| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{host}")
+        })
+        .filter(|o| !o.contains([' ', ';', '\'', ',']))
+        .unwrap_or_default();
+    CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    )
+    .replace("  ", " ")
+}
 
 /// The Permissions-Policy of every response: nothing of the device is used.
 pub const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
@@ -53,24 +74,40 @@ pub async fn guard(
     let start = std::time::Instant::now();
     let is_post = req.method() == axum::http::Method::POST;
     let method = if is_post { Method::Post } else { Method::Get };
-    let pattern = matched
+    let row = matched
         .as_ref()
-        .and_then(|m| routes::find(method, m.as_str()))
-        .map(|r| r.path)
-        .unwrap_or("-");
+        .and_then(|m| routes::find(method, m.as_str()));
+    let pattern = row.map(|r| r.path).unwrap_or("-");
+    // Anonymous forms (and posts to no route) carry the signed form token; signed-in forms
+    // carry the session's `csrf`, checked by `account::Posted`; the exit always leaves.
+    let needs_token = row.is_none_or(|r| r.access == routes::Access::Anonymous);
     let method_name = req.method().as_str().to_owned();
     let mut resp = if is_post {
-        match check_post(&st, req).await {
+        match check_post(&st, req, needs_token).await {
             Ok(req) => next.run(req).await,
             Err(resp) => resp,
         }
     } else {
         next.run(req).await
     };
+    let cookie = resp.extensions_mut().remove::<crate::account::CookieOp>();
+    let signed_in = resp
+        .extensions_mut()
+        .remove::<crate::account::SignedInPage>()
+        .is_some();
     let h = resp.headers_mut();
     h.remove(header::SET_COOKIE);
+    // The only cookie ever set: the session's, from the account pages.
+    if let Some(op) = cookie
+        && let Ok(v) = HeaderValue::from_str(&op.header())
+    {
+        h.insert(header::SET_COOKIE, v);
+    }
     for (name, value) in HEADERS {
         h.insert(*name, HeaderValue::from_static(value));
+    }
+    if signed_in && let Ok(v) = HeaderValue::from_str(&csp_signed_in(&st.exit_url)) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     if st.log {
         eprintln!(
@@ -83,7 +120,7 @@ pub async fn guard(
 }
 
 /// The checks on a post; the request comes back with its body buffered.
-async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
+async fn check_post(st: &Shared, req: Request, needs_token: bool) -> Result<Request, Response> {
     if !same_origin(req.headers()) {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
@@ -92,10 +129,11 @@ async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
         .await
         .map_err(|()| pages::too_large(st))?;
     let form = Form::parse(&bytes).map_err(|_| pages::bad_form(st))?;
-    let fresh = form
-        .get("t")
-        .is_some_and(|t| st.sealer.open("form", st.now(), t).is_ok());
-    if !fresh {
+    let fresh = |name: &str| {
+        form.get(name)
+            .is_some_and(|t| st.sealer.open("form", st.now(), t).is_ok())
+    };
+    if needs_token && !(fresh("t") || fresh("csrf")) {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
@@ -105,16 +143,22 @@ async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
 /// names this host, and a browser's Sec-Fetch-Site (when sent) says same-origin.
 pub fn same_origin(h: &HeaderMap) -> bool {
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(origin) = h.get(header::ORIGIN) {
         let Ok(origin) = origin.to_str() else {
             return false;
         };
+        // A page with `Referrer-Policy: no-referrer` posts a plain form (no script) with
+        // `Origin: null`; the browser's Sec-Fetch-Site then says whether it is our own page.
+        if origin == "null" {
+            return fetch_site == Some("same-origin");
+        }
         let Some(host) = host else { return false };
         if origin != format!("http://{host}") && origin != format!("https://{host}") {
             return false;
         }
     }
-    match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    match fetch_site {
         None | Some("same-origin") | Some("none") => true,
         Some(_) => false,
     }
@@ -160,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_in_page_may_post_its_exit_to_the_neutral_site_only() {
+        assert_eq!(
+            csp_signed_in("https://www.bbc.co.uk/weather?x=1"),
+            CSP.replace(
+                "form-action 'self'",
+                "form-action 'self' https://www.bbc.co.uk"
+            )
+        );
+        assert_eq!(
+            csp_signed_in("http://127.0.0.1:9/away"),
+            CSP.replace(
+                "form-action 'self'",
+                "form-action 'self' http://127.0.0.1:9"
+            )
+        );
+    }
+
+    #[test]
     fn origin_must_name_this_host() {
         assert!(same_origin(&headers(&[
             ("host", "127.0.0.1:8080"),
@@ -175,6 +237,21 @@ mod tests {
         )])));
         assert!(!same_origin(&headers(&[
             ("host", "127.0.0.1:8080"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        // `Origin: null` (a form posted from a no-referrer page) needs Sec-Fetch-Site.
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null"),
             ("sec-fetch-site", "cross-site")
         ])));
         // Without either header (a script, not a browser) the form token alone decides.
