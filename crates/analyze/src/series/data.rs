@@ -92,6 +92,14 @@ pub struct SeriesData {
     pub dyads: Vec<Dyad>,
 }
 
+/// The largest magnitude accepted for a time or a value: 1e100. The fits square and multiply
+/// these numbers (detrending, the cross-correlation, the QR's column norms, R²), and a value
+/// near 1e154 overflows to infinity when squared, which used to come back as every coefficient
+/// missing with no word why. Below 1e100, every product and sum of squares of any file that fits
+/// in memory stays finite (10¹² rows of (2·10¹⁰⁰)² is 4·10²¹²), and no measurement or clock
+/// comes near it.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
 fn parse_num(s: &str) -> Option<f64> {
     let t = s.trim();
     t.parse::<f64>().ok()
@@ -131,6 +139,16 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
         if !records.is_blank() {
             break records.line();
         }
+    };
+    let too_large = |line: u64, field: &str, found: &str| {
+        err(
+            line,
+            field,
+            format!(
+                "expected a number no larger than 1e100 in size, found {:?}: numbers this large overflow when the fits square them",
+                found.trim()
+            ),
+        )
     };
     let field_text = |bytes: &[u8], line: u64, name: &str| -> Result<String, InputError> {
         std::str::from_utf8(bytes)
@@ -220,6 +238,9 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                 format!("expected a finite number, found {:?}", f_time.trim()),
             )
         })?;
+        if t.abs() > MAX_MAGNITUDE {
+            return Err(too_large(ln, &cols.time, f_time));
+        }
         let v = if is_missing(f_value) {
             None
         } else {
@@ -238,6 +259,9 @@ pub fn parse(file: &str, text: &str, cols: &Columns) -> Result<SeriesData, Input
                     })?,
             )
         };
+        if v.is_some_and(|v| v.abs() > MAX_MAGNITUDE) {
+            return Err(too_large(ln, &cols.value, f_value));
+        }
         let d = match f_dist.trim().as_bytes() {
             [b'0'] | [b'0', b'.', b'0'] => 0u8,
             [b'1'] | [b'1', b'.', b'0'] => 1u8,
@@ -500,6 +524,34 @@ mod tests {
         assert_eq!(d.dyads[0].persons[1].value, vec![Some(1.0), Some(2.0)]);
         let e = p("couple,person,dial,time,female\n7,7,\"1,2\",1\n").unwrap_err();
         assert!(e.message.contains("expected 5 fields"));
+    }
+
+    /// Values near 1e154 overflow when squared: they used to come back as a dyad with every
+    /// coefficient missing and rank 6, with no word why. Now the reader refuses them, naming the
+    /// line and the field; 1e100 (the largest accepted) still reads.
+    #[test]
+    fn values_and_times_too_large_to_square_are_refused_by_line_and_field() {
+        for (row, line, field) in [
+            ("7,7,2e154,2,1", 3, "dial"),
+            ("7,7,-1e200,2,1", 3, "dial"),
+            ("7,7,1.0000001e100,2,1", 3, "dial"),
+            ("7,7,1,1e155,1", 3, "time"),
+        ] {
+            let t = format!("{HDR}7,7,1,1,1\n{row}\n7,507,1,1,0\n7,507,2,2,0\n");
+            let e = p(&t).unwrap_err();
+            assert_eq!(
+                (e.line, e.field.as_deref()),
+                (Some(line), Some(field)),
+                "{row}: {e}"
+            );
+            assert!(e.message.contains("overflow"), "{e}");
+            assert_eq!(e.file, "s.csv");
+        }
+        let d = p(&format!(
+            "{HDR}7,7,1e100,1,1\n7,7,-1e100,2,1\n7,507,1,1,0\n7,507,2,2,0\n"
+        ))
+        .unwrap();
+        assert_eq!(d.dyads[0].persons[0].value, vec![Some(1e100), Some(-1e100)]);
     }
 
     #[test]
