@@ -165,7 +165,7 @@ struct PlainRows<'a> {
     start: usize,
     /// Byte offset (in the text) where each field of the current record ends.
     ends: Vec<usize>,
-    line_pos: usize,
+    /// The physical line of the current record (line breaks are counted as they are skipped).
     line_no: u64,
 }
 
@@ -176,7 +176,6 @@ impl<'a> PlainRows<'a> {
             pos: 0,
             start: 0,
             ends: Vec::with_capacity(32),
-            line_pos: 0,
             line_no: 1,
         }
     }
@@ -186,7 +185,9 @@ impl<'a> Records<'a> for PlainRows<'a> {
     fn advance(&mut self) -> bool {
         let bytes = self.text.as_bytes();
         let mut i = self.pos;
+        // A record holds no line break, so the breaks before it are the ones skipped here.
         while i < bytes.len() && matches!(bytes[i], b'\n' | b'\r') {
+            self.line_no += u64::from(bytes[i] == b'\n');
             i += 1;
         }
         if i >= bytes.len() {
@@ -214,12 +215,6 @@ impl<'a> Records<'a> for PlainRows<'a> {
                 .is_empty()
     }
     fn line(&mut self) -> u64 {
-        let breaks = self.text.as_bytes()[self.line_pos..self.start]
-            .iter()
-            .filter(|&&c| c == b'\n')
-            .count();
-        self.line_no += u64::try_from(breaks).unwrap_or(u64::MAX);
-        self.line_pos = self.start;
         self.line_no
     }
     fn fields(&self) -> usize {
