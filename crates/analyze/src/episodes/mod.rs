@@ -620,7 +620,7 @@ pub fn memory_days(episodes: &[Episode]) -> usize {
     let times = || episodes.iter().flat_map(|e| e.moves.iter().map(|m| m.at));
     let t0 = times().fold(f64::INFINITY, f64::min);
     let t1 = times().fold(f64::NEG_INFINITY, f64::max);
-    if !(t1 >= t0) {
+    if !t0.is_finite() || !t1.is_finite() || t1 < t0 {
         return 1;
     }
     let first = (t0 / 24.0).floor();
@@ -644,7 +644,7 @@ pub fn memory_days(episodes: &[Episode]) -> usize {
             / days as f64
     };
     let c0 = cov(0);
-    if !(c0 > 0.0) {
+    if c0.is_nan() || c0 <= 0.0 {
         return 1;
     }
     let bound = 2.0 / (days as f64).sqrt();
