@@ -7,10 +7,14 @@
 #  3. one couple-year for an interactive what-if: `closer simulate --days 365` end to end, and
 #     the simulation alone.
 # Usage: bench/model.sh   (from the repository root; ../shared beside it)
+#   GRID=n runs the sweep on an n × n grid instead of 317 × 317 (a smaller run on a shared
+#   machine: the sweep runs 10 seeds per couple, so the full grid is about a million runs);
+#   SKIP_ANCHOR=1 skips the hawkes-rs comparison (it installs hawkes-rs in a virtual environment).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 HORIZON="${HORIZON:-1e6}"
+GRID="${GRID:-317}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -21,6 +25,7 @@ EX="$CARGO_TARGET_DIR/release/examples/model_bench"
 echo "== 1. linear Hawkes simulation, horizon $HORIZON"
 ours="$("$EX" --horizon "$HORIZON" --seed 7)"
 echo "closer-model: $ours"
+if [ "${SKIP_ANCHOR:-0}" != 1 ]; then
 theirs="$(python3 ../shared/bench/hawkes_anchor.py --horizon "$HORIZON" --seed 7 --out "$tmp/anchor.csv")"
 echo "hawkes-rs:    $theirs"
 python3 - "$ours" "$theirs" <<'PY'
@@ -30,11 +35,12 @@ ours = o["events"] / o["simulate_s"]
 theirs = t["events"] / t["simulate_s"]
 print(f"events/s  closer-model {ours:,.0f}   hawkes-rs {theirs:,.0f}   ratio {ours / theirs:.2f}x")
 PY
+fi
 
-echo "== 2. sweep: 317 x 317 = 100,489 couples x 90 days ($(nproc) cores; load before: $(cut -d' ' -f1 /proc/loadavg))"
+echo "== 2. sweep: $GRID x $GRID = $((GRID * GRID)) couples x 90 days x 10 seeds ($(nproc) cores; load before: $(cut -d' ' -f1 /proc/loadavg))"
 # Wall time and CPU time: on a shared machine the wall time depends on who else is running.
 TIMEFORMAT='sweep: %R s wall, %U s user CPU, %S s system CPU'
-time "$BIN" sweep --grid 317 --days 90 --json > "$tmp/sweep.json"
+time "$BIN" sweep --grid "$GRID" --days 90 --json > "$tmp/sweep.json"
 python3 - "$tmp/sweep.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))

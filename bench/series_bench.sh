@@ -15,7 +15,7 @@
 set -euo pipefail
 RUNS="${1:-11}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DATA="$ROOT/../shared/data/rties/rties_ExampleDataFull.csv"
+DATA="${CLOSER_SHARED:-$ROOT/../shared}/data/rties/rties_ExampleDataFull.csv"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 RTIES_SECONDS=7.7
 
@@ -51,10 +51,24 @@ time_runs "coupled oscillator with uncoupled comparison" \
   series "$DATA" --model coupled-oscillator --compare
 time_runs "inertia-coordination, absMaxCC, all three variants" \
   series "$DATA" --model inertia-coordination --compare
+time_runs "inertia-coordination, lag 5" \
+  series "$DATA" --model inertia-coordination --lag 5
+IC_WALL=$WALL; IC_CPU=$CPU
+time_runs "inertia-coordination, lag 5, all three variants" \
+  series "$DATA" --model inertia-coordination --lag 5 --compare
+ICC_WALL=$WALL; ICC_CPU=$CPU
 
 awk -v w="$CLO_WALL" -v c="$CLO_CPU" -v r="$RTIES_SECONDS" 'BEGIN {
   printf "rties recorded %.1f s / closer wall %.4f s = %.0fx; / closer CPU %.3f s = %.0fx (goal >= 100x: < %.0f ms)\n",
     r, w, r / w, c, (c > 0 ? r / c : 0), r * 10
+}'
+
+# rties' inertia-coordination pipeline, from the recorded per-step times: dataPrep (1.8 s at
+# its fastest) + indivInertCoord (3.9 ms per dyad x 80) = 2.11 s; with the comparison
+# (indivInertCoordCompare fits three models per dyad) 1.8 + 3 x 0.31 = 2.74 s.
+awk -v w="$IC_WALL" -v c="$IC_CPU" -v w2="$ICC_WALL" -v c2="$ICC_CPU" 'BEGIN {
+  printf "IC lag 5: rties recorded 2.11 s / closer wall %.4f s = %.0fx, CPU %.3f s = %.0fx\n", w, 2.112 / w, c, (c > 0 ? 2.112 / c : 0)
+  printf "IC lag 5 --compare: rties recorded 2.74 s / closer wall %.4f s = %.0fx, CPU %.3f s = %.0fx\n", w2, 2.736 / w2, c2, (c2 > 0 ? 2.736 / c2 : 0)
 }'
 
 if command -v Rscript > /dev/null && Rscript -e 'library(rties)' > /dev/null 2>&1; then

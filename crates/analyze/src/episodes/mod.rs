@@ -517,7 +517,24 @@ pub fn report_from(
     };
     let way_enough = comparable_with >= min.way_group && comparable_without >= min.way_group;
     let diff = if way_enough {
-        intervals::mantel_haenszel_difference(&strata)
+        intervals::mantel_haenszel_difference(&strata).map(|(est, ci)| {
+            // With a day-to-day memory, episodes close in time are alike: the comparison's
+            // interval is stretched by the same design effect as the share that reconnected.
+            if blocks.memory_days > 1 {
+                let deff =
+                    intervals::design_effect(reconnected.k, reconnected.n, &reconnected.blocks);
+                let f = deff.sqrt() * reconnected.widening;
+                (
+                    est,
+                    [
+                        (est + f * (ci[0] - est)).max(-1.0),
+                        (est + f * (ci[1] - est)).min(1.0),
+                    ],
+                )
+            } else {
+                (est, ci)
+            }
+        })
     } else {
         None
     };
@@ -573,13 +590,74 @@ pub fn length_stratum(moves: usize) -> usize {
 /// `G − 1` degrees of freedom for the `G` blocks that hold episodes (a variance estimated from
 /// ten blocks is itself uncertain). With fewer than [`MIN_BLOCKS`] blocks (a log of a few days)
 /// no variance between blocks can be estimated, and episodes are treated as independent.
+///
+/// **Distress that persists for weeks.** Ten blocks of a month-long log are three days each,
+/// and a hard stretch that lasts weeks spans several of them, so their variance understates how
+/// much the log could differ from the couple's long run (the calibration study's
+/// `persistent_distress_0.95`: 73.5–90.5% coverage for the chain's length). So the log's own
+/// day-to-day memory is measured first ([`memory_days`]: how many days apart the daily numbers
+/// of moves stay correlated). When it is longer than a day, the blocks are made at least twice
+/// that long, even if that leaves only two or three of them — and Student's t with so few
+/// degrees of freedom widens the intervals a great deal: a log too short to hold several
+/// independent stretches gives wide intervals, which is what it can honestly say. The way
+/// comparison is widened by the same design effect. A log without such memory is cut as before.
 #[derive(Debug, Clone)]
 pub struct Blocks {
     of: Vec<usize>,
     count: usize,
     /// Blocks that hold at least one episode.
     pub used: usize,
+    /// The log's day-to-day memory, in days ([`memory_days`]); 1 when none is seen.
+    pub memory_days: usize,
 }
+
+/// The log's day-to-day memory, in days: the first lag at which the autocorrelation of the
+/// daily number of moves falls below 2/√D (D days from the first move to the last; the usual
+/// bound for a correlation that is not there), at most D/3. 1 when the log spans fewer than
+/// [`MEMORY_MIN_DAYS`] days or its daily counts never vary. On hard days people move and log
+/// more, so a hidden level of distress that lasts shows in these counts.
+pub fn memory_days(episodes: &[Episode]) -> usize {
+    let times = || episodes.iter().flat_map(|e| e.moves.iter().map(|m| m.at));
+    let t0 = times().fold(f64::INFINITY, f64::min);
+    let t1 = times().fold(f64::NEG_INFINITY, f64::max);
+    if !t0.is_finite() || !t1.is_finite() || t1 < t0 {
+        return 1;
+    }
+    let first = (t0 / 24.0).floor();
+    let days = ((t1 / 24.0).floor() - first) as usize + 1;
+    if days < MEMORY_MIN_DAYS {
+        return 1;
+    }
+    let mut count = vec![0.0f64; days];
+    for t in times() {
+        let d = (((t / 24.0).floor() - first) as usize).min(days - 1);
+        count[d] += 1.0;
+    }
+    let mean = count.iter().sum::<f64>() / days as f64;
+    count.iter_mut().for_each(|c| *c -= mean);
+    let cov = |k: usize| -> f64 {
+        count[k..]
+            .iter()
+            .zip(&count)
+            .map(|(a, b)| a * b)
+            .sum::<f64>()
+            / days as f64
+    };
+    let c0 = cov(0);
+    if c0.is_nan() || c0 <= 0.0 {
+        return 1;
+    }
+    let bound = 2.0 / (days as f64).sqrt();
+    let most = days / 3;
+    (1..=most)
+        .find(|&k| cov(k) / c0 < bound)
+        .unwrap_or(most + 1)
+}
+
+/// The shortest log (in days) whose day-to-day memory is measured.
+pub const MEMORY_MIN_DAYS: usize = 14;
+/// The fewest blocks used when the log has a day-to-day memory (below, the log is cut in two).
+pub const MIN_PERSISTENT_BLOCKS: usize = 2;
 
 /// Blocks the span of a log is cut into.
 pub const BLOCKS: usize = 10;
@@ -599,7 +677,14 @@ impl Blocks {
         let t0 = starts.iter().copied().fold(f64::INFINITY, f64::min);
         let t1 = starts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let span = (t1 - t0).max(0.0);
-        let len = (span / BLOCKS as f64).max(MIN_BLOCK_HOURS);
+        let memory_days = memory_days(episodes);
+        let mut len = (span / BLOCKS as f64).max(MIN_BLOCK_HOURS);
+        if memory_days > 1 {
+            // Blocks at least twice the memory long, but never fewer than two.
+            len = len
+                .max(48.0 * memory_days as f64)
+                .min((span / MIN_PERSISTENT_BLOCKS as f64).max(MIN_BLOCK_HOURS));
+        }
         let of: Vec<usize> = starts
             .iter()
             .map(|&t| (((t - t0) / len).floor().max(0.0) as usize).min(BLOCKS - 1))
@@ -610,14 +695,35 @@ impl Blocks {
             seen[b] = true;
         }
         let used = seen.iter().filter(|x| **x).count();
-        Blocks { of, count, used }
+        Blocks {
+            of,
+            count,
+            used,
+            memory_days,
+        }
+    }
+
+    /// The fewest blocks for the variance between them to be used: [`MIN_BLOCKS`], or
+    /// [`MIN_PERSISTENT_BLOCKS`] when the log has a day-to-day memory (its blocks are long, few,
+    /// and Student's t widens for how few they are).
+    fn min_used(&self) -> usize {
+        if self.memory_days > 1 {
+            MIN_PERSISTENT_BLOCKS
+        } else {
+            MIN_BLOCKS
+        }
+    }
+
+    /// True when the blocks are used (enough of them hold episodes).
+    fn in_use(&self) -> bool {
+        self.used >= self.min_used()
     }
 
     /// The factor by which intervals are widened for the uncertainty of a variance estimated
     /// from the blocks: `t_{G−1} / z` (1 with fewer than [`MIN_BLOCKS`] blocks, where the
     /// blocks are not used).
     pub fn widening(&self) -> f64 {
-        if self.used < MIN_BLOCKS {
+        if !self.in_use() {
             1.0
         } else {
             intervals::t975(self.used - 1) / intervals::Z95
@@ -637,11 +743,7 @@ impl Blocks {
         Tally {
             k: per.iter().map(|p| p.0).sum(),
             n: per.iter().map(|p| p.1).sum(),
-            blocks: if self.used < MIN_BLOCKS {
-                Vec::new()
-            } else {
-                per
-            },
+            blocks: if !self.in_use() { Vec::new() } else { per },
             widening: self.widening(),
         }
     }
@@ -649,7 +751,7 @@ impl Blocks {
     /// The chain's counts of each non-empty block (each episode on its own when the blocks are
     /// too few to use).
     pub fn counts(&self, episodes: &[Episode]) -> Vec<Counts> {
-        if self.used < MIN_BLOCKS {
+        if !self.in_use() {
             return episodes
                 .iter()
                 .map(|e| Counts::of(std::iter::once(e)))

@@ -478,3 +478,29 @@ fn ic_csv_and_json_carry_the_same_columns_and_values() {
         }
     }
 }
+
+/// Values whose squares overflow (|x| near 1e154) used to give dyads with every coefficient
+/// empty, rank 6 and empty comparison means, with no note. Every model now refuses them with
+/// exit 2, naming the file, the line and the field.
+#[test]
+fn values_too_large_to_square_are_refused_naming_the_line() {
+    let text = format!("{HDR}{}", dyad_rows("1", "501", "1", 60));
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Line 5 of the file (the fourth row): its value becomes 3e154.
+    let mut fields: Vec<String> = lines[4].split(',').map(str::to_string).collect();
+    fields[2] = "3e154".into();
+    let mut changed = lines.clone();
+    changed[4] = fields.join(",");
+    let (_g, path) = temp_csv(&(changed.join("\n") + "\n"));
+    for model in ["inertia-coordination", "coupled-oscillator", "var1"] {
+        let out = run(&["series", &path, "--model", model]);
+        assert_eq!(out.code, 2, "{model}: {}", out.stderr);
+        assert!(out.stderr.contains(&path), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("line 5, field `dial`") && out.stderr.contains("overflow"),
+            "{model}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
