@@ -8,7 +8,9 @@
 
 pub mod csv_rows;
 pub mod error;
+pub mod linalg;
 pub mod moves_csv;
+pub mod numeric;
 pub mod signal;
 
 use serde::{Deserialize, Serialize};

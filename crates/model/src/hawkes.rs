@@ -267,7 +267,7 @@ fn expm(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
 }
 
 fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
 /// Simulates on `[0, horizon)`: events as (time, type), in time order.

@@ -257,10 +257,10 @@ pub fn resample_null(ev: &Events, seed: u64, stream: u64) -> Option<Events> {
     Events::new(ev.labels.clone(), times, kinds, ev.window, nb).ok()
 }
 
-/// A uniform draw on (0, 1) from the top 53 bits: never exactly 0 or 1, so no event lands on a
-/// bin's edge.
+/// A uniform draw on (0, 1] from the top 53 bits: never 0, and 1 only once in 2⁵³ draws, so an
+/// event practically never lands on a bin's edge.
 fn uniform(rng: &mut impl rand::Rng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
 /// The inverse of `cumulative_in_bin` for bin `b`: the absolute time at which `c` hours of bin `b`

@@ -38,6 +38,7 @@
 //! says how much the profiles depend on the start and on which dyads happened to be sampled.
 
 use super::stats::SplitMix64;
+use closer_domain::numeric::quantile_sorted;
 use serde::Serialize;
 
 /// A covariance family, named as mclust names them: three letters for the volume (λ), shape
@@ -149,28 +150,16 @@ pub struct Mixture {
 }
 
 /// Lower Cholesky factor of a row-major d × d matrix; `None` unless clearly positive definite.
+/// mclust treats a relative eigenvalue below machine epsilon as singular; we use a slightly
+/// safer bound on the pivots (1e-10 of the largest diagonal entry).
 fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; d * d];
-    let scale = (0..d).map(|i| a[i * d + i].abs()).fold(0.0, f64::max);
-    for i in 0..d {
-        for j in 0..=i {
-            let mut s = a[i * d + j];
-            for k in 0..j {
-                s -= l[i * d + k] * l[j * d + k];
-            }
-            if i == j {
-                // mclust treats a relative eigenvalue below machine epsilon as singular; we use
-                // a slightly safer bound on the pivots.
-                if !(s > scale * 1e-10) || !s.is_finite() {
-                    return None;
-                }
-                l[i * d + i] = s.sqrt();
-            } else {
-                l[i * d + j] = s / l[j * d + j];
-            }
-        }
-    }
-    Some(l)
+    let mut l = a.to_vec();
+    closer_domain::linalg::cholesky(&mut l, d, min_pivot(a, d)).then_some(l)
+}
+
+/// The smallest pivot of a "clearly positive definite" matrix.
+fn min_pivot(a: &[f64], d: usize) -> f64 {
+    (0..d).map(|i| a[i * d + i].abs()).fold(0.0, f64::max) * 1e-10
 }
 
 /// log N(x; μ, Σ) given Σ's Cholesky factor.
@@ -359,28 +348,7 @@ mod linalg {
     /// Inverse and log-determinant of a symmetric positive-definite matrix (Cholesky), `None`
     /// unless clearly positive definite.
     pub fn spd_inverse(a: &[f64], d: usize) -> Option<(Vec<f64>, f64)> {
-        let l = super::cholesky(a, d)?;
-        let logdet = 2.0 * (0..d).map(|i| l[i * d + i].ln()).sum::<f64>();
-        let mut inv = vec![0.0; d * d];
-        for col in 0..d {
-            // Solve L y = e_col, then Lᵀ x = y.
-            let mut y = vec![0.0; d];
-            for i in 0..d {
-                let mut s = if i == col { 1.0 } else { 0.0 };
-                for k in 0..i {
-                    s -= l[i * d + k] * y[k];
-                }
-                y[i] = s / l[i * d + i];
-            }
-            for i in (0..d).rev() {
-                let mut s = y[i];
-                for k in i + 1..d {
-                    s -= l[k * d + i] * inv[k * d + col];
-                }
-                inv[i * d + col] = s / l[i * d + i];
-            }
-        }
-        Some((inv, logdet))
+        closer_domain::linalg::spd_inverse(a, d, super::min_pivot(a, d))
     }
 }
 
@@ -1108,16 +1076,8 @@ pub struct AriSummary {
 fn summarise(mut v: Vec<f64>) -> AriSummary {
     v.retain(|x| x.is_finite());
     v.sort_by(f64::total_cmp);
-    let q = |p: f64| -> Option<f64> {
-        if v.is_empty() {
-            return None;
-        }
-        // R's default quantile (type 7).
-        let h = (v.len() - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = h.ceil() as usize;
-        Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
-    };
+    // R's default quantile (type 7).
+    let q = |p: f64| quantile_sorted(&v, p);
     AriSummary {
         runs: v.len(),
         min: v.first().copied(),
