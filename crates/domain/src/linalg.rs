@@ -74,7 +74,8 @@ pub fn identity_minus_inverse(g: &[f64], d: usize) -> Option<Vec<f64>> {
     for col in 0..d {
         let piv =
             (col..d).max_by(|&p, &q| a[p * d + col].abs().total_cmp(&a[q * d + col].abs()))?;
-        if !(a[piv * d + col].abs() >= 1e-300) {
+        let pivot = a[piv * d + col].abs();
+        if pivot.is_nan() || pivot < 1e-300 {
             return None;
         }
         for c in 0..d {

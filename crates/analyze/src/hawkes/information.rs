@@ -20,7 +20,7 @@
 use super::fit::Fit;
 use super::intervals::{CHI2_95, Interval, Intervals, Scale, interval};
 use super::likelihood::{Traces, log_likelihood, log_likelihood_gradient};
-use super::{Events, ParamRef, Params};
+use super::{Events, HawkesParams, ParamRef};
 
 /// From this many events on, `closer fit`'s default intervals are observed-information intervals
 /// checked against the profile's shape (below it, profile intervals throughout).
@@ -103,7 +103,7 @@ pub fn information_intervals(ev: &Events, fit: &Fit) -> (Intervals, usize) {
 }
 
 /// The value of a free parameter in the scale of the information (`ln β` for the decay).
-fn get(p: &Params, r: ParamRef) -> f64 {
+fn get(p: &HawkesParams, r: ParamRef) -> f64 {
     match r {
         ParamRef::Baseline { k, b } => p.mu(k, b),
         ParamRef::Excitation { k, j } => p.alpha(k, j),
@@ -111,7 +111,7 @@ fn get(p: &Params, r: ParamRef) -> f64 {
     }
 }
 
-fn set(p: &mut Params, r: ParamRef, v: f64) {
+fn set(p: &mut HawkesParams, r: ParamRef, v: f64) {
     match r {
         ParamRef::Baseline { k, b } => p.baseline[k * p.bins + b] = v,
         ParamRef::Excitation { k, j } => p.excitation[k * p.dims + j] = v,
@@ -164,7 +164,7 @@ fn checked_wald(
 }
 
 /// The inverse of the observed information over the free parameters (row-major, `refs` order).
-fn covariance(ev: &Events, p: &Params, refs: &[ParamRef]) -> Option<Vec<f64>> {
+fn covariance(ev: &Events, p: &HawkesParams, refs: &[ParamRef]) -> Option<Vec<f64>> {
     let m = refs.len();
     let (d, nb) = (p.dims, p.bins);
     let beta = p.decay;

@@ -27,7 +27,7 @@ mod search;
 mod workspace;
 
 use super::likelihood::{Gradient, log_likelihood_gradient};
-use super::{Events, Params};
+use super::{Events, HawkesParams};
 use search::search_decay;
 use workspace::Workspace;
 
@@ -50,13 +50,13 @@ pub struct FitOptions {
     /// Where the decay search starts; default: the event rate `n / T`.
     pub initial_decay: Option<f64>,
     /// A starting point for the baselines and excitations (for example a neighbouring fit).
-    pub warm_start: Option<Params>,
+    pub warm_start: Option<HawkesParams>,
 }
 
 /// A fitted model.
 #[derive(Debug, Clone)]
 pub struct Fit {
-    pub params: Params,
+    pub params: HawkesParams,
     pub log_likelihood: f64,
     /// False when every excitation is 0: the decay then does not enter the likelihood.
     pub decay_identified: bool,
@@ -162,7 +162,7 @@ fn fit_from(ev: &Events, opts: &FitOptions, start: Option<f64>, step0: f64) -> F
     }
 }
 
-fn projected_max(p: &Params, g: &Gradient, fixed: Option<(ParamRef, f64)>) -> f64 {
+fn projected_max(p: &HawkesParams, g: &Gradient, fixed: Option<(ParamRef, f64)>) -> f64 {
     let mut m: f64 = 0.0;
     let skip = |r: ParamRef| matches!(fixed, Some((f, _)) if f == r);
     for k in 0..p.dims {

@@ -3,7 +3,7 @@
 use super::newton::DimProblem;
 use super::{FitOptions, ParamRef};
 use crate::hawkes::likelihood::Traces;
-use crate::hawkes::{Events, Params};
+use crate::hawkes::{Events, HawkesParams};
 
 /// Logs at least this long solve their dimensions on two threads.
 const PARALLEL_FROM: usize = 200_000;
@@ -69,7 +69,7 @@ impl<'a> Workspace<'a> {
         }
     }
 
-    pub(super) fn params(&self, beta: f64) -> Params {
+    pub(super) fn params(&self, beta: f64) -> HawkesParams {
         let (d, nb) = (self.d, self.nb);
         let mut baseline = Vec::with_capacity(d * nb);
         let mut excitation = Vec::with_capacity(d * d);
@@ -77,7 +77,7 @@ impl<'a> Workspace<'a> {
             baseline.extend_from_slice(&t[..nb]);
             excitation.extend_from_slice(&t[nb..]);
         }
-        Params {
+        HawkesParams {
             dims: d,
             bins: nb,
             baseline,
