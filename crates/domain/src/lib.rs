@@ -17,6 +17,7 @@ pub mod signal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 pub use error::InputError;
 pub use signal::{Direction, SafetySignal, SignalDomain, SignalSource};
@@ -225,6 +226,10 @@ impl fmt::Display for Outcome {
 
 /// One act (DESIGN.md §4). `by` is who acted; `recorded_by` is who logged it. When they differ,
 /// the move is the recorder's *perception* and must be shown as such.
+///
+/// Small on purpose (64 bytes): research files hold millions of moves. The free-text labels are
+/// shared strings — a reader interns them, so a million moves of one couple hold one copy of its
+/// id, and copying a move copies no text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Move {
     /// Time in hours from the start of the observation window's clock.
@@ -233,16 +238,16 @@ pub struct Move {
     pub move_type: MoveType,
     /// Who logged it; `None` in simulations and joint research records.
     pub recorded_by: Option<Person>,
-    /// A free-text kind ("text", "left the room"); never interpreted.
-    pub kind: Option<String>,
     /// 0–10.
     pub intensity: Option<u8>,
-    /// Episode label from the file, if any.
-    pub episode: Option<String>,
     /// The way of responding the actor was trying, if any.
     pub way: Option<Way>,
+    /// A free-text kind ("text", "left the room"); never interpreted.
+    pub kind: Option<Arc<str>>,
+    /// Episode label from the file, if any.
+    pub episode: Option<Arc<str>>,
     /// Couple id in a multi-couple research file.
-    pub couple: Option<String>,
+    pub couple: Option<Arc<str>>,
 }
 
 impl Move {

@@ -275,7 +275,7 @@ pub fn simulate<R: Rng + ?Sized>(
             if keep_moves {
                 let mut m = Move::new(t, who, mt);
                 m.way = pieces[k].way_in_use[who.index()];
-                m.kind = kind.and_then(|(_, k)| k).map(str::to_owned);
+                m.kind = kind.and_then(|(_, k)| k).map(Into::into);
                 tr.moves.push(m);
             }
         }
