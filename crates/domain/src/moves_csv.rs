@@ -746,6 +746,10 @@ mod tests {
             .map(|(id, ms)| (id.to_string(), ms.into_iter().cloned().collect()))
             .collect();
         assert_eq!(f.couple_count(), 2);
+        // One shared copy per distinct label: rows 1 and 3 hold the same "c1".
+        let (a, b) = (&f.moves[0].couple, &f.moves[2].couple);
+        assert!(Arc::ptr_eq(a.as_ref().unwrap(), b.as_ref().unwrap()));
+        assert_eq!(f.moves[1].couple.as_deref(), Some("c2"));
         let got = f.into_by_couple();
         assert_eq!(got, want);
         assert_eq!(
