@@ -203,16 +203,25 @@ impl<'a> Rows<'a> {
     }
 
     /// True when the current record ends the text inside a quoted field (an odd number of `"`
-    /// in it): a `"` is missing, and the rest of the file was read as one field.
+    /// in it, and the text's final line break, if any, read as part of the last field): a `"`
+    /// is missing, and the rest of the file was read as one field. A record whose line simply
+    /// ends the text (a stray `"` inside an unquoted field) is not one, with LF or CRLF alike.
     pub fn unterminated_quote(&self) -> bool {
-        self.in_place.is_none()
-            && self.pos >= self.input.len()
-            && self.input[self.start..self.pos]
-                .iter()
-                .filter(|&&c| c == b'"')
-                .count()
-                % 2
-                == 1
+        if self.in_place.is_some() || self.pos < self.input.len() {
+            return false;
+        }
+        let odd = self.input[self.start..self.pos]
+            .iter()
+            .filter(|&&c| c == b'"')
+            .count()
+            % 2
+            == 1;
+        odd && match self.input.last() {
+            Some(&end @ (b'\n' | b'\r')) => {
+                self.len > 0 && self.get(self.len - 1).last() == Some(&end)
+            }
+            _ => true,
+        }
     }
 
     /// True when the current record has no fields, or one blank field (a line of spaces).
@@ -353,6 +362,29 @@ mod tests {
             text in "([ -~é]{0,23}[,\r\n]{0,2}){0,12}",
         ) {
             prop_assert_eq!(split_in_place(&text), parser_only(text.as_bytes()));
+        }
+    }
+
+    /// A stray quote on the text's last line is not an unterminated quote, with LF or CRLF
+    /// (the CRLF file used to say "fields", the LF file "unterminated"); a quote that is never
+    /// closed is one either way.
+    #[test]
+    fn unterminated_quotes_are_the_same_with_lf_and_crlf() {
+        for nl in ["\n", "\r\n"] {
+            let last = |text: &str| {
+                let mut rows = Rows::of_text(text);
+                let mut flag = None;
+                while rows.advance() {
+                    flag = Some((rows.fields(), rows.unterminated_quote()));
+                }
+                flag
+            };
+            let stray = format!("h1,h2{nl}1,\"u,1,\"x, y\"{nl}");
+            assert_eq!(last(&stray), Some((3, false)), "{nl:?}");
+            let open = format!("h1,h2{nl}1,\"open{nl}2,3{nl}");
+            assert_eq!(last(&open), Some((2, true)), "{nl:?}");
+            let open_at_end = format!("h1,h2{nl}1,\"open");
+            assert_eq!(last(&open_at_end), Some((2, true)), "{nl:?}");
         }
     }
 
