@@ -41,11 +41,8 @@ fn main() {
         }
         "hawkes" => {
             let horizon: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1e5);
-            let p = HawkesParams {
-                baseline: vec![0.3, 0.2],
-                excitation: vec![vec![0.2, 0.5], vec![0.6, 0.1]],
-                decay: 1.0,
-            };
+            let p = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.1]], 1.0)
+                .expect("a square excitation matrix");
             let mut rng = closer_model::rng(7, 0);
             let ev = closer_model::hawkes::simulate(&p, horizon, &mut rng).expect("simulate");
             let w = Window {

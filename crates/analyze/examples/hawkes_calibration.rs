@@ -85,11 +85,8 @@ fn null_log(size: usize, daily: bool, r: u64, bins: usize) -> Option<(Events, u6
     let (t, k) = if daily {
         daily_rhythm(&rates, horizon, seed)
     } else {
-        let p = HawkesParams {
-            baseline: rates.to_vec(),
-            excitation: vec![vec![0.0; 2]; 2],
-            decay: 1.0,
-        };
+        let p = HawkesParams::from_rows(rates.to_vec(), &[vec![0.0; 2], vec![0.0; 2]], 1.0)
+            .expect("a square excitation matrix");
         hawkes(&p, horizon, seed)
     };
     Some((events(t, k, horizon, bins)?, seed))
@@ -173,10 +170,9 @@ fn rhythm(reps: usize, sizes: &[usize], b: usize) {
         "| data | events | replicates | rhythm found (p < 0.05) | default: daily baseline chosen | default: any finding |"
     );
     println!("|---|---|---|---|---|---|");
-    let excited = |decay: f64| HawkesParams {
-        baseline: vec![0.3, 0.2],
-        excitation: vec![vec![0.2, 0.5], vec![0.6, 0.1]],
-        decay,
+    let excited = |decay: f64| {
+        HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.1]], decay)
+            .expect("a square excitation matrix")
     };
     // Stationary rate of the excited logs: (I − G)⁻¹ μ = [0.881, 0.810] per hour, 1.69 total.
     for &size in sizes {
@@ -235,11 +231,8 @@ fn rhythm(reps: usize, sizes: &[usize], b: usize) {
 /// profile's shape, profile where the check fails) at about `events` events, and the size of the
 /// sequential gate on null logs of the same length.
 fn large(reps: usize, events: usize) {
-    let truth = HawkesParams {
-        baseline: vec![0.3, 0.2],
-        excitation: vec![vec![0.2, 0.5], vec![0.6, 0.0]],
-        decay: 1.0,
-    };
+    let truth = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.0]], 1.0)
+        .expect("a square excitation matrix");
     let true_vals = [0.2, 0.5, 0.6, 0.0, 1.0, 0.3, 0.2];
     let names = [
         "α[A reach ← A reach]",
@@ -290,11 +283,8 @@ fn large(reps: usize, events: usize) {
     println!(
         "\nParameters that fell back to their profile interval: {fb:.2} per log on average (of 7; the entry at its bound 0 always does). Fit and intervals: {secs:.2} s per log.\n"
     );
-    let null = HawkesParams {
-        baseline: vec![0.3, 0.25],
-        excitation: vec![vec![0.0; 2]; 2],
-        decay: 1.0,
-    };
+    let null = HawkesParams::from_rows(vec![0.3, 0.25], &[vec![0.0; 2], vec![0.0; 2]], 1.0)
+        .expect("a square excitation matrix");
     let nh = events as f64 / 0.55;
     let gate: Vec<(bool, usize)> = (0..reps as u64)
         .into_par_iter()
@@ -364,11 +354,8 @@ fn main() {
         .collect();
     let reps = args.first().copied().unwrap_or(200);
     let reps_10k = args.get(1).copied().unwrap_or(100);
-    let truth = HawkesParams {
-        baseline: vec![0.3, 0.2],
-        excitation: vec![vec![0.2, 0.5], vec![0.6, 0.0]],
-        decay: 1.0,
-    };
+    let truth = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.0]], 1.0)
+        .expect("a square excitation matrix");
     // Stationary total rate: (I − G)⁻¹ μ = [0.8, 0.68] per hour.
     let rate = 1.48;
     let names = [

@@ -3,7 +3,7 @@
 //! closer's order), for `bench/hawkes_vs_hawkes_rs.sh` to compare with `hawkes-rs`' own value at
 //! its estimates.
 
-use closer_analyze::hawkes::{Events, Params, log_likelihood};
+use closer_analyze::hawkes::{Events, HawkesParams, log_likelihood};
 use closer_domain::{Window, moves_csv};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if d != ev.dims() || excitation.len() != d * d {
         return Err("parameter shapes do not match the file's dimensions".into());
     }
-    let params = Params {
+    let params = HawkesParams {
         dims: d,
         bins: 1,
         baseline,

@@ -86,7 +86,7 @@ fn a_real_difference_between_ways_is_recovered_and_a_null_one_is_not_found() {
         let (mut moves, _) = simulate(&Source::Chain { chain, way }, 600, 12.0, rng);
         for m in &mut moves {
             m.at += offset;
-            m.episode = m.episode.take().map(|e| format!("{prefix}{e}"));
+            m.episode = m.episode.take().map(|e| format!("{prefix}{e}").into());
         }
         moves
     };

@@ -50,11 +50,8 @@ fn simulated(p: &HawkesParams, horizon: f64, bins: usize, seed: u64) -> Option<E
 )]
 fn profile_intervals_cover_their_truth_at_200_events() {
     // The study's truth: A's reaching sets off B's withdrawing (0.6) and back (0.5).
-    let truth = HawkesParams {
-        baseline: vec![0.3, 0.2],
-        excitation: vec![vec![0.2, 0.5], vec![0.6, 0.0]],
-        decay: 1.0,
-    };
+    let truth = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.0]], 1.0)
+        .expect("a square excitation matrix");
     let horizon = 135.0; // about 200 events
     let reps = 200u64;
     let out: Vec<(Vec<bool>, Vec<f64>, bool)> = (0..reps)
@@ -66,7 +63,7 @@ fn profile_intervals_cover_their_truth_at_200_events() {
             let mut covered: Vec<bool> = iv
                 .excitation
                 .iter()
-                .zip(truth.excitation.concat())
+                .zip(truth.excitation.iter().copied())
                 .map(|(i, t)| i.contains(t))
                 .collect();
             covered.push(iv.decay.is_some_and(|d| d.contains(truth.decay)));
@@ -103,11 +100,8 @@ fn profile_intervals_cover_their_truth_at_200_events() {
     ignore = "needs optimised code: cargo test --profile test-release -p closer-analyze --test hawkes_calibration"
 )]
 fn gated_findings_stay_rare_under_null_data() {
-    let null = HawkesParams {
-        baseline: vec![0.3, 0.25],
-        excitation: vec![vec![0.0; 2]; 2],
-        decay: 1.0,
-    };
+    let null = HawkesParams::from_rows(vec![0.3, 0.25], &[vec![0.0; 2], vec![0.0; 2]], 1.0)
+        .expect("a square excitation matrix");
     let horizon = 200.0 / 0.55; // about 200 events
     for bins in [1usize, 24] {
         let reps = 200u64;

@@ -17,6 +17,7 @@ use crate::csv_rows::Rows;
 use crate::{InputError, Move, MoveType, Person, Way, Window};
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// A parsed moves file.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,28 +101,29 @@ impl MovesFile {
         order
     }
 
-    /// Moves grouped by couple, in order of first appearance. A file without a `couple` column is
-    /// one group with an empty id.
-    pub fn by_couple(&self) -> Vec<(String, Vec<Move>)> {
-        let mut order: Vec<String> = Vec::new();
-        let mut groups: HashMap<String, Vec<Move>> = HashMap::new();
+    /// Moves grouped by couple, in order of first appearance, as references into the file (no
+    /// move is copied). A file without a `couple` column is one group with an empty id.
+    pub fn by_couple(&self) -> Vec<(&str, Vec<&Move>)> {
+        let mut order: Vec<(&str, Vec<&Move>)> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         for m in &self.moves {
-            let id = m.couple.clone().unwrap_or_default();
-            groups
-                .entry(id.clone())
-                .or_insert_with(|| {
-                    order.push(id);
-                    Vec::new()
-                })
-                .push(m.clone());
+            let id = m.couple.as_deref().unwrap_or_default();
+            let i = *slot.entry(id).or_insert_with(|| {
+                order.push((id, Vec::new()));
+                order.len() - 1
+            });
+            order[i].1.push(m);
         }
         order
-            .into_iter()
-            .map(|id| {
-                let moves = groups.remove(&id).unwrap_or_default();
-                (id, moves)
-            })
-            .collect()
+    }
+
+    /// How many couples the file holds (1 for a file without a `couple` column).
+    pub fn couple_count(&self) -> usize {
+        let mut ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for m in &self.moves {
+            ids.insert(m.couple.as_deref().unwrap_or_default());
+        }
+        ids.len().max(1)
     }
 }
 
@@ -183,7 +185,7 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
     // The physical line of a byte offset into `body` (errors only: a scan of the text so far).
     let line_at = |byte: u64| physical_line(body, byte) + line_offset;
 
-    let mut record = Rows::new(body.as_bytes());
+    let mut record = Rows::of_text(body);
     let headers: Vec<Vec<u8>> = if record.advance() {
         (0..record.fields())
             .map(|i| record.get(i).to_vec())
@@ -235,9 +237,11 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
     let mut count = 0usize;
     let mut clock: Option<Clock> = window.map(|w| w.1);
     let window = window.map(|w| w.0);
-    // The last time per couple (the file's own order is checked within each couple).
+    // The last time per couple, by the couple's interned index (the file's own order is
+    // checked within each couple).
     let mut last_time = f64::NEG_INFINITY;
-    let mut last_by_couple: HashMap<String, f64> = HashMap::new();
+    let mut last_by_couple: Vec<f64> = Vec::new();
+    let mut labels = Labels::default();
     while record.advance() {
         if record.unterminated_quote() {
             return Err(err(UNTERMINATED.into()).at(line_at(record.start())));
@@ -253,13 +257,16 @@ pub fn read(text: &str, file: &str, mut each: impl FnMut(Move)) -> Result<Head, 
         let at_row = |(field, message): (&'static str, String)| {
             err(message).at(line_at(record.start())).field(field)
         };
-        let m = read_row(&record, &index, optional, &mut clock, window).map_err(at_row)?;
-        let prev = match &m.couple {
+        let (m, couple) =
+            read_row(&record, &index, optional, &mut clock, window, &mut labels).map_err(at_row)?;
+        let prev = match couple {
             None => &mut last_time,
-            Some(c) => match last_by_couple.get_mut(c.as_str()) {
-                Some(p) => p,
-                None => last_by_couple.entry(c.clone()).or_insert(f64::NEG_INFINITY),
-            },
+            Some(c) => {
+                if c >= last_by_couple.len() {
+                    last_by_couple.resize(c + 1, f64::NEG_INFINITY);
+                }
+                &mut last_by_couple[c]
+            }
         };
         if m.at < *prev {
             let scope = match &m.couple {
@@ -296,28 +303,64 @@ fn field_str<'r>(
     name: &'static str,
 ) -> Result<Option<&'r str>, (&'static str, String)> {
     let Some(i) = index else { return Ok(None) };
-    let raw = record.get(i).trim_ascii();
-    if raw.is_empty() {
-        return Ok(None);
+    let raw = record
+        .get_str(i)
+        .ok_or_else(|| (name, "expected UTF-8 text".to_string()))?
+        .trim_ascii();
+    Ok((!raw.is_empty()).then_some(raw))
+}
+
+/// Free-text labels (kind, episode, couple), one shared copy per distinct value: a reader
+/// allocates once per new value, not once per row. Each column remembers its last value, since
+/// consecutive rows usually repeat it.
+#[derive(Default)]
+struct Labels {
+    kind: Interner,
+    episode: Interner,
+    couple: Interner,
+}
+
+/// Distinct strings in order of first appearance, each with its index.
+#[derive(Default)]
+struct Interner {
+    index: HashMap<Arc<str>, usize>,
+    values: Vec<Arc<str>>,
+    last: Option<usize>,
+}
+
+impl Interner {
+    /// The shared copy of `s` and its index.
+    fn get(&mut self, s: &str) -> (Arc<str>, usize) {
+        if let Some(i) = self.last
+            && *self.values[i] == *s
+        {
+            return (self.values[i].clone(), i);
+        }
+        let i = match self.index.get(s) {
+            Some(&i) => i,
+            None => {
+                let v: Arc<str> = Arc::from(s);
+                self.index.insert(v.clone(), self.values.len());
+                self.values.push(v);
+                self.values.len() - 1
+            }
+        };
+        self.last = Some(i);
+        (self.values[i].clone(), i)
     }
-    std::str::from_utf8(raw)
-        .map(Some)
-        .map_err(|_| (name, "expected UTF-8 text".to_string()))
 }
 
 /// The optional fields of a row (kind, intensity, episode, way, recorded_by, couple) on a move
-/// that has its required ones.
+/// that has its required ones; also the couple's index among the file's couples.
 fn read_optional(
     record: &Rows<'_>,
     index: &[Option<usize>; 9],
-    m: Move,
-) -> Result<Move, (&'static str, String)> {
+    labels: &mut Labels,
+    m: &mut Move,
+) -> Result<Option<usize>, (&'static str, String)> {
     let get = |c: Column| field_str(record, index[c as usize], c.name());
-    let Move {
-        at, by, move_type, ..
-    } = m;
-    let kind = get(Column::Kind)?.map(str::to_owned);
-    let intensity = match get(Column::Intensity)? {
+    m.kind = get(Column::Kind)?.map(|s| labels.kind.get(s).0);
+    m.intensity = match get(Column::Intensity)? {
         None => None,
         Some(s) => Some(s.parse::<u8>().ok().filter(|v| *v <= 10).ok_or_else(|| {
             (
@@ -326,26 +369,22 @@ fn read_optional(
             )
         })?),
     };
-    let episode = get(Column::Episode)?.map(str::to_owned);
-    let way = match get(Column::Way)? {
+    m.episode = get(Column::Episode)?.map(|s| labels.episode.get(s).0);
+    m.way = match get(Column::Way)? {
         None => None,
         Some(s) => Some(s.parse::<Way>().map_err(|m| ("way", m))?),
     };
-    let recorded_by = match get(Column::RecordedBy)? {
+    m.recorded_by = match get(Column::RecordedBy)? {
         None => None,
         Some(s) => Some(s.parse::<Person>().map_err(|m| ("recorded_by", m))?),
     };
-    let couple = get(Column::Couple)?.map(str::to_owned);
-    Ok(Move {
-        at,
-        by,
-        move_type,
-        recorded_by,
-        kind,
-        intensity,
-        episode,
-        way,
-        couple,
+    Ok(match get(Column::Couple)? {
+        None => None,
+        Some(s) => {
+            let (id, i) = labels.couple.get(s);
+            m.couple = Some(id);
+            Some(i)
+        }
     })
 }
 
@@ -357,7 +396,8 @@ fn read_row(
     optional: bool,
     clock: &mut Option<Clock>,
     window: Option<Window>,
-) -> Result<Move, (&'static str, String)> {
+    labels: &mut Labels,
+) -> Result<(Move, Option<usize>), (&'static str, String)> {
     let get = |c: Column| field_str(record, index[c as usize], c.name());
     // Partner and move are compared as bytes first (the common spellings), text only otherwise.
     let bytes = |c: Column| {
@@ -414,11 +454,11 @@ fn read_row(
             }
         },
     };
-    let m = Move::new(at, by, move_type);
-    let m = if optional {
-        read_optional(record, index, m)?
+    let mut m = Move::new(at, by, move_type);
+    let couple = if optional {
+        read_optional(record, index, labels, &mut m)?
     } else {
-        m
+        None
     };
     if let Some(w) = window
         && (at < w.start || at > w.end)
@@ -428,7 +468,7 @@ fn read_row(
             format!("the time {time_raw} lies outside the file's window {w}"),
         ));
     }
-    Ok(m)
+    Ok((m, couple))
 }
 
 /// The 1-based physical line of the first character of the record starting at `byte`: line
@@ -453,7 +493,7 @@ pub fn line_of_move(text: &str, index: usize) -> Option<u64> {
         Some(rest) => (rest.split_once('\n').map_or("", |(_, b)| b), 1),
         None => (text, 0),
     };
-    let mut record = Rows::new(body.as_bytes());
+    let mut record = Rows::of_text(body);
     // The header, then the moves.
     record.advance();
     let mut i = 0usize;
@@ -564,15 +604,15 @@ pub fn write<W: Write>(out: &mut W, window: Option<Window>, moves: &[Move]) -> i
                 Column::Time => fmt_f64(m.at),
                 Column::Partner => m.by.as_str().to_string(),
                 Column::Move => m.move_type.as_str().to_string(),
-                Column::Kind => m.kind.clone().unwrap_or_default(),
+                Column::Kind => m.kind.as_deref().unwrap_or_default().to_string(),
                 Column::Intensity => m.intensity.map(|v| v.to_string()).unwrap_or_default(),
-                Column::Episode => m.episode.clone().unwrap_or_default(),
+                Column::Episode => m.episode.as_deref().unwrap_or_default().to_string(),
                 Column::Way => m.way.map(|v| v.as_str().to_string()).unwrap_or_default(),
                 Column::RecordedBy => m
                     .recorded_by
                     .map(|v| v.as_str().to_string())
                     .unwrap_or_default(),
-                Column::Couple => m.couple.clone().unwrap_or_default(),
+                Column::Couple => m.couple.as_deref().unwrap_or_default().to_string(),
             });
         }
         csvw.write_record(&row).map_err(io::Error::other)?;
@@ -700,7 +740,16 @@ mod tests {
             "c.csv",
         )
         .unwrap();
-        let want = f.by_couple();
+        let want: Vec<(String, Vec<Move>)> = f
+            .by_couple()
+            .into_iter()
+            .map(|(id, ms)| (id.to_string(), ms.into_iter().cloned().collect()))
+            .collect();
+        assert_eq!(f.couple_count(), 2);
+        // One shared copy per distinct label: rows 1 and 3 hold the same "c1".
+        let (a, b) = (&f.moves[0].couple, &f.moves[2].couple);
+        assert!(Arc::ptr_eq(a.as_ref().unwrap(), b.as_ref().unwrap()));
+        assert_eq!(f.moves[1].couple.as_deref(), Some("c2"));
         let got = f.into_by_couple();
         assert_eq!(got, want);
         assert_eq!(

@@ -20,11 +20,8 @@ fn arg(name: &str, default: f64) -> f64 {
 fn main() {
     let horizon = arg("--horizon", 1e6);
     let seed = arg("--seed", 7.0) as u64;
-    let params = HawkesParams {
-        baseline: vec![0.3, 0.2],
-        excitation: vec![vec![0.2, 0.5], vec![0.6, 0.1]],
-        decay: 1.0,
-    };
+    let params = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.1]], 1.0)
+        .expect("a square excitation matrix");
     // Best of 3, as a timing of the simulation alone (no file writing).
     let mut best = f64::INFINITY;
     let mut events = 0usize;

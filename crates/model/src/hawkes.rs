@@ -13,20 +13,10 @@
 //! the type of an accepted event is drawn from the current shares with the same uniform draw that
 //! accepted it.
 
-use nalgebra::{DMatrix, DVector};
+pub use closer_domain::hawkes::HawkesParams;
+use closer_domain::hawkes::ShapeError;
+use nalgebra::DMatrix;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
-
-/// Parameters of a linear multivariate exponential Hawkes process.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HawkesParams {
-    /// Baseline rate of each type (per unit of time).
-    pub baseline: Vec<f64>,
-    /// Row k, column j: how many type-k events one type-j event sets off on average.
-    pub excitation: Vec<Vec<f64>>,
-    /// Decay rate β of the kernels (per unit of time).
-    pub decay: f64,
-}
 
 /// Why Hawkes parameters were refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -57,6 +47,16 @@ pub enum HawkesError {
     Overran { limit: usize },
 }
 
+impl From<ShapeError> for HawkesError {
+    fn from(e: ShapeError) -> HawkesError {
+        HawkesError::Shape {
+            what: e.what,
+            expected: e.expected,
+            found: e.found,
+        }
+    }
+}
+
 /// The most events a simulation may be *expected* to produce over its window (from an empty
 /// history); parameters and horizons beyond it are refused before any work is done.
 pub const MAX_EXPECTED_EVENTS: f64 = 20_000_000.0;
@@ -65,15 +65,32 @@ pub const MAX_EXPECTED_EVENTS: f64 = 20_000_000.0;
 /// [`HawkesError::Overran`]: a bound on memory and time even for an unlucky draw.
 pub const MAX_EVENTS: usize = 40_000_000;
 
-impl HawkesParams {
+/// What the model knows about the process [`HawkesParams`] describe: whether it can be
+/// simulated, its expected count over a window, its long-run rates and count covariance. (The
+/// parameter type itself lives in `closer-domain`, shared with the fits of `closer-analyze`.)
+pub trait HawkesProcess {
     /// Number of event types.
-    pub fn dim(&self) -> usize {
-        self.baseline.len()
+    fn dim(&self) -> usize;
+    /// Checks shapes and values (a constant baseline: one bin), and refuses a spectral radius of
+    /// 1 or more.
+    fn validate(&self) -> Result<(), HawkesError>;
+    /// Expected number of events on `[0, horizon)` from an empty history: the bound on the work
+    /// of [`simulate`].
+    fn expected_count(&self, horizon: f64) -> Result<f64, HawkesError>;
+    /// Long-run rate of each type, `(I − G)⁻¹ μ`: exact for the stationary process.
+    fn stationary_rates(&self) -> Result<Vec<f64>, HawkesError>;
+    /// Long-run covariance of the counts per unit of time, `(I − G)⁻¹ diag(Λ) (I − G)⁻ᵀ`:
+    /// `Var[N(T)] / T` tends to it, so `N(T)/T` has standard error `sqrt(Σ_kk / T)`.
+    fn count_covariance(&self) -> Result<Vec<Vec<f64>>, HawkesError>;
+}
+
+impl HawkesProcess for HawkesParams {
+    fn dim(&self) -> usize {
+        self.dims
     }
 
-    /// Checks shapes and values, and refuses a spectral radius of 1 or more.
-    pub fn validate(&self) -> Result<(), HawkesError> {
-        let d = self.dim();
+    fn validate(&self) -> Result<(), HawkesError> {
+        let d = self.dims;
         if d == 0 {
             return Err(HawkesError::Shape {
                 what: "at least one baseline rate",
@@ -81,28 +98,33 @@ impl HawkesParams {
                 found: 0,
             });
         }
-        if self.excitation.len() != d {
+        if self.bins != 1 {
             return Err(HawkesError::Shape {
-                what: "excitation rows (one per type)",
+                what: "baseline bin (the simulation's baseline is constant)",
+                expected: 1,
+                found: self.bins,
+            });
+        }
+        if self.baseline.len() != d {
+            return Err(HawkesError::Shape {
+                what: "baseline rates (one per type)",
                 expected: d,
+                found: self.baseline.len(),
+            });
+        }
+        if self.excitation.len() != d * d {
+            return Err(HawkesError::Shape {
+                what: "excitation entries (one per pair of types)",
+                expected: d * d,
                 found: self.excitation.len(),
             });
         }
-        for (k, row) in self.excitation.iter().enumerate() {
-            if row.len() != d {
-                return Err(HawkesError::Shape {
-                    what: "excitation columns (one per type)",
-                    expected: d,
-                    found: row.len(),
+        for (i, &g) in self.excitation.iter().enumerate() {
+            if !(g.is_finite() && g >= 0.0) {
+                return Err(HawkesError::Value {
+                    what: format!("excitation[{}][{}]", i / d, i % d),
+                    value: g,
                 });
-            }
-            for (j, &g) in row.iter().enumerate() {
-                if !(g.is_finite() && g >= 0.0) {
-                    return Err(HawkesError::Value {
-                        what: format!("excitation[{k}][{j}]"),
-                        value: g,
-                    });
-                }
             }
         }
         for (k, &m) in self.baseline.iter().enumerate() {
@@ -124,43 +146,13 @@ impl HawkesParams {
         Ok(())
     }
 
-    fn g(&self) -> DMatrix<f64> {
-        let d = self.dim();
-        DMatrix::from_fn(d, d, |k, j| {
-            self.excitation
-                .get(k)
-                .and_then(|r| r.get(j))
-                .copied()
-                .unwrap_or(0.0)
-        })
-    }
-
-    /// Largest modulus of the excitation matrix's eigenvalues.
-    pub fn spectral_radius(&self) -> f64 {
-        if self.dim() == 0 {
-            return 0.0;
-        }
-        // The eigenvalue iteration is only meaningful (and only sure to stop) on finite input.
-        if self.excitation.iter().flatten().any(|g| !g.is_finite()) {
-            return f64::NAN;
-        }
-        self.g()
-            .complex_eigenvalues()
-            .iter()
-            .map(|z| z.norm())
-            .fold(0.0, f64::max)
-    }
-
-    /// Expected number of events on `[0, horizon)` when the process starts from an empty
-    /// history (no excitation at time 0): the bound on the work of [`simulate`].
-    ///
     /// With exponential kernels the expected excitation trace `x(t)` (one entry per type) obeys
     /// `x' = β(μ + (G − I)x)`, `x(0) = 0`, and the expected count obeys `N' = μ + Gx`, `N(0) = 0`.
     /// Both are one linear system, so the closed form is a matrix exponential:
     /// `[x; N; 1](T) = exp(A T) [0; 0; 1]`. Unlike the stationary count `(I − G)⁻¹ μ T`, this does
     /// not blow up near a spectral radius of 1: a process that has barely started has not yet
     /// built its long-run rate. Returns infinity when the count overflows.
-    pub fn expected_count(&self, horizon: f64) -> Result<f64, HawkesError> {
+    fn expected_count(&self, horizon: f64) -> Result<f64, HawkesError> {
         self.validate()?;
         if !(horizon.is_finite() && horizon > 0.0) {
             return Err(HawkesError::Horizon(horizon));
@@ -187,9 +179,9 @@ impl HawkesParams {
         for k in 0..d {
             for j in 0..d {
                 let i = if k == j { 1.0 } else { 0.0 };
-                a[(k, j)] = beta * (self.excitation[k][j] - i) * horizon;
+                a[(k, j)] = beta * (self.alpha(k, j) - i) * horizon;
                 // N_total' = Σ_k (μ_k + Σ_j G[k][j] x_j).
-                a[(d, j)] += self.excitation[k][j] * horizon;
+                a[(d, j)] += self.alpha(k, j) * horizon;
             }
             a[(k, d + 1)] = beta * self.baseline[k] * horizon;
         }
@@ -208,27 +200,29 @@ impl HawkesParams {
         })
     }
 
-    /// Long-run rate of each type, `(I − G)⁻¹ μ`: exact for the stationary process.
-    pub fn stationary_rates(&self) -> Result<Vec<f64>, HawkesError> {
+    fn stationary_rates(&self) -> Result<Vec<f64>, HawkesError> {
         self.validate()?;
-        let d = self.dim();
-        let m = DMatrix::<f64>::identity(d, d) - self.g();
-        let mu = DVector::from_column_slice(&self.baseline);
-        let inv = m.try_inverse().ok_or(HawkesError::Unstable(1.0))?;
-        Ok((inv * mu).iter().copied().collect())
+        let d = self.dims;
+        let inv = self.total_effect().ok_or(HawkesError::Unstable(1.0))?;
+        Ok((0..d)
+            .map(|k| (0..d).map(|j| inv[k * d + j] * self.baseline[j]).sum())
+            .collect())
     }
 
-    /// Long-run covariance of the counts per unit of time, `(I − G)⁻¹ diag(Λ) (I − G)⁻ᵀ`:
-    /// `Var[N(T)] / T` tends to it, so `N(T)/T` has standard error `sqrt(Σ_kk / T)`.
-    pub fn count_covariance(&self) -> Result<Vec<Vec<f64>>, HawkesError> {
+    fn count_covariance(&self) -> Result<Vec<Vec<f64>>, HawkesError> {
         let lam = self.stationary_rates()?;
-        let d = self.dim();
-        let inv = (DMatrix::<f64>::identity(d, d) - self.g())
-            .try_inverse()
-            .ok_or(HawkesError::Unstable(1.0))?;
-        let c = &inv * DMatrix::from_diagonal(&DVector::from_column_slice(&lam)) * inv.transpose();
+        let d = self.dims;
+        let inv = self.total_effect().ok_or(HawkesError::Unstable(1.0))?;
         Ok((0..d)
-            .map(|k| (0..d).map(|j| c[(k, j)]).collect())
+            .map(|k| {
+                (0..d)
+                    .map(|j| {
+                        (0..d)
+                            .map(|l| inv[k * d + l] * lam[l] * inv[j * d + l])
+                            .sum()
+                    })
+                    .collect()
+            })
             .collect())
     }
 }
@@ -267,7 +261,7 @@ fn expm(a: &DMatrix<f64>) -> Option<DMatrix<f64>> {
 }
 
 fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
 /// Simulates on `[0, horizon)`: events as (time, type), in time order.
@@ -284,7 +278,7 @@ pub fn simulate<R: Rng + ?Sized>(
     if !(horizon.is_finite() && horizon > 0.0) {
         return Err(HawkesError::Horizon(horizon));
     }
-    let d = params.dim();
+    let d = params.dims;
     let beta = params.decay;
     let mu_total: f64 = params.baseline.iter().sum();
     // Excitation above baseline, per type: (G y)_k. Kept as a vector; all decay at β.
@@ -292,7 +286,7 @@ pub fn simulate<R: Rng + ?Sized>(
     let mut excited_total = 0.0f64;
     // Column j of G times β: what one type-j event adds.
     let jumps: Vec<Vec<f64>> = (0..d)
-        .map(|j| (0..d).map(|k| params.excitation[k][j] * beta).collect())
+        .map(|j| (0..d).map(|k| params.alpha(k, j) * beta).collect())
         .collect();
     let jump_totals: Vec<f64> = jumps.iter().map(|c| c.iter().sum()).collect();
     let expected = params.expected_count(horizon)?;
@@ -371,11 +365,8 @@ mod tests {
     const KNOWN_9_LEN: usize = 927;
 
     fn anchor() -> HawkesParams {
-        HawkesParams {
-            baseline: vec![0.3, 0.2],
-            excitation: vec![vec![0.2, 0.5], vec![0.6, 0.1]],
-            decay: 1.0,
-        }
+        HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.1]], 1.0)
+            .expect("a square excitation matrix")
     }
 
     #[test]
@@ -391,9 +382,9 @@ mod tests {
     #[test]
     fn spectral_radius_of_one_or_more_is_refused() {
         let mut p = anchor();
-        p.excitation = vec![vec![0.5, 0.5], vec![0.5, 0.5]];
+        p.excitation = vec![0.5, 0.5, 0.5, 0.5];
         assert!(matches!(p.validate(), Err(HawkesError::Unstable(r)) if (r - 1.0).abs() < 1e-12));
-        p.excitation = vec![vec![0.0, 2.0], vec![0.6, 0.0]];
+        p.excitation = vec![0.0, 2.0, 0.6, 0.0];
         assert!(matches!(p.validate(), Err(HawkesError::Unstable(_))));
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         assert!(simulate(&p, 10.0, &mut rng).is_err());
@@ -421,15 +412,16 @@ mod tests {
     fn long_run_rates_match_the_stationary_rates() {
         let shapes = [
             anchor(),
-            HawkesParams {
-                baseline: vec![0.1, 0.4, 0.05],
-                excitation: vec![
+            HawkesParams::from_rows(
+                vec![0.1, 0.4, 0.05],
+                &[
                     vec![0.3, 0.0, 0.2],
                     vec![0.1, 0.2, 0.0],
                     vec![0.0, 0.4, 0.3],
                 ],
-                decay: 2.5,
-            },
+                2.5,
+            )
+            .unwrap(),
         ];
         let horizon = 20_000.0;
         for (n, p) in shapes.iter().enumerate() {
@@ -461,11 +453,8 @@ mod tests {
             (2.0, 0.9, 0.2, 50.0),
             (0.1, 0.0, 3.0, 7.0),
         ] {
-            let p = HawkesParams {
-                baseline: vec![mu],
-                excitation: vec![vec![g]],
-                decay: beta,
-            };
+            let p = HawkesParams::from_rows(vec![mu], &[vec![g]], beta)
+                .expect("a square excitation matrix");
             let k = beta * (1.0 - g);
             let want =
                 mu * t / (1.0 - g) - mu * g * (1.0 - (-k * t).exp()) / (beta * (1.0 - g).powi(2));
@@ -479,11 +468,12 @@ mod tests {
     /// critical direction, since it has had no time to build its long-run rate).
     #[test]
     fn near_critical_expected_count_is_small_and_simulation_runs() {
-        let p = HawkesParams {
-            baseline: vec![0.3, 0.2],
-            excitation: vec![vec![0.5, 0.5], vec![0.5, 0.49999999]],
-            decay: 1.0,
-        };
+        let p = HawkesParams::from_rows(
+            vec![0.3, 0.2],
+            &[vec![0.5, 0.5], vec![0.5, 0.49999999]],
+            1.0,
+        )
+        .expect("a square excitation matrix");
         let stationary: f64 = p.stationary_rates().unwrap().iter().sum::<f64>() * 100.0;
         assert!(stationary > 1e9);
         let n = p.expected_count(100.0).unwrap();
@@ -500,11 +490,8 @@ mod tests {
 
     #[test]
     fn too_many_expected_events_are_refused_before_any_work() {
-        let big = HawkesParams {
-            baseline: vec![1e9, 1e9],
-            excitation: vec![vec![0.0, 0.0], vec![0.0, 0.0]],
-            decay: 1.0,
-        };
+        let big = HawkesParams::from_rows(vec![1e9, 1e9], &[vec![0.0, 0.0], vec![0.0, 0.0]], 1.0)
+            .expect("a square excitation matrix");
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         match simulate(&big, 1e9, &mut rng) {
             Err(HawkesError::TooManyEvents { expected, limit }) => {

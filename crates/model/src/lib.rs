@@ -24,7 +24,7 @@ pub mod params;
 pub mod sim;
 pub mod study;
 
-pub use hawkes::{HawkesError, HawkesParams};
+pub use hawkes::{HawkesError, HawkesParams, HawkesProcess};
 pub use meanfield::{FixedPoint, PersonSteady};
 pub use outcome::Summary;
 pub use params::{Params, Profile, WayUse, Who};

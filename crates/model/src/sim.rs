@@ -55,7 +55,7 @@ const STRETCH: f64 = 3.0;
 
 fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     // 53 random bits, shifted off zero so that ln(u) is finite.
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
 /// Simulates the couple for `horizon_days`, with ways of responding starting on their days.
@@ -275,7 +275,7 @@ pub fn simulate<R: Rng + ?Sized>(
             if keep_moves {
                 let mut m = Move::new(t, who, mt);
                 m.way = pieces[k].way_in_use[who.index()];
-                m.kind = kind.and_then(|(_, k)| k).map(str::to_owned);
+                m.kind = kind.and_then(|(_, k)| k).map(Into::into);
                 tr.moves.push(m);
             }
         }

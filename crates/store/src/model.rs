@@ -291,7 +291,7 @@ pub fn to_moves_file(entries: &[Entry]) -> closer_domain::moves_csv::MovesFile {
             };
             let mut m = Move::new(e.data.at as f64 / 3600.0, by, e.data.move_type);
             m.recorded_by = Some(Person::A);
-            m.kind = e.data.kind.clone();
+            m.kind = e.data.kind.as_deref().map(Into::into);
             m.intensity = e.data.intensity;
             m.way = e.data.way;
             m

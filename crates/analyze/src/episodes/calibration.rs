@@ -271,7 +271,7 @@ fn chain_moves(chain: &Chain, way: f64, n: usize, rng: &mut Rng) -> Vec<Move> {
         };
         for step in 0..60 {
             let mut m = Move::new(t, by, MoveType::ALL[state]);
-            m.episode = Some(label.clone());
+            m.episode = Some(label.as_str().into());
             if tried && step == 0 {
                 m.way = Some(Way::Pause);
             }

@@ -17,8 +17,9 @@
 //! prior moves the answer. P(ends reconnected) and the expected number of moves
 //! have no closed-form posterior, so they are summarised from posterior draws with a fixed seed.
 
-use super::intervals::quantile;
 use super::rng::Rng;
+use closer_domain::linalg;
+use closer_domain::numeric::quantile_sorted as quantile;
 use closer_domain::{Episode, EpisodeEnd, MoveType};
 use serde::Serialize;
 
@@ -357,7 +358,10 @@ fn normal_draws(units: &[Counts], prior: f64, draws: usize, rng: &mut Rng) -> Ve
             cov[i * NFLAT + j] = cov[j * NFLAT + i];
         }
     }
-    let l = cholesky_psd(&cov, NFLAT);
+    // Columns with no variance (a move type never seen, a row that never varies) get a zero
+    // column instead of failing.
+    let mut l = cov;
+    linalg::cholesky_semidefinite(&mut l, NFLAT, 1e-12);
     let mut z = [0.0f64; NFLAT];
     (0..draws)
         .filter_map(|_| {
@@ -375,32 +379,6 @@ fn normal_draws(units: &[Counts], prior: f64, draws: usize, rng: &mut Rng) -> Ve
             Chain::draw(&unflatten(&x), prior, rng).absorption()
         })
         .collect()
-}
-
-/// Lower Cholesky factor of a positive semi-definite matrix: columns with no variance (a move
-/// type never seen, a row that never varies) get a zero column instead of failing.
-fn cholesky_psd(a: &[f64], m: usize) -> Vec<f64> {
-    let mut l = vec![0.0f64; m * m];
-    for j in 0..m {
-        let mut s = a[j * m + j];
-        for k in 0..j {
-            s -= l[j * m + k] * l[j * m + k];
-        }
-        let scale = a[j * m + j].abs();
-        if s <= 1e-12 * scale.max(1e-300) {
-            continue;
-        }
-        let d = s.sqrt();
-        l[j * m + j] = d;
-        for i in j + 1..m {
-            let mut s = a[i * m + j];
-            for k in 0..j {
-                s -= l[i * m + k] * l[j * m + k];
-            }
-            l[i * m + j] = s / d;
-        }
-    }
-    l
 }
 
 /// Raw posterior draws of (P(reconnected), expected length).

@@ -301,18 +301,6 @@ pub fn median_interval(values: &[f64]) -> Option<(f64, [f64; 2])> {
     Some((median, [x[j - 1], x[n - j]]))
 }
 
-/// Equal-tailed quantile of a sample (type 7, as R's default), for posterior draws.
-pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    let (a, b) = (sorted.get(lo)?, sorted.get(hi)?);
-    Some(a + (h - lo as f64) * (b - a))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

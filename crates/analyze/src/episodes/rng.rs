@@ -40,12 +40,12 @@ impl Rng {
 
     /// Uniform on [0, 1).
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        closer_domain::numeric::unit_f64(self.next_u64())
     }
 
-    /// Uniform on (0, 1): safe to take a logarithm of.
+    /// Uniform on (0, 1]: never 0, so safe to take a logarithm of.
     pub fn open01(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+        closer_domain::numeric::open_unit_f64(self.next_u64())
     }
 
     /// Standard normal (Box–Muller; one of the pair is discarded for simplicity).

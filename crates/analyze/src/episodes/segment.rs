@@ -36,7 +36,7 @@ pub enum Grouping {
 pub fn segment(moves: &[Move], gap: f64, window_end: Option<f64>) -> (Vec<Episode>, Grouping) {
     #[derive(PartialEq, Eq, Hash, Clone)]
     enum Key {
-        Label(String),
+        Label(std::sync::Arc<str>),
         Gap(usize),
     }
     let labelled = moves.iter().filter(|m| m.episode.is_some()).count();
@@ -91,7 +91,7 @@ pub fn segment(moves: &[Move], gap: f64, window_end: Option<f64>) -> (Vec<Episod
             };
             Episode {
                 label: match key {
-                    Key::Label(l) => Some(l),
+                    Key::Label(l) => Some(l.to_string()),
                     Key::Gap(_) => None,
                 },
                 moves,

@@ -20,7 +20,7 @@
 use super::fit::Fit;
 use super::intervals::{CHI2_95, Interval, Intervals, Scale, interval};
 use super::likelihood::{Traces, log_likelihood, log_likelihood_gradient};
-use super::{Events, ParamRef, Params};
+use super::{Events, HawkesParams, ParamRef};
 
 /// From this many events on, `closer fit`'s default intervals are observed-information intervals
 /// checked against the profile's shape (below it, profile intervals throughout).
@@ -103,7 +103,7 @@ pub fn information_intervals(ev: &Events, fit: &Fit) -> (Intervals, usize) {
 }
 
 /// The value of a free parameter in the scale of the information (`ln β` for the decay).
-fn get(p: &Params, r: ParamRef) -> f64 {
+fn get(p: &HawkesParams, r: ParamRef) -> f64 {
     match r {
         ParamRef::Baseline { k, b } => p.mu(k, b),
         ParamRef::Excitation { k, j } => p.alpha(k, j),
@@ -111,7 +111,7 @@ fn get(p: &Params, r: ParamRef) -> f64 {
     }
 }
 
-fn set(p: &mut Params, r: ParamRef, v: f64) {
+fn set(p: &mut HawkesParams, r: ParamRef, v: f64) {
     match r {
         ParamRef::Baseline { k, b } => p.baseline[k * p.bins + b] = v,
         ParamRef::Excitation { k, j } => p.excitation[k * p.dims + j] = v,
@@ -164,7 +164,7 @@ fn checked_wald(
 }
 
 /// The inverse of the observed information over the free parameters (row-major, `refs` order).
-fn covariance(ev: &Events, p: &Params, refs: &[ParamRef]) -> Option<Vec<f64>> {
+fn covariance(ev: &Events, p: &HawkesParams, refs: &[ParamRef]) -> Option<Vec<f64>> {
     let m = refs.len();
     let (d, nb) = (p.dims, p.bins);
     let beta = p.decay;
@@ -236,50 +236,5 @@ fn covariance(ev: &Events, p: &Params, refs: &[ParamRef]) -> Option<Vec<f64>> {
             info[u * m + x] = v;
         }
     }
-    invert_spd(&info, m)
-}
-
-/// The inverse of a symmetric positive-definite matrix by Cholesky; `None` if it is not.
-fn invert_spd(a: &[f64], m: usize) -> Option<Vec<f64>> {
-    let mut l = a.to_vec();
-    for j in 0..m {
-        let mut s = l[j * m + j];
-        for k in 0..j {
-            s -= l[j * m + k] * l[j * m + k];
-        }
-        if s.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-            return None;
-        }
-        let r = s.sqrt();
-        l[j * m + j] = r;
-        for i in j + 1..m {
-            let mut s = l[i * m + j];
-            for k in 0..j {
-                s -= l[i * m + k] * l[j * m + k];
-            }
-            l[i * m + j] = s / r;
-        }
-    }
-    let mut inv = vec![0.0f64; m * m];
-    for c in 0..m {
-        let mut y = vec![0.0f64; m];
-        for i in 0..m {
-            let mut s = if i == c { 1.0 } else { 0.0 };
-            for k in 0..i {
-                s -= l[i * m + k] * y[k];
-            }
-            y[i] = s / l[i * m + i];
-        }
-        for i in (0..m).rev() {
-            let mut s = y[i];
-            for k in i + 1..m {
-                s -= l[k * m + i] * y[k];
-            }
-            y[i] = s / l[i * m + i];
-        }
-        for i in 0..m {
-            inv[i * m + c] = y[i];
-        }
-    }
-    inv.iter().all(|v| v.is_finite()).then_some(inv)
+    closer_domain::linalg::spd_inverse(&info, m, 0.0).map(|(inv, _)| inv)
 }

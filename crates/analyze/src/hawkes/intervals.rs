@@ -11,7 +11,7 @@
 //! measures the coverage actually reached.
 
 use super::fit::{Fit, FitOptions, ParamRef, fit_with};
-use super::{Events, Params};
+use super::{Events, HawkesParams};
 use serde::Serialize;
 
 /// χ²₁ 0.95 quantile.
@@ -88,7 +88,7 @@ pub(crate) enum Scale {
     Log,
 }
 
-fn value_of(p: &Params, r: ParamRef) -> f64 {
+fn value_of(p: &HawkesParams, r: ParamRef) -> f64 {
     match r {
         ParamRef::Baseline { k, b } => p.mu(k, b),
         ParamRef::Excitation { k, j } => p.alpha(k, j),

@@ -11,9 +11,9 @@
 //! current time wait in `pending` until time moves on: simultaneous events do not excite each
 //! other.
 
-use super::{Events, MAX_DIMS, Params};
+use super::{Events, HawkesParams, MAX_DIMS};
 
-/// The gradient of the log-likelihood, in the shape of [`Params`].
+/// The gradient of the log-likelihood, in the shape of [`HawkesParams`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Gradient {
     pub baseline: Vec<f64>,
@@ -73,16 +73,16 @@ impl Traces {
 }
 
 /// The exact log-likelihood.
-pub fn log_likelihood(ev: &Events, p: &Params) -> f64 {
+pub fn log_likelihood(ev: &Events, p: &HawkesParams) -> f64 {
     pass(ev, p, false).0
 }
 
 /// The exact log-likelihood and its analytic gradient with respect to every parameter.
-pub fn log_likelihood_gradient(ev: &Events, p: &Params) -> (f64, Gradient) {
+pub fn log_likelihood_gradient(ev: &Events, p: &HawkesParams) -> (f64, Gradient) {
     pass(ev, p, true)
 }
 
-fn pass(ev: &Events, p: &Params, with_grad: bool) -> (f64, Gradient) {
+fn pass(ev: &Events, p: &HawkesParams, with_grad: bool) -> (f64, Gradient) {
     let d = ev.dims();
     let nb = ev.bins;
     debug_assert_eq!(p.dims, d);

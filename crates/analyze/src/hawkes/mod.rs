@@ -43,6 +43,7 @@ mod rhythm;
 #[cfg(test)]
 mod tests;
 
+pub use closer_domain::hawkes::HawkesParams;
 pub use data::{Dimension, Events, HawkesError, MAX_DIMS};
 pub use derived::{LoopGain, cascade_sizes, loop_gains, spectral_radius};
 pub use fit::{Fit, FitOptions, ParamRef, fit, fit_with};
@@ -60,43 +61,3 @@ pub use report::{
 };
 pub use rescaling::{RescalingCheck, ks_p_value, rescaled_increments, rescaling_check};
 pub use rhythm::{DailyRhythm, RHYTHM_LEVEL, RHYTHM_REPLICATES, RHYTHM_SEED, daily_rhythm};
-
-/// Parameters of the model. Flat, row-major arrays, so the likelihood's inner loop touches
-/// contiguous memory.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Params {
-    /// Number of dimensions `D`.
-    pub dims: usize,
-    /// Number of daily baseline bins `B` (1 = a constant baseline).
-    pub bins: usize,
-    /// Baseline rates per hour, `D × B`: `baseline[k * B + b]`.
-    pub baseline: Vec<f64>,
-    /// Excitation, `D × D`: `excitation[k * D + j]` = expected type-`k` events set off by one
-    /// type-`j` event.
-    pub excitation: Vec<f64>,
-    /// The shared decay rate `β` (per hour).
-    pub decay: f64,
-}
-
-impl Params {
-    /// All-zero excitation, the given baselines and decay.
-    pub fn poisson(dims: usize, bins: usize, baseline: Vec<f64>, decay: f64) -> Params {
-        Params {
-            dims,
-            bins,
-            baseline,
-            excitation: vec![0.0; dims * dims],
-            decay,
-        }
-    }
-
-    /// `α_kj`.
-    pub fn alpha(&self, k: usize, j: usize) -> f64 {
-        self.excitation[k * self.dims + j]
-    }
-
-    /// `μ_kb`.
-    pub fn mu(&self, k: usize, b: usize) -> f64 {
-        self.baseline[k * self.bins + b]
-    }
-}

@@ -102,7 +102,7 @@ impl NullTest {
     }
 }
 
-/// The maximum-likelihood rates of the null model, `D × B` like `Params::baseline`: count over
+/// The maximum-likelihood rates of the null model, `D × B` like `HawkesParams::baseline`: count over
 /// exposure in each daily bin (0 where a bin has no exposure).
 pub fn null_rates(ev: &Events) -> Vec<f64> {
     let (d, nb) = (ev.dims(), ev.bins);
@@ -257,10 +257,10 @@ pub fn resample_null(ev: &Events, seed: u64, stream: u64) -> Option<Events> {
     Events::new(ev.labels.clone(), times, kinds, ev.window, nb).ok()
 }
 
-/// A uniform draw on (0, 1) from the top 53 bits: never exactly 0 or 1, so no event lands on a
-/// bin's edge.
+/// A uniform draw on (0, 1] from the top 53 bits: never 0, and 1 only once in 2⁵³ draws, so an
+/// event practically never lands on a bin's edge.
 fn uniform(rng: &mut impl rand::Rng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0)
+    closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
 /// The inverse of `cumulative_in_bin` for bin `b`: the absolute time at which `c` hours of bin `b`
@@ -273,9 +273,9 @@ fn absolute(c: f64, b: usize, width: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hawkes::{Dimension, Params, fit, log_likelihood};
+    use crate::hawkes::{Dimension, HawkesParams, fit, log_likelihood};
     use closer_domain::{MoveType, Person, Window};
-    use closer_model::hawkes::{HawkesParams, simulate};
+    use closer_model::hawkes::simulate;
 
     fn labels() -> Vec<Dimension> {
         vec![
@@ -302,11 +302,8 @@ mod tests {
     }
 
     fn poisson(rates: [f64; 2]) -> HawkesParams {
-        HawkesParams {
-            baseline: rates.to_vec(),
-            excitation: vec![vec![0.0; 2]; 2],
-            decay: 1.0,
-        }
+        HawkesParams::from_rows(rates.to_vec(), &[vec![0.0; 2], vec![0.0; 2]], 1.0)
+            .expect("a square excitation matrix")
     }
 
     #[test]
@@ -314,7 +311,7 @@ mod tests {
         for bins in [1, 4] {
             let ev = simulated(&poisson([0.3, 0.2]), 200.0, bins, 5);
             let rates = null_rates(&ev);
-            let p = Params::poisson(2, bins, rates.clone(), 1.0);
+            let p = HawkesParams::poisson(2, bins, rates.clone(), 1.0);
             let want = log_likelihood(&ev, &p);
             let got = null_log_likelihood(&ev);
             assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
@@ -322,7 +319,7 @@ mod tests {
             for i in 0..rates.len() {
                 let mut r = rates.clone();
                 r[i] *= 1.05;
-                assert!(log_likelihood(&ev, &Params::poisson(2, bins, r, 1.0)) < got);
+                assert!(log_likelihood(&ev, &HawkesParams::poisson(2, bins, r, 1.0)) < got);
             }
         }
     }
@@ -422,11 +419,8 @@ mod tests {
     fn p_value_is_small_on_strongly_excited_data() {
         // Each move sets off half a move of its own type: μ = 0.25 per hour per type gives a
         // stationary 0.5 per hour per type, about 500 events in 500 hours.
-        let p = HawkesParams {
-            baseline: vec![0.25, 0.25],
-            excitation: vec![vec![0.5, 0.0], vec![0.0, 0.5]],
-            decay: 1.0,
-        };
+        let p = HawkesParams::from_rows(vec![0.25, 0.25], &[vec![0.5, 0.0], vec![0.0, 0.5]], 1.0)
+            .expect("a square excitation matrix");
         let ev = simulated(&p, 500.0, 1, 42);
         let f = fit(&ev);
         let t = null_test(&ev, f.log_likelihood, &FitOptions::default(), 39, 7);

@@ -9,7 +9,7 @@
 
 use super::data::cumulative_in_bin;
 use super::likelihood::Traces;
-use super::{Events, Params};
+use super::{Events, HawkesParams};
 use serde::Serialize;
 
 /// The check for one dimension.
@@ -26,7 +26,7 @@ pub struct RescalingCheck {
 }
 
 /// Rescaled increments per dimension at `p`.
-pub fn rescaled_increments(ev: &Events, p: &Params) -> Vec<Vec<f64>> {
+pub fn rescaled_increments(ev: &Events, p: &HawkesParams) -> Vec<Vec<f64>> {
     let d = ev.dims();
     let nb = ev.bins;
     let width = 24.0 / nb as f64;
@@ -61,7 +61,7 @@ pub fn rescaled_increments(ev: &Events, p: &Params) -> Vec<Vec<f64>> {
 }
 
 /// The check for every dimension at `p`.
-pub fn rescaling_check(ev: &Events, p: &Params) -> Vec<RescalingCheck> {
+pub fn rescaling_check(ev: &Events, p: &HawkesParams) -> Vec<RescalingCheck> {
     rescaled_increments(ev, p)
         .into_iter()
         .map(|mut x| {

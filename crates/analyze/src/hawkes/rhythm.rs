@@ -191,11 +191,8 @@ mod tests {
         assert_eq!(r.days, 30);
         assert_eq!(r.replicates, 199);
         // A strongly self-exciting process with a constant baseline: clustered, no rhythm.
-        let p = HawkesParams {
-            baseline: vec![0.05],
-            excitation: vec![vec![0.8]],
-            decay: 2.0,
-        };
+        let p = HawkesParams::from_rows(vec![0.05], &[vec![0.8]], 2.0)
+            .expect("a square excitation matrix");
         let mut rng = closer_model::rng(3, 0);
         let ev = simulate(&p, 24.0 * 200.0, &mut rng).unwrap();
         let r = daily_rhythm(

@@ -21,7 +21,7 @@ impl SplitMix64 {
 
     /// Uniform on [0, 1).
     pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        closer_domain::numeric::unit_f64(self.next_u64())
     }
 
     /// Uniform integer in 0..n (n > 0).

@@ -115,6 +115,7 @@ pub fn run(args: Args) -> CliResult {
     let mut outside_flag: Option<(usize, f64)> = None;
     let mut empty_couple: Option<usize> = None;
     let mut n = 0usize;
+    let mut last: Option<usize> = None;
     let head = moves_csv::read(&text, &name, |m| {
         if let Some(w) = flag_window
             && outside_flag.is_none()
@@ -127,18 +128,23 @@ pub fn run(args: Args) -> CliResult {
         }
         n += 1;
         let id = m.couple.as_deref().unwrap_or_default();
-        let g = match slot.get(id) {
-            Some(&g) => g,
-            None => {
-                slot.insert(id.to_string(), groups.len());
-                groups.push(Group {
-                    couple: id.to_string(),
-                    times: Vec::new(),
-                    dims: Vec::new(),
-                });
-                groups.len() - 1
-            }
+        // Rows of one couple usually come together: the last row's group is checked first.
+        let g = match last {
+            Some(g) if groups[g].couple == id => g,
+            _ => match slot.get(id) {
+                Some(&g) => g,
+                None => {
+                    slot.insert(id.to_string(), groups.len());
+                    groups.push(Group {
+                        couple: id.to_string(),
+                        times: Vec::new(),
+                        dims: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            },
         };
+        last = Some(g);
         groups[g].times.push(m.at);
         groups[g].dims.push(Dimension::new(m.by, m.move_type));
     })?;

@@ -12,7 +12,7 @@
 use crate::error::{CliError, CliResult};
 use crate::io::{emit, write_output};
 use closer_domain::{Move, MoveType, Person, Window, moves_csv};
-use closer_model::hawkes::{HawkesParams, simulate};
+use closer_model::hawkes::{HawkesParams, HawkesProcess, simulate};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -70,11 +70,8 @@ pub fn run(args: Args) -> CliResult {
         .split(';')
         .map(|row| numbers(row, "excitation"))
         .collect::<CliResult<Vec<_>>>()?;
-    let params = HawkesParams {
-        baseline,
-        excitation,
-        decay: args.decay,
-    };
+    let params = HawkesParams::from_rows(baseline, &excitation, args.decay)
+        .map_err(|e| CliError::usage(e.to_string()))?;
     params
         .validate()
         .map_err(|e| CliError::usage(e.to_string()))?;

@@ -6,28 +6,16 @@ use super::linalg;
 use super::{Family, Mixture};
 
 /// Lower Cholesky factor of a row-major d × d matrix; `None` unless clearly positive definite.
+/// mclust treats a relative eigenvalue below machine epsilon as singular; we use a slightly
+/// safer bound on the pivots (1e-10 of the largest diagonal entry).
 pub(super) fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; d * d];
-    let scale = (0..d).map(|i| a[i * d + i].abs()).fold(0.0, f64::max);
-    for i in 0..d {
-        for j in 0..=i {
-            let mut s = a[i * d + j];
-            for k in 0..j {
-                s -= l[i * d + k] * l[j * d + k];
-            }
-            if i == j {
-                // mclust treats a relative eigenvalue below machine epsilon as singular; we use
-                // a slightly safer bound on the pivots.
-                if !(s > scale * 1e-10) || !s.is_finite() {
-                    return None;
-                }
-                l[i * d + i] = s.sqrt();
-            } else {
-                l[i * d + j] = s / l[j * d + j];
-            }
-        }
-    }
-    Some(l)
+    let mut l = a.to_vec();
+    closer_domain::linalg::cholesky(&mut l, d, min_pivot(a, d)).then_some(l)
+}
+
+/// The smallest pivot of a "clearly positive definite" matrix.
+pub(super) fn min_pivot(a: &[f64], d: usize) -> f64 {
+    (0..d).map(|i| a[i * d + i].abs()).fold(0.0, f64::max) * 1e-10
 }
 
 /// log N(x; μ, Σ) given Σ's Cholesky factor.

@@ -140,26 +140,5 @@ pub fn sym_eigen(a: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
 /// Inverse and log-determinant of a symmetric positive-definite matrix (Cholesky), `None`
 /// unless clearly positive definite.
 pub fn spd_inverse(a: &[f64], d: usize) -> Option<(Vec<f64>, f64)> {
-    let l = super::cholesky(a, d)?;
-    let logdet = 2.0 * (0..d).map(|i| l[i * d + i].ln()).sum::<f64>();
-    let mut inv = vec![0.0; d * d];
-    for col in 0..d {
-        // Solve L y = e_col, then Lᵀ x = y.
-        let mut y = vec![0.0; d];
-        for i in 0..d {
-            let mut s = if i == col { 1.0 } else { 0.0 };
-            for k in 0..i {
-                s -= l[i * d + k] * y[k];
-            }
-            y[i] = s / l[i * d + i];
-        }
-        for i in (0..d).rev() {
-            let mut s = y[i];
-            for k in i + 1..d {
-                s -= l[k * d + i] * inv[k * d + col];
-            }
-            inv[i * d + col] = s / l[i * d + i];
-        }
-    }
-    Some((inv, logdet))
+    closer_domain::linalg::spd_inverse(a, d, super::em::min_pivot(a, d))
 }

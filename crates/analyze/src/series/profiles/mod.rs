@@ -55,6 +55,7 @@ pub use stability::{AriSummary, adjusted_rand};
 pub use starts::hierarchical_start;
 
 use super::stats::SplitMix64;
+#[cfg(test)]
 use em::*;
 use serde::Serialize;
 use stability::*;

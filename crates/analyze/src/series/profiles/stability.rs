@@ -66,16 +66,8 @@ pub struct AriSummary {
 pub(super) fn summarise(mut v: Vec<f64>) -> AriSummary {
     v.retain(|x| x.is_finite());
     v.sort_by(f64::total_cmp);
-    let q = |p: f64| -> Option<f64> {
-        if v.is_empty() {
-            return None;
-        }
-        // R's default quantile (type 7).
-        let h = (v.len() - 1) as f64 * p;
-        let lo = h.floor() as usize;
-        let hi = h.ceil() as usize;
-        Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
-    };
+    // R's default quantile (type 7).
+    let q = |p: f64| closer_domain::numeric::quantile_sorted(&v, p);
     AriSummary {
         runs: v.len(),
         min: v.first().copied(),
