@@ -589,7 +589,7 @@ impl Store {
             opened: i64,
             refused: i64,
         }
-        let rows: Vec<L> = on_db!(self, p => sqlx::query_as("SELECT t.id, t.body, t.expires_at, t.revoked, CASE WHEN k.browser_hash IS NULL THEN 0 ELSE 1 END AS opened, COALESCE(k.refused, 0) AS refused FROM therapist_links t LEFT JOIN link_keys k ON k.link_id = t.id WHERE t.owner = $1 ORDER BY t.id")
+        let rows: Vec<L> = on_db!(self, p => sqlx::query_as("SELECT t.id, t.body, t.expires_at, t.revoked, CAST(CASE WHEN k.browser_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS opened, CAST(COALESCE(k.refused, 0) AS BIGINT) AS refused FROM therapist_links t LEFT JOIN link_keys k ON k.link_id = t.id WHERE t.owner = $1 ORDER BY t.id")
             .bind(owner)
             .fetch_all(p)
             .await)?;
@@ -658,7 +658,7 @@ impl Store {
             for_token: Vec<u8>,
             bound: i64,
         }
-        let r: Option<TokenRow> = on_db!(self, p => sqlx::query_as("SELECT t.id, k.for_token, CASE WHEN k.browser_hash IS NULL THEN 0 ELSE 1 END AS bound FROM therapist_links t JOIN link_keys k ON k.link_id = t.id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2")
+        let r: Option<TokenRow> = on_db!(self, p => sqlx::query_as("SELECT t.id, k.for_token, CAST(CASE WHEN k.browser_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS bound FROM therapist_links t JOIN link_keys k ON k.link_id = t.id WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2")
             .bind(&token_hash)
             .bind(now)
             .fetch_optional(p)
