@@ -601,3 +601,95 @@ fn a_locked_couples_file_holds_no_shared_word_or_link_name() {
         assert_eq!(s.link_view(&secret, NOW).await.unwrap().entries.len(), 1);
     });
 }
+
+/// Everything the store can tell B: what is shared with B, whether B is linked, B's invitation.
+async fn b_sees(s: &Store, b: &str) -> String {
+    format!(
+        "{:?}|{:?}|{:?}",
+        s.shared_with_me(b).await.unwrap(),
+        s.partner_of(b).await.unwrap().is_some(),
+        s.open_invitation(b, NOW).await.unwrap()
+    )
+}
+
+#[test]
+fn nothing_the_other_person_does_in_private_changes_what_the_store_tells_the_partner() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in backends(dir.path(), "coercion") {
+        rt().block_on(async {
+            let s = db.open().await;
+            let a = locked_person(&s, "a").await;
+            let b = locked_person(&s, "b").await;
+            let inv = s.create_invitation(&a, NOW).await.unwrap();
+            s.accept_invitation(&b, &inv.code, NOW).await.unwrap();
+            let shared = s
+                .add_entries(&a, &[entry(NOW, MoveType::Reach, "lonely")], NOW)
+                .await
+                .unwrap();
+            let kept = s
+                .add_entries(&a, &[entry(NOW, MoveType::Repair, "hopeful")], NOW)
+                .await
+                .unwrap();
+            for id in [&shared[0], &kept[0]] {
+                s.share_entry(&a, id, &Audience::Partner).await.unwrap();
+            }
+            let before = b_sees(&s, &b).await;
+
+            for i in 0..10 {
+                s.add_entries(
+                    &a,
+                    &[NewEntry {
+                        note: Some(format!("private {i}")),
+                        ..entry(NOW + i, MoveType::Withdraw, "numb")
+                    }],
+                    NOW + i,
+                )
+                .await
+                .unwrap();
+            }
+            s.edit_entry(
+                &a,
+                &shared[0],
+                &EntryEdit {
+                    note: Some(Some("a note added later".into())),
+                    ..EntryEdit::default()
+                },
+                NOW + 50,
+            )
+            .await
+            .unwrap();
+            s.add_checkin(
+                &a,
+                &NewCheckIn {
+                    at: NOW,
+                    safety: Some(1),
+                    ..NewCheckIn::default()
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+            s.add_incident(&a, NOW, 0, "private record", NOW)
+                .await
+                .unwrap();
+            let l = s.create_link(&a, "L", NOW, 3).await.unwrap();
+            s.share_entry(&a, &shared[0], &Audience::Therapist(l.id.clone()))
+                .await
+                .unwrap();
+            let secret = s.open_link(&l.token, NOW).await.unwrap();
+            s.link_view(&secret, NOW).await.unwrap();
+            s.change_passphrase(&a, "a", "a2").await.unwrap();
+            s.export(&a, NOW).await.unwrap();
+            assert_eq!(b_sees(&s, &b).await, before, "{name}");
+
+            // Withdrawing one entry removes only that one, with nothing in its place.
+            s.unshare_entry(&a, &kept[0], &Audience::Partner)
+                .await
+                .unwrap();
+            let after = s.shared_with_me(&b).await.unwrap();
+            assert_eq!(after.len(), 1);
+            assert_eq!(after[0].id, shared[0]);
+            s.close().await;
+        });
+    }
+}
