@@ -58,7 +58,11 @@ mod tests {
             assert!(words[1].text().contains("withdraw one entry"));
             assert!(!lines.is_empty());
             // The region's lines carry numbers (checked data only).
-            assert!(lines.iter().any(|s| s.text().chars().any(|ch| ch.is_ascii_digit())));
+            assert!(
+                lines
+                    .iter()
+                    .any(|s| s.text().chars().any(|ch| ch.is_ascii_digit()))
+            );
         }
         let (a, _) = before(Change::Unlink, None);
         let (b, _) = before(Change::Delete, None);

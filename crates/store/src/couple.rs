@@ -277,6 +277,20 @@ impl Store {
         Ok(())
     }
 
+    /// Before a person's rows go (account deletion, `forget`): the couple key (both partners'
+    /// rows, so the former partner holds nothing of it), an open invitation and the person's
+    /// link keys.
+    pub(crate) async fn delete_couple_keys_of(&self, person: &str) -> Result<()> {
+        on_db!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM couple_keys WHERE couple_id IN (SELECT couple_id FROM couple_keys WHERE person_id = $1)").bind(person).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM invitations WHERE inviter = $1").bind(person).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM link_keys WHERE link_id IN (SELECT id FROM therapist_links WHERE owner = $1)").bind(person).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     // ------------------------------------------------------------ invitations
 
     /// Makes an invitation (the caller has checked the inviter's passphrase): a new code valid
