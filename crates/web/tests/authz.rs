@@ -51,6 +51,8 @@ enum Outcome {
     Forbidden,
     /// 303 to the neutral exit site.
     ToExit,
+    /// 404 with the one page every link that does not open gets (the therapist view).
+    Gone,
     /// Nobody wrote the outcome down: the test fails and says which.
     Unspecified,
 }
@@ -80,6 +82,19 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
             ("new_passphrase", "a new passphrase"),
         ],
         Id::Passphrase => vec![("new_passphrase", "a changed passphrase")],
+        Id::TogetherAccept => vec![("code", "aaaaa-bbbbb-ccccc-ddddd-eeeee-f")],
+        Id::TogetherShare => vec![
+            ("entry", "00000000000000000000000000000000"),
+            ("action", "withdraw"),
+        ],
+        Id::TogetherBefore => vec![("change", "unlink")],
+        Id::LinksCreate => vec![("name", "Dr Rivera"), ("days", "14")],
+        Id::LinksRevoke => vec![("link", "00000000000000000000000000000000")],
+        Id::LinksTag => vec![
+            ("link", "00000000000000000000000000000000"),
+            ("entry", "00000000000000000000000000000000"),
+            ("action", "off"),
+        ],
         Id::Home
         | Id::Health
         | Id::Learn
@@ -103,7 +118,13 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::Codes
         | Id::CodesRemove
         | Id::Everywhere
-        | Id::Delete => vec![],
+        | Id::Delete
+        | Id::Together
+        | Id::TogetherInvite
+        | Id::TogetherUnlink
+        | Id::TogetherStop
+        | Id::Links
+        | Id::View => vec![],
     }
 }
 
@@ -138,8 +159,9 @@ fn expected(r: &Route, v: Viewer) -> Outcome {
             OwnerWithoutCsrf | OwnerWithoutPassphrase => Forbidden,
             Owner | Other => Done,
         },
-        // The `couple` branch writes the therapist view's rows.
-        (Access::Therapist, _) => Unspecified,
+        // Nobody here holds a link's cookie: the view answers as for an unknown link.
+        (Access::Therapist, Method::Get) => Gone,
+        (Access::Therapist, Method::Post) => Unspecified,
     }
 }
 
@@ -208,6 +230,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
         Outcome::ToLogin => status == StatusCode::SEE_OTHER && got.location() == Some("/login"),
         Outcome::Forbidden => status == StatusCode::FORBIDDEN,
         Outcome::ToExit => status == StatusCode::SEE_OTHER && got.location() == Some(exit),
+        Outcome::Gone => status == StatusCode::NOT_FOUND,
         Outcome::Unspecified => false,
     };
     if !ok {

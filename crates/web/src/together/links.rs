@@ -169,8 +169,9 @@ pub async fn revoke(State(st): State<Shared>, p: Posted) -> Response {
         .revoke_therapist_link(&me.person, f.get("link").unwrap_or(""))
         .await
     {
-        Ok(()) => see_other(Id::Links),
-        Err(_) => crate::pages::not_found(&st),
+        // Revoking what is not (or no longer) there changes nothing and says nothing.
+        Ok(()) | Err(closer_store::Error::NotFound(_)) => see_other(Id::Links),
+        Err(_) => bad_form(&st),
     }
 }
 
@@ -187,10 +188,11 @@ pub async fn tag(State(st): State<Shared>, p: Posted) -> Response {
         "off" => s.unshare_entry(&me.person, entry, &audience).await,
         _ => return bad_form(&st),
     };
-    match r.and(Ok(())) {
+    match r {
         Ok(()) => match freeze(&s, &me.person, link).await {
-            Ok(()) => see_other(Id::Links),
-            Err(_) => crate::pages::not_found(&st),
+            // A link that is not live has no patterns to freeze: nothing to do.
+            Ok(()) | Err(closer_store::Error::NotFound(_)) => see_other(Id::Links),
+            Err(_) => bad_form(&st),
         },
         Err(closer_store::Error::NotFound(_)) => crate::pages::not_found(&st),
         Err(_) => bad_form(&st),
