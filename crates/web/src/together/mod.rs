@@ -38,7 +38,7 @@ fn passphrase_field(id: &str) -> String {
 }
 
 /// One shared entry in the allowlisted words only: the day, the move, the picked words.
-pub(crate) fn shared_entry(e: &SharedEntry) -> String {
+pub fn shared_entry(e: &SharedEntry) -> String {
     let mut out = String::from("<dl class=\"entry\">");
     let mut row = |k: &str, v: String| {
         if !v.is_empty() {
