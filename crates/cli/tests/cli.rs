@@ -1,6 +1,7 @@
 //! End-to-end tests: they run the real `closer` binary (one test binary, one link step).
 
 mod cli {
+    pub mod accounts;
     pub mod assess;
     pub mod common;
     pub mod edges;
