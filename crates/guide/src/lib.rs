@@ -20,5 +20,6 @@ pub mod narrate_model;
 pub mod narrate_patterns;
 pub mod session;
 pub mod soften;
+pub mod together;
 pub mod ui;
 pub mod words;

@@ -666,6 +666,7 @@ impl Store {
     /// Deletes every row of one person, in one transaction (shared by `forget` and
     /// [`Store::delete_account`]).
     pub(crate) async fn delete_rows_of(&self, person: &str) -> Result<()> {
+        self.delete_couple_keys_of(person).await?;
         on_db!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM person_keys WHERE person_id = $1").bind(person).execute(&mut *tx).await?;

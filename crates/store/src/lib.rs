@@ -17,12 +17,14 @@
 //!   data only.
 
 pub mod accounts;
+pub mod couple;
 pub mod crypto;
 pub mod export;
 pub mod location;
 pub mod model;
 
 pub use accounts::{NewSession, OpenSession, SessionLimits, SignedUp};
+pub use couple::{Invitation, LinkView, NewLink};
 pub use crypto::{DataKey, random_id};
 pub use export::{Export, FORMAT, VERSION};
 pub use location::Location;
@@ -118,6 +120,10 @@ pub struct TherapistLink {
     pub name: String,
     pub expires_at: i64,
     pub revoked: bool,
+    /// A browser has opened it.
+    pub opened: bool,
+    /// A second browser tried it and was refused.
+    pub refused_elsewhere: bool,
 }
 
 /// What `forget` did and what it cannot reach.
@@ -317,62 +323,6 @@ impl Store {
         Ok(())
     }
 
-    /// Links two people as partners (both directions). Either may unlink.
-    pub async fn link_partners(&self, a: &str, b: &str) -> Result<()> {
-        if a == b {
-            return Err(Error::Refused(
-                "a person cannot be their own partner".into(),
-            ));
-        }
-        on_db!(self, p => {
-            let mut tx = p.begin().await?;
-            for (x, y) in [(a, b), (b, a)] {
-                let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM partner_links WHERE person_id = $1")
-                    .bind(x)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if n.0 > 0 {
-                    return Err(Error::Refused("one of them is already linked to a partner".into()));
-                }
-                sqlx::query("INSERT INTO partner_links (person_id, partner_id) VALUES ($1, $2)")
-                    .bind(x)
-                    .bind(y)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// Ends a partner link; every share to the former partner is removed with it, in both
-    /// directions.
-    pub async fn unlink_partner(&self, person: &str) -> Result<()> {
-        on_db!(self, p => {
-            let mut tx = p.begin().await?;
-            let partner: Option<(String,)> = sqlx::query_as("SELECT partner_id FROM partner_links WHERE person_id = $1")
-                .bind(person)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some((other,)) = partner {
-                for (x, y) in [(person, other.as_str()), (other.as_str(), person)] {
-                    sqlx::query("DELETE FROM shares WHERE audience = 'partner' AND audience_id = $2 AND entry_id IN (SELECT id FROM entries WHERE owner = $1)")
-                        .bind(x)
-                        .bind(y)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("DELETE FROM partner_links WHERE person_id = $1 OR person_id = $2")
-                    .bind(person)
-                    .bind(&other)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// The linked partner, if any.
     pub async fn partner_of(&self, person: &str) -> Result<Option<String>> {
         let r: Option<(String,)> = on_db!(self, p => sqlx::query_as("SELECT partner_id FROM partner_links WHERE person_id = $1")
@@ -482,7 +432,6 @@ impl Store {
             }
             for (table, sql) in [
                 ("entry_history", "SELECT h.entry_id || ':' || CAST(h.version AS TEXT) AS id, h.body FROM entry_history h JOIN entries e ON e.id = h.entry_id WHERE e.owner = $1"),
-                ("shares", "SELECT s.entry_id || ':' || s.audience || ':' || s.audience_id AS id, s.body FROM shares s JOIN entries e ON e.id = s.entry_id WHERE e.owner = $1"),
                 ("therapist_links", "SELECT id, body FROM therapist_links WHERE owner = $1"),
             ] {
                 let rows: Vec<BodyRow> = sqlx::query_as(sql).bind(person).fetch_all(&mut *tx).await?;
@@ -492,7 +441,6 @@ impl Store {
                     let sealed = crypto::seal(Some(&key), &aad, &plain);
                     let update = match table {
                         "entry_history" => "UPDATE entry_history SET body = $1 WHERE entry_id || ':' || CAST(version AS TEXT) = $2",
-                        "shares" => "UPDATE shares SET body = $1 WHERE entry_id || ':' || audience || ':' || audience_id = $2",
                         _ => "UPDATE therapist_links SET body = $1 WHERE id = $2",
                     };
                     sqlx::query(update).bind(sealed).bind(&r.id).execute(&mut *tx).await?;
@@ -513,6 +461,7 @@ impl Store {
             .lock()
             .expect("lock")
             .insert(person.to_string(), true);
+        self.seal_keys_after_lock(person, &key).await?;
         self.keys
             .lock()
             .expect("lock")
@@ -708,7 +657,8 @@ impl Store {
             id: id.to_string(),
             data: d.clone(),
         });
-        let share_body = self.seal(key.as_ref(), "shares", viewer, &shared);
+        // The partner sees the new allowed fields (no mark); a link keeps its snapshot.
+        let share_body = self.partner_share_body(viewer, &shared).await?;
         on_db!(self, p => {
             let mut tx = p.begin().await?;
             let v: (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) FROM entry_history WHERE entry_id = $1")
@@ -727,11 +677,13 @@ impl Store {
                 .bind(viewer)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE shares SET body = $1 WHERE entry_id = $2")
-                .bind(&share_body)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(body) = &share_body {
+                sqlx::query("UPDATE shares SET body = $1 WHERE entry_id = $2 AND audience = 'partner'")
+                    .bind(body)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
         });
         Ok(Entry {
@@ -809,8 +761,16 @@ impl Store {
                 ("therapist", link.clone())
             }
         };
-        let key = self.key(owner)?;
-        let body = self.seal(key.as_ref(), "shares", owner, &SharedEntry::from_entry(&e));
+        // Partner shares are sealed under the couple key, link shares (snapshots) under the
+        // link key: never under the owner's own key, which the reader cannot open.
+        let shared = SharedEntry::from_entry(&e);
+        let body = match audience {
+            Audience::Partner => self
+                .partner_share_body(owner, &shared)
+                .await?
+                .ok_or_else(|| Error::Refused("there is no linked partner".into()))?,
+            Audience::Therapist(link) => self.link_share_body(owner, link, &shared).await?,
+        };
         on_db!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM shares WHERE entry_id = $1 AND audience = $2 AND audience_id = $3")
@@ -846,130 +806,6 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         Ok(())
-    }
-
-    /// What the viewer's linked partner shared with them (the allowlist only), in day order.
-    /// Filtered in the query: only shares addressed to the viewer, from the person currently
-    /// linked to them.
-    pub async fn shared_with_me(&self, viewer: &str) -> Result<Vec<SharedEntry>> {
-        #[derive(sqlx::FromRow)]
-        struct S {
-            owner: String,
-            body: Vec<u8>,
-        }
-        let rows: Vec<S> = on_db!(self, p => sqlx::query_as("SELECT e.owner, s.body FROM shares s JOIN entries e ON e.id = s.entry_id JOIN partner_links l ON l.person_id = $1 AND l.partner_id = e.owner WHERE s.audience = 'partner' AND s.audience_id = $1")
-            .bind(viewer)
-            .fetch_all(p)
-            .await)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            // The partner's shares are sealed under the partner's key when they are locked; the
-            // web app opens them with the couple key (issue 15). Here an open key is needed.
-            let key = self.key_for(&r.owner).await?;
-            out.push(self.open_body::<SharedEntry>(key.as_ref(), "shares", &r.owner, &r.body)?);
-        }
-        out.sort_by(|a, b| (&a.day, &a.id).cmp(&(&b.day, &b.id)));
-        Ok(out)
-    }
-
-    /// Creates a named therapist link; `token_hash` is the hash of a token the caller made (at
-    /// least 128 random bits), never the token.
-    pub async fn create_therapist_link(
-        &self,
-        owner: &str,
-        name: &str,
-        token_hash: &[u8],
-        expires_at: i64,
-    ) -> Result<String> {
-        let key = self.key_for(owner).await?;
-        let id = random_id();
-        let body = self.seal(key.as_ref(), "therapist_links", owner, &name);
-        on_db!(self, p => sqlx::query("INSERT INTO therapist_links (id, owner, body, token_hash, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, 0)")
-            .bind(&id)
-            .bind(owner)
-            .bind(&body)
-            .bind(token_hash)
-            .bind(expires_at)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))?;
-        Ok(id)
-    }
-
-    /// The owner's therapist links.
-    pub async fn therapist_links(&self, owner: &str) -> Result<Vec<TherapistLink>> {
-        let key = self.key_for(owner).await?;
-        #[derive(sqlx::FromRow)]
-        struct L {
-            id: String,
-            body: Vec<u8>,
-            expires_at: i64,
-            revoked: i64,
-        }
-        let rows: Vec<L> = on_db!(self, p => sqlx::query_as("SELECT id, body, expires_at, revoked FROM therapist_links WHERE owner = $1 ORDER BY id")
-            .bind(owner)
-            .fetch_all(p)
-            .await)?;
-        rows.into_iter()
-            .map(|l| {
-                Ok(TherapistLink {
-                    name: self.open_body(key.as_ref(), "therapist_links", owner, &l.body)?,
-                    id: l.id,
-                    expires_at: l.expires_at,
-                    revoked: l.revoked != 0,
-                })
-            })
-            .collect()
-    }
-
-    /// Revokes a link: its shares are removed.
-    pub async fn revoke_therapist_link(&self, owner: &str, link: &str) -> Result<()> {
-        on_db!(self, p => {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query("UPDATE therapist_links SET revoked = 1 WHERE id = $1 AND owner = $2")
-                .bind(link)
-                .bind(owner)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 0 {
-                return Err(Error::NotFound("therapist link"));
-            }
-            sqlx::query("DELETE FROM shares WHERE audience = 'therapist' AND audience_id = $1")
-                .bind(link)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
-    /// What a therapist link shows: the entries tagged for it, if the link is valid at `now`
-    /// (unknown, revoked and expired links all give [`Error::NotFound`]).
-    pub async fn shared_with_link(&self, token_hash: &[u8], now: i64) -> Result<Vec<SharedEntry>> {
-        #[derive(sqlx::FromRow)]
-        struct S {
-            owner: String,
-            body: Vec<u8>,
-        }
-        let link: Option<(String, String)> = on_db!(self, p => sqlx::query_as("SELECT id, owner FROM therapist_links WHERE token_hash = $1 AND revoked = 0 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(p)
-            .await)?;
-        let (link, owner) = link.ok_or(Error::NotFound("therapist link"))?;
-        let rows: Vec<S> = on_db!(self, p => sqlx::query_as("SELECT e.owner, s.body FROM shares s JOIN entries e ON e.id = s.entry_id WHERE s.audience = 'therapist' AND s.audience_id = $1 AND e.owner = $2")
-            .bind(&link)
-            .bind(&owner)
-            .fetch_all(p)
-            .await)?;
-        let key = self.key_for(&owner).await?;
-        let mut out = rows
-            .into_iter()
-            .map(|r| self.open_body::<SharedEntry>(key.as_ref(), "shares", &r.owner, &r.body))
-            .collect::<Result<Vec<_>>>()?;
-        out.sort_by(|a, b| (&a.day, &a.id).cmp(&(&b.day, &b.id)));
-        Ok(out)
     }
 
     // ---------------------------------------------------------------- owner-only records

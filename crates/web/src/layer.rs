@@ -91,12 +91,19 @@ pub async fn guard(
         next.run(req).await
     };
     let cookie = resp.extensions_mut().remove::<crate::account::CookieOp>();
+    let view_cookie = resp.extensions_mut().remove::<crate::view::ViewCookie>();
     let signed_in = resp
         .extensions_mut()
         .remove::<crate::account::SignedInPage>()
         .is_some();
     let h = resp.headers_mut();
     h.remove(header::SET_COOKIE);
+    // The therapist view's cookie, from `/v` only.
+    if let Some(c) = view_cookie
+        && let Ok(v) = HeaderValue::from_str(&c.header())
+    {
+        h.append(header::SET_COOKIE, v);
+    }
     // The only cookie ever set: the session's, from the account pages.
     if let Some(op) = cookie
         && let Ok(v) = HeaderValue::from_str(&op.header())

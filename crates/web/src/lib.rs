@@ -18,6 +18,8 @@ pub mod layer;
 pub mod pages;
 pub mod routes;
 pub mod seal;
+pub mod together;
+pub mod view;
 
 use axum::Router;
 use seal::{Keys, Sealer};

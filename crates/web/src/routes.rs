@@ -43,6 +43,19 @@ pub enum Id {
     Passphrase,
     Everywhere,
     Delete,
+    // Two people and a therapist's view (issue 15, the `couple` part).
+    Together,
+    TogetherInvite,
+    TogetherAccept,
+    TogetherShare,
+    TogetherBefore,
+    TogetherUnlink,
+    TogetherStop,
+    Links,
+    LinksCreate,
+    LinksRevoke,
+    LinksTag,
+    View,
 }
 
 /// The HTTP method of a route.
@@ -162,6 +175,36 @@ pub const ROUTES: &[Route] = &[
     ),
     r(Id::Everywhere, Post, "/me/everywhere", Html, Owner),
     r(Id::Delete, Post, "/me/delete", Html, OwnerWithPassphrase),
+    r(Id::Together, Get, "/together", Html, Owner),
+    r(
+        Id::TogetherInvite,
+        Post,
+        "/together/invite",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(
+        Id::TogetherAccept,
+        Post,
+        "/together/accept",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(Id::TogetherShare, Post, "/together/share", Html, Owner),
+    r(Id::TogetherBefore, Post, "/together/check", Html, Owner),
+    r(Id::TogetherUnlink, Post, "/together/unlink", Html, Owner),
+    r(Id::TogetherStop, Post, "/together/stop", Html, Owner),
+    r(Id::Links, Get, "/links", Html, Owner),
+    r(
+        Id::LinksCreate,
+        Post,
+        "/links/new",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(Id::LinksRevoke, Post, "/links/revoke", Html, Owner),
+    r(Id::LinksTag, Post, "/links/tag", Html, Owner),
+    r(Id::View, Get, "/v", Html, Therapist),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

@@ -3,9 +3,10 @@
 //! in [`sample`] does not compile; a route or viewer whose outcome is not written down fails.
 //!
 //! Viewers here: anonymous, anonymous with a forged form, the owner, the owner without the
-//! passphrase on guarded actions, the owner without the session's csrf, another person. The
-//! `couple` branch adds linked partner, former partner, another couple and the therapist link
-//! (valid, expired, revoked, in a second browser) in [`Viewer`], [`setup`] and [`expected`].
+//! passphrase on guarded actions, the owner without the session's csrf, another person, the
+//! linked partner, a former partner (linked, then unlinked), and browsers holding a therapist
+//! link (live, revoked, a second browser refused). An expired link is checked, with the test
+//! clock, in `tests/together.rs`.
 
 mod support;
 
@@ -28,6 +29,16 @@ enum Viewer {
     OwnerWithoutCsrf,
     /// Another signed-in person, using their own session on the same routes.
     Other,
+    /// The owner's linked partner, with their own session.
+    Partner,
+    /// Someone once linked with the owner, unlinked since.
+    FormerPartner,
+    /// A browser holding a live therapist link's cookie (no session).
+    TherapistValid,
+    /// A browser whose therapist link was revoked.
+    TherapistRevoked,
+    /// A second browser that tried a link's token after the first had opened it.
+    TherapistSecondBrowser,
 }
 
 const VIEWERS: &[Viewer] = &[
@@ -37,7 +48,26 @@ const VIEWERS: &[Viewer] = &[
     Viewer::OwnerWithoutPassphrase,
     Viewer::OwnerWithoutCsrf,
     Viewer::Other,
+    Viewer::Partner,
+    Viewer::FormerPartner,
+    Viewer::TherapistValid,
+    Viewer::TherapistRevoked,
+    Viewer::TherapistSecondBrowser,
 ];
+
+const PP_P: &str = "the partner's passphrase three";
+const PP_F: &str = "a former partner's passphrase";
+
+fn is_therapist(v: Viewer) -> bool {
+    matches!(
+        v,
+        Viewer::TherapistValid | Viewer::TherapistRevoked | Viewer::TherapistSecondBrowser
+    )
+}
+
+fn is_partner(v: Viewer) -> bool {
+    matches!(v, Viewer::Partner | Viewer::FormerPartner)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
@@ -51,6 +81,8 @@ enum Outcome {
     Forbidden,
     /// 303 to the neutral exit site.
     ToExit,
+    /// 404 with the one page every link that does not open gets (the therapist view).
+    Gone,
     /// Nobody wrote the outcome down: the test fails and says which.
     Unspecified,
 }
@@ -80,6 +112,19 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
             ("new_passphrase", "a new passphrase"),
         ],
         Id::Passphrase => vec![("new_passphrase", "a changed passphrase")],
+        Id::TogetherAccept => vec![("code", "aaaaa-bbbbb-ccccc-ddddd-eeeee-f")],
+        Id::TogetherShare => vec![
+            ("entry", "00000000000000000000000000000000"),
+            ("action", "withdraw"),
+        ],
+        Id::TogetherBefore => vec![("change", "unlink")],
+        Id::LinksCreate => vec![("name", "Dr Rivera"), ("days", "14")],
+        Id::LinksRevoke => vec![("link", "00000000000000000000000000000000")],
+        Id::LinksTag => vec![
+            ("link", "00000000000000000000000000000000"),
+            ("entry", "00000000000000000000000000000000"),
+            ("action", "off"),
+        ],
         Id::Home
         | Id::Health
         | Id::Learn
@@ -103,7 +148,13 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::Codes
         | Id::CodesRemove
         | Id::Everywhere
-        | Id::Delete => vec![],
+        | Id::Delete
+        | Id::Together
+        | Id::TogetherInvite
+        | Id::TogetherUnlink
+        | Id::TogetherStop
+        | Id::Links
+        | Id::View => vec![],
     }
 }
 
@@ -115,6 +166,20 @@ fn expected(r: &Route, v: Viewer) -> Outcome {
     if r.id == Id::Out {
         return ToExit;
     }
+    // Only a browser holding a live link's cookie sees the view; everyone else, a revoked link
+    // and a second browser included, gets the one answer of a link that does not open.
+    if r.access == Access::Therapist && r.method == Method::Get {
+        return if v == TherapistValid { Ok } else { Gone };
+    }
+    // A partner, once linked or now, has only the powers of any other signed-in person; a
+    // therapist link's browser has none but those of anyone without a session.
+    let v = if is_partner(v) {
+        Other
+    } else if is_therapist(v) {
+        Anonymous
+    } else {
+        v
+    };
     match (r.access, r.method) {
         (Access::Public, _) => Ok,
         (Access::Anonymous, Method::Get) => Ok,
@@ -131,35 +196,142 @@ fn expected(r: &Route, v: Viewer) -> Outcome {
             Anonymous | AnonymousForged => ToLogin,
             OwnerWithoutCsrf => Forbidden,
             Owner | OwnerWithoutPassphrase | Other => Done,
+            // Mapped to `Other` or `Anonymous` above.
+            Partner
+            | FormerPartner
+            | TherapistValid
+            | TherapistRevoked
+            | TherapistSecondBrowser => Unspecified,
         },
         (Access::OwnerWithPassphrase, Method::Get) => Unspecified,
         (Access::OwnerWithPassphrase, Method::Post) => match v {
             Anonymous | AnonymousForged => ToLogin,
             OwnerWithoutCsrf | OwnerWithoutPassphrase => Forbidden,
             Owner | Other => Done,
+            // Mapped to `Other` or `Anonymous` above.
+            Partner
+            | FormerPartner
+            | TherapistValid
+            | TherapistRevoked
+            | TherapistSecondBrowser => Unspecified,
         },
-        // The `couple` branch writes the therapist view's rows.
-        (Access::Therapist, _) => Unspecified,
+        // Nobody here holds a link's cookie: the view answers as for an unknown link.
+        (Access::Therapist, Method::Get) => Gone,
+        (Access::Therapist, Method::Post) => Unspecified,
     }
 }
 
 struct World {
     a: Person,
     b: Person,
+    partner: Option<Person>,
+    former: Option<Person>,
+    therapists: Vec<(Viewer, Client)>,
 }
 
 async fn setup(app: &axum::Router, st: &closer_web::Shared) -> World {
     World {
         a: sign_up(app, st, PP_A).await,
         b: sign_up(app, st, PP_B).await,
+        partner: None,
+        former: None,
+        therapists: Vec::new(),
     }
+}
+
+async fn link(a: &mut Person, b: &mut Person) {
+    let r = a
+        .client
+        .post_signed("/together/invite", &a.csrf, &[("passphrase", PP_A)])
+        .await;
+    let code = r.by_id("invite-code").expect("the code is shown");
+    let pp = b.passphrase.clone();
+    let r = b
+        .client
+        .post_signed(
+            "/together/accept",
+            &b.csrf,
+            &[("code", &code), ("passphrase", &pp)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+/// A's link named `name`, opened by a fresh browser; its address path.
+async fn open_link(
+    w: &mut World,
+    app: &axum::Router,
+    st: &closer_web::Shared,
+    name: &str,
+) -> (Client, String) {
+    let r =
+        w.a.client
+            .post_signed(
+                "/links/new",
+                &w.a.csrf,
+                &[("name", name), ("days", "14"), ("passphrase", PP_A)],
+            )
+            .await;
+    let address = r.by_id("link-address").expect("the address is shown");
+    let path = address.split_once(HOST).unwrap().1.to_string();
+    let mut t = Client::new(app, st);
+    assert_eq!(t.get(&path).await.status, StatusCode::SEE_OTHER);
+    (t, path)
+}
+
+/// The world with a former partner (linked, then unlinked), a linked partner, and three
+/// therapist browsers: a live link, a revoked one, and a second browser refused.
+async fn setup_couple(app: &axum::Router, st: &closer_web::Shared) -> World {
+    let mut w = setup(app, st).await;
+    let mut former = sign_up(app, st, PP_F).await;
+    link(&mut w.a, &mut former).await;
+    let r =
+        w.a.client
+            .post_signed("/together/unlink", &w.a.csrf, &[])
+            .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut partner = sign_up(app, st, PP_P).await;
+    link(&mut w.a, &mut partner).await;
+    let (valid, _) = open_link(&mut w, app, st, "L1").await;
+    let (revoked, _) = open_link(&mut w, app, st, "L2").await;
+    let s = st.store().unwrap();
+    let pa = s.sign_in(&w.a.username, PP_A).await.unwrap().0;
+    let l2 = s
+        .therapist_links(&pa)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "L2")
+        .unwrap()
+        .id;
+    w.a.client
+        .post_signed("/links/revoke", &w.a.csrf, &[("link", &l2)])
+        .await;
+    let (_first, p3) = open_link(&mut w, app, st, "L3").await;
+    let mut second = Client::new(app, st);
+    assert_eq!(second.get(&p3).await.status, StatusCode::NOT_FOUND);
+    w.partner = Some(partner);
+    w.former = Some(former);
+    w.therapists = vec![
+        (Viewer::TherapistValid, valid),
+        (Viewer::TherapistRevoked, revoked),
+        (Viewer::TherapistSecondBrowser, second),
+    ];
+    w
 }
 
 async fn request(w: &mut World, r: &Route, v: Viewer) -> Resp {
     let fields = sample(r.id);
     let guarded = r.access == Access::OwnerWithPassphrase;
+    let therapist = w
+        .therapists
+        .iter()
+        .find(|(t, _)| *t == v)
+        .map(|(_, c)| c.clone());
     let (person, pp) = match v {
         Viewer::Other => (&mut w.b, PP_B),
+        Viewer::Partner => (w.partner.as_mut().expect("a partner"), PP_P),
+        Viewer::FormerPartner => (w.former.as_mut().expect("a former partner"), PP_F),
         _ => (&mut w.a, PP_A),
     };
     let mut client = match v {
@@ -167,6 +339,7 @@ async fn request(w: &mut World, r: &Route, v: Viewer) -> Resp {
             cookie: None,
             ..person.client.clone()
         },
+        _ if is_therapist(v) => therapist.expect("a therapist browser"),
         _ => person.client.clone(),
     };
     let csrf = person.csrf.clone();
@@ -176,9 +349,16 @@ async fn request(w: &mut World, r: &Route, v: Viewer) -> Resp {
     let mut all: Vec<(&str, &str)> = Vec::new();
     let token = client.st.form_token();
     match v {
-        Viewer::Anonymous => all.push(("t", &token)),
+        Viewer::Anonymous
+        | Viewer::TherapistValid
+        | Viewer::TherapistRevoked
+        | Viewer::TherapistSecondBrowser => all.push(("t", &token)),
         Viewer::AnonymousForged | Viewer::OwnerWithoutCsrf => {}
-        Viewer::Owner | Viewer::OwnerWithoutPassphrase | Viewer::Other => {
+        Viewer::Owner
+        | Viewer::OwnerWithoutPassphrase
+        | Viewer::Other
+        | Viewer::Partner
+        | Viewer::FormerPartner => {
             if r.access == Access::Anonymous {
                 all.push(("t", &token));
             } else {
@@ -208,6 +388,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
         Outcome::ToLogin => status == StatusCode::SEE_OTHER && got.location() == Some("/login"),
         Outcome::Forbidden => status == StatusCode::FORBIDDEN,
         Outcome::ToExit => status == StatusCode::SEE_OTHER && got.location() == Some(exit),
+        Outcome::Gone => status == StatusCode::NOT_FOUND,
         Outcome::Unspecified => false,
     };
     if !ok {
@@ -218,7 +399,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
         ));
     }
     // Another person's answers never carry the owner's session secrets, and the reverse.
-    if v == Viewer::Other && got.body.contains(&w.a.csrf) {
+    if (v == Viewer::Other || is_partner(v) || is_therapist(v)) && got.body.contains(&w.a.csrf) {
         errs.push(format!("{what}: the owner's csrf in another person's page"));
     }
     if matches!(v, Viewer::Owner | Viewer::OwnerWithoutPassphrase) && got.body.contains(&w.b.csrf) {
@@ -239,18 +420,24 @@ fn every_route_for_every_viewer() {
         rt.block_on(async {
             let (app, st) = app_on(Some(db));
             let mut errs: Vec<String> = Vec::new();
-            let mut shared = setup(&app, &st).await;
+            let mut shared = setup_couple(&app, &st).await;
             let mut checked = 0;
             for r in ROUTES {
                 for &v in VIEWERS {
                     let want = expected(r, v);
                     // Posts that may end a session or change the account (the exit too) get a
                     // world of their own.
-                    let fresh = r.method == Method::Post && r.access != Access::Anonymous;
+                    let fresh = r.method == Method::Post
+                        && r.access != Access::Anonymous
+                        && !is_therapist(v);
                     let got;
                     let mut own;
                     let w = if fresh {
-                        own = setup(&app, &st).await;
+                        own = if is_partner(v) {
+                            setup_couple(&app, &st).await
+                        } else {
+                            setup(&app, &st).await
+                        };
                         got = request(&mut own, r, v).await;
                         &own
                     } else {

@@ -132,6 +132,19 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::Passphrase
         | Id::Everywhere
         | Id::Delete => vec![],
+        // The partner page, links and the view: tests/authz.rs and tests/together.rs.
+        Id::Together
+        | Id::TogetherInvite
+        | Id::TogetherAccept
+        | Id::TogetherShare
+        | Id::TogetherBefore
+        | Id::TogetherUnlink
+        | Id::TogetherStop
+        | Id::Links
+        | Id::LinksCreate
+        | Id::LinksRevoke
+        | Id::LinksTag
+        | Id::View => vec![],
     }
 }
 

@@ -74,6 +74,18 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::Passphrase => post(acct::passphrase),
         Id::Everywhere => post(acct::everywhere),
         Id::Delete => post(acct::delete),
+        Id::Together => get(crate::together::show),
+        Id::TogetherInvite => post(crate::together::invite),
+        Id::TogetherAccept => post(crate::together::accept),
+        Id::TogetherShare => post(crate::together::share),
+        Id::TogetherBefore => post(crate::together::check),
+        Id::TogetherUnlink => post(crate::together::unlink),
+        Id::TogetherStop => post(crate::together::stop),
+        Id::Links => get(crate::together::links::show),
+        Id::LinksCreate => post(crate::together::links::create),
+        Id::LinksRevoke => post(crate::together::links::revoke),
+        Id::LinksTag => post(crate::together::links::tag),
+        Id::View => get(crate::view::show),
     }
 }
 
