@@ -8,42 +8,29 @@
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // to convert: its narration should be a Page (issue 11)
 pub mod assess;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod checkin;
 #[allow(clippy::disallowed_methods)] // a completion script or a man page: data, not words
 pub mod completions;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // data: the export (JSON, moves CSV), the evidence file's path and hash
 pub mod export;
 #[allow(clippy::disallowed_methods)] // research output: parameter tables, data not words
 pub mod fit;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod forget;
 pub mod guide;
 pub mod help_now;
 pub mod home;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod import;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // a person's own records as written (data), laid out with reviewed labels
 pub mod journal;
 pub mod learn;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod lock;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod log;
 #[allow(clippy::disallowed_methods)] // to convert: its findings are Said and should be a Page
 pub mod patterns;
 #[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
 #[allow(clippy::disallowed_methods)] // numbers and an SVG: data, not words to a person
 pub mod phase;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // data: the path of the page it wrote
 pub mod report;
 pub mod screen;
 #[allow(clippy::disallowed_methods)] // research output: per-dyad tables, data not words
