@@ -295,6 +295,54 @@ pub fn entry_lines(e: &Entry) -> String {
     out
 }
 
+/// The private record offered on the fear path of a guide walk
+/// ([`closer_guide::session::View::private_record`]): asked in place on the walk's own screen,
+/// and kept in the person's journal only if they write something (a locked journal asks for its
+/// passphrase). Returns the walk's next answer: `Next` (also when nothing is kept), or quit and
+/// back for `q` and `b` typed alone.
+pub fn record_in_place(screen: &mut crate::term::Screen) -> Option<closer_guide::session::Answer> {
+    use closer_guide::session::Answer;
+    let typed = screen.ask(&format!("\n{} ", words_of_journal::text("incident.ask")))?;
+    match typed.trim() {
+        "q" | "Q" => return Some(Answer::Quit),
+        "b" | "B" => return Some(Answer::Back),
+        "" => return Some(Answer::Next),
+        _ => {}
+    }
+    let kept = closer_store::runtime()
+        .map_err(CliError::from)
+        .and_then(|rt| {
+            rt.block_on(async {
+                let o = open(&DbArgs::default(), OpenMode::Create, true).await?;
+                let now = now();
+                o.store
+                    .add_incident(&o.owner, now, 0, &typed, now)
+                    .await
+                    .map_err(store_err)?;
+                o.store.close().await;
+                Ok::<(), CliError>(())
+            })
+        });
+    let mut page = crate::io::Page::new();
+    page.blank();
+    page.entry(&words_of_journal::say(match kept {
+        Ok(()) => "incident.kept-here",
+        Err(_) => "incident.not-kept",
+    }));
+    // The walk is already in safety help, with its helplines; a sign of self-harm in the words
+    // still brings the crisis help forward.
+    if risk::read(&typed).path() == risk::Path::Crisis {
+        for s in risk_said(&typed) {
+            page.entry(&s);
+        }
+    }
+    screen.show(page.as_str());
+    if !screen.pause(&format!("{} ", words_of_journal::text("incident.go-on"))) {
+        return Some(Answer::Quit);
+    }
+    Some(Answer::Next)
+}
+
 /// An entry of mine by id or by a unique prefix of at least 6 characters.
 pub async fn find_entry(o: &Opened, id: &str) -> CliResult<Entry> {
     if id.len() < 6 {
