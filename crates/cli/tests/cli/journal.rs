@@ -783,3 +783,73 @@ fn an_incident_record_is_kept_private_and_in_the_evidence_only() {
         "{doc}"
     );
 }
+
+#[test]
+fn the_fear_path_offers_a_private_record_asked_in_place_and_kept_only_when_written() {
+    // Safety help, then: not your fault, breathing (s: skip), grounding (skip), safety steps,
+    // then the private record step.
+    let to_record = "\n\ns\n\n\n";
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let Some((code, screen)) = at_terminal(
+        h,
+        &["guide", "not-safe", "--region", "US"],
+        &format!("{to_record}\nq\n"),
+    ) else {
+        eprintln!("note: script(1) is not available; the terminal test did not run");
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("A private record"), "{screen}");
+    assert!(screen.contains("Enter to keep nothing"), "{screen}");
+    assert!(
+        !data_dir(h).exists(),
+        "Enter at the record keeps nothing and creates no journal"
+    );
+    let (code, screen) = at_terminal(
+        h,
+        &["guide", "not-safe", "--region", "US"],
+        &format!("{to_record}He blocked the door and took my phone.\n\nq\n"),
+    )
+    .unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Kept as a private record"), "{screen}");
+    // The walk goes on after it, to individual help.
+    assert!(screen.contains("(7/9)"), "{screen}");
+    assert!(!screen.contains("closer export"), "no command to type");
+    let e = closer(h, &["export"], "").json();
+    assert_eq!(
+        e["incidents"][0]["text"],
+        "He blocked the door and took my phone."
+    );
+    // Never an entry, never counted.
+    assert_eq!(e["entries"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_screen_result_is_kept_only_when_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let answers = "{\"answers\": {\"afraid\": \"yes\", \"hurt\": \"no\"}}";
+    let r = closer(h, &["screen", "--json"], answers);
+    ok(&r);
+    assert!(!data_dir(h).exists(), "nothing stored by default");
+    let r = closer(h, &["screen", "--keep"], "");
+    assert_eq!(r.code, 2, "--keep goes with --json: {}", r.stderr);
+    let r = closer(h, &["screen", "--json", "--keep"], answers);
+    ok(&r);
+    assert_eq!(r.json()["safety_mode"], true);
+    let e = closer(h, &["export"], "").json();
+    let kept = &e["screen_results"];
+    assert_eq!(kept.as_array().unwrap().len(), 1, "{e}");
+    assert_eq!(kept[0]["result"]["answers"]["afraid"], "yes");
+    assert_eq!(kept[0]["result"]["safety_mode"], true);
+    assert!(
+        kept[0]["result"]["grades"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("safety_mode"))
+    );
+    // Kept only in the owner's journal: nothing of it is an entry.
+    assert_eq!(e["entries"].as_array().unwrap().len(), 0);
+}
