@@ -129,10 +129,14 @@ pub fn decrypt(file: &[u8], passphrase: &str) -> Result<Vec<u8>, AgeError> {
             .iter()
             .position(|&b| b == b'\n')
             .ok_or_else(|| bad("the header is cut short"))?;
-        let line = std::str::from_utf8(&rest[at..at + end])
-            .map_err(|_| bad("the header is not text"))?;
+        let line =
+            std::str::from_utf8(&rest[at..at + end]).map_err(|_| bad("the header is not text"))?;
         if let Some(m) = line.strip_prefix("--- ") {
-            mac_line = Some((INTRO.len() + at + 3, m.to_string(), INTRO.len() + at + end + 1));
+            mac_line = Some((
+                INTRO.len() + at + 3,
+                m.to_string(),
+                INTRO.len() + at + end + 1,
+            ));
             break;
         }
         lines.push(line);
@@ -216,13 +220,24 @@ mod tests {
 
     #[test]
     fn what_is_encrypted_decrypts_to_the_same_bytes_at_every_chunk_boundary() {
-        for n in [0usize, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 3 * CHUNK + 7] {
+        for n in [
+            0usize,
+            1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            2 * CHUNK,
+            3 * CHUNK + 7,
+        ] {
             let plain: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
             let file = encrypt(&plain, "correct horse", 4);
             assert_eq!(decrypt(&file, "correct horse").unwrap(), plain, "{n} bytes");
             // Header, nonce, then one 16-byte tag per chunk.
             let text = String::from_utf8_lossy(&file);
-            assert!(text.starts_with("age-encryption.org/v1\n-> scrypt "), "{text}");
+            assert!(
+                text.starts_with("age-encryption.org/v1\n-> scrypt "),
+                "{text}"
+            );
             assert!(text.contains("\n--- "));
         }
     }

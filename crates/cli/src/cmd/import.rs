@@ -4,8 +4,8 @@
 use super::journal::{DbArgs, now, open, say_done, store_err};
 use crate::error::{CliError, CliResult};
 use crate::io::read_input;
-use closer_store::{Export, OpenMode};
 use closer_guide::words;
+use closer_store::{Export, OpenMode};
 use std::collections::HashSet;
 use std::path::PathBuf;
 

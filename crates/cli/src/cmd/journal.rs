@@ -269,7 +269,10 @@ pub fn entry_lines(e: &Entry) -> String {
         ));
     }
     if let Some(i) = e.data.intensity {
-        parts.push(format!("{} {i}/10", words_of_journal::text("entry.intensity")));
+        parts.push(format!(
+            "{} {i}/10",
+            words_of_journal::text("entry.intensity")
+        ));
     }
     if let Some(w) = e.data.way {
         parts.push(format!(

@@ -11,7 +11,7 @@ pub mod assess;
 pub mod checkin;
 #[allow(clippy::disallowed_methods)] // a completion script or a man page: data, not words
 pub mod completions;
-#[allow(clippy::disallowed_methods)] // data: the export (JSON, moves CSV), the evidence file's path and hash
+#[allow(clippy::disallowed_methods)] // data: the export, the evidence file's path and hash
 pub mod export;
 #[allow(clippy::disallowed_methods)] // research output: parameter tables, data not words
 pub mod fit;
@@ -20,7 +20,7 @@ pub mod guide;
 pub mod help_now;
 pub mod home;
 pub mod import;
-#[allow(clippy::disallowed_methods)] // a person's own records as written (data), laid out with reviewed labels
+#[allow(clippy::disallowed_methods)] // data: one's own records as written, reviewed labels
 pub mod journal;
 pub mod learn;
 pub mod lock;

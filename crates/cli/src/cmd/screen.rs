@@ -104,7 +104,10 @@ pub fn run(args: Args) -> CliResult {
 
 /// What is kept of a screen when the person chooses to: their answers and what they lead to
 /// (never the region, never any text).
-fn kept_result(answers: &[(impl AsRef<str>, Answer)], outcome: &screen::Outcome) -> serde_json::Value {
+fn kept_result(
+    answers: &[(impl AsRef<str>, Answer)],
+    outcome: &screen::Outcome,
+) -> serde_json::Value {
     serde_json::json!({
         "answers": answers
             .iter()

@@ -290,15 +290,29 @@ fn an_encrypted_evidence_export_opens_with_its_passphrase_to_the_same_document()
         "He read my messages while I slept.",
     ));
     // Never as an argument, and never without a passphrase: refused before anything is written.
-    let r = closer(h, &["export", "--evidence", "--encrypt", "--out", "x.age"], "");
+    let r = closer(
+        h,
+        &["export", "--evidence", "--encrypt", "--out", "x.age"],
+        "",
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--passphrase-file"), "{}", r.stderr);
     assert!(!h.join("work/x.age").exists());
     let r = closer(h, &["export", "--encrypt"], "");
-    assert_eq!(r.code, 2, "--encrypt is for the evidence document: {}", r.stderr);
+    assert_eq!(
+        r.code, 2,
+        "--encrypt is for the evidence document: {}",
+        r.stderr
+    );
     let r = closer(
         h,
-        &["export", "--evidence", "--encrypt", "--passphrase-file", "-"],
+        &[
+            "export",
+            "--evidence",
+            "--encrypt",
+            "--passphrase-file",
+            "-",
+        ],
         "seven quiet lanterns\n",
     );
     ok(&r);
@@ -314,7 +328,10 @@ fn an_encrypted_evidence_export_opens_with_its_passphrase_to_the_same_document()
     let doc = String::from_utf8(plain).unwrap();
     // The same document as the plain export: its text word for word and its hash printed on it
     // (the hash is of the text, so it matches the one closer printed).
-    assert!(doc.contains("│ He read my messages while I slept."), "{doc}");
+    assert!(
+        doc.contains("│ He read my messages while I slept."),
+        "{doc}"
+    );
     assert!(doc.contains("may be requested in court"));
     let (body, tail) = doc.split_at(doc.find("----\n").unwrap());
     use sha2::Digest;
