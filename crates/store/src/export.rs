@@ -209,7 +209,7 @@ impl Store {
             owner: &str,
             records: impl Iterator<Item = (&'a String, &'a T)>,
             mark: impl Fn(&mut T),
-        ) -> Vec<(String, Vec<u8>)> {
+        ) -> Vec<Row> {
             records
                 .map(|(id, d)| {
                     let mut d = d.clone();
@@ -218,7 +218,7 @@ impl Store {
                 })
                 .collect()
         }
-        let groups: Vec<(&'static str, Vec<(String, Vec<u8>)>)> = vec![
+        let groups: Vec<(&'static str, Vec<Row>)> = vec![
             (
                 "entries",
                 sealed(
@@ -375,6 +375,9 @@ fn insert_history_sql(n: usize) -> String {
     }
     sql
 }
+
+/// One row to insert: its id and its (sealed) body.
+type Row = (String, Vec<u8>);
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
