@@ -347,8 +347,17 @@ pub struct View {
     pub reask: Option<Said>,
     /// Whether [`Answer::SafetyHelp`] switches to safety help from here (false once in it).
     pub safety_help: bool,
+    /// This step (safety mode only) offers a private record of what happened: the incident
+    /// record, kept in the person's own journal, never shared and never counted. It is a
+    /// [`Expect::Next`] step, so nothing depends on taking it up. A terminal asks for the record
+    /// in place; the web walk links here to the signed-in incident page when a person is signed
+    /// in (the hook for that page), and shows the step's words alone otherwise.
+    pub private_record: bool,
     pub done: bool,
 }
+
+/// The kind of the safety path's step that offers a private record ([`View::private_record`]).
+pub const PRIVATE_RECORD: &str = "private-record";
 
 /// Why an answer or a state was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -864,6 +873,7 @@ fn shell(state: &State, flow: &Flow) -> View {
         timer: None,
         reask: None,
         safety_help: state.path != PathId::Safety,
+        private_record: false,
         done: false,
     }
 }
@@ -884,6 +894,7 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
     v.step = state.step() + 1;
     v.way = step.way();
     v.kind = step.kind().to_string();
+    v.private_record = state.path == PathId::Safety && step.kind() == PRIVATE_RECORD;
     if state.step == 0 && step.interaction() != Some(Interaction::Helplines) {
         v.said.push(flow.intro.clone());
     }
@@ -1318,6 +1329,46 @@ mod tests {
                 assert!(t.contains("your sense of danger may be right"), "{t}");
             }
             (s, v) = Session::answer(&s, Answer::Skip).unwrap();
+        }
+    }
+
+    #[test]
+    fn safety_mode_offers_a_private_record_and_no_other_path_does() {
+        for flow in flows::flow_ids() {
+            // Safety mode: one step offers the record, in our words, with no command to type.
+            let (mut s, mut v) = Session::start(flow, Mode::Safety, Some("US")).unwrap();
+            let mut offered = Vec::new();
+            while !v.done {
+                if v.private_record {
+                    assert_eq!(v.kind, PRIVATE_RECORD);
+                    assert_eq!(v.expect, Expect::Next, "{flow}: taking it up is optional");
+                    let t = all_text(&v).to_lowercase();
+                    assert!(t.contains("never shared"), "{flow}: {t}");
+                    assert!(t.contains("never counted"), "{flow}: {t}");
+                    assert!(!t.contains("closer "), "{flow}: no command to type: {t}");
+                    offered.push(v.step);
+                }
+                (s, v) = Session::answer(&s, Answer::Skip).unwrap();
+            }
+            assert_eq!(offered.len(), 1, "{flow}");
+            // Outside safety mode no step offers it (walk past every step, answering no).
+            if flow == flows::NOT_SAFE {
+                continue;
+            }
+            let (mut s, mut v) = Session::start(flow, Mode::Ordinary, Some("US")).unwrap();
+            let mut n = 0;
+            while !v.done && !v.safety_mode && n < 200 {
+                assert!(!v.private_record, "{flow}: {}", v.kind);
+                let a = match v.expect {
+                    Expect::Check => Answer::No,
+                    Expect::Choose | Expect::ChooseMany | Expect::Region | Expect::Breathing => {
+                        Answer::Skip
+                    }
+                    _ => Answer::Next,
+                };
+                (s, v) = Session::answer(&s, a).unwrap();
+                n += 1;
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 //! same document apart from `exported_at`, while an imported record can never pass as original.
 
 use crate::model::*;
-use crate::{Error, Result, Store, on_db};
+use crate::{Error, INSERT_BATCH, Result, Store, insert_owned_sql, on_db};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "closer-journal";
@@ -196,51 +196,85 @@ impl Store {
     /// Imports an export into the owner's journal in one transaction: everything or nothing.
     /// Every record gets `imported_at = now`; `recorded_at` is kept as the file says. A record
     /// whose id is already in this database refuses the whole import.
+    ///
+    /// Rows go in [`INSERT_BATCH`] at a time (one multi-row `INSERT` each, the owner bound once),
+    /// so 100,000 entries are a few hundred statements in one transaction, not 100,000.
     pub async fn import(&self, owner: &str, ex: &Export, now: i64) -> Result<usize> {
         let key = self.key_for(owner).await?;
         let k = key.as_ref();
-        let mut rows: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
-        for e in &ex.entries {
-            let mut d = e.data.clone();
-            d.imported_at = Some(now);
-            rows.push(("entries", e.id.clone(), self.seal(k, "entries", owner, &d)));
+        fn sealed<'a, T: Clone + Serialize + 'a>(
+            s: &Store,
+            k: Option<&crate::DataKey>,
+            table: &str,
+            owner: &str,
+            records: impl Iterator<Item = (&'a String, &'a T)>,
+            mark: impl Fn(&mut T),
+        ) -> Vec<Row> {
+            records
+                .map(|(id, d)| {
+                    let mut d = d.clone();
+                    mark(&mut d);
+                    (id.clone(), s.seal(k, table, owner, &d))
+                })
+                .collect()
         }
-        for c in &ex.checkins {
-            let mut d = c.data.clone();
-            d.imported_at = Some(now);
-            rows.push((
+        let groups: Vec<(&'static str, Vec<Row>)> = vec![
+            (
+                "entries",
+                sealed(
+                    self,
+                    k,
+                    "entries",
+                    owner,
+                    ex.entries.iter().map(|e| (&e.id, &e.data)),
+                    |d: &mut EntryData| d.imported_at = Some(now),
+                ),
+            ),
+            (
                 "checkins",
-                c.id.clone(),
-                self.seal(k, "checkins", owner, &d),
-            ));
-        }
-        for c in &ex.incidents {
-            let mut d = c.data.clone();
-            d.imported_at = Some(now);
-            rows.push((
+                sealed(
+                    self,
+                    k,
+                    "checkins",
+                    owner,
+                    ex.checkins.iter().map(|c| (&c.id, &c.data)),
+                    |d: &mut CheckInData| d.imported_at = Some(now),
+                ),
+            ),
+            (
                 "incidents",
-                c.id.clone(),
-                self.seal(k, "incidents", owner, &d),
-            ));
-        }
-        for c in &ex.assessments {
-            let mut d = c.data.clone();
-            d.imported_at = Some(now);
-            rows.push((
+                sealed(
+                    self,
+                    k,
+                    "incidents",
+                    owner,
+                    ex.incidents.iter().map(|c| (&c.id, &c.data)),
+                    |d: &mut IncidentData| d.imported_at = Some(now),
+                ),
+            ),
+            (
                 "assessments",
-                c.id.clone(),
-                self.seal(k, "assessments", owner, &d),
-            ));
-        }
-        for c in &ex.screen_results {
-            let mut d = c.data.clone();
-            d.imported_at = Some(now);
-            rows.push((
+                sealed(
+                    self,
+                    k,
+                    "assessments",
+                    owner,
+                    ex.assessments.iter().map(|c| (&c.id, &c.data)),
+                    |d: &mut AssessmentData| d.imported_at = Some(now),
+                ),
+            ),
+            (
                 "screen_results",
-                c.id.clone(),
-                self.seal(k, "screen_results", owner, &d),
-            ));
-        }
+                sealed(
+                    self,
+                    k,
+                    "screen_results",
+                    owner,
+                    ex.screen_results.iter().map(|c| (&c.id, &c.data)),
+                    |d: &mut ScreenResultData| d.imported_at = Some(now),
+                ),
+            ),
+        ];
         let history: Vec<(String, i64, Vec<u8>)> = ex
             .history
             .iter()
@@ -254,38 +288,96 @@ impl Store {
                 )
             })
             .collect();
-        let n = rows.len();
-        on_db!(self, p => {
+        let n: usize = groups.iter().map(|g| g.1.len()).sum();
+        let full_history = insert_history_sql(INSERT_BATCH);
+        let clash: Option<(&'static str, usize)> = on_db!(self, p => {
             let mut tx = p.begin().await?;
-            for (table, id, body) in &rows {
-                let r = sqlx::query(&format!("INSERT INTO {table} (id, owner, body) VALUES ($1, $2, $3)"))
-                    .bind(id)
-                    .bind(owner)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await;
-                if let Err(e) = r {
-                    if is_unique_violation(&e) {
-                        return Err(Error::Refused(format!(
-                            "{table} record {id} is already in this journal; nothing was imported"
-                        )));
+            let mut clash = None;
+            'all: for (table, rows) in &groups {
+                let full = insert_owned_sql(table, INSERT_BATCH);
+                for (ci, chunk) in rows.chunks(INSERT_BATCH).enumerate() {
+                    let short;
+                    let sql = if chunk.len() == INSERT_BATCH {
+                        &full
+                    } else {
+                        short = insert_owned_sql(table, chunk.len());
+                        &short
+                    };
+                    let mut q = sqlx::query(sql).bind(owner);
+                    for (id, body) in chunk {
+                        q = q.bind(id).bind(body);
                     }
-                    return Err(e.into());
+                    match q.execute(&mut *tx).await {
+                        Ok(_) => {}
+                        Err(e) if is_unique_violation(&e) => {
+                            clash = Some((*table, ci));
+                            break 'all;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
                 }
             }
-            for (entry, version, body) in &history {
-                sqlx::query("INSERT INTO entry_history (entry_id, version, body) VALUES ($1, $2, $3)")
-                    .bind(entry)
-                    .bind(version)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await?;
+            if clash.is_none() {
+                for chunk in history.chunks(INSERT_BATCH) {
+                    let short;
+                    let sql = if chunk.len() == INSERT_BATCH {
+                        &full_history
+                    } else {
+                        short = insert_history_sql(chunk.len());
+                        &short
+                    };
+                    let mut q = sqlx::query(sql);
+                    for (entry, version, body) in chunk {
+                        q = q.bind(entry).bind(version).bind(body);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
             }
-            tx.commit().await?;
+            clash
         });
+        if let Some((table, ci)) = clash {
+            // The transaction is rolled back; name the first record of the refused batch that is
+            // already here (or say the file holds one id twice).
+            let rows = &groups
+                .iter()
+                .find(|g| g.0 == table)
+                .expect("the clashing table is one of the groups")
+                .1;
+            let chunk = rows.chunks(INSERT_BATCH).nth(ci).unwrap_or_default();
+            let probe = format!("SELECT COUNT(*) FROM {table} WHERE id = $1");
+            for (id, _) in chunk {
+                let found: (i64,) =
+                    on_db!(self, p => sqlx::query_as(&probe).bind(id).fetch_one(p).await)?;
+                if found.0 > 0 {
+                    return Err(Error::Refused(format!(
+                        "{table} record {id} is already in this journal; nothing was imported"
+                    )));
+                }
+            }
+            return Err(Error::Refused(format!(
+                "{table}: the file holds one record id twice; nothing was imported"
+            )));
+        }
         Ok(n)
     }
 }
+
+/// `INSERT INTO entry_history (entry_id, version, body) VALUES ($1, $2, $3), …` for `n` rows.
+fn insert_history_sql(n: usize) -> String {
+    let mut sql = String::from("INSERT INTO entry_history (entry_id, version, body) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let k = 1 + 3 * i;
+        sql.push_str(&format!("(${k}, ${}, ${})", k + 1, k + 2));
+    }
+    sql
+}
+
+/// One row to insert: its id and its (sealed) body.
+type Row = (String, Vec<u8>);
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())

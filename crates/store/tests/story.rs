@@ -470,6 +470,71 @@ fn export_import_round_trip_on_every_backend() {
 }
 
 #[test]
+fn a_large_import_goes_in_batches_and_a_clash_in_any_batch_refuses_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, s, _) in backends(dir.path(), "batches") {
+        rt().block_on(async {
+            let a = s.create_person().await.unwrap();
+            // More rows than two multi-row statements hold, and a last batch that is not full.
+            let n = 1_234;
+            let entries: Vec<Entry> = (0..n)
+                .map(|i| Entry {
+                    id: format!("{i:032x}"),
+                    data: EntryData {
+                        at: NOW - 86_400 + i as i64,
+                        offset_minutes: 0,
+                        recorded_at: NOW - 86_400 + i as i64,
+                        by: Actor::Me,
+                        move_type: MoveType::Reach,
+                        kind: None,
+                        feelings: vec![],
+                        needs: vec![],
+                        intensity: Some((i % 11) as u8),
+                        way: None,
+                        note: (i % 7 == 0).then(|| format!("note {i}")),
+                        cycle: vec![],
+                        moment: format!("m{i}"),
+                        edited_at: vec![],
+                        imported_at: None,
+                    },
+                })
+                .collect();
+            let ex = Export {
+                format: FORMAT.into(),
+                version: VERSION,
+                exported_at: rfc3339(NOW),
+                entries,
+                history: vec![],
+                checkins: vec![],
+                incidents: vec![],
+                assessments: vec![],
+                screen_results: vec![],
+            };
+            assert_eq!(s.import(&a, &ex, NOW).await.unwrap(), n, "{name}");
+            let got = s.entries(&a, None).await.unwrap();
+            assert_eq!(got.len(), n, "{name}");
+            assert_eq!(got[1_233].id, format!("{:032x}", 1_233));
+            assert_eq!(got[700].data.note, Some("note 700".into()));
+            assert!(got.iter().all(|e| e.data.imported_at == Some(NOW)));
+
+            // A new file whose third batch holds one id already in the journal: nothing of it
+            // goes in, and the message names that record.
+            let mut again = ex.clone();
+            for (i, e) in again.entries.iter_mut().enumerate() {
+                e.id = format!("{:032x}", 10_000 + i);
+            }
+            again.entries[1_100].id = format!("{:032x}", 5);
+            let err = s.import(&a, &again, NOW + 1).await.unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, Error::Refused(_)), "{name}: {msg}");
+            assert!(msg.contains(&format!("{:032x}", 5)), "{name}: {msg}");
+            assert!(msg.contains("nothing was imported"), "{name}: {msg}");
+            assert_eq!(s.entries(&a, None).await.unwrap().len(), n, "{name}");
+        });
+    }
+}
+
+#[test]
 fn foreign_and_malformed_exports_are_refused_with_what_is_wrong() {
     let cases = [
         ("{not json", "line 1"),

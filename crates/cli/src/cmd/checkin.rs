@@ -2,9 +2,9 @@
 //! a daily check-in. At a terminal with no ratings given it asks each (skippable) on a private
 //! screen that is cleared afterwards.
 
-use super::journal::{DbArgs, now, open, parse_at, read_note, risk_path, store_err};
+use super::journal::{DbArgs, now, open, parse_at, read_note, say_done, store_err};
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, render_said};
+use crate::io::interactive;
 use closer_guide::journal as say;
 use closer_store::OpenMode;
 
@@ -82,10 +82,6 @@ async fn run_async(args: Args) -> CliResult {
         )
         .await
         .map_err(store_err)?;
-    let mut out = render_said(&say::say("checkin.kept"));
-    if let Some(n) = &note {
-        out.push_str(&risk_path(n));
-    }
-    print!("{out}");
-    Ok(())
+    o.store.close().await;
+    say_done(&["checkin.kept"], note.as_deref())
 }

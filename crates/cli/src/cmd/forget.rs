@@ -3,9 +3,9 @@
 //! wrapped key with them); then it says what it cannot erase. Without --yes and without a
 //! terminal it refuses (exit 2).
 
-use super::journal::{DbArgs, open, store_err};
+use super::journal::{DbArgs, open, say_done, store_err};
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, render_said};
+use crate::io::interactive;
 use closer_guide::journal as say;
 use closer_store::{Location, OpenMode};
 
@@ -36,8 +36,7 @@ async fn run_async(args: Args) -> CliResult {
         let answer = s.ask(&format!("{} ", say::text("forget.confirm")));
         drop(s);
         if answer.as_deref().map(str::to_lowercase).as_deref() != Some("forget") {
-            print!("{}", render_said(&say::say("forget.kept")));
-            return Ok(());
+            return say_done(&["forget.kept"], None);
         }
     }
     let default = matches!(
@@ -56,8 +55,5 @@ async fn run_async(args: Args) -> CliResult {
     {
         let _ = std::fs::remove_dir(dir);
     }
-    let mut out = render_said(&say::say("forget.done"));
-    out.push_str(&render_said(&say::say("forget.cannot")));
-    print!("{out}");
-    Ok(())
+    say_done(&["forget.done", "forget.cannot"], None)
 }

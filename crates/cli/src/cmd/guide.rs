@@ -162,7 +162,13 @@ fn walk(flow: &str, afraid: bool, region: Option<&str>) -> CliResult {
             let _ = screen.pause(&format!("\n{} ", ui("press-enter-close").text()));
             break;
         }
-        let Some(answer) = read_answer(&mut screen, &view) else {
+        // The fear path's private record is asked in place (cmd/journal.rs keeps it).
+        let answer = if view.private_record {
+            super::journal::record_in_place(&mut screen)
+        } else {
+            read_answer(&mut screen, &view)
+        };
+        let Some(answer) = answer else {
             break;
         };
         match Session::answer(&state, answer) {

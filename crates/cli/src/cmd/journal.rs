@@ -4,10 +4,10 @@
 //! and the risk reading of notes.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, print_json, render_said};
+use crate::io::{emit, emit_said, emit_versioned, interactive};
 use closer_domain::{MoveType, Way};
 use closer_guide::{journal as words_of_journal, words};
-use closer_safety::risk;
+use closer_safety::{Said, risk};
 use closer_store::{Actor, Entry, EntryEdit, Location, OpenMode, Store};
 use std::str::FromStr;
 
@@ -46,7 +46,9 @@ pub fn store_err(e: closer_store::Error) -> CliError {
     }
 }
 
-/// Opens the journal. `Existing` never creates anything (read-only commands); a locked journal
+/// Opens the journal. A command that writes closes the store when done (`store.close()`), so
+/// SQLite folds its write-ahead log into the file and the next command finds it settled (a
+/// failed unlock then has nothing to fold in and changes no byte). `Existing` never creates anything (read-only commands); a locked journal
 /// is opened with its passphrase when `unlock`.
 pub async fn open(args: &DbArgs, mode: OpenMode, unlock: bool) -> CliResult<Opened> {
     let location = Location::resolve(args.db.as_deref()).map_err(store_err)?;
@@ -70,8 +72,15 @@ pub async fn open(args: &DbArgs, mode: OpenMode, unlock: bool) -> CliResult<Open
             ))
         })?;
     if unlock && store.is_locked(&owner).await.map_err(store_err)? {
-        let pass = passphrase(args.passphrase_fd, "lock.ask")?;
-        store.unlock(&owner, &pass).await.map_err(store_err)?;
+        let unlocked = match passphrase(args.passphrase_fd, "lock.ask") {
+            Ok(pass) => store.unlock(&owner, &pass).await.map_err(store_err),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = unlocked {
+            // Closed cleanly, so no write-ahead log is left behind by a refused open.
+            store.close().await;
+            return Err(e);
+        }
     }
     Ok(Opened {
         store,
@@ -202,25 +211,31 @@ pub fn pick_words(field: &str, list: &[String], given: &[String]) -> CliResult<V
 }
 
 /// What to show when a person's own words are read for risk: nothing, or the crisis or safety
-/// path with the helplines. The words themselves are kept as written.
-pub fn risk_path(text: &str) -> String {
+/// path with the helplines, as reviewed sentences. The words themselves are kept as written.
+pub fn risk_said(text: &str) -> Vec<Said> {
     let reading = risk::read(text);
     let key = match reading.path() {
-        risk::Path::Unmarked => return String::new(),
+        risk::Path::Unmarked => return Vec::new(),
         risk::Path::Crisis => "risk.crisis",
         risk::Path::OwnBehaviour => "risk.own",
         risk::Path::Safety => "risk.safety",
     };
-    let mut out = String::new();
-    out.push('\n');
-    out.push_str(&render_said(&words_of_journal::say(key)));
+    let mut out = vec![words_of_journal::say(key)];
     let policy = closer_safety::Policy::new(closer_safety::Context::safety());
     if let Ok(page) = closer_safety::resources::help_now(None, &policy) {
-        for s in &page.said {
-            out.push_str(&render_said(s));
-        }
+        out.extend(page.said);
     }
     out
+}
+
+/// Prints what closer says after a journal command (reviewed sentences only), then the risk
+/// path for the person's own words, if they were read and something was noticed.
+pub fn say_done(keys: &[&str], own_words: Option<&str>) -> CliResult {
+    let mut said: Vec<Said> = keys.iter().map(|k| words_of_journal::say(k)).collect();
+    if let Some(w) = own_words {
+        said.extend(risk_said(w));
+    }
+    emit_said(&said)
 }
 
 /// One entry as a line (and its note on the next), for its owner.
@@ -240,19 +255,34 @@ pub fn entry_lines(e: &Entry) -> String {
             .unwrap_or_default()
     )];
     if !e.data.feelings.is_empty() {
-        parts.push(format!("feelings: {}", e.data.feelings.join(", ")));
+        parts.push(format!(
+            "{}: {}",
+            words_of_journal::text("entry.feelings"),
+            e.data.feelings.join(", ")
+        ));
     }
     if !e.data.needs.is_empty() {
-        parts.push(format!("needs: {}", e.data.needs.join(", ")));
+        parts.push(format!(
+            "{}: {}",
+            words_of_journal::text("entry.needs"),
+            e.data.needs.join(", ")
+        ));
     }
     if let Some(i) = e.data.intensity {
-        parts.push(format!("intensity {i}/10"));
+        parts.push(format!(
+            "{} {i}/10",
+            words_of_journal::text("entry.intensity")
+        ));
     }
     if let Some(w) = e.data.way {
-        parts.push(format!("way: {}", w.as_str()));
+        parts.push(format!(
+            "{}: {}",
+            words_of_journal::text("entry.way"),
+            w.as_str()
+        ));
     }
     if !e.data.edited_at.is_empty() {
-        parts.push("edited".into());
+        parts.push(words_of_journal::text("entry.edited"));
     }
     let mut out = format!(
         "{}  {}  {}\n",
@@ -266,6 +296,54 @@ pub fn entry_lines(e: &Entry) -> String {
         }
     }
     out
+}
+
+/// The private record offered on the fear path of a guide walk
+/// ([`closer_guide::session::View::private_record`]): asked in place on the walk's own screen,
+/// and kept in the person's journal only if they write something (a locked journal asks for its
+/// passphrase). Returns the walk's next answer: `Next` (also when nothing is kept), or quit and
+/// back for `q` and `b` typed alone.
+pub fn record_in_place(screen: &mut crate::term::Screen) -> Option<closer_guide::session::Answer> {
+    use closer_guide::session::Answer;
+    let typed = screen.ask(&format!("\n{} ", words_of_journal::text("incident.ask")))?;
+    match typed.trim() {
+        "q" | "Q" => return Some(Answer::Quit),
+        "b" | "B" => return Some(Answer::Back),
+        "" => return Some(Answer::Next),
+        _ => {}
+    }
+    let kept = closer_store::runtime()
+        .map_err(CliError::from)
+        .and_then(|rt| {
+            rt.block_on(async {
+                let o = open(&DbArgs::default(), OpenMode::Create, true).await?;
+                let now = now();
+                o.store
+                    .add_incident(&o.owner, now, 0, &typed, now)
+                    .await
+                    .map_err(store_err)?;
+                o.store.close().await;
+                Ok::<(), CliError>(())
+            })
+        });
+    let mut page = crate::io::Page::new();
+    page.blank();
+    page.entry(&words_of_journal::say(match kept {
+        Ok(()) => "incident.kept-here",
+        Err(_) => "incident.not-kept",
+    }));
+    // The walk is already in safety help, with its helplines; a sign of self-harm in the words
+    // still brings the crisis help forward.
+    if risk::read(&typed).path() == risk::Path::Crisis {
+        for s in risk_said(&typed) {
+            page.entry(&s);
+        }
+    }
+    screen.show(page.as_str());
+    if !screen.pause(&format!("{} ", words_of_journal::text("incident.go-on"))) {
+        return Some(Answer::Quit);
+    }
+    Some(Answer::Next)
 }
 
 /// An entry of mine by id or by a unique prefix of at least 6 characters.
@@ -288,7 +366,8 @@ pub async fn find_entry(o: &Opened, id: &str) -> CliResult<Entry> {
     }
 }
 
-/// Prints text on the alternate screen at a terminal (cleared on close), else plainly.
+/// Prints a person's own records on the alternate screen at a terminal (cleared on close), else
+/// plainly on standard output (data: their entries as recorded, laid out with reviewed labels).
 pub fn show_private(text: &str) -> CliResult {
     if interactive() {
         let mut s = crate::term::Screen::enter();
@@ -299,10 +378,7 @@ pub fn show_private(text: &str) -> CliResult {
         ));
         return Ok(());
     }
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    Ok(())
+    emit(text)
 }
 
 /// My entries, listed, shown, edited, deleted (details: `closer journal --help`).
@@ -414,10 +490,8 @@ async fn run_async(args: Args) -> CliResult {
             .add_incident(&o.owner, at.0, at.1, &words, now)
             .await
             .map_err(store_err)?;
-        let mut out = render_said(&words_of_journal::say("incident.kept"));
-        out.push_str(&risk_path(&words));
-        print!("{out}");
-        return Ok(());
+        o.store.close().await;
+        return say_done(&["incident.kept"], Some(&words));
     }
     let o = open(&args.db, OpenMode::Existing, true).await?;
     match args.action {
@@ -436,7 +510,7 @@ async fn run_async(args: Args) -> CliResult {
                 .then(|| (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)));
             let list = o.store.entries(&o.owner, range).await.map_err(store_err)?;
             if args.json {
-                return print_json(&list);
+                return emit_versioned(&serde_json::json!({ "entries": list }), "entries");
             }
             let mut text = String::new();
             if list.is_empty() {
@@ -451,16 +525,21 @@ async fn run_async(args: Args) -> CliResult {
         Some(Action::Show { id }) => {
             let e = find_entry(&o, &id).await?;
             if args.json {
-                return print_json(&e);
+                return emit_versioned(&serde_json::json!({ "entry": e }), "entry");
             }
             let mut text = entry_lines(&e);
             text.push_str(&format!(
-                "  id {}\n  recorded {}\n",
+                "  id {}\n  {} {}\n",
                 e.id,
+                words_of_journal::text("entry.recorded"),
                 closer_store::rfc3339(e.data.recorded_at)
             ));
             for t in &e.data.edited_at {
-                text.push_str(&format!("  edited {}\n", closer_store::rfc3339(*t)));
+                text.push_str(&format!(
+                    "  {} {}\n",
+                    words_of_journal::text("evidence.edited"),
+                    closer_store::rfc3339(*t)
+                ));
             }
             show_private(&text)
         }
@@ -468,11 +547,15 @@ async fn run_async(args: Args) -> CliResult {
             let e = find_entry(&o, &id).await?;
             let h = o.store.history(&o.owner, &e.id).await.map_err(store_err)?;
             if args.json {
-                return print_json(&h);
+                return emit_versioned(&serde_json::json!({ "history": h }), "history");
             }
             let mut text = String::new();
             for v in &h {
-                text.push_str(&format!("version {}\n", v.version));
+                text.push_str(&format!(
+                    "{} {}\n",
+                    words_of_journal::text("entry.version"),
+                    v.version
+                ));
                 text.push_str(&entry_lines(&Entry {
                     id: e.id.clone(),
                     data: v.data.clone(),
@@ -516,12 +599,8 @@ async fn run_async(args: Args) -> CliResult {
                 .edit_entry(&o.owner, &e.id, &edit, now)
                 .await
                 .map_err(store_err)?;
-            let mut text = render_said(&words_of_journal::say("journal.edited"));
-            if let Some(n) = &note {
-                text.push_str(&risk_path(n));
-            }
-            print!("{text}");
-            Ok(())
+            o.store.close().await;
+            say_done(&["journal.edited"], note.as_deref())
         }
         Some(Action::Incident { .. }) => Ok(()),
         Some(Action::Delete { id, yes }) => {
@@ -540,11 +619,7 @@ async fn run_async(args: Args) -> CliResult {
                 ));
                 drop(s);
                 if answer.as_deref().map(str::to_lowercase).as_deref() != Some("yes") {
-                    print!(
-                        "{}",
-                        render_said(&words_of_journal::say("journal.not-deleted"))
-                    );
-                    return Ok(());
+                    return say_done(&["journal.not-deleted"], None);
                 }
             }
             o.store
@@ -552,8 +627,8 @@ async fn run_async(args: Args) -> CliResult {
                 .await
                 .map_err(store_err)?;
             o.store.scrub().await.map_err(store_err)?;
-            print!("{}", render_said(&words_of_journal::say("journal.deleted")));
-            Ok(())
+            o.store.close().await;
+            say_done(&["journal.deleted"], None)
         }
     }
 }

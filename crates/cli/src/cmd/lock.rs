@@ -2,9 +2,9 @@
 //! or change it. The passphrase wraps a random data key (Argon2id, XChaCha20-Poly1305) and is
 //! never stored; a wrong current passphrase says so and changes nothing.
 
-use super::journal::{DbArgs, open, passphrase, store_err};
+use super::journal::{DbArgs, open, passphrase, say_done, store_err};
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, render_said};
+use crate::io::interactive;
 use closer_guide::journal as say;
 use closer_store::OpenMode;
 
@@ -52,7 +52,8 @@ async fn run_async(args: Args) -> CliResult {
             .change_passphrase(&o.owner, &old, &new)
             .await
             .map_err(store_err)?;
-        print!("{}", render_said(&say::say("lock.changed")));
+        o.store.close().await;
+        say_done(&["lock.changed"], None)
     } else {
         // Without --new-passphrase-fd, --passphrase-fd gives the new passphrase of an unlocked
         // journal (there is no current one).
@@ -63,7 +64,7 @@ async fn run_async(args: Args) -> CliResult {
             .set_setting("lock_offered", "yes")
             .await
             .map_err(store_err)?;
-        print!("{}", render_said(&say::say("lock.done")));
+        o.store.close().await;
+        say_done(&["lock.done"], None)
     }
-    Ok(())
 }

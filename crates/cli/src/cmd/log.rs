@@ -5,10 +5,11 @@
 //! terminal it offers the lock, yes by default. Without a terminal it needs MOVE and never asks.
 
 use super::journal::{
-    DbArgs, now, open, parse_at, parse_move, parse_way, pick_words, read_note, risk_path, store_err,
+    DbArgs, now, open, parse_at, parse_move, parse_way, pick_words, read_note, say_done, store_err,
 };
 use crate::error::{CliError, CliResult};
-use crate::io::{interactive, render_said};
+use crate::io::interactive;
+use crate::term::Screen;
 use closer_domain::MoveType;
 use closer_guide::{journal as say, words};
 use closer_store::{Actor, NewEntry, OpenMode};
@@ -119,14 +120,20 @@ async fn run_async(args: Args) -> CliResult {
     }
 
     let o = open(&args.db, OpenMode::Create, true).await?;
+    // At a terminal the questions are on a private screen, cleared when they end; what closer
+    // says about them (locked, or how to lock later) is printed after.
+    let mut said_first: Vec<&str> = Vec::new();
     if interactive() {
-        offer_lock(&o, &args.db).await?;
-    }
-    if prompting {
-        ask(&mut m);
-        if m.mine.is_none() && m.partner.is_none() {
-            return Ok(());
+        let mut scr = Screen::enter();
+        if let Some(k) = offer_lock(&o, &args.db, &mut scr).await? {
+            said_first.push(k);
         }
+        if prompting {
+            ask(&mut m, &mut scr);
+        }
+    }
+    if prompting && m.mine.is_none() && m.partner.is_none() {
+        return say_done(&said_first, None);
     }
 
     let base = NewEntry {
@@ -166,19 +173,22 @@ async fn run_async(args: Args) -> CliResult {
         .add_entries(&o.owner, &entries, now)
         .await
         .map_err(store_err)?;
-    let mut out = render_said(&say::say("log.kept"));
+    o.store.close().await;
+    let mut keys = said_first;
+    keys.push("log.kept");
     if m.partner.is_some() {
-        out.push_str(&render_said(&say::say("log.kept-perception")));
+        keys.push("log.kept-perception");
     }
-    if let Some(n) = &m.note {
-        out.push_str(&risk_path(n));
-    }
-    print!("{out}");
-    Ok(())
+    say_done(&keys, m.note.as_deref())
 }
 
-/// The first time at a terminal: offer the lock, yes by default.
-async fn offer_lock(o: &super::journal::Opened, db: &DbArgs) -> CliResult {
+/// The first time at a terminal: offer the lock, yes by default. Returns the key of what to say
+/// about it afterwards.
+async fn offer_lock(
+    o: &super::journal::Opened,
+    db: &DbArgs,
+    scr: &mut Screen,
+) -> CliResult<Option<&'static str>> {
     if o.store
         .setting("lock_offered")
         .await
@@ -186,39 +196,29 @@ async fn offer_lock(o: &super::journal::Opened, db: &DbArgs) -> CliResult {
         .is_some()
         || o.store.is_locked(&o.owner).await.map_err(store_err)?
     {
-        return Ok(());
+        return Ok(None);
     }
     o.store
         .set_setting("lock_offered", "yes")
         .await
         .map_err(store_err)?;
-    let answer = prompt_line(&say::text("log.lock-offer"));
+    let answer = scr.ask(&format!("{} ", say::text("log.lock-offer")));
     if matches!(
         answer.as_deref().map(str::to_lowercase).as_deref(),
         Some("n" | "no")
     ) {
-        print!("{}", render_said(&say::say("log.lock-later")));
-        return Ok(());
+        return Ok(Some("log.lock-later"));
     }
     if answer.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let pass = super::lock::new_passphrase(db.passphrase_fd)?;
     o.store.lock(&o.owner, &pass).await.map_err(store_err)?;
-    print!("{}", render_said(&say::say("lock.done")));
-    Ok(())
+    Ok(Some("lock.done"))
 }
 
-fn prompt_line(prompt: &str) -> Option<String> {
-    use std::io::{BufRead, Write};
-    let mut out = std::io::stdout();
-    let _ = write!(out, "{prompt} ");
-    let _ = out.flush();
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) | Err(_) => None,
-        Ok(_) => Some(line.trim().to_string()),
-    }
+fn prompt_line(scr: &mut Screen, key: &str) -> Option<String> {
+    scr.ask(&format!("{} ", say::text(key)))
 }
 
 fn numbered(list: &[String]) -> String {
@@ -238,35 +238,35 @@ fn pick_numbers(answer: &str, list: &[String]) -> Vec<String> {
 }
 
 /// Asks one field at a time; Enter skips a field; the end of input stops asking.
-fn ask(m: &mut Moment) {
+fn ask(m: &mut Moment, scr: &mut Screen) {
     let pick_move = |answer: Option<String>| -> Option<(MoveType, Option<String>)> {
         let i: usize = answer?.trim().parse().ok()?;
         let name = MOVES.get(i.checked_sub(1)?)?;
         parse_move("MOVE", name).ok()
     };
-    println!("{}", say::text("log.moves"));
-    m.mine = pick_move(prompt_line(&say::text("log.move")));
-    m.partner = pick_move(prompt_line(&say::text("log.partner-move")));
+    scr.show(&format!("{}\n", say::text("log.moves")));
+    m.mine = pick_move(prompt_line(scr, "log.move"));
+    m.partner = pick_move(prompt_line(scr, "log.partner-move"));
     if m.mine.is_none() && m.partner.is_none() {
         return;
     }
     if m.mine.is_some() {
-        println!("{}", numbered(words::feelings()));
-        if let Some(a) = prompt_line(&say::text("log.feelings")) {
+        scr.show(&format!("{}\n", numbered(words::feelings())));
+        if let Some(a) = prompt_line(scr, "log.feelings") {
             m.feelings = pick_numbers(&a, words::feelings());
         }
-        println!("{}", numbered(words::needs()));
-        if let Some(a) = prompt_line(&say::text("log.needs")) {
+        scr.show(&format!("{}\n", numbered(words::needs())));
+        if let Some(a) = prompt_line(scr, "log.needs") {
             m.needs = pick_numbers(&a, words::needs());
         }
-        if let Some(a) = prompt_line(&say::text("log.intensity")) {
+        if let Some(a) = prompt_line(scr, "log.intensity") {
             m.intensity = a.trim().parse::<u8>().ok().filter(|i| *i <= 10);
         }
-        if let Some(a) = prompt_line(&say::text("log.way")) {
+        if let Some(a) = prompt_line(scr, "log.way") {
             m.way = parse_way("way", &a).ok();
         }
     }
-    if let Some(a) = prompt_line(&say::text("log.note")) {
+    if let Some(a) = prompt_line(scr, "log.note") {
         m.note = Some(a).filter(|s| !s.trim().is_empty());
     }
 }

@@ -6,40 +6,27 @@
 //! below are allowed the raw emitter, each with its reason.
 
 pub mod assess;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod checkin;
 #[allow(clippy::disallowed_methods)] // a completion script or a man page: data, not words
 pub mod completions;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // data: the export, the evidence file's path and hash
 pub mod export;
 #[allow(clippy::disallowed_methods)] // research output: parameter tables, data not words
 pub mod fit;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod forget;
 pub mod guide;
 pub mod help_now;
 pub mod home;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod import;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // data: one's own records as written, reviewed labels
 pub mod journal;
 pub mod learn;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod lock;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
 pub mod log;
 #[allow(clippy::disallowed_methods)] // to convert: its findings are Said and should be a Page
 pub mod patterns;
 pub mod phase;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: the journal's words should be a Page (issue 11)
+#[allow(clippy::disallowed_methods)] // data: the path of the page it wrote
 pub mod report;
 pub mod screen;
 #[allow(clippy::disallowed_methods)] // research output: per-dyad tables, data not words

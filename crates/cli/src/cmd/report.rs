@@ -5,7 +5,7 @@
 
 use super::journal::{DbArgs, Opened, open, store_err};
 use crate::error::{CliError, CliResult};
-use crate::io::write_output;
+use crate::io::{emit, write_output};
 use closer_analyze::episodes::{self, Options, View};
 use closer_domain::Person;
 use closer_guide::{journal as say, narrate_patterns};
@@ -173,6 +173,5 @@ async fn run_async(args: Args) -> CliResult {
     let o = open(&args.db, OpenMode::Existing, true).await?;
     let html = page(&o).await?;
     write_output(&args.out, html.as_bytes())?;
-    println!("{}", args.out.display());
-    Ok(())
+    emit(&format!("{}\n", args.out.display()))
 }

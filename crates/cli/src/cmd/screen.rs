@@ -4,7 +4,10 @@
 //! check ends, on `q`, or on Ctrl-C, so nothing stays in the scrollback. Without a terminal it
 //! never waits for input: it says the check needs a terminal and where help is, and exits 0 —
 //! or, with `--json`, grades answers given as JSON on standard input (for tests and tools).
-//! Everything shown comes from `closer_safety::screen` as `Said`. Nothing is stored.
+//! Everything shown comes from `closer_safety::screen` as `Said`. Nothing is stored unless the
+//! person chooses to keep the result: at a terminal a yes/no question after it (no by default;
+//! only a typed yes keeps it), or `--keep` with `--json`; it goes to their own journal
+//! (`Store::keep_screen_result`), never shared and never counted.
 
 use crate::error::{CliError, CliResult};
 use crate::io::{Part, part};
@@ -25,12 +28,18 @@ pub struct Args {
     /// Never stored.
     #[arg(long, value_name = "PLACE")]
     region: Option<String>,
+    /// With --json: keep the result in my private journal (at a terminal closer asks instead).
+    #[arg(long, requires = "json")]
+    keep: bool,
+    #[command(flatten)]
+    db: super::journal::DbArgs,
 }
 
 const AFTER_HELP: &str = "\
 Answers: y (yes), n (no), ? (not sure: it counts as yes), s (skip), q (quit; the screen
 clears). Anything else, including a bare Enter, is asked again. Skipped questions are never
-read as a no. Nothing is stored or written anywhere; the region is used for this run only.
+read as a no. Nothing is stored or written anywhere unless you choose to keep the result in
+your private journal (asked after it; --keep with --json); the region is never stored.
 
 Without a terminal (a pipe, a script, CI) it does not wait for input: it prints a short message
 with emergency advice and the international directory, and exits 0.
@@ -84,16 +93,57 @@ pub fn run(args: Args) -> CliResult {
                 "--json reads answers as JSON from standard input; at a terminal, run `closer screen` without --json",
             ));
         }
-        return run_json(region.as_deref());
+        return run_json(region.as_deref(), args.keep.then_some(&args.db));
     }
     if crate::io::interactive() {
-        return run_interactive(region);
+        return run_interactive(region, &args.db);
     }
     let msg = screen::prompt(Prompt::NoTerminal).map_err(withheld)?;
     crate::io::emit_said(std::slice::from_ref(&msg))
 }
 
-fn run_json(region: Option<&str>) -> CliResult {
+/// What is kept of a screen when the person chooses to: their answers and what they lead to
+/// (never the region, never any text).
+fn kept_result(
+    answers: &[(impl AsRef<str>, Answer)],
+    outcome: &screen::Outcome,
+) -> serde_json::Value {
+    serde_json::json!({
+        "answers": answers
+            .iter()
+            .map(|(id, a)| (id.as_ref().to_string(), serde_json::json!(a)))
+            .collect::<serde_json::Map<_, _>>(),
+        "grades": outcome.grades().iter().copied().collect::<Vec<_>>(),
+        "safety_mode": outcome.safety_mode(),
+        "danger": outcome.danger,
+        "skipped": outcome.skipped,
+    })
+}
+
+/// Keeps a screen's result in the person's own journal (created if needed; a locked journal
+/// asks for its passphrase or takes --passphrase-fd).
+fn keep(db: &super::journal::DbArgs, result: serde_json::Value) -> CliResult {
+    closer_store::runtime()?.block_on(async {
+        let o = super::journal::open(db, closer_store::OpenMode::Create, true).await?;
+        let now = super::journal::now();
+        o.store
+            .keep_screen_result(
+                &o.owner,
+                &closer_store::ScreenResultData {
+                    at: now,
+                    recorded_at: now,
+                    result,
+                    imported_at: None,
+                },
+            )
+            .await
+            .map_err(super::journal::store_err)?;
+        o.store.close().await;
+        Ok(())
+    })
+}
+
+fn run_json(region: Option<&str>, keep_in: Option<&super::journal::DbArgs>) -> CliResult {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
@@ -139,6 +189,9 @@ fn run_json(region: Option<&str>) -> CliResult {
         )));
     }
     let outcome = screen::outcome_in(&answers, region).map_err(withheld)?;
+    if let Some(db) = keep_in {
+        keep(db, kept_result(&answers, &outcome))?;
+    }
     crate::io::print_json(&JsonResult {
         grades: outcome.grades().iter().copied().collect(),
         safety_mode: outcome.safety_mode(),
@@ -151,7 +204,7 @@ fn run_json(region: Option<&str>) -> CliResult {
 /// The check at a terminal. Dropping `Screen` (at the end, on `q`, on end of input, on any
 /// early return) clears it; Ctrl-C is handled by `crate::term`. Anything but a clear answer
 /// (including a bare Enter) is asked again. The region is asked once, at the end, unless given.
-fn run_interactive(region: Option<String>) -> CliResult {
+fn run_interactive(region: Option<String>, db: &super::journal::DbArgs) -> CliResult {
     use closer_safety::resources::{self, RegionPrompt};
     let preface = screen::prompt(Prompt::Preface).map_err(withheld)?;
     let keys = screen::prompt(Prompt::Keys).map_err(withheld)?;
@@ -227,6 +280,16 @@ fn run_interactive(region: Option<String>) -> CliResult {
     term.clear();
     if !show_paged(&mut term, &size, &items, more_keys.text()) {
         return Ok(());
+    }
+    // Keeping the result is offered, never the default: only a typed yes keeps it.
+    let offer = closer_guide::journal::say("screen.keep-offer");
+    let wants = term
+        .ask(&format!("\n{}\n> ", size.wrap(offer.text(), "")))
+        .is_some_and(|a| matches!(a.to_lowercase().as_str(), "y" | "yes"));
+    if wants {
+        keep(db, kept_result(&answers, &outcome))?;
+        let kept = closer_guide::journal::say("screen.kept");
+        term.show(&size.render(&kept));
     }
     term.pause(&more);
     Ok(())

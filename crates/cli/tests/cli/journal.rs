@@ -137,7 +137,8 @@ fn log_list_patterns_export_import_round_trip() {
     let list = closer(h, &["journal", "--json"], "");
     ok(&list);
     let v = list.json();
-    let entries = v.as_array().unwrap();
+    assert_eq!(v["schema_version"], 1, "{v}");
+    let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{v}");
     let mine = &entries[0];
     assert_eq!(mine["move"], "reach");
@@ -181,10 +182,13 @@ fn log_list_patterns_export_import_round_trip() {
         "",
     ));
     let shown = closer(h, &["journal", "show", &id[..8], "--json"], "").json();
+    assert_eq!(shown["schema_version"], 1, "{shown}");
+    let shown = &shown["entry"];
     assert_eq!(shown["intensity"], 5);
     assert_eq!(shown["recorded_at"], mine["recorded_at"]);
     let hist = closer(h, &["journal", "history", &id[..8], "--json"], "").json();
-    assert_eq!(hist[0]["intensity"], 7);
+    assert_eq!(hist["schema_version"], 1, "{hist}");
+    assert_eq!(hist["history"][0]["intensity"], 7);
 
     // Export → import (a fresh journal) → export: identical apart from exported_at.
     let e1 = closer(h, &["export"], "");
@@ -277,6 +281,83 @@ fn evidence_export_is_dated_word_for_word_and_hashed() {
 }
 
 #[test]
+fn an_encrypted_evidence_export_opens_with_its_passphrase_to_the_same_document() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    ok(&closer(
+        h,
+        &["log", "withdraw", "--note", "-", "--at", "2026-02-01"],
+        "He read my messages while I slept.",
+    ));
+    // Never as an argument, and never without a passphrase: refused before anything is written.
+    let r = closer(
+        h,
+        &["export", "--evidence", "--encrypt", "--out", "x.age"],
+        "",
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--passphrase-file"), "{}", r.stderr);
+    assert!(!h.join("work/x.age").exists());
+    let r = closer(h, &["export", "--encrypt"], "");
+    assert_eq!(
+        r.code, 2,
+        "--encrypt is for the evidence document: {}",
+        r.stderr
+    );
+    let r = closer(
+        h,
+        &[
+            "export",
+            "--evidence",
+            "--encrypt",
+            "--passphrase-file",
+            "-",
+        ],
+        "seven quiet lanterns\n",
+    );
+    ok(&r);
+    let name = r.stdout.lines().next().unwrap();
+    assert!(
+        name.starts_with("notes-") && name.ends_with(".txt.age"),
+        "{name}"
+    );
+    let sealed = std::fs::read(h.join("work").join(name)).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1\n-> scrypt "));
+    assert!(!contains(&sealed, "messages while I slept"));
+    let plain = closer_store::age::decrypt(&sealed, "seven quiet lanterns").unwrap();
+    let doc = String::from_utf8(plain).unwrap();
+    // The same document as the plain export: its text word for word and its hash printed on it
+    // (the hash is of the text, so it matches the one closer printed).
+    assert!(
+        doc.contains("│ He read my messages while I slept."),
+        "{doc}"
+    );
+    assert!(doc.contains("may be requested in court"));
+    let (body, tail) = doc.split_at(doc.find("----\n").unwrap());
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(tail.contains(&hash));
+    assert!(r.stdout.contains(&hash));
+    let plain = closer(h, &["export", "--evidence", "--out", "plain.txt"], "");
+    ok(&plain);
+    let plain = std::fs::read_to_string(h.join("work/plain.txt")).unwrap();
+    let strip = |d: &str| {
+        d.lines()
+            .filter(|l| !l.starts_with("exported_at") && !l.starts_with("SHA-256"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&doc), strip(&plain));
+    assert!(matches!(
+        closer_store::age::decrypt(&sealed, "seven quiet lantern"),
+        Err(closer_store::age::AgeError::WrongPassphrase)
+    ));
+}
+
+#[test]
 fn bad_input_names_the_field_and_creates_nothing() {
     let cases: [(&[&str], &str); 9] = [
         (&["log"], "MOVE"),
@@ -366,7 +447,7 @@ fn a_note_is_read_for_risk_and_kept_as_written() {
     ok(&r);
     assert!(r.stdout.contains("crisis"), "{}", r.stdout);
     let list = closer(h, &["journal", "--json"], "").json();
-    assert_eq!(list[0]["note"], note);
+    assert_eq!(list["entries"][0]["note"], note);
 }
 
 #[test]
@@ -459,9 +540,9 @@ fn a_locked_journal_shows_no_content_and_a_wrong_passphrase_changes_nothing() {
     );
     ok(&r);
     let v = r.json();
-    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 2);
     // Both were recorded within the same second; find the earlier note by its words.
-    let notes: Vec<&str> = v
+    let notes: Vec<&str> = v["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -642,7 +723,7 @@ fn at_a_terminal_log_asks_one_field_at_a_time_and_offers_the_lock_first() {
         Some("quiet harbour"),
     );
     ok(&r);
-    let v = r.json();
+    let v = &r.json()["entries"];
     assert_eq!(v[0]["move"], "reach");
     assert_eq!(
         v[0]["feelings"],
@@ -664,7 +745,7 @@ fn at_a_terminal_log_asks_one_field_at_a_time_and_offers_the_lock_first() {
     assert_eq!(code, 0, "{screen}");
     assert!(!screen.contains("Lock it now?"), "{screen}");
     let v = closer(h, &["journal", "--json"], "").json();
-    let moves: Vec<&str> = v
+    let moves: Vec<&str> = v["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -702,7 +783,7 @@ fn an_incident_record_is_kept_private_and_in_the_evidence_only() {
     ok(&closer(h, &["log", "reach", "--at", "2026-02-04"], ""));
     // Not an entry, not counted.
     let v = closer(h, &["journal", "--json"], "").json();
-    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1);
     let p = closer(h, &["patterns", "--json"], "").json();
     assert_eq!(p["episodes"], 1, "{p}");
     // In the complete export and the evidence document, word for word.
@@ -718,4 +799,74 @@ fn an_incident_record_is_kept_private_and_in_the_evidence_only() {
         doc.contains("│ He took my keys and stood in the doorway."),
         "{doc}"
     );
+}
+
+#[test]
+fn the_fear_path_offers_a_private_record_asked_in_place_and_kept_only_when_written() {
+    // Safety help, then: not your fault, breathing (s: skip), grounding (skip), safety steps,
+    // then the private record step.
+    let to_record = "\n\ns\n\n\n";
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let Some((code, screen)) = at_terminal(
+        h,
+        &["guide", "not-safe", "--region", "US"],
+        &format!("{to_record}\nq\n"),
+    ) else {
+        eprintln!("note: script(1) is not available; the terminal test did not run");
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("A private record"), "{screen}");
+    assert!(screen.contains("Enter to keep nothing"), "{screen}");
+    assert!(
+        !data_dir(h).exists(),
+        "Enter at the record keeps nothing and creates no journal"
+    );
+    let (code, screen) = at_terminal(
+        h,
+        &["guide", "not-safe", "--region", "US"],
+        &format!("{to_record}He blocked the door and took my phone.\n\nq\n"),
+    )
+    .unwrap();
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Kept as a private record"), "{screen}");
+    // The walk goes on after it, to individual help.
+    assert!(screen.contains("(7/9)"), "{screen}");
+    assert!(!screen.contains("closer export"), "no command to type");
+    let e = closer(h, &["export"], "").json();
+    assert_eq!(
+        e["incidents"][0]["text"],
+        "He blocked the door and took my phone."
+    );
+    // Never an entry, never counted.
+    assert_eq!(e["entries"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_screen_result_is_kept_only_when_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let answers = "{\"answers\": {\"afraid\": \"yes\", \"hurt\": \"no\"}}";
+    let r = closer(h, &["screen", "--json"], answers);
+    ok(&r);
+    assert!(!data_dir(h).exists(), "nothing stored by default");
+    let r = closer(h, &["screen", "--keep"], "");
+    assert_eq!(r.code, 2, "--keep goes with --json: {}", r.stderr);
+    let r = closer(h, &["screen", "--json", "--keep"], answers);
+    ok(&r);
+    assert_eq!(r.json()["safety_mode"], true);
+    let e = closer(h, &["export"], "").json();
+    let kept = &e["screen_results"];
+    assert_eq!(kept.as_array().unwrap().len(), 1, "{e}");
+    assert_eq!(kept[0]["result"]["answers"]["afraid"], "yes");
+    assert_eq!(kept[0]["result"]["safety_mode"], true);
+    assert!(
+        kept[0]["result"]["grades"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("safety_mode"))
+    );
+    // Kept only in the owner's journal: nothing of it is an entry.
+    assert_eq!(e["entries"].as_array().unwrap().len(), 0);
 }

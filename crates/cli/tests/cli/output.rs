@@ -46,6 +46,11 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
         x
     };
     let export = dir.join("export.json");
+    std::fs::write(
+        &export,
+        "{\"format\": \"closer-journal\", \"version\": 1, \"exported_at\": \"2026-01-01T00:00:00Z\", \"entries\": [], \"history\": [], \"checkins\": [], \"incidents\": [], \"assessments\": [], \"screen_results\": []}",
+    )
+    .expect("write export");
     let mut simulate = a(&["simulate", "--days", "20"]);
     simulate.extend(a(&profile));
     let mut phase = a(&["phase"]);
@@ -98,11 +103,29 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
             String::new(),
         ),
         ("journal", journal(&["journal"]), String::new()),
-        ("report", journal(&["report"]), String::new()),
+        (
+            "report",
+            journal(&["report", "--out", &s(&dir.join("report.html"))]),
+            String::new(),
+        ),
         ("export", journal(&["export"]), String::new()),
         ("import", journal(&["import", &s(&export)]), String::new()),
-        ("lock", journal(&["lock"]), String::new()),
-        ("forget", journal(&["forget", "--yes"]), String::new()),
+        (
+            "lock",
+            a(&[
+                "lock",
+                "--passphrase-fd",
+                "0",
+                "--db",
+                &s(&dir.join("lock.sqlite")),
+            ]),
+            "a passphrase for the test\n".into(),
+        ),
+        (
+            "forget",
+            a(&["forget", "--yes", "--db", &s(&dir.join("forget.sqlite"))]),
+            String::new(),
+        ),
         (
             "simulate-hawkes",
             a(&[
@@ -121,17 +144,35 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
     ]
 }
 
-/// Commands whose files still print with `print!` (the journal commands, converted by another
-/// branch). They are checked by the ignored test below.
-const PENDING: &[&str] = &[
-    "log", "checkin", "journal", "report", "export", "import", "lock", "forget",
-];
 
 /// Commands with no case, each with its reason.
 const NOT_HERE: &[&str] = &[
     // Runs until stopped; its one line of output is checked by `cli::serve`.
     "serve",
 ];
+
+/// Sets up what a case changes each run: `lock` gets a journal not yet locked, `forget` a
+/// journal to delete.
+fn prepare(name: &str, dir: &Path) {
+    match name {
+        "lock" => {
+            for f in ["lock.sqlite", "lock.sqlite-wal", "lock.sqlite-shm"] {
+                let _ = std::fs::remove_file(dir.join(f));
+            }
+        }
+        "forget" => {
+            let db = dir.join("forget.sqlite").display().to_string();
+            let (code, err) = run_to(
+                &["log".into(), "reach".into(), "--db".into(), db],
+                "",
+                Stdio::null(),
+                dir,
+            );
+            assert_eq!(code, 0, "{err}");
+        }
+        _ => {}
+    }
+}
 
 /// Runs one case with `stdout` as standard output; returns (exit code, stderr).
 fn run_to(args: &[String], stdin: &str, stdout: Stdio, dir: &Path) -> (i32, String) {
@@ -173,7 +214,7 @@ fn full_disk() -> Stdio {
     )
 }
 
-fn check(pending: bool) {
+fn check() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cases = cases(dir.path());
     // The table covers every subcommand the binary lists.
@@ -197,9 +238,7 @@ fn check(pending: bool) {
     }
     let mut failures = Vec::new();
     for (name, args, stdin) in &cases {
-        if PENDING.contains(name) != pending {
-            continue;
-        }
+        prepare(name, dir.path());
         let (code, err) = run_to(args, stdin, closed_pipe(), dir.path());
         // Notes a command writes to stderr (e.g. series' density note) may stay; no error line.
         if code != 0 || err.contains("closer:") || err.contains("panicked") {
@@ -210,6 +249,7 @@ fn check(pending: bool) {
         if !Path::new("/dev/full").exists() {
             super::common::required_in_ci("/dev/full");
         } else {
+            prepare(name, dir.path());
             let (code, err) = run_to(args, stdin, full_disk(), dir.path());
             let lines: Vec<&str> = err.lines().collect();
             let one = lines.len() == 1
@@ -228,20 +268,9 @@ fn check(pending: bool) {
 
 #[test]
 fn every_command_handles_a_closed_pipe_and_a_full_disk() {
-    check(false);
+    check();
 }
 
-#[test]
-#[ignore = "the journal commands still print with print!; converted on the journal branch (issue 11)"]
-fn pending_commands_handle_a_closed_pipe_and_a_full_disk() {
-    check(true);
-}
-
-/// JSON-printing commands left to another branch, with the reason.
-const JSON_PENDING: &[&str] = &[
-    // `journal --json` prints a list (an array); the journal branch makes it an object.
-    "journal",
-];
 
 #[test]
 fn every_json_document_is_an_object_with_a_schema_version() {
@@ -308,9 +337,6 @@ fn every_json_document_is_an_object_with_a_schema_version() {
     with_json.push("learn --ways".into());
     let mut failures = Vec::new();
     for name in &with_json {
-        if JSON_PENDING.contains(&name.as_str()) {
-            continue;
-        }
         let Some((_, args, stdin)) = cases.iter().find(|(n, ..)| n == name) else {
             failures.push(format!("no JSON case for `closer {name}`"));
             continue;
