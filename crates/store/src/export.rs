@@ -283,6 +283,7 @@ impl Store {
             }
             tx.commit().await?;
         });
+        self.touch(owner).await?;
         Ok(n)
     }
 }

@@ -20,11 +20,13 @@ pub mod crypto;
 pub mod export;
 pub mod location;
 pub mod model;
+pub mod pages;
 
 pub use crypto::{DataKey, random_id};
 pub use export::{Export, FORMAT, VERSION};
 pub use location::Location;
 pub use model::*;
+pub use pages::{EntryPage, paginate};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -515,6 +517,7 @@ impl Store {
             .lock()
             .expect("lock")
             .insert(person.to_string(), key);
+        self.touch(person).await?;
         self.scrub().await?;
         Ok(())
     }
@@ -591,16 +594,25 @@ impl Store {
     ) -> Result<Vec<String>> {
         let key = self.key_for(owner).await?;
         let moment = random_id();
-        let mut rows = Vec::new();
+        let mut datas = Vec::new();
         for e in entries {
-            let data = validate_new(e, now, &moment)?;
-            rows.push((
-                random_id(),
-                self.seal(key.as_ref(), "entries", owner, &data),
-            ));
+            datas.push(validate_new(e, now, &moment)?);
         }
+        let mut rows = Vec::new();
         on_db!(self, p => {
             let mut tx = p.begin().await?;
+            // The entries' places in insertion order, taken in the same transaction.
+            let last: (i64,) = sqlx::query_as(pages::BUMP_SQL)
+                .bind(owner)
+                .bind(random_id())
+                .bind(datas.len() as i64)
+                .fetch_one(&mut *tx)
+                .await?;
+            let first = last.0 - datas.len() as i64 + 1;
+            for (i, mut data) in datas.drain(..).enumerate() {
+                data.seq = first + i as i64;
+                rows.push((random_id(), self.seal(key.as_ref(), "entries", owner, &data)));
+            }
             for (id, body) in &rows {
                 sqlx::query("INSERT INTO entries (id, owner, body) VALUES ($1, $2, $3)")
                     .bind(id)
@@ -629,21 +641,7 @@ impl Store {
                 out.push(Entry { id: r.id, data });
             }
         }
-        // Within one moment, my move comes before my perception of my partner's.
-        out.sort_by(|a, b| {
-            (
-                a.data.at,
-                a.data.recorded_at,
-                a.data.by == Actor::Partner,
-                &a.id,
-            )
-                .cmp(&(
-                    b.data.at,
-                    b.data.recorded_at,
-                    b.data.by == Actor::Partner,
-                    &b.id,
-                ))
-        });
+        pages::sort_entries(&mut out);
         Ok(out)
     }
 
@@ -732,6 +730,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
+        self.touch(viewer).await?;
         Ok(Entry {
             id: id.to_string(),
             data: d,
@@ -773,6 +772,7 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("entry"));
         }
+        self.touch(viewer).await?;
         Ok(())
     }
 
@@ -826,6 +826,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
+        self.touch(owner).await?;
         Ok(())
     }
 
@@ -843,6 +844,7 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        self.touch(owner).await?;
         Ok(())
     }
 
@@ -988,6 +990,7 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        self.touch(owner).await?;
         Ok(id)
     }
 
@@ -1193,6 +1196,7 @@ fn validate_new(e: &NewEntry, now: i64, moment: &str) -> Result<EntryData> {
         moment: moment.to_string(),
         edited_at: Vec::new(),
         imported_at: None,
+        seq: 0,
     })
 }
 
