@@ -602,10 +602,14 @@ impl Store {
         on_db!(self, p => {
             let mut tx = p.begin().await?;
             // The entries' places in insertion order, taken in the same transaction.
-            let last: (i64,) = sqlx::query_as(pages::BUMP_SQL)
+            sqlx::query(pages::BUMP_SQL)
                 .bind(owner)
                 .bind(random_id())
                 .bind(datas.len() as i64)
+                .execute(&mut *tx)
+                .await?;
+            let last: (i64,) = sqlx::query_as(pages::SEQ_SQL)
+                .bind(owner)
                 .fetch_one(&mut *tx)
                 .await?;
             let first = last.0 - datas.len() as i64 + 1;

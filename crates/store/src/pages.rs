@@ -9,11 +9,15 @@
 
 use crate::{Actor, Entry, Result, Store, on_db, random_id};
 
-/// Takes `$3` places of person `$1`'s counter and sets their version to `$2`; returns the last
-/// place taken. The same text on both backends (`ON CONFLICT … RETURNING`).
+/// Takes `$3` places of person `$1`'s counter and sets their version to `$2`. The same text on
+/// both backends; no `RETURNING`, so the statement is finished when it returns (an unfinished
+/// statement would keep SQLite's write open). Read the counter with [`SEQ_SQL`] in the same
+/// transaction.
 pub(crate) const BUMP_SQL: &str = "INSERT INTO journal_state (person_id, version, seq) VALUES ($1, $2, $3) \
-     ON CONFLICT (person_id) DO UPDATE SET version = excluded.version, seq = journal_state.seq + excluded.seq \
-     RETURNING seq";
+     ON CONFLICT (person_id) DO UPDATE SET version = excluded.version, seq = journal_state.seq + excluded.seq";
+
+/// The last place taken of person `$1`'s counter.
+pub(crate) const SEQ_SQL: &str = "SELECT seq FROM journal_state WHERE person_id = $1";
 
 /// One page of the owner's list, newest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,12 +89,13 @@ impl Store {
     /// A new data version for `person` after a write of theirs. Called after the write has
     /// committed, so a reader never keeps old content under the new version.
     pub(crate) async fn touch(&self, person: &str) -> Result<()> {
-        let _: (i64,) = on_db!(self, p => sqlx::query_as(BUMP_SQL)
+        on_db!(self, p => sqlx::query(BUMP_SQL)
             .bind(person)
             .bind(random_id())
             .bind(0_i64)
-            .fetch_one(p)
-            .await)?;
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 
