@@ -8,6 +8,7 @@
 
 pub mod csv_rows;
 pub mod error;
+pub mod fields;
 pub mod moves_csv;
 pub mod signal;
 
