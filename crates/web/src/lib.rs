@@ -13,6 +13,7 @@
 
 pub mod forms;
 pub mod html;
+pub mod journal;
 pub mod layer;
 pub mod pages;
 pub mod routes;
