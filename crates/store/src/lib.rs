@@ -16,12 +16,14 @@
 //!   [`crypto`]); outside the bodies the tables hold ids, owners, audience flags and key-wrapping
 //!   data only.
 
+pub mod accounts;
 pub mod crypto;
 pub mod export;
 pub mod location;
 pub mod model;
 pub mod pages;
 
+pub use accounts::{NewSession, OpenSession, SessionLimits, SignedUp};
 pub use crypto::{DataKey, random_id};
 pub use export::{Export, FORMAT, VERSION};
 pub use location::Location;
@@ -1129,20 +1131,7 @@ impl Store {
     /// and the database, `-wal` and `-shm` files removed (the wrapped key goes with them). On
     /// PostgreSQL the person's rows, keys and links are deleted.
     pub async fn forget(self, person: &str) -> Result<Forgotten> {
-        on_db!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("DELETE FROM person_keys WHERE person_id = $1").bind(person).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM shares WHERE audience_id = $1 OR entry_id IN (SELECT id FROM entries WHERE owner = $1)").bind(person).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM shares WHERE audience = 'therapist' AND audience_id IN (SELECT id FROM therapist_links WHERE owner = $1)").bind(person).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM entry_history WHERE entry_id IN (SELECT id FROM entries WHERE owner = $1)").bind(person).execute(&mut *tx).await?;
-            for t in OWNED_TABLES.iter().chain(["therapist_links"].iter()) {
-                sqlx::query(&format!("DELETE FROM {t} WHERE owner = $1")).bind(person).execute(&mut *tx).await?;
-            }
-            sqlx::query("DELETE FROM partner_links WHERE person_id = $1 OR partner_id = $1").bind(person).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM meta WHERE key = 'journal_owner' AND value = $1").bind(person).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM people WHERE id = $1").bind(person).execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
+        self.delete_rows_of(person).await?;
         self.keys.lock().expect("lock").remove(person);
         let mut removed = Vec::new();
         if let (Db::Sqlite(pool), Some(path)) = (&self.db, &self.sqlite_path) {

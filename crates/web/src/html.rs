@@ -127,18 +127,51 @@ pub fn items(list: &[Said]) -> String {
     out
 }
 
-/// The hidden anti-forgery field every posted form carries.
+/// The hidden anti-forgery fields every anonymous form carries: the signed, expiring token as
+/// `t`, and the same token as `csrf` (every form has a `csrf`; the layer accepts either).
 pub fn token_field(token: &str) -> String {
+    let t = esc(token);
     format!(
-        "<input type=\"hidden\" name=\"t\" value=\"{}\">",
-        esc(token)
+        "<input type=\"hidden\" name=\"t\" value=\"{t}\"><input type=\"hidden\" name=\"csrf\" value=\"{t}\">"
     )
 }
 
 /// A whole page around `main` (already HTML).
 pub fn page(exit_url: &str, main: &str) -> String {
+    shell(exit_url, main, None)
+}
+
+/// A page for a signed-in person: the quick exit is a posted form (with the session's `csrf`)
+/// that ends the session and opens the neutral site; with the script, a beacon does the same
+/// while the page is blanked. `ends_in` seconds from now the script blanks the page.
+pub fn signed_in_page(exit_url: &str, csrf: &str, ends_in: i64, main: &str) -> String {
+    shell(exit_url, main, Some((csrf, ends_in)))
+}
+
+fn shell(exit_url: &str, main: &str, session: Option<(&str, i64)>) -> String {
     let exit = esc(exit_url);
     let exit_label = label("web.exit");
+    let (exit_top, main_attrs) = match session {
+        None => (
+            format!(
+                "<a class=\"exit-button\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>"
+            ),
+            String::new(),
+        ),
+        Some((csrf, ends_in)) => (
+            format!(
+                "<form method=\"post\" action=\"{out}\" data-exit-form>\
+<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+<button type=\"submit\" class=\"exit-button\">{exit_label}</button></form>",
+                out = routes::path(Id::Out),
+                csrf = esc(csrf),
+            ),
+            format!(
+                " data-ends-in=\"{ends_in}\" data-ends-to=\"{}\"",
+                routes::path(Id::Login)
+            ),
+        ),
+    };
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -153,9 +186,9 @@ pub fn page(exit_url: &str, main: &str) -> String {
 <a class=\"skip\" href=\"#main\">{skip}</a>\
 <div class=\"bar\">\
 <a class=\"home\" href=\"{home}\">{home_label}</a>\
-<div class=\"exit\" id=\"quick-exit\"><a class=\"exit-button\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></div>\
+<div class=\"exit\" id=\"quick-exit\">{exit_top}</div>\
 </div></header>\
-<main id=\"main\" tabindex=\"-1\">{main}</main>\
+<main id=\"main\" tabindex=\"-1\"{main_attrs}>{main}</main>\
 <footer class=\"foot\"><p>{hint}</p>\
 <p><a href=\"{device}\">{device_label}</a></p>\
 <p><a class=\"exit-link\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></p>\

@@ -4,7 +4,10 @@
 //!   'none'`), `nosniff`, `Referrer-Policy: no-referrer`, a Permissions-Policy that turns off
 //!   what is not used, `Cache-Control: no-store`; any `Set-Cookie` is removed.
 //! - Posts: the Origin check, the size limit (read and discard up to [`DRAIN_LIMIT`] before
-//!   answering 413, so browsers show the page), then the signed, expiring form token.
+//!   answering 413, so browsers show the page), then, for anonymous routes, the signed,
+//!   expiring form token (signed-in routes check the session's `csrf` in `account::Posted`).
+//! - Cookies: any `Set-Cookie` a handler wrote is removed; the session cookie is written here
+//!   from an `account::CookieOp` in the response's extensions, and nowhere else.
 //! - The log line: method, the route's pattern (never the address typed, never a query), status
 //!   and time. No bodies, no addresses.
 
@@ -53,22 +56,31 @@ pub async fn guard(
     let start = std::time::Instant::now();
     let is_post = req.method() == axum::http::Method::POST;
     let method = if is_post { Method::Post } else { Method::Get };
-    let pattern = matched
+    let row = matched
         .as_ref()
-        .and_then(|m| routes::find(method, m.as_str()))
-        .map(|r| r.path)
-        .unwrap_or("-");
+        .and_then(|m| routes::find(method, m.as_str()));
+    let pattern = row.map(|r| r.path).unwrap_or("-");
+    // Anonymous forms (and posts to no route) carry the signed form token; signed-in forms
+    // carry the session's `csrf`, checked by `account::Posted`; the exit always leaves.
+    let needs_token = row.is_none_or(|r| r.access == routes::Access::Anonymous);
     let method_name = req.method().as_str().to_owned();
     let mut resp = if is_post {
-        match check_post(&st, req).await {
+        match check_post(&st, req, needs_token).await {
             Ok(req) => next.run(req).await,
             Err(resp) => resp,
         }
     } else {
         next.run(req).await
     };
+    let cookie = resp.extensions_mut().remove::<crate::account::CookieOp>();
     let h = resp.headers_mut();
     h.remove(header::SET_COOKIE);
+    // The only cookie ever set: the session's, from the account pages.
+    if let Some(op) = cookie
+        && let Ok(v) = HeaderValue::from_str(&op.header())
+    {
+        h.insert(header::SET_COOKIE, v);
+    }
     for (name, value) in HEADERS {
         h.insert(*name, HeaderValue::from_static(value));
     }
@@ -83,7 +95,7 @@ pub async fn guard(
 }
 
 /// The checks on a post; the request comes back with its body buffered.
-async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
+async fn check_post(st: &Shared, req: Request, needs_token: bool) -> Result<Request, Response> {
     if !same_origin(req.headers()) {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
@@ -92,10 +104,11 @@ async fn check_post(st: &Shared, req: Request) -> Result<Request, Response> {
         .await
         .map_err(|()| pages::too_large(st))?;
     let form = Form::parse(&bytes).map_err(|_| pages::bad_form(st))?;
-    let fresh = form
-        .get("t")
-        .is_some_and(|t| st.sealer.open("form", st.now(), t).is_ok());
-    if !fresh {
+    let fresh = |name: &str| {
+        form.get(name)
+            .is_some_and(|t| st.sealer.open("form", st.now(), t).is_ok())
+    };
+    if needs_token && !(fresh("t") || fresh("csrf")) {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))

@@ -11,6 +11,7 @@
 //! - [`html`]: the page shell (neutral title, quick exit) and the rendering of `Said`.
 //! - [`pages`]: the handlers, one per route.
 
+pub mod account;
 pub mod forms;
 pub mod html;
 pub mod journal;
@@ -37,6 +38,13 @@ pub struct Config {
     pub keys: Keys,
     /// One line per request on standard error (method, route pattern, status, time).
     pub log: bool,
+    /// Where accounts live (`--db`, `CLOSER_DB`, else the default file). `None`: this server
+    /// offers no accounts (sign-up says so). The database is created at the first sign-up.
+    pub db: Option<closer_store::Location>,
+    /// Session lifetimes (15 minutes idle, 12 hours in all).
+    pub session_limits: closer_store::SessionLimits,
+    /// The unit of the growing sign-in delay (tests shorten it).
+    pub delay_unit: std::time::Duration,
 }
 
 impl Config {
@@ -45,6 +53,9 @@ impl Config {
             exit_url: DEFAULT_EXIT_URL.to_string(),
             keys,
             log: false,
+            db: None,
+            session_limits: closer_store::SessionLimits::default(),
+            delay_unit: account::DELAY_UNIT,
         }
     }
 }
@@ -56,6 +67,11 @@ pub struct AppState {
     pub log: bool,
     skew: AtomicI64,
     model_cache: Mutex<HashMap<[u8; 32], Arc<str>>>,
+    /// The accounts' database: `None` until it is opened (at the first sign-up, or the first
+    /// request that finds it already there). Read it with [`AppState::store`].
+    pub store: std::sync::RwLock<Option<Arc<closer_store::Store>>>,
+    /// Sessions, sign-in delays and the session-end hooks (see [`account`]).
+    pub accounts: account::Accounts,
 }
 
 /// How many what-if results are kept in memory (deterministic results, keyed by a hash).
@@ -69,6 +85,8 @@ impl AppState {
             log: config.log,
             skew: AtomicI64::new(0),
             model_cache: Mutex::new(HashMap::new()),
+            store: std::sync::RwLock::new(None),
+            accounts: account::Accounts::new(config.db, config.session_limits, config.delay_unit),
         })
     }
 
@@ -119,9 +137,12 @@ pub async fn serve(
     state: Shared,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Serves on an already bound listener until Ctrl-C (for `closer serve`, which prints the

@@ -27,6 +27,22 @@ pub enum Id {
     Css,
     Js,
     Icon,
+    // Accounts (issue 15).
+    Signup,
+    SignupPost,
+    Login,
+    LoginPost,
+    Recover,
+    RecoverPost,
+    Logout,
+    Out,
+    Privacy,
+    Account,
+    Codes,
+    CodesRemove,
+    Passphrase,
+    Everywhere,
+    Delete,
 }
 
 /// The HTTP method of a route.
@@ -58,6 +74,22 @@ impl Body {
     }
 }
 
+/// Who may use a route; the authorization matrix (`tests/authz.rs`) is generated from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, no session needed; a post carries the signed form token (`t`).
+    Anonymous,
+    /// A signed-in person (`account::SignedIn`, else 303 to the sign-in page); a post carries
+    /// the session's `csrf`, else 403.
+    Owner,
+    /// As [`Access::Owner`], and the form carries the person's `passphrase`, else 403.
+    OwnerWithPassphrase,
+    /// A therapist link's cookie (issue 15, the `couple` part).
+    Therapist,
+    /// Anyone, no token: files, the health check, and the quick exit (which always leaves).
+    Public,
+}
+
 /// One row of the table.
 #[derive(Debug, Clone, Copy)]
 pub struct Route {
@@ -66,40 +98,70 @@ pub struct Route {
     /// Neutral: checked against [`FORBIDDEN_WORDS`] by a test.
     pub path: &'static str,
     pub body: Body,
+    pub access: Access,
 }
 
-const fn r(id: Id, method: Method, path: &'static str, body: Body) -> Route {
+const fn r(id: Id, method: Method, path: &'static str, body: Body, access: Access) -> Route {
     Route {
         id,
         method,
         path,
         body,
+        access,
     }
 }
 
+use Access::*;
 use Body::*;
 use Method::*;
 
 /// Every route closer serves.
 pub const ROUTES: &[Route] = &[
-    r(Id::Home, Get, "/", Html),
-    r(Id::Health, Get, "/healthz", Text),
-    r(Id::Learn, Get, "/read", Html),
-    r(Id::Words, Get, "/words", Html),
-    r(Id::WordsCheck, Post, "/words", Html),
-    r(Id::Numbers, Get, "/numbers", Html),
-    r(Id::NumbersShow, Post, "/numbers", Html),
-    r(Id::Questions, Get, "/questions", Html),
-    r(Id::QuestionsAnswer, Post, "/questions", Html),
-    r(Id::Walk, Get, "/walk", Html),
-    r(Id::WalkStep, Post, "/walk", Html),
-    r(Id::Model, Get, "/model", Html),
-    r(Id::ModelShow, Post, "/model", Html),
-    r(Id::People, Get, "/people", Html),
-    r(Id::Device, Get, "/device", Html),
-    r(Id::Css, Get, "/s/site.css", Css),
-    r(Id::Js, Get, "/s/site.js", Js),
-    r(Id::Icon, Get, "/s/icon.svg", Svg),
+    r(Id::Home, Get, "/", Html, Anonymous),
+    r(Id::Health, Get, "/healthz", Text, Public),
+    r(Id::Learn, Get, "/read", Html, Anonymous),
+    r(Id::Words, Get, "/words", Html, Anonymous),
+    r(Id::WordsCheck, Post, "/words", Html, Anonymous),
+    r(Id::Numbers, Get, "/numbers", Html, Anonymous),
+    r(Id::NumbersShow, Post, "/numbers", Html, Anonymous),
+    r(Id::Questions, Get, "/questions", Html, Anonymous),
+    r(Id::QuestionsAnswer, Post, "/questions", Html, Anonymous),
+    r(Id::Walk, Get, "/walk", Html, Anonymous),
+    r(Id::WalkStep, Post, "/walk", Html, Anonymous),
+    r(Id::Model, Get, "/model", Html, Anonymous),
+    r(Id::ModelShow, Post, "/model", Html, Anonymous),
+    r(Id::People, Get, "/people", Html, Anonymous),
+    r(Id::Device, Get, "/device", Html, Anonymous),
+    r(Id::Css, Get, "/s/site.css", Css, Public),
+    r(Id::Js, Get, "/s/site.js", Js, Public),
+    r(Id::Icon, Get, "/s/icon.svg", Svg, Public),
+    r(Id::Signup, Get, "/signup", Html, Anonymous),
+    r(Id::SignupPost, Post, "/signup", Html, Anonymous),
+    r(Id::Login, Get, "/login", Html, Anonymous),
+    r(Id::LoginPost, Post, "/login", Html, Anonymous),
+    r(Id::Recover, Get, "/recover", Html, Anonymous),
+    r(Id::RecoverPost, Post, "/recover", Html, Anonymous),
+    r(Id::Logout, Post, "/logout", Html, Owner),
+    r(Id::Out, Post, "/out", Html, Public),
+    r(Id::Privacy, Get, "/privacy", Html, Anonymous),
+    r(Id::Account, Get, "/me", Html, Owner),
+    r(Id::Codes, Post, "/me/codes", Html, OwnerWithPassphrase),
+    r(
+        Id::CodesRemove,
+        Post,
+        "/me/codes/remove",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(
+        Id::Passphrase,
+        Post,
+        "/me/passphrase",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(Id::Everywhere, Post, "/me/everywhere", Html, Owner),
+    r(Id::Delete, Post, "/me/delete", Html, OwnerWithPassphrase),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

@@ -5,6 +5,13 @@
   var exitUrl = null;
 
   function quickExit(url) {
+    // Signed in: the session ends on the server (a beacon with the session's csrf), so the old
+    // cookie opens nothing even if the browser kept it.
+    var f = document.querySelector("form[data-exit-form]");
+    if (f && navigator.sendBeacon) {
+      var c = f.querySelector("input[name=csrf]");
+      navigator.sendBeacon(f.action, new URLSearchParams({ csrf: c ? c.value : "" }));
+    }
     // Blank the page at once, then replace this history entry with the neutral site.
     document.documentElement.classList.add("blank");
     if (document.body) { document.body.className = "blank"; document.body.innerHTML = ""; }
@@ -18,6 +25,12 @@
   }
 
   document.addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("form[data-exit-form] button") : null;
+    if (b) {
+      e.preventDefault();
+      quickExit(findExit());
+      return;
+    }
     var a = e.target.closest ? e.target.closest("a") : null;
     if (!a) { return; }
     if (a.hasAttribute("data-exit")) {
@@ -48,13 +61,14 @@
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form || form.method.toLowerCase() !== "post" || !window.fetch || !window.DOMParser) { return; }
+    if (form.hasAttribute("data-exit-form")) { e.preventDefault(); quickExit(findExit()); return; }
     e.preventDefault();
     var data = new URLSearchParams();
     var fd = new FormData(form);
     fd.forEach(function (v, k) { data.append(k, v); });
     if (e.submitter && e.submitter.name) { data.append(e.submitter.name, e.submitter.value); }
     fetch(form.action, {
-      method: "POST", body: data, credentials: "omit", cache: "no-store", redirect: "follow",
+      method: "POST", body: data, credentials: "same-origin", cache: "no-store", redirect: "follow",
       headers: { "Content-Type": "application/x-www-form-urlencoded" }
     }).then(function (res) {
       return res.text().then(function (text) { return { url: res.url, text: text }; });
@@ -77,10 +91,29 @@
     if (e.persisted) { window.location.reload(); }
   });
 
+  // A signed-in page blanks itself when its session ends (idle or in all), leaving nothing on
+  // the screen, then goes to the sign-in page.
+  var endTimer = null;
+  function watchSession() {
+    clearTimeout(endTimer);
+    var m = document.querySelector("main[data-ends-in]");
+    if (!m) { return; }
+    var secs = parseInt(m.getAttribute("data-ends-in"), 10);
+    var to = m.getAttribute("data-ends-to");
+    if (!(secs >= 0) || !to) { return; }
+    endTimer = setTimeout(function () {
+      document.documentElement.classList.add("blank");
+      if (document.body) { document.body.className = "blank"; document.body.innerHTML = ""; }
+      document.title = "";
+      window.location.replace(to);
+    }, secs * 1000);
+  }
+
   // The break timer: a countdown, shown only with the script.
   function enhance() {
     var a = document.querySelector("a[data-exit]");
     if (a) { exitUrl = a.href; }
+    watchSession();
     var t = document.querySelector("[data-timer]");
     if (!t) { return; }
     t.hidden = false;

@@ -10,8 +10,10 @@ use std::path::PathBuf;
 /// a private safety check, helplines and the what-if model. Nothing is stored.
 ///
 /// Prints `listening on http://ADDR/` as the first line, then serves until Ctrl-C. Open that
-/// address in a browser. No cookies, no accounts; a walk's answers travel sealed inside the
-/// page for fifteen minutes.
+/// address in a browser. Without an account: no cookies, nothing stored; a walk's answers
+/// travel sealed inside the page for fifteen minutes. With an account (`/signup`): a journal
+/// locked by the passphrase, in the database of --db (or CLOSER_DB), created at the first
+/// sign-up; one session cookie.
 #[derive(clap::Args)]
 #[command(
     after_help = "Examples:\n  closer serve                          a free port on 127.0.0.1\n  closer serve --addr 127.0.0.1:8080\n  CLOSER_SECRET=... closer serve        several instances sharing one key"
@@ -32,6 +34,15 @@ pub struct Args {
     /// Print no line per request on standard error.
     #[arg(long)]
     pub quiet: bool,
+    /// Where journals are kept: a SQLite file or a postgres:// URL. Also read from CLOSER_DB.
+    /// Without either, `web.db` in this computer's local data folder. The database is created
+    /// at the first sign-up; using the site without an account never creates it.
+    #[arg(long, value_name = "PATH_OR_URL")]
+    pub db: Option<String>,
+    /// Allow plain HTTP on an address other than loopback (only behind a TLS proxy on the same
+    /// private network; browsers keep the session cookie only over HTTPS or on localhost).
+    #[arg(long)]
+    pub insecure_http: bool,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -53,16 +64,39 @@ pub fn run(args: Args) -> CliResult {
             args.exit_url
         )));
     }
+    // --db, else CLOSER_DB, else `web.db` next to the command line's journal (the web's
+    // accounts are kept apart from the journal of `closer log`).
+    let env_db = std::env::var("CLOSER_DB").ok().filter(|e| !e.is_empty());
+    let db = match args
+        .db
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .or(env_db.as_deref())
+    {
+        Some(given) => closer_store::Location::parse(given),
+        None => closer_store::location::default_path()
+            .map(|p| closer_store::Location::Sqlite(p.with_file_name("web.db")))
+            .map_err(|e| CliError::usage(format!("--db: {e}")))?,
+    };
     let listener = std::net::TcpListener::bind(&args.addr)
         .map_err(|e| CliError::usage(format!("--addr {}: {e}", args.addr)))?;
     let addr = listener.local_addr()?;
+    if !addr.ip().is_loopback() && !args.insecure_http {
+        return Err(CliError::usage(format!(
+            "--addr {}: this address is reachable from other computers, and closer serve speaks \
+plain HTTP, so passphrases and sessions would cross the network unencrypted. Listen on \
+127.0.0.1 behind a reverse proxy with TLS (see docs/deploy.md), or add --insecure-http if a \
+TLS proxy on a private network is in front of this address.",
+            args.addr
+        )));
+    }
     // The first line of standard output is the address (a contract tests and scripts read).
     crate::io::emit(&format!("listening on http://{addr}/\n"))?;
-    let state = AppState::new(Config {
-        exit_url: args.exit_url,
-        keys,
-        log: !args.quiet,
-    });
+    let mut config = Config::new(keys);
+    config.exit_url = args.exit_url;
+    config.log = !args.quiet;
+    config.db = Some(db);
+    let state = AppState::new(config);
     closer_web::run_blocking(listener, state)?;
     Ok(())
 }

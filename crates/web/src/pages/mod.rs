@@ -11,6 +11,7 @@ mod read;
 mod walk;
 mod words;
 
+use crate::account::pages as acct;
 use crate::html::{self, label};
 use crate::routes::{self, Id, Method, ROUTES};
 use crate::{Shared, layer};
@@ -58,6 +59,21 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::Css => get(assets::css),
         Id::Js => get(assets::js),
         Id::Icon => get(assets::icon),
+        Id::Signup => get(acct::signup),
+        Id::SignupPost => post(acct::signup_post),
+        Id::Login => get(acct::login),
+        Id::LoginPost => post(acct::login_post),
+        Id::Recover => get(acct::recover),
+        Id::RecoverPost => post(acct::recover_post),
+        Id::Logout => post(acct::logout),
+        Id::Out => post(acct::out),
+        Id::Privacy => get(acct::privacy),
+        Id::Account => get(acct::account),
+        Id::Codes => post(acct::codes),
+        Id::CodesRemove => post(acct::codes_remove),
+        Id::Passphrase => post(acct::passphrase),
+        Id::Everywhere => post(acct::everywhere),
+        Id::Delete => post(acct::delete),
     }
 }
 
@@ -110,6 +126,16 @@ pub fn too_large(st: &Shared) -> Response {
 /// A post whose form token or sealed state has expired, or that came from elsewhere.
 pub fn expired(st: &Shared, status: StatusCode) -> Response {
     notice(st, status, "web.expired-heading", "web.expired")
+}
+
+/// The accounts' database cannot be reached (or this server keeps no journals): 503.
+pub fn unavailable(st: &Shared) -> Response {
+    notice(
+        st,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "acct.unavailable-heading",
+        "acct.unavailable",
+    )
 }
 
 /// A form that could not be read.
