@@ -43,6 +43,16 @@ pub enum Id {
     Passphrase,
     Everywhere,
     Delete,
+    // The journal in the browser (issue 15, webjournal).
+    Journal,
+    JournalNew,
+    JournalAdd,
+    JournalEdit,
+    JournalSave,
+    JournalDelete,
+    JournalHistory,
+    Patterns,
+    Export,
 }
 
 /// The HTTP method of a route.
@@ -162,6 +172,21 @@ pub const ROUTES: &[Route] = &[
     ),
     r(Id::Everywhere, Post, "/me/everywhere", Html, Owner),
     r(Id::Delete, Post, "/me/delete", Html, OwnerWithPassphrase),
+    r(Id::Journal, Get, "/journal", Html, Owner),
+    r(Id::JournalNew, Get, "/journal/new", Html, Owner),
+    r(Id::JournalAdd, Post, "/journal/new", Html, Owner),
+    r(Id::JournalEdit, Post, "/journal/change", Html, Owner),
+    r(Id::JournalSave, Post, "/journal/save", Html, Owner),
+    r(Id::JournalDelete, Post, "/journal/delete", Html, Owner),
+    r(Id::JournalHistory, Post, "/journal/earlier", Html, Owner),
+    r(Id::Patterns, Get, "/journal/patterns", Html, Owner),
+    r(
+        Id::Export,
+        Post,
+        "/journal/export",
+        Html,
+        OwnerWithPassphrase,
+    ),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

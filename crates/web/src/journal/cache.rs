@@ -11,6 +11,11 @@ use closer_store::Entry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// The cache's key for a session: the hex of its id hash (never the id itself).
+pub fn session_key(id_hash: &[u8]) -> String {
+    id_hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[derive(Clone)]
 struct Slot {
     person: String,
