@@ -132,6 +132,16 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::Passphrase
         | Id::Everywhere
         | Id::Delete => vec![],
+        // The journal routes: tests/journal.rs.
+        Id::JournalAdd => vec![("move", "reach")],
+        Id::Journal
+        | Id::JournalNew
+        | Id::JournalEdit
+        | Id::JournalSave
+        | Id::JournalDelete
+        | Id::JournalHistory
+        | Id::Patterns
+        | Id::Export => vec![],
     }
 }
 
