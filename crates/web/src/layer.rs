@@ -30,6 +30,24 @@ pub const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
 connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The Content-Security-Policy of a signed-in page: as [`CSP`], and its quick exit (a posted
+/// form answered with a redirect to the neutral site) may go to that site's origin.
+pub fn csp_signed_in(exit_url: &str) -> String {
+    let origin = exit_url
+        .split_once("://")
+        .map(|(scheme, rest)| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!("{scheme}://{host}")
+        })
+        .filter(|o| !o.contains([' ', ';', '\'', ',']))
+        .unwrap_or_default();
+    CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    )
+    .replace("  ", " ")
+}
+
 /// The Permissions-Policy of every response: nothing of the device is used.
 pub const PERMISSIONS: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), \
 geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), \
@@ -73,6 +91,10 @@ pub async fn guard(
         next.run(req).await
     };
     let cookie = resp.extensions_mut().remove::<crate::account::CookieOp>();
+    let signed_in = resp
+        .extensions_mut()
+        .remove::<crate::account::SignedInPage>()
+        .is_some();
     let h = resp.headers_mut();
     h.remove(header::SET_COOKIE);
     // The only cookie ever set: the session's, from the account pages.
@@ -83,6 +105,9 @@ pub async fn guard(
     }
     for (name, value) in HEADERS {
         h.insert(*name, HeaderValue::from_static(value));
+    }
+    if signed_in && let Ok(v) = HeaderValue::from_str(&csp_signed_in(&st.exit_url)) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     if st.log {
         eprintln!(
@@ -118,16 +143,22 @@ async fn check_post(st: &Shared, req: Request, needs_token: bool) -> Result<Requ
 /// names this host, and a browser's Sec-Fetch-Site (when sent) says same-origin.
 pub fn same_origin(h: &HeaderMap) -> bool {
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if let Some(origin) = h.get(header::ORIGIN) {
         let Ok(origin) = origin.to_str() else {
             return false;
         };
+        // A page with `Referrer-Policy: no-referrer` posts a plain form (no script) with
+        // `Origin: null`; the browser's Sec-Fetch-Site then says whether it is our own page.
+        if origin == "null" {
+            return fetch_site == Some("same-origin");
+        }
         let Some(host) = host else { return false };
         if origin != format!("http://{host}") && origin != format!("https://{host}") {
             return false;
         }
     }
-    match h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    match fetch_site {
         None | Some("same-origin") | Some("none") => true,
         Some(_) => false,
     }
@@ -173,6 +204,24 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_in_page_may_post_its_exit_to_the_neutral_site_only() {
+        assert_eq!(
+            csp_signed_in("https://www.bbc.co.uk/weather?x=1"),
+            CSP.replace(
+                "form-action 'self'",
+                "form-action 'self' https://www.bbc.co.uk"
+            )
+        );
+        assert_eq!(
+            csp_signed_in("http://127.0.0.1:9/away"),
+            CSP.replace(
+                "form-action 'self'",
+                "form-action 'self' http://127.0.0.1:9"
+            )
+        );
+    }
+
+    #[test]
     fn origin_must_name_this_host() {
         assert!(same_origin(&headers(&[
             ("host", "127.0.0.1:8080"),
@@ -188,6 +237,21 @@ mod tests {
         )])));
         assert!(!same_origin(&headers(&[
             ("host", "127.0.0.1:8080"),
+            ("sec-fetch-site", "cross-site")
+        ])));
+        // `Origin: null` (a form posted from a no-referrer page) needs Sec-Fetch-Site.
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "null"),
             ("sec-fetch-site", "cross-site")
         ])));
         // Without either header (a script, not a browser) the form token alone decides.

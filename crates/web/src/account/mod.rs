@@ -415,15 +415,27 @@ impl FromRequest<Shared> for Posted {
     }
 }
 
+/// Marks a response as a signed-in page: the layer lets its quick-exit form post to the
+/// neutral site (`layer::csp_signed_in`).
+#[derive(Debug, Clone, Copy)]
+pub struct SignedInPage;
+
 /// A page for a signed-in person: the shell whose quick exit ends the session, with the
 /// session's `csrf` and the time the page blanks itself.
 pub fn page(who: &SignedIn, status: StatusCode, main: &str) -> Response {
-    (
+    page_for(&who.st, &who.csrf, who.ends_in, status, main)
+}
+
+/// [`page`] from its parts (a page drawn right after the session was made).
+pub fn page_for(st: &Shared, csrf: &str, ends_in: i64, status: StatusCode, main: &str) -> Response {
+    let mut r = (
         status,
         [(header::CONTENT_TYPE, routes::Body::Html.content_type())],
-        html::signed_in_page(&who.st.exit_url, &who.csrf, who.ends_in, main),
+        html::signed_in_page(&st.exit_url, csrf, ends_in, main),
     )
-        .into_response()
+        .into_response();
+    r.extensions_mut().insert(SignedInPage);
+    r
 }
 
 /// The hidden `csrf` field of a signed-in form.

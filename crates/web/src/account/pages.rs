@@ -131,23 +131,14 @@ pub async fn signup_post(State(st): State<Shared>, body: Bytes) -> Response {
         label("acct.continue"),
     );
     // The page is drawn with the new session's csrf, so its quick exit ends that session.
-    let r = (
+    let r = super::page_for(
+        &st,
+        &session.csrf,
+        st.accounts.limits.idle_secs,
         StatusCode::OK,
-        [(
-            axum::http::header::CONTENT_TYPE,
-            routes::Body::Html.content_type(),
-        )],
-        crate::html::signed_in_page(
-            &st.exit_url,
-            &session.csrf,
-            st.accounts.limits.idle_secs,
-            &main,
-        ),
+        &main,
     );
-    with_cookie(
-        axum::response::IntoResponse::into_response(r),
-        CookieOp::Set(cookie_value(&session)),
-    )
+    with_cookie(r, CookieOp::Set(cookie_value(&session)))
 }
 
 // ------------------------------------------------------------------ sign-in
