@@ -355,6 +355,25 @@ fn another_persons_private_entries_never_change_my_pages() {
                 assert_eq!(r.status, *status, "{name} {p}");
                 assert_eq!(&without_csrf(&r.body, &cb), body, "{name} {p}");
             }
+            // B cannot reach A's entries by their ids: the same 404 as an unknown id, and A's
+            // entry is untouched.
+            let a_ids = entry_ids(&a.client.get("/journal").await.body);
+            for path in ["/journal/change", "/journal/earlier", "/journal/delete"] {
+                let r = b.client.post_signed(path, &cb, &[("id", &a_ids[0])]).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{name} {path}");
+                assert!(!r.body.contains("a private"), "{name} {path}");
+            }
+            let r = b
+                .client
+                .post_signed(
+                    "/journal/save",
+                    &cb,
+                    &[("id", &a_ids[0]), ("move", "repair")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}");
+            assert_eq!(entry_ids(&a.client.get("/journal").await.body), a_ids);
+            assert!(a.client.get("/journal").await.body.contains("a private 11"));
         });
     }
 }
