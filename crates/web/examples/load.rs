@@ -1,193 +1,193 @@
-//! A small load generator for `bench/web_bench.sh`: open-loop GETs at a fixed rate over
-//! keep-alive HTTP/1.1 connections, or many clients posting forms at once. Run from a second
-//! process on loopback, so the server's timings include the network stack.
+//! A small open-loop load generator for `bench/serve_bench.sh`: requests are scheduled at a fixed
+//! rate on loopback, and each latency is measured from its scheduled start (so a slow answer
+//! delays no one's clock). Bounded in count and time; stops by itself.
 //!
-//!     load get  ADDR PATH COOKIE RATE SECONDS [CONNECTIONS]
-//!     load post ADDR PATH COOKIE BODY CLIENTS PER_CLIENT
+//!   cargo run --release -p closer-web --example load -- http://127.0.0.1:PORT home 500 10
 //!
-//! `get` prints the count, the errors and the latency percentiles in milliseconds, measured
-//! from each request's scheduled time (a slow answer delays the next ones and is counted for
-//! them, so a stall is not hidden). `post` prints how many posts were answered 303 (kept) and
-//! how many failed. The COOKIE is sent as the `Cookie` header; BODY is form-encoded.
+//! Kinds: `home` (GET /), `walk` (POST /walk: a flow's first page), `walk-step` (POST /walk:
+//! Next from the first step, with its sealed state), `model` (POST /model, every request with
+//! new inputs, so nothing is cached).
 
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::Mutex;
 
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
+const MAX_SECS: u64 = 60;
+const CONNS: usize = 32;
 
-async fn connect(addr: &str) -> Sender {
-    let stream = TcpStream::connect(addr).await.expect("connect");
-    stream.set_nodelay(true).ok();
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+fn field(page: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let i = page.find(&key).expect("field on the page") + key.len();
+    let j = page[i..].find('"').unwrap() + i;
+    page[i..j].to_string()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn request(
+    conn: &mut Option<TcpStream>,
+    host: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
+    if conn.is_none() {
+        *conn = Some(TcpStream::connect(host).await?);
+    }
+    let s = conn.as_mut().unwrap();
+    let head = if method == "GET" {
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n")
+    } else {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    s.write_all(head.as_bytes()).await?;
+    let mut buf = Vec::with_capacity(16 * 1024);
+    let mut chunk = [0u8; 16 * 1024];
+    let (status, header_end, len) = loop {
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            *conn = None;
+            return Err(std::io::Error::other("closed"));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..i]).to_ascii_lowercase();
+            let status: u16 = head[9..12].parse().unwrap_or(0);
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            break (status, i + 4, len);
+        }
+    };
+    while buf.len() < header_end + len {
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            *conn = None;
+            return Err(std::io::Error::other("closed"));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok((
+        status,
+        String::from_utf8_lossy(&buf[header_end..header_end + len]).into_owned(),
+    ))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() != 4 {
+        eprintln!("usage: load BASE_URL home|walk|walk-step|model RATE SECONDS");
+        std::process::exit(2);
+    }
+    let host = args[0]
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let kind = args[1].clone();
+    let rate: f64 = args[2].parse().expect("RATE");
+    let secs: u64 = args[3].parse::<u64>().expect("SECONDS").min(MAX_SECS);
+    let total = (rate * secs as f64) as usize;
+
+    // One page first, for a form token (and the walk's sealed state).
+    let mut c = None;
+    let (_, home) = request(&mut c, &host, "GET", "/", "")
         .await
-        .expect("handshake");
-    tokio::spawn(conn);
-    sender
-}
+        .expect("the server answers");
+    let token = enc(&field(&home, "t"));
+    let state = if kind == "walk-step" {
+        let (_, first) = request(&mut c, &host, "POST", "/walk", &format!("t={token}&flow=1"))
+            .await
+            .unwrap();
+        enc(&field(&first, "s"))
+    } else {
+        String::new()
+    };
 
-async fn send(s: &mut Sender, req: Request<Full<Bytes>>) -> Option<u16> {
-    s.ready().await.ok()?;
-    let resp = s.send_request(req).await.ok()?;
-    let status = resp.status().as_u16();
-    resp.into_body().collect().await.ok()?;
-    Some(status)
-}
-
-fn request(method: &str, addr: &str, path: &str, cookie: &str, body: &str) -> Request<Full<Bytes>> {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr)
-        .header("cookie", cookie);
-    if method == "POST" {
-        b = b
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("origin", format!("http://{addr}"));
-    }
-    b.body(Full::new(Bytes::from(body.to_string())))
-        .expect("request")
-}
-
-fn pct(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-async fn get(addr: String, path: String, cookie: String, rate: f64, secs: f64, conns: usize) {
-    let total = (rate * secs).round() as usize;
-    let interval = Duration::from_secs_f64(1.0 / rate);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Instant>(total.max(1));
-    let rx = Arc::new(Mutex::new(rx));
-    let results = Arc::new(Mutex::new(Vec::<(f64, bool)>::with_capacity(total)));
-    let mut workers = Vec::new();
-    for _ in 0..conns {
-        let (rx, results, addr, path, cookie) = (
-            rx.clone(),
-            results.clone(),
-            addr.clone(),
-            path.clone(),
-            cookie.clone(),
-        );
-        workers.push(tokio::spawn(async move {
-            let mut s = connect(&addr).await;
-            loop {
-                let Some(at) = rx.lock().await.recv().await else {
-                    break;
-                };
-                let st = send(&mut s, request("GET", &addr, &path, &cookie, "")).await;
-                let ms = at.elapsed().as_secs_f64() * 1000.0;
-                results.lock().await.push((ms, st == Some(200)));
-                if st.is_none() {
-                    s = connect(&addr).await;
-                }
-            }
-        }));
-    }
-    let start = Instant::now();
-    for i in 0..total {
-        let at = start + interval * i as u32;
-        tokio::time::sleep_until(at.into()).await;
-        tx.send(at).await.expect("queue");
-    }
-    drop(tx);
-    for w in workers {
-        w.await.expect("worker");
-    }
-    let r = results.lock().await;
-    let errors = r.iter().filter(|x| !x.1).count();
-    let mut ms: Vec<f64> = r.iter().map(|x| x.0).collect();
-    ms.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "requests={} errors={} rate={rate}/s p50={:.2}ms p90={:.2}ms p99={:.2}ms max={:.2}ms",
-        r.len(),
-        errors,
-        pct(&ms, 50.0),
-        pct(&ms, 90.0),
-        pct(&ms, 99.0),
-        ms.last().copied().unwrap_or(f64::NAN)
-    );
-}
-
-async fn post(
-    addr: String,
-    path: String,
-    cookie: String,
-    body: String,
-    clients: usize,
-    each: usize,
-) {
+    let host = Arc::new(host);
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now() + Duration::from_millis(50);
     let mut tasks = Vec::new();
-    let start = Arc::new(tokio::sync::Barrier::new(clients));
-    for _ in 0..clients {
-        let (addr, path, cookie, body, start) = (
-            addr.clone(),
-            path.clone(),
-            cookie.clone(),
-            body.clone(),
-            start.clone(),
+    for _ in 0..CONNS {
+        let (host, next, kind, token, state) = (
+            host.clone(),
+            next.clone(),
+            kind.clone(),
+            token.clone(),
+            state.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut s = connect(&addr).await;
-            start.wait().await;
-            let mut kept = 0;
-            for _ in 0..each {
-                if send(&mut s, request("POST", &addr, &path, &cookie, &body)).await == Some(303) {
-                    kept += 1;
+            let mut conn = None;
+            let mut lat = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let at = start + Duration::from_secs_f64(i as f64 / rate);
+                tokio::time::sleep_until(at.into()).await;
+                let (method, path, body) = match kind.as_str() {
+                    "home" => ("GET", "/", String::new()),
+                    "walk" => ("POST", "/walk", format!("t={token}&flow=1")),
+                    "walk-step" => ("POST", "/walk", format!("t={token}&s={state}&go=next")),
+                    _ => {
+                        // New inputs every time: never cached.
+                        let a = 1.0 + (i % 600) as f64 / 100.0;
+                        let b = 1.0 + ((i / 600) % 600) as f64 / 100.0;
+                        (
+                            "POST",
+                            "/model",
+                            format!(
+                                "t={token}&a_anxiety={a}&a_avoidance=2&b_anxiety=2&b_avoidance={b}&way1=pause&who1=A&day1=30"
+                            ),
+                        )
+                    }
+                };
+                match request(&mut conn, &host, method, path, &body).await {
+                    Ok((200, _)) => lat.push(at.elapsed()),
+                    _ => errors += 1,
                 }
             }
-            kept
+            (lat, errors)
         }));
     }
-    let mut kept = 0;
+    let mut all = Vec::new();
+    let mut errors = 0;
     for t in tasks {
-        kept += t.await.expect("client");
+        let (l, e) = t.await.unwrap();
+        all.extend(l);
+        errors += e;
     }
+    let wall = start.elapsed().as_secs_f64();
+    all.sort();
+    let q = |p: f64| {
+        all.get(((all.len() as f64 * p).ceil() as usize).saturating_sub(1))
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(f64::NAN)
+    };
     println!(
-        "posted={} kept={kept} failed={}",
-        clients * each,
-        clients * each - kept
+        "{kind}: {} ok, {errors} errors, {:.0} req/s offered, {:.0} req/s done; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        all.len(),
+        rate,
+        all.len() as f64 / wall,
+        q(0.50),
+        q(0.90),
+        q(0.99),
+        q(1.0)
     );
-}
-
-fn main() {
-    let a: Vec<String> = std::env::args().collect();
-    let usage = "usage: load get ADDR PATH COOKIE RATE SECONDS [CONNECTIONS] | load post ADDR PATH COOKIE BODY CLIENTS PER_CLIENT";
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    match a.get(1).map(String::as_str) {
-        Some("get") if a.len() >= 7 => rt.block_on(get(
-            a[2].clone(),
-            a[3].clone(),
-            a[4].clone(),
-            a[5].parse().expect("RATE"),
-            a[6].parse().expect("SECONDS"),
-            a.get(7)
-                .map(|c| c.parse().expect("CONNECTIONS"))
-                .unwrap_or(16),
-        )),
-        Some("post") if a.len() >= 8 => rt.block_on(post(
-            a[2].clone(),
-            a[3].clone(),
-            a[4].clone(),
-            a[5].clone(),
-            a[6].parse().expect("CLIENTS"),
-            a[7].parse().expect("PER_CLIENT"),
-        )),
-        _ => {
-            eprintln!("{usage}");
-            std::process::exit(2);
-        }
-    }
 }
