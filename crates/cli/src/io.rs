@@ -183,13 +183,8 @@ pub fn part(s: &closer_safety::Said) -> Part<'_> {
     }
 }
 
-/// Plain text for one reviewed item: its title, then its text indented by two spaces, both
-/// wrapped at [`width`], then a blank line.
-pub fn render_said(s: &closer_safety::Said) -> String {
-    render_said_at(s, width())
-}
-
-/// [`render_said`] at a given width (a private screen passes its own).
+/// Plain text for one reviewed item at a given width (a private screen passes its own): its
+/// title, then its text indented by two spaces, both wrapped, then a blank line.
 pub fn render_said_at(s: &closer_safety::Said, width: usize) -> String {
     let mut out = String::new();
     if !s.title().is_empty() {

@@ -8,6 +8,7 @@
 
 pub mod csv_rows;
 pub mod error;
+pub mod fields;
 pub mod hawkes;
 pub mod linalg;
 pub mod moves_csv;

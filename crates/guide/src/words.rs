@@ -40,6 +40,24 @@ pub fn find<'a>(list: &'a [String], w: &str) -> Option<&'a str> {
     list.iter().find(|x| norm(x) == w).map(String::as_str)
 }
 
+/// Picked words (each given word may hold several, comma-separated), each checked against
+/// `list`; the error names the field, the listed words and the word not found.
+pub fn pick(field: &str, list: &[String], given: &[String]) -> Result<Vec<String>, String> {
+    given
+        .iter()
+        .flat_map(|g| g.split(','))
+        .filter(|g| !g.trim().is_empty())
+        .map(|g| {
+            find(list, g).map(str::to_string).ok_or_else(|| {
+                format!(
+                    "{field}: expected one of the listed words ({}), found {g:?}",
+                    list.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +70,22 @@ mod tests {
         assert_eq!(find(feelings(), "Worn_Out"), Some("worn out"));
         assert_eq!(find(needs(), "to-be-heard"), Some("to be heard"));
         assert_eq!(find(feelings(), "furious-ish"), None);
+    }
+
+    #[test]
+    fn picked_words_are_the_lists_spelling_and_an_unknown_one_is_named() {
+        let got = pick(
+            "feeling",
+            feelings(),
+            &["OVERWHELMED".into(), String::new()],
+        )
+        .unwrap();
+        assert_eq!(got, ["overwhelmed"]);
+        let e = pick("feeling", feelings(), &["overwhelmed,zzz".into()]).unwrap_err();
+        assert!(
+            e.starts_with("feeling: expected one of the listed words ("),
+            "{e}"
+        );
+        assert!(e.ends_with("found \"zzz\""), "{e}");
     }
 }

@@ -105,6 +105,7 @@ fn make_export(file: &str, n: usize, days: i64) {
                 moment: format!("{:032x}", i),
                 edited_at: vec![],
                 imported_at: None,
+                seq: i as i64 + 1,
             },
         });
     }

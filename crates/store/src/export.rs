@@ -359,6 +359,7 @@ impl Store {
                 "{table}: the file holds one record id twice; nothing was imported"
             )));
         }
+        self.touch(owner).await?;
         Ok(n)
     }
 }

@@ -23,6 +23,7 @@ pub mod crypto;
 pub mod export;
 pub mod location;
 pub mod model;
+pub mod pages;
 
 pub use accounts::{NewSession, OpenSession, SessionLimits, SignedUp};
 pub use couple::{Invitation, LinkView, NewLink};
@@ -30,6 +31,7 @@ pub use crypto::{DataKey, random_id};
 pub use export::{Export, FORMAT, VERSION};
 pub use location::Location;
 pub use model::*;
+pub use pages::{EntryPage, paginate};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -467,6 +469,7 @@ impl Store {
             .lock()
             .expect("lock")
             .insert(person.to_string(), key);
+        self.touch(person).await?;
         self.scrub().await?;
         Ok(())
     }
@@ -548,24 +551,50 @@ impl Store {
     ) -> Result<Vec<String>> {
         let key = self.key_for(owner).await?;
         let moment = random_id();
-        let mut rows = Vec::with_capacity(entries.len());
+        let mut datas = Vec::with_capacity(entries.len());
         for e in entries {
-            let data = validate_new(e, now, &moment)?;
-            rows.push((
-                random_id(),
-                self.seal(key.as_ref(), "entries", owner, &data),
-            ));
+            datas.push(validate_new(e, now, &moment)?);
         }
-        if rows.is_empty() {
+        if datas.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = insert_owned_sql("entries", rows.len());
+        let sql = insert_owned_sql("entries", datas.len().min(INSERT_BATCH));
+        let mut rows = Vec::with_capacity(datas.len());
         on_db!(self, p => {
-            let mut q = sqlx::query(&sql).bind(owner);
-            for (id, body) in &rows {
-                q = q.bind(id).bind(body);
+            // One transaction, one synced commit: the entries' places in insertion order and the
+            // new data version are taken with the rows, so a cache never sees half a write.
+            let mut tx = p.begin().await?;
+            sqlx::query(pages::BUMP_SQL)
+                .bind(owner)
+                .bind(random_id())
+                .bind(datas.len() as i64)
+                .execute(&mut *tx)
+                .await?;
+            let last: (i64,) = sqlx::query_as(pages::SEQ_SQL)
+                .bind(owner)
+                .fetch_one(&mut *tx)
+                .await?;
+            let first = last.0 - datas.len() as i64 + 1;
+            for (i, mut data) in datas.drain(..).enumerate() {
+                data.seq = first + i as i64;
+                rows.push((random_id(), self.seal(key.as_ref(), "entries", owner, &data)));
             }
-            q.execute(p).await?;
+            // Within the databases' limits on bound values (a single entry is one statement).
+            for chunk in rows.chunks(INSERT_BATCH) {
+                let partial;
+                let text = if chunk.len() == INSERT_BATCH.min(rows.len()) {
+                    &sql
+                } else {
+                    partial = insert_owned_sql("entries", chunk.len());
+                    &partial
+                };
+                let mut q = sqlx::query(text).bind(owner);
+                for (id, body) in chunk {
+                    q = q.bind(id).bind(body);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
         });
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
@@ -585,21 +614,7 @@ impl Store {
                 out.push(Entry { id: r.id, data });
             }
         }
-        // Within one moment, my move comes before my perception of my partner's.
-        out.sort_by(|a, b| {
-            (
-                a.data.at,
-                a.data.recorded_at,
-                a.data.by == Actor::Partner,
-                &a.id,
-            )
-                .cmp(&(
-                    b.data.at,
-                    b.data.recorded_at,
-                    b.data.by == Actor::Partner,
-                    &b.id,
-                ))
-        });
+        pages::sort_entries(&mut out);
         Ok(out)
     }
 
@@ -691,6 +706,7 @@ impl Store {
             }
             tx.commit().await?;
         });
+        self.touch(viewer).await?;
         Ok(Entry {
             id: id.to_string(),
             data: d,
@@ -732,6 +748,7 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound("entry"));
         }
+        self.touch(viewer).await?;
         Ok(())
     }
 
@@ -793,6 +810,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         });
+        self.touch(owner).await?;
         Ok(())
     }
 
@@ -810,6 +828,7 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        self.touch(owner).await?;
         Ok(())
     }
 
@@ -831,6 +850,7 @@ impl Store {
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
+        self.touch(owner).await?;
         Ok(id)
     }
 
@@ -1044,6 +1064,7 @@ fn validate_new(e: &NewEntry, now: i64, moment: &str) -> Result<EntryData> {
         moment: moment.to_string(),
         edited_at: Vec::new(),
         imported_at: None,
+        seq: 0,
     })
 }
 

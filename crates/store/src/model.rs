@@ -52,6 +52,15 @@ pub struct EntryData {
     /// Set when the entry came from an import, so an edited file cannot pass as an original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imported_at: Option<i64>,
+    /// The entry's place in its owner's insertion order (a per-person counter, set once when the
+    /// entry is written; 0 for entries written before the counter existed). It breaks ties
+    /// between entries of the same second, inside the sealed body so a dump shows no order.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: i64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
 }
 
 /// An entry with its id.

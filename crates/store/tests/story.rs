@@ -496,6 +496,7 @@ fn a_large_import_goes_in_batches_and_a_clash_in_any_batch_refuses_it_whole() {
                         moment: format!("m{i}"),
                         edited_at: vec![],
                         imported_at: None,
+                        seq: i as i64 + 1,
                     },
                 })
                 .collect();

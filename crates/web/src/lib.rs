@@ -14,6 +14,7 @@
 pub mod account;
 pub mod forms;
 pub mod html;
+pub mod journal;
 pub mod layer;
 pub mod pages;
 pub mod routes;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub store: std::sync::RwLock<Option<Arc<closer_store::Store>>>,
     /// Sessions, sign-in delays and the session-end hooks (see [`account`]).
     pub accounts: account::Accounts,
+    /// The journal pages' per-session cache (dropped when a session ends).
+    pub journal: Arc<journal::cache::Cache>,
 }
 
 /// How many what-if results are kept in memory (deterministic results, keyed by a hash).
@@ -80,7 +83,7 @@ const MODEL_CACHE_MAX: usize = 512;
 
 impl AppState {
     pub fn new(config: Config) -> Arc<AppState> {
-        Arc::new(AppState {
+        let state = Arc::new(AppState {
             exit_url: config.exit_url,
             sealer: Sealer::new(config.keys),
             log: config.log,
@@ -88,7 +91,13 @@ impl AppState {
             model_cache: Mutex::new(HashMap::new()),
             store: std::sync::RwLock::new(None),
             accounts: account::Accounts::new(config.db, config.session_limits, config.delay_unit),
-        })
+            journal: Arc::new(journal::cache::Cache::new()),
+        });
+        let cache = state.journal.clone();
+        state.on_session_end(move |_person, session| {
+            cache.end_session(&journal::cache::session_key(&session.id_hash));
+        });
+        state
     }
 
     /// Seconds since the epoch (plus the test clock's skew).

@@ -56,6 +56,16 @@ pub enum Id {
     LinksRevoke,
     LinksTag,
     View,
+    // The journal in the browser (issue 15, webjournal).
+    Journal,
+    JournalNew,
+    JournalAdd,
+    JournalEdit,
+    JournalSave,
+    JournalDelete,
+    JournalHistory,
+    Patterns,
+    Export,
 }
 
 /// The HTTP method of a route.
@@ -205,6 +215,21 @@ pub const ROUTES: &[Route] = &[
     r(Id::LinksRevoke, Post, "/links/revoke", Html, Owner),
     r(Id::LinksTag, Post, "/links/tag", Html, Owner),
     r(Id::View, Get, "/v", Html, Therapist),
+    r(Id::Journal, Get, "/journal", Html, Owner),
+    r(Id::JournalNew, Get, "/journal/new", Html, Owner),
+    r(Id::JournalAdd, Post, "/journal/new", Html, Owner),
+    r(Id::JournalEdit, Post, "/journal/change", Html, Owner),
+    r(Id::JournalSave, Post, "/journal/save", Html, Owner),
+    r(Id::JournalDelete, Post, "/journal/delete", Html, Owner),
+    r(Id::JournalHistory, Post, "/journal/earlier", Html, Owner),
+    r(Id::Patterns, Get, "/journal/patterns", Html, Owner),
+    r(
+        Id::Export,
+        Post,
+        "/journal/export",
+        Html,
+        OwnerWithPassphrase,
+    ),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

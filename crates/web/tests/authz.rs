@@ -83,6 +83,8 @@ enum Outcome {
     ToExit,
     /// 404 with the one page every link that does not open gets (the therapist view).
     Gone,
+    /// 404: the thing named in the form is not the viewer's (or does not exist).
+    NotFound,
     /// Nobody wrote the outcome down: the test fails and says which.
     Unspecified,
 }
@@ -155,6 +157,18 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::TogetherStop
         | Id::Links
         | Id::View => vec![],
+        // The journal (tests/journal.rs has the flows). An entry id nobody has: the owner and
+        // another person both get 404 (an id of someone else's is the same 404 there).
+        Id::JournalAdd => vec![("move", "reach"), ("note", "a matrix note")],
+        Id::JournalEdit | Id::JournalDelete | Id::JournalHistory => {
+            vec![("id", "00000000000000000000000000000000")]
+        }
+        Id::JournalSave => vec![
+            ("id", "00000000000000000000000000000000"),
+            ("move", "reach"),
+        ],
+        Id::Export => vec![("format", "json")],
+        Id::Journal | Id::JournalNew | Id::Patterns => vec![],
     }
 }
 
@@ -180,6 +194,14 @@ fn expected(r: &Route, v: Viewer) -> Outcome {
     } else {
         v
     };
+    // A journal entry by an id that is not the viewer's: not found, for the owner as for anyone.
+    if matches!(
+        r.id,
+        Id::JournalEdit | Id::JournalSave | Id::JournalDelete | Id::JournalHistory
+    ) && matches!(v, Owner | OwnerWithoutPassphrase | Other)
+    {
+        return NotFound;
+    }
     match (r.access, r.method) {
         (Access::Public, _) => Ok,
         (Access::Anonymous, Method::Get) => Ok,
@@ -387,6 +409,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
         }
         Outcome::ToLogin => status == StatusCode::SEE_OTHER && got.location() == Some("/login"),
         Outcome::Forbidden => status == StatusCode::FORBIDDEN,
+        Outcome::NotFound => status == StatusCode::NOT_FOUND,
         Outcome::ToExit => status == StatusCode::SEE_OTHER && got.location() == Some(exit),
         Outcome::Gone => status == StatusCode::NOT_FOUND,
         Outcome::Unspecified => false,

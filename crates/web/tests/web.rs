@@ -145,6 +145,16 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::LinksRevoke
         | Id::LinksTag
         | Id::View => vec![],
+        // The journal routes: tests/journal.rs.
+        Id::JournalAdd => vec![("move", "reach")],
+        Id::Journal
+        | Id::JournalNew
+        | Id::JournalEdit
+        | Id::JournalSave
+        | Id::JournalDelete
+        | Id::JournalHistory
+        | Id::Patterns
+        | Id::Export => vec![],
     }
 }
 

@@ -9,7 +9,6 @@ use closer_domain::{MoveType, Way};
 use closer_guide::{journal as words_of_journal, words};
 use closer_safety::{Said, risk};
 use closer_store::{Actor, Entry, EntryEdit, Location, OpenMode, Store};
-use std::str::FromStr;
 
 /// Where the journal is, and how to give its passphrase without a terminal.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -125,32 +124,7 @@ pub fn now() -> i64 {
 /// `--at`: RFC 3339 (`2026-03-01T21:30:00+01:00`), `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` (UTC).
 /// Not in the future.
 pub fn parse_at(field: &str, s: &str, now: i64) -> CliResult<(i64, i32)> {
-    use time::format_description::well_known::Rfc3339;
-    use time::macros::format_description;
-    let bad = || {
-        CliError::usage(format!(
-            "{field}: expected a time such as 2026-03-01T21:30:00+01:00, 2026-03-01 21:30 (UTC) or 2026-03-01, found {s:?}"
-        ))
-    };
-    let t = s.trim();
-    let (at, off) = if let Ok(dt) = time::OffsetDateTime::parse(t, &Rfc3339) {
-        (dt.unix_timestamp(), dt.offset().whole_minutes() as i32)
-    } else if let Ok(dt) = time::PrimitiveDateTime::parse(
-        &t.replacen('T', " ", 1),
-        format_description!("[year]-[month]-[day] [hour]:[minute]"),
-    ) {
-        (dt.assume_utc().unix_timestamp(), 0)
-    } else if let Ok(d) = time::Date::parse(t, format_description!("[year]-[month]-[day]")) {
-        (d.midnight().assume_utc().unix_timestamp(), 0)
-    } else {
-        return Err(bad());
-    };
-    if at > now + 300 {
-        return Err(CliError::usage(format!(
-            "{field}: expected a time that is not in the future, found {s:?}"
-        )));
-    }
-    Ok((at, off))
+    closer_domain::fields::parse_at(field, s, now).map_err(CliError::usage)
 }
 
 /// `--note`: only `-` (standard input) is accepted, so the words stay out of the shell's
@@ -173,41 +147,17 @@ pub fn read_note(arg: Option<&str>) -> CliResult<Option<String>> {
 /// A move by name: reach, withdraw, break (a withdraw of kind `break`), turn_toward, repair,
 /// return.
 pub fn parse_move(field: &str, s: &str) -> CliResult<(MoveType, Option<String>)> {
-    let t = s.trim().to_lowercase().replace('-', "_");
-    if t == "break" {
-        return Ok((MoveType::Withdraw, Some("break".into())));
-    }
-    MoveType::from_str(&t).map(|m| (m, None)).map_err(|_| {
-        CliError::usage(format!(
-            "{field}: expected one of reach, withdraw, break, turn_toward, repair, return, found {s:?}"
-        ))
-    })
+    closer_domain::fields::parse_move(field, s).map_err(CliError::usage)
 }
 
 /// A way of responding by name.
 pub fn parse_way(field: &str, s: &str) -> CliResult<Way> {
-    Way::from_str(&s.trim().to_lowercase()).map_err(|_| {
-        CliError::usage(format!(
-            "{field}: expected one of pause, curious, space, name, stay, explore, found {s:?}"
-        ))
-    })
+    closer_domain::fields::parse_way(field, s).map_err(CliError::usage)
 }
 
 /// Picked words, each checked against the guide's list.
 pub fn pick_words(field: &str, list: &[String], given: &[String]) -> CliResult<Vec<String>> {
-    given
-        .iter()
-        .flat_map(|g| g.split(','))
-        .filter(|g| !g.trim().is_empty())
-        .map(|g| {
-            words::find(list, g).map(str::to_string).ok_or_else(|| {
-                CliError::usage(format!(
-                    "{field}: expected one of the listed words ({}), found {g:?}",
-                    list.join(", ")
-                ))
-            })
-        })
-        .collect()
+    words::pick(field, list, given).map_err(CliError::usage)
 }
 
 /// What to show when a person's own words are read for risk: nothing, or the crisis or safety

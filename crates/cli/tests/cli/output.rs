@@ -144,7 +144,6 @@ fn cases(dir: &Path) -> Vec<(&'static str, Vec<String>, String)> {
     ]
 }
 
-
 /// Commands with no case, each with its reason.
 const NOT_HERE: &[&str] = &[
     // Runs until stopped; its one line of output is checked by `cli::serve`.
@@ -270,7 +269,6 @@ fn check() {
 fn every_command_handles_a_closed_pipe_and_a_full_disk() {
     check();
 }
-
 
 #[test]
 fn every_json_document_is_an_object_with_a_schema_version() {

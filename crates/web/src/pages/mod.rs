@@ -13,6 +13,7 @@ mod words;
 
 use crate::account::pages as acct;
 use crate::html::{self, label};
+use crate::journal::pages as jr;
 use crate::routes::{self, Id, Method, ROUTES};
 use crate::{Shared, layer};
 use axum::Router;
@@ -86,6 +87,15 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::LinksRevoke => post(crate::together::links::revoke),
         Id::LinksTag => post(crate::together::links::tag),
         Id::View => get(crate::view::show),
+        Id::Journal => get(jr::list),
+        Id::JournalNew => get(jr::new),
+        Id::JournalAdd => post(jr::add),
+        Id::JournalEdit => post(jr::edit),
+        Id::JournalSave => post(jr::save),
+        Id::JournalDelete => post(jr::delete),
+        Id::JournalHistory => post(jr::history),
+        Id::Patterns => get(jr::patterns),
+        Id::Export => post(jr::export),
     }
 }
 

@@ -1,0 +1,379 @@
+//! The journal in the browser, end to end through the router (no socket), on SQLite always and
+//! on PostgreSQL when `TEST_DATABASE_URL` is set: log with a note, see it, change it, see the
+//! earlier version, delete it, patterns "not enough yet", pages, bad input named, export behind
+//! the passphrase, the cache dropped at sign-out, and the differencing property: another
+//! person's private entries never change my pages.
+
+mod support;
+
+use axum::http::StatusCode;
+use support::*;
+
+const PP: &str = "correct horse battery";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The ids of the entries on a list page, in page order.
+fn entry_ids(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    let marker = "name=\"id\" value=\"";
+    while let Some(i) = rest.find(marker) {
+        let tail = &rest[i + marker.len()..];
+        let end = tail.find('"').unwrap();
+        let id = tail[..end].to_string();
+        if out.last() != Some(&id) {
+            out.push(id);
+        }
+        rest = &tail[end..];
+    }
+    out
+}
+
+/// A page without its per-session secret, to compare two pages of one person.
+fn without_csrf(body: &str, csrf: &str) -> String {
+    body.replace(csrf, "CSRF")
+}
+
+#[test]
+fn log_see_change_history_delete_on_every_backend() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "jflow") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let csrf = a.csrf.clone();
+            let c = &mut a.client;
+            let empty = c.get("/journal").await;
+            assert_eq!(empty.status, StatusCode::OK, "{name}");
+            assert!(entry_ids(&empty.body).is_empty());
+            // The form: every field autocomplete=off, the note a textarea, no share checkbox
+            // without a partner, the feelings from the guide's list.
+            let f = c.get("/journal/new").await;
+            assert_eq!(f.status, StatusCode::OK);
+            for tag in ["<input", "<select", "<textarea"] {
+                for part in f.body.split(tag).skip(1) {
+                    let el = &part[..part.find('>').unwrap()];
+                    if el.contains("type=\"hidden\"") {
+                        continue;
+                    }
+                    assert!(el.contains("autocomplete=\"off\""), "{name}: {tag}{el}");
+                }
+            }
+            assert!(f.body.contains("<textarea id=\"note\" name=\"note\""));
+            assert!(!f.body.contains("share_partner"), "no partner, no checkbox");
+            assert!(f.body.contains("value=\"overwhelmed\""));
+            // Log a moment with a note.
+            let note = "canary-note-7f3 my own words";
+            let r = c
+                .post_signed(
+                    "/journal/new",
+                    &csrf,
+                    &[
+                        ("move", "withdraw"),
+                        ("partner_move", "reach"),
+                        ("feeling", "overwhelmed"),
+                        ("need", "calm"),
+                        ("intensity", "6"),
+                        ("way", "pause"),
+                        ("note", note),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+            assert!(r.body.contains("id=\"kept\""));
+            let list = c.get("/journal").await;
+            assert!(list.body.contains(note), "{name}: the owner sees the note");
+            let ids = entry_ids(&list.body);
+            assert_eq!(ids.len(), 2, "{name}: my move and my view of theirs");
+            // Change the note: the earlier version is in the history; recorded_at stays.
+            let mine = ids
+                .iter()
+                .find(|id| {
+                    let i = list.body.find(id.as_str()).unwrap();
+                    list.body[..i].rfind("<article").is_some()
+                        && list.body[list.body[..i].rfind("<article").unwrap()..i].contains(note)
+                })
+                .unwrap()
+                .clone();
+            let form = c
+                .post_signed("/journal/change", &csrf, &[("id", &mine)])
+                .await;
+            assert_eq!(form.status, StatusCode::OK);
+            assert!(
+                form.body.contains(note),
+                "{name}: the change form holds the note"
+            );
+            let r = c
+                .post_signed(
+                    "/journal/save",
+                    &csrf,
+                    &[
+                        ("id", &mine),
+                        ("move", "withdraw"),
+                        ("note", "second words"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+            let list = c.get("/journal").await;
+            assert!(list.body.contains("second words") && !list.body.contains(note));
+            let h = c
+                .post_signed("/journal/earlier", &csrf, &[("id", &mine)])
+                .await;
+            assert_eq!(h.status, StatusCode::OK);
+            assert!(
+                h.body.contains(note) && h.body.contains("second words"),
+                "{name}"
+            );
+            // Delete: gone with its history.
+            let r = c
+                .post_signed("/journal/delete", &csrf, &[("id", &mine)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK);
+            let list = c.get("/journal").await;
+            assert!(!list.body.contains("second words"));
+            assert_eq!(entry_ids(&list.body).len(), 1);
+            let h = c
+                .post_signed("/journal/earlier", &csrf, &[("id", &mine)])
+                .await;
+            assert_eq!(h.status, StatusCode::NOT_FOUND, "{name}");
+            // Patterns from one entry: not enough yet, and no note on the page.
+            let p = c.get("/journal/patterns").await;
+            assert_eq!(p.status, StatusCode::OK);
+            assert!(p.body.contains("not enough yet"), "{name}: {}", p.body);
+        });
+    }
+}
+
+#[test]
+fn bad_input_is_named_and_nothing_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, st) = app_on(Some(databases(dir.path(), "jbad").remove(0).1));
+    rt().block_on(async {
+        let mut a = sign_up(&app, &st, PP).await;
+        let csrf = a.csrf.clone();
+        for (fields, want) in [
+            (vec![("move", "shout")], "move: expected one of reach"),
+            (
+                vec![("move", "reach"), ("intensity", "12")],
+                "intensity: expected",
+            ),
+            (
+                vec![("move", "reach"), ("feeling", "zzz")],
+                "feeling: expected one of the listed words",
+            ),
+            (
+                vec![("move", "reach"), ("at", "2999-01-01")],
+                "not in the future",
+            ),
+            (vec![("move", "reach"), ("share_partner", "on")], ""),
+        ] {
+            let r = a.client.post_signed("/journal/new", &csrf, &fields).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+            assert!(r.body.contains("role=\"alert\""), "{fields:?}");
+            assert!(
+                r.body.contains(&closer_web::html::esc(want)),
+                "{fields:?}: {}",
+                r.body
+            );
+        }
+        assert!(entry_ids(&a.client.get("/journal").await.body).is_empty());
+        // No csrf: 403; no session: to the sign-in page.
+        let r = a
+            .client
+            .post_raw("/journal/new", &[("move", "reach")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let mut anon = Client::new(&app, &st);
+        for path in ["/journal", "/journal/new", "/journal/patterns"] {
+            let r = anon.get(path).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(r.location(), Some("/login"));
+        }
+    });
+}
+
+#[test]
+fn pages_are_newest_first_and_the_cache_goes_with_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, st) = app_on(Some(databases(dir.path(), "jpages").remove(0).1));
+    rt().block_on(async {
+        let mut a = sign_up(&app, &st, PP).await;
+        let csrf = a.csrf.clone();
+        for i in 0..30 {
+            let note = format!("n{i:02}");
+            let r = a
+                .client
+                .post_signed("/journal/new", &csrf, &[("move", "reach"), ("note", &note)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK);
+        }
+        let p1 = a.client.get("/journal").await;
+        assert_eq!(entry_ids(&p1.body).len(), 25);
+        // Same second: insertion order, newest first.
+        let first = p1.body.find("n29").unwrap();
+        assert!(first < p1.body.find("n28").unwrap());
+        assert!(!p1.body.contains(">n04<"));
+        let p2 = a.client.get("/journal?page=2").await;
+        assert_eq!(entry_ids(&p2.body).len(), 5);
+        assert!(p2.body.contains("n04") && p2.body.contains("n00"));
+        assert_eq!(
+            st.journal.sessions(),
+            1,
+            "the list is kept for this session"
+        );
+        // The cache answers again without a change, and a write is seen at once.
+        assert_eq!(a.client.get("/journal").await.body, p1.body);
+        a.client
+            .post_signed(
+                "/journal/new",
+                &csrf,
+                &[("move", "repair"), ("note", "fresh")],
+            )
+            .await;
+        assert!(a.client.get("/journal").await.body.contains("fresh"));
+        // Sign-out ends the session; its slot goes with it.
+        let r = a.client.post_signed("/logout", &csrf, &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(st.journal.sessions(), 0);
+    });
+}
+
+#[test]
+fn export_needs_the_passphrase_and_has_a_neutral_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "jexport") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let csrf = a.csrf.clone();
+            a.client
+                .post_signed(
+                    "/journal/new",
+                    &csrf,
+                    &[("move", "reach"), ("note", "export words")],
+                )
+                .await;
+            let r = a
+                .client
+                .post_signed("/journal/export", &csrf, &[("format", "json")])
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+            let r = a
+                .client
+                .post_signed(
+                    "/journal/export",
+                    &csrf,
+                    &[("format", "json"), ("passphrase", "wrong one")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+            let r = a
+                .client
+                .post_signed(
+                    "/journal/export",
+                    &csrf,
+                    &[("format", "json"), ("passphrase", PP)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            let day = closer_store::day_of(st.now() as i64, 0);
+            assert_eq!(
+                r.headers["content-disposition"].to_str().unwrap(),
+                format!("attachment; filename=\"notes-{day}.json\"")
+            );
+            let ex = closer_store::Export::parse(&r.body, "export").unwrap();
+            assert_eq!(ex.entries.len(), 1);
+            assert_eq!(ex.entries[0].data.note.as_deref(), Some("export words"));
+            let r = a
+                .client
+                .post_signed(
+                    "/journal/export",
+                    &csrf,
+                    &[("format", "csv"), ("passphrase", PP)],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert!(
+                r.headers["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .ends_with(".csv\"")
+            );
+            let moves = closer_domain::moves_csv::parse(&r.body, "csv").unwrap();
+            assert_eq!(moves.moves.len(), 1);
+            assert!(
+                !r.body.contains("export words"),
+                "the moves file holds no note"
+            );
+        });
+    }
+}
+
+#[test]
+fn another_persons_private_entries_never_change_my_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "jdiff") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let mut b = sign_up(&app, &st, "another passphrase here").await;
+            let (ca, cb) = (a.csrf.clone(), b.csrf.clone());
+            b.client
+                .post_signed(
+                    "/journal/new",
+                    &cb,
+                    &[("move", "reach"), ("note", "b's own")],
+                )
+                .await;
+            let pages = ["/journal", "/journal/new", "/journal/patterns"];
+            let mut before = Vec::new();
+            for p in pages {
+                let r = b.client.get(p).await;
+                before.push((r.status, without_csrf(&r.body, &cb)));
+            }
+            for i in 0..12 {
+                let r = a
+                    .client
+                    .post_signed(
+                        "/journal/new",
+                        &ca,
+                        &[("move", "withdraw"), ("note", &format!("a private {i}"))],
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK);
+            }
+            for (p, (status, body)) in pages.iter().zip(&before) {
+                let r = b.client.get(p).await;
+                assert_eq!(r.status, *status, "{name} {p}");
+                assert_eq!(&without_csrf(&r.body, &cb), body, "{name} {p}");
+            }
+            // B cannot reach A's entries by their ids: the same 404 as an unknown id, and A's
+            // entry is untouched.
+            let a_ids = entry_ids(&a.client.get("/journal").await.body);
+            for path in ["/journal/change", "/journal/earlier", "/journal/delete"] {
+                let r = b.client.post_signed(path, &cb, &[("id", &a_ids[0])]).await;
+                assert_eq!(r.status, StatusCode::NOT_FOUND, "{name} {path}");
+                assert!(!r.body.contains("a private"), "{name} {path}");
+            }
+            let r = b
+                .client
+                .post_signed(
+                    "/journal/save",
+                    &cb,
+                    &[("id", &a_ids[0]), ("move", "repair")],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{name}");
+            assert_eq!(entry_ids(&a.client.get("/journal").await.body), a_ids);
+            assert!(a.client.get("/journal").await.body.contains("a private 11"));
+        });
+    }
+}
