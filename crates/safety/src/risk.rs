@@ -511,23 +511,29 @@ pub mod model {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Params {
         /// How much more likely (in nats) self-harm must be than "nothing", when it is the most
-        /// likely kind. Zero: doubt counts as yes, and where the model is unsure between
-        /// self-harm and nothing, crisis help leads.
+        /// likely kind. Small (1 nat, [`PARAMS`]): where the model leans to self-harm the full
+        /// crisis path leads; every soften result opens with a crisis line anyway, so a message
+        /// it is unsure about still has crisis help on top.
         pub self_harm_margin: f64,
         /// The other kinds the model may add, each with how much more likely than "nothing" it
         /// must be. A kind not listed is left to the rules.
         pub kinds: &'static [(RiskKind, f64)],
     }
 
-    /// What ships; chosen by cross-validation over the earlier held-out sets (each left out of
-    /// training in turn, `crates/safety/tests/risk_cv.rs`). Threats at 2 nats; children,
-    /// isolation and surveillance only at 7, because at lower margins the model read everyday
-    /// plans ("can you get the kids from school today?") as threats about children. Violence is
-    /// left to the rules: the model added nothing there.
+    /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–5, each
+    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
+    /// threats at 3 (from 0 and 2 for round 5): every soften result now opens with crisis help
+    /// whatever the model reads, so a false self-harm or threat reading on a caring message is
+    /// only a false flag; over rounds 1–5 this flagged 10 caring messages instead of 13, for 2
+    /// fewer self-harm messages on the full crisis path (479/500 instead of 481) and 2 fewer
+    /// controlling ones noticed by the model (486/500). Children, isolation and surveillance only
+    /// at 7, because at lower margins the model read everyday plans ("can you get the kids from
+    /// school today?") as threats about children. Violence is left to the rules: the model added
+    /// nothing there.
     pub const PARAMS: Params = Params {
-        self_harm_margin: 0.0,
+        self_harm_margin: 1.0,
         kinds: &[
-            (RiskKind::Threat, 2.0),
+            (RiskKind::Threat, 3.0),
             (RiskKind::Children, 7.0),
             (RiskKind::Isolation, 7.0),
             (RiskKind::Surveillance, 7.0),

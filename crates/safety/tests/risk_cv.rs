@@ -1,13 +1,13 @@
 //! Cross-validation of the risk reader's small model (how `model::PARAMS` was chosen).
 //!
-//! For each earlier issue-10 held-out round (1–4), the model is trained without that round's
+//! For each earlier issue-10 held-out round (1–5), the model is trained without that round's
 //! messages and reads them; per category it prints how many the reader noticed (for caring,
 //! harsh and anxious: how many it flagged, which should be few). The rules were tuned on these
 //! rounds, so the numbers are optimistic for the rules and honest only for the model's part.
 //! The softener's own sets (dev, corpus, held_out*) are then read with the shipped model.
 //!
 //! `cargo test -p closer-safety --test risk_cv -- --ignored --nocapture` (SHIPPED=1 for the
-//! shipped thresholds; else SHM, MARGIN and KINDS=threat,children,... to try others; SHOW=cat to
+//! shipped thresholds; else SHM, MARGIN and KINDS=threat,children:7,... to try others; SHOW=cat to
 //! list misses of one category; PROBE="a|b" with the `probe` test to read a few messages).
 use closer_safety::risk::{self, RiskKind, model};
 
@@ -43,8 +43,16 @@ fn cv() {
         let kinds: Vec<(RiskKind, f64)> = std::env::var("KINDS")
             .unwrap_or("threat".into())
             .split(',')
-            .filter_map(|k| RiskKind::ALL.iter().copied().find(|x| x.as_str() == k))
-            .map(|k| (k, env("MARGIN", 2.0)))
+            .filter_map(|k| {
+                // `kind` (at MARGIN) or `kind:margin`.
+                let (k, m) = k.split_once(':').unwrap_or((k, ""));
+                let m = m.parse().unwrap_or_else(|_| env("MARGIN", 2.0));
+                RiskKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.as_str() == k)
+                    .map(|k| (k, m))
+            })
             .collect();
         let kinds: &'static [(RiskKind, f64)] = Box::leak(kinds.into_boxed_slice());
         model::Params {
@@ -54,7 +62,7 @@ fn cv() {
     };
     let training = model::TRAINING_CSV;
     let mut tot = std::collections::BTreeMap::<String, (usize, usize)>::new();
-    for k in 1..=4 {
+    for k in 1..=5 {
         let rows =
             parse(&std::fs::read_to_string(format!("{dir}held_out_issue10_round{k}.csv")).unwrap());
         let texts: std::collections::HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();

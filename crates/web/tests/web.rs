@@ -603,6 +603,13 @@ async fn soften_shows_the_words_back_as_typed_and_never_rewords_them() {
     assert!(r.body.contains("things felt far apart between us tonight"));
     assert!(!r.body.contains("I feel ["), "no rewrite of the message");
     assert!(r.body.contains("<textarea id=\"text\" name=\"text\""));
+    // Crisis help first by construction: the answer opens with the crisis line.
+    let answer = &r.body[r.body.find("id=\"answer\"").unwrap()..];
+    assert!(
+        answer[..answer.find("</section>").unwrap()].contains("class=\"said crisis-line\""),
+        "{answer}"
+    );
+    assert!(answer.contains("if you are thinking of hurting yourself"));
 }
 
 #[tokio::test]

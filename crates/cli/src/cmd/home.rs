@@ -13,8 +13,10 @@ use closer_safety::{Context, Draft, Policy, Topic};
 pub fn run() -> CliResult {
     let policy = Policy::new(Context::ordinary());
     let home = flows::home(&policy);
+    // Crisis help first, before anything else, whatever brought the person here.
     let menu = || {
         let mut page = Page::new();
+        page.text(&home.footer, 0).blank();
         page.text(&home.greeting, 0).blank();
         for (n, (_, label, _)) in home.choices.iter().enumerate() {
             page.choice(n + 1, label);
@@ -37,14 +39,13 @@ pub fn run() -> CliResult {
                 .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
             page.pair(2, label, 40, &command);
         }
-        page.blank().text(&home.footer, 0);
         return emit_page(&page);
     }
     loop {
         let mut screen = Screen::enter();
         screen.clear();
         let mut page = menu();
-        page.blank().text(&home.footer, 0).blank();
+        page.blank();
         screen.show(page.as_str());
         let Some(answer) = screen.ask(&format!("{} ", ui("home-choose").text())) else {
             break;

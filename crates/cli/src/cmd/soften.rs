@@ -74,6 +74,8 @@ struct Out<'a> {
     suggestion: Option<&'a str>,
     offered: &'a [closer_guide::soften::Offer],
     timing_check: Option<&'a str>,
+    /// Always present: the short crisis line that opens every result, whatever the message.
+    crisis_line: &'a str,
     said: &'a [Said],
 }
 
@@ -117,6 +119,7 @@ pub fn run(args: Args) -> CliResult {
             suggestion: None,
             offered: &rendered.offered,
             timing_check: timing,
+            crisis_line: &rendered.crisis_line,
             said: &rendered.said,
         })?;
     } else {

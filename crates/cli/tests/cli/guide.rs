@@ -272,6 +272,13 @@ fn home_without_a_terminal_lists_the_choices_and_exits() {
     ] {
         assert!(r.stdout.contains(needle), "home lacks {needle:?}");
     }
+    // Crisis help is the first thing on the home screen.
+    assert!(
+        r.stdout
+            .starts_with("Always here: if you are thinking of hurting yourself"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -36,7 +36,11 @@ fn soften_json_harsh_message_is_shown_back_as_typed_with_openings_never_a_rewrit
     );
     assert_eq!(v["offered"][1]["builder"], "timing");
     let said = said_kinds(&v);
-    assert_eq!(said[0], "yours");
+    assert_eq!(
+        said[0], "crisis-line",
+        "crisis help first, whatever the message"
+    );
+    assert_eq!(said[1], "yours");
     for k in ["openings", "tips", "precaution", "timing"] {
         assert!(said.contains(&k.to_string()), "{k}: {said:?}");
     }
@@ -200,6 +204,39 @@ fn soften_unknown_region_still_shows_help_and_exits_2() {
 }
 
 /// Reproduction 9 of issue 10: anxious protest gets help for the panic, not the control text.
+/// Crisis help first by construction: every result, whatever the message, opens with the short
+/// crisis line (the region's line, name and number; with no region, the emergency advice and
+/// where to find a line), and the JSON field `crisis_line` is always present.
+#[test]
+fn soften_json_every_result_opens_with_the_crisis_line() {
+    for msg in [
+        "see you at 7",
+        "I love you so much",
+        "You never listen to me!",
+        "I'm coming over whether you want me to or not.",
+        "pls answer me im freaking out its been 5 hours",
+    ] {
+        let v = run_in(&["soften", "--json", "--region", "US", msg], "")
+            .0
+            .json();
+        let line = v["crisis_line"].as_str().expect("crisis_line");
+        assert!(line.contains("call 988"), "{msg}: {line}");
+        assert_eq!(v["said"][0]["kind"], "crisis-line", "{msg}: {v}");
+        assert_eq!(v["said"][0]["text"], line, "{msg}");
+        let v = run_in(&["soften", "--json", msg], "").0.json();
+        let line = v["crisis_line"].as_str().expect("crisis_line");
+        assert!(line.contains("local emergency number"), "{msg}: {line}");
+        assert!(line.contains("findahelpline.com"), "{msg}: {line}");
+        assert_eq!(v["said"][0]["kind"], "crisis-line", "{msg}: {v}");
+    }
+    // Self-harm read: the full crisis block leads; the field is still there.
+    let v = run_in(&["soften", "--json", "--region", "US", "i want to die"], "")
+        .0
+        .json();
+    assert_eq!(v["said"][0]["kind"], "crisis");
+    assert!(v["crisis_line"].as_str().unwrap().contains("988"));
+}
+
 #[test]
 fn soften_json_anxious_protest_gets_the_panic_help() {
     for msg in [
@@ -221,11 +258,12 @@ fn soften_json_anxious_protest_gets_the_panic_help() {
 fn soften_json_nothing_noticed_says_what_it_cannot_judge_and_non_english_says_so() {
     let v = run_in(&["soften", "--json", "see you at 7"], "").0.json();
     let said = said_kinds(&v);
-    assert_eq!(said[0], "yours");
-    assert_eq!(said[1], "limits");
+    assert_eq!(said[0], "crisis-line");
+    assert_eq!(said[1], "yours");
+    assert_eq!(said[2], "limits");
     assert!(said.contains(&"precaution".to_string()));
     assert!(
-        v["said"][1]["text"]
+        v["said"][2]["text"]
             .as_str()
             .unwrap()
             .contains("English only")
@@ -235,9 +273,10 @@ fn soften_json_nothing_noticed_says_what_it_cannot_judge_and_non_english_says_so
         .0
         .json();
     assert_eq!(v["language"], "unknown");
-    assert_eq!(said_kinds(&v)[0], "language");
+    assert_eq!(said_kinds(&v)[0], "crisis-line");
+    assert_eq!(said_kinds(&v)[1], "language");
     assert!(
-        v["said"][0]["text"]
+        v["said"][1]["text"]
             .as_str()
             .unwrap()
             .contains("I can only read English")
@@ -294,6 +333,13 @@ fn soften_human_output_shows_the_words_as_typed_what_it_noticed_openings_and_tim
     let msg = "you always leave your dishes in the sink";
     let (r, _home) = run_in(&["soften"], msg);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Crisis help is the first thing shown, whatever the message.
+    assert!(r.stdout.starts_with("Always here\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("if you are thinking of hurting yourself"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout.contains("Your message, as you wrote it"),
         "{}",
@@ -390,6 +436,14 @@ fn soften_at_a_terminal_reproduction_4_gets_no_all_clear_and_no_rewrite() {
         let f = flat(&out);
         assert!(f.contains("What these words may mean"), "{msg}: {f}");
         assert!(f.contains("A pause, first"), "{msg}: {f}");
+        // Crisis help opens the result, before their words and what was noticed.
+        let line = f
+            .find("Always here, whatever you wrote")
+            .expect("crisis line");
+        assert!(
+            line < f.find("Your message, as you wrote it").unwrap(),
+            "{f}"
+        );
         assert!(
             !f.contains("A softer message, built from choices"),
             "{msg}: {f}"

@@ -35,7 +35,7 @@ mod render;
 pub mod rules;
 pub mod texts;
 
-pub use render::{Offer, OfferPart, Rendered, catalogue, render, render_for};
+pub use render::{Offer, OfferPart, Rendered, catalogue, crisis_line, render, render_for};
 
 use closer_safety::risk::{self, Reading};
 use serde::{Deserialize, Serialize};

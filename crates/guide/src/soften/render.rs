@@ -43,8 +43,13 @@ pub struct Rendered {
     /// What is offered instead of a rewrite: texts built only from choices (empty when the
     /// words call for help instead, and in safety mode).
     pub offered: Vec<Offer>,
-    /// Everything said, in reading order.
+    /// Everything said, in reading order. The first item is always crisis help: the full
+    /// crisis block (kind `crisis`) when the risk reader sees self-harm or is unsure, else the
+    /// one short line that opens every result (kind `crisis-line`, the text of [`Self::crisis_line`]).
     pub said: Vec<Said>,
+    /// The short crisis line that is always there, whatever the message (the region's crisis
+    /// line, name and number; with no region, the emergency advice and where to find a line).
+    pub crisis_line: String,
 }
 
 /// A text built only from choices (`closer_guide::compose`): the lists to pick from.
@@ -95,10 +100,16 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
     let reading = &s.risk;
     let path = reading.path();
 
-    // 1. Crisis help comes first, before anything else: the screen's own crisis block.
+    // 1. Crisis help comes first, before anything else, for every message: the screen's own
+    //    crisis block when self-harm is read (or the reader is unsure), else one short line that
+    //    is always there — detection misses some indirect words, and a miss must not leave a
+    //    person in crisis without help on top.
+    let line = crisis_line(region);
     if path == Path::Crisis {
         said.extend(resources::crisis_first(region));
         said.extend(safety("crisis-other", &t.heading.crisis, &t.crisis.other));
+    } else {
+        said.extend(safety("crisis-line", &t.heading.always, &line));
     }
     if reading.language == Language::Unknown {
         said.extend(review(Draft::new(
@@ -295,6 +306,35 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
         yours: s.text.clone(),
         offered,
         said,
+        crisis_line: line,
+    }
+}
+
+/// The short line of crisis help that opens every result: the region's crisis line (a 24/7
+/// general line first), name and number, from `closer_safety::resources`; with no region or no
+/// checked line there, the local emergency number and the international directory.
+pub fn crisis_line(region: Option<&str>) -> String {
+    let t = texts();
+    let region = region.and_then(resources::normalise);
+    let mut lines: Vec<&Resource> = region
+        .and_then(resources::for_region)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.kind == Line::Crisis && r.region != "INTL" && r.phone.is_some())
+        .collect();
+    // 24/7 general lines first; the order of the data otherwise.
+    lines.sort_by_key(|r| (!r.always_open(), !r.general()));
+    match lines.first() {
+        Some(r) => {
+            let phone = r.phone.as_deref().unwrap_or_default();
+            t.crisis
+                .line
+                .replace("{line}", &format!("{} (call {phone})", r.title()))
+        }
+        None => t
+            .crisis
+            .no_region
+            .replace("{directory}", &resources::directory_url(region)),
     }
 }
 
@@ -400,6 +440,7 @@ pub fn catalogue(region: Option<&str>) -> Vec<String> {
         openings_draft().text,
         lines_text(region, Line::Dv, &t.help.lines_afraid, &t.help.afraid),
         lines_text(region, Line::OwnBehaviour, &t.help.lines_own, &t.help.own),
+        crisis_line(region),
     ];
     out.extend(t.explain.values().cloned());
     out.extend(
@@ -538,6 +579,7 @@ mod tests {
         assert_eq!(
             kinds(&r),
             vec![
+                "crisis-line",
                 "yours",
                 "absolute",
                 "openings",
@@ -549,7 +591,7 @@ mod tests {
         assert_eq!(r.yours, msg);
         // Only the matched words are quoted, as typed; nothing else of the message appears.
         assert!(
-            r.said[1]
+            r.said[2]
                 .text()
                 .starts_with("\u{201C}You never listen to me\u{201D} \u{2014} ")
         );
@@ -610,11 +652,49 @@ mod tests {
     }
 
     #[test]
+    fn every_result_opens_with_crisis_help_whatever_the_message() {
+        let p = Policy::new(Context::ordinary());
+        for m in [
+            "see you at 7",
+            "You never listen to me!",
+            "I love you",
+            "I can see you read my message, answer me",
+            "pls answer me im freaking out its been 5 hours",
+            "te quiero mucho mi amor",
+        ] {
+            let s = soften(m);
+            let us = render_for(&s, &p, Some("US"));
+            assert_eq!(us.said[0].kind(), "crisis-line", "{m}");
+            assert_eq!(us.said[0].text(), us.crisis_line);
+            assert!(us.crisis_line.contains("988 Suicide"), "{}", us.crisis_line);
+            assert!(us.crisis_line.contains("call 988"), "{}", us.crisis_line);
+            let uk = render_for(&s, &p, Some("UK"));
+            assert!(
+                uk.said[0].text().contains("116 123"),
+                "{}",
+                uk.said[0].text()
+            );
+            let none = render_for(&s, &p, None);
+            assert_eq!(none.said[0].kind(), "crisis-line");
+            assert!(none.said[0].text().contains("local emergency number"));
+            assert!(none.said[0].text().contains("findahelpline.com"));
+            let safe = render_for(&s, &Policy::new(Context::safety()), Some("US"));
+            assert_eq!(safe.said[0].kind(), "crisis-line", "{m}: safety mode");
+        }
+        // When self-harm is read the full crisis block leads instead; the field stays.
+        let r = render_for(&soften("i want to die"), &p, Some("US"));
+        assert_eq!(r.said[0].kind(), "crisis");
+        assert!(r.crisis_line.contains("call 988"));
+        assert!(!r.said.iter().any(|s| s.kind() == "crisis-line"));
+    }
+
+    #[test]
     fn nothing_noticed_is_never_an_all_clear() {
         let r = render(&soften("see you at 7"), &Policy::new(Context::ordinary()));
         assert_eq!(
             kinds(&r),
             vec![
+                "crisis-line",
                 "yours",
                 "limits",
                 "openings",

@@ -49,6 +49,7 @@ pub struct Headings {
     pub precaution: String,
     pub help: String,
     pub crisis: String,
+    pub always: String,
     pub risk: String,
     pub language: String,
     pub panic: String,
@@ -107,6 +108,10 @@ pub struct Help {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Crisis {
+    /// The line that opens every result: `{line}` is the region's crisis line.
+    pub line: String,
+    /// The same with no region or no checked line: `{directory}` is where to find one.
+    pub no_region: String,
     pub other: String,
 }
 
