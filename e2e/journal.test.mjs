@@ -42,6 +42,11 @@ async function entries(page) {
   return page.locator("article.entry").allInnerTexts();
 }
 
+/** Clicks a submit button and waits for the page its form answers with. */
+async function submit(page, button) {
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
+}
+
 test("the journal at phone width: log, see, change, earlier versions, delete, patterns", async () => {
   const { ctx, page, profile } = await launch();
   try {
@@ -94,8 +99,7 @@ test("the journal at phone width: log, see, change, earlier versions, delete, pa
     await fits(page, "change");
     await shoot(page, "journal-change");
     await page.fill("#note", CHANGED);
-    await page.locator("form[action='/journal/save'] button[type=submit]").click();
-    await page.waitForLoadState("load");
+    await submit(page, page.locator("form[action='/journal/save'] button[type=submit]"));
     await page.goto(closer.base + "/journal");
     list = await entries(page);
     assert.equal(list.length, 1);
@@ -116,8 +120,7 @@ test("the journal at phone width: log, see, change, earlier versions, delete, pa
 
     // Delete it: the list is empty again.
     await page.goto(closer.base + "/journal");
-    await page.locator("article.entry form[action='/journal/delete'] button").click();
-    await page.waitForLoadState("load");
+    await submit(page, page.locator("article.entry form[action='/journal/delete'] button"));
     await axe(page, "deleted", violations);
     await shoot(page, "journal-deleted");
     await page.goto(closer.base + "/journal");
