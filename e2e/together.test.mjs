@@ -189,6 +189,8 @@ test("two people, a shared entry, withdrawn; a therapist link in one browser", a
   const view = await c.content();
   assert.ok(!view.includes("Plover"), "no note in the therapist's view");
   assert.ok(view.includes("noindex"));
+  assert.match(await c.locator("main").innerText(), /not enough yet/, "patterns from two entries: not enough yet");
+  assert.ok(!view.includes("lonely") && !view.includes("tender"), "only the tagged entries");
   await axe(c, "C /v", violations);
   await shoot(c, "together-view");
   const history = await c.evaluate(() => window.history.length);
