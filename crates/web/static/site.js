@@ -10,13 +10,18 @@
     var f = document.querySelector("form[data-exit-form]");
     if (f && navigator.sendBeacon) {
       var c = f.querySelector("input[name=csrf]");
-      navigator.sendBeacon(f.action, new URLSearchParams({ csrf: c ? c.value : "" }));
+      navigator.sendBeacon(target(f), new URLSearchParams({ csrf: c ? c.value : "" }));
     }
     // Blank the page at once, then replace this history entry with the neutral site.
     document.documentElement.classList.add("blank");
     if (document.body) { document.body.className = "blank"; document.body.innerHTML = ""; }
     document.title = "";
     window.location.replace(url);
+  }
+
+  // A form's address from its attribute: a field named "action" shadows the form's property.
+  function target(form) {
+    return new URL(form.getAttribute("action") || "", document.baseURI).href;
   }
 
   function findExit() {
@@ -60,14 +65,15 @@
   // history entry, so posting never adds an entry either.
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!form || form.method.toLowerCase() !== "post" || !window.fetch || !window.DOMParser) { return; }
+    if (!form || (form.getAttribute("method") || "").toLowerCase() !== "post" || !window.fetch ||
+        !window.DOMParser) { return; }
     if (form.hasAttribute("data-exit-form")) { e.preventDefault(); quickExit(findExit()); return; }
     e.preventDefault();
     var data = new URLSearchParams();
     var fd = new FormData(form);
     fd.forEach(function (v, k) { data.append(k, v); });
     if (e.submitter && e.submitter.name) { data.append(e.submitter.name, e.submitter.value); }
-    fetch(form.action, {
+    fetch(target(form), {
       method: "POST", body: data, credentials: "same-origin", cache: "no-store", redirect: "follow",
       headers: { "Content-Type": "application/x-www-form-urlencoded" }
     }).then(function (res) {
