@@ -192,12 +192,15 @@ test("the screen with a high-danger answer, then helplines for the region", asyn
   assert.ok(await page.locator("a[href^='tel:']").count() > 0, "numbers dial in one tap");
 });
 
-test("soften: a controlling message gets no rewording; a self-harm message gets crisis help first", async () => {
+test("soften: no message is ever reworded, only shown back as typed; crisis help comes first", async () => {
   await page.goto(base + "/words");
   await page.fill("textarea[name=text]", TYPED);
   await submit(page.locator("form.words button[type=submit]"));
   await visit("words-control");
-  assert.equal(await page.locator("#answer blockquote").count(), 0);
+  // The person's words come back exactly as typed, in their own block; nothing else quotes
+  // or rewords them.
+  assert.equal(await page.locator("#answer blockquote:not(.yours)").count(), 0);
+  assert.equal(await page.locator("#answer blockquote.yours pre").textContent(), TYPED);
   await page.fill("textarea[name=text]", SELF_HARM);
   await submit(page.locator("form.words button[type=submit]"));
   await visit("words-crisis");
@@ -206,7 +209,10 @@ test("soften: a controlling message gets no rewording; a self-harm message gets 
   await page.fill("textarea[name=text]", "You never listen to me when I talk about my day.");
   await submit(page.locator("form.words button[type=submit]"));
   await visit("words-gentler");
-  assert.equal(await page.locator("#answer blockquote").count(), 1);
+  const harsh = "You never listen to me when I talk about my day.";
+  assert.equal(await page.locator("#answer blockquote:not(.yours)").count(), 0);
+  assert.equal(await page.locator("#answer blockquote.yours pre").textContent(), harsh);
+  assert.match(await page.locator("#answer section").first().getAttribute("class"), /crisis/);
 });
 
 test("helplines for a region chosen in a posted form", async () => {
