@@ -15,7 +15,10 @@ const LEAVE: &str = "\x1b[H\x1b[2J\x1b[?1049l";
 
 /// A private screen. Dropping it clears it and returns to the normal screen.
 pub struct Screen {
-    _private: (),
+    /// Input has ended once: every later question is answered "end of input" at once. On a
+    /// pseudo-terminal an end of input (Ctrl-D) is read only once, and a second read would wait
+    /// for ever (a keep-offer followed by a closing pause did exactly that).
+    ended: bool,
 }
 
 impl Screen {
@@ -34,7 +37,7 @@ impl Screen {
         let mut out = std::io::stdout();
         let _ = out.write_all(ENTER.as_bytes());
         let _ = out.flush();
-        Screen { _private: () }
+        Screen { ended: false }
     }
 
     /// Clears what is shown.
@@ -54,9 +57,15 @@ impl Screen {
     /// Shows a prompt and reads one line; `None` when input ends.
     pub fn ask(&mut self, prompt: &str) -> Option<String> {
         self.show(prompt);
+        if self.ended {
+            return None;
+        }
         let mut line = String::new();
         match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
+            Ok(0) | Err(_) => {
+                self.ended = true;
+                None
+            }
             Ok(_) => Some(line.trim().to_string()),
         }
     }

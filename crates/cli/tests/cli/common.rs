@@ -128,8 +128,10 @@ pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
     for a in args {
         cmd.push_str(&format!(" '{a}'"));
     }
-    let mut child = Command::new(script)
-        .args(["-qec", &cmd, "/dev/null"])
+    // A watchdog: a screen that waits for input that never comes fails the test (exit 124)
+    // instead of hanging the whole run.
+    let mut child = Command::new("timeout")
+        .args(["120", script, "-qec", &cmd, "/dev/null"])
         .current_dir(home.path())
         .env("HOME", home.path())
         .env("TERM", "xterm")

@@ -159,6 +159,17 @@ fn prepare(name: &str, dir: &Path) {
                 let _ = std::fs::remove_file(dir.join(f));
             }
         }
+        // Reading commands need a journal to read: one entry, as `log` would leave.
+        "journal" if !dir.join("journal.sqlite").exists() => {
+            let db = dir.join("journal.sqlite").display().to_string();
+            let (code, err) = run_to(
+                &["log".into(), "reach".into(), "--db".into(), db],
+                "",
+                Stdio::null(),
+                dir,
+            );
+            assert_eq!(code, 0, "{err}");
+        }
         "forget" => {
             let db = dir.join("forget.sqlite").display().to_string();
             let (code, err) = run_to(
@@ -339,6 +350,7 @@ fn every_json_document_is_an_object_with_a_schema_version() {
             failures.push(format!("no JSON case for `closer {name}`"));
             continue;
         };
+        prepare(name, dir.path());
         let mut args = args.clone();
         args.push("--json".into());
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
