@@ -41,8 +41,8 @@ pub const DELAY_MAX: Duration = Duration::from_secs(20);
 pub const FAILURE_MEMORY_SECS: u64 = 60 * 60;
 /// `Clear-Site-Data` on sign-out and exit.
 pub const CLEAR_SITE_DATA: &str = "\"cache\", \"cookies\", \"storage\"";
-/// Where a person lands after signing in (the journal, once it exists on this branch).
-pub const AFTER_SIGN_IN: Id = Id::Account;
+/// Where a person lands after signing up or signing in: their journal.
+pub const AFTER_SIGN_IN: Id = Id::Journal;
 
 /// One session, as handlers and session-end hooks name it (the hash of its id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -360,7 +360,12 @@ pub async fn account(who: SignedIn) -> Response {
         .recovery_code_count(&who.person)
         .await
         .unwrap_or(0);
-    let mut main = format!("<h1>{}</h1>", label("acct.me-heading"));
+    let mut main = format!(
+        "<h1>{}</h1><p><a href=\"{}\">{}</a></p>",
+        label("acct.me-heading"),
+        routes::path(Id::Journal),
+        label("jr.back")
+    );
     // Recovery codes.
     let _ = write!(
         main,

@@ -76,13 +76,15 @@ fn move_label(e: &Entry) -> String {
 fn nav(who: &SignedIn) -> String {
     let _ = who;
     format!(
-        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
+        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
         routes::path(Id::Journal),
         label("jr.heading"),
         routes::path(Id::JournalNew),
         label("jr.new-link"),
         routes::path(Id::Patterns),
         label("jr.patterns-link"),
+        routes::path(Id::Together),
+        label("together.link"),
         routes::path(Id::Account),
         label("jr.account-link"),
     )
