@@ -75,3 +75,100 @@ fn the_pages_link_to_each_other_and_signing_in_lands_on_the_journal() {
     }
 }
 
+/// The attribute `action` of every form on a page.
+fn actions(body: &str) -> Vec<String> {
+    body.split("<form ")
+        .skip(1)
+        .filter_map(|p| {
+            let i = p.find("action=\"")? + 8;
+            Some(p[i..i + p[i..].find('"')?].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "wbefore") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let me = a.client.get("/me").await;
+            // The account page makes neither change itself: its forms go to the screen before.
+            let acts = actions(&me.body);
+            assert!(!acts.iter().any(|x| x == "/me/passphrase"), "{name}: {acts:?}");
+            assert!(!acts.iter().any(|x| x == "/me/delete"), "{name}: {acts:?}");
+            assert!(me.body.contains("name=\"change\" value=\"passphrase\""));
+            assert!(me.body.contains("name=\"change\" value=\"delete\""));
+            // The screen before a passphrase change: what can be noticed, the quieter step,
+            // where to plan, one form that continues and asks both passphrases in it.
+            let r = a
+                .client
+                .post_signed("/together/check", &a.csrf, &[("change", "passphrase")])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            assert!(r.body.contains("ends your other open sessions"), "{name}");
+            assert!(r.body.contains("A quieter step"), "{name}");
+            let form = &r.body[r.body.find("action=\"/me/passphrase\"").expect("continues")..];
+            let form = &form[..form.find("</form>").unwrap()];
+            assert!(form.contains("name=\"passphrase\" type=\"password\""), "{name}");
+            assert!(form.contains("name=\"new_passphrase\""), "{name}");
+            assert!(form.contains("name=\"csrf\""), "{name}");
+            assert_eq!(form.matches("type=\"submit\"").count(), 1, "one tap");
+            assert!(r.body.contains("href=\"/me\""), "{name}: back to the account");
+            // Continuing with the passphrase changes it; without it, nothing changes.
+            let no = a
+                .client
+                .post_signed(
+                    "/me/passphrase",
+                    &a.csrf,
+                    &[("new_passphrase", "a changed passphrase")],
+                )
+                .await;
+            assert_eq!(no.status, StatusCode::FORBIDDEN, "{name}");
+            let ok = a
+                .client
+                .post_signed(
+                    "/me/passphrase",
+                    &a.csrf,
+                    &[("passphrase", PP), ("new_passphrase", "a changed passphrase")],
+                )
+                .await;
+            assert_eq!(ok.status, StatusCode::OK, "{name}");
+            let mut b = Client::new(&app, &st);
+            let r = b
+                .post_anon(
+                    "/login",
+                    &[("username", &a.username), ("passphrase", "a changed passphrase")],
+                )
+                .await;
+            assert_eq!(r.location(), Some("/journal"), "{name}: the new passphrase works");
+            // The screen before a deletion, then the deletion from its form.
+            let r = a
+                .client
+                .post_signed("/together/check", &a.csrf, &[("change", "delete")])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            assert!(r.body.contains("erases everything of yours"), "{name}");
+            let form = &r.body[r.body.find("action=\"/me/delete\"").expect("continues")..];
+            let form = &form[..form.find("</form>").unwrap()];
+            assert!(form.contains("name=\"passphrase\" type=\"password\""), "{name}");
+            assert_eq!(form.matches("type=\"submit\"").count(), 1, "one tap");
+            // The screen itself changed nothing.
+            assert_eq!(a.client.get("/me").await.status, StatusCode::OK, "{name}");
+            let gone = a
+                .client
+                .post_signed("/me/delete", &a.csrf, &[("passphrase", "a changed passphrase")])
+                .await;
+            assert_eq!(gone.status, StatusCode::OK, "{name}");
+            assert_eq!(a.client.get("/me").await.location(), Some("/login"), "{name}");
+            // An unknown change is refused.
+            let mut c = sign_up(&app, &st, PP).await;
+            let r = c
+                .client
+                .post_signed("/together/check", &c.csrf, &[("change", "everything")])
+                .await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}");
+        });
+    }
+}
