@@ -319,8 +319,17 @@ impl FromRequestParts<Shared> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, Self::Rejection> {
-        let Some((id, secret)) = session_cookie(&parts.headers) else {
-            return Err(to_login(parts.headers.contains_key(header::COOKIE)));
+        signed_in_from(&parts.headers, st).await
+    }
+}
+
+/// The signed-in person of a request's headers, for a page that anyone may open but that shows
+/// a little more to a signed-in person (the walk's link to the private record). `Err` is what
+/// [`SignedIn`]'s extractor would answer.
+pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn, Response> {
+    {
+        let Some((id, secret)) = session_cookie(headers) else {
+            return Err(to_login(headers.contains_key(header::COOKIE)));
         };
         let store = match st.store_existing().await {
             Ok(Some(s)) => s,
