@@ -62,7 +62,10 @@ fn the_pages_link_to_each_other_and_signing_in_lands_on_the_journal() {
             // The account page links back to the journal.
             let me = c.get("/me").await;
             assert_eq!(me.status, StatusCode::OK, "{name}");
-            assert!(links(&me.body).iter().any(|(h, _)| h == "/journal"), "{name}");
+            assert!(
+                links(&me.body).iter().any(|(h, _)| h == "/journal"),
+                "{name}"
+            );
             // Sign-in answers 303 to the journal, and the journal opens with that session.
             let mut d = Client::new(&app, &st);
             let r = d
@@ -96,7 +99,10 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             let me = a.client.get("/me").await;
             // The account page makes neither change itself: its forms go to the screen before.
             let acts = actions(&me.body);
-            assert!(!acts.iter().any(|x| x == "/me/passphrase"), "{name}: {acts:?}");
+            assert!(
+                !acts.iter().any(|x| x == "/me/passphrase"),
+                "{name}: {acts:?}"
+            );
             assert!(!acts.iter().any(|x| x == "/me/delete"), "{name}: {acts:?}");
             assert!(me.body.contains("name=\"change\" value=\"passphrase\""));
             assert!(me.body.contains("name=\"change\" value=\"delete\""));
@@ -111,11 +117,17 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             assert!(r.body.contains("A quieter step"), "{name}");
             let form = &r.body[r.body.find("action=\"/me/passphrase\"").expect("continues")..];
             let form = &form[..form.find("</form>").unwrap()];
-            assert!(form.contains("name=\"passphrase\" type=\"password\""), "{name}");
+            assert!(
+                form.contains("name=\"passphrase\" type=\"password\""),
+                "{name}"
+            );
             assert!(form.contains("name=\"new_passphrase\""), "{name}");
             assert!(form.contains("name=\"csrf\""), "{name}");
             assert_eq!(form.matches("type=\"submit\"").count(), 1, "one tap");
-            assert!(r.body.contains("href=\"/me\""), "{name}: back to the account");
+            assert!(
+                r.body.contains("href=\"/me\""),
+                "{name}: back to the account"
+            );
             // Continuing with the passphrase changes it; without it, nothing changes.
             let no = a
                 .client
@@ -131,7 +143,10 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
                 .post_signed(
                     "/me/passphrase",
                     &a.csrf,
-                    &[("passphrase", PP), ("new_passphrase", "a changed passphrase")],
+                    &[
+                        ("passphrase", PP),
+                        ("new_passphrase", "a changed passphrase"),
+                    ],
                 )
                 .await;
             assert_eq!(ok.status, StatusCode::OK, "{name}");
@@ -139,10 +154,17 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             let r = b
                 .post_anon(
                     "/login",
-                    &[("username", &a.username), ("passphrase", "a changed passphrase")],
+                    &[
+                        ("username", &a.username),
+                        ("passphrase", "a changed passphrase"),
+                    ],
                 )
                 .await;
-            assert_eq!(r.location(), Some("/journal"), "{name}: the new passphrase works");
+            assert_eq!(
+                r.location(),
+                Some("/journal"),
+                "{name}: the new passphrase works"
+            );
             // The screen before a deletion, then the deletion from its form.
             let r = a
                 .client
@@ -152,16 +174,27 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             assert!(r.body.contains("erases everything of yours"), "{name}");
             let form = &r.body[r.body.find("action=\"/me/delete\"").expect("continues")..];
             let form = &form[..form.find("</form>").unwrap()];
-            assert!(form.contains("name=\"passphrase\" type=\"password\""), "{name}");
+            assert!(
+                form.contains("name=\"passphrase\" type=\"password\""),
+                "{name}"
+            );
             assert_eq!(form.matches("type=\"submit\"").count(), 1, "one tap");
             // The screen itself changed nothing.
             assert_eq!(a.client.get("/me").await.status, StatusCode::OK, "{name}");
             let gone = a
                 .client
-                .post_signed("/me/delete", &a.csrf, &[("passphrase", "a changed passphrase")])
+                .post_signed(
+                    "/me/delete",
+                    &a.csrf,
+                    &[("passphrase", "a changed passphrase")],
+                )
                 .await;
             assert_eq!(gone.status, StatusCode::OK, "{name}");
-            assert_eq!(a.client.get("/me").await.location(), Some("/login"), "{name}");
+            assert_eq!(
+                a.client.get("/me").await.location(),
+                Some("/login"),
+                "{name}"
+            );
             // An unknown change is refused.
             let mut c = sign_up(&app, &st, PP).await;
             let r = c
@@ -188,7 +221,10 @@ fn a_daily_check_in_is_kept_for_its_owner_and_a_bad_number_is_named() {
             let form = &form[..form.find("</form>").unwrap()];
             assert!(form.contains("name=\"csrf\""), "{name}");
             for field in ["closeness", "distress", "safety", "note"] {
-                assert!(form.contains(&format!("name=\"{field}\"")), "{name}: {field}");
+                assert!(
+                    form.contains(&format!("name=\"{field}\"")),
+                    "{name}: {field}"
+                );
             }
             for tag in ["<input", "<textarea"] {
                 for part in form.split(tag).skip(1) {
@@ -339,7 +375,13 @@ fn the_fear_path_links_to_the_private_record_which_is_never_shared_nor_counted()
             assert_eq!(before_b, after_b, "{name}");
             let after_patterns = a.client.get("/journal/patterns").await.body;
             assert_eq!(before_patterns, after_patterns, "{name}");
-            assert!(!a.client.get("/journal").await.body.contains("canary-record-93"));
+            assert!(
+                !a.client
+                    .get("/journal")
+                    .await
+                    .body
+                    .contains("canary-record-93")
+            );
         });
     }
 }

@@ -327,37 +327,35 @@ impl FromRequestParts<Shared> for SignedIn {
 /// a little more to a signed-in person (the walk's link to the private record). `Err` is what
 /// [`SignedIn`]'s extractor would answer.
 pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn, Response> {
-    {
-        let Some((id, secret)) = session_cookie(headers) else {
-            return Err(to_login(headers.contains_key(header::COOKIE)));
-        };
-        let store = match st.store_existing().await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Err(to_login(true)),
-            Err(_) => return Err(crate::pages::unavailable(st)),
-        };
-        st.sweep_sessions(&store).await;
-        let limits = st.accounts.limits;
-        let now = st.now() as i64;
-        match store.open_session(&id, &secret, now, limits).await {
-            Ok(Some(s)) => {
-                store.insert_key(&s.person, s.key.clone());
-                let ends_in = limits
-                    .idle_secs
-                    .min(s.created_at + limits.absolute_secs - now)
-                    .max(0);
-                Ok(SignedIn {
-                    person: s.person,
-                    session: SessionRef { id_hash: s.id_hash },
-                    csrf: s.csrf,
-                    store,
-                    ends_in,
-                    st: st.clone(),
-                })
-            }
-            Ok(None) => Err(to_login(true)),
-            Err(_) => Err(crate::pages::unavailable(st)),
+    let Some((id, secret)) = session_cookie(headers) else {
+        return Err(to_login(headers.contains_key(header::COOKIE)));
+    };
+    let store = match st.store_existing().await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(to_login(true)),
+        Err(_) => return Err(crate::pages::unavailable(st)),
+    };
+    st.sweep_sessions(&store).await;
+    let limits = st.accounts.limits;
+    let now = st.now() as i64;
+    match store.open_session(&id, &secret, now, limits).await {
+        Ok(Some(s)) => {
+            store.insert_key(&s.person, s.key.clone());
+            let ends_in = limits
+                .idle_secs
+                .min(s.created_at + limits.absolute_secs - now)
+                .max(0);
+            Ok(SignedIn {
+                person: s.person,
+                session: SessionRef { id_hash: s.id_hash },
+                csrf: s.csrf,
+                store,
+                ends_in,
+                st: st.clone(),
+            })
         }
+        Ok(None) => Err(to_login(true)),
+        Err(_) => Err(crate::pages::unavailable(st)),
     }
 }
 

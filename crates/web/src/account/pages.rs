@@ -401,7 +401,12 @@ pub async fn account(who: SignedIn) -> Response {
         "<section><h2>{}</h2>",
         label("acct.passphrase-heading")
     );
-    main.push_str(&before_form(&who, "passphrase", "acct.passphrase-button", ""));
+    main.push_str(&before_form(
+        &who,
+        "passphrase",
+        "acct.passphrase-button",
+        "",
+    ));
     main.push_str("</section>");
     // Signing out.
     let _ = write!(main, "<section><h2>{}</h2>", label("acct.sign-out"));

@@ -21,14 +21,18 @@ const SCALES: [(&str, &str); 3] = [
     ("safety", "jr.day-safety"),
 ];
 
+/// An answer that is not a whole number from 0 to 10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfScale;
+
 /// A 0–10 answer: empty is no answer; anything else that is not a whole number from 0 to 10
 /// is refused.
-pub fn scale(v: Option<&str>) -> Result<Option<u8>, ()> {
+pub fn scale(v: Option<&str>) -> Result<Option<u8>, OutOfScale> {
     match v.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => match s.parse::<u8>() {
             Ok(n) if n <= 10 => Ok(Some(n)),
-            _ => Err(()),
+            _ => Err(OutOfScale),
         },
     }
 }
@@ -74,7 +78,7 @@ pub async fn day_add(p: Posted) -> Response {
     for (i, (name, _)) in SCALES.iter().enumerate() {
         match scale(p.form.get(name)) {
             Ok(x) => v[i] = x,
-            Err(()) => return day_page(who, StatusCode::UNPROCESSABLE_ENTITY, true),
+            Err(OutOfScale) => return day_page(who, StatusCode::UNPROCESSABLE_ENTITY, true),
         }
     }
     let note = p
@@ -146,7 +150,7 @@ pub async fn note_add(p: Posted) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::scale;
+    use super::{OutOfScale, scale};
 
     #[test]
     fn a_scale_answer_is_empty_or_a_whole_number_from_0_to_10() {
@@ -154,9 +158,9 @@ mod tests {
         assert_eq!(scale(Some(" ")), Ok(None));
         assert_eq!(scale(Some("0")), Ok(Some(0)));
         assert_eq!(scale(Some(" 10 ")), Ok(Some(10)));
-        assert_eq!(scale(Some("11")), Err(()));
-        assert_eq!(scale(Some("-1")), Err(()));
-        assert_eq!(scale(Some("5.5")), Err(()));
-        assert_eq!(scale(Some("seven")), Err(()));
+        assert_eq!(scale(Some("11")), Err(OutOfScale));
+        assert_eq!(scale(Some("-1")), Err(OutOfScale));
+        assert_eq!(scale(Some("5.5")), Err(OutOfScale));
+        assert_eq!(scale(Some("seven")), Err(OutOfScale));
     }
 }

@@ -88,8 +88,8 @@ pub async fn step(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> 
     match result {
         Ok((state, view)) => {
             // The fear path's private record links to its page only for a signed-in person.
-            let record = view.private_record
-                && crate::account::signed_in_from(&headers, &st).await.is_ok();
+            let record =
+                view.private_record && crate::account::signed_in_from(&headers, &st).await.is_ok();
             render(&st, &state, &view, record)
         }
         Err(SessionError::UnknownFlow(_)) => not_found(&st),
