@@ -96,6 +96,9 @@ async function exitJourney(javaScriptEnabled) {
   try {
     await signUp(page, closer.base);
     await page.goto(closer.base + "/me");
+    // The passphrase form sits on the screen before the change.
+    await page.locator("form.check-passphrase button[type=submit]").click();
+    await page.waitForSelector("#new_passphrase");
     const csrf = await page.locator("form[data-exit-form] input[name=csrf]").getAttribute("value");
     const cookie = (await ctx.cookies()).find((c) => c.name === "__Host-s");
     assert.ok(cookie && csrf);

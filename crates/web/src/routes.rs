@@ -66,6 +66,11 @@ pub enum Id {
     JournalHistory,
     Patterns,
     Export,
+    // The daily check-in and the private record (issue 15, wiring).
+    Day,
+    DayAdd,
+    Note,
+    NoteAdd,
 }
 
 /// The HTTP method of a route.
@@ -230,6 +235,10 @@ pub const ROUTES: &[Route] = &[
         Html,
         OwnerWithPassphrase,
     ),
+    r(Id::Day, Get, "/day", Html, Owner),
+    r(Id::DayAdd, Post, "/day", Html, Owner),
+    r(Id::Note, Get, "/note", Html, Owner),
+    r(Id::NoteAdd, Post, "/note", Html, Owner),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

@@ -169,6 +169,10 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         ],
         Id::Export => vec![("format", "json")],
         Id::Journal | Id::JournalNew | Id::Patterns => vec![],
+        // The daily check-in and the private record (tests/wiring.rs has the flows).
+        Id::DayAdd => vec![("closeness", "4"), ("note", "a matrix check-in")],
+        Id::NoteAdd => vec![("text", "a matrix record")],
+        Id::Day | Id::Note => vec![],
     }
 }
 

@@ -155,6 +155,10 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::JournalHistory
         | Id::Patterns
         | Id::Export => vec![],
+        // The check-in and the private record: tests/wiring.rs and tests/authz.rs.
+        Id::DayAdd => vec![("closeness", "5")],
+        Id::NoteAdd => vec![("text", "a record")],
+        Id::Day | Id::Note => vec![],
     }
 }
 

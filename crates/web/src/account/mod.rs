@@ -41,8 +41,8 @@ pub const DELAY_MAX: Duration = Duration::from_secs(20);
 pub const FAILURE_MEMORY_SECS: u64 = 60 * 60;
 /// `Clear-Site-Data` on sign-out and exit.
 pub const CLEAR_SITE_DATA: &str = "\"cache\", \"cookies\", \"storage\"";
-/// Where a person lands after signing in (the journal, once it exists on this branch).
-pub const AFTER_SIGN_IN: Id = Id::Account;
+/// Where a person lands after signing up or signing in: their journal.
+pub const AFTER_SIGN_IN: Id = Id::Journal;
 
 /// One session, as handlers and session-end hooks name it (the hash of its id).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -319,36 +319,43 @@ impl FromRequestParts<Shared> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, Self::Rejection> {
-        let Some((id, secret)) = session_cookie(&parts.headers) else {
-            return Err(to_login(parts.headers.contains_key(header::COOKIE)));
-        };
-        let store = match st.store_existing().await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Err(to_login(true)),
-            Err(_) => return Err(crate::pages::unavailable(st)),
-        };
-        st.sweep_sessions(&store).await;
-        let limits = st.accounts.limits;
-        let now = st.now() as i64;
-        match store.open_session(&id, &secret, now, limits).await {
-            Ok(Some(s)) => {
-                store.insert_key(&s.person, s.key.clone());
-                let ends_in = limits
-                    .idle_secs
-                    .min(s.created_at + limits.absolute_secs - now)
-                    .max(0);
-                Ok(SignedIn {
-                    person: s.person,
-                    session: SessionRef { id_hash: s.id_hash },
-                    csrf: s.csrf,
-                    store,
-                    ends_in,
-                    st: st.clone(),
-                })
-            }
-            Ok(None) => Err(to_login(true)),
-            Err(_) => Err(crate::pages::unavailable(st)),
+        signed_in_from(&parts.headers, st).await
+    }
+}
+
+/// The signed-in person of a request's headers, for a page that anyone may open but that shows
+/// a little more to a signed-in person (the walk's link to the private record). `Err` is what
+/// [`SignedIn`]'s extractor would answer.
+pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn, Response> {
+    let Some((id, secret)) = session_cookie(headers) else {
+        return Err(to_login(headers.contains_key(header::COOKIE)));
+    };
+    let store = match st.store_existing().await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(to_login(true)),
+        Err(_) => return Err(crate::pages::unavailable(st)),
+    };
+    st.sweep_sessions(&store).await;
+    let limits = st.accounts.limits;
+    let now = st.now() as i64;
+    match store.open_session(&id, &secret, now, limits).await {
+        Ok(Some(s)) => {
+            store.insert_key(&s.person, s.key.clone());
+            let ends_in = limits
+                .idle_secs
+                .min(s.created_at + limits.absolute_secs - now)
+                .max(0);
+            Ok(SignedIn {
+                person: s.person,
+                session: SessionRef { id_hash: s.id_hash },
+                csrf: s.csrf,
+                store,
+                ends_in,
+                st: st.clone(),
+            })
         }
+        Ok(None) => Err(to_login(true)),
+        Err(_) => Err(crate::pages::unavailable(st)),
     }
 }
 

@@ -360,7 +360,12 @@ pub async fn account(who: SignedIn) -> Response {
         .recovery_code_count(&who.person)
         .await
         .unwrap_or(0);
-    let mut main = format!("<h1>{}</h1>", label("acct.me-heading"));
+    let mut main = format!(
+        "<h1>{}</h1><p><a href=\"{}\">{}</a></p>",
+        label("acct.me-heading"),
+        routes::path(Id::Journal),
+        label("jr.back")
+    );
     // Recovery codes.
     let _ = write!(
         main,
@@ -396,23 +401,13 @@ pub async fn account(who: SignedIn) -> Response {
         "<section><h2>{}</h2>",
         label("acct.passphrase-heading")
     );
-    main.push_str(&form_open(&who, Id::Passphrase, "stack"));
-    let _ = write!(
-        main,
-        "<p><label for=\"pp-now\">{}</label><input id=\"pp-now\" name=\"passphrase\" type=\"password\" autocomplete=\"off\"></p>",
-        label("acct.passphrase-now")
-    );
-    main.push_str(&field(
-        "new_passphrase",
-        "acct.new-passphrase",
-        "password",
-        Some("acct.passphrase-hint"),
+    main.push_str(&before_form(
+        &who,
+        "passphrase",
+        "acct.passphrase-button",
+        "",
     ));
-    let _ = write!(
-        main,
-        "<p><button type=\"submit\">{}</button></p></form></section>",
-        label("acct.passphrase-button")
-    );
+    main.push_str("</section>");
     // Signing out.
     let _ = write!(main, "<section><h2>{}</h2>", label("acct.sign-out"));
     main.push_str(&form_open(&who, Id::Logout, "inline"));
@@ -435,13 +430,8 @@ pub async fn account(who: SignedIn) -> Response {
         label("acct.delete-heading"),
         label("acct.delete")
     );
-    main.push_str(&form_open(&who, Id::Delete, "stack"));
-    main.push_str(&passphrase_field("delete-pp"));
-    let _ = write!(
-        main,
-        "<p><button type=\"submit\" class=\"danger\">{}</button></p></form></section>",
-        label("acct.delete-button")
-    );
+    main.push_str(&before_form(&who, "delete", "acct.delete-button", "danger"));
+    main.push_str("</section>");
     let _ = write!(
         main,
         "<p><a href=\"{}\">{}</a></p>",
@@ -449,6 +439,40 @@ pub async fn account(who: SignedIn) -> Response {
         label("acct.privacy-link")
     );
     page(&who, StatusCode::OK, &main)
+}
+
+/// A button that opens the screen before a change the other person could notice
+/// (`together::before_page`), which holds the form that makes it.
+fn before_form(who: &SignedIn, change: &str, button: &str, class: &str) -> String {
+    format!(
+        "{}<input type=\"hidden\" name=\"change\" value=\"{change}\"><p><button type=\"submit\" class=\"{class}\">{}</button></p></form>",
+        form_open(who, Id::TogetherBefore, &format!("stack check-{change}")),
+        label(button)
+    )
+}
+
+/// The fields of the form that continues from the screen before a passphrase change: the
+/// current passphrase and the new one, asked in that same form.
+pub(crate) fn passphrase_change_fields() -> String {
+    let mut out = format!(
+        "<p><label for=\"pp-now\">{}</label><input id=\"pp-now\" name=\"passphrase\" type=\"password\" autocomplete=\"off\"></p>",
+        label("acct.passphrase-now")
+    );
+    out.push_str(&field(
+        "new_passphrase",
+        "acct.new-passphrase",
+        "password",
+        Some("acct.passphrase-hint"),
+    ));
+    out
+}
+
+/// The fields of the form that continues from the screen before deleting the account: the
+/// passphrase, asked in that same form.
+pub(crate) fn delete_fields() -> String {
+    let mut out = format!("<p>{}</p>", label("acct.delete"));
+    out.push_str(&passphrase_field("delete-pp"));
+    out
 }
 
 /// The page a guarded action answers when the passphrase is missing or wrong (403).

@@ -4,5 +4,6 @@
 //! out `Said` values.
 
 pub mod cache;
+pub mod day;
 pub mod form;
 pub mod pages;

@@ -73,18 +73,20 @@ fn move_label(e: &Entry) -> String {
     label(&format!("jr.move.{k}"))
 }
 
-fn nav(who: &SignedIn) -> String {
+pub(crate) fn nav(who: &SignedIn) -> String {
     let _ = who;
     format!(
-        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
+        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
         routes::path(Id::Journal),
         label("jr.heading"),
         routes::path(Id::JournalNew),
         label("jr.new-link"),
         routes::path(Id::Patterns),
         label("jr.patterns-link"),
+        routes::path(Id::Day),
+        label("jr.day-link"),
         routes::path(Id::Together),
-        label("together.heading"),
+        label("together.link"),
         routes::path(Id::Account),
         label("jr.account-link"),
     )
@@ -424,7 +426,7 @@ pub async fn add(p: Posted) -> Response {
 
 /// The answer after a change: what happened, and the crisis or safety path when the person's own
 /// words call for it (read like every free text; the words are kept as written).
-fn kept(who: &SignedIn, key: &str, note: Option<&str>) -> Response {
+pub(crate) fn kept(who: &SignedIn, key: &str, note: Option<&str>) -> Response {
     let mut main = format!("<h1 id=\"kept\">{}</h1>{}", label(key), nav(who));
     if let Some(n) = note {
         use closer_safety::risk;

@@ -96,6 +96,10 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::JournalHistory => post(jr::history),
         Id::Patterns => get(jr::patterns),
         Id::Export => post(jr::export),
+        Id::Day => get(crate::journal::day::day),
+        Id::DayAdd => post(crate::journal::day::day_add),
+        Id::Note => get(crate::journal::day::note),
+        Id::NoteAdd => post(crate::journal::day::note_add),
     }
 }
 

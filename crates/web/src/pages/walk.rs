@@ -16,7 +16,7 @@ use crate::routes::{self, Id};
 use crate::seal::STATE_TTL_SECS;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use closer_guide::session::{self, Answer, Expect, Session, SessionError, View};
 use closer_guide::ui::ui;
@@ -58,7 +58,7 @@ pub fn answer_of(f: &Form) -> Option<Answer> {
     })
 }
 
-pub async fn step(State(st): State<Shared>, body: Bytes) -> Response {
+pub async fn step(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let Ok(f) = Form::parse(&body) else {
         return bad_form(&st);
     };
@@ -86,7 +86,12 @@ pub async fn step(State(st): State<Shared>, body: Bytes) -> Response {
         }
     };
     match result {
-        Ok((state, view)) => render(&st, &state, &view),
+        Ok((state, view)) => {
+            // The fear path's private record links to its page only for a signed-in person.
+            let record =
+                view.private_record && crate::account::signed_in_from(&headers, &st).await.is_ok();
+            render(&st, &state, &view, record)
+        }
         Err(SessionError::UnknownFlow(_)) => not_found(&st),
         Err(_) => bad_form(&st),
     }
@@ -107,7 +112,7 @@ fn button(go: &str, text: &str, class: &str) -> String {
     )
 }
 
-fn render(st: &Shared, state: &session::State, v: &View) -> Response {
+fn render(st: &Shared, state: &session::State, v: &View, record: bool) -> Response {
     let mut main = format!("<h1 class=\"flow-title\">{}</h1>", esc(v.title.text()));
     if !v.done && v.steps > 0 {
         let progress = ui("web.step-of")
@@ -145,6 +150,14 @@ fn render(st: &Shared, state: &session::State, v: &View) -> Response {
         );
     }
     main.push_str("</article>");
+    if record {
+        let _ = write!(
+            main,
+            "<p class=\"record\"><a href=\"{}\">{}</a></p>",
+            routes::path(Id::Note),
+            label("jr.record-link")
+        );
+    }
 
     let mut form = form_open(st, Id::WalkStep, "walk");
     form.push_str(&state_field(st, state));

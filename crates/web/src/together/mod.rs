@@ -273,6 +273,11 @@ pub fn before_page(
     fields: &str,
 ) -> Response {
     let (words, lines) = before(change, region);
+    // Back to the page the change was asked from.
+    let back = match change {
+        Change::Unlink | Change::StopSharing => Id::Together,
+        Change::Passphrase | Change::Delete => Id::Account,
+    };
     let mut main = format!("<h1>{}</h1>", label("before.heading"));
     for w in &words {
         main.push_str(&said(w, 2));
@@ -287,7 +292,7 @@ pub fn before_page(
         label("web.numbers-link"),
         form_open(me, to, "continue"),
         label("before.continue"),
-        routes::path(Id::Together),
+        routes::path(back),
         label("before.back")
     );
     page(me, StatusCode::OK, &main)
@@ -298,12 +303,16 @@ pub async fn check(State(st): State<Shared>, p: Posted) -> Response {
     let Some(change) = p.form.get("change").and_then(change_of) else {
         return bad_form(&st);
     };
-    let to = match change {
-        Change::Unlink => Id::TogetherUnlink,
-        Change::StopSharing => Id::TogetherStop,
-        _ => return bad_form(&st),
+    let (to, fields) = match change {
+        Change::Unlink => (Id::TogetherUnlink, String::new()),
+        Change::StopSharing => (Id::TogetherStop, String::new()),
+        Change::Passphrase => (
+            Id::Passphrase,
+            crate::account::pages::passphrase_change_fields(),
+        ),
+        Change::Delete => (Id::Delete, crate::account::pages::delete_fields()),
     };
-    before_page(&me, change, None, to, "")
+    before_page(&me, change, None, to, &fields)
 }
 
 pub async fn unlink(State(st): State<Shared>, p: Posted) -> Response {
