@@ -508,12 +508,13 @@ pub fn width() -> usize {
     if !std::io::stdout().is_terminal() {
         return PIPED_WIDTH;
     }
-    // A terminal that reports no size (or a silly one, as a bare pseudo-terminal may) gets the
-    // fixed width too.
+    // A terminal that reports no size (or a silly one, as a bare pseudo-terminal may) is taken
+    // to be the standard 80 columns, and wrapped one short of its edge like any other terminal
+    // (a full 80-character line would make many terminals wrap again by themselves).
     terminal_size::terminal_size()
         .map(|(w, _)| usize::from(w.0))
         .filter(|&cols| cols >= MIN_WIDTH)
-        .map_or(PIPED_WIDTH, width_for)
+        .map_or(width_for(PIPED_WIDTH), width_for)
 }
 
 /// The wrapping width for a terminal of `cols` columns.
