@@ -351,6 +351,8 @@ test("journey 3: coercion events never reach the partner", async () => {
   // A changes the passphrase, through the screen before a noticeable change.
   await a.goto(closer.base + "/me");
   await post(a, a.locator("form.check-passphrase button[type=submit]"));
+  await axe(a, "A before a passphrase change", violations);
+  await shoot(a, "before-passphrase");
   await a.fill("#pp-now", A.pass);
   A.pass = "the first person's new passphrase";
   await a.fill("#new_passphrase", A.pass);
@@ -386,6 +388,8 @@ test("journey 3: coercion events never reach the partner", async () => {
   // A unlinks (through the screen before): every page of B is a never-linked person's page.
   await a.goto(closer.base + "/together");
   await post(a, a.locator("form[action='/together/check']:has(input[name=change][value=unlink]) button"));
+  await axe(a, "A before unlinking", violations);
+  await shoot(a, "before-unlink");
   await post(a, a.locator("form[action='/together/unlink'] button[type=submit]"));
   const unlinked = await allPages(B);
   const fresh = await allPages(never);
