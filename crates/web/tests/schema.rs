@@ -395,15 +395,13 @@ fn check(col: &Column_, kind: Kind, secrets: &[String]) -> Vec<String> {
             }
         }
         match kind {
-            Kind::Content => {
-                // Format byte 1, a 24-byte nonce, at least a 16-byte tag.
-                if v.first() != Some(&1) || v.len() < 1 + 24 + 16 {
-                    out.push(format!(
-                        "{at}: a value that is not sealed (first byte {:?}, {} bytes)",
-                        v.first(),
-                        v.len()
-                    ));
-                }
+            // Format byte 1, a 24-byte nonce, at least a 16-byte tag.
+            Kind::Content if v.first() != Some(&1) || v.len() < 1 + 24 + 16 => {
+                out.push(format!(
+                    "{at}: a value that is not sealed (first byte {:?}, {} bytes)",
+                    v.first(),
+                    v.len()
+                ));
             }
             Kind::Key => {
                 // A 32-byte key sealed (format byte 1, nonce, key, tag) or wrapped by a
@@ -439,10 +437,8 @@ fn check(col: &Column_, kind: Kind, secrets: &[String]) -> Vec<String> {
                     out.push(format!("{at}: an unexpected word {s:?}"));
                 }
             }
-            Kind::Number => {
-                if String::from_utf8_lossy(v).parse::<i64>().is_err() {
-                    out.push(format!("{at}: not a number"));
-                }
+            Kind::Number if String::from_utf8_lossy(v).parse::<i64>().is_err() => {
+                out.push(format!("{at}: not a number"));
             }
             _ => {}
         }
