@@ -7,12 +7,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { startStub, startCloser, launch, axe, shoot, rawGet, sleep } from "./lib.mjs";
+import { startStub, startCloser, stopCloser, dbDir as sweptDir, canary, launch, axe, shoot, rawGet, sleep } from "./lib.mjs";
 
-const CANARY = "Kestrelcanary unsent words 4471";
-const PASS = "plain words for a passphrase";
+const CANARY = `${canary("Kestrel", "unsent")} unsent words`;
+const PASS = `plain words ${canary("Quail", "signup")} for a passphrase`;
 let stub, stubBase, closer, dbDir, db;
 const violations = [];
 
@@ -22,15 +21,15 @@ function sessionRows() {
 
 before(async () => {
   ({ stub, base: stubBase } = await startStub());
-  dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "closer-db-"));
+  dbDir = sweptDir("accounts");
   db = path.join(dbDir, "web.db");
   closer = await startCloser(["--db", db, "--exit-url", `${stubBase}/weather`]);
 });
 
 after(async () => {
-  if (closer) { closer.server.kill(); }
+  // The database folder stays for the canary sweep (sweep.test.mjs), which removes it.
+  await stopCloser(closer, dbDir);
   if (stub) { stub.close(); }
-  if (dbDir) { fs.rmSync(dbDir, { recursive: true, force: true }); }
   assert.deepEqual(violations, [], "axe found no violations");
 });
 

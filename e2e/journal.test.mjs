@@ -6,26 +6,25 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { startStub, startCloser, launch, axe, shoot } from "./lib.mjs";
+import { startStub, startCloser, stopCloser, dbDir as sweptDir, canary, launch, axe, shoot } from "./lib.mjs";
 
 const PASS = "plain words for a journal passphrase";
-const NOTE = "Wrencanary first words 5521";
-const CHANGED = "Wrencanary second words 5522";
+const NOTE = `${canary("Wren", "note")} first words`;
+const CHANGED = `${canary("Wren", "note")} second words`;
 let stub, stubBase, closer, dbDir;
 const violations = [];
 
 before(async () => {
   ({ stub, base: stubBase } = await startStub());
-  dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "closer-db-"));
+  dbDir = sweptDir("journal");
   closer = await startCloser(["--db", path.join(dbDir, "web.db"), "--exit-url", `${stubBase}/weather`]);
 });
 
 after(async () => {
-  if (closer) { closer.server.kill(); }
+  // The database folder stays for the canary sweep (sweep.test.mjs), which removes it.
+  await stopCloser(closer, dbDir);
   if (stub) { stub.close(); }
-  if (dbDir) { fs.rmSync(dbDir, { recursive: true, force: true }); }
   assert.deepEqual(violations, [], "axe found no violations");
 });
 

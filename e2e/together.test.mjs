@@ -9,20 +9,22 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { startStub, startCloser, launch, axe as axeOnly, shoot } from "./lib.mjs";
+import {
+  startStub, startCloser, stopCloser, dbDir as sweptDir, canary, launch, axe as axeOnly, shoot, rawPage,
+  exportDownload, backup,
+} from "./lib.mjs";
 
 const PASS_A = "the first person's passphrase here";
 const PASS_B = "the second person's passphrase here";
-const PRIVATE = "Ploverprivate words never shared";
+const PRIVATE = `${canary("Plover", "note")} private words never shared`;
 let stub, stubBase, closer, dbDir;
 const violations = [];
 const opened = [];
 
 before(async () => {
   ({ stub, base: stubBase } = await startStub());
-  dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "closer-db-"));
+  dbDir = sweptDir("together");
   closer = await startCloser(["--db", path.join(dbDir, "web.db"), "--exit-url", `${stubBase}/weather`]);
 });
 
@@ -31,9 +33,9 @@ after(async () => {
     await ctx.close().catch(() => {});
     fs.rmSync(profile, { recursive: true, force: true });
   }
-  if (closer) { closer.server.kill(); }
+  // The database folder stays for the canary sweep (sweep.test.mjs), which removes it.
+  await stopCloser(closer, dbDir);
   if (stub) { stub.close(); }
-  if (dbDir) { fs.rmSync(dbDir, { recursive: true, force: true }); }
   assert.deepEqual(violations, [], "axe found no violations");
 });
 
@@ -124,7 +126,7 @@ test("two people, a shared entry, withdrawn; a therapist link in one browser", a
   assert.equal(await a.locator("#share_partner").count(), 1, "linked: the share box");
   await axe(a, "A /journal/new (linked)", violations);
   await shoot(a, "together-journal-new");
-  await log(a, { move: "repair", feeling: "tender", note: "Ploverthe note stays mine", share: true });
+  await log(a, { move: "repair", feeling: "tender", note: `${canary("Plover", "note")} the note stays mine`, share: true });
   await log(a, { move: "reach", feeling: "lonely", note: PRIVATE });
   await a.goto(closer.base + "/together");
   await axe(a, "A /together (sharing)", violations);
@@ -212,4 +214,186 @@ test("two people, a shared entry, withdrawn; a therapist link in one browser", a
   await a.goto(closer.base + "/links");
   assert.match(await a.locator("main").innerText(), /Opened in another browser, refused/);
   await shoot(a, "together-links-refused");
+});
+
+// Journey 3, "coercion events never reach the partner": B's pages, fetched with B's session
+// cookie (status, every header but Date, the body with B's csrf token taken out), stay
+// byte-identical while A writes private entries, edits the note of a shared entry, makes and uses
+// a therapist link, changes the passphrase, regenerates recovery codes and exports. Withdrawing
+// one of two shared entries gives B exactly the page B had when only the other was shared (no
+// mark). After A unlinks, each of B's pages equals a never-linked person's page.
+const B_PAGES = ["/together", "/journal", "/journal/new", "/journal/patterns", "/me", "/links", "/day", "/note"];
+
+/** A page as B's browser would get it: the status, the headers in order less Date, the body with
+ * the csrf token and the username (the only per-person strings) replaced. */
+async function asSeenBy(person, p) {
+  const r = await rawPage(closer.base, p, person.cookie);
+  const headers = [];
+  for (let i = 0; i < r.rawHeaders.length; i += 2) {
+    if (r.rawHeaders[i].toLowerCase() !== "date") { headers.push(`${r.rawHeaders[i]}: ${r.rawHeaders[i + 1]}`); }
+  }
+  const body = r.body.split(person.csrf).join("CSRF").split(person.username).join("USERNAME");
+  return `${p} ${r.status}\n${headers.join("\n")}\n\n${body}`;
+}
+
+async function allPages(person) {
+  const out = {};
+  for (const p of B_PAGES) { out[p] = await asSeenBy(person, p); }
+  return out;
+}
+
+/** The first line where two page texts differ, for a readable failure. */
+function firstDifference(a, b) {
+  const x = a.split(/(?=<)|\n/), y = b.split(/(?=<)|\n/);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] !== y[i]) { return `expected ${JSON.stringify(x[i])}\n     got ${JSON.stringify(y[i])}`; }
+  }
+  return "(identical)";
+}
+
+function sameAs(expected, got, step) {
+  for (const p of B_PAGES) {
+    assert.ok(expected[p] === got[p], `${step}: B's ${p} changed\n${firstDifference(expected[p], got[p])}`);
+  }
+}
+
+/** A person signed up in their own browser, with what their pages need: the session cookie, the
+ * csrf token and the username. */
+async function person(pass) {
+  const page = await browser();
+  await signUp(page, pass);
+  const username = (await page.locator("#username").innerText()).trim();
+  await page.goto(closer.base + "/journal");
+  const csrf = await page.locator("input[name=csrf]").first().getAttribute("value");
+  const cookie = (await page.context().cookies()).find((c) => c.name === "__Host-s");
+  assert.ok(csrf && cookie && username);
+  return { page, pass, username, csrf, cookie: `__Host-s=${cookie.value}` };
+}
+
+/** Clicks a submit button and waits for the answer, whether the script shows it in place or the
+ * browser navigates. */
+async function post(page, button) {
+  await page.evaluate(() => { window.__before = document.body; });
+  await button.first().click();
+  for (let i = 0; i < 200; i++) {
+    if (await page.evaluate(() => !window.__before || window.__before !== document.body).catch(() => false)) {
+      await page.waitForLoadState("load");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the page did not change after a submit (${page.url()})`);
+}
+
+test("journey 3: coercion events never reach the partner", async () => {
+  const A = await person(PASS_A);
+  const B = await person(PASS_B);
+  const a = A.page;
+  const never = await person("a third person's passphrase here");
+
+  // Linked: A invites, B accepts.
+  await a.goto(closer.base + "/together");
+  await a.fill("#invite-pass", A.pass);
+  await post(a, a.locator("form[action='/together/invite'] button[type=submit]"));
+  const code = (await a.locator("#invite-code").innerText()).trim();
+  await B.page.goto(closer.base + "/together");
+  await B.page.fill("#code", code);
+  await B.page.fill("#accept-pass", B.pass);
+  await post(B.page, B.page.locator("form[action='/together/accept'] button[type=submit]"));
+  assert.match(await B.page.locator("main").innerText(), /You are linked/);
+
+  // A shares one entry (X); B's pages then: ONE. A shares a second (Y); B's pages then: TWO.
+  await log(a, { move: "repair", feeling: "tender", note: `${canary("Plover", "note")} X`, share: true });
+  const one = await allPages(B);
+  assert.ok(one["/together"].includes("tender"), "B sees X");
+  await log(a, { move: "turn_toward", feeling: "confused", note: `${canary("Plover", "note")} Y`, share: true });
+  const two = await allPages(B);
+  assert.ok(two["/together"].includes("tender") && two["/together"].includes("confused"), "B sees X and Y");
+  sameAs(two, await allPages(B), "fetching again");
+  for (const p of B_PAGES) { assert.match(two[p], /^\S+ 200\n/, `B is signed in: ${two[p].slice(0, 200)}`); }
+  // A backup of the database in the middle of the journey (read by the canary sweep).
+  backup(path.join(dbDir, "web.db"), "together");
+
+  // Private entries.
+  for (const [move, feeling] of [["withdraw", "overwhelmed"], ["reach", "lonely"]]) {
+    await log(a, { move, feeling, note: `${canary("Plover", "note")} ${feeling}` });
+    sameAs(two, await allPages(B), `A logs a private ${move}`);
+  }
+  // A edits the note of the shared entry X (its note is never shared).
+  await a.goto(closer.base + "/journal");
+  const xEntry = a.locator("article.entry", { hasText: "tender" });
+  await post(a, xEntry.locator("form[action='/journal/change'] button"));
+  const edited = `${canary("Plover", "note")} edited`;
+  await a.fill("#note", edited);
+  await post(a, a.locator("form[action='/journal/save'] button[type=submit]"));
+  await a.goto(closer.base + "/journal");
+  assert.ok((await a.locator("article.entry", { hasText: "tender" }).innerText()).includes(edited), "A's note changed");
+  sameAs(two, await allPages(B), "A edits a shared entry's note");
+
+  // A makes a therapist link, tags X for it, and the link is opened.
+  await a.goto(closer.base + "/links");
+  await a.fill("#link-name", `${canary("Plover", "link")} Dr`);
+  await a.fill("#link-days", "14");
+  await a.fill("#link-pass", A.pass);
+  await post(a, a.locator("form[action='/links/new'] button[type=submit]"));
+  const address = new URL((await a.locator("#link-address").innerText()).trim());
+  await a.goto(closer.base + "/links");
+  await post(a, a.locator("form[action='/links/tag']:has(input[name=action][value=on]) button"));
+  sameAs(two, await allPages(B), "A makes and tags a therapist link");
+  const first = await rawPage(closer.base, address.pathname + address.search);
+  assert.equal(first.status, 303, "the link's first load trades the token for a cookie");
+  const viewCookie = String(first.headers["set-cookie"]).split(";")[0];
+  const view = await rawPage(closer.base, first.headers.location, viewCookie);
+  assert.equal(view.status, 200);
+  assert.equal((view.body.match(/<dl class="entry"/g) || []).length, 1, "the view shows the tagged entry");
+  sameAs(two, await allPages(B), "the therapist link is opened");
+
+  // A changes the passphrase, through the screen before a noticeable change.
+  await a.goto(closer.base + "/me");
+  await post(a, a.locator("form.check-passphrase button[type=submit]"));
+  await axe(a, "A before a passphrase change", violations);
+  await shoot(a, "before-passphrase");
+  await a.fill("#pp-now", A.pass);
+  A.pass = "the first person's new passphrase";
+  await a.fill("#new_passphrase", A.pass);
+  await post(a, a.locator("form[action='/me/passphrase'] button[type=submit]"));
+  assert.equal(await a.locator("#answer").count(), 1);
+  sameAs(two, await allPages(B), "A changes the passphrase");
+
+  // A regenerates recovery codes (twice: making them, then making new ones).
+  for (let i = 0; i < 2; i++) {
+    await a.goto(closer.base + "/me");
+    await a.fill("#codes-pp", A.pass);
+    await post(a, a.locator("form[action='/me/codes'] button[type=submit]"));
+    assert.equal(await a.locator("#codes li").count(), 8);
+    sameAs(two, await allPages(B), `A makes recovery codes (${i + 1})`);
+  }
+
+  // A exports everything (a download).
+  const { download, problem } = await exportDownload(a, closer.base, A.pass);
+  assert.ok(fs.readFileSync(await download.path(), "utf8").includes(edited), "the export holds A's note");
+  await download.delete();
+  sameAs(two, await allPages(B), "A exports");
+
+  // A withdraws Y: B's pages are exactly what they were when only X was shared.
+  await a.goto(closer.base + "/together");
+  const yShare = a.locator("form[action='/together/share']:has(input[name=action][value=withdraw])")
+    .filter({ has: a.locator("xpath=preceding-sibling::*[1][contains(., 'confused')]") });
+  const withdraws = await a.locator("form[action='/together/share']:has(input[name=action][value=withdraw])").count();
+  assert.equal(withdraws, 2, "two shared entries to withdraw");
+  assert.equal(await yShare.count(), 1, "the withdraw button of Y");
+  await post(a, yShare.locator("button"));
+  sameAs(one, await allPages(B), "A withdraws Y");
+
+  // A unlinks (through the screen before): every page of B is a never-linked person's page.
+  await a.goto(closer.base + "/together");
+  await post(a, a.locator("form[action='/together/check']:has(input[name=change][value=unlink]) button"));
+  await axe(a, "A before unlinking", violations);
+  await shoot(a, "before-unlink");
+  await post(a, a.locator("form[action='/together/unlink'] button[type=submit]"));
+  const unlinked = await allPages(B);
+  const fresh = await allPages(never);
+  for (const p of B_PAGES) { assert.match(fresh[p], /^\S+ 200\n/, `the third person is signed in: ${fresh[p].slice(0, 200)}`); }
+  sameAs(fresh, unlinked, "after unlinking, compared with a never-linked person");
+  assert.equal(problem, null, "the export with JavaScript on");
 });
