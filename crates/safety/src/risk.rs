@@ -179,8 +179,9 @@ pub fn read_with(text: &str, use_model: bool) -> Reading {
 /// trains a model without one held-out set and reads that set with it.
 pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)>) -> Reading {
     let rules = rules();
-    let tokens = tokenize(text, rules);
+    let mut tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
+    mask_kind_uses(&mut tokens, rules);
     let mut found: Vec<(usize, Risk)> = Vec::new();
     for sentence in split_sentences(&tokens) {
         let (norm, starts) = joined(sentence);
@@ -262,6 +263,58 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
     Reading {
         risks: kept.into_iter().map(|(_, r)| r).collect(),
         language,
+    }
+}
+
+/// The ids and kinds of the rules that match a text (the model left out): for reviewing and
+/// tuning the rule file, never for deciding a path.
+pub fn matching_rules(text: &str) -> Vec<(String, RiskKind)> {
+    let rules = rules();
+    let mut tokens = tokenize(text, rules);
+    mask_kind_uses(&mut tokens, rules);
+    let mut out = Vec::new();
+    for sentence in split_sentences(&tokens) {
+        let (norm, _) = joined(sentence);
+        for rule in &rules.rules {
+            if rule.pattern.is_match(&norm) && !rule.except.iter().any(|e| e.is_match(&norm)) {
+                out.push((rule.id.clone(), rule.kind));
+            }
+        }
+    }
+    out
+}
+
+/// Danger words used kindly ("to die for", "you killed it", "dying to see you"): the words a
+/// `[kind_uses]` phrase covers are read as nothing at all, by the rules and by the model. The
+/// phrases are narrow, each a whole idiom, so a threat around them is still read.
+fn mask_kind_uses(tokens: &mut [Token], rules: &Rules) {
+    if rules.kind_uses.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    let n = tokens.len();
+    for i in 0..=n {
+        if i < n && !tokens[i].ends {
+            continue;
+        }
+        if i > start {
+            let (norm, starts) = joined(&tokens[start..i]);
+            let mut covered: Vec<usize> = Vec::new();
+            for phrase in &rules.kind_uses {
+                for m in phrase.find_iter(&norm) {
+                    for (k, &s) in starts.iter().enumerate() {
+                        let e = s + tokens[start + k].norm.len();
+                        if s < m.end() && m.start() < e {
+                            covered.push(start + k);
+                        }
+                    }
+                }
+            }
+            for k in covered {
+                tokens[k].norm = "~".into();
+            }
+        }
+        start = i + 1;
     }
 }
 
@@ -788,6 +841,14 @@ struct RawFile {
     vocab: BTreeMap<String, String>,
     rule: Vec<RawRule>,
     language: RawLanguage,
+    #[serde(default)]
+    kind_uses: RawKindUses,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKindUses {
+    phrases: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -846,6 +907,8 @@ pub struct Rules {
     fuzzy: Vec<String>,
     english: BTreeSet<String>,
     other: BTreeSet<String>,
+    /// Danger words used kindly, read as nothing ([`mask_kind_uses`]).
+    kind_uses: Vec<Regex>,
 }
 
 impl Rules {
@@ -893,7 +956,14 @@ impl Rules {
             .filter(|w| w.chars().count() >= 6)
             .cloned()
             .collect();
+        let kind_uses = raw
+            .kind_uses
+            .phrases
+            .iter()
+            .map(|p| compile("kind_uses", "phrases", p))
+            .collect::<Result<_, _>>()?;
         Ok(Rules {
+            kind_uses,
             rules,
             words: raw.normalise.words,
             fuzzy,
