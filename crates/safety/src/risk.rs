@@ -613,12 +613,64 @@ pub mod model {
         RiskKind::ALL.get(class).copied()
     }
 
-    /// Word and word-pair counts per class.
+    /// Word and word-pair counts per class (naive Bayes), or, when `lr` is set, the weights of
+    /// a logistic regression over the same features.
     pub struct Model {
         counts: BTreeMap<String, [f64; CLASSES]>,
         totals: [f64; CLASSES],
         priors: [f64; CLASSES],
         vocab: f64,
+        lr: Option<Lr>,
+    }
+
+    /// Multinomial logistic regression weights: one row of class weights per feature.
+    struct Lr {
+        w: BTreeMap<String, [f64; CLASSES]>,
+        b: [f64; CLASSES],
+    }
+
+    impl Lr {
+        fn logits(&self, feats: &[String]) -> [f64; CLASSES] {
+            let mut z = self.b;
+            for f in feats {
+                if let Some(w) = self.w.get(f) {
+                    for k in 0..CLASSES {
+                        z[k] += w[k];
+                    }
+                }
+            }
+            z
+        }
+
+        /// Trained by stochastic gradient descent in file order (deterministic), each feature
+        /// counted once per message, with a small L2 penalty on the weights a message touches.
+        fn train(docs: &[(usize, Vec<String>)], epochs: usize, rate: f64, l2: f64) -> Lr {
+            let mut lr = Lr {
+                w: BTreeMap::new(),
+                b: [0.0; CLASSES],
+            };
+            for e in 0..epochs {
+                let eta = rate / (1.0 + e as f64);
+                for (class, feats) in docs {
+                    let z = lr.logits(feats);
+                    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let ex: Vec<f64> = z.iter().map(|v| (v - m).exp()).collect();
+                    let sum: f64 = ex.iter().sum();
+                    let mut g = [0.0; CLASSES];
+                    for k in 0..CLASSES {
+                        g[k] = ex[k] / sum - if k == *class { 1.0 } else { 0.0 };
+                        lr.b[k] -= eta * g[k];
+                    }
+                    for f in feats {
+                        let w = lr.w.entry(f.clone()).or_insert([0.0; CLASSES]);
+                        for k in 0..CLASSES {
+                            w[k] -= eta * (g[k] + l2 * w[k]);
+                        }
+                    }
+                }
+            }
+            lr
+        }
     }
 
     fn features(tokens: &[Token]) -> Vec<String> {
@@ -665,7 +717,8 @@ pub mod model {
             let mut docs = [0.0; CLASSES];
             for (class, text) in rows(csv) {
                 docs[class] += 1.0;
-                let tokens = super::tokenize(&text, rules);
+                let mut tokens = super::tokenize(&text, rules);
+                super::mask_kind_uses(&mut tokens, rules);
                 for f in features(&tokens) {
                     counts.entry(f).or_insert([0.0; CLASSES])[class] += 1.0;
                     totals[class] += 1.0;
@@ -682,11 +735,37 @@ pub mod model {
                 totals,
                 priors,
                 vocab,
+                lr: None,
             }
+        }
+
+        /// Trains a logistic regression on `label,text` rows instead of naive Bayes.
+        pub fn train_lr(csv: &str, epochs: usize, rate: f64, l2: f64) -> Model {
+            let rules = super::rules();
+            let docs: Vec<(usize, Vec<String>)> = rows(csv)
+                .into_iter()
+                .map(|(class, text)| {
+                    let mut tokens = super::tokenize(&text, rules);
+                    super::mask_kind_uses(&mut tokens, rules);
+                    let mut f = features(&tokens);
+                    f.sort();
+                    f.dedup();
+                    (class, f)
+                })
+                .collect();
+            let mut m = Model::train("");
+            m.lr = Some(Lr::train(&docs, epochs, rate, l2));
+            m
         }
 
         /// Log-probabilities of each class for these tokens (unnormalised).
         pub(crate) fn scores(&self, tokens: &[Token]) -> [f64; CLASSES] {
+            if let Some(lr) = &self.lr {
+                let mut f = features(tokens);
+                f.sort();
+                f.dedup();
+                return lr.logits(&f);
+            }
             let mut s = self.priors;
             for f in features(tokens) {
                 // Words never seen in training say nothing either way.

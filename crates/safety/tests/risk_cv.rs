@@ -79,7 +79,16 @@ fn cv() {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let m = model::Model::train(&train);
+        let m = if std::env::var("LR").is_ok() {
+            model::Model::train_lr(
+                &train,
+                env("EPOCHS", 10.0) as usize,
+                env("RATE", 0.2),
+                env("L2", 0.0001),
+            )
+        } else {
+            model::Model::train(&train)
+        };
         let mut per = std::collections::BTreeMap::<String, (usize, usize)>::new();
         for (cat, text) in &rows {
             let r = risk::read_using(text, Some((&m, &p)));
