@@ -564,7 +564,7 @@ pub mod model {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Params {
         /// How much more likely (in nats) self-harm must be than "nothing", when it is the most
-        /// likely kind. Small (1 nat, [`PARAMS`]): where the model leans to self-harm the full
+        /// likely kind. Small (0.5 nats, [`PARAMS`]): where the model leans to self-harm the full
         /// crisis path leads; every soften result opens with a crisis line anyway, so a message
         /// it is unsure about still has crisis help on top.
         pub self_harm_margin: f64,
@@ -573,18 +573,20 @@ pub mod model {
         pub kinds: &'static [(RiskKind, f64)],
     }
 
-    /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–5, each
-    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
-    /// threats at 3 (from 0 and 2 for round 5): every soften result now opens with crisis help
-    /// whatever the model reads, so a false self-harm or threat reading on a caring message is
-    /// only a false flag; over rounds 1–5 this flagged 10 caring messages instead of 13, for 2
-    /// fewer self-harm messages on the full crisis path (479/500 instead of 481) and 2 fewer
-    /// controlling ones noticed by the model (486/500). Children, isolation and surveillance only
-    /// at 7, because at lower margins the model read everyday plans ("can you get the kids from
-    /// school today?") as threats about children. Violence is left to the rules: the model added
-    /// nothing there.
+    /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–6, each
+    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 0.5 nats
+    /// (from 1 after round 6): fifty everyday caring messages joined the training data as
+    /// "nothing", which at 1 nat cost 3 self-harm messages on the full crisis path over rounds
+    /// 1–6; at 0.5 the model finds 567/600 (566 before) and flags 19/600 caring messages (21
+    /// before). Every soften result opens with crisis help whatever the model reads, so a false
+    /// self-harm reading is only a false flag. Threats at 3. Children, isolation and
+    /// surveillance only at 7, because at lower margins the model read everyday plans ("can
+    /// you get the kids from school today?") as threats about children. Violence is left to the
+    /// rules: the model added nothing there. A logistic regression over the same features
+    /// ([`Model::train_lr`]) measured no better (similar recall, more caring and anxious
+    /// messages flagged), so naive Bayes ships.
     pub const PARAMS: Params = Params {
-        self_harm_margin: 1.0,
+        self_harm_margin: 0.5,
         kinds: &[
             (RiskKind::Threat, 3.0),
             (RiskKind::Children, 7.0),
@@ -1244,6 +1246,27 @@ mod tests {
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }
+    }
+
+    #[test]
+    fn danger_words_used_kindly_are_left_alone_and_threats_beside_them_are_not() {
+        for t in [
+            "this recipe is to die for, I'll make it for you sunday",
+            "you killed it at the interview today",
+            "I'm going to kill you with kindness this weekend",
+            "I'm going to murder this chocolate cake, want some?",
+            "your knife skills are lethal now, that stir fry was amazing",
+            "dying to see you tonight",
+            "I nearly died laughing at your story",
+        ] {
+            assert!(matching_rules(t).is_empty(), "{t}: {:?}", matching_rules(t));
+        }
+        // The idiom is masked, the rest of the sentence is still read.
+        let r = read("this cake is to die for, and if you leave I'll take the kids");
+        assert!(r.has(RiskKind::Children), "{r:?}");
+        let r = read("you killed it tonight but I'll kill you if you talk to him again");
+        assert!(r.has(RiskKind::Threat) || r.has(RiskKind::Violence), "{r:?}");
+        assert!(!read("I want to die").is_empty());
     }
 
     #[test]
