@@ -564,7 +564,7 @@ pub mod model {
     #[derive(Debug, Clone, PartialEq)]
     pub struct Params {
         /// How much more likely (in nats) self-harm must be than "nothing", when it is the most
-        /// likely kind. Small (0.5 nats, [`PARAMS`]): where the model leans to self-harm the full
+        /// likely kind. Small (1 nat, [`PARAMS`]): where the model leans to self-harm the full
         /// crisis path leads; every soften result opens with a crisis line anyway, so a message
         /// it is unsure about still has crisis help on top.
         pub self_harm_margin: f64,
@@ -574,19 +574,20 @@ pub mod model {
     }
 
     /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–6, each
-    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 0.5 nats
-    /// (from 1 after round 6): fifty everyday caring messages joined the training data as
-    /// "nothing", which at 1 nat cost 3 self-harm messages on the full crisis path over rounds
-    /// 1–6; at 0.5 the model finds 567/600 (566 before) and flags 19/600 caring messages (21
-    /// before). Every soften result opens with crisis help whatever the model reads, so a false
-    /// self-harm reading is only a false flag. Threats at 3. Children, isolation and
-    /// surveillance only at 7, because at lower margins the model read everyday plans ("can
-    /// you get the kids from school today?") as threats about children. Violence is left to the
-    /// rules: the model added nothing there. A logistic regression over the same features
-    /// ([`Model::train_lr`]) measured no better (similar recall, more caring and anxious
-    /// messages flagged), so naive Bayes ships.
+    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
+    /// threats at 3: every soften result opens with crisis help whatever the model reads, so a
+    /// false self-harm or threat reading on a caring message is only a false flag. Tried after
+    /// round 6 and not shipped: fifty more everyday caring messages as "nothing" (caring flagged
+    /// 21 -> 16/600 but 3 fewer self-harm messages on the full crisis path), and self-harm at 0.5
+    /// nats with them (recall kept, but "he hit me last night" read as self-harm, which puts the
+    /// crisis block where the safety help belongs). Children, isolation and surveillance only at
+    /// 7, because at lower margins the model read everyday plans ("can you get the kids from
+    /// school today?") as threats about children. Violence is left to the rules: the model added
+    /// nothing there. A logistic regression over the same features ([`Model::train_lr`])
+    /// measured no better (similar recall, more caring and anxious messages flagged), so naive
+    /// Bayes ships.
     pub const PARAMS: Params = Params {
-        self_harm_margin: 0.5,
+        self_harm_margin: 1.0,
         kinds: &[
             (RiskKind::Threat, 3.0),
             (RiskKind::Children, 7.0),
