@@ -517,7 +517,10 @@ fn loro_cross_validation_over_the_earlier_rounds() {
                     _ => !o.panic,
                 };
                 if miss {
-                    eprintln!("   {cat:?}: {text} {:?}", s.signals.iter().map(|x| &x.rule).collect::<Vec<_>>());
+                    eprintln!(
+                        "   {cat:?}: {text} {:?}",
+                        s.signals.iter().map(|x| &x.rule).collect::<Vec<_>>()
+                    );
                 }
             }
         }

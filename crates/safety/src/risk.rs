@@ -1266,7 +1266,10 @@ mod tests {
         let r = read("this cake is to die for, and if you leave I'll take the kids");
         assert!(r.has(RiskKind::Children), "{r:?}");
         let r = read("you killed it tonight but I'll kill you if you talk to him again");
-        assert!(r.has(RiskKind::Threat) || r.has(RiskKind::Violence), "{r:?}");
+        assert!(
+            r.has(RiskKind::Threat) || r.has(RiskKind::Violence),
+            "{r:?}"
+        );
         assert!(!read("I want to die").is_empty());
     }
 
