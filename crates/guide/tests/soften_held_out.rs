@@ -538,3 +538,65 @@ fn loro_cross_validation_over_the_earlier_rounds() {
         eprintln!("  {cat:?}: {v}/{} ({:.1}%)", t.n, pct(v, t.n));
     }
 }
+
+const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
+
+/// The seventh held-out set (`held_out_issue10.csv`, round 7): 800 new messages written by a new
+/// writer who never saw the rules, copied in and read only after the freeze commit a0103a5 and
+/// never tuned on. The rules alone and the rules with the small model (what ships) are printed;
+/// every target of issue 10 is printed as met or not met, and the self-harm detection recall
+/// (full crisis path) beside "led by crisis help". The laws that hold by construction (no
+/// rewrite in any category, no all-clear, the precaution and crisis help first with every
+/// message) are asserted; a target this set did not meet is asserted only as a floor at the
+/// value measured when it was first run, so the numbers cannot quietly get worse — the gap is
+/// reported, not hidden (docs/threat-model.md).
+#[test]
+fn held_out_issue10_round7_is_measured_untouched() {
+    let rows = parse(HELD_OUT);
+    measure_with("held_out_issue10.csv (round 7), rules alone", &rows, false);
+    let m = measure(
+        "held_out_issue10.csv (round 7), rules and model, never tuned on",
+        &rows,
+    );
+    for (cat, t) in &m {
+        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
+    }
+    assert_laws(&m);
+    let t = targets(&m);
+    let get = |c: Cat| {
+        m.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    // Met on round 7 (measured after the freeze a0103a5): asserted as targets. (Rewritten = 0
+    // and crisis help first for every message are laws, asserted above for every category.)
+    assert!(t[0].1, "{}", t[0].0);
+    assert!(t[1].1, "{}", t[1].0);
+    assert!(t[2].1, "{}", t[2].0);
+    assert!(t[3].1, "{}", t[3].0);
+    // Not met on round 7 (caring flagged 22/100, harsh signalled 71/100, anxious given the
+    // panic help 74/100), and the self-harm detection recall (full crisis path 86/100): floors
+    // at the measured values, printed NOT MET above, so they cannot get worse unnoticed.
+    let (s, k, h, a) = (
+        get(Cat::SelfHarm),
+        get(Cat::Caring),
+        get(Cat::Harsh),
+        get(Cat::Anxious),
+    );
+    assert_eq!(s.crisis_first, s.n, "self-harm led by crisis help");
+    assert!(
+        s.crisis_path >= 86,
+        "self-harm on the full crisis path {}/{}",
+        s.crisis_path,
+        s.n
+    );
+    assert!(k.flagged <= 22, "caring flagged {}/{}", k.flagged, k.n);
+    assert!(h.flagged >= 71, "harsh signalled {}/{}", h.flagged, h.n);
+    assert!(
+        a.panic >= 74,
+        "anxious with the panic help {}/{}",
+        a.panic,
+        a.n
+    );
+}
