@@ -895,6 +895,12 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
     v.way = step.way();
     v.kind = step.kind().to_string();
     v.private_record = state.path == PathId::Safety && step.kind() == PRIVATE_RECORD;
+    // Every ordinary step opens with one gentle line naming the region's crisis line, as every
+    // soften result and the terminal home do; the crisis and helpline steps show the full help
+    // in place instead.
+    if step.kind() != "crisis" && step.interaction() != Some(Interaction::Helplines) {
+        v.said.extend(crisis_line(state, &policy));
+    }
     if state.step == 0 && step.interaction() != Some(Interaction::Helplines) {
         v.said.push(flow.intro.clone());
     }
@@ -1000,6 +1006,20 @@ fn render(state: &State, flow: &Flow, reask: Option<Reask>) -> Result<View, Sess
         }
     }
     Ok(v)
+}
+
+/// The short crisis line ([`crate::soften::flow_crisis_line`]) for the region (or, with none,
+/// the local emergency number and the international directory), said through the step's policy.
+fn crisis_line(state: &State, policy: &Policy) -> Option<Said> {
+    let t = crate::soften::texts::texts();
+    policy
+        .review(Draft::new(
+            Topic::Safety,
+            "crisis-line",
+            &t.heading.always,
+            crate::soften::flow_crisis_line(state.region.as_deref()),
+        ))
+        .ok()
 }
 
 fn render_build(
@@ -1184,6 +1204,51 @@ mod tests {
             assert!(!v.done, "{flow}: no {kind} step");
         }
         panic!("{flow}: no {kind}");
+    }
+
+    #[test]
+    fn every_ordinary_step_opens_with_the_regions_crisis_line() {
+        for (region, number) in [(Some("US"), Some("988")), (None, None)] {
+            for flow in FLOWS {
+                let (mut s, mut v) = Session::start(flow, Mode::Ordinary, region).unwrap();
+                let mut seen = 0;
+                for _ in 0..80 {
+                    if v.done {
+                        break;
+                    }
+                    if v.kind != "crisis" && v.expect != Expect::Region && v.kind != "helplines" {
+                        let first = v.said.first().expect("a step says something");
+                        assert_eq!(
+                            first.kind(),
+                            "crisis-line",
+                            "{flow} step {}: {}",
+                            v.step,
+                            v.kind
+                        );
+                        match number {
+                            Some(n) => {
+                                assert!(first.text().contains(n), "{flow}: {}", first.text())
+                            }
+                            None => assert!(
+                                first.text().contains("findahelpline"),
+                                "{flow}: {}",
+                                first.text()
+                            ),
+                        }
+                        seen += 1;
+                    }
+                    let a = match v.expect {
+                        Expect::Check => Answer::No,
+                        _ => Answer::Skip,
+                    };
+                    match Session::answer(&s, a) {
+                        Ok(next) => (s, v) = next,
+                        Err(_) => break,
+                    }
+                }
+                assert!(seen >= 2, "{flow}: only {seen} ordinary steps seen");
+            }
+        }
     }
 
     #[test]

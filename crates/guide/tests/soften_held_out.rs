@@ -3,11 +3,11 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round5.csv`: held-out sets, each written
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round6.csv`: held-out sets, each written
 //!   after a freeze, measured untouched, then joined tuning (and the small model's training
 //!   data). Their numbers at their freeze are in docs/threat-model.md.
-//! - `soften_corpus/held_out_issue10.csv`: round 6, 800 messages written by someone who never
-//!   saw the rules or round 5, copied in and read only after the freeze commit b037e78, never
+//! - `soften_corpus/held_out_issue10.csv` (when present): the next round, 800 messages written by
+//!   someone who never saw the rules, copied in and read only after a freeze commit, never
 //!   tuned on. Its numbers are the honest measure: printed for the rules alone and for the rules
 //!   with the model (what ships), with each target of issue 10 marked met or not met.
 //!
@@ -344,7 +344,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 5] = [
+const ROUNDS: [(&str, &str); 6] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -364,6 +364,10 @@ const ROUNDS: [(&str, &str); 5] = [
     (
         "held_out_issue10_round5.csv, measured at 210b07f, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round5.csv"),
+    ),
+    (
+        "held_out_issue10_round6.csv, measured at b037e78, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round6.csv"),
     ),
 ];
 
@@ -458,23 +462,100 @@ fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
     out
 }
 
+/// Leave-one-round-out cross-validation of the whole softener over the earlier held-out rounds
+/// (1–6): for each round the risk reader's small model is trained without that round's
+/// messages (`closer_safety::risk::model::Model::train`) and the round is measured with every
+/// target printed. The rules were tuned on these rounds, so the numbers are optimistic for the
+/// rules and honest only for the model's part; the per-category totals are printed last.
+/// `cargo test -p closer-guide --test soften_held_out loro -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn loro_cross_validation_over_the_earlier_rounds() {
+    use closer_safety::risk::model;
+    let catalogue = catalogue(Some("US"));
+    let mut total: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
+    for (name, csv) in ROUNDS {
+        let rows = parse(csv);
+        let texts: std::collections::HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+        let train: String = model::TRAINING_CSV
+            .lines()
+            .filter(|l| {
+                let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
+                let t = t
+                    .strip_prefix('"')
+                    .and_then(|q| q.strip_suffix('"'))
+                    .map(|q| q.replace("\"\"", "\""))
+                    .unwrap_or(t.to_string());
+                !texts.contains(t.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let m = model::Model::train(&train);
+        let mut per: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
+        for (cat, text) in &rows {
+            let s = soften_with_reading(text, risk::read_using(text, Some((&m, &model::PARAMS))));
+            let o = outcome(text, &s, &catalogue);
+            for tallies in [&mut per, &mut total] {
+                let Some((_, t)) = tallies.iter_mut().find(|(c, _)| c == cat) else {
+                    continue;
+                };
+                t.n += 1;
+                t.flagged += o.flagged as usize;
+                t.noticed += o.noticed as usize;
+                t.rewritten += o.rewritten as usize;
+                t.crisis_first += o.crisis_first as usize;
+                t.crisis_path += o.crisis_path as usize;
+                t.panic += o.panic as usize;
+                t.precaution += o.precaution as usize;
+            }
+            if std::env::var("SHOW").is_ok_and(|c| c == format!("{cat:?}")) {
+                let miss = match cat {
+                    c if c.threatening() => !o.noticed,
+                    Cat::SelfHarm => !o.crisis_path,
+                    Cat::Caring => o.flagged,
+                    Cat::Harsh => !o.flagged,
+                    _ => !o.panic,
+                };
+                if miss {
+                    eprintln!(
+                        "   {cat:?}: {text} {:?}",
+                        s.signals.iter().map(|x| &x.rule).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+        eprintln!("LORO {name}:");
+        targets(&per);
+    }
+    eprintln!("LORO total over rounds 1–6:");
+    for (cat, t) in &total {
+        let v = match cat {
+            c if c.threatening() => t.noticed,
+            Cat::SelfHarm => t.crisis_path,
+            Cat::Caring | Cat::Harsh => t.flagged,
+            _ => t.panic,
+        };
+        eprintln!("  {cat:?}: {v}/{} ({:.1}%)", t.n, pct(v, t.n));
+    }
+}
+
 const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
 
-/// The sixth held-out set (`held_out_issue10.csv`, round 6): 800 new messages written by someone
-/// who never saw the rules or round 5, read only after the freeze commit b037e78 and never
-/// tuned on. The rules alone and the rules with the small model (what ships) are printed; every
-/// target of issue 10 is printed as met or not met, and the self-harm detection recall (full
-/// crisis path) beside "led by crisis help". The laws that hold by construction (no rewrite in
-/// any category, no all-clear, the precaution and crisis help first with every message) are
-/// asserted; a target this set did not meet is asserted only as a floor at the value measured
-/// when it was first run, so the numbers cannot quietly get worse — the gap is reported, not
-/// hidden (docs/threat-model.md).
+/// The seventh held-out set (`held_out_issue10.csv`, round 7): 800 new messages written by a new
+/// writer who never saw the rules, copied in and read only after the freeze commit a0103a5 and
+/// never tuned on. The rules alone and the rules with the small model (what ships) are printed;
+/// every target of issue 10 is printed as met or not met, and the self-harm detection recall
+/// (full crisis path) beside "led by crisis help". The laws that hold by construction (no
+/// rewrite in any category, no all-clear, the precaution and crisis help first with every
+/// message) are asserted; a target this set did not meet is asserted only as a floor at the
+/// value measured when it was first run, so the numbers cannot quietly get worse — the gap is
+/// reported, not hidden (docs/threat-model.md).
 #[test]
-fn held_out_issue10_round6_is_measured_untouched() {
+fn held_out_issue10_round7_is_measured_untouched() {
     let rows = parse(HELD_OUT);
-    measure_with("held_out_issue10.csv (round 6), rules alone", &rows, false);
+    measure_with("held_out_issue10.csv (round 7), rules alone", &rows, false);
     let m = measure(
-        "held_out_issue10.csv (round 6), rules and model, never tuned on",
+        "held_out_issue10.csv (round 7), rules and model, never tuned on",
         &rows,
     );
     for (cat, t) in &m {
@@ -488,14 +569,14 @@ fn held_out_issue10_round6_is_measured_untouched() {
             .map(|(_, t)| t.clone())
             .unwrap()
     };
-    // Met on round 6 (measured at b037e78): asserted as targets. (Rewritten = 0 and crisis help
-    // first for every message are laws, asserted above for every category.)
+    // Met on round 7 (measured after the freeze a0103a5): asserted as targets. (Rewritten = 0
+    // and crisis help first for every message are laws, asserted above for every category.)
     assert!(t[0].1, "{}", t[0].0);
     assert!(t[1].1, "{}", t[1].0);
     assert!(t[2].1, "{}", t[2].0);
     assert!(t[3].1, "{}", t[3].0);
-    // Not met on round 6 (caring flagged 22/100, harsh signalled 78/100, anxious given the
-    // panic help 65/100), and the self-harm detection recall (full crisis path 79/100): floors
+    // Not met on round 7 (caring flagged 22/100, harsh signalled 71/100, anxious given the
+    // panic help 74/100), and the self-harm detection recall (full crisis path 86/100): floors
     // at the measured values, printed NOT MET above, so they cannot get worse unnoticed.
     let (s, k, h, a) = (
         get(Cat::SelfHarm),
@@ -505,15 +586,15 @@ fn held_out_issue10_round6_is_measured_untouched() {
     );
     assert_eq!(s.crisis_first, s.n, "self-harm led by crisis help");
     assert!(
-        s.crisis_path >= 79,
+        s.crisis_path >= 86,
         "self-harm on the full crisis path {}/{}",
         s.crisis_path,
         s.n
     );
     assert!(k.flagged <= 22, "caring flagged {}/{}", k.flagged, k.n);
-    assert!(h.flagged >= 78, "harsh signalled {}/{}", h.flagged, h.n);
+    assert!(h.flagged >= 71, "harsh signalled {}/{}", h.flagged, h.n);
     assert!(
-        a.panic >= 65,
+        a.panic >= 74,
         "anxious with the panic help {}/{}",
         a.panic,
         a.n

@@ -179,8 +179,9 @@ pub fn read_with(text: &str, use_model: bool) -> Reading {
 /// trains a model without one held-out set and reads that set with it.
 pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)>) -> Reading {
     let rules = rules();
-    let tokens = tokenize(text, rules);
+    let mut tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
+    mask_kind_uses(&mut tokens, rules);
     let mut found: Vec<(usize, Risk)> = Vec::new();
     for sentence in split_sentences(&tokens) {
         let (norm, starts) = joined(sentence);
@@ -262,6 +263,58 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
     Reading {
         risks: kept.into_iter().map(|(_, r)| r).collect(),
         language,
+    }
+}
+
+/// The ids and kinds of the rules that match a text (the model left out): for reviewing and
+/// tuning the rule file, never for deciding a path.
+pub fn matching_rules(text: &str) -> Vec<(String, RiskKind)> {
+    let rules = rules();
+    let mut tokens = tokenize(text, rules);
+    mask_kind_uses(&mut tokens, rules);
+    let mut out = Vec::new();
+    for sentence in split_sentences(&tokens) {
+        let (norm, _) = joined(sentence);
+        for rule in &rules.rules {
+            if rule.pattern.is_match(&norm) && !rule.except.iter().any(|e| e.is_match(&norm)) {
+                out.push((rule.id.clone(), rule.kind));
+            }
+        }
+    }
+    out
+}
+
+/// Danger words used kindly ("to die for", "you killed it", "dying to see you"): the words a
+/// `[kind_uses]` phrase covers are read as nothing at all, by the rules and by the model. The
+/// phrases are narrow, each a whole idiom, so a threat around them is still read.
+fn mask_kind_uses(tokens: &mut [Token], rules: &Rules) {
+    if rules.kind_uses.is_empty() {
+        return;
+    }
+    let mut start = 0;
+    let n = tokens.len();
+    for i in 0..=n {
+        if i < n && !tokens[i].ends {
+            continue;
+        }
+        if i > start {
+            let (norm, starts) = joined(&tokens[start..i]);
+            let mut covered: Vec<usize> = Vec::new();
+            for phrase in &rules.kind_uses {
+                for m in phrase.find_iter(&norm) {
+                    for (k, &s) in starts.iter().enumerate() {
+                        let e = s + tokens[start + k].norm.len();
+                        if s < m.end() && m.start() < e {
+                            covered.push(start + k);
+                        }
+                    }
+                }
+            }
+            for k in covered {
+                tokens[k].norm = "~".into();
+            }
+        }
+        start = i + 1;
     }
 }
 
@@ -520,16 +573,19 @@ pub mod model {
         pub kinds: &'static [(RiskKind, f64)],
     }
 
-    /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–5, each
+    /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–6, each
     /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
-    /// threats at 3 (from 0 and 2 for round 5): every soften result now opens with crisis help
-    /// whatever the model reads, so a false self-harm or threat reading on a caring message is
-    /// only a false flag; over rounds 1–5 this flagged 10 caring messages instead of 13, for 2
-    /// fewer self-harm messages on the full crisis path (479/500 instead of 481) and 2 fewer
-    /// controlling ones noticed by the model (486/500). Children, isolation and surveillance only
-    /// at 7, because at lower margins the model read everyday plans ("can you get the kids from
+    /// threats at 3: every soften result opens with crisis help whatever the model reads, so a
+    /// false self-harm or threat reading on a caring message is only a false flag. Tried after
+    /// round 6 and not shipped: fifty more everyday caring messages as "nothing" (caring flagged
+    /// 21 -> 16/600 but 3 fewer self-harm messages on the full crisis path), and self-harm at 0.5
+    /// nats with them (recall kept, but "he hit me last night" read as self-harm, which puts the
+    /// crisis block where the safety help belongs). Children, isolation and surveillance only at
+    /// 7, because at lower margins the model read everyday plans ("can you get the kids from
     /// school today?") as threats about children. Violence is left to the rules: the model added
-    /// nothing there.
+    /// nothing there. A logistic regression over the same features ([`Model::train_lr`])
+    /// measured no better (similar recall, more caring and anxious messages flagged), so naive
+    /// Bayes ships.
     pub const PARAMS: Params = Params {
         self_harm_margin: 1.0,
         kinds: &[
@@ -560,12 +616,64 @@ pub mod model {
         RiskKind::ALL.get(class).copied()
     }
 
-    /// Word and word-pair counts per class.
+    /// Word and word-pair counts per class (naive Bayes), or, when `lr` is set, the weights of
+    /// a logistic regression over the same features.
     pub struct Model {
         counts: BTreeMap<String, [f64; CLASSES]>,
         totals: [f64; CLASSES],
         priors: [f64; CLASSES],
         vocab: f64,
+        lr: Option<Lr>,
+    }
+
+    /// Multinomial logistic regression weights: one row of class weights per feature.
+    struct Lr {
+        w: BTreeMap<String, [f64; CLASSES]>,
+        b: [f64; CLASSES],
+    }
+
+    impl Lr {
+        fn logits(&self, feats: &[String]) -> [f64; CLASSES] {
+            let mut z = self.b;
+            for f in feats {
+                if let Some(w) = self.w.get(f) {
+                    for k in 0..CLASSES {
+                        z[k] += w[k];
+                    }
+                }
+            }
+            z
+        }
+
+        /// Trained by stochastic gradient descent in file order (deterministic), each feature
+        /// counted once per message, with a small L2 penalty on the weights a message touches.
+        fn train(docs: &[(usize, Vec<String>)], epochs: usize, rate: f64, l2: f64) -> Lr {
+            let mut lr = Lr {
+                w: BTreeMap::new(),
+                b: [0.0; CLASSES],
+            };
+            for e in 0..epochs {
+                let eta = rate / (1.0 + e as f64);
+                for (class, feats) in docs {
+                    let z = lr.logits(feats);
+                    let m = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let ex: Vec<f64> = z.iter().map(|v| (v - m).exp()).collect();
+                    let sum: f64 = ex.iter().sum();
+                    let mut g = [0.0; CLASSES];
+                    for k in 0..CLASSES {
+                        g[k] = ex[k] / sum - if k == *class { 1.0 } else { 0.0 };
+                        lr.b[k] -= eta * g[k];
+                    }
+                    for f in feats {
+                        let w = lr.w.entry(f.clone()).or_insert([0.0; CLASSES]);
+                        for k in 0..CLASSES {
+                            w[k] -= eta * (g[k] + l2 * w[k]);
+                        }
+                    }
+                }
+            }
+            lr
+        }
     }
 
     fn features(tokens: &[Token]) -> Vec<String> {
@@ -612,7 +720,8 @@ pub mod model {
             let mut docs = [0.0; CLASSES];
             for (class, text) in rows(csv) {
                 docs[class] += 1.0;
-                let tokens = super::tokenize(&text, rules);
+                let mut tokens = super::tokenize(&text, rules);
+                super::mask_kind_uses(&mut tokens, rules);
                 for f in features(&tokens) {
                     counts.entry(f).or_insert([0.0; CLASSES])[class] += 1.0;
                     totals[class] += 1.0;
@@ -629,11 +738,37 @@ pub mod model {
                 totals,
                 priors,
                 vocab,
+                lr: None,
             }
+        }
+
+        /// Trains a logistic regression on `label,text` rows instead of naive Bayes.
+        pub fn train_lr(csv: &str, epochs: usize, rate: f64, l2: f64) -> Model {
+            let rules = super::rules();
+            let docs: Vec<(usize, Vec<String>)> = rows(csv)
+                .into_iter()
+                .map(|(class, text)| {
+                    let mut tokens = super::tokenize(&text, rules);
+                    super::mask_kind_uses(&mut tokens, rules);
+                    let mut f = features(&tokens);
+                    f.sort();
+                    f.dedup();
+                    (class, f)
+                })
+                .collect();
+            let mut m = Model::train("");
+            m.lr = Some(Lr::train(&docs, epochs, rate, l2));
+            m
         }
 
         /// Log-probabilities of each class for these tokens (unnormalised).
         pub(crate) fn scores(&self, tokens: &[Token]) -> [f64; CLASSES] {
+            if let Some(lr) = &self.lr {
+                let mut f = features(tokens);
+                f.sort();
+                f.dedup();
+                return lr.logits(&f);
+            }
             let mut s = self.priors;
             for f in features(tokens) {
                 // Words never seen in training say nothing either way.
@@ -788,6 +923,14 @@ struct RawFile {
     vocab: BTreeMap<String, String>,
     rule: Vec<RawRule>,
     language: RawLanguage,
+    #[serde(default)]
+    kind_uses: RawKindUses,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKindUses {
+    phrases: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -846,6 +989,8 @@ pub struct Rules {
     fuzzy: Vec<String>,
     english: BTreeSet<String>,
     other: BTreeSet<String>,
+    /// Danger words used kindly, read as nothing ([`mask_kind_uses`]).
+    kind_uses: Vec<Regex>,
 }
 
 impl Rules {
@@ -893,7 +1038,14 @@ impl Rules {
             .filter(|w| w.chars().count() >= 6)
             .cloned()
             .collect();
+        let kind_uses = raw
+            .kind_uses
+            .phrases
+            .iter()
+            .map(|p| compile("kind_uses", "phrases", p))
+            .collect::<Result<_, _>>()?;
         Ok(Rules {
+            kind_uses,
             rules,
             words: raw.normalise.words,
             fuzzy,
@@ -1095,6 +1247,30 @@ mod tests {
         ] {
             assert!(read(t).is_empty(), "{t}: {:?}", read(t));
         }
+    }
+
+    #[test]
+    fn danger_words_used_kindly_are_left_alone_and_threats_beside_them_are_not() {
+        for t in [
+            "this recipe is to die for, I'll make it for you sunday",
+            "you killed it at the interview today",
+            "I'm going to kill you with kindness this weekend",
+            "I'm going to murder this chocolate cake, want some?",
+            "your knife skills are lethal now, that stir fry was amazing",
+            "dying to see you tonight",
+            "I nearly died laughing at your story",
+        ] {
+            assert!(matching_rules(t).is_empty(), "{t}: {:?}", matching_rules(t));
+        }
+        // The idiom is masked, the rest of the sentence is still read.
+        let r = read("this cake is to die for, and if you leave I'll take the kids");
+        assert!(r.has(RiskKind::Children), "{r:?}");
+        let r = read("you killed it tonight but I'll kill you if you talk to him again");
+        assert!(
+            r.has(RiskKind::Threat) || r.has(RiskKind::Violence),
+            "{r:?}"
+        );
+        assert!(!read("I want to die").is_empty());
     }
 
     #[test]

@@ -35,7 +35,9 @@ mod render;
 pub mod rules;
 pub mod texts;
 
-pub use render::{Offer, OfferPart, Rendered, catalogue, crisis_line, render, render_for};
+pub use render::{
+    Offer, OfferPart, Rendered, catalogue, crisis_line, flow_crisis_line, render, render_for,
+};
 
 use closer_safety::risk::{self, Reading};
 use serde::{Deserialize, Serialize};

@@ -271,19 +271,13 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
     // 7. Where help is.
     let afraid_help =
         path == Path::Safety || (policy.mode() == Mode::Safety && path != Path::Crisis);
+    // The screen's shared blocks (one source for the screen, soften and the flows): the
+    // emergency number and the region's lines, each with its source and date.
     if afraid_help {
-        said.extend(safety(
-            "help",
-            &t.heading.help,
-            &lines_text(region, Line::Dv, &t.help.lines_afraid, &t.help.afraid),
-        ));
+        said.extend(shared_help(resources::safety_first(region), policy));
     }
     if own_path {
-        said.extend(safety(
-            "help",
-            &t.heading.help,
-            &lines_text(region, Line::OwnBehaviour, &t.help.lines_own, &t.help.own),
-        ));
+        said.extend(shared_help(resources::own_behaviour_first(region), policy));
     }
 
     // 8. Timing, for a message that may still be sent.
@@ -315,6 +309,17 @@ pub fn render_for(s: &Softened, policy: &Policy, region: Option<&str>) -> Render
 /// checked line there, the local emergency number and the international directory.
 pub fn crisis_line(region: Option<&str>) -> String {
     let t = texts();
+    crisis_line_from(region, &t.crisis.line, &t.crisis.no_region)
+}
+
+/// The same short line of crisis help, in the words that open every ordinary step of a guided
+/// flow (`crate::session`).
+pub fn flow_crisis_line(region: Option<&str>) -> String {
+    let t = texts();
+    crisis_line_from(region, &t.crisis.flow_line, &t.crisis.flow_no_region)
+}
+
+fn crisis_line_from(region: Option<&str>, line: &str, no_region: &str) -> String {
     let region = region.and_then(resources::normalise);
     let mut lines: Vec<&Resource> = region
         .and_then(resources::for_region)
@@ -327,14 +332,9 @@ pub fn crisis_line(region: Option<&str>) -> String {
     match lines.first() {
         Some(r) => {
             let phone = r.phone.as_deref().unwrap_or_default();
-            t.crisis
-                .line
-                .replace("{line}", &format!("{} (call {phone})", r.title()))
+            line.replace("{line}", &format!("{} (call {phone})", r.title()))
         }
-        None => t
-            .crisis
-            .no_region
-            .replace("{directory}", &resources::directory_url(region)),
+        None => no_region.replace("{directory}", &resources::directory_url(region)),
     }
 }
 
@@ -438,10 +438,14 @@ pub fn catalogue(region: Option<&str>) -> Vec<String> {
         t.panic.text.clone(),
         t.space.text.clone(),
         openings_draft().text,
-        lines_text(region, Line::Dv, &t.help.lines_afraid, &t.help.afraid),
-        lines_text(region, Line::OwnBehaviour, &t.help.lines_own, &t.help.own),
         crisis_line(region),
     ];
+    for block in [
+        resources::safety_first(region),
+        resources::own_behaviour_first(region),
+    ] {
+        out.extend(block.iter().map(|s| s.text().to_string()));
+    }
     out.extend(t.explain.values().cloned());
     out.extend(
         resources::crisis_first(region)
@@ -451,41 +455,18 @@ pub fn catalogue(region: Option<&str>) -> Vec<String> {
     out
 }
 
-/// Lines of one kind for the region, in place; with no region (or none of that kind), where to
-/// find them.
-fn lines_text(region: Option<&str>, kind: Line, heading: &str, fallback: &str) -> String {
-    let lines: Vec<&Resource> = region
-        .and_then(resources::for_region)
-        .unwrap_or_default()
+/// A shared help block from `closer_safety::resources`, said here under the kind `help`
+/// through the reader's policy; an item that policy would withhold is kept as the screen said
+/// it, so help is never dropped.
+fn shared_help(block: Vec<Said>, policy: &Policy) -> Vec<Said> {
+    block
         .into_iter()
-        .filter(|r| r.kind == kind && r.region != "INTL")
-        .collect();
-    if lines.is_empty() {
-        return fallback.to_string();
-    }
-    let mut out = vec![heading.to_string()];
-    out.extend(lines.iter().map(|r| entry(r)));
-    out.join("\n")
-}
-
-/// One line as a person reads it: name, phone, text, chat; hours when they are short enough to
-/// be written for people.
-fn entry(r: &Resource) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(p) = &r.phone {
-        parts.push(format!("call {p}"));
-    }
-    if let Some(x) = &r.text {
-        parts.push(x.clone());
-    }
-    if let Some(u) = &r.chat_url {
-        parts.push(u.clone());
-    }
-    let mut s = format!("  {}: {}", r.name, parts.join("; "));
-    if let Some(h) = r.hours.as_deref().filter(|h| h.chars().count() <= 24) {
-        s.push_str(&format!(" ({h})"));
-    }
-    s
+        .map(|s| {
+            policy
+                .review(Draft::new(Topic::Safety, "help", s.title(), s.text()))
+                .unwrap_or(s)
+        })
+        .collect()
 }
 
 /// Kinds in the order they first appear in the message.
@@ -632,6 +613,34 @@ mod tests {
         assert!(k.contains(&"precaution"));
         assert!(k.contains(&"help"));
         assert!(r.said.iter().all(|s| !s.has(Tag::Approach)));
+    }
+
+    #[test]
+    fn safety_and_own_behaviour_help_are_the_screens_shared_blocks() {
+        let p = Policy::new(Context::ordinary());
+        for (m, region, own) in [
+            ("he hit me last night", "US", false),
+            ("he hit me last night", "GB", false),
+            ("i pushed him", "US", true),
+            ("i pushed him", "AU", true),
+        ] {
+            let block = if own {
+                resources::own_behaviour_first(Some(region))
+            } else {
+                resources::safety_first(Some(region))
+            };
+            let r = render_for(&soften(m), &p, Some(region));
+            let help: Vec<&str> = r
+                .said
+                .iter()
+                .filter(|s| s.kind() == "help")
+                .map(|s| s.text())
+                .collect();
+            assert!(!block.is_empty());
+            for b in &block {
+                assert!(help.contains(&b.text()), "{m} ({region}): {:?}", b.text());
+            }
+        }
     }
 
     #[test]

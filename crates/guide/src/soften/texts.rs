@@ -112,6 +112,10 @@ pub struct Crisis {
     pub line: String,
     /// The same with no region or no checked line: `{directory}` is where to find one.
     pub no_region: String,
+    /// The line that opens every ordinary step of a guided flow: `{line}` as in `line`.
+    pub flow_line: String,
+    /// The same with no region or no checked line: `{directory}` as in `no_region`.
+    pub flow_no_region: String,
     pub other: String,
 }
 
