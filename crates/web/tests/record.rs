@@ -148,8 +148,8 @@ async fn entries_of(s: &Store, owner: &str) -> Vec<closer_store::Entry> {
 #[test]
 fn import_round_trips_refuses_clashes_and_bad_files_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let sources = databases(dir.path(), "imp-from");
-    let mut targets = databases(dir.path(), "imp-to");
+    let sources = databases(dir.path(), "imp_from");
+    let mut targets = databases(dir.path(), "imp_to");
     // Export on one backend, import on the other (on SQLite only, into another SQLite file).
     targets.reverse();
     for ((from_name, from), (to_name, to)) in sources.into_iter().zip(targets) {
@@ -241,7 +241,8 @@ fn import_round_trips_refuses_clashes_and_bad_files_whole() {
             assert!(before.iter().any(|e| r.body.contains(&e.id)), "names the record {id}");
             assert_eq!(s2.entries(&pb, None).await.unwrap(), before, "nothing half-written");
             // A bad file: the field named, nothing written.
-            let bad = json.replacen("\"feelings\"", "\"intensity\": 11, \"feelings\"", 1);
+            let bad = json.replacen("\"intensity\": null", "\"intensity\": 11", 1);
+            assert_ne!(bad, json);
             let r = b
                 .client
                 .post_signed("/record/import", &csrf, &[("passphrase", PP), ("json", &bad)])
@@ -379,10 +380,7 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
                     &pa,
                     &[
                         entry(1_772_400_600, MoveType::Reach, None),
-                        NewEntry {
-                            by: Some(closer_store::Actor::Partner),
-                            ..entry(1_772_401_600, MoveType::TurnToward, None)
-                        },
+                        entry(1_772_401_600, MoveType::Repair, None),
                     ],
                     1,
                 )
