@@ -196,7 +196,11 @@ pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
 }
 
 /// [`narrate`] in a register: to the writer, or about them to someone they showed it to.
-pub fn narrate_in(p: &Policy, report: &Report, register: Register) -> Result<PatternsOut, Withheld> {
+pub fn narrate_in(
+    p: &Policy,
+    report: &Report,
+    register: Register,
+) -> Result<PatternsOut, Withheld> {
     let voice = Voice {
         view: report.view,
         register,
@@ -693,17 +697,35 @@ mod tests {
             .expect("the reach finding");
         assert_eq!(reach.text.title(), "When they reached out");
         assert!(
-            reach.text.text().contains("where they reached out, they recorded a reach of theirs being met"),
+            reach
+                .text
+                .text()
+                .contains("where they reached out, they recorded a reach of theirs being met"),
             "{}",
             reach.text.text()
         );
-        assert!(theirs.record.text().contains("moves they recorded themselves"));
+        assert!(
+            theirs
+                .record
+                .text()
+                .contains("moves they recorded themselves")
+        );
         assert!(theirs.record.text().contains("their perception"));
         // The numbers are the same; only the voice differs.
         assert_eq!(
-            mine.findings.iter().map(|f| (f.n, f.count)).collect::<Vec<_>>(),
-            theirs.findings.iter().map(|f| (f.n, f.count)).collect::<Vec<_>>()
+            mine.findings
+                .iter()
+                .map(|f| (f.n, f.count))
+                .collect::<Vec<_>>(),
+            theirs
+                .findings
+                .iter()
+                .map(|f| (f.n, f.count))
+                .collect::<Vec<_>>()
         );
-        assert_eq!(third_person("toward you, Your own, yourself"), "toward them, Their own, themselves");
+        assert_eq!(
+            third_person("toward you, Your own, yourself"),
+            "toward them, Their own, themselves"
+        );
     }
 }

@@ -106,7 +106,10 @@ pub fn checkins(points: &[CheckinPoint], width: f64) -> Chart {
         "chart.checkins-alt",
         &[
             ("n", n.to_string()),
-            ("days", format!("{:.0}", ((t1 - t0) as f64 / 86_400.0).ceil())),
+            (
+                "days",
+                format!("{:.0}", ((t1 - t0) as f64 / 86_400.0).ceil()),
+            ),
         ],
     );
     let svg = closer_chart::timeline_at(
@@ -150,7 +153,10 @@ pub fn reconnect_times(out: &PatternsOut, width: f64) -> Chart {
         "chart.reconnect-alt",
         &[
             ("n", points.len().to_string()),
-            ("days", format!("{:.0}", points.last().map_or(0.0, |p| p.0).ceil())),
+            (
+                "days",
+                format!("{:.0}", points.last().map_or(0.0, |p| p.0).ceil()),
+            ),
             ("longest", format!("{longest:.1}")),
         ],
     );
@@ -194,7 +200,11 @@ mod tests {
     fn below_the_minimum_there_is_no_chart_only_the_count_and_the_minimum() {
         let c = checkins(&[pt(0, 3), pt(1, 4)], closer_chart::PHONE);
         assert!(c.svg.is_none());
-        assert!(c.text.text().contains('2') && c.text.text().contains('3'), "{}", c.text.text());
+        assert!(
+            c.text.text().contains('2') && c.text.text().contains('3'),
+            "{}",
+            c.text.text()
+        );
     }
 
     #[test]
@@ -202,9 +212,19 @@ mod tests {
         let c = checkins(&[pt(0, 3), pt(1, 4), pt(5, 6)], closer_chart::DESKTOP);
         let svg = c.svg.unwrap();
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\""));
-        assert!(!svg.contains(&esc(ILLUSTRATION)), "no model line on a record");
+        assert!(
+            !svg.contains(&esc(ILLUSTRATION)),
+            "no model line on a record"
+        );
         assert!(svg.contains(&esc(&word("report.record-line"))));
-        assert!(c.text.text().contains('3') && c.text.text().contains('5'), "{}", c.text.text());
-        assert!(!svg.contains(" style=\""), "presentation attributes only (CSP)");
+        assert!(
+            c.text.text().contains('3') && c.text.text().contains('5'),
+            "{}",
+            c.text.text()
+        );
+        assert!(
+            !svg.contains(" style=\""),
+            "presentation attributes only (CSP)"
+        );
     }
 }

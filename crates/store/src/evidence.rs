@@ -308,7 +308,10 @@ mod tests {
         let order: Vec<(i64, i64)> = ev.items.iter().map(Item::order).collect();
         assert_eq!(order, vec![(50, 60), (100, 110), (200, 210)]);
         let doc = ev.document(&word);
-        assert!(doc.text.starts_with("<evidence.title>\n<report.record-line>\n"));
+        assert!(
+            doc.text
+                .starts_with("<evidence.title>\n<report.record-line>\n")
+        );
         assert!(doc.text.contains("    │ first line\n    │ second\n"));
         assert!(doc.text.contains("    │ kept as typed\n"));
         let (above, below) = doc.text.split_once("----\n").unwrap();

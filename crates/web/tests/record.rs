@@ -59,9 +59,13 @@ fn print_my_record_is_the_evidence_document_behind_the_passphrase() {
             let s: Arc<Store> = st.store().unwrap();
             let pa = person_id(&s, &a).await;
             let note = "canary-print-51 <my words> & more\nsecond line";
-            s.add_entries(&pa, &[entry(1_772_400_600, MoveType::Withdraw, Some(note))], 1)
-                .await
-                .unwrap();
+            s.add_entries(
+                &pa,
+                &[entry(1_772_400_600, MoveType::Withdraw, Some(note))],
+                1,
+            )
+            .await
+            .unwrap();
             let csrf = a.csrf.clone();
             let c = &mut a.client;
             let form = c.get("/record").await;
@@ -72,18 +76,29 @@ fn print_my_record_is_the_evidence_document_behind_the_passphrase() {
             // Without the passphrase (or with a wrong one): refused, nothing shown.
             for pp in ["", "not it"] {
                 let r = c
-                    .post_signed("/record/print", &csrf, &[("passphrase", pp), ("as", "page")])
+                    .post_signed(
+                        "/record/print",
+                        &csrf,
+                        &[("passphrase", pp), ("as", "page")],
+                    )
                     .await;
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
                 assert!(!r.body.contains("canary-print-51"));
             }
             let r = c
-                .post_signed("/record/print", &csrf, &[("passphrase", PP), ("as", "page")])
+                .post_signed(
+                    "/record/print",
+                    &csrf,
+                    &[("passphrase", PP), ("as", "page")],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{name}");
             assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
             assert_eq!(r.headers.get("x-robots-tag").unwrap(), "noindex, nofollow");
-            assert!(r.body.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
+            assert!(
+                r.body
+                    .contains("<meta name=\"robots\" content=\"noindex, nofollow\">")
+            );
             assert!(r.body.contains("id=\"quick-exit\""));
             let text = pre(&r.body, "record-text");
             let hash = r.by_id("record-hash").unwrap();
@@ -109,16 +124,28 @@ fn print_my_record_is_the_evidence_document_behind_the_passphrase() {
             assert_eq!(closer_store::evidence::sha256_hex(above), hash);
             // As a download under a neutral name.
             let f = c
-                .post_signed("/record/print", &csrf, &[("passphrase", PP), ("as", "file")])
+                .post_signed(
+                    "/record/print",
+                    &csrf,
+                    &[("passphrase", PP), ("as", "file")],
+                )
                 .await;
             assert_eq!(f.status, StatusCode::OK);
-            let cd = f.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+            let cd = f
+                .headers
+                .get(header::CONTENT_DISPOSITION)
+                .unwrap()
+                .to_str()
+                .unwrap();
             assert!(
                 cd.starts_with("attachment; filename=\"notes-") && cd.ends_with(".txt\""),
                 "{cd}"
             );
             assert!(f.body.contains("canary-print-51 <my words> & more"));
-            assert!(f.body.starts_with(&closer_guide::evidence::word("evidence.title")));
+            assert!(
+                f.body
+                    .starts_with(&closer_guide::evidence::word("evidence.title"))
+            );
             assert_eq!(f.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
         });
     }
@@ -130,7 +157,11 @@ async fn export_json(p: &mut Person) -> String {
     let pp = p.passphrase.clone();
     let r = p
         .client
-        .post_signed("/journal/export", &csrf, &[("format", "json"), ("passphrase", &pp)])
+        .post_signed(
+            "/journal/export",
+            &csrf,
+            &[("format", "json"), ("passphrase", &pp)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     r.body
@@ -203,7 +234,10 @@ fn import_round_trips_refuses_clashes_and_bad_files_whole() {
                 .client
                 .post_multipart(
                     "/record/import",
-                    &[("passphrase", None, PP), ("file", Some("notes.json"), &json)],
+                    &[
+                        ("passphrase", None, PP),
+                        ("file", Some("notes.json"), &json),
+                    ],
                 )
                 .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}");
@@ -222,36 +256,75 @@ fn import_round_trips_refuses_clashes_and_bad_files_whole() {
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
-            assert_eq!(r.by_id("imported").unwrap().trim_end().rsplit(' ').next(), Some("3"));
-            assert_eq!(entries_of(&s2, &pb).await, entries_of(&s1, &pa).await, "{what}");
+            assert_eq!(
+                r.by_id("imported").unwrap().trim_end().rsplit(' ').next(),
+                Some("3")
+            );
+            assert_eq!(
+                entries_of(&s2, &pb).await,
+                entries_of(&s1, &pa).await,
+                "{what}"
+            );
             assert_eq!(s2.checkins(&pb).await.unwrap().len(), 1);
             assert!(
-                s2.entries(&pb, None).await.unwrap().iter().all(|e| e.data.imported_at.is_some()),
+                s2.entries(&pb, None)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .all(|e| e.data.imported_at.is_some()),
                 "marked as brought in"
             );
             // The same file again: every record clashes; refused whole, the record named.
             let before = s2.entries(&pb, None).await.unwrap();
             let r = b
                 .client
-                .post_signed("/record/import", &csrf, &[("passphrase", PP), ("json", &json)])
+                .post_signed(
+                    "/record/import",
+                    &csrf,
+                    &[("passphrase", PP), ("json", &json)],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::CONFLICT, "{what}");
             let id = &before[0].id;
-            assert!(r.body.contains("is already in this journal; nothing was imported"), "{}", r.body);
-            assert!(before.iter().any(|e| r.body.contains(&e.id)), "names the record {id}");
-            assert_eq!(s2.entries(&pb, None).await.unwrap(), before, "nothing half-written");
+            assert!(
+                r.body
+                    .contains("is already in this journal; nothing was imported"),
+                "{}",
+                r.body
+            );
+            assert!(
+                before.iter().any(|e| r.body.contains(&e.id)),
+                "names the record {id}"
+            );
+            assert_eq!(
+                s2.entries(&pb, None).await.unwrap(),
+                before,
+                "nothing half-written"
+            );
             // A bad file: the field named, nothing written.
             let bad = json.replacen("\"intensity\": null", "\"intensity\": 11", 1);
             assert_ne!(bad, json);
             let r = b
                 .client
-                .post_signed("/record/import", &csrf, &[("passphrase", PP), ("json", &bad)])
+                .post_signed(
+                    "/record/import",
+                    &csrf,
+                    &[("passphrase", PP), ("json", &bad)],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
-            assert!(r.body.contains("entries[0].intensity: expected 0 to 10"), "{}", r.body);
+            assert!(
+                r.body.contains("entries[0].intensity: expected 0 to 10"),
+                "{}",
+                r.body
+            );
             let r = b
                 .client
-                .post_signed("/record/import", &csrf, &[("passphrase", PP), ("json", "{\"format\": \"other\"}")])
+                .post_signed(
+                    "/record/import",
+                    &csrf,
+                    &[("passphrase", PP), ("json", "{\"format\": \"other\"}")],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
             assert!(r.body.contains("field &quot;format&quot;"), "{}", r.body);
@@ -267,7 +340,11 @@ fn import_round_trips_refuses_clashes_and_bad_files_whole() {
                 .client
                 .post_multipart(
                     "/record/import",
-                    &[("csrf", None, &csrf), ("passphrase", None, PP), ("json", None, &big)],
+                    &[
+                        ("csrf", None, &csrf),
+                        ("passphrase", None, PP),
+                        ("json", None, &big),
+                    ],
                 )
                 .await;
             assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -294,14 +371,24 @@ fn my_patterns_page_draws_charts_only_from_their_minimums() {
                 safety: Some(7),
                 note: None,
             };
-            s.add_checkin(&pa, &checkin(1_772_400_000, 3), 1).await.unwrap();
-            s.add_checkin(&pa, &checkin(1_772_500_000, 4), 1).await.unwrap();
+            s.add_checkin(&pa, &checkin(1_772_400_000, 3), 1)
+                .await
+                .unwrap();
+            s.add_checkin(&pa, &checkin(1_772_500_000, 4), 1)
+                .await
+                .unwrap();
             let r = a.client.get("/journal/patterns").await;
             assert_eq!(r.status, StatusCode::OK, "{name}");
             assert!(!r.body.contains("<svg"), "below the minimums, no chart");
-            assert!(r.body.contains("Not enough check-ins for a chart yet: 2 so far, and a chart starts at 3."));
-            assert!(r.body.contains("Not enough episodes that ended in reconnecting for a chart yet: 0 so far"));
-            s.add_checkin(&pa, &checkin(1_772_600_000, 6), 1).await.unwrap();
+            assert!(r.body.contains(
+                "Not enough check-ins for a chart yet: 2 so far, and a chart starts at 3."
+            ));
+            assert!(r.body.contains(
+                "Not enough episodes that ended in reconnecting for a chart yet: 0 so far"
+            ));
+            s.add_checkin(&pa, &checkin(1_772_600_000, 6), 1)
+                .await
+                .unwrap();
             // Twelve episodes of mine, each a reach met by a turn toward me, a day apart.
             for i in 0..12 {
                 let t = 1_772_000_000 + i * 86_400;
@@ -321,13 +408,28 @@ fn my_patterns_page_draws_charts_only_from_their_minimums() {
             }
             let r = a.client.get("/journal/patterns").await;
             assert_eq!(r.status, StatusCode::OK);
-            assert_eq!(r.body.matches("<svg role=\"img\" aria-label=\"").count(), 2, "{name}");
+            assert_eq!(
+                r.body.matches("<svg role=\"img\" aria-label=\"").count(),
+                2,
+                "{name}"
+            );
             assert!(r.body.contains("A chart of 3 check-ins over 3 days"));
-            assert!(r.body.contains("episodes from my own entries that ended in reconnecting, over "));
+            assert!(
+                r.body
+                    .contains("episodes from my own entries that ended in reconnecting, over ")
+            );
             assert!(r.body.contains("<figcaption>"));
-            assert!(!r.body.contains(closer_chart::ILLUSTRATION), "a record, not the model");
+            assert!(
+                !r.body.contains(closer_chart::ILLUSTRATION),
+                "a record, not the model"
+            );
             // Inline SVG is allowed by the page's policy (no external request, no inline style).
-            let csp = r.headers.get("content-security-policy").unwrap().to_str().unwrap();
+            let csp = r
+                .headers
+                .get("content-security-policy")
+                .unwrap()
+                .to_str()
+                .unwrap();
             assert!(csp.contains("default-src 'none'") && csp.contains("img-src 'self'"));
             assert!(!r.body.contains(" style=\""));
         });
@@ -357,20 +459,37 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
             let csrf = a.csrf.clone();
             let r = a
                 .client
-                .post_signed("/links/new", &csrf, &[("name", "L1"), ("days", "14"), ("passphrase", PP)])
+                .post_signed(
+                    "/links/new",
+                    &csrf,
+                    &[("name", "L1"), ("days", "14"), ("passphrase", PP)],
+                )
                 .await;
             let address = r.by_id("link-address").unwrap();
             let path = address.split_once("9999").unwrap().1.to_string();
             let link = s.therapist_links(&pa).await.unwrap()[0].id.clone();
-            let m1 = s.add_assessment(&pa, &assessment(1_772_400_000, 4.75)).await.unwrap();
-            let m2 = s.add_assessment(&pa, &assessment(1_772_500_000, 3.5)).await.unwrap();
-            let _m3 = s.add_assessment(&pa, &assessment(1_772_600_000, 6.25)).await.unwrap();
+            let m1 = s
+                .add_assessment(&pa, &assessment(1_772_400_000, 4.75))
+                .await
+                .unwrap();
+            let m2 = s
+                .add_assessment(&pa, &assessment(1_772_500_000, 3.5))
+                .await
+                .unwrap();
+            let _m3 = s
+                .add_assessment(&pa, &assessment(1_772_600_000, 6.25))
+                .await
+                .unwrap();
             let page = a.client.get("/links").await;
             assert!(page.body.contains("action=\"/links/measure\""), "{name}");
             for m in [&m1, &m2] {
                 let r = a
                     .client
-                    .post_signed("/links/measure", &csrf, &[("link", &link), ("assessment", m), ("action", "on")])
+                    .post_signed(
+                        "/links/measure",
+                        &csrf,
+                        &[("link", &link), ("assessment", m), ("action", "on")],
+                    )
                     .await;
                 assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}");
             }
@@ -389,7 +508,11 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
             for e in &ids {
                 let r = a
                     .client
-                    .post_signed("/links/tag", &csrf, &[("link", &link), ("entry", e), ("action", "on")])
+                    .post_signed(
+                        "/links/tag",
+                        &csrf,
+                        &[("link", &link), ("entry", e), ("action", "on")],
+                    )
                     .await;
                 assert_eq!(r.status, StatusCode::SEE_OTHER);
             }
@@ -397,27 +520,41 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
             assert_eq!(t.get(&path).await.status, StatusCode::SEE_OTHER);
             let view = t.get("/v").await;
             assert_eq!(view.status, StatusCode::OK, "{name}");
-            let sec = &view.body[view.body.find("id=\"link-measures\"").expect("measures shown")..];
-            assert_eq!(sec.matches("<h3>ecr-rs · ").count(), 2, "exactly the chosen two");
+            let sec = &view.body[view
+                .body
+                .find("id=\"link-measures\"")
+                .expect("measures shown")..];
+            assert_eq!(
+                sec.matches("<h3>ecr-rs · ").count(),
+                2,
+                "exactly the chosen two"
+            );
             assert!(sec.contains("4.75") && sec.contains("3.50"));
             assert!(!sec.contains("6.25"), "a result not chosen stays out");
             assert!(!view.body.contains("answers\"") && !view.body.contains("administered"));
             // The patterns speak of the person in the third person, never to the reader as them.
-            let pat = &view.body[view.body.find("<section><h2>").unwrap()..view.body.find("id=\"link-measures\"").unwrap()];
+            let pat = &view.body[view.body.find("<section><h2>").unwrap()
+                ..view.body.find("id=\"link-measures\"").unwrap()];
             let you = regex_lite_you(pat);
             assert!(!you, "no 'you' in the link's patterns: {pat}");
             assert!(pat.contains("they recorded themselves"), "{pat}");
             let frozen = view.body.clone();
             // Ten new private assessments (and a check-in) leave the view byte-identical.
             for i in 0..10 {
-                s.add_assessment(&pa, &assessment(1_772_700_000 + i, 1.0)).await.unwrap();
+                s.add_assessment(&pa, &assessment(1_772_700_000 + i, 1.0))
+                    .await
+                    .unwrap();
             }
             let again = t.get("/v").await;
             assert_eq!(again.body, frozen, "{name}");
             // Taking one off: only the other stays.
             let r = a
                 .client
-                .post_signed("/links/measure", &csrf, &[("link", &link), ("assessment", &m1), ("action", "off")])
+                .post_signed(
+                    "/links/measure",
+                    &csrf,
+                    &[("link", &link), ("assessment", &m1), ("action", "off")],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER);
             let v = t.get("/v").await;
@@ -426,7 +563,11 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
             // Tagging an entry again keeps the chosen measures.
             let r = a
                 .client
-                .post_signed("/links/tag", &csrf, &[("link", &link), ("entry", &ids[0]), ("action", "off")])
+                .post_signed(
+                    "/links/tag",
+                    &csrf,
+                    &[("link", &link), ("entry", &ids[0]), ("action", "off")],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER);
             assert_eq!(t.get("/v").await.body.matches("<h3>ecr-rs · ").count(), 1);
@@ -436,6 +577,10 @@ fn a_therapist_view_shows_exactly_the_chosen_measures_and_speaks_of_the_writer()
 
 /// Whether `html` holds the word "you" (or your, yours, yourself) in any case.
 fn regex_lite_you(html: &str) -> bool {
-    html.split(|c: char| !c.is_ascii_alphabetic())
-        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "you" | "your" | "yours" | "yourself"))
+    html.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "you" | "your" | "yours" | "yourself"
+        )
+    })
 }

@@ -291,16 +291,41 @@ fn the_cli_evidence_document_is_the_store_and_guide_document_byte_for_byte() {
     let db = db.to_str().unwrap();
     ok(&closer(
         h,
-        &["log", "withdraw", "--note", "-", "--at", "2026-02-01", "--db", db],
+        &[
+            "log",
+            "withdraw",
+            "--note",
+            "-",
+            "--at",
+            "2026-02-01",
+            "--db",
+            db,
+        ],
         "Line one.\nLine two, word for word.",
     ));
-    ok(&closer(h, &["log", "reach", "--at", "2026-01-15", "--db", db], ""));
     ok(&closer(
         h,
-        &["checkin", "--closeness", "4", "--at", "2026-01-20", "--db", db],
+        &["log", "reach", "--at", "2026-01-15", "--db", db],
         "",
     ));
-    ok(&closer(h, &["export", "--evidence", "--out", "e.txt", "--db", db], ""));
+    ok(&closer(
+        h,
+        &[
+            "checkin",
+            "--closeness",
+            "4",
+            "--at",
+            "2026-01-20",
+            "--db",
+            db,
+        ],
+        "",
+    ));
+    ok(&closer(
+        h,
+        &["export", "--evidence", "--out", "e.txt", "--db", db],
+        "",
+    ));
     let cli = std::fs::read_to_string(h.join("work").join("e.txt")).unwrap();
     let stamp = cli
         .lines()

@@ -74,7 +74,12 @@ fn problem(text: &str) -> String {
 }
 
 /// The page of both forms, with a problem above them when a post was refused.
-fn render(who: &SignedIn, status: StatusCode, print_problem: Option<&str>, import_problem: Option<&str>) -> Response {
+fn render(
+    who: &SignedIn,
+    status: StatusCode,
+    print_problem: Option<&str>,
+    import_problem: Option<&str>,
+) -> Response {
     let mut main = format!(
         "<h1>{}</h1>{}<section class=\"record-print\"><h2>{}</h2><p>{}</p>",
         label("record.heading"),
@@ -144,7 +149,10 @@ pub async fn print(State(st): State<Shared>, p: crate::account::Posted) -> Respo
             (
                 StatusCode::OK,
                 [
-                    (header::CONTENT_TYPE, routes::Body::Text.content_type().to_string()),
+                    (
+                        header::CONTENT_TYPE,
+                        routes::Body::Text.content_type().to_string(),
+                    ),
                     (
                         header::CONTENT_DISPOSITION,
                         format!("attachment; filename=\"notes-{}.txt\"", day_of(now, 0)),
@@ -266,7 +274,14 @@ pub async fn import(State(st): State<Shared>, u: Upload) -> Response {
     let name = closer_guide::ui::ui("record.the-file").text().to_string();
     let ex = match Export::parse(text, &name) {
         Ok(x) => x,
-        Err(e) => return render(who, StatusCode::UNPROCESSABLE_ENTITY, None, Some(&e.to_string())),
+        Err(e) => {
+            return render(
+                who,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(&e.to_string()),
+            );
+        }
     };
     let now = st.now() as i64;
     match who.store.import(&who.person, &ex, now).await {

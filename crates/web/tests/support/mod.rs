@@ -166,7 +166,11 @@ impl Client {
 
     /// Posts a `multipart/form-data` body of text fields (a file field is a text field with a
     /// file name), as a browser sends a form with a file input.
-    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, Option<&str>, &str)]) -> Resp {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, Option<&str>, &str)],
+    ) -> Resp {
         let boundary = "----closer-test-boundary-7d1";
         let mut body = String::new();
         for (name, file, value) in fields {
