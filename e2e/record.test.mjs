@@ -79,6 +79,7 @@ test("import, charts, print my record and a link's measures, at phone and deskto
     await page.setInputFiles("#import-file", file);
     await page.fill("#import-pp", PASS);
     await Promise.all([page.waitForNavigation(), page.locator("form[action='/record/import'] button[type=submit]").click()]);
+    if (await page.locator("#imported").count() === 0) { console.log("IMPORT PAGE:", (await page.locator("main").innerText()).slice(0, 1500)); }
     assert.match(await page.locator("#imported").innerText(), /28$/);
     await axe(page, "/record/import", violations);
     await shoot(page, "record-imported");

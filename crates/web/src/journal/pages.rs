@@ -672,7 +672,8 @@ fn export_form(who: &SignedIn) -> String {
         label("jr.export-heading"),
         label("jr.export-intro")
     );
-    out.push_str(&form_open(who, Id::Export, "stack"));
+    // Posted by the browser itself, so the download arrives as a file (not as the page).
+    out.push_str(&form_open(who, Id::Export, "stack").replacen("<form ", "<form data-native ", 1));
     let _ = write!(
         out,
         "<p><label for=\"format\">{}</label><select id=\"format\" name=\"format\" autocomplete=\"off\"><option value=\"json\">{}</option><option value=\"csv\">{}</option></select></p>\

@@ -90,7 +90,13 @@ fn render(
     if let Some(p) = print_problem {
         main.push_str(&problem(p));
     }
-    main.push_str(&form_open(who, Id::RecordPrint, "stack"));
+    // Posted by the browser itself (the site script fetches other forms in place), so the
+    // download arrives as a file.
+    main.push_str(&form_open(who, Id::RecordPrint, "stack").replacen(
+        "<form ",
+        "<form data-native ",
+        1,
+    ));
     let _ = write!(
         main,
         "<p><label for=\"print-pp\">{}</label><input id=\"print-pp\" name=\"passphrase\" type=\"password\" autocomplete=\"off\" required></p>\
@@ -112,7 +118,7 @@ fn render(
     }
     let _ = write!(
         main,
-        "<form method=\"post\" action=\"{}\" class=\"stack\" autocomplete=\"off\" enctype=\"multipart/form-data\">{}\
+        "<form method=\"post\" action=\"{}\" class=\"stack\" autocomplete=\"off\" enctype=\"multipart/form-data\" data-native>{}\
 <p><label for=\"import-file\">{}</label><input id=\"import-file\" name=\"file\" type=\"file\" accept=\".json,application/json\" autocomplete=\"off\"></p>\
 <p><label for=\"import-json\">{}</label><textarea id=\"import-json\" name=\"json\" rows=\"4\" autocomplete=\"off\" spellcheck=\"false\"></textarea></p>\
 <p><label for=\"import-pp\">{}</label><input id=\"import-pp\" name=\"passphrase\" type=\"password\" autocomplete=\"off\" required></p>\
