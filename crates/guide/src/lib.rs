@@ -13,11 +13,13 @@
 
 pub mod compose;
 pub mod content;
+pub mod evidence;
 pub mod flows;
 pub mod journal;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
+pub mod record_charts;
 pub mod session;
 pub mod soften;
 pub mod together;

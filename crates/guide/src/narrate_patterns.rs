@@ -122,9 +122,48 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// Who a personal view's sentences speak to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Register {
+    /// To the person whose record it is: "when you reached out" (`closer patterns`, my patterns).
+    #[default]
+    Reader,
+    /// About that person, to someone they chose to show it to (a therapist's view): "when they
+    /// reached out". The reader is not the writer of the record.
+    ThirdPerson,
+}
+
+/// A personal view's words about its writer, for someone else to read: every "you" of the
+/// sentence becomes "they"/"them" (and "your", "yours", "yourself" follow).
+pub fn third_person(text: &str) -> String {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static R: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    let rules = R.get_or_init(|| {
+        [
+            (r"\byourself\b", "themselves"),
+            (r"\byours\b", "theirs"),
+            (r"\bYour\b", "Their"),
+            (r"\byour\b", "their"),
+            (r"\b(toward|to|for|with|at|from|by) you\b", "$1 them"),
+            (r"\bYou\b", "They"),
+            (r"\byou\b", "they"),
+        ]
+        .into_iter()
+        .map(|(p, r)| (Regex::new(p).expect("a fixed pattern"), r))
+        .collect()
+    });
+    let mut t = text.to_string();
+    for (re, with) in rules {
+        t = re.replace_all(&t, *with).into_owned();
+    }
+    t
+}
+
 /// Words for one viewer: "you" in a personal view, "A"/"B" in a joint record.
 struct Voice {
     view: View,
+    register: Register,
 }
 
 impl Voice {
@@ -144,12 +183,28 @@ impl Voice {
 }
 
 fn draft(voice: &Voice, kind: &str, title: &str, text: String) -> Draft {
-    Draft::new(Topic::DataNarration, kind, title, text).tagged(voice.tags())
+    let (title, text) = match (voice.own(), voice.register) {
+        (true, Register::ThirdPerson) => (third_person(title), third_person(&text)),
+        _ => (title.to_string(), text),
+    };
+    Draft::new(Topic::DataNarration, kind, &title, text).tagged(voice.tags())
 }
 
-/// Turns the numbers of a report into what is said, through the policy.
+/// Turns the numbers of a report into what is said, through the policy, to the record's writer.
 pub fn narrate(p: &Policy, report: &Report) -> Result<PatternsOut, Withheld> {
-    let voice = Voice { view: report.view };
+    narrate_in(p, report, Register::Reader)
+}
+
+/// [`narrate`] in a register: to the writer, or about them to someone they showed it to.
+pub fn narrate_in(
+    p: &Policy,
+    report: &Report,
+    register: Register,
+) -> Result<PatternsOut, Withheld> {
+    let voice = Voice {
+        view: report.view,
+        register,
+    };
     let record = match report.view {
         View::Own(_) => p.review(draft(
             &voice,
@@ -608,5 +663,69 @@ mod tests {
             );
         }
         assert!(out.record.text().contains("joint record"));
+    }
+
+    #[test]
+    fn the_third_person_register_speaks_about_the_writer_never_to_the_reader() {
+        let f = file(&twelve());
+        let r = analyze(
+            &f,
+            &Options {
+                view: View::Own(Person::A),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let mine = narrate(&policy(), &r).unwrap();
+        let theirs = narrate_in(&policy(), &r, Register::ThirdPerson).unwrap();
+        let you = regex::Regex::new(r"(?i)\byou(r|rs|rself)?\b").unwrap();
+        let all = |o: &PatternsOut| {
+            let mut v = vec![o.record.clone(), o.window.text.clone()];
+            v.extend(o.findings.iter().map(|f| f.text.clone()));
+            v.extend(o.notes.iter().cloned());
+            v
+        };
+        for s in all(&theirs) {
+            assert!(!you.is_match(s.text()), "{}", s.text());
+            assert!(!you.is_match(s.title()), "{}", s.title());
+        }
+        assert!(all(&mine).iter().any(|s| you.is_match(s.text())));
+        let reach = theirs
+            .findings
+            .iter()
+            .find(|f| f.kind == "reach_answered")
+            .expect("the reach finding");
+        assert_eq!(reach.text.title(), "When they reached out");
+        assert!(
+            reach
+                .text
+                .text()
+                .contains("where they reached out, they recorded a reach of theirs being met"),
+            "{}",
+            reach.text.text()
+        );
+        assert!(
+            theirs
+                .record
+                .text()
+                .contains("moves they recorded themselves")
+        );
+        assert!(theirs.record.text().contains("their perception"));
+        // The numbers are the same; only the voice differs.
+        assert_eq!(
+            mine.findings
+                .iter()
+                .map(|f| (f.n, f.count))
+                .collect::<Vec<_>>(),
+            theirs
+                .findings
+                .iter()
+                .map(|f| (f.n, f.count))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            third_person("toward you, Your own, yourself"),
+            "toward them, Their own, themselves"
+        );
     }
 }

@@ -591,6 +591,21 @@ impl Store {
         Ok(())
     }
 
+    /// What is frozen in one of the owner's live links (`None` before anything was frozen), so
+    /// the owner can change one part of it (its entries' patterns, its measures) and keep the
+    /// other.
+    pub async fn link_frozen(&self, owner: &str, link: &str) -> Result<Option<serde_json::Value>> {
+        let k = self.link_key(owner, link).await?;
+        let r: Option<(Option<Vec<u8>>,)> = on_db!(self, p => sqlx::query_as("SELECT frozen FROM link_keys WHERE link_id = $1")
+            .bind(link)
+            .fetch_optional(p)
+            .await)?;
+        match r.and_then(|r| r.0) {
+            Some(b) => Ok(Some(open_json(&k, &aad("link_frozen", link), &b)?)),
+            None => Ok(None),
+        }
+    }
+
     /// The owner's therapist links, with whether a second browser was refused.
     pub async fn therapist_links(&self, owner: &str) -> Result<Vec<crate::TherapistLink>> {
         let key = self.key_for(owner).await?;

@@ -82,8 +82,10 @@ pub async fn guard(
     // carry the session's `csrf`, checked by `account::Posted`; the exit always leaves.
     let needs_token = row.is_none_or(|r| r.access == routes::Access::Anonymous);
     let method_name = req.method().as_str().to_owned();
+    let limit = row.map_or(BODY_LIMIT, |r| routes::body_limit(r.id));
+    let import = row.is_some_and(|r| r.id == routes::Id::RecordImport);
     let mut resp = if is_post {
-        match check_post(&st, req, needs_token).await {
+        match check_post(&st, req, needs_token, limit, import).await {
             Ok(req) => next.run(req).await,
             Err(resp) => resp,
         }
@@ -127,14 +129,37 @@ pub async fn guard(
 }
 
 /// The checks on a post; the request comes back with its body buffered.
-async fn check_post(st: &Shared, req: Request, needs_token: bool) -> Result<Request, Response> {
+async fn check_post(
+    st: &Shared,
+    req: Request,
+    needs_token: bool,
+    limit: usize,
+    import: bool,
+) -> Result<Request, Response> {
     if !same_origin(req.headers()) {
         return Err(pages::expired(st, StatusCode::FORBIDDEN));
     }
     let (parts, body) = req.into_parts();
-    let bytes = read_limited(body)
-        .await
-        .map_err(|()| pages::too_large(st))?;
+    let bytes = read_limited(body, limit).await.map_err(|()| {
+        if import {
+            crate::record::too_large(st)
+        } else {
+            pages::too_large(st)
+        }
+    })?;
+    // A file upload (the import, a signed-in form) is read by its handler, `csrf` included.
+    if !needs_token
+        && crate::record::multipart::boundary(
+            parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        )
+        .is_some()
+    {
+        return Ok(Request::from_parts(parts, Body::from(bytes)));
+    }
     let form = Form::parse(&bytes).map_err(|_| pages::bad_form(st))?;
     let fresh = |name: &str| {
         form.get(name)
@@ -171,9 +196,10 @@ pub fn same_origin(h: &HeaderMap) -> bool {
     }
 }
 
-/// Reads a body up to [`BODY_LIMIT`]. Past it, reads and discards up to [`DRAIN_LIMIT`] (so the
-/// browser has finished sending and shows our page), then refuses.
-async fn read_limited(body: Body) -> Result<Bytes, ()> {
+/// Reads a body up to `limit` ([`BODY_LIMIT`] for forms). Past it, reads and discards up to
+/// [`DRAIN_LIMIT`] (or twice the limit) in all (so the browser has finished sending and shows our page),
+/// then refuses.
+async fn read_limited(body: Body, limit: usize) -> Result<Bytes, ()> {
     let mut body = body;
     let mut buf: Vec<u8> = Vec::new();
     let mut seen = 0usize;
@@ -183,13 +209,13 @@ async fn read_limited(body: Body) -> Result<Bytes, ()> {
             continue;
         };
         seen += data.len();
-        if seen <= BODY_LIMIT {
+        if seen <= limit {
             buf.extend_from_slice(&data);
-        } else if seen > DRAIN_LIMIT {
+        } else if seen > DRAIN_LIMIT.max(2 * limit) {
             return Err(());
         }
     }
-    if seen > BODY_LIMIT {
+    if seen > limit {
         return Err(());
     }
     Ok(Bytes::from(buf))

@@ -17,6 +17,7 @@ pub mod html;
 pub mod journal;
 pub mod layer;
 pub mod pages;
+pub mod record;
 pub mod routes;
 pub mod seal;
 pub mod together;

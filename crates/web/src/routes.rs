@@ -71,6 +71,11 @@ pub enum Id {
     DayAdd,
     Note,
     NoteAdd,
+    // Print my record and import (issue 15, webrecord).
+    Record,
+    RecordPrint,
+    RecordImport,
+    LinksMeasure,
 }
 
 /// The HTTP method of a route.
@@ -239,7 +244,32 @@ pub const ROUTES: &[Route] = &[
     r(Id::DayAdd, Post, "/day", Html, Owner),
     r(Id::Note, Get, "/note", Html, Owner),
     r(Id::NoteAdd, Post, "/note", Html, Owner),
+    r(Id::Record, Get, "/record", Html, Owner),
+    r(
+        Id::RecordPrint,
+        Post,
+        "/record/print",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(
+        Id::RecordImport,
+        Post,
+        "/record/import",
+        Html,
+        OwnerWithPassphrase,
+    ),
+    r(Id::LinksMeasure, Post, "/links/measure", Html, Owner),
 ];
+
+/// The largest body a post to `id` may carry: the import takes a file; every other form is
+/// small.
+pub fn body_limit(id: Id) -> usize {
+    match id {
+        Id::RecordImport => crate::record::IMPORT_LIMIT,
+        _ => crate::layer::BODY_LIMIT,
+    }
+}
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name
 /// help-seeking.

@@ -68,6 +68,8 @@
     if (!form || (form.getAttribute("method") || "").toLowerCase() !== "post" || !window.fetch ||
         !window.DOMParser) { return; }
     if (form.hasAttribute("data-exit-form")) { e.preventDefault(); quickExit(findExit()); return; }
+    // A form that sends a file or answers with a download is left to the browser.
+    if (form.hasAttribute("data-native")) { return; }
     e.preventDefault();
     var data = new URLSearchParams();
     var fd = new FormData(form);

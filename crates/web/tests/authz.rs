@@ -56,6 +56,9 @@ const VIEWERS: &[Viewer] = &[
 ];
 
 const PP_P: &str = "the partner's passphrase three";
+
+/// A `closer export` with nothing in it.
+const EMPTY_EXPORT: &str = r#"{"format":"closer-journal","version":1,"exported_at":"2026-01-01T00:00:00Z","entries":[],"history":[],"checkins":[],"incidents":[],"assessments":[],"screen_results":[]}"#;
 const PP_F: &str = "a former partner's passphrase";
 
 fn is_therapist(v: Viewer) -> bool {
@@ -169,6 +172,16 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         ],
         Id::Export => vec![("format", "json")],
         Id::Journal | Id::JournalNew | Id::Patterns => vec![],
+        // Print my record and import (tests/record.rs has the flows): an empty export imports
+        // nothing and is accepted; taking off a measure no link holds changes nothing.
+        Id::Record => vec![],
+        Id::RecordPrint => vec![("as", "page")],
+        Id::RecordImport => vec![("json", EMPTY_EXPORT)],
+        Id::LinksMeasure => vec![
+            ("link", "00000000000000000000000000000000"),
+            ("assessment", "00000000000000000000000000000000"),
+            ("action", "off"),
+        ],
         // The daily check-in and the private record (tests/wiring.rs has the flows).
         Id::DayAdd => vec![("closeness", "4"), ("note", "a matrix check-in")],
         Id::NoteAdd => vec![("text", "a matrix record")],

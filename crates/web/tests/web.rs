@@ -159,6 +159,8 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         Id::DayAdd => vec![("closeness", "5")],
         Id::NoteAdd => vec![("text", "a record")],
         Id::Day | Id::Note => vec![],
+        // Print my record, import and a link's measures: tests/record.rs and tests/authz.rs.
+        Id::Record | Id::RecordPrint | Id::RecordImport | Id::LinksMeasure => vec![],
     }
 }
 

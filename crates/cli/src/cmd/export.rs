@@ -6,12 +6,11 @@
 //! encrypted with a passphrase in the standard age format (`--encrypt`), so it opens with any
 //! age tool as well as with closer.
 
-use super::journal::{DbArgs, entry_lines, now, open, store_err};
+use super::journal::{DbArgs, now, open, store_err};
 use crate::error::{CliError, CliResult};
 use crate::io::{emit, interactive, read_input, write_output};
 use closer_guide::journal as say;
-use closer_store::{OpenMode, local_time, rfc3339};
-use sha2::{Digest, Sha256};
+use closer_store::OpenMode;
 use std::path::PathBuf;
 
 /// Export my journal: complete JSON (default), a moves CSV, or an evidence document.
@@ -118,91 +117,12 @@ async fn run_async(args: Args) -> CliResult {
     emit_to(args.out.as_ref(), &ex.to_json())
 }
 
-struct Evidence {
-    text: String,
-    hash: String,
-}
-
-fn marks(recorded_at: i64, edited: &[i64], imported: Option<i64>) -> String {
-    let mut s = format!("  recorded_at {}\n", rfc3339(recorded_at));
-    for t in edited {
-        s.push_str(&format!(
-            "  {} {}\n",
-            say::text("evidence.edited"),
-            rfc3339(*t)
-        ));
-    }
-    if let Some(t) = imported {
-        s.push_str(&format!(
-            "  {} {}\n",
-            say::text("evidence.imported"),
-            rfc3339(t)
-        ));
-    }
-    s
-}
-
-async fn evidence(o: &super::journal::Opened, now: i64) -> CliResult<Evidence> {
-    let mut items: Vec<(i64, i64, String)> = Vec::new();
-    for e in o.store.entries(&o.owner, None).await.map_err(store_err)? {
-        let mut s = entry_lines(&e);
-        s.push_str(&marks(
-            e.data.recorded_at,
-            &e.data.edited_at,
-            e.data.imported_at,
-        ));
-        items.push((e.data.at, e.data.recorded_at, s));
-    }
-    for i in o.store.incidents(&o.owner).await.map_err(store_err)? {
-        let mut s = format!(
-            "{}  {}\n",
-            local_time(i.data.at, i.data.offset_minutes),
-            say::text("entry.incident")
-        );
-        for l in i.data.text.lines() {
-            s.push_str(&format!("    │ {l}\n"));
-        }
-        s.push_str(&marks(i.data.recorded_at, &[], i.data.imported_at));
-        items.push((i.data.at, i.data.recorded_at, s));
-    }
-    for c in o.store.checkins(&o.owner).await.map_err(store_err)? {
-        let r = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_else(|| "-".into());
-        let mut s = format!(
-            "{}  {} · {} {} · {} {} · {} {}\n",
-            local_time(c.data.at, c.data.offset_minutes),
-            say::text("entry.checkin"),
-            say::text("entry.closeness"),
-            r(c.data.closeness),
-            say::text("entry.distress"),
-            r(c.data.distress),
-            say::text("entry.safety"),
-            r(c.data.safety)
-        );
-        if let Some(n) = &c.data.note {
-            for l in n.lines() {
-                s.push_str(&format!("    │ {l}\n"));
-            }
-        }
-        s.push_str(&marks(c.data.recorded_at, &[], c.data.imported_at));
-        items.push((c.data.at, c.data.recorded_at, s));
-    }
-    items.sort_by_key(|a| (a.0, a.1));
-    let mut text = format!(
-        "{}\n{}\n\n{}\n\n{} {}\n\n",
-        say::text("evidence.title"),
-        say::text("report.record-line"),
-        say::text("evidence.advice"),
-        "exported_at",
-        rfc3339(now)
-    );
-    for (_, _, s) in &items {
-        text.push_str(s);
-        text.push('\n');
-    }
-    let hash: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    text.push_str(&format!("----\n{}: {hash}\n", say::text("evidence.hash")));
-    Ok(Evidence { text, hash })
+/// The evidence document of the opened journal: `closer_store::evidence` in the guide's words
+/// (the browser's "print my record" makes the same bytes).
+pub async fn evidence(
+    o: &super::journal::Opened,
+    now: i64,
+) -> CliResult<closer_store::evidence::Document> {
+    let ev = o.store.evidence(&o.owner, now).await.map_err(store_err)?;
+    Ok(ev.document(&closer_guide::evidence::word))
 }

@@ -8,7 +8,7 @@ use crate::io::{emit, emit_said, emit_versioned, interactive};
 use closer_domain::{MoveType, Way};
 use closer_guide::{journal as words_of_journal, words};
 use closer_safety::{Said, risk};
-use closer_store::{Actor, Entry, EntryEdit, Location, OpenMode, Store};
+use closer_store::{Entry, EntryEdit, Location, OpenMode, Store};
 
 /// Where the journal is, and how to give its passphrase without a terminal.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -190,62 +190,7 @@ pub fn say_done(keys: &[&str], own_words: Option<&str>) -> CliResult {
 
 /// One entry as a line (and its note on the next), for its owner.
 pub fn entry_lines(e: &Entry) -> String {
-    let who = match e.data.by {
-        Actor::Me => words_of_journal::text("journal.yours"),
-        Actor::Partner => words_of_journal::text("journal.perception"),
-    };
-    let mut parts = vec![format!(
-        "{}: {}{}",
-        who,
-        e.data.move_type.as_str(),
-        e.data
-            .kind
-            .as_deref()
-            .map(|k| format!(" ({k})"))
-            .unwrap_or_default()
-    )];
-    if !e.data.feelings.is_empty() {
-        parts.push(format!(
-            "{}: {}",
-            words_of_journal::text("entry.feelings"),
-            e.data.feelings.join(", ")
-        ));
-    }
-    if !e.data.needs.is_empty() {
-        parts.push(format!(
-            "{}: {}",
-            words_of_journal::text("entry.needs"),
-            e.data.needs.join(", ")
-        ));
-    }
-    if let Some(i) = e.data.intensity {
-        parts.push(format!(
-            "{} {i}/10",
-            words_of_journal::text("entry.intensity")
-        ));
-    }
-    if let Some(w) = e.data.way {
-        parts.push(format!(
-            "{}: {}",
-            words_of_journal::text("entry.way"),
-            w.as_str()
-        ));
-    }
-    if !e.data.edited_at.is_empty() {
-        parts.push(words_of_journal::text("entry.edited"));
-    }
-    let mut out = format!(
-        "{}  {}  {}\n",
-        closer_store::local_time(e.data.at, e.data.offset_minutes),
-        &e.id[..8.min(e.id.len())],
-        parts.join(" · ")
-    );
-    if let Some(n) = &e.data.note {
-        for l in n.lines() {
-            out.push_str(&format!("    │ {l}\n"));
-        }
-    }
-    out
+    closer_store::evidence::entry_lines(e, &words_of_journal::text)
 }
 
 /// The private record offered on the fear path of a guide walk

@@ -281,6 +281,79 @@ fn evidence_export_is_dated_word_for_word_and_hashed() {
 }
 
 #[test]
+fn the_cli_evidence_document_is_the_store_and_guide_document_byte_for_byte() {
+    // `closer export --evidence` and the browser's "print my record" both call
+    // `closer_store::evidence` with `closer_guide::evidence::word`; the file the CLI writes is
+    // that document exactly (the same records, marks, words and hash).
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let db = h.join("j.db");
+    let db = db.to_str().unwrap();
+    ok(&closer(
+        h,
+        &[
+            "log",
+            "withdraw",
+            "--note",
+            "-",
+            "--at",
+            "2026-02-01",
+            "--db",
+            db,
+        ],
+        "Line one.\nLine two, word for word.",
+    ));
+    ok(&closer(
+        h,
+        &["log", "reach", "--at", "2026-01-15", "--db", db],
+        "",
+    ));
+    ok(&closer(
+        h,
+        &[
+            "checkin",
+            "--closeness",
+            "4",
+            "--at",
+            "2026-01-20",
+            "--db",
+            db,
+        ],
+        "",
+    ));
+    ok(&closer(
+        h,
+        &["export", "--evidence", "--out", "e.txt", "--db", db],
+        "",
+    ));
+    let cli = std::fs::read_to_string(h.join("work").join("e.txt")).unwrap();
+    let stamp = cli
+        .lines()
+        .find_map(|l| l.strip_prefix("exported_at "))
+        .expect("the document is dated");
+    let now = closer_domain::fields::parse_at("at", stamp, i64::MAX / 2)
+        .unwrap()
+        .0;
+    let doc = closer_store::runtime().unwrap().block_on(async {
+        let loc = closer_store::Location::parse(db);
+        let s = closer_store::Store::open(&loc, closer_store::OpenMode::Existing)
+            .await
+            .unwrap();
+        let owner = s.journal_owner(false).await.unwrap().unwrap();
+        let d = s
+            .evidence(&owner, now)
+            .await
+            .unwrap()
+            .document(&closer_guide::evidence::word);
+        s.close().await;
+        d
+    });
+    assert_eq!(cli, doc.text);
+    assert!(cli.contains(&format!(": {}\n", doc.hash)));
+    assert!(cli.contains("    │ Line two, word for word.\n"));
+}
+
+#[test]
 fn an_encrypted_evidence_export_opens_with_its_passphrase_to_the_same_document() {
     let home = tempfile::tempdir().unwrap();
     let h = home.path();

@@ -11,8 +11,10 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use closer_analyze::episodes::{self, Options, View};
 use closer_domain::Person;
-use closer_guide::{narrate_patterns, words};
-use closer_store::{Actor, Audience, Entry, Error as StoreError, day_of, local_time, paginate};
+use closer_guide::{narrate_patterns, record_charts, words};
+use closer_store::{
+    Actor, Audience, CheckIn, Entry, Error as StoreError, day_of, local_time, paginate,
+};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -586,7 +588,11 @@ pub async fn patterns(who: SignedIn) -> Response {
     let body = match st.journal.patterns(&key, &who.person, &version) {
         Some(b) => b,
         None => {
-            let b: Arc<str> = Arc::from(patterns_html(&all));
+            let checkins = match who.store.checkins(&who.person).await {
+                Ok(c) => c,
+                Err(e) => return failed(&who, e),
+            };
+            let b: Arc<str> = Arc::from(patterns_html(&all, &checkins));
             st.journal
                 .keep_patterns(&key, &who.person, &version, b.clone());
             b
@@ -601,8 +607,21 @@ pub async fn patterns(who: SignedIn) -> Response {
     page(&who, StatusCode::OK, &main)
 }
 
-/// The narration of my own entries as HTML (a pure function of the entries).
-pub fn patterns_html(all: &[Entry]) -> String {
+/// A chart of my own records with its text alternative, or the sentence saying there are not
+/// enough records for it yet (then no chart).
+fn chart_html(c: &record_charts::Chart) -> String {
+    match &c.svg {
+        Some(svg) => format!(
+            "<figure class=\"chart\">{svg}<figcaption>{}</figcaption></figure>",
+            esc(c.text.text())
+        ),
+        None => format!("<p class=\"not-enough\">{}</p>", esc(c.text.text())),
+    }
+}
+
+/// The narration of my own entries as HTML, with the charts of `closer-chart` drawn by the
+/// guide's `record_charts` (a pure function of my entries and check-ins).
+pub fn patterns_html(all: &[Entry], checkins: &[CheckIn]) -> String {
     let file = closer_store::to_moves_file(all);
     let opts = Options {
         view: View::Own(Person::A),
@@ -628,6 +647,22 @@ pub fn patterns_html(all: &[Entry]) -> String {
         let _ = write!(h, "<p>{}</p>", esc(n.text()));
     }
     h.push_str("</section>");
+    let points: Vec<record_charts::CheckinPoint> = checkins
+        .iter()
+        .map(|c| record_charts::CheckinPoint {
+            at: c.data.at,
+            closeness: c.data.closeness,
+            distress: c.data.distress,
+            safety: c.data.safety,
+        })
+        .collect();
+    let _ = write!(
+        h,
+        "<section class=\"charts\"><h2>{}</h2>{}{}</section>",
+        label("jr.charts-heading"),
+        chart_html(&record_charts::reconnect_times(&out, closer_chart::PHONE)),
+        chart_html(&record_charts::checkins(&points, closer_chart::PHONE)),
+    );
     h
 }
 
@@ -637,17 +672,20 @@ fn export_form(who: &SignedIn) -> String {
         label("jr.export-heading"),
         label("jr.export-intro")
     );
-    out.push_str(&form_open(who, Id::Export, "stack"));
+    // Posted by the browser itself, so the download arrives as a file (not as the page).
+    out.push_str(&form_open(who, Id::Export, "stack").replacen("<form ", "<form data-native ", 1));
     let _ = write!(
         out,
         "<p><label for=\"format\">{}</label><select id=\"format\" name=\"format\" autocomplete=\"off\"><option value=\"json\">{}</option><option value=\"csv\">{}</option></select></p>\
 <p><label for=\"export-pp\">{}</label><input id=\"export-pp\" name=\"passphrase\" type=\"password\" autocomplete=\"off\" required></p>\
-<p><button type=\"submit\">{}</button></p></form></section>",
+<p><button type=\"submit\">{}</button></p></form><p><a href=\"{}\">{}</a></p></section>",
         label("jr.export-format"),
         label("jr.export-json"),
         label("jr.export-csv"),
         label("acct.passphrase"),
         label("jr.export-button"),
+        routes::path(Id::Record),
+        label("record.link"),
     );
     out
 }

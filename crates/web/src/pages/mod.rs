@@ -100,6 +100,10 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::DayAdd => post(crate::journal::day::day_add),
         Id::Note => get(crate::journal::day::note),
         Id::NoteAdd => post(crate::journal::day::note_add),
+        Id::Record => get(crate::record::show),
+        Id::RecordPrint => post(crate::record::print),
+        Id::RecordImport => post(crate::record::import),
+        Id::LinksMeasure => post(crate::together::links::measure),
     }
 }
 

@@ -12,7 +12,7 @@ use crate::routes::{self, Id};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use closer_store::{Audience, SharedEntry, Store, day_of};
+use closer_store::{Audience, LinkFrozen, SharedEntry, Store, day_of};
 use std::fmt::Write;
 
 /// The moves of the entries tagged for `link`, as a moves file (CSV text): what the link's
@@ -31,8 +31,30 @@ async fn freeze(s: &Store, owner: &str, link: &str) -> closer_store::Result<()> 
     let mut csv = Vec::new();
     closer_domain::moves_csv::write(&mut csv, None, &file.moves)
         .map_err(|e| closer_store::Error::Io("moves".into(), e))?;
-    s.freeze_link(owner, link, &String::from_utf8_lossy(&csv))
-        .await
+    // The measures chosen for the link stay as they were frozen.
+    let mut frozen = LinkFrozen::read(s.link_frozen(owner, link).await?.as_ref());
+    frozen.moves = String::from_utf8_lossy(&csv).into_owned();
+    s.freeze_link(owner, link, &frozen).await
+}
+
+/// Adds one of the owner's kept measure results to a link, or takes it off: its scores (never
+/// its answers) are frozen in the link as they are now.
+async fn freeze_measure(
+    s: &Store,
+    owner: &str,
+    link: &str,
+    assessment: &str,
+    on: bool,
+) -> closer_store::Result<()> {
+    let a = s
+        .assessments(owner)
+        .await?
+        .into_iter()
+        .find(|a| a.id == assessment)
+        .ok_or(closer_store::Error::NotFound("assessment"))?;
+    let mut frozen = LinkFrozen::read(s.link_frozen(owner, link).await?.as_ref());
+    frozen.set_measure(&a, on);
+    s.freeze_link(owner, link, &frozen).await
 }
 
 async fn render(me: &SignedIn, address: Option<&str>) -> Response {
@@ -64,6 +86,7 @@ async fn render(me: &SignedIn, address: Option<&str>) -> Response {
         label("links.create")
     );
     let mine = recent_own(s.entries(&me.person, None).await.unwrap_or_default());
+    let measures = s.assessments(&me.person).await.unwrap_or_default();
     for l in &links {
         let state = if l.revoked {
             "links.revoked"
@@ -110,6 +133,36 @@ async fn render(me: &SignedIn, address: Option<&str>) -> Response {
                 label(if on { "links.take-off" } else { "links.add" }),
                 esc(&l.name)
             );
+        }
+        if !measures.is_empty() {
+            let chosen = LinkFrozen::read(
+                s.link_frozen(&me.person, &l.id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .as_ref(),
+            );
+            let _ = write!(
+                main,
+                "<h3>{}</h3><p>{}</p>",
+                label("links.measures"),
+                label("links.measures-text")
+            );
+            for a in &measures {
+                let on = chosen.measures.iter().any(|m| m.id == a.id);
+                let _ = write!(
+                    main,
+                    "<p class=\"measure\">{} · {}</p>{}<input type=\"hidden\" name=\"link\" value=\"{}\"><input type=\"hidden\" name=\"assessment\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{}\"><button type=\"submit\">{} {}</button></form>",
+                    esc(&a.data.instrument),
+                    esc(&day_of(a.data.at, 0)),
+                    form_open(me, Id::LinksMeasure, "tag"),
+                    esc(&l.id),
+                    esc(&a.id),
+                    if on { "off" } else { "on" },
+                    label(if on { "links.take-off" } else { "links.add" }),
+                    esc(&l.name)
+                );
+            }
         }
         main.push_str("</section>");
     }
@@ -194,6 +247,28 @@ pub async fn tag(State(st): State<Shared>, p: Posted) -> Response {
             Ok(()) | Err(closer_store::Error::NotFound(_)) => see_other(Id::Links),
             Err(_) => bad_form(&st),
         },
+        Err(closer_store::Error::NotFound(_)) => crate::pages::not_found(&st),
+        Err(_) => bad_form(&st),
+    }
+}
+
+/// `POST /links/measure` (fields `link`, `assessment`, `action` = `on`/`off`): one kept measure
+/// result's scores into a link, or out of it.
+pub async fn measure(State(st): State<Shared>, p: Posted) -> Response {
+    let (me, f) = (p.who, p.form);
+    let (Some(link), Some(a), Some(action)) = (f.get("link"), f.get("assessment"), f.get("action"))
+    else {
+        return bad_form(&st);
+    };
+    let on = match action {
+        "on" => true,
+        "off" => false,
+        _ => return bad_form(&st),
+    };
+    match freeze_measure(&me.store, &me.person, link, a, on).await {
+        // Taking off what is not (or no longer) there changes nothing and says nothing.
+        Ok(()) | Err(closer_store::Error::NotFound(_)) if !on => see_other(Id::Links),
+        Ok(()) => see_other(Id::Links),
         Err(closer_store::Error::NotFound(_)) => crate::pages::not_found(&st),
         Err(_) => bad_form(&st),
     }

@@ -6,7 +6,7 @@
 //! page. The page carries the quick exit (the shell) and `noindex`.
 
 use crate::Shared;
-use crate::html::{label, said};
+use crate::html::{esc, label, said};
 use crate::routes::{self, Id};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -89,12 +89,13 @@ fn token_of(uri: &Uri) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The patterns of the frozen moves: the same reading and words as `closer patterns`, as the
-/// owner's own record (what it says of anyone else is the owner's perception).
-fn patterns(frozen: &serde_json::Value) -> String {
-    let Some(csv) = frozen.as_str() else {
+/// The patterns of the frozen moves: the same reading and numbers as `closer patterns`, as the
+/// owner's own record (what it says of anyone else is the owner's perception), said about the
+/// owner in the third person ("when they reached out"): the reader is not the writer.
+fn patterns(csv: &str) -> String {
+    if csv.is_empty() {
         return String::new();
-    };
+    }
     let Ok(file) = closer_domain::moves_csv::parse(csv, "link") else {
         return String::new();
     };
@@ -105,7 +106,11 @@ fn patterns(frozen: &serde_json::Value) -> String {
     let Ok(report) = episodes::analyze(&file, &opts) else {
         return String::new();
     };
-    let Ok(out) = narrate_patterns::narrate(&narrate_patterns::policy(), &report) else {
+    let Ok(out) = narrate_patterns::narrate_in(
+        &narrate_patterns::policy(),
+        &report,
+        narrate_patterns::Register::ThirdPerson,
+    ) else {
         return String::new();
     };
     let mut html = format!("<section><h2>{}</h2>", label("view.patterns"));
@@ -118,6 +123,40 @@ fn patterns(frozen: &serde_json::Value) -> String {
     }
     html.push_str("</section>");
     html
+}
+
+/// The measure results the owner chose for this link: instrument, day and scores, as frozen.
+fn measures(list: &[closer_store::LinkMeasure]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut html = format!(
+        "<section class=\"measures\" id=\"link-measures\"><h2>{}</h2><p>{}</p>",
+        label("view.measures"),
+        label("view.measures-note")
+    );
+    for m in list {
+        html.push_str(&format!(
+            "<h3>{} · {}</h3><dl>",
+            esc(&m.instrument),
+            esc(&m.day)
+        ));
+        for (k, v) in &m.scores {
+            html.push_str(&format!("<dt>{}</dt><dd>{}</dd>", esc(k), format_score(*v)));
+        }
+        html.push_str("</dl>");
+    }
+    html.push_str("</section>");
+    html
+}
+
+/// A score as the instrument reports it: whole numbers plain, others to two places.
+fn format_score(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 pub async fn show(State(st): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
@@ -153,8 +192,8 @@ pub async fn show(State(st): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
     for e in &view.entries {
         main.push_str(&crate::together::shared_entry(e));
     }
-    if let Some(f) = &view.frozen {
-        main.push_str(&patterns(f));
-    }
+    let frozen = closer_store::LinkFrozen::read(view.frozen.as_ref());
+    main.push_str(&patterns(&frozen.moves));
+    main.push_str(&measures(&frozen.measures));
     page(&st, StatusCode::OK, &main)
 }

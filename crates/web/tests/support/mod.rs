@@ -164,6 +164,38 @@ impl Client {
         self.send(b, Body::from(body)).await
     }
 
+    /// Posts a `multipart/form-data` body of text fields (a file field is a text field with a
+    /// file name), as a browser sends a form with a file input.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, Option<&str>, &str)],
+    ) -> Resp {
+        let boundary = "----closer-test-boundary-7d1";
+        let mut body = String::new();
+        for (name, file, value) in fields {
+            body.push_str(&format!("--{boundary}\r\n"));
+            match file {
+                Some(f) => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/json\r\n\r\n"
+                )),
+                None => body.push_str(&format!(
+                    "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                )),
+            }
+            body.push_str(value);
+            body.push_str("\r\n");
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let b = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::ORIGIN, format!("http://{HOST}"));
+        self.send(b, Body::from(body)).await
+    }
+
     /// Posts an anonymous form (with a fresh signed token).
     pub async fn post_anon(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let t = self.st.form_token();
