@@ -387,8 +387,23 @@ pub fn report_from(
         .filter_map(|e| segment::time_to_reconnect(e))
         .collect();
     let enough = times.len() >= min.median.max(6);
+    // Episodes close in time fall on the same side of the median together: the ranks are
+    // taken at the effective size from the blocks (the design effect of "at or below it").
     let med = if enough {
-        intervals::median_interval(&times)
+        intervals::median_interval(&times).and_then(|(m, _)| {
+            let below = blocks.tally(episodes, |e| {
+                (e.end != EpisodeEnd::Unfinished)
+                    .then(|| segment::time_to_reconnect(e).map(|t| t <= m))
+                    .flatten()
+            });
+            let deff = intervals::clustered_design_effect(
+                below.k,
+                below.n,
+                &below.blocks,
+                below.widening,
+            );
+            intervals::median_interval_clustered(&times, deff)
+        })
     } else {
         None
     };
