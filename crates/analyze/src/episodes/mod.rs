@@ -20,7 +20,6 @@
 pub mod calibration;
 pub mod chain;
 pub mod intervals;
-pub mod rng;
 pub mod segment;
 
 use closer_domain::moves_csv::{Column, MovesFile};
