@@ -322,7 +322,7 @@ pub fn median_interval(values: &[f64]) -> Option<(f64, [f64; 2])> {
 /// independent values. `None` when no such pair of ranks exists (too few effective values).
 pub fn median_interval_clustered(values: &[f64], deff: f64) -> Option<(f64, [f64; 2])> {
     let (median, exact) = median_interval(values)?;
-    if !(deff > 1.0) {
+    if deff.is_nan() || deff <= 1.0 {
         return Some((median, exact));
     }
     let n = values.len();
@@ -334,10 +334,7 @@ pub fn median_interval_clustered(values: &[f64], deff: f64) -> Option<(f64, [f64
     let mut x = values.to_vec();
     x.sort_by(f64::total_cmp);
     let j = j as usize;
-    Some((
-        median,
-        [x[j - 1].min(exact[0]), x[n - j].max(exact[1])],
-    ))
+    Some((median, [x[j - 1].min(exact[0]), x[n - j].max(exact[1])]))
 }
 
 #[cfg(test)]

@@ -395,12 +395,8 @@ pub fn report_from(
                     .then(|| segment::time_to_reconnect(e).map(|t| t <= m))
                     .flatten()
             });
-            let deff = intervals::clustered_design_effect(
-                below.k,
-                below.n,
-                &below.blocks,
-                below.widening,
-            );
+            let deff =
+                intervals::clustered_design_effect(below.k, below.n, &below.blocks, below.widening);
             intervals::median_interval_clustered(&times, deff)
         })
     } else {

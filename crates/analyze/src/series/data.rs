@@ -106,10 +106,7 @@ fn parse_num(s: &str) -> Option<f64> {
     // digit by digit, which is what `parse` returns for them, at a fraction of its cost.
     let b = t.as_bytes();
     if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
-        return Some(
-            b.iter()
-                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')) as f64,
-        );
+        return Some(b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0')) as f64);
     }
     t.parse::<f64>().ok()
 }
@@ -802,8 +799,22 @@ mod tests {
         }
         // The shortcuts of the number reader give what `str::trim` and `str::parse` give.
         for f in [
-            "1", "007", "123456789012345", "1234567890123456", " 12", "12 ", "\u{b}3\u{b}",
-            "\u{a0}4", "-5", "+6", "2.5", "1e3", "", "NA", " NA ", "x",
+            "1",
+            "007",
+            "123456789012345",
+            "1234567890123456",
+            " 12",
+            "12 ",
+            "\u{b}3\u{b}",
+            "\u{a0}4",
+            "-5",
+            "+6",
+            "2.5",
+            "1e3",
+            "",
+            "NA",
+            " NA ",
+            "x",
         ] {
             assert_eq!(trim(f), f.trim(), "{f:?}");
             assert_eq!(parse_num(f), f.trim().parse::<f64>().ok(), "{f:?}");
