@@ -386,9 +386,12 @@ pub fn report_from(
         .filter_map(|e| segment::time_to_reconnect(e))
         .collect();
     let enough = times.len() >= min.median.max(6);
-    // Episodes close in time fall on the same side of the median together: the ranks are
-    // taken at the effective size from the blocks (the design effect of "at or below it").
-    let med = if enough {
+    // With a day-to-day memory, episodes close in time fall on the same side of the median
+    // together: the ranks are taken at the effective size from the blocks (the design effect
+    // of "at or below it"). Without one, the exact interval for independent values.
+    let med = if enough && blocks.memory_days <= 1 {
+        intervals::median_interval(&times)
+    } else if enough {
         intervals::median_interval(&times).and_then(|(m, _)| {
             let below = blocks.tally(episodes, |e| {
                 (e.end != EpisodeEnd::Unfinished)
