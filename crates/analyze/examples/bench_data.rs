@@ -11,7 +11,7 @@
 //!   horizon 1e5 and 1.69 million at 1e6.
 
 use closer_analyze::episodes::calibration::{Source, reference_chain, simulate};
-use closer_analyze::episodes::rng::Rng;
+use closer_analyze::rng::{Draw, rng};
 use closer_domain::{Way, Window, moves_csv};
 use closer_model::hawkes::HawkesParams;
 use std::io::Write;
@@ -29,7 +29,7 @@ fn main() {
                 chain: reference_chain(),
                 way: 0.0,
             };
-            let mut rng = Rng::new(2026);
+            let mut rng = rng(2026, 0);
             let (mut moves, window) = simulate(&src, n, 12.0, &mut rng);
             for m in &mut moves {
                 m.episode = None;

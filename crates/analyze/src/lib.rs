@@ -4,10 +4,12 @@
 //!   intervals and minimums).
 //! - [`series`]: rties-compatible dyadic time-series models, profiles, dyadic VAR(1).
 //! - [`hawkes`]: maximum-likelihood fits of the linear multivariate Hawkes process.
+//! - [`rng`]: the one generator family (ChaCha8 streams) and the samplers on it.
 //!
 //! Pure: inputs in, values out.
 
 pub mod episodes;
 pub mod hawkes;
+pub mod rng;
 pub mod series;
 pub mod special;

@@ -4,8 +4,8 @@
 
 use closer_analyze::episodes::calibration::{Source, reference_chain, simulate, truth};
 use closer_analyze::episodes::chain::Chain;
-use closer_analyze::episodes::rng::Rng;
 use closer_analyze::episodes::{Kind, Options, View, analyze};
+use closer_analyze::rng::{Rng, rng};
 use closer_domain::moves_csv::{Column, MovesFile};
 use closer_domain::{Move, Window};
 
@@ -31,7 +31,7 @@ fn a_known_chain_is_recovered_from_two_thousand_episodes() {
     };
     let exact = reference_chain().absorption().unwrap();
     let t = truth(&src, 100, 10, 12.0, 5);
-    let mut rng = Rng::new(11);
+    let mut rng = rng(11, 0);
     let (moves, window) = simulate(&src, 2000, 12.0, &mut rng);
     let r = analyze(&file(moves, window), &Options::default()).unwrap();
     assert_eq!(r.finished, 2000);
@@ -81,7 +81,7 @@ fn a_real_difference_between_ways_is_recovered_and_a_null_one_is_not_found() {
     let p0 = base.absorption().unwrap().p_reconnected;
     let p1 = better.absorption().unwrap().p_reconnected;
     assert!(p1 - p0 > 0.15, "{p0} {p1}");
-    let mut rng = Rng::new(3);
+    let mut rng = rng(3, 0);
     let run = |chain: Chain, way: f64, prefix: &str, offset: f64, rng: &mut Rng| {
         let (mut moves, _) = simulate(&Source::Chain { chain, way }, 600, 12.0, rng);
         for m in &mut moves {

@@ -205,16 +205,22 @@ fn bic_of(file: &str, col: &str, family: &str) -> Option<f64> {
 /// (adjusted Rand index 1). On the four rties sets it chooses VVE, with a BIC above that of
 /// mclust's choice (VEE or VEV): closer's VVE fits reach likelihoods mclust's VVE does not
 /// (see `vve_reaches_a_higher_likelihood_than_mclust`).
+///
+/// The oscillator with K = 3 needs more starts: mclust's VEE there (3753.874) is a maximum none
+/// of closer's starts reaches, and which VVE maximum 10 k-means++ starts find depends on the
+/// seed (seeds 1–8: 2 of 8 above mclust's choice; seed 1 reaches 3752.920); with 100 starts all
+/// eight seeds are above it (3754.117 to 3755.885). docs/research.md says so.
 #[test]
 fn profiles_agree_with_mclust_or_find_a_higher_bic() {
     for c in cases() {
         let x = data(&c.set);
         let stem = format!("{}_K{}", c.set, c.k);
+        let starts = if stem == "rties_clo_K3" { 100 } else { 10 };
         let p = profiles(
             &x,
             &ProfileOptions {
                 k: c.k,
-                starts: 10,
+                starts,
                 bootstrap: 0,
                 seed: 1,
             },

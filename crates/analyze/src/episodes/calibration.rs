@@ -21,9 +21,9 @@
 //! seeded: the same seeds give the same tables.
 
 use super::chain::{Chain, END, K};
-use super::rng::Rng;
 use super::segment;
 use super::{Kind, Minimums, Options, Report, View, WindowSource, report_from};
+use crate::rng::{Draw, Rng, rng};
 use closer_domain::{Episode, EpisodeEnd, Move, MoveType, Person, Way, Window};
 use serde::Serialize;
 
@@ -171,7 +171,7 @@ fn model_moves(a: [f64; 2], b: [f64; 2], hours: f64, rng: &mut Rng) -> Vec<Move>
         return Vec::new();
     };
     let days = (hours / 24.0).clamp(1.0, 36_000.0);
-    closer_model::run(pa, pb, &[], days, rng.next_u64(), true)
+    closer_model::run(pa, pb, &[], days, rand::Rng::next_u64(rng), true)
         .map(|r| r.trace.moves)
         .unwrap_or_default()
 }
@@ -444,7 +444,7 @@ pub struct Truth {
 /// `size` episodes estimates is the average over logs like it, so that is the truth it is held
 /// to. (For the stationary sources the two definitions agree.)
 pub fn truth(source: &Source, size: usize, logs: usize, gap: f64, seed: u64) -> Truth {
-    let mut rng = Rng::new(seed);
+    let mut rng = rng(seed, 0);
     let mut eps: Vec<Episode> = Vec::new();
     for _ in 0..logs.max(1) {
         let (moves, window) = simulate(source, size, gap, &mut rng);
@@ -649,7 +649,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         })
         .collect();
     let mut way = Rate { hits: 0, shown: 0 };
-    let mut rng = Rng::new(seed);
+    let mut rng = rng(seed, 0);
     for _ in 0..replicates {
         let (moves, window) = simulate(source, size, gap, &mut rng);
         let report = read(&moves, window, &opts, minimums);
@@ -721,7 +721,7 @@ mod tests {
             way: 0.0,
         };
         let exact = truth(&src, 100, 20, 12.0, 3);
-        let mut rng = Rng::new(9);
+        let mut rng = rng(9, 0);
         let (moves, window) = simulate(&src, 20_000, 12.0, &mut rng);
         let (eps, _) = segment::segment(&moves, 12.0, Some(window.end));
         let fin: Vec<&Episode> = eps

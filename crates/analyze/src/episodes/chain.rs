@@ -17,7 +17,7 @@
 //! prior moves the answer. P(ends reconnected) and the expected number of moves
 //! have no closed-form posterior, so they are summarised from posterior draws with a fixed seed.
 
-use super::rng::Rng;
+use crate::rng::{Draw, Rng, rng};
 use closer_domain::linalg;
 use closer_domain::numeric::quantile_sorted as quantile;
 use closer_domain::{Episode, EpisodeEnd, MoveType};
@@ -238,7 +238,7 @@ pub fn posterior_units(units: &[Counts], prior: f64, draws: usize, seed: u64) ->
     if units.is_empty() {
         return None;
     }
-    let mut rng = Rng::new(seed);
+    let mut rng = rng(seed, 0);
     if units.len() <= PLAIN_UNITS {
         let ones = vec![1.0; units.len()];
         return summarise(
@@ -383,7 +383,7 @@ fn normal_draws(units: &[Counts], prior: f64, draws: usize, rng: &mut Rng) -> Ve
 
 /// Raw posterior draws of (P(reconnected), expected length).
 pub fn posterior_draws(counts: &Counts, prior: f64, draws: usize, seed: u64) -> Vec<Absorption> {
-    let mut rng = Rng::new(seed);
+    let mut rng = rng(seed, 0);
     (0..draws)
         .filter_map(|_| Chain::draw(counts, prior, &mut rng).absorption())
         .collect()

@@ -117,6 +117,20 @@ pub fn t975(df: usize) -> f64 {
     }
 }
 
+/// The design effect of a proportion from blocks, multiplied by `widening²` (Student's t for a
+/// variance estimated from few blocks), held at 1 or more; 1 where it cannot be estimated.
+/// The factor [`clustered_clopper_pearson`] divides the sample size by.
+pub fn clustered_design_effect(
+    k: usize,
+    n: usize,
+    blocks: &[(usize, usize)],
+    widening: f64,
+) -> f64 {
+    raw_design_effect(k, n, blocks)
+        .map(|d| (d * widening * widening).max(1.0))
+        .unwrap_or(1.0)
+}
+
 /// Clopper–Pearson for `k` of `n` trials that come in blocks: at the effective sample size
 /// `n / deff` (Kish), with the same proportion, where the design effect is multiplied by
 /// `widening²` (Student's t for a variance estimated from few blocks) before it is held at 1 or
@@ -127,9 +141,7 @@ pub fn clustered_clopper_pearson(
     blocks: &[(usize, usize)],
     widening: f64,
 ) -> Option<[f64; 2]> {
-    let deff = raw_design_effect(k, n, blocks)
-        .map(|d| (d * widening * widening).max(1.0))
-        .unwrap_or(1.0);
+    let deff = clustered_design_effect(k, n, blocks, widening);
     if deff <= 1.0 {
         return clopper_pearson(k, n);
     }
@@ -301,6 +313,30 @@ pub fn median_interval(values: &[f64]) -> Option<(f64, [f64; 2])> {
     Some((median, [x[j - 1], x[n - j]]))
 }
 
+/// [`median_interval`] when the values are not independent: `deff` is the design effect of
+/// the indicator "at or below the median" (episodes close in time, on the same hard or easy
+/// stretch, fall on the same side of it together). The order-statistics interval is a
+/// binomial statement about that indicator, so its ranks are taken at the effective sample size
+/// `n / deff`: `j = ⌊(n + 1)/2 − z·√(n·deff)/2⌋` (the normal approximation to the binomial
+/// ranks, scaled back to the `n` values), never narrower than the exact interval for
+/// independent values. `None` when no such pair of ranks exists (too few effective values).
+pub fn median_interval_clustered(values: &[f64], deff: f64) -> Option<(f64, [f64; 2])> {
+    let (median, exact) = median_interval(values)?;
+    if deff.is_nan() || deff <= 1.0 {
+        return Some((median, exact));
+    }
+    let n = values.len();
+    let half = Z95 * (n as f64 * deff).sqrt() / 2.0;
+    let j = ((n as f64 + 1.0) / 2.0 - half).floor();
+    if j < 1.0 {
+        return None;
+    }
+    let mut x = values.to_vec();
+    x.sort_by(f64::total_cmp);
+    let j = j as usize;
+    Some((median, [x[j - 1].min(exact[0]), x[n - j].max(exact[1])]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +398,26 @@ mod tests {
         let [lo, hi] = wilson(9, 12).unwrap();
         assert!((lo - 0.4677).abs() < 5e-4, "{lo}");
         assert!((hi - 0.9111).abs() < 5e-4, "{hi}");
+    }
+
+    #[test]
+    fn clustered_median_takes_ranks_at_the_effective_size() {
+        let v: Vec<f64> = (1..=100).map(|i| i as f64).collect();
+        // Independent values: the exact interval.
+        assert_eq!(median_interval_clustered(&v, 1.0), median_interval(&v));
+        let (_, [lo, hi]) = median_interval(&v).unwrap();
+        assert_eq!((lo, hi), (40.0, 61.0));
+        // deff 4: half-width z·√400/2 = 19.6 ranks: j = ⌊50.5 − 19.6⌋ = 30 → [x(30), x(71)].
+        let (m, [lo, hi]) = median_interval_clustered(&v, 4.0).unwrap();
+        assert_eq!((m, lo, hi), (50.5, 30.0, 71.0));
+        // deff 30: half-width 53.7 ranks > 50.5: no pair of ranks, no interval.
+        assert!(median_interval_clustered(&v, 30.0).is_none());
+        // The design effect of a tally: blocks that differ far more than binomial noise.
+        let blocks = [(10, 10), (0, 10), (10, 10), (0, 10)];
+        let d = clustered_design_effect(20, 40, &blocks, 1.0);
+        // robust = 4/3 · 4·25 / 1600 = 1/12; binomial = 1/160: deff = 160/12.
+        assert!((d - 160.0 / 12.0).abs() < 1e-9, "{d}");
+        assert_eq!(clustered_design_effect(20, 40, &[(5, 10); 4], 1.0), 1.0);
     }
 
     #[test]

@@ -20,7 +20,6 @@
 pub mod calibration;
 pub mod chain;
 pub mod intervals;
-pub mod rng;
 pub mod segment;
 
 use closer_domain::moves_csv::{Column, MovesFile};
@@ -387,8 +386,22 @@ pub fn report_from(
         .filter_map(|e| segment::time_to_reconnect(e))
         .collect();
     let enough = times.len() >= min.median.max(6);
-    let med = if enough {
+    // With a day-to-day memory, episodes close in time fall on the same side of the median
+    // together: the ranks are taken at the effective size from the blocks (the design effect
+    // of "at or below it"). Without one, the exact interval for independent values.
+    let med = if enough && blocks.memory_days <= 1 {
         intervals::median_interval(&times)
+    } else if enough {
+        intervals::median_interval(&times).and_then(|(m, _)| {
+            let below = blocks.tally(episodes, |e| {
+                (e.end != EpisodeEnd::Unfinished)
+                    .then(|| segment::time_to_reconnect(e).map(|t| t <= m))
+                    .flatten()
+            });
+            let deff =
+                intervals::clustered_design_effect(below.k, below.n, &below.blocks, below.widening);
+            intervals::median_interval_clustered(&times, deff)
+        })
     } else {
         None
     };

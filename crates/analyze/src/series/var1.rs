@@ -15,6 +15,7 @@
 
 use super::data::Dyad;
 use super::stats::t_quantile;
+use crate::rng::{Draw, rng};
 use serde::Serialize;
 
 /// The minimum usable day pairs (rows with both partners present today and yesterday) per dyad.
@@ -178,7 +179,7 @@ pub fn simulate(
     a: [[f64; 2]; 2],
     c: [f64; 2],
     days: usize,
-    rng: &mut super::stats::SplitMix64,
+    rng: &mut impl Draw,
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
     let (mut x0, mut x1) = (0.0, 0.0);
     let mut out0 = Vec::with_capacity(days);
@@ -199,7 +200,7 @@ pub fn simulate(
 /// Share of replications in which each slope's interval (inert0, cross0, inert1, cross1)
 /// covers the truth.
 pub fn coverage(a: [[f64; 2]; 2], days: usize, reps: usize, seed: u64) -> [f64; 4] {
-    let mut rng = super::stats::SplitMix64::new(seed);
+    let mut rng = rng(seed, 0);
     let mut hits = [0usize; 4];
     let mut done = 0usize;
     for _ in 0..reps {
@@ -222,12 +223,11 @@ pub fn coverage(a: [[f64; 2]; 2], days: usize, reps: usize, seed: u64) -> [f64; 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::series::stats::SplitMix64;
 
     #[test]
     fn recovers_known_parameters_on_a_long_series() {
         let a = [[0.5, 0.2], [-0.1, 0.3]];
-        let mut rng = SplitMix64::new(11);
+        let mut rng = rng(11, 0);
         let (x0, x1) = simulate(a, [1.0, -0.5], 20_000, &mut rng);
         let f = fit_series(&x0, &x1, 0.95).unwrap();
         assert!((f.inert0.estimate - 0.5).abs() < 0.03);
@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn refuses_below_the_minimum() {
-        let mut rng = SplitMix64::new(3);
+        let mut rng = rng(3, 0);
         let (x0, x1) = simulate([[0.3, 0.0], [0.0, 0.3]], [0.0, 0.0], MIN_DAYS, &mut rng);
         // MIN_DAYS rows give MIN_DAYS − 1 day pairs.
         assert_eq!(

@@ -54,12 +54,16 @@ pub use em::{classify, fit_from};
 pub use stability::{AriSummary, adjusted_rand};
 pub use starts::hierarchical_start;
 
-use super::stats::SplitMix64;
+use crate::rng::{Draw, rng};
 #[cfg(test)]
 use em::*;
 use serde::Serialize;
 use stability::*;
 use starts::*;
+
+/// The stream of the bootstrap's resampling; start `s` of a family's EM draws its k-means++
+/// seeding from stream `s`, so the two never share draws.
+const BOOTSTRAP_STREAM: u64 = u64::MAX;
 
 /// A covariance family, named as mclust names them: three letters for the volume (λ), shape
 /// (A) and orientation (D) of Σ_k = λ_k D_k A_k D_kᵀ, each Equal across profiles, Variable, or
@@ -191,7 +195,7 @@ fn fit_family(x: &[Vec<f64>], k: usize, family: Family, starts: usize, seed: u64
         let start = canonical(&if s == 0 {
             hierarchical_start(x, k)
         } else {
-            let mut rng = SplitMix64::new(seed.wrapping_add(s as u64 * 0x9E37));
+            let mut rng = rng(seed, s as u64);
             kmeans(x, k, &mut rng)
         });
         if let Some(labels) = seen.get(&start) {
@@ -378,7 +382,7 @@ pub fn profiles(x: &[Vec<f64>], opt: &ProfileOptions) -> Result<Profiles, Profil
             close.push(row.family);
         }
     }
-    let mut rng = SplitMix64::new(opt.seed ^ 0x0B00_57A9);
+    let mut rng = rng(opt.seed, BOOTSTRAP_STREAM);
     let mut boot = Vec::with_capacity(opt.bootstrap);
     for b in 0..opt.bootstrap {
         let sample: Vec<Vec<f64>> = (0..n).map(|_| x[rng.below(n)].clone()).collect();

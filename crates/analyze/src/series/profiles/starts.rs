@@ -1,10 +1,10 @@
 //! Starting partitions for EM: seeded k-means++, and mclust's "SVD"-scaled agglomeration with
 //! Ward's criterion.
 
-use super::super::stats::SplitMix64;
+use crate::rng::Draw;
 
 /// k-means++ seeding and Lloyd iterations; returns hard labels.
-pub(super) fn kmeans(x: &[Vec<f64>], k: usize, rng: &mut SplitMix64) -> Vec<usize> {
+pub(super) fn kmeans(x: &[Vec<f64>], k: usize, rng: &mut impl Draw) -> Vec<usize> {
     let n = x.len();
     let dist2 = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| (p - q) * (p - q)).sum::<f64>();
     let mut centres: Vec<Vec<f64>> = vec![x[rng.below(n)].clone()];

@@ -11,7 +11,7 @@ fn ari_known_values() {
 }
 
 fn clusters(seed: u64, per: usize) -> (Vec<Vec<f64>>, Vec<usize>) {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = rng(seed, 0);
     let centres = [[0.0, 0.0, 0.0], [6.0, 6.0, 0.0], [0.0, 6.0, 6.0]];
     let mut x = Vec::new();
     let mut truth = Vec::new();
@@ -53,7 +53,7 @@ fn recovers_well_separated_clusters() {
 
 #[test]
 fn bic_prefers_full_covariance_for_correlated_data() {
-    let mut rng = SplitMix64::new(9);
+    let mut rng = rng(9, 0);
     let mut x = Vec::new();
     for g in 0..2 {
         for _ in 0..150 {
@@ -141,7 +141,7 @@ fn design(fam: Family) -> Vec<Vec<f64>> {
 /// `per` draws from each of three profiles with the given covariances.
 fn simulate(covs: &[Vec<f64>], per: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
     let means = [[0.0, 0.0, 0.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0]];
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = rng(seed, 0);
     let mut x = Vec::new();
     let mut truth = Vec::new();
     for (g, cov) in covs.iter().enumerate() {
@@ -343,7 +343,7 @@ fn degenerate_inputs_are_handled() {
         bootstrap: 5,
         seed: 3,
     };
-    let mut rng = SplitMix64::new(4);
+    let mut rng = rng(4, 0);
     let one_d: Vec<Vec<f64>> = (0..60)
         .map(|i| vec![if i < 30 { 0.0 } else { 6.0 } + rng.normal()])
         .collect();
