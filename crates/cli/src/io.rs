@@ -203,8 +203,9 @@ pub fn render_said_at(s: &closer_safety::Said, width: usize) -> String {
 ///
 /// Every method takes `&Said`; the layout it adds (line breaks, indents, `==` around a heading,
 /// a step number, `-` before an item, wrapping at the page's width) contains no words, so
-/// whatever a `Page` holds was said by the policy. The one exception, [`Page::table`], holds
-/// numbers and identifiers from data files (subscale ids, column names), never a sentence.
+/// whatever a `Page` holds was said by the policy. Two exceptions hold no words of ours:
+/// [`Page::table`] (numbers and identifiers from data files: subscale ids, column names) and
+/// [`Page::their_words`] (a person's own message shown back to them exactly as typed).
 #[derive(Debug, Clone)]
 pub struct Page {
     text: String,
@@ -307,6 +308,40 @@ impl Page {
             self.width,
         ));
         self.text.push('\n');
+        self
+    }
+
+    /// A bulleted item: `• text`, wrapped under its text (a finding).
+    pub fn bullet(&mut self, s: &Said) -> &mut Page {
+        self.text.push_str(&fill(s.text(), "• ", "  ", self.width));
+        self.text.push('\n');
+        self
+    }
+
+    /// The text line by line, each indented by `indent` and wrapped under itself; a line that
+    /// starts with two spaces (a list under the text, such as helplines) two columns deeper;
+    /// empty lines left out.
+    pub fn block(&mut self, s: &Said, indent: usize) -> &mut Page {
+        for line in s.text().lines().filter(|l| !l.trim().is_empty()) {
+            let deeper = if line.starts_with("  ") { 2 } else { 0 };
+            let pad = " ".repeat(indent + deeper);
+            self.text.push_str(&fill(line, &pad, &pad, self.width));
+            self.text.push('\n');
+        }
+        self
+    }
+
+    /// A person's own words shown back to them exactly as typed: after a blank line, each line
+    /// behind a bar, never wrapped, changed or mixed into our sentences (DESIGN.md §3,
+    /// invariant 12). Beside [`Page::table`], the one thing on a page that is not a `Said`:
+    /// these are not our words but theirs.
+    pub fn their_words(&mut self, words: &str) -> &mut Page {
+        self.text.push('\n');
+        for line in words.lines() {
+            self.text.push_str("    | ");
+            self.text.push_str(line);
+            self.text.push('\n');
+        }
         self
     }
 

@@ -6,7 +6,7 @@
 //! same document apart from `exported_at`, while an imported record can never pass as original.
 
 use crate::model::*;
-use crate::{Error, INSERT_BATCH, Result, Store, insert_owned_sql, on_db};
+use crate::{Batches, Error, INSERT_BATCH, Result, Store, insert_owned_sql, on_db};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "closer-journal";
@@ -289,20 +289,12 @@ impl Store {
             })
             .collect();
         let n: usize = groups.iter().map(|g| g.1.len()).sum();
-        let full_history = insert_history_sql(INSERT_BATCH);
         let clash: Option<(&'static str, usize)> = on_db!(self, p => {
             let mut tx = p.begin().await?;
             let mut clash = None;
             'all: for (table, rows) in &groups {
-                let full = insert_owned_sql(table, INSERT_BATCH);
-                for (ci, chunk) in rows.chunks(INSERT_BATCH).enumerate() {
-                    let short;
-                    let sql = if chunk.len() == INSERT_BATCH {
-                        &full
-                    } else {
-                        short = insert_owned_sql(table, chunk.len());
-                        &short
-                    };
+                let batches = Batches::new(rows, |n| insert_owned_sql(table, n));
+                for (ci, (sql, chunk)) in batches.iter().enumerate() {
                     let mut q = sqlx::query(sql).bind(owner);
                     for (id, body) in chunk {
                         q = q.bind(id).bind(body);
@@ -318,14 +310,7 @@ impl Store {
                 }
             }
             if clash.is_none() {
-                for chunk in history.chunks(INSERT_BATCH) {
-                    let short;
-                    let sql = if chunk.len() == INSERT_BATCH {
-                        &full_history
-                    } else {
-                        short = insert_history_sql(chunk.len());
-                        &short
-                    };
+                for (sql, chunk) in Batches::new(&history, insert_history_sql).iter() {
                     let mut q = sqlx::query(sql);
                     for (entry, version, body) in chunk {
                         q = q.bind(entry).bind(version).bind(body);

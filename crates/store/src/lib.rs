@@ -561,7 +561,6 @@ impl Store {
         if datas.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = insert_owned_sql("entries", datas.len().min(INSERT_BATCH));
         let mut rows = Vec::with_capacity(datas.len());
         on_db!(self, p => {
             // One transaction, one synced commit: the entries' places in insertion order and the
@@ -583,15 +582,9 @@ impl Store {
                 rows.push((random_id(), self.seal(key.as_ref(), "entries", owner, &data)));
             }
             // Within the databases' limits on bound values (a single entry is one statement).
-            for chunk in rows.chunks(INSERT_BATCH) {
-                let partial;
-                let text = if chunk.len() == INSERT_BATCH.min(rows.len()) {
-                    &sql
-                } else {
-                    partial = insert_owned_sql("entries", chunk.len());
-                    &partial
-                };
-                let mut q = sqlx::query(text).bind(owner);
+            let batches = Batches::new(&rows, |n| insert_owned_sql("entries", n));
+            for (sql, chunk) in batches.iter() {
+                let mut q = sqlx::query(sql).bind(owner);
                 for (id, body) in chunk {
                     q = q.bind(id).bind(body);
                 }
@@ -1018,6 +1011,44 @@ impl Store {
 /// under SQLite's 32,766 and PostgreSQL's 65,535).
 pub(crate) const INSERT_BATCH: usize = 500;
 
+/// Rows cut into batches of [`INSERT_BATCH`] (the last one shorter), each with the multi-row
+/// statement that inserts it: the one place the short last batch is handled, for every batched
+/// insert (`add_entries`, `import`'s records and history). Each statement text is built once,
+/// the full one and the short one, however many batches there are.
+pub(crate) struct Batches<'a, R> {
+    rows: &'a [R],
+    full: String,
+    last: String,
+}
+
+impl<'a, R> Batches<'a, R> {
+    /// `sql(n)` makes the statement for `n` rows.
+    pub(crate) fn new(rows: &'a [R], sql: impl Fn(usize) -> String) -> Batches<'a, R> {
+        let short = rows.len() % INSERT_BATCH;
+        Batches {
+            rows,
+            full: if rows.len() >= INSERT_BATCH {
+                sql(INSERT_BATCH)
+            } else {
+                String::new()
+            },
+            last: if short > 0 { sql(short) } else { String::new() },
+        }
+    }
+
+    /// Each batch's statement and rows, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &'a [R])> + '_ {
+        self.rows.chunks(INSERT_BATCH).map(|c| {
+            let sql = if c.len() == INSERT_BATCH {
+                &self.full
+            } else {
+                &self.last
+            };
+            (sql.as_str(), c)
+        })
+    }
+}
+
 /// `INSERT INTO {table} (id, owner, body) VALUES ($2, $1, $3), ($4, $1, $5), …` for `n` rows:
 /// the owner is bound once as `$1`, then each row's id and body.
 pub(crate) fn insert_owned_sql(table: &str, n: usize) -> String {
@@ -1083,6 +1114,32 @@ impl SharedEntry {
             way: e.data.way,
             day: day_of(e.data.at, e.data.offset_minutes),
             cycle: e.data.cycle.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::{Batches, INSERT_BATCH, insert_owned_sql};
+
+    /// For every number of rows from 0 to 1,500 (three full batches): the batches cover the
+    /// rows once, in order; each is at most `INSERT_BATCH` long, only the last may be shorter;
+    /// and each comes with the statement for exactly its length.
+    #[test]
+    fn every_row_count_up_to_1500_is_cut_into_statements_of_its_own_length() {
+        let rows: Vec<usize> = (0..=1500).collect();
+        for n in 0..=1500 {
+            let b = Batches::new(&rows[..n], |k| insert_owned_sql("entries", k));
+            let got: Vec<(&str, &[usize])> = b.iter().collect();
+            assert_eq!(got.len(), n.div_ceil(INSERT_BATCH), "{n}");
+            let flat: Vec<usize> = got.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+            assert_eq!(flat, rows[..n], "{n}");
+            for (i, (sql, c)) in got.iter().enumerate() {
+                assert!(c.len() == INSERT_BATCH || i + 1 == got.len(), "{n}");
+                assert_eq!(*sql, insert_owned_sql("entries", c.len()), "{n}");
+                // The last placeholder is the last row's body: 1 + 2 · rows.
+                assert!(sql.ends_with(&format!("${})", 1 + 2 * c.len())), "{n}");
+            }
         }
     }
 }

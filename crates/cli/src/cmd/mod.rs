@@ -1,7 +1,7 @@
 //! One module per subcommand. Each has `Args` (clap) and `run`.
 //!
-//! The commands of the guide and of safety (`guide`, `home`, `learn`, `screen`, `help-now`) print
-//! words only as an `io::Page` of `Said` values (`io::emit_page`): the raw emitter `io::emit` and
+//! The commands of the guide and of safety (`guide`, `home`, `learn`, `screen`, `help-now`), and
+//! `patterns` and `soften`, print words only as an `io::Page` of `Said` values (`io::emit_page`): the raw emitter `io::emit` and
 //! the standard streams are disallowed for them by `crates/cli/clippy.toml`. The data commands
 //! below are allowed the raw emitter, each with its reason.
 
@@ -23,7 +23,6 @@ pub mod journal;
 pub mod learn;
 pub mod lock;
 pub mod log;
-#[allow(clippy::disallowed_methods)] // to convert: its findings are Said and should be a Page
 pub mod patterns;
 pub mod phase;
 #[allow(clippy::disallowed_methods)] // data: the path of the page it wrote
@@ -36,7 +35,5 @@ pub mod serve;
 pub mod simulate;
 #[allow(clippy::disallowed_methods)] // research output: a moves CSV, data not words
 pub mod simulate_hawkes;
-#[allow(clippy::print_stdout, clippy::print_stderr)] // to convert to io::emit (issue 11)
-#[allow(clippy::disallowed_methods)] // to convert: its suggestions should be a Page (issue 11)
 pub mod soften;
 pub mod sweep;

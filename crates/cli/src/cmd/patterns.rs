@@ -4,7 +4,7 @@
 //! parses arguments and prints.
 
 use crate::error::{CliError, CliResult};
-use crate::io::{emit, read_input};
+use crate::io::{Page, emit_page, read_input};
 use closer_analyze::episodes::{self, DEFAULT_GAP_HOURS, Options, View};
 use closer_domain::{Person, Window, moves_csv};
 use closer_guide::narrate_patterns;
@@ -79,21 +79,25 @@ pub fn run(args: Args) -> CliResult {
     if args.json {
         return crate::io::emit_versioned(&out, "patterns");
     }
-    let mut lines = vec![
-        out.record.text().to_string(),
-        out.window.text.text().to_string(),
-    ];
-    lines.push(String::new());
+    emit_page(&page(&out))
+}
+
+/// Findings are printed one to a line, unwrapped, as they always were: a line per finding is
+/// what people (and scripts) read, search and compare between runs.
+const ONE_LINE_EACH: usize = 100_000;
+
+/// The findings as words: what was read and over which window, each finding, then the notes.
+fn page(out: &narrate_patterns::PatternsOut) -> Page {
+    let mut page = Page::with_width(ONE_LINE_EACH);
+    page.text(&out.record, 0).text(&out.window.text, 0).blank();
     for f in &out.findings {
-        lines.push(format!("• {}", f.text.text()));
+        page.bullet(&f.text);
     }
-    lines.push(String::new());
+    page.blank();
     for n in &out.notes {
-        lines.push(n.text().to_string());
+        page.text(n, 0);
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
-    emit(&text)
+    page
 }
 
 /// My own journal: only my own entries, read as mine (what I noted of my partner is my
@@ -111,13 +115,5 @@ fn journal(args: &Args) -> CliResult {
     if args.json {
         return crate::io::emit_versioned(&out, "patterns");
     }
-    let mut text = format!("{}\n{}\n\n", out.record.text(), out.window.text.text());
-    for f in &out.findings {
-        text.push_str(&format!("• {}\n", f.text.text()));
-    }
-    text.push('\n');
-    for n in &out.notes {
-        text.push_str(&format!("{}\n", n.text()));
-    }
-    super::journal::show_private(&text)
+    super::journal::show_private(page(&out).as_str())
 }

@@ -12,7 +12,7 @@
 //! message nor what was said stays in the scrollback; piped, it prints plainly.
 
 use crate::error::{CliError, CliResult};
-use crate::io::print_json;
+use crate::io::{Page, print_json};
 use crate::term::Screen;
 use closer_guide::soften::{render_for, soften};
 use closer_safety::resources;
@@ -123,18 +123,18 @@ pub fn run(args: Args) -> CliResult {
             said: &rendered.said,
         })?;
     } else {
-        let text = plain(&rendered.said, &rendered.yours);
+        let page = page(&rendered.said, &rendered.yours);
         match screen.as_mut() {
             Some(sc) => {
                 sc.clear();
-                sc.show(&text);
+                sc.show(page.as_str());
                 sc.pause(&format!(
                     "\n{} ",
                     closer_guide::ui::ui("soften-close").text()
                 ));
             }
             // The one output path: a closed pipe is a quiet success, a full disk an error.
-            None => crate::io::emit(&text)?,
+            None => crate::io::emit_page(&page)?,
         }
     }
     drop(screen);
@@ -147,39 +147,26 @@ pub fn run(args: Args) -> CliResult {
     }
 }
 
-/// Everything said, as plain text: a heading when it changes, each paragraph wrapped, and the
-/// lines of a list (helplines) kept as they are. The person's own words follow the `yours`
+/// Everything said, as a page: a heading when it changes, each paragraph wrapped, and the
+/// lines of a list (helplines) indented under it. The person's own words follow the `yours`
 /// item exactly as typed, each line behind a bar and never wrapped or changed.
-fn plain(said: &[Said], yours: &str) -> String {
-    let mut out = String::new();
+fn page(said: &[Said], yours: &str) -> Page {
+    let mut page = Page::new();
     let mut heading: Option<&str> = None;
     for s in said {
         if heading != Some(s.title()) {
             if heading.is_some() {
-                out.push('\n');
+                page.blank();
             }
-            out.push_str(s.title());
-            out.push('\n');
+            page.title(s);
             heading = Some(s.title());
         }
-        for para in s.text().lines() {
-            let indent = if para.starts_with("  ") { "    " } else { "  " };
-            for line in wrap(para, 76) {
-                out.push_str(indent);
-                out.push_str(&line);
-                out.push('\n');
-            }
-        }
+        page.block(s, 2);
         if s.kind() == "yours" {
-            out.push('\n');
-            for line in yours.lines() {
-                out.push_str("    | ");
-                out.push_str(line);
-                out.push('\n');
-            }
+            page.their_words(yours);
         }
     }
-    out
+    page
 }
 
 /// At a terminal, on the private screen: one prompt, then lines until an empty line or the end
@@ -220,36 +207,4 @@ fn read_message() -> CliResult<String> {
     let mut bytes = Vec::new();
     stdin.lock().read_to_end(&mut bytes)?;
     String::from_utf8(bytes).map_err(|_| CliError::usage("expected UTF-8 text on standard input"))
-}
-
-/// Word-wraps a paragraph for the terminal.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_keeps_every_word_and_the_width() {
-        let t = "one two three four five six seven eight nine ten";
-        let lines = wrap(t, 12);
-        assert!(lines.iter().all(|l| l.chars().count() <= 12));
-        assert_eq!(lines.join(" "), t);
-    }
 }

@@ -2,69 +2,7 @@
 //! PostgreSQL too when `TEST_DATABASE_URL` is set), no log line holds what was typed, and a
 //! non-loopback address without TLS is refused.
 
-use super::common::{bin, run};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-
-const SECRET: &str = "a test secret of at least thirty-two characters";
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    fn start(db: &str) -> Server {
-        let mut child = Command::new(bin())
-            .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
-            .env("CLOSER_SECRET", SECRET)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn closer serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .and_then(|s| s.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("first line: {line:?}"))
-            .to_string();
-        Server { child, addr }
-    }
-
-    /// Stops the server; returns what it wrote on standard error (the log).
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let mut log = String::new();
-        let _ = self.child.stderr.take().unwrap().read_to_string(&mut log);
-        let _ = self.child.wait();
-        log
-    }
-}
-
-fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> String {
-    let mut s = std::net::TcpStream::connect(addr).expect("connect");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(c) = cookie {
-        req.push_str(&format!("Cookie: {c}\r\n"));
-    }
-    if method == "POST" {
-        req.push_str(&format!(
-            "Origin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
+use super::common::{Server, http, run};
 
 fn hidden(page: &str, name: &str) -> String {
     let pat = format!("name=\"{name}\" value=\"");
@@ -87,8 +25,8 @@ fn enc(s: &str) -> String {
 
 fn carry_a_session_between_two_processes(db: &str) {
     let pp = "Ocelotcanary passphrase 2718";
-    let one = Server::start(db);
-    let two = Server::start(db);
+    let one = Server::start(&["--db", db], true);
+    let two = Server::start(&["--db", db], true);
     let form = http(&one.addr, "GET", "/signup", None, "");
     let t = hidden(&form, "t");
     let r = http(

@@ -1169,3 +1169,69 @@ fn at_a_terminal_assess_asks_before_keeping_and_no_is_the_default() {
     assert!(out.contains("Scores kept in your journal"), "{out}");
     assert_eq!(kept(&db).len(), 1);
 }
+
+/// `--keep` with a locked journal and no passphrase (no terminal, no `--passphrase-fd`): refused
+/// before anything is printed (exit 2, stdout empty, the reason on stderr), not after the scores
+/// are shown; with the passphrase on a descriptor the scores are printed and kept.
+#[test]
+fn assess_keep_checks_a_locked_journal_before_printing_any_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let answers = [5, 6, 2, 7, 3, 4, 6, 1, 5, 2, 7, 3];
+    let one = write(dir.path(), "one.csv", 12, &[row(&answers)]);
+    let one = one.display().to_string();
+    let db = dir.path().join("journal.sqlite");
+    let dbs = db.display().to_string();
+    let keep = [
+        "assess",
+        "score",
+        "--instrument",
+        "ecr-s",
+        one.as_str(),
+        "--keep",
+        "--db",
+        dbs.as_str(),
+    ];
+    assert_eq!(run(&keep).code, 0);
+    let pass = dir.path().join("pass.txt");
+    std::fs::write(&pass, "river stone lamp\n").unwrap();
+    // `closer ARGS 3<pass`, for --passphrase-fd 3.
+    let with_pass = |args: &[&str]| {
+        let mut line = format!("exec '{}'", super::common::bin().display());
+        for a in args {
+            line.push_str(&format!(" '{a}'"));
+        }
+        line.push_str(&format!(" 3<'{}'", pass.display()));
+        let out = std::process::Command::new("sh")
+            .args(["-c", &line])
+            .env_remove("CLOSER_REGION")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    };
+    let (code, _) = with_pass(&["lock", "--passphrase-fd", "3", "--db", dbs.as_str()]);
+    assert_eq!(code, Some(0));
+
+    for json in [false, true] {
+        let mut args = keep.to_vec();
+        if json {
+            args.push("--json");
+        }
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stdout.is_empty(), "printed before refusing: {}", r.stdout);
+        assert!(r.stderr.contains("passphrase"), "{}", r.stderr);
+    }
+
+    let mut args = keep.to_vec();
+    args.extend(["--passphrase-fd", "3"]);
+    let (code, stdout) = with_pass(&args);
+    assert_eq!(code, Some(0));
+    assert!(
+        flat(&stdout).contains("Scores kept in your journal"),
+        "{stdout}"
+    );
+}

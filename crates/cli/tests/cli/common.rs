@@ -174,3 +174,97 @@ pub fn hawkes_moves(path: &std::path::Path, horizon: f64) {
     ]);
     assert_eq!(made.code, 0, "{}", made.stderr);
 }
+
+/// The secret the test servers are started with (`CLOSER_SECRET`).
+pub const TEST_SECRET: &str = "a test secret of at least thirty-two characters";
+
+/// A `closer serve` process on a free loopback port, for the end-to-end web tests. Killed when
+/// dropped, so a failing test leaves no server behind.
+pub struct Server {
+    child: Option<std::process::Child>,
+    /// `127.0.0.1:PORT`, read from the first line it prints.
+    pub addr: String,
+}
+
+impl Server {
+    /// Starts `closer serve --addr 127.0.0.1:0 ARGS` (with [`TEST_SECRET`] when `secret`) and
+    /// waits for its first line, `listening on http://ADDR/`.
+    pub fn start(args: &[&str], secret: bool) -> Server {
+        use std::io::BufRead;
+        let mut cmd = Command::new(bin());
+        cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
+        if secret {
+            cmd.env("CLOSER_SECRET", TEST_SECRET);
+        }
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn closer serve");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("the first line of closer serve");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .and_then(|s| s.strip_suffix('/'))
+            .map(str::to_string);
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("first line: {line:?}");
+        };
+        Server {
+            child: Some(child),
+            addr,
+        }
+    }
+
+    /// Stops the server; returns what it wrote on standard error (the log).
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let mut log = String::new();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            if let Some(mut err) = child.stderr.take() {
+                let _ = err.read_to_string(&mut log);
+            }
+            let _ = child.wait();
+        }
+        log
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// One HTTP/1.1 request to `addr` and the whole response (headers and body). A POST is sent
+/// as a form from the server's own origin; `cookie` is sent as the `Cookie` header.
+pub fn http(addr: &str, method: &str, path: &str, cookie: Option<&str>, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(c) = cookie {
+        req.push_str(&format!("Cookie: {c}\r\n"));
+    }
+    if method == "POST" {
+        req.push_str(&format!(
+            "Origin: http://{addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).expect("send the request");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read the response");
+    out
+}

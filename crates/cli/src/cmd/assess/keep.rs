@@ -3,7 +3,7 @@
 //! without a terminal only with `--keep`. A file of several people's answers is never kept: a
 //! journal belongs to one person.
 
-use crate::cmd::journal::{DbArgs, now, open, store_err};
+use crate::cmd::journal::{DbArgs, Opened, now, open, store_err};
 use crate::error::{CliError, CliResult};
 use crate::io::{Page, emit_page, interactive};
 use closer_guide::journal as say;
@@ -69,10 +69,30 @@ pub(super) fn record(
     }
 }
 
-/// Asks (when `keep` is `Ask`) and keeps the record in the journal `db` names. After a JSON
-/// document the confirmation goes to stderr, so stdout stays one document.
+/// The journal `--keep` writes to, opened (and unlocked) before anything is printed.
+pub(super) struct Journal {
+    rt: tokio::runtime::Runtime,
+    opened: Opened,
+}
+
+/// With `--keep`, opens the journal before the scores are printed: a locked journal asks for
+/// its passphrase now (at a terminal) or is refused now (exit 2, nothing printed), never after
+/// the scores are on the screen. Asking at a terminal opens it only after a yes.
+pub(super) fn open_first(keep: Keep, db: &DbArgs) -> CliResult<Option<Journal>> {
+    if keep != Keep::Yes {
+        return Ok(None);
+    }
+    let rt = closer_store::runtime()?;
+    let opened = rt.block_on(open(db, OpenMode::Create, true))?;
+    Ok(Some(Journal { rt, opened }))
+}
+
+/// Asks (when `keep` is `Ask`) and keeps the record in the journal `db` names (`journal`, when
+/// [`open_first`] opened it). After a JSON document the confirmation goes to stderr, so stdout
+/// stays one document.
 pub(super) fn keep(
     keep: Keep,
+    journal: Option<Journal>,
     db: &DbArgs,
     json: bool,
     data: impl FnOnce(i64) -> AssessmentData,
@@ -91,13 +111,22 @@ pub(super) fn keep(
         Keep::Yes => {}
     }
     let data = data(now());
-    closer_store::runtime()?.block_on(async {
-        let o = open(db, OpenMode::Create, true).await?;
-        o.store
-            .add_assessment(&o.owner, &data)
+    let Journal { rt, opened } = match journal {
+        Some(j) => j,
+        None => {
+            let rt = closer_store::runtime()?;
+            let opened = rt.block_on(open(db, OpenMode::Create, true))?;
+            Journal { rt, opened }
+        }
+    };
+    rt.block_on(async {
+        let added = opened
+            .store
+            .add_assessment(&opened.owner, &data)
             .await
-            .map_err(store_err)?;
-        Ok::<(), CliError>(())
+            .map_err(store_err);
+        opened.store.close().await;
+        added
     })?;
     let kept = say::say("assess.kept");
     if json {

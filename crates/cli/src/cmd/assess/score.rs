@@ -254,6 +254,7 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
     let n = scored.respondents.len();
     let one = n == 1;
     let keeping = keep::decide(a.keep, n, a.json)?;
+    let journal = keep::open_first(keeping, &a.db)?;
     let record = |at: i64| keep::record(&inst.id, &resp, &scored, at);
 
     // Signals: one person's own answers, or every row with --research; never other people's
@@ -412,7 +413,7 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
             notes: notes.iter().map(part).collect(),
         };
         emit_versioned(&out, "score")?;
-        return keep::keep(keeping, &a.db, a.json, record);
+        return keep::keep(keeping, journal, &a.db, a.json, record);
     }
 
     let mut page = Page::new();
@@ -451,5 +452,5 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
         }
     }
     emit_page(&page)?;
-    keep::keep(keeping, &a.db, a.json, record)
+    keep::keep(keeping, journal, &a.db, a.json, record)
 }
