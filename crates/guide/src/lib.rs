@@ -15,6 +15,7 @@ pub mod compose;
 pub mod content;
 pub mod flows;
 pub mod journal;
+pub mod measure_view;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;
