@@ -71,6 +71,14 @@ pub enum Id {
     DayAdd,
     Note,
     NoteAdd,
+    // My questionnaires, keeping the private questions' result, the coaching switch (issue 15,
+    // webmeasures).
+    Measures,
+    MeasuresForm,
+    MeasuresScore,
+    MeasuresKeep,
+    QuestionsKeep,
+    Mode,
 }
 
 /// The HTTP method of a route.
@@ -239,6 +247,12 @@ pub const ROUTES: &[Route] = &[
     r(Id::DayAdd, Post, "/day", Html, Owner),
     r(Id::Note, Get, "/note", Html, Owner),
     r(Id::NoteAdd, Post, "/note", Html, Owner),
+    r(Id::Measures, Get, "/m", Html, Owner),
+    r(Id::MeasuresForm, Post, "/m/form", Html, Owner),
+    r(Id::MeasuresScore, Post, "/m/score", Html, Owner),
+    r(Id::MeasuresKeep, Post, "/m/keep", Html, Owner),
+    r(Id::QuestionsKeep, Post, "/questions/keep", Html, Owner),
+    r(Id::Mode, Post, "/questions/mode", Html, Owner),
 ];
 
 /// Words no path may contain: an address bar's suggestions and a history list must not name

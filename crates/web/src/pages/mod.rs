@@ -100,6 +100,12 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::DayAdd => post(crate::journal::day::day_add),
         Id::Note => get(crate::journal::day::note),
         Id::NoteAdd => post(crate::journal::day::note_add),
+        Id::Measures => get(crate::measures::list),
+        Id::MeasuresForm => post(crate::measures::form),
+        Id::MeasuresScore => post(crate::measures::score),
+        Id::MeasuresKeep => post(crate::measures::keep),
+        Id::QuestionsKeep => post(crate::measures::questions_keep),
+        Id::Mode => post(crate::measures::mode),
     }
 }
 
