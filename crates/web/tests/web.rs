@@ -159,6 +159,13 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         Id::DayAdd => vec![("closeness", "5")],
         Id::NoteAdd => vec![("text", "a record")],
         Id::Day | Id::Note => vec![],
+        // My questionnaires and the signed-in help area: tests/measures.rs and tests/authz.rs.
+        Id::Measures
+        | Id::MeasuresForm
+        | Id::MeasuresScore
+        | Id::MeasuresKeep
+        | Id::QuestionsKeep
+        | Id::Mode => vec![],
     }
 }
 
