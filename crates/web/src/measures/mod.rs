@@ -488,7 +488,7 @@ pub async fn mode(p: Posted) -> Response {
     main.push_str(&mode_switch(who, on));
     let _ = write!(
         main,
-        "<p><a class=\"button\" href=\"{}\">{}</a> <a href=\"{}\">{}</a></p>",
+        "<p><a class=\"button\" href=\"{}\">{}</a></p><p><a href=\"{}\">{}</a></p>",
         routes::path(Id::Walk),
         label("web.walk-heading"),
         routes::path(Id::Learn),
