@@ -28,7 +28,12 @@ pub struct Extras {
 
 /// The map region (by `rule`) and percentiles of row `row`; empty for the CPQ. An error is a
 /// rule that does not apply (the classification functions need a 1–7 administration).
-pub fn extras(inst: &Instrument, scored: &Scored, row: usize, rule: Rule) -> Result<Extras, String> {
+pub fn extras(
+    inst: &Instrument,
+    scored: &Scored,
+    row: usize,
+    rule: Rule,
+) -> Result<Extras, String> {
     let mut e = Extras::default();
     if inst.kind == Kind::Communication {
         return Ok(e);
@@ -48,12 +53,10 @@ pub fn extras(inst: &Instrument, scored: &Scored, row: usize, rule: Rule) -> Res
         scored.metric.scale
     };
     if let (Some(a), Some(v)) = (r.scores[ai], r.scores[vi]) {
-        e.quadrant =
-            Some(quadrant::classify(inst, scale, a, v, rule).map_err(|e| e.to_string())?);
+        e.quadrant = Some(quadrant::classify(inst, scale, a, v, rule).map_err(|e| e.to_string())?);
     } else if rule == Rule::Functions {
         // Still refuse an inapplicable rule even when this row is unscorable.
-        quadrant::classify(inst, scored.administered, 1.0, 1.0, rule)
-            .map_err(|e| e.to_string())?;
+        quadrant::classify(inst, scored.administered, 1.0, 1.0, rule).map_err(|e| e.to_string())?;
     }
     // Percentiles: ECR on 1–5 only, on the unrescaled score.
     for (idx, id) in [(ai, "anxiety"), (vi, "avoidance")] {
@@ -241,7 +244,10 @@ pub fn responses_from_kept(c: &Choice, answers: &[Option<f64>]) -> Option<Respon
     for a in answers {
         match a {
             None => row.push(None),
-            Some(x) if x.fract() == 0.0 && (f64::from(c.scale[0])..=f64::from(c.scale[1])).contains(x) => {
+            Some(x)
+                if x.fract() == 0.0
+                    && (f64::from(c.scale[0])..=f64::from(c.scale[1])).contains(x) =>
+            {
                 row.push(Some(*x as i16))
             }
             Some(_) => return None,
@@ -267,7 +273,10 @@ pub fn kept_scores(scored: &Scored) -> serde_json::Value {
         scores.insert(sub.id.clone(), serde_json::json!(x));
     }
     scores.insert("scale".into(), serde_json::json!(scored.metric.scale));
-    scores.insert("administered".into(), serde_json::json!(scored.administered));
+    scores.insert(
+        "administered".into(),
+        serde_json::json!(scored.administered),
+    );
     scores.insert("order".into(), serde_json::json!(scored.order));
     serde_json::Value::Object(scores)
 }
@@ -332,7 +341,8 @@ pub fn own_result(
 ) -> Result<OwnResult, OwnError> {
     let inst = c.instrument;
     let order = inst.default_order();
-    let scored = score(inst, order, &responses, false).map_err(|e| OwnError::Score(e.to_string()))?;
+    let scored =
+        score(inst, order, &responses, false).map_err(|e| OwnError::Score(e.to_string()))?;
     let own = own_signals(inst, order, responses.row(0), c.scale);
     let p = match &own {
         Some(o) => nm::policy_for(&o.grading),
@@ -367,7 +377,12 @@ pub fn own_result(
     let leading = said.len();
     said.push(nm::about_instrument(&p, inst, &scored)?);
     said.extend(reading(&p, inst, &scored, 0, ex.as_ref())?);
-    said.push(nm::score_error(&p, inst, &scored, &subscales_sem(&subscales))?);
+    said.push(nm::score_error(
+        &p,
+        inst,
+        &scored,
+        &subscales_sem(&subscales),
+    )?);
     let mut pair = None;
     match previous.map(|b| score(inst, order, b, false)) {
         None => said.push(nm::first_result(&p)?),
@@ -451,7 +466,10 @@ mod tests {
     fn every_instrument_is_offered_on_its_scale_and_the_ecr_also_on_1_to_5() {
         let all = choices();
         for id in instrument::IDS {
-            assert!(all.iter().any(|c| c.instrument.id == id && c.scale == c.instrument.scale));
+            assert!(
+                all.iter()
+                    .any(|c| c.instrument.id == id && c.scale == c.instrument.scale)
+            );
         }
         assert!(choice("ecr", "1-5").is_some());
         assert!(choice("ecr", "1-6").is_none());
@@ -463,7 +481,7 @@ mod tests {
     #[test]
     fn a_form_answer_is_a_whole_number_on_the_scale_and_the_first_problem_names_its_item() {
         let ch = c("ecr-rs", [1, 7]);
-        let mut v = vec!["4"; 9];
+        let mut v = ["4"; 9];
         let r = answers_from_form(&ch, |i| v.get(i).copied()).unwrap();
         assert_eq!(r.row(0), &[4; 9]);
         v[6] = "8";
@@ -492,23 +510,40 @@ mod tests {
         let r = own_result(ch, after.clone(), Some(&before), None).unwrap();
         // Reverse-keyed items move the other way, so compare with the scorer's own numbers.
         let sb = score(ch.instrument, ch.instrument.default_order(), &before, false).unwrap();
-        let pc = r.change.as_ref().expect("documented reliability and SD on 1–5");
+        let pc = r
+            .change
+            .as_ref()
+            .expect("documented reliability and SD on 1–5");
         for (i, sc) in pc.subscales.iter().enumerate() {
             let ch = sc.change.as_ref().unwrap();
             assert!((ch.before - sb.respondents[0].scores[i].unwrap()).abs() < 1e-12);
             assert!((ch.after - r.scored.respondents[0].scores[i].unwrap()).abs() < 1e-12);
         }
         let sem = r.subscales[0].sem.unwrap();
-        assert!((sem - 0.803 * (1.0f64 - 0.916).sqrt()).abs() < 1e-9, "{sem}");
+        assert!(
+            (sem - 0.803 * (1.0f64 - 0.916).sqrt()).abs() < 1e-9,
+            "{sem}"
+        );
         let text: Vec<&str> = r.said.iter().map(|s| s.text()).collect();
-        assert!(text.iter().any(|t| t.contains("reliable-change index")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains(&format!("{:.2}", 1.96 * sem))), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.contains("reliable-change index")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains(&format!("{:.2}", 1.96 * sem))),
+            "{text:?}"
+        );
         assert!(r.extras.as_ref().unwrap().percentiles.len() == 2);
         // Kept and read back, the answers are the same responses.
         let kept = kept_answers(&after);
         assert_eq!(responses_from_kept(&ch, &kept).unwrap(), after);
         assert!(kept_fits(&ch, "ecr", &kept_scores(&r.scored)));
-        assert!(!kept_fits(&c("ecr", [1, 7]), "ecr", &kept_scores(&r.scored)));
+        assert!(!kept_fits(
+            &c("ecr", [1, 7]),
+            "ecr",
+            &kept_scores(&r.scored)
+        ));
     }
 
     #[test]
@@ -530,8 +565,13 @@ mod tests {
     fn a_cpq_threat_answer_leads_with_safety_help_as_the_screen_routes_it() {
         let ch = c("cpq", [1, 9]);
         let mut calm = vec![Some(1); 35];
-        let r = own_result(ch, Responses::from_rows(35, [1, 9], &[calm.clone()]), None, None)
-            .unwrap();
+        let r = own_result(
+            ch,
+            Responses::from_rows(35, [1, 9], &[calm.clone()]),
+            None,
+            None,
+        )
+        .unwrap();
         assert!(!r.lead);
         assert!(r.signals.as_ref().unwrap().signals.is_empty());
         // Every signal item raised: whatever the pairs are, help leads.
@@ -539,8 +579,13 @@ mod tests {
             calm[p.partner_pos] = Some(7);
             calm[p.self_pos] = Some(7);
         }
-        let r = own_result(ch, Responses::from_rows(35, [1, 9], &[calm]), None, Some("UK"))
-            .unwrap();
+        let r = own_result(
+            ch,
+            Responses::from_rows(35, [1, 9], &[calm]),
+            None,
+            Some("UK"),
+        )
+        .unwrap();
         assert!(r.lead);
         assert_eq!(r.said[0].kind(), "signals");
         assert!(!r.signals.as_ref().unwrap().signals.is_empty());

@@ -600,7 +600,10 @@ pub fn change_without_error(
                 num(a),
                 a - b
             ),
-            _ => format!("{}: not compared, because one of the two could not be scored", sub.label),
+            _ => format!(
+                "{}: not compared, because one of the two could not be scored",
+                sub.label
+            ),
         });
     }
     Ok(vec![said(

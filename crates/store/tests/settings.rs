@@ -45,11 +45,17 @@ fn safety_mode_is_each_persons_own_sealed_setting() {
             s.set_safety_mode(&a, true).await.unwrap();
             s.set_safety_mode(&a, true).await.unwrap();
             assert!(s.safety_mode(&a).await.unwrap(), "{name}");
-            assert!(!s.safety_mode(&b).await.unwrap(), "{name}: b's own stays off");
+            assert!(
+                !s.safety_mode(&b).await.unwrap(),
+                "{name}: b's own stays off"
+            );
             s.set_safety_mode(&a, false).await.unwrap();
             assert!(!s.safety_mode(&a).await.unwrap(), "{name}");
             s.set_safety_mode(&a, true).await.unwrap();
-            assert_eq!(s.settings(&a).await.unwrap(), Settings { safety_mode: true });
+            assert_eq!(
+                s.settings(&a).await.unwrap(),
+                Settings { safety_mode: true }
+            );
             // Without the key in memory (no open session) the setting cannot be read.
             s.drop_key(&a);
             assert!(s.safety_mode(&a).await.is_err(), "{name}");
@@ -58,11 +64,9 @@ fn safety_mode_is_each_persons_own_sealed_setting() {
             if let Some(path) = s.sqlite_path().map(Path::to_path_buf) {
                 s.close().await;
                 let mut bytes = std::fs::read(&path).unwrap();
-                for ext in ["-wal"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(ext);
-                    bytes.extend(std::fs::read(p).unwrap_or_default());
-                }
+                let mut wal = path.clone().into_os_string();
+                wal.push("-wal");
+                bytes.extend(std::fs::read(wal).unwrap_or_default());
                 let hay = String::from_utf8_lossy(&bytes);
                 assert!(!hay.contains("safety_mode"), "{name}: the body is sealed");
             } else {

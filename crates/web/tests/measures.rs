@@ -79,7 +79,9 @@ async fn score(p: &mut Person, instrument: &str, scale: &str, answers: &[&str]) 
 }
 
 async fn keep(p: &mut Person, page: &Resp, path: &str) -> Resp {
-    let k = page.hidden("k").expect("the keep form carries the sealed answers");
+    let k = page
+        .hidden("k")
+        .expect("the keep form carries the sealed answers");
     let csrf = p.csrf.clone();
     p.client.post_signed(path, &csrf, &[("k", &k)]).await
 }
@@ -98,7 +100,9 @@ async fn screen(p: &mut Person, answer: &str, signed: bool) -> Resp {
     let mut r = c.post_anon("/questions", &[("answer", "start")]).await;
     for _ in 0..closer_safety::screen::questions().len() {
         let s = r.hidden("s").expect("the answers so far travel sealed");
-        r = c.post_anon("/questions", &[("s", &s), ("answer", answer)]).await;
+        r = c
+            .post_anon("/questions", &[("s", &s), ("answer", answer)])
+            .await;
         assert_eq!(r.status, StatusCode::OK);
     }
     r
@@ -289,7 +293,11 @@ fn safety_mode_changes_what_is_coached_never_the_account_or_partner_pages() {
             let before = pages(&mut a, &mut b).await;
             let learn_off = a.client.get("/read").await.body;
             let anon_learn = Client::new(&app, &st).get("/read").await.body;
-            assert_eq!(learn_off, anon_learn.clone(), "{name}: ordinary reading when off");
+            assert_eq!(
+                learn_off,
+                anon_learn.clone(),
+                "{name}: ordinary reading when off"
+            );
 
             let csrf = a.csrf.clone();
             let r = a
@@ -323,11 +331,25 @@ fn safety_mode_changes_what_is_coached_never_the_account_or_partner_pages() {
                     .map(|p| p.split_once('"').map_or(p, |x| x.1).to_string())
                     .collect::<String>()
             };
-            assert_ne!(strip(&walk_a), strip(&walk_anon), "the walk follows the mode");
+            assert_ne!(
+                strip(&walk_a),
+                strip(&walk_anon),
+                "the walk follows the mode"
+            );
             // Never which controls exist: the account and partner pages, both people's, are
             // byte-identical (csrf aside), headers included.
-            assert_eq!(pages(&mut a, &mut b).await, before, "{name}: safety mode on");
-            assert!(!b.client.get("/together").await.body.contains(&shown("mode.on-text")));
+            assert_eq!(
+                pages(&mut a, &mut b).await,
+                before,
+                "{name}: safety mode on"
+            );
+            assert!(
+                !b.client
+                    .get("/together")
+                    .await
+                    .body
+                    .contains(&shown("mode.on-text"))
+            );
 
             let r = a
                 .client
@@ -336,7 +358,11 @@ fn safety_mode_changes_what_is_coached_never_the_account_or_partner_pages() {
             assert!(r.body.contains(&shown("mode.now-off")));
             assert!(!s.safety_mode(&pa).await.unwrap());
             assert_eq!(a.client.get("/read").await.body, learn_off);
-            assert_eq!(pages(&mut a, &mut b).await, before, "{name}: safety mode off");
+            assert_eq!(
+                pages(&mut a, &mut b).await,
+                before,
+                "{name}: safety mode off"
+            );
             let bad = a
                 .client
                 .post_signed("/questions/mode", &csrf, &[("mode", "maybe")])
@@ -375,13 +401,20 @@ fn kept_measures_and_screen_results_never_reach_the_partner_or_a_therapist_link(
             let r = score(&mut a, "ecr-rs", "1-7", &["7"; 9]).await;
             assert_eq!(keep(&mut a, &r, "/m/keep").await.status, StatusCode::OK);
             let r = screen(&mut a, "yes", true).await;
-            assert_eq!(keep(&mut a, &r, "/questions/keep").await.status, StatusCode::OK);
+            assert_eq!(
+                keep(&mut a, &r, "/questions/keep").await.status,
+                StatusCode::OK
+            );
             let csrf = a.csrf.clone();
             a.client
                 .post_signed("/questions/mode", &csrf, &[("mode", "on")])
                 .await;
 
-            assert_eq!(seen(&t.get("/v").await, "-"), view, "{name}: the link's view");
+            assert_eq!(
+                seen(&t.get("/v").await, "-"),
+                view,
+                "{name}: the link's view"
+            );
             let now = seen(&b.client.get("/together").await, &b.csrf);
             assert_eq!(now, partner, "{name}: the partner's page");
             assert!(!now.contains("ECR") && !now.contains("7.00"));

@@ -319,8 +319,7 @@ pub async fn keep(p: Posted) -> Response {
         return crate::pages::expired(st, StatusCode::BAD_REQUEST);
     };
     let rows: Vec<Option<i16>> = k.answers.iter().map(|&a| Some(a)).collect();
-    let responses =
-        closer_measure::Responses::from_rows(c.instrument.items, c.scale, &[rows]);
+    let responses = closer_measure::Responses::from_rows(c.instrument.items, c.scale, &[rows]);
     let Ok(scored) = closer_measure::score::score(
         c.instrument,
         c.instrument.default_order(),
@@ -450,7 +449,12 @@ pub async fn questions_keep(p: Posted) -> Response {
         result: mv::kept_screen(&k.answers, &outcome),
         imported_at: None,
     };
-    if who.store.keep_screen_result(&who.person, &data).await.is_err() {
+    if who
+        .store
+        .keep_screen_result(&who.person, &data)
+        .await
+        .is_err()
+    {
         return crate::pages::unavailable(st);
     }
     let mut main = format!("<h1 id=\"kept\">{}</h1>", label("q.kept"));
