@@ -16,6 +16,7 @@ pub mod content;
 pub mod evidence;
 pub mod flows;
 pub mod journal;
+pub mod measure_view;
 pub mod narrate_measure;
 pub mod narrate_model;
 pub mod narrate_patterns;

@@ -509,6 +509,117 @@ pub fn change(p: &Policy, pair: &PairChange) -> Result<Vec<Said>, Withheld> {
     Ok(out)
 }
 
+/// A problem with one answer of a form entered by item number (the web's measure form).
+pub fn answer_problem(
+    p: &Policy,
+    problem: &crate::measure_view::AnswerProblem,
+    scale: [i32; 2],
+) -> Result<Said, Withheld> {
+    use crate::measure_view::AnswerProblem;
+    let text = match problem {
+        AnswerProblem::Missing { item } => format!(
+            "Item {item} has no answer yet. Every item needs a whole number from {} to {}, as circled on the form.",
+            scale[0], scale[1]
+        ),
+        AnswerProblem::OutOfRange { item } => format!(
+            "Item {item} needs another look: the answer should be a whole number from {} to {}.",
+            scale[0], scale[1]
+        ),
+    };
+    said(p, "answer_problem", "One answer needs another look", text)
+}
+
+/// How far each score may wobble from measurement error alone: the standard error of
+/// measurement where reliability and SD are documented for the form on this scale (per
+/// subscale: label, score, SEM), else that it is not known here.
+pub fn score_error(
+    p: &Policy,
+    inst: &Instrument,
+    scored: &Scored,
+    subscales: &[(String, Option<f64>, Option<f64>)],
+) -> Result<Said, Withheld> {
+    let known: Vec<String> = subscales
+        .iter()
+        .filter_map(|(label, score, sem)| {
+            let sem = (*sem)?;
+            Some(match score {
+                Some(x) => format!(
+                    "{label} {} give or take {} (standard error of measurement {})",
+                    num(*x),
+                    num(RCI_CRITICAL * sem),
+                    num(sem)
+                ),
+                None => format!("{label}: standard error of measurement {}", num(sem)),
+            })
+        })
+        .collect();
+    let text = if known.is_empty() {
+        format!(
+            "How much of a score is measurement error is not documented here for the {} answered on {}–{}, so no margin is given. Read small differences between two times as noise.",
+            inst.abbreviation, scored.administered[0], scored.administered[1]
+        )
+    } else {
+        format!(
+            "Every score carries some measurement error. With the reliability and SD documented for the {} on {}–{}: {}. The margin covers about 95 in 100 measurements.",
+            inst.abbreviation,
+            scored.administered[0],
+            scored.administered[1],
+            known.join("; ")
+        )
+    };
+    said(p, "score_error", "How exact the scores are", text)
+}
+
+/// Said when there is no earlier result of the same form to compare with.
+pub fn first_result(p: &Policy) -> Result<Said, Withheld> {
+    said(
+        p,
+        "first_result",
+        "Change over time",
+        "There is no earlier result of this form, on this scale, to compare with. If you keep this one and fill in the form again later, the change between the two is shown here.".to_string(),
+    )
+}
+
+/// Change between two results of a form whose reliability and SD are not documented on its
+/// scale: the plain differences, and why no more can be said.
+pub fn change_without_error(
+    p: &Policy,
+    inst: &Instrument,
+    before: &Scored,
+    after: &Scored,
+) -> Result<Vec<Said>, Withheld> {
+    let mut parts = Vec::new();
+    for (i, sub) in before.subscales.iter().enumerate() {
+        let b = before.respondents.first().and_then(|r| r.scores[i]);
+        let a = after.respondents.first().and_then(|r| r.scores[i]);
+        parts.push(match (b, a) {
+            (Some(b), Some(a)) => format!(
+                "{}: {} last time, {} now, a difference of {:+.2}",
+                sub.label,
+                num(b),
+                num(a),
+                a - b
+            ),
+            _ => format!(
+                "{}: not compared, because one of the two could not be scored",
+                sub.label
+            ),
+        });
+    }
+    Ok(vec![said(
+        p,
+        "change_plain",
+        "Since last time",
+        format!(
+            "{}. Whether a difference is larger than measurement noise needs the reliability and SD of the {} on {}–{}, which are not documented here, so no reliable-change index is given. Most small movement on questionnaires is noise.",
+            parts.join("; "),
+            inst.abbreviation,
+            before.administered[0],
+            before.administered[1]
+        ),
+    )?])
+}
+
 /// The reflection questions, from `content/reflection.toml`.
 #[derive(Debug, Deserialize)]
 struct ReflectionFile {

@@ -26,6 +26,7 @@ pub mod frozen;
 pub mod location;
 pub mod model;
 pub mod pages;
+pub mod settings;
 
 pub use accounts::{NewSession, OpenSession, SessionLimits, SignedUp};
 pub use couple::{Invitation, LinkView, NewLink};
@@ -35,6 +36,7 @@ pub use frozen::{LinkFrozen, LinkMeasure};
 pub use location::Location;
 pub use model::*;
 pub use pages::{EntryPage, paginate};
+pub use settings::Settings;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -155,12 +157,13 @@ struct KeyRow {
 }
 
 /// The tables whose rows are one owner's bodies (with `id`, `owner`, `body`).
-pub(crate) const OWNED_TABLES: [&str; 5] = [
+pub(crate) const OWNED_TABLES: [&str; 6] = [
     "entries",
     "checkins",
     "incidents",
     "assessments",
     "screen_results",
+    "person_settings",
 ];
 
 impl Store {

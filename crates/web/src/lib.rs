@@ -16,6 +16,7 @@ pub mod forms;
 pub mod html;
 pub mod journal;
 pub mod layer;
+pub mod measures;
 pub mod pages;
 pub mod record;
 pub mod routes;

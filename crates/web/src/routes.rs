@@ -76,6 +76,14 @@ pub enum Id {
     RecordPrint,
     RecordImport,
     LinksMeasure,
+    // My questionnaires, keeping the private questions' result, the coaching switch (issue 15,
+    // webmeasures).
+    Measures,
+    MeasuresForm,
+    MeasuresScore,
+    MeasuresKeep,
+    QuestionsKeep,
+    Mode,
 }
 
 /// The HTTP method of a route.
@@ -260,6 +268,12 @@ pub const ROUTES: &[Route] = &[
         OwnerWithPassphrase,
     ),
     r(Id::LinksMeasure, Post, "/links/measure", Html, Owner),
+    r(Id::Measures, Get, "/m", Html, Owner),
+    r(Id::MeasuresForm, Post, "/m/form", Html, Owner),
+    r(Id::MeasuresScore, Post, "/m/score", Html, Owner),
+    r(Id::MeasuresKeep, Post, "/m/keep", Html, Owner),
+    r(Id::QuestionsKeep, Post, "/questions/keep", Html, Owner),
+    r(Id::Mode, Post, "/questions/mode", Html, Owner),
 ];
 
 /// The largest body a post to `id` may carry: the import takes a file; every other form is

@@ -88,6 +88,8 @@ enum Outcome {
     Gone,
     /// 404: the thing named in the form is not the viewer's (or does not exist).
     NotFound,
+    /// 400 with the "expired" page: a sealed keep form that is not the viewer's (or made up).
+    Expired,
     /// Nobody wrote the outcome down: the test fails and says which.
     Unspecified,
 }
@@ -186,6 +188,25 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         Id::DayAdd => vec![("closeness", "4"), ("note", "a matrix check-in")],
         Id::NoteAdd => vec![("text", "a matrix record")],
         Id::Day | Id::Note => vec![],
+        // My questionnaires and the signed-in help area (tests/measures.rs has the flows).
+        Id::MeasuresForm => vec![("instrument", "ecr-rs"), ("scale", "1-7")],
+        Id::MeasuresScore => vec![
+            ("instrument", "ecr-rs"),
+            ("scale", "1-7"),
+            ("q1", "4"),
+            ("q2", "4"),
+            ("q3", "4"),
+            ("q4", "4"),
+            ("q5", "4"),
+            ("q6", "4"),
+            ("q7", "4"),
+            ("q8", "4"),
+            ("q9", "4"),
+        ],
+        // A sealed keep form is made for one person on one page; a made-up one is refused.
+        Id::MeasuresKeep | Id::QuestionsKeep => vec![("k", "not-a-sealed-form")],
+        Id::Mode => vec![("mode", "on")],
+        Id::Measures => vec![],
     }
 }
 
@@ -218,6 +239,13 @@ fn expected(r: &Route, v: Viewer) -> Outcome {
     ) && matches!(v, Owner | OwnerWithoutPassphrase | Other)
     {
         return NotFound;
+    }
+    // A keep form carries answers sealed for one person on one page: a made-up one is refused
+    // for the owner as for anyone signed in (tests/measures.rs keeps real ones).
+    if matches!(r.id, Id::MeasuresKeep | Id::QuestionsKeep)
+        && matches!(v, Owner | OwnerWithoutPassphrase | Other)
+    {
+        return Expired;
     }
     match (r.access, r.method) {
         (Access::Public, _) => Ok,
@@ -427,6 +455,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
         Outcome::ToLogin => status == StatusCode::SEE_OTHER && got.location() == Some("/login"),
         Outcome::Forbidden => status == StatusCode::FORBIDDEN,
         Outcome::NotFound => status == StatusCode::NOT_FOUND,
+        Outcome::Expired => status == StatusCode::BAD_REQUEST,
         Outcome::ToExit => status == StatusCode::SEE_OTHER && got.location() == Some(exit),
         Outcome::Gone => status == StatusCode::NOT_FOUND,
         Outcome::Unspecified => false,

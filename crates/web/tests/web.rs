@@ -161,6 +161,13 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         Id::Day | Id::Note => vec![],
         // Print my record, import and a link's measures: tests/record.rs and tests/authz.rs.
         Id::Record | Id::RecordPrint | Id::RecordImport | Id::LinksMeasure => vec![],
+        // My questionnaires and the signed-in help area: tests/measures.rs and tests/authz.rs.
+        Id::Measures
+        | Id::MeasuresForm
+        | Id::MeasuresScore
+        | Id::MeasuresKeep
+        | Id::QuestionsKeep
+        | Id::Mode => vec![],
     }
 }
 

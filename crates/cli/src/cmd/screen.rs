@@ -102,22 +102,12 @@ pub fn run(args: Args) -> CliResult {
     crate::io::emit_said(std::slice::from_ref(&msg))
 }
 
-/// What is kept of a screen when the person chooses to: their answers and what they lead to
-/// (never the region, never any text).
+/// What is kept of a screen when the person chooses to (the shape the web app keeps too).
 fn kept_result(
     answers: &[(impl AsRef<str>, Answer)],
     outcome: &screen::Outcome,
 ) -> serde_json::Value {
-    serde_json::json!({
-        "answers": answers
-            .iter()
-            .map(|(id, a)| (id.as_ref().to_string(), serde_json::json!(a)))
-            .collect::<serde_json::Map<_, _>>(),
-        "grades": outcome.grades().iter().copied().collect::<Vec<_>>(),
-        "safety_mode": outcome.safety_mode(),
-        "danger": outcome.danger,
-        "skipped": outcome.skipped,
-    })
+    closer_guide::measure_view::kept_screen(answers, outcome)
 }
 
 /// Keeps a screen's result in the person's own journal (created if needed; a locked journal

@@ -78,7 +78,7 @@ fn move_label(e: &Entry) -> String {
 pub(crate) fn nav(who: &SignedIn) -> String {
     let _ = who;
     format!(
-        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
+        "<nav class=\"jr-nav\"><a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a> · <a href=\"{}\">{}</a></nav>",
         routes::path(Id::Journal),
         label("jr.heading"),
         routes::path(Id::JournalNew),
@@ -87,6 +87,8 @@ pub(crate) fn nav(who: &SignedIn) -> String {
         label("jr.patterns-link"),
         routes::path(Id::Day),
         label("jr.day-link"),
+        routes::path(Id::Measures),
+        label("m.link"),
         routes::path(Id::Together),
         label("together.link"),
         routes::path(Id::Account),

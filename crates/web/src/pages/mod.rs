@@ -104,6 +104,12 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::RecordPrint => post(crate::record::print),
         Id::RecordImport => post(crate::record::import),
         Id::LinksMeasure => post(crate::together::links::measure),
+        Id::Measures => get(crate::measures::list),
+        Id::MeasuresForm => post(crate::measures::form),
+        Id::MeasuresScore => post(crate::measures::score),
+        Id::MeasuresKeep => post(crate::measures::keep),
+        Id::QuestionsKeep => post(crate::measures::questions_keep),
+        Id::Mode => post(crate::measures::mode),
     }
 }
 

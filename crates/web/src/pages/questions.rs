@@ -1,6 +1,11 @@
 //! The private safety screen, one question a page (`closer_safety::screen`). The answers so far
 //! travel only as a sealed, expiring hidden field (15 minutes); the result is shown in place,
 //! with helplines for the region chosen on that page.
+//!
+//! For a signed-in person (issue 15) the result offers to keep it (a posted form with the
+//! session's csrf; nothing is kept otherwise), and the start page offers, in neutral words, to
+//! go through the questions again when a result was kept (never the earlier answers), with the
+//! coaching switch ([`crate::measures`]).
 
 use super::numbers::region_form;
 use super::{bad_form, expired, form_open, not_found, page};
@@ -11,7 +16,7 @@ use crate::routes::Id;
 use crate::seal::STATE_TTL_SECS;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use closer_safety::resources;
 use closer_safety::screen::{self, Answer};
@@ -33,22 +38,24 @@ fn state_field(st: &Shared, answers: &Answers) -> String {
     )
 }
 
-pub async fn start(State(st): State<Shared>) -> Response {
+pub async fn start(State(st): State<Shared>, headers: HeaderMap) -> Response {
     let mut main = format!(
         "<h1>{}</h1><p>{}</p>",
         label("web.questions-heading"),
         label("web.questions-intro")
     );
+    let extra = crate::measures::questions_extra(&headers, &st).await;
     main.push_str(&form_open(&st, Id::QuestionsAnswer, "start"));
     let _ = write!(
         main,
         "<button type=\"submit\" name=\"answer\" value=\"start\">{}</button></form>",
         label("web.questions-start")
     );
+    main.push_str(&extra);
     page(&st, StatusCode::OK, &main)
 }
 
-pub async fn answer(State(st): State<Shared>, body: Bytes) -> Response {
+pub async fn answer(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let Ok(f) = Form::parse(&body) else {
         return bad_form(&st);
     };
@@ -81,7 +88,8 @@ pub async fn answer(State(st): State<Shared>, body: Bytes) -> Response {
     if answers.len() < qs.len() {
         return question(&st, &answers);
     }
-    result(&st, &answers, f.get("region"))
+    let keep = crate::measures::questions_keep_offer(&headers, &st, &answers).await;
+    result(&st, &answers, f.get("region"), &keep)
 }
 
 fn question(st: &Shared, answers: &Answers) -> Response {
@@ -124,7 +132,7 @@ fn question(st: &Shared, answers: &Answers) -> Response {
     page(st, StatusCode::OK, &main)
 }
 
-fn result(st: &Shared, answers: &Answers, region: Option<&str>) -> Response {
+fn result(st: &Shared, answers: &Answers, region: Option<&str>, keep: &str) -> Response {
     let region = region.filter(|r| !r.is_empty());
     if region.is_some_and(|r| resources::normalise(r).is_none()) {
         return not_found(st);
@@ -151,5 +159,6 @@ fn result(st: &Shared, answers: &Answers, region: Option<&str>) -> Response {
     for s in &outcome.said {
         main.push_str(&said(s, 2));
     }
+    main.push_str(keep);
     page(st, StatusCode::OK, &main)
 }

@@ -12,8 +12,14 @@ use closer_guide::flows;
 use closer_safety::{Context, Policy};
 use std::fmt::Write;
 
-pub async fn learn(State(st): State<Shared>) -> Response {
-    let policy = Policy::new(Context::ordinary());
+/// What may be going on, for both roles, and the ways. A signed-in person in safety mode gets
+/// the guide's safety-mode reading (as `closer learn --afraid`).
+pub async fn learn(State(st): State<Shared>, headers: axum::http::HeaderMap) -> Response {
+    let policy = Policy::new(if crate::measures::safety_mode_of(&headers, &st).await {
+        Context::safety()
+    } else {
+        Context::ordinary()
+    });
     let mut main = format!("<h1>{}</h1>", label("web.learn-link"));
     for step in flows::learn(&policy) {
         main.push_str(&said(step.main(), 2));

@@ -66,7 +66,14 @@ pub async fn step(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> 
         let Some(flow) = flow_of_choice(key) else {
             return not_found(&st);
         };
-        Session::start(&flow, Mode::Ordinary, None)
+        // A signed-in person in safety mode walks the guide's safety path (as the terminal does
+        // once safety mode is on).
+        let mode = if crate::measures::safety_mode_of(&headers, &st).await {
+            Mode::Safety
+        } else {
+            Mode::Ordinary
+        };
+        Session::start(&flow, mode, None)
     } else {
         let Some(token) = f.get("s") else {
             return bad_form(&st);

@@ -5,11 +5,12 @@ use super::{GradingOut, Reading, region_of, score_file, setup, top_unused, withh
 use crate::error::{CliError, CliResult};
 use crate::io::{Page, Part, emit_page, emit_versioned, part};
 use closer_domain::SafetySignal;
+use closer_guide::measure_view as mv;
 use closer_guide::narrate_measure as nm;
 use closer_measure::change::{self, PairChange};
 use closer_measure::signals::signals;
 use closer_safety::Said;
-use closer_safety::grading::{Grading, grade};
+use closer_safety::grading::Grading;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -89,7 +90,7 @@ pub(super) fn run_change(a: ChangeArgs) -> CliResult {
     let own: Option<(ChangeSignals, Grading)> = (has_pairs && one).then(|| {
         let b = signals(inst, order, before_resp.row(0), scale);
         let af = signals(inst, order, after_resp.row(0), scale);
-        let g = grade(&b.iter().chain(&af).cloned().collect::<Vec<_>>());
+        let g = mv::OwnSignals::of(b.iter().chain(&af).cloned().collect()).grading;
         (
             ChangeSignals {
                 before: b,

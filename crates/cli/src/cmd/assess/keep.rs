@@ -7,11 +7,10 @@ use crate::cmd::journal::{DbArgs, Opened, now, open, store_err};
 use crate::error::{CliError, CliResult};
 use crate::io::{Page, emit_page, interactive};
 use closer_guide::journal as say;
+use closer_guide::measure_view as mv;
 use closer_measure::Responses;
-use closer_measure::responses::MISSING;
 use closer_measure::score::Scored;
 use closer_store::{AssessmentData, OpenMode};
-use serde_json::json;
 
 /// Whether to keep, decided before anything is printed so a refusal leaves nothing half done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,32 +38,20 @@ pub(super) fn decide(flag: bool, respondents: usize, json: bool) -> CliResult<Ke
     })
 }
 
-/// The one respondent's answers (missing ones as null) and scores as the journal keeps them.
+/// The one respondent's answers (missing ones as null) and scores as the journal keeps them
+/// (the same shape the web app keeps: `closer_guide::measure_view`).
 pub(super) fn record(
     instrument: &str,
     resp: &Responses,
     scored: &Scored,
     at: i64,
 ) -> AssessmentData {
-    let answers = resp
-        .row(0)
-        .iter()
-        .map(|&a| (a != MISSING).then_some(f64::from(a)))
-        .collect();
-    let mut scores = serde_json::Map::new();
-    let r = &scored.respondents[0];
-    for (sub, x) in scored.subscales.iter().zip(&r.scores) {
-        scores.insert(sub.id.clone(), json!(x));
-    }
-    scores.insert("scale".into(), json!(scored.metric.scale));
-    scores.insert("administered".into(), json!(scored.administered));
-    scores.insert("order".into(), json!(scored.order));
     AssessmentData {
         at,
         recorded_at: at,
         instrument: instrument.to_string(),
-        answers,
-        scores: serde_json::Value::Object(scores),
+        answers: mv::kept_answers(resp),
+        scores: mv::kept_scores(scored),
         imported_at: None,
     }
 }

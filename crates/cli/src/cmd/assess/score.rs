@@ -8,14 +8,14 @@ use crate::cmd::journal::DbArgs;
 use crate::error::{CliError, CliResult};
 use crate::io::{Page, Part, emit_page, emit_versioned, part};
 use closer_domain::SafetySignal;
+use closer_guide::measure_view::{self as mv, Extras};
 use closer_guide::narrate_measure as nm;
 use closer_measure::instrument::{Instrument, Kind};
-use closer_measure::norms::{self, Percentile};
-use closer_measure::quadrant::{self, QuadrantLabel, Rule};
+use closer_measure::quadrant::{QuadrantLabel, Rule};
 use closer_measure::score::{ItemTotal, MIN_SUMMARY, Scored, Summary};
 use closer_measure::signals::signals;
 use closer_safety::Said;
-use closer_safety::grading::{Grading, grade};
+use closer_safety::grading::Grading;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use std::collections::BTreeMap;
@@ -60,62 +60,8 @@ pub(super) struct ScoreArgs {
     db: DbArgs,
 }
 
-/// Per-respondent extras for attachment instruments: the region label and percentiles.
-struct Extras {
-    quadrant: Option<QuadrantLabel>,
-    percentiles: Vec<(String, Percentile)>,
-}
-
 fn extras(inst: &Instrument, scored: &Scored, row: usize, rule: Rule) -> CliResult<Extras> {
-    let mut e = Extras {
-        quadrant: None,
-        percentiles: Vec::new(),
-    };
-    if inst.kind == Kind::Communication {
-        return Ok(e);
-    }
-    let (Some(ai), Some(vi)) = (
-        scored.subscale_index("anxiety"),
-        scored.subscale_index("avoidance"),
-    ) else {
-        return Ok(e);
-    };
-    let r = &scored.respondents[row];
-    // On the metric shown (a rescaled score is classified on the published scale by the
-    // midpoint rule, which is the same split); the functions need a 1–7 administration.
-    let scale = if rule == Rule::Functions {
-        scored.administered
-    } else {
-        scored.metric.scale
-    };
-    if let (Some(a), Some(v)) = (r.scores[ai], r.scores[vi]) {
-        e.quadrant = Some(
-            quadrant::classify(inst, scale, a, v, rule)
-                .map_err(|e| CliError::usage(e.to_string()))?,
-        );
-    } else if rule == Rule::Functions {
-        // Still refuse an inapplicable rule even when this row is unscorable.
-        quadrant::classify(inst, scored.administered, 1.0, 1.0, rule)
-            .map_err(|e| CliError::usage(e.to_string()))?;
-    }
-    // Percentiles: ECR on 1–5 only, on the unrescaled score.
-    for (idx, id) in [(ai, "anxiety"), (vi, "avoidance")] {
-        if let Some(x) = r.scores[idx] {
-            let raw = match scored.metric.rescaled_from {
-                Some(from) => {
-                    let p = scored.metric.scale;
-                    f64::from(from[0])
-                        + (x - f64::from(p[0])) * f64::from(from[1] - from[0])
-                            / f64::from(p[1] - p[0])
-                }
-                None => x,
-            };
-            if let Some(p) = norms::ecr_percentile(&inst.id, scored.administered, id, raw) {
-                e.percentiles.push((id.to_string(), p));
-            }
-        }
-    }
-    Ok(e)
+    mv::extras(inst, scored, row, rule).map_err(CliError::usage)
 }
 
 // ---------------------------------------------------------------- score: JSON shapes
@@ -265,9 +211,8 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
         .map(|i| show_signals.then(|| signals(inst, order, resp.row(i), scale)))
         .collect();
     let own: Option<(Vec<SafetySignal>, Grading)> = if one && has_pairs {
-        let s = row_signals[0].clone().unwrap_or_default();
-        let g = grade(&s);
-        Some((s, g))
+        let o = mv::OwnSignals::of(row_signals[0].clone().unwrap_or_default());
+        Some((o.signals, o.grading))
     } else {
         None
     };
@@ -335,14 +280,7 @@ pub(super) fn run_score(a: ScoreArgs) -> CliResult {
     // One person's own reading: the scores in words, percentiles, the map region.
     let mut reading: Vec<Said> = Vec::new();
     if one {
-        reading.extend(nm::scores(&p, inst, &scored, 0).map_err(withheld)?);
-        if let Some(e) = &ex[0] {
-            let find = |id: &str| e.percentiles.iter().find(|(k, _)| k == id).map(|(_, p)| p);
-            reading.extend(nm::norms(&p, find("anxiety"), find("avoidance")).map_err(withheld)?);
-            if let Some(q) = &e.quadrant {
-                reading.push(nm::quadrant(&p, inst, q).map_err(withheld)?);
-            }
-        }
+        reading.extend(mv::reading(&p, inst, &scored, 0, ex[0].as_ref()).map_err(withheld)?);
     }
 
     if a.json {
