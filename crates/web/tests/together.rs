@@ -551,8 +551,9 @@ fn share_lists_are_paginated_and_the_bigger_steps_are_quieter() {
                 t2.contains("href=\"/together\""),
                 "{name}: back to the newest"
             );
-            // The bigger steps are secondary; withdrawing one entry is the plain button.
-            let r = a.client.get("/together").await;
+            // The bigger steps are secondary; withdrawing one entry (the oldest page holds
+            // shared ones) is the plain button.
+            let r = a.client.get("/together?mine=3").await;
             for change in ["stop", "unlink"] {
                 let i = r
                     .body
