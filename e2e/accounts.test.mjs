@@ -98,7 +98,7 @@ async function exitJourney(javaScriptEnabled) {
     // The passphrase form sits on the screen before the change.
     await page.locator("form.check-passphrase button[type=submit]").click();
     await page.waitForSelector("#new_passphrase");
-    const csrf = await page.locator("form[data-exit-form] input[name=csrf]").getAttribute("value");
+    const csrf = await page.locator("form[data-exit-form] input[name=csrf]").first().getAttribute("value");
     const cookie = (await ctx.cookies()).find((c) => c.name === "__Host-s");
     assert.ok(cookie && csrf);
     const rowsBefore = sessionRows();
@@ -111,7 +111,9 @@ async function exitJourney(javaScriptEnabled) {
       const blank = await page.evaluate(() => document.body ? document.body.innerHTML : "").catch(() => "");
       assert.ok(!blank.includes("Kestrelcanary"), "the page is blank at once");
     } else {
-      await page.locator("form[data-exit-form] button[type=submit]").click();
+      // Without the script, the footer's exit (a posted form styled as a link) ends the
+      // session as the button at the top does.
+      await page.locator("footer form[data-exit-form] button.exit-link").click();
     }
     await page.waitForURL(`${stubBase}/weather`);
     await sleep(300);

@@ -60,6 +60,17 @@ pub struct OpenSession {
     pub created_at: i64,
 }
 
+/// What a session cookie names at one request ([`Store::check_session`]).
+#[derive(Debug, Clone)]
+pub enum SessionCheck {
+    /// A valid session.
+    Open(OpenSession),
+    /// It had expired; this call ended it (its row is gone).
+    Ended { person: String, id_hash: Vec<u8> },
+    /// No such session (or not this secret).
+    Unknown,
+}
+
 /// A successful sign-up.
 #[derive(Debug, Clone)]
 pub struct SignedUp {
@@ -394,6 +405,22 @@ impl Store {
         now: i64,
         limits: SessionLimits,
     ) -> Result<Option<OpenSession>> {
+        Ok(match self.check_session(id, secret, now, limits).await? {
+            SessionCheck::Open(s) => Some(s),
+            SessionCheck::Ended { .. } | SessionCheck::Unknown => None,
+        })
+    }
+
+    /// As [`Store::open_session`], but a session that this call found expired (and ended: its
+    /// row is gone) is named, so the caller can run what must follow a session's end (a web
+    /// server drops the session's cache and, when none is left, the person's key).
+    pub async fn check_session(
+        &self,
+        id: &[u8],
+        secret: &[u8],
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<SessionCheck> {
         #[derive(sqlx::FromRow)]
         struct Row {
             person_id: String,
@@ -407,10 +434,15 @@ impl Store {
             .bind(&id_hash)
             .fetch_optional(p)
             .await)?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(row) = row else {
+            return Ok(SessionCheck::Unknown);
+        };
         if now - row.last_seen > limits.idle_secs || now - row.created_at > limits.absolute_secs {
-            self.end_session(&id_hash).await?;
-            return Ok(None);
+            // Ended here, once: a concurrent request that also saw it expired finds no row.
+            return Ok(match self.end_session(&id_hash).await? {
+                Some(person) => SessionCheck::Ended { person, id_hash },
+                None => SessionCheck::Unknown,
+            });
         }
         let Ok(plain) = crypto::open(
             Some(&session_kek(secret)),
@@ -418,7 +450,7 @@ impl Store {
             &row.sealed_key,
         ) else {
             // A wrong secret: not this session's cookie. Nothing changes.
-            return Ok(None);
+            return Ok(SessionCheck::Unknown);
         };
         if plain.len() != 32 {
             return Err(Error::Corrupt("a session key has the wrong length".into()));
@@ -433,7 +465,7 @@ impl Store {
                 .await
                 .map(|r| r.rows_affected()))?;
         }
-        Ok(Some(OpenSession {
+        Ok(SessionCheck::Open(OpenSession {
             person: row.person_id,
             key: DataKey(k),
             csrf: row.csrf,

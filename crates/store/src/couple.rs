@@ -99,6 +99,50 @@ fn new_code() -> String {
     groups.join("-")
 }
 
+/// One page of a list of shares (or of my own moves), newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharePage<T> {
+    pub items: Vec<T>,
+    /// The page shown, from 1 (0 is the first; past the end is the last).
+    pub page: usize,
+    /// How many pages there are (at least 1, even when the list is empty).
+    pub pages: usize,
+}
+
+/// How many shares (or my own moves) one page of the partner page lists.
+pub const SHARES_PER_PAGE: usize = 20;
+
+/// Page `page` (from 1) of a list kept oldest first, newest first, `per_page` (at least 1) to
+/// a page. Counts nothing but the list given: the caller passes only what the viewer may see.
+pub fn share_page<T: Clone>(oldest_first: &[T], page: usize, per_page: usize) -> SharePage<T> {
+    let per_page = per_page.max(1);
+    let pages = oldest_first.len().div_ceil(per_page).max(1);
+    let page = page.clamp(1, pages);
+    let items = oldest_first
+        .iter()
+        .rev()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .cloned()
+        .collect();
+    SharePage { items, page, pages }
+}
+
+/// My own moves (never my perceptions of my partner's) from my entries in order: what the
+/// partner page's share controls list, a page at a time, newest first.
+pub fn own_moves_page(
+    entries: &[crate::Entry],
+    page: usize,
+    per_page: usize,
+) -> SharePage<crate::Entry> {
+    let own: Vec<crate::Entry> = entries
+        .iter()
+        .filter(|e| e.data.by == crate::Actor::Me)
+        .cloned()
+        .collect();
+    share_page(&own, page, per_page)
+}
+
 /// The code as typed, in its one canonical form: case, spaces and dashes do not matter, and the
 /// letters people confuse with digits read as those digits. `None` when it cannot be a code.
 pub fn normalize_code(typed: &str) -> Option<String> {
@@ -462,6 +506,21 @@ impl Store {
         Ok(out)
     }
 
+    /// One page of what the viewer's partner shared with them ([`Store::shared_with_me`]),
+    /// newest day first.
+    pub async fn shared_with_me_page(
+        &self,
+        viewer: &str,
+        page: usize,
+        per_page: usize,
+    ) -> Result<SharePage<SharedEntry>> {
+        Ok(share_page(
+            &self.shared_with_me(viewer).await?,
+            page,
+            per_page,
+        ))
+    }
+
     /// The ids of the owner's entries currently shared with the partner (for the owner's own
     /// share/withdraw controls).
     pub async fn shared_ids(&self, owner: &str, audience: &crate::Audience) -> Result<Vec<String>> {
@@ -773,6 +832,25 @@ fn open_json<T: DeserializeOwned>(k: &DataKey, aad: &str, body: &[u8]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_pages_are_newest_first_clamped_and_cover_every_item_once() {
+        let v: Vec<u32> = (1..=45).collect();
+        let p1 = share_page(&v, 1, 20);
+        assert_eq!((p1.page, p1.pages), (1, 3));
+        assert_eq!(p1.items.first(), Some(&45));
+        assert_eq!(p1.items.len(), 20);
+        let p3 = share_page(&v, 3, 20);
+        assert_eq!(p3.items, vec![5, 4, 3, 2, 1]);
+        assert_eq!(share_page(&v, 0, 20).page, 1);
+        assert_eq!(share_page(&v, 99, 20).items, p3.items);
+        let mut all: Vec<u32> = (1..=3).flat_map(|p| share_page(&v, p, 20).items).collect();
+        all.sort();
+        assert_eq!(all, v);
+        let empty: Vec<u32> = Vec::new();
+        let e = share_page(&empty, 2, 20);
+        assert_eq!((e.items.len(), e.page, e.pages), (0, 1, 1));
+    }
 
     #[test]
     fn codes_have_130_bits_and_read_back_however_they_are_typed() {

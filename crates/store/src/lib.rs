@@ -28,8 +28,10 @@ pub mod model;
 pub mod pages;
 pub mod settings;
 
-pub use accounts::{NewSession, OpenSession, SessionLimits, SignedUp};
-pub use couple::{Invitation, LinkView, NewLink};
+pub use accounts::{NewSession, OpenSession, SessionCheck, SessionLimits, SignedUp};
+pub use couple::{
+    Invitation, LinkView, NewLink, SHARES_PER_PAGE, SharePage, own_moves_page, share_page,
+};
 pub use crypto::{DataKey, random_id};
 pub use export::{Export, FORMAT, VERSION};
 pub use frozen::{LinkFrozen, LinkMeasure};
@@ -868,17 +870,10 @@ impl Store {
             .collect()
     }
 
-    /// Records a daily check-in.
+    /// Records a daily check-in (refused, as [`Error::Invalid`], when [`NewCheckIn::validate`]
+    /// refuses it).
     pub async fn add_checkin(&self, owner: &str, c: &NewCheckIn, now: i64) -> Result<String> {
-        for (name, v) in [
-            ("closeness", c.closeness),
-            ("distress", c.distress),
-            ("safety", c.safety),
-        ] {
-            if v.is_some_and(|x| x > 10) {
-                return Err(Error::Invalid(format!("{name}: expected 0 to 10")));
-            }
-        }
+        c.validate().map_err(|e| Error::Invalid(e.to_string()))?;
         let data = CheckInData {
             at: c.at,
             offset_minutes: c.offset_minutes,
@@ -1080,6 +1075,52 @@ fn check_intensity(i: Option<u8>) -> Result<()> {
     Ok(())
 }
 
+/// A check-in answer that is not on its scale: the field and what was found, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: expected a whole number from 0 to 10, or nothing, found {found:?}")]
+pub struct OutOfScale {
+    pub field: &'static str,
+    pub found: String,
+}
+
+impl NewCheckIn {
+    /// The check-in's questions, as fields of a form or options of a command.
+    pub const SCALES: [&'static str; 3] = ["closeness", "distress", "safety"];
+    /// The top of every scale (the bottom is 0).
+    pub const SCALE_MAX: u8 = 10;
+
+    /// The one rule for a check-in answer, wherever it is typed (`closer checkin`, the web's
+    /// `/day`): empty (or only blanks) is no answer; otherwise a whole number from 0 to 10.
+    pub fn scale(field: &'static str, typed: Option<&str>) -> Result<Option<u8>, OutOfScale> {
+        match typed.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => match t.parse::<u8>() {
+                Ok(n) if n <= Self::SCALE_MAX => Ok(Some(n)),
+                _ => Err(OutOfScale {
+                    field,
+                    found: typed.unwrap_or_default().to_string(),
+                }),
+            },
+        }
+    }
+
+    /// Checks the answers of a check-in made in code: each is empty or 0 to 10.
+    pub fn validate(&self) -> Result<(), OutOfScale> {
+        for (field, v) in Self::SCALES
+            .into_iter()
+            .zip([self.closeness, self.distress, self.safety])
+        {
+            if let Some(x) = v.filter(|x| *x > Self::SCALE_MAX) {
+                return Err(OutOfScale {
+                    field,
+                    found: x.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 fn validate_new(e: &NewEntry, now: i64, moment: &str) -> Result<EntryData> {
     check_intensity(e.intensity)?;
     let move_type = e.move_type.ok_or_else(|| {
@@ -1144,5 +1185,51 @@ mod batch_tests {
                 assert!(sql.ends_with(&format!("${})", 1 + 2 * c.len())), "{n}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod checkin_rule {
+    use super::{NewCheckIn, OutOfScale};
+
+    #[test]
+    fn a_check_in_answer_is_empty_or_a_whole_number_from_0_to_10() {
+        let s = |t| NewCheckIn::scale("closeness", t);
+        assert_eq!(s(None), Ok(None));
+        assert_eq!(s(Some(" ")), Ok(None));
+        assert_eq!(s(Some("0")), Ok(Some(0)));
+        assert_eq!(s(Some(" 10 ")), Ok(Some(10)));
+        for bad in ["11", "-1", "5.5", "seven", "256"] {
+            let e = s(Some(bad)).unwrap_err();
+            assert_eq!(
+                e,
+                OutOfScale {
+                    field: "closeness",
+                    found: bad.into()
+                }
+            );
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "closeness: expected a whole number from 0 to 10, or nothing, found {bad:?}"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_check_in_made_in_code_is_checked_by_the_same_rule() {
+        let ok = NewCheckIn {
+            closeness: Some(10),
+            distress: Some(0),
+            ..NewCheckIn::default()
+        };
+        assert_eq!(ok.validate(), Ok(()));
+        let bad = NewCheckIn {
+            safety: Some(11),
+            ..NewCheckIn::default()
+        };
+        let e = bad.validate().unwrap_err();
+        assert_eq!((e.field, e.found.as_str()), ("safety", "11"));
     }
 }

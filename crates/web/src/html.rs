@@ -151,25 +151,29 @@ pub fn signed_in_page(exit_url: &str, csrf: &str, ends_in: i64, main: &str) -> S
 fn shell(exit_url: &str, main: &str, session: Option<(&str, i64)>) -> String {
     let exit = esc(exit_url);
     let exit_label = label("web.exit");
-    let (exit_top, main_attrs) = match session {
-        None => (
-            format!(
-                "<a class=\"exit-button\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>"
-            ),
-            String::new(),
+    // Each way out: anonymous, a link to the neutral site; signed in, a posted form (a button
+    // styled as the link it replaces) whose answer ends the session on the server and then
+    // opens the neutral site, so all three end it without the script too.
+    let way_out = |class: &str| match session {
+        None => format!(
+            "<a class=\"{class}\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>"
         ),
-        Some((csrf, ends_in)) => (
-            format!(
-                "<form method=\"post\" action=\"{out}\" data-exit-form>\
+        Some((csrf, _)) => format!(
+            "<form method=\"post\" action=\"{out}\" class=\"way-out\" data-exit-form data-exit-to=\"{exit}\">\
 <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-<button type=\"submit\" class=\"exit-button\">{exit_label}</button></form>",
-                out = routes::path(Id::Out),
-                csrf = esc(csrf),
-            ),
-            format!(
-                " data-ends-in=\"{ends_in}\" data-ends-to=\"{}\"",
-                routes::path(Id::Login)
-            ),
+<button type=\"submit\" class=\"{class}\">{exit_label}</button></form>",
+            out = routes::path(Id::Out),
+            csrf = esc(csrf),
+        ),
+    };
+    let exit_top = way_out("exit-button");
+    let exit_skip = way_out("skip");
+    let exit_foot = way_out("exit-link");
+    let main_attrs = match session {
+        None => String::new(),
+        Some((_, ends_in)) => format!(
+            " data-ends-in=\"{ends_in}\" data-ends-to=\"{}\"",
+            routes::path(Id::Login)
         ),
     };
     format!(
@@ -182,7 +186,7 @@ fn shell(exit_url: &str, main: &str, session: Option<(&str, i64)>) -> String {
 <script src=\"{js}\" defer></script></head>\
 <body>\
 <header class=\"top\">\
-<a class=\"skip\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a>\
+{exit_skip}\
 <a class=\"skip\" href=\"#main\">{skip}</a>\
 <div class=\"bar\">\
 <a class=\"home\" href=\"{home}\">{home_label}</a>\
@@ -191,7 +195,7 @@ fn shell(exit_url: &str, main: &str, session: Option<(&str, i64)>) -> String {
 <main id=\"main\" tabindex=\"-1\"{main_attrs}>{main}</main>\
 <footer class=\"foot\"><p>{hint}</p>\
 <p><a href=\"{device}\">{device_label}</a></p>\
-<p><a class=\"exit-link\" href=\"{exit}\" rel=\"nofollow noreferrer\" data-exit>{exit_label}</a></p>\
+<p>{exit_foot}</p>\
 </footer></body></html>\n",
         title = label("web.title"),
         icon = routes::path(Id::Icon),
@@ -250,5 +254,35 @@ mod tests {
         );
         assert!(!p.contains("style="));
         assert!(!p.contains("<script>"));
+    }
+
+    #[test]
+    fn every_way_out_of_a_signed_in_page_is_a_posted_form_that_ends_the_session() {
+        let p = signed_in_page("http://127.0.0.1:9/away", "tok&en", 900, "<h1>x</h1>");
+        // The button at the top, the skip link and the footer link: three forms, each posting
+        // the session's csrf to the exit that ends it; no plain link to the neutral site.
+        let forms: Vec<&str> = p.split("<form ").skip(1).collect();
+        assert_eq!(forms.len(), 3, "{p}");
+        for (f, class) in forms.iter().zip(["skip", "exit-button", "exit-link"]) {
+            let f = &f[..f.find("</form>").unwrap()];
+            assert!(f.starts_with("method=\"post\" action=\"/out\""), "{f}");
+            assert!(
+                f.contains("data-exit-to=\"http://127.0.0.1:9/away\""),
+                "{f}"
+            );
+            assert!(
+                f.contains("<input type=\"hidden\" name=\"csrf\" value=\"tok&amp;en\">"),
+                "{f}"
+            );
+            assert!(
+                f.contains(&format!("<button type=\"submit\" class=\"{class}\">")),
+                "{f}"
+            );
+        }
+        assert!(!p.contains("href=\"http://127.0.0.1:9/away\""), "{p}");
+        // An anonymous page keeps plain links (there is no session to end).
+        let a = page("http://127.0.0.1:9/away", "<h1>x</h1>");
+        assert_eq!(a.matches("href=\"http://127.0.0.1:9/away\"").count(), 3);
+        assert!(!a.contains("<form"));
     }
 }

@@ -43,6 +43,8 @@ pub enum Id {
     Passphrase,
     Everywhere,
     Delete,
+    /// The screen before a passphrase change or a deletion, on the account's own path.
+    AccountBefore,
     // Two people and a therapist's view (issue 15, the `couple` part).
     Together,
     TogetherInvite,
@@ -203,6 +205,7 @@ pub const ROUTES: &[Route] = &[
     ),
     r(Id::Everywhere, Post, "/me/everywhere", Html, Owner),
     r(Id::Delete, Post, "/me/delete", Html, OwnerWithPassphrase),
+    r(Id::AccountBefore, Post, "/me/check", Html, Owner),
     r(Id::Together, Get, "/together", Html, Owner),
     r(
         Id::TogetherInvite,

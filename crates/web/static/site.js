@@ -24,9 +24,12 @@
     return new URL(form.getAttribute("action") || "", document.baseURI).href;
   }
 
+  // The neutral site: a link's address, or (signed in) the exit forms' data-exit-to.
   function findExit() {
     var a = document.querySelector("a[data-exit]");
-    return a ? a.href : exitUrl;
+    if (a) { return a.href; }
+    var f = document.querySelector("form[data-exit-to]");
+    return f ? f.getAttribute("data-exit-to") : exitUrl;
   }
 
   document.addEventListener("click", function (e) {
@@ -119,8 +122,7 @@
 
   // The break timer: a countdown, shown only with the script.
   function enhance() {
-    var a = document.querySelector("a[data-exit]");
-    if (a) { exitUrl = a.href; }
+    exitUrl = findExit();
     watchSession();
     var t = document.querySelector("[data-timer]");
     if (!t) { return; }

@@ -125,6 +125,7 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
             ("action", "withdraw"),
         ],
         Id::TogetherBefore => vec![("change", "unlink")],
+        Id::AccountBefore => vec![("change", "passphrase")],
         Id::LinksCreate => vec![("name", "Dr Rivera"), ("days", "14")],
         Id::LinksRevoke => vec![("link", "00000000000000000000000000000000")],
         Id::LinksTag => vec![

@@ -377,3 +377,185 @@ fn another_persons_private_entries_never_change_my_pages() {
         });
     }
 }
+
+/// A session that expires between two sweeps (the sweep runs at most once a minute) is ended
+/// by the request that finds it expired; that request also runs the session-end hooks: the
+/// session's cache slot goes, its row is gone, and its person's key leaves memory.
+#[test]
+fn a_session_that_expires_between_sweeps_still_drops_its_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "jexpire") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let ended = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+            let e2 = ended.clone();
+            st.on_session_end(move |person, _| e2.lock().unwrap().push(person.to_string()));
+            let mut a = sign_up(&app, &st, PP).await;
+            let mut b = sign_up(&app, &st, "another person's words").await;
+            assert_eq!(a.client.get("/journal").await.status, StatusCode::OK);
+            assert_eq!(b.client.get("/journal").await.status, StatusCode::OK);
+            assert_eq!(st.journal.sessions(), 2, "{name}");
+            // B's request sweeps 10 s before A's session expires (A is still open then).
+            st.advance_clock(15 * 60 - 10);
+            assert_eq!(b.client.get("/journal").await.status, StatusCode::OK);
+            assert!(
+                ended.lock().unwrap().is_empty(),
+                "{name}: nothing ended yet"
+            );
+            // 20 s later A's session has expired, and the next sweep is 40 s away.
+            st.advance_clock(20);
+            let r = a.client.get("/journal").await;
+            assert_eq!(r.location(), Some("/login"), "{name}");
+            assert_eq!(ended.lock().unwrap().len(), 1, "{name}: the hooks ran");
+            let person = ended.lock().unwrap()[0].clone();
+            let store = st.store().unwrap();
+            assert_eq!(
+                st.journal.sessions(),
+                1,
+                "{name}: A's slot is gone, B's kept"
+            );
+            assert_eq!(store.session_count(&person).await.unwrap(), 0, "{name}");
+            assert!(!store.holds_key(&person), "{name}: the key left memory");
+            assert_eq!(b.client.get("/journal").await.status, StatusCode::OK);
+        });
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM` in UTC, as a browser's date-and-time field sends it.
+fn utc_minute(t: u64) -> String {
+    let (days, secs) = ((t / 86_400) as i64, t % 86_400);
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+/// "This happened earlier": `/day` and `/note` take an optional date and time (empty is now),
+/// never more than a minute ahead, and a bad one is named with what was expected; the
+/// check-in's 0–10 rule is the store's, named the same way.
+#[test]
+fn a_check_in_and_a_record_can_be_dated_earlier_never_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "jearlier") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let csrf = a.csrf.clone();
+            for path in ["/day", "/note"] {
+                let f = a.client.get(path).await;
+                assert!(
+                    f.body.contains("name=\"at\" type=\"datetime-local\" step=\"60\" autocomplete=\"off\""),
+                    "{name}: {path}"
+                );
+            }
+            let now = st.now();
+            let earlier = utc_minute(now - 7200);
+            let earlier_at = ((now - 7200) / 60 * 60) as i64;
+            let ahead = utc_minute(now + 600);
+            let store = st.store().unwrap();
+            let (who, key) = store.sign_in(&a.username, PP).await.unwrap();
+            store.insert_key(&who, key);
+            // Refused, named, nothing kept: the future, words, a number off the scale.
+            for (fields, want) in [
+                (
+                    vec![("closeness", "5"), ("at", ahead.as_str())],
+                    format!("at: expected a time that is not in the future, found &quot;{ahead}&quot;"),
+                ),
+                (
+                    vec![("closeness", "5"), ("at", "yesterday")],
+                    "at: expected a time such as".to_string(),
+                ),
+                (
+                    vec![("distress", "12")],
+                    "distress: expected a whole number from 0 to 10, or nothing, found &quot;12&quot;"
+                        .to_string(),
+                ),
+            ] {
+                let r = a.client.post_signed("/day", &csrf, &fields).await;
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {fields:?}");
+                assert!(r.body.contains("role=\"alert\""), "{name}");
+                assert!(r.body.contains(&want), "{name}: {want}");
+            }
+            assert!(store.checkins(&who).await.unwrap().is_empty(), "{name}");
+            // Earlier, and empty (now).
+            let r = a
+                .client
+                .post_signed("/day", &csrf, &[("closeness", "5"), ("at", &earlier)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+            let r = a
+                .client
+                .post_signed("/day", &csrf, &[("safety", "8"), ("at", "")])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            let kept = store.checkins(&who).await.unwrap();
+            assert_eq!(kept.len(), 2, "{name}");
+            assert_eq!(kept[0].data.at, earlier_at, "{name}: the earlier time");
+            assert_eq!(kept[0].data.closeness, Some(5));
+            assert!(kept[1].data.at >= now as i64, "{name}: empty is now");
+            // The private record: the same field, the same rule.
+            let r = a
+                .client
+                .post_signed("/note", &csrf, &[("text", "what happened"), ("at", &ahead)])
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            assert!(r.body.contains("not in the future"), "{name}");
+            assert!(store.incidents(&who).await.unwrap().is_empty(), "{name}");
+            let r = a
+                .client
+                .post_signed("/note", &csrf, &[("text", "what happened"), ("at", &earlier)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            let inc = store.incidents(&who).await.unwrap();
+            assert_eq!(inc.len(), 1, "{name}");
+            assert_eq!(inc[0].data.at, earlier_at, "{name}");
+            assert!(inc[0].data.recorded_at >= now as i64, "{name}: recorded now");
+        });
+    }
+}
+
+/// The list shows the way tried by its label, never its raw value.
+#[test]
+fn the_list_names_the_way_tried_by_its_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, st) = app_on(Some(databases(dir.path(), "jway").remove(0).1));
+    rt().block_on(async {
+        let mut a = sign_up(&app, &st, PP).await;
+        let csrf = a.csrf.clone();
+        let r = a
+            .client
+            .post_signed(
+                "/journal/new",
+                &csrf,
+                &[("move", "reach"), ("way", "pause"), ("note", "n")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let list = a.client.get("/journal").await;
+        let want = closer_web::html::label("jr.way.pause");
+        assert!(!want.is_empty() && want != "pause");
+        assert!(
+            list.body.contains(&format!("<dd>{want}</dd>")),
+            "{}",
+            list.body
+        );
+        assert!(!list.body.contains("<dd>pause</dd>"));
+        // The form's choices carry the labels too, with the raw values as values.
+        let f = a.client.get("/journal/new").await;
+        assert!(
+            f.body
+                .contains(&format!("<option value=\"pause\">{want}</option>"))
+        );
+    });
+}

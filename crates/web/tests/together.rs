@@ -456,3 +456,117 @@ fn a_therapist_link_works_in_one_browser_and_leaks_nothing() {
         });
     }
 }
+
+/// The part of a page inside `<section id="ID">`.
+fn section<'a>(body: &'a str, id: &str) -> &'a str {
+    let i = body
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("section {id}"));
+    let rest = &body[i..];
+    &rest[..rest.find("</section>").unwrap()]
+}
+
+/// Both share lists of the partner page go a page at a time (newest first), every entry on
+/// exactly one page; "Stop sharing every entry" and "Unlink" are secondary buttons, quieter
+/// than withdrawing one entry.
+#[test]
+fn share_lists_are_paginated_and_the_bigger_steps_are_quieter() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "tpages") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP_A).await;
+            let mut b = sign_up(&app, &st, PP_B).await;
+            link(&mut a, &mut b).await;
+            let s: Arc<Store> = st.store().unwrap();
+            let pa = person_id(&s, &a).await;
+            let per = closer_store::SHARES_PER_PAGE;
+            let n = 2 * per + 5;
+            let many: Vec<NewEntry> = (0..n)
+                .map(|i| {
+                    entry(
+                        1_760_000_000 + i as i64 * 86_400,
+                        MoveType::Reach,
+                        "lonely",
+                        None,
+                    )
+                })
+                .collect();
+            let ids = s.add_entries(&pa, &many, 1).await.unwrap();
+            for id in &ids[..per + 3] {
+                s.share_entry(&pa, id, &Audience::Partner).await.unwrap();
+            }
+            // Mine: three pages of share controls, the newest first.
+            let mut seen_ids = Vec::new();
+            for (page, want) in [(1, per), (2, per), (3, 5)] {
+                let path = if page == 1 {
+                    "/together".to_string()
+                } else {
+                    format!("/together?mine={page}")
+                };
+                let r = a.client.get(&path).await;
+                assert_eq!(r.status, StatusCode::OK, "{name}");
+                let mine = section(&r.body, "mine");
+                let forms: Vec<&str> = mine.split("name=\"entry\" value=\"").skip(1).collect();
+                assert_eq!(forms.len(), want, "{name}: page {page}");
+                for f in forms {
+                    seen_ids.push(f[..f.find('"').unwrap()].to_string());
+                }
+                assert!(
+                    mine.contains(&format!("{page} of 3"))
+                        || mine.contains(&format!("{page} {} 3", closer_web::html::label("jr.of"))),
+                    "{name}: {mine}"
+                );
+                if page < 3 {
+                    assert!(mine.contains(&format!("href=\"/together?mine={}\"", page + 1)));
+                }
+            }
+            assert_eq!(seen_ids.first(), ids.last(), "{name}: newest first");
+            seen_ids.sort();
+            let mut all = ids.clone();
+            all.sort();
+            assert_eq!(seen_ids, all, "{name}: every entry on exactly one page");
+            // A share from page 2 comes back to page 2.
+            let r = a
+                .client
+                .post_signed(
+                    "/together/share",
+                    &a.csrf,
+                    &[("entry", &ids[per]), ("action", "withdraw"), ("mine", "2")],
+                )
+                .await;
+            assert_eq!(r.location(), Some("/together?mine=2"), "{name}");
+            s.share_entry(&pa, &ids[per], &Audience::Partner)
+                .await
+                .unwrap();
+            // Theirs: what A shared, two pages for B, each shared entry once.
+            let p1 = b.client.get("/together").await;
+            let t1 = section(&p1.body, "theirs");
+            assert_eq!(t1.matches("<dl class=\"entry\">").count(), per, "{name}");
+            assert!(t1.contains("href=\"/together?theirs=2\""), "{name}");
+            let p2 = b.client.get("/together?theirs=2").await;
+            let t2 = section(&p2.body, "theirs");
+            assert_eq!(t2.matches("<dl class=\"entry\">").count(), 3, "{name}");
+            assert!(
+                t2.contains("href=\"/together\""),
+                "{name}: back to the newest"
+            );
+            // The bigger steps are secondary; withdrawing one entry (the oldest page holds
+            // shared ones) is the plain button.
+            let r = a.client.get("/together?mine=3").await;
+            for change in ["stop", "unlink"] {
+                let i = r
+                    .body
+                    .find(&format!("name=\"change\" value=\"{change}\""))
+                    .unwrap();
+                let rest = &r.body[i..];
+                let button = &rest[rest.find("<button").unwrap()..rest.find("</button>").unwrap()];
+                assert!(button.contains("class=\"secondary\""), "{name}: {button}");
+            }
+            let i = r.body.find("name=\"action\" value=\"withdraw\"").unwrap();
+            let rest = &r.body[i..];
+            let button = &rest[rest.find("<button").unwrap()..rest.find("</button>").unwrap()];
+            assert!(!button.contains("secondary"), "{name}: {button}");
+        });
+    }
+}

@@ -131,6 +131,7 @@ fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
         | Id::CodesRemove
         | Id::Passphrase
         | Id::Everywhere
+        | Id::AccountBefore
         | Id::Delete => vec![],
         // The partner page, links and the view: tests/authz.rs and tests/together.rs.
         Id::Together

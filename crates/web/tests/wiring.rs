@@ -106,11 +106,25 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             assert!(!acts.iter().any(|x| x == "/me/delete"), "{name}: {acts:?}");
             assert!(me.body.contains("name=\"change\" value=\"passphrase\""));
             assert!(me.body.contains("name=\"change\" value=\"delete\""));
+            // Both go through the screen before, on the account's own path.
+            assert_eq!(
+                acts.iter().filter(|x| *x == "/me/check").count(),
+                2,
+                "{name}: {acts:?}"
+            );
+            assert!(!acts.iter().any(|x| x.starts_with("/together")), "{name}");
+            for change in ["passphrase", "delete"] {
+                let r = a
+                    .client
+                    .post_signed("/together/check", &a.csrf, &[("change", change)])
+                    .await;
+                assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {change}");
+            }
             // The screen before a passphrase change: what can be noticed, the quieter step,
             // where to plan, one form that continues and asks both passphrases in it.
             let r = a
                 .client
-                .post_signed("/together/check", &a.csrf, &[("change", "passphrase")])
+                .post_signed("/me/check", &a.csrf, &[("change", "passphrase")])
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{name}");
             assert!(r.body.contains("ends your other open sessions"), "{name}");
@@ -168,7 +182,7 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
             // The screen before a deletion, then the deletion from its form.
             let r = a
                 .client
-                .post_signed("/together/check", &a.csrf, &[("change", "delete")])
+                .post_signed("/me/check", &a.csrf, &[("change", "delete")])
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{name}");
             assert!(r.body.contains("erases everything of yours"), "{name}");
@@ -202,6 +216,13 @@ fn a_passphrase_change_and_a_deletion_pass_through_the_screen_before() {
                 .post_signed("/together/check", &c.csrf, &[("change", "everything")])
                 .await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}");
+            for change in ["everything", "unlink", "stop"] {
+                let r = c
+                    .client
+                    .post_signed("/me/check", &c.csrf, &[("change", change)])
+                    .await;
+                assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {change}");
+            }
         });
     }
 }

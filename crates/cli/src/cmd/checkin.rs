@@ -6,19 +6,19 @@ use super::journal::{DbArgs, now, open, parse_at, read_note, say_done, store_err
 use crate::error::{CliError, CliResult};
 use crate::io::interactive;
 use closer_guide::journal as say;
-use closer_store::OpenMode;
+use closer_store::{NewCheckIn, OpenMode};
 
 /// A daily check-in: how close, how overwhelmed, how safe I felt, and one optional note.
 #[derive(clap::Args)]
 pub struct Args {
     /// How close I felt, 0 to 10.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+    #[arg(long, value_parser = |s: &str| scale("--closeness", s))]
     closeness: Option<u8>,
     /// How overwhelmed or distressed I felt, 0 to 10.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+    #[arg(long, value_parser = |s: &str| scale("--distress", s))]
     distress: Option<u8>,
     /// How safe I felt, 0 to 10.
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=10))]
+    #[arg(long, value_parser = |s: &str| scale("--safety", s))]
     safety: Option<u8>,
     /// `-`: read my note from standard input.
     #[arg(long, value_name = "-")]
@@ -34,8 +34,29 @@ pub fn run(args: Args) -> CliResult {
     closer_store::runtime()?.block_on(run_async(args))
 }
 
-fn rating(s: Option<String>) -> Option<u8> {
-    s?.trim().parse::<u8>().ok().filter(|v| *v <= 10)
+/// A rating given as an option, by the store's one rule for check-in answers
+/// ([`NewCheckIn::scale`]); an empty value is refused here, since an option left out is no
+/// answer already.
+fn scale(field: &'static str, s: &str) -> Result<u8, String> {
+    match NewCheckIn::scale(field, Some(s)) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(format!(
+            "{field}: expected a whole number from 0 to 10, found nothing"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A rating asked on the private screen: empty skips it; an answer off the scale is named with
+/// what is expected and asked again.
+fn rating(scr: &mut crate::term::Screen, field: &'static str, key: &str) -> Option<u8> {
+    loop {
+        let typed = scr.ask(&format!("{} ", say::text(key)))?;
+        match NewCheckIn::scale(field, Some(&typed)) {
+            Ok(v) => return v,
+            Err(e) => scr.show(&format!("{e}\n")),
+        }
+    }
 }
 
 async fn run_async(args: Args) -> CliResult {
@@ -56,9 +77,9 @@ async fn run_async(args: Args) -> CliResult {
     if asking {
         let mut scr = crate::term::Screen::enter();
         scr.show(&format!("{}\n\n", say::text("checkin.intro")));
-        c = rating(scr.ask(&format!("{} ", say::text("checkin.closeness"))));
-        d = rating(scr.ask(&format!("{} ", say::text("checkin.distress"))));
-        s = rating(scr.ask(&format!("{} ", say::text("checkin.safety"))));
+        c = rating(&mut scr, "closeness", "checkin.closeness");
+        d = rating(&mut scr, "distress", "checkin.distress");
+        s = rating(&mut scr, "safety", "checkin.safety");
         note = scr
             .ask(&format!("{} ", say::text("checkin.note")))
             .filter(|n| !n.trim().is_empty());
@@ -70,7 +91,7 @@ async fn run_async(args: Args) -> CliResult {
     o.store
         .add_checkin(
             &o.owner,
-            &closer_store::NewCheckIn {
+            &NewCheckIn {
                 at: at.0,
                 offset_minutes: at.1,
                 closeness: c,

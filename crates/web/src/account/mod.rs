@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use closer_store::{Location, OpenMode, SessionLimits, Store};
+use closer_store::{Location, OpenMode, SessionCheck, SessionLimits, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -338,8 +338,8 @@ pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn
     st.sweep_sessions(&store).await;
     let limits = st.accounts.limits;
     let now = st.now() as i64;
-    match store.open_session(&id, &secret, now, limits).await {
-        Ok(Some(s)) => {
+    match store.check_session(&id, &secret, now, limits).await {
+        Ok(SessionCheck::Open(s)) => {
             store.insert_key(&s.person, s.key.clone());
             let ends_in = limits
                 .idle_secs
@@ -354,7 +354,14 @@ pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn
                 st: st.clone(),
             })
         }
-        Ok(None) => Err(to_login(true)),
+        Ok(SessionCheck::Ended { person, id_hash }) => {
+            // It expired between two sweeps: what follows a session's end runs now (its
+            // cache slot goes, and the key when no session of the person is left).
+            st.sessions_ended(&store, &person, &[SessionRef { id_hash }])
+                .await;
+            Err(to_login(true))
+        }
+        Ok(SessionCheck::Unknown) => Err(to_login(true)),
         Err(_) => Err(crate::pages::unavailable(st)),
     }
 }

@@ -330,14 +330,24 @@ pub async fn out(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         && let Ok(Some(store)) = st.store_existing().await
     {
         let limits = st.accounts.limits;
-        if let Ok(Some(s)) = store
-            .open_session(&id, &secret, st.now() as i64, limits)
+        match store
+            .check_session(&id, &secret, st.now() as i64, limits)
             .await
-            && super::same(s.csrf.as_bytes(), form.get("csrf").unwrap_or("").as_bytes())
-            && let Ok(Some(person)) = store.end_session(&s.id_hash).await
         {
-            st.sessions_ended(&store, &person, &[SessionRef { id_hash: s.id_hash }])
-                .await;
+            Ok(closer_store::SessionCheck::Open(s))
+                if super::same(s.csrf.as_bytes(), form.get("csrf").unwrap_or("").as_bytes()) =>
+            {
+                if let Ok(Some(person)) = store.end_session(&s.id_hash).await {
+                    st.sessions_ended(&store, &person, &[SessionRef { id_hash: s.id_hash }])
+                        .await;
+                }
+            }
+            // It expired just now: ended by the check, and what follows an end runs here.
+            Ok(closer_store::SessionCheck::Ended { person, id_hash }) => {
+                st.sessions_ended(&store, &person, &[SessionRef { id_hash }])
+                    .await;
+            }
+            _ => {}
         }
     }
     clearing(see_other(&st.exit_url))
@@ -441,12 +451,12 @@ pub async fn account(who: SignedIn) -> Response {
     page(&who, StatusCode::OK, &main)
 }
 
-/// A button that opens the screen before a change the other person could notice
-/// (`together::before_page`), which holds the form that makes it.
+/// A button that opens the screen before a change the other person could notice (on the
+/// account's own path, [`check`]), which holds the form that makes it.
 fn before_form(who: &SignedIn, change: &str, button: &str, class: &str) -> String {
     format!(
         "{}<input type=\"hidden\" name=\"change\" value=\"{change}\"><p><button type=\"submit\" class=\"{class}\">{}</button></p></form>",
-        form_open(who, Id::TogetherBefore, &format!("stack check-{change}")),
+        form_open(who, Id::AccountBefore, &format!("stack check-{change}")),
         label(button)
     )
 }
@@ -473,6 +483,23 @@ pub(crate) fn delete_fields() -> String {
     let mut out = format!("<p>{}</p>", label("acct.delete"));
     out.push_str(&passphrase_field("delete-pp"));
     out
+}
+
+/// `/me/check`: the screen before a passphrase change or a deletion (the content is
+/// `closer_guide::together::before`, laid out by `together::before_page`), whose one form
+/// continues to `/me/passphrase` or `/me/delete`. Any other change is refused here.
+pub async fn check(State(st): State<Shared>, p: Posted) -> Response {
+    use closer_guide::together::Change;
+    let (change, to, fields) = match p.form.get("change") {
+        Some("passphrase") => (
+            Change::Passphrase,
+            Id::Passphrase,
+            passphrase_change_fields(),
+        ),
+        Some("delete") => (Change::Delete, Id::Delete, delete_fields()),
+        _ => return pages::bad_form(&st),
+    };
+    crate::together::before_page(&p.who, change, None, to, &fields)
 }
 
 /// The page a guarded action answers when the passphrase is missing or wrong (403).

@@ -133,7 +133,7 @@ fn entry_html(who: &SignedIn, e: &Entry, actions: bool) -> String {
             out,
             "<dt>{}</dt><dd>{}</dd>",
             label("jr.way"),
-            esc(w.as_str())
+            label(&format!("jr.way.{}", w.as_str()))
         );
     }
     if let Some(n) = &e.data.note {
@@ -325,7 +325,7 @@ fn fields(e: Option<&Entry>, with_partner_move: bool) -> String {
         options(
             "way",
             &WAYS,
-            None,
+            Some("jr.way."),
             e.and_then(|e| e.data.way).map(|w| w.as_str()),
             "jr.way.none"
         )

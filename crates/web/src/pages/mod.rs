@@ -75,6 +75,7 @@ fn handler(id: Id) -> MethodRouter<Shared> {
         Id::Passphrase => post(acct::passphrase),
         Id::Everywhere => post(acct::everywhere),
         Id::Delete => post(acct::delete),
+        Id::AccountBefore => post(acct::check),
         Id::Together => get(crate::together::show),
         Id::TogetherInvite => post(crate::together::invite),
         Id::TogetherAccept => post(crate::together::accept),

@@ -16,11 +16,81 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use closer_guide::together::{Change, before};
-use closer_store::{Audience, Entry, SharedEntry};
+use closer_store::{Audience, Entry, SHARES_PER_PAGE, SharedEntry, own_moves_page, share_page};
 use std::fmt::Write;
 
-/// How many of my own most recent entries the share controls list.
-const RECENT: usize = 50;
+/// Which page of each list the partner page shows: `?mine=N&theirs=N` (from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    pub mine: usize,
+    pub theirs: usize,
+}
+
+impl Pages {
+    const FIRST: Pages = Pages { mine: 1, theirs: 1 };
+
+    /// The pages named in a query; anything else is the first page.
+    pub fn from_query(q: Option<&str>) -> Pages {
+        let mut p = Pages::FIRST;
+        for kv in q.unwrap_or("").split('&') {
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
+            let Ok(n) = v.parse::<usize>() else { continue };
+            match k {
+                "mine" => p.mine = n.max(1),
+                "theirs" => p.theirs = n.max(1),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// The partner page's address for these pages (no query for the first of both).
+    pub fn href(self) -> String {
+        let base = routes::path(Id::Together);
+        match (self.mine, self.theirs) {
+            (1, 1) => base.to_string(),
+            (m, 1) => format!("{base}?mine={m}"),
+            (1, t) => format!("{base}?theirs={t}"),
+            (m, t) => format!("{base}?mine={m}&amp;theirs={t}"),
+        }
+    }
+}
+
+/// "Page 2 of 5", with links to the newer and older pages of one list.
+fn pager(page: usize, pages: usize, at: impl Fn(usize) -> Pages) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let mut out = format!(
+        "<nav class=\"pages\"><p>{} {page} {} {pages}</p>",
+        label("jr.page"),
+        label("jr.of")
+    );
+    if page > 1 {
+        let _ = write!(
+            out,
+            "<a href=\"{}\">{}</a> ",
+            at(page - 1).href(),
+            label("jr.newer")
+        );
+    }
+    if page < pages {
+        let _ = write!(
+            out,
+            "<a href=\"{}\">{}</a>",
+            at(page + 1).href(),
+            label("jr.older")
+        );
+    }
+    out.push_str("</nav>");
+    out
+}
+
+fn see_other_to(to: &str) -> Response {
+    crate::account::see_other(&to.replace("&amp;", "&"))
+}
 
 pub(crate) fn see_other(to: Id) -> Response {
     (
@@ -61,13 +131,20 @@ pub fn shared_entry(e: &SharedEntry) -> String {
     row(
         "together.way",
         e.way
-            .map(|w| w.as_str().replace('_', " "))
+            .map(|w| {
+                closer_guide::ui::ui(&format!("jr.way.{}", w.as_str()))
+                    .text()
+                    .to_string()
+            })
             .unwrap_or_default(),
     );
     row("together.cycle", e.cycle.join(", "));
     out.push_str("</dl>");
     out
 }
+
+/// How many of my own most recent entries a therapist link's tag controls list.
+const RECENT: usize = 50;
 
 /// My own most recent moves (not my perceptions of my partner's), newest first.
 pub(crate) fn recent_own(entries: Vec<Entry>) -> Vec<Entry> {
@@ -80,8 +157,18 @@ pub(crate) fn recent_own(entries: Vec<Entry>) -> Vec<Entry> {
     v
 }
 
-/// The partner page. `shown` is the code of an invitation just made (shown once).
+/// The partner page at `at` (which page of each list). `shown` is the code of an invitation
+/// just made (shown once).
 async fn render(me: &SignedIn, shown: Option<&str>, refusal: Option<&str>) -> Response {
+    render_at(me, Pages::FIRST, shown, refusal).await
+}
+
+async fn render_at(
+    me: &SignedIn,
+    at: Pages,
+    shown: Option<&str>,
+    refusal: Option<&str>,
+) -> Response {
     let s = &me.store;
     let partner = s.partner_of(&me.person).await.ok().flatten();
     let mut main = format!("<h1>{}</h1>", label("together.heading"));
@@ -124,34 +211,58 @@ async fn render(me: &SignedIn, shown: Option<&str>, refusal: Option<&str>) -> Re
         }
         Some(_) => {
             let _ = write!(main, "<p>{}</p>", label("together.linked"));
-            let theirs = s.shared_with_me(&me.person).await.unwrap_or_default();
+            let theirs = s
+                .shared_with_me_page(&me.person, at.theirs, SHARES_PER_PAGE)
+                .await
+                .unwrap_or_else(|_| share_page(&[], 1, SHARES_PER_PAGE));
             let _ = write!(
                 main,
-                "<section><h2>{}</h2>",
+                "<section id=\"theirs\"><h2>{}</h2>",
                 label("together.theirs-heading")
             );
-            if theirs.is_empty() {
+            if theirs.items.is_empty() {
                 let _ = write!(main, "<p>{}</p>", label("together.theirs-none"));
             }
-            for e in &theirs {
+            for e in &theirs.items {
                 main.push_str(&shared_entry(e));
             }
+            main.push_str(&pager(theirs.page, theirs.pages, |n| Pages {
+                theirs: n,
+                ..at
+            }));
             main.push_str("</section>");
-            let mine = recent_own(s.entries(&me.person, None).await.unwrap_or_default());
+            // My own moves from the journal's per-session cache (opened once per data version).
+            let all = match crate::journal::pages::entries(me).await {
+                Ok((_, all)) => all,
+                Err(_) => return crate::pages::unavailable(me.state()),
+            };
+            let mine = own_moves_page(&all, at.mine, SHARES_PER_PAGE);
             let shared = s
                 .shared_ids(&me.person, &Audience::Partner)
                 .await
                 .unwrap_or_default();
-            let _ = write!(main, "<section><h2>{}</h2>", label("together.mine-heading"));
+            let _ = write!(
+                main,
+                "<section id=\"mine\"><h2>{}</h2>",
+                label("together.mine-heading")
+            );
             if shared.is_empty() {
                 let _ = write!(main, "<p>{}</p>", label("together.keep-line"));
             }
-            for e in &mine {
+            let page_field = if mine.page > 1 {
+                format!(
+                    "<input type=\"hidden\" name=\"mine\" value=\"{}\">",
+                    mine.page
+                )
+            } else {
+                String::new()
+            };
+            for e in &mine.items {
                 let on = shared.contains(&e.id);
                 main.push_str(&shared_entry(&SharedEntry::from_entry(e)));
                 let _ = write!(
                     main,
-                    "{}<input type=\"hidden\" name=\"entry\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{}\">{}<button type=\"submit\">{}</button></form>",
+                    "{}<input type=\"hidden\" name=\"entry\" value=\"{}\"><input type=\"hidden\" name=\"action\" value=\"{}\">{page_field}{}<button type=\"submit\">{}</button></form>",
                     form_open(me, Id::TogetherShare, "share"),
                     esc(&e.id),
                     if on { "withdraw" } else { "share" },
@@ -170,11 +281,13 @@ async fn render(me: &SignedIn, shown: Option<&str>, refusal: Option<&str>) -> Re
                     })
                 );
             }
+            main.push_str(&pager(mine.page, mine.pages, |n| Pages { mine: n, ..at }));
             main.push_str("</section>");
+            // Quieter than withdrawing one entry, the step the screen before them recommends.
             for (change, key) in [("stop", "together.stop-all"), ("unlink", "together.unlink")] {
                 let _ = write!(
                     main,
-                    "{}<input type=\"hidden\" name=\"change\" value=\"{change}\"><button type=\"submit\">{}</button></form>",
+                    "{}<input type=\"hidden\" name=\"change\" value=\"{change}\"><button type=\"submit\" class=\"secondary\">{}</button></form>",
                     form_open(me, Id::TogetherBefore, "change"),
                     label(key)
                 );
@@ -190,8 +303,8 @@ async fn render(me: &SignedIn, shown: Option<&str>, refusal: Option<&str>) -> Re
     page(me, StatusCode::OK, &main)
 }
 
-pub async fn show(me: SignedIn) -> Response {
-    render(&me, None, None).await
+pub async fn show(me: SignedIn, uri: axum::http::Uri) -> Response {
+    render_at(&me, Pages::from_query(uri.query()), None, None).await
 }
 
 pub async fn invite(State(st): State<Shared>, p: Posted) -> Response {
@@ -246,19 +359,29 @@ pub async fn share(State(st): State<Shared>, p: Posted) -> Response {
         }
         _ => return bad_form(&st),
     };
+    // Back to the page of my list the form was on (a number, nothing typed).
+    let back = Pages {
+        mine: p
+            .form
+            .get("mine")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+            .max(1),
+        theirs: 1,
+    };
     match r {
-        Ok(()) => see_other(Id::Together),
+        Ok(()) => see_other_to(&back.href()),
         Err(closer_store::Error::NotFound(_)) => crate::pages::not_found(&st),
         Err(_) => bad_form(&st),
     }
 }
 
+/// The changes asked from the partner page (a passphrase change and a deletion have their
+/// screen on the account's own path, `/me/check`).
 fn change_of(v: &str) -> Option<Change> {
     match v {
         "unlink" => Some(Change::Unlink),
         "stop" => Some(Change::StopSharing),
-        "passphrase" => Some(Change::Passphrase),
-        "delete" => Some(Change::Delete),
         _ => None,
     }
 }
@@ -303,16 +426,11 @@ pub async fn check(State(st): State<Shared>, p: Posted) -> Response {
     let Some(change) = p.form.get("change").and_then(change_of) else {
         return bad_form(&st);
     };
-    let (to, fields) = match change {
-        Change::Unlink => (Id::TogetherUnlink, String::new()),
-        Change::StopSharing => (Id::TogetherStop, String::new()),
-        Change::Passphrase => (
-            Id::Passphrase,
-            crate::account::pages::passphrase_change_fields(),
-        ),
-        Change::Delete => (Id::Delete, crate::account::pages::delete_fields()),
+    let to = match change {
+        Change::StopSharing => Id::TogetherStop,
+        _ => Id::TogetherUnlink,
     };
-    before_page(&me, change, None, to, &fields)
+    before_page(&me, change, None, to, "")
 }
 
 pub async fn unlink(State(st): State<Shared>, p: Posted) -> Response {
