@@ -405,8 +405,10 @@ pub fn before_page(
     for w in &words {
         main.push_str(&said(w, 2));
     }
+    // Level 2 like the words above: their sections often have no title, and a heading that
+    // skips a level confuses a screen reader's outline (axe `heading-order`).
     for l in &lines {
-        main.push_str(&said(l, 3));
+        main.push_str(&said(l, 2));
     }
     let _ = write!(
         main,
