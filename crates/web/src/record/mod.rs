@@ -170,9 +170,10 @@ pub async fn print(State(st): State<Shared>, p: crate::account::Posted) -> Respo
         );
     }
     let main = format!(
-        "<div class=\"noprint\">{}<p>{}</p></div>\
+        "<div class=\"noprint\"><h1>{}</h1>{}<p>{}</p></div>\
 <pre class=\"evidence\" id=\"record-text\">{}</pre>\
 <p class=\"record-hash\">{} <code id=\"record-hash\">{}</code></p>",
+        label("record.print-heading"),
         crate::journal::pages::nav(who),
         label("record.print-hint"),
         esc(&doc.text),
