@@ -160,6 +160,9 @@ pub fn nice_axis(max: f64, most: usize) -> (f64, f64) {
 struct Svg {
     out: String,
     w: f64,
+    /// The line under every caption saying where the picture comes from: [`ILLUSTRATION`] for
+    /// the model's charts; a person's own records carry their own line instead.
+    provenance: String,
 }
 
 impl Svg {
@@ -167,6 +170,7 @@ impl Svg {
         Svg {
             out: String::new(),
             w,
+            provenance: ILLUSTRATION.to_string(),
         }
     }
 
@@ -190,8 +194,9 @@ impl Svg {
 
     fn finish(self, h: f64, title: &str) -> String {
         let mut s = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h:.0}\" viewBox=\"0 0 {w} {h:.0}\" font-family=\"sans-serif\">\n<title>{}</title>\n<desc>{ILLUSTRATION}</desc>\n<rect width=\"{w}\" height=\"{h:.0}\" fill=\"white\"/>\n",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h:.0}\" viewBox=\"0 0 {w} {h:.0}\" font-family=\"sans-serif\">\n<title>{}</title>\n<desc>{}</desc>\n<rect width=\"{w}\" height=\"{h:.0}\" fill=\"white\"/>\n",
             esc(title),
+            esc(&self.provenance),
             w = self.w
         );
         s.push_str(&self.out);
@@ -208,12 +213,14 @@ fn title_block(svg: &mut Svg, title: &str) -> f64 {
 /// The caption and the illustration line at `y`; returns the y below them.
 fn caption_block(svg: &mut Svg, y: f64, cap: &str) -> f64 {
     let y = svg.centred(y, SMALL, " font-style=\"italic\"", cap);
-    svg.centred(y + 2.0, SMALL, " font-style=\"italic\"", ILLUSTRATION) + 4.0
+    let line = svg.provenance.clone();
+    svg.centred(y + 2.0, SMALL, " font-style=\"italic\"", &line) + 4.0
 }
 
 /// Height the caption block will take.
-fn caption_height(w: f64, cap: &str) -> f64 {
-    let lines = wrap(cap, SMALL, w - 24.0).len() + wrap(ILLUSTRATION, SMALL, w - 24.0).len();
+fn caption_height(svg: &Svg, cap: &str) -> f64 {
+    let w = svg.w;
+    let lines = wrap(cap, SMALL, w - 24.0).len() + wrap(&svg.provenance, SMALL, w - 24.0).len();
     lines as f64 * SMALL * 1.35 + 10.0
 }
 
@@ -426,8 +433,36 @@ pub fn timeline_at(
     marks: &[Mark],
     cap: &str,
 ) -> String {
+    timeline_with(width, title, x_label, panels, marks, cap, ILLUSTRATION)
+}
+
+/// As [`timeline_at`], for a person's own records: `provenance` replaces the model's line
+/// (these charts draw what someone recorded, not a model, so "an illustration from a model"
+/// would be untrue under them).
+pub fn record_timeline_at(
+    width: f64,
+    title: &str,
+    x_label: &str,
+    panels: &[ScaledPanel],
+    marks: &[Mark],
+    cap: &str,
+    provenance: &str,
+) -> String {
+    timeline_with(width, title, x_label, panels, marks, cap, provenance)
+}
+
+fn timeline_with(
+    width: f64,
+    title: &str,
+    x_label: &str,
+    panels: &[ScaledPanel],
+    marks: &[Mark],
+    cap: &str,
+    provenance: &str,
+) -> String {
     let w = width.max(300.0);
     let mut svg = Svg::new(w);
+    svg.provenance = provenance.to_string();
     let x0 = 52.0;
     let pw = w - x0 - 16.0;
     let ph = if w < 500.0 { 120.0 } else { 150.0 };
@@ -550,7 +585,7 @@ pub fn timeline_at(
         y = legend_flow(&mut svg, x0 - 30.0, below, &entries) + 6.0;
     }
     y += 8.0;
-    let h = y + caption_height(w, cap);
+    let h = y + caption_height(&svg, cap);
     caption_block(&mut svg, y + SMALL, cap);
     svg.finish(h, title)
 }
@@ -718,7 +753,7 @@ pub fn phase_at(width: f64, c: &PhaseChart<'_>) -> String {
         ));
     }
     let y = legend_flow(&mut svg, x0 - 30.0, f.y0 + f.h + 40.0 + SMALL, &entries) + 10.0;
-    let h = y + caption_height(w, c.caption);
+    let h = y + caption_height(&svg, c.caption);
     caption_block(&mut svg, y + SMALL, c.caption);
     svg.finish(h, c.title)
 }
@@ -943,7 +978,7 @@ pub fn heatmap_at(width: f64, c: &HeatmapChart<'_>) -> String {
         ));
     }
     let y = legend_flow(&mut svg, x0 - 30.0, top + size + 40.0 + SMALL, &entries) + 10.0;
-    let h = y + caption_height(w, c.caption);
+    let h = y + caption_height(&svg, c.caption);
     caption_block(&mut svg, y + SMALL, c.caption);
     svg.finish(h, c.title)
 }

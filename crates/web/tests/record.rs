@@ -420,7 +420,7 @@ fn my_patterns_page_draws_charts_only_from_their_minimums() {
             );
             assert!(r.body.contains("<figcaption>"));
             assert!(
-                !r.body.contains(closer_chart::ILLUSTRATION),
+                !r.body.contains("illustration from") && !r.body.contains("from a model"),
                 "a record, not the model"
             );
             // Inline SVG is allowed by the page's policy (no external request, no inline style).

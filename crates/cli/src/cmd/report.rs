@@ -125,18 +125,20 @@ pub async fn page(o: &Opened) -> CliResult<String> {
             ),
             series("report.checkin-safety", &|c| c.data.safety, "#2e7d32"),
         ];
-        let svg = closer_chart::timeline(
+        // These are a person's own check-ins, not a model: the record's own line goes under
+        // the caption instead of the model's.
+        let scaled: Vec<closer_chart::ScaledPanel> = panels
+            .into_iter()
+            .map(closer_chart::ScaledPanel::from)
+            .collect();
+        let svg = closer_chart::record_timeline_at(
+            closer_chart::DESKTOP,
             &say::text("report.checkins"),
             &say::text("report.days"),
-            &panels,
+            &scaled,
             &[],
             &say::text("report.chart-line"),
-        );
-        // The chart crate adds its model line to every chart; these are a person's own
-        // check-ins, not a model, so that line is replaced by the record's own.
-        let svg = svg.replace(
-            &esc(closer_chart::ILLUSTRATION),
-            &esc(&say::text("report.record-line")),
+            &say::text("report.record-line"),
         );
         h.push_str(&svg);
     }
