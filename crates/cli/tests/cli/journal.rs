@@ -752,19 +752,51 @@ fn at_terminal(home: &Path, args: &[&str], keys: &str) -> Option<(i32, String)> 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // The screen is read as it comes, and each line is typed only once the program has
+    // answered the one before (its output grew by more than the echo of what was typed): a
+    // passphrase typed before the prompt has switched echo off is echoed by the terminal itself,
+    // which made this test fail on a loaded machine with fixed pauses.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let reader = {
+        use std::io::Read;
+        let mut so = child.stdout.take().unwrap();
+        let seen = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = so.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                seen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
     {
         use std::io::Write;
+        use std::time::{Duration, Instant};
+        let len = || seen.lock().unwrap().len();
         let mut si = child.stdin.take().unwrap();
+        // Output the program itself must add before the next line is typed.
+        let mut wait_past = 0usize;
         for line in keys.split_inclusive('\n') {
+            let t0 = Instant::now();
+            while len() <= wait_past && t0.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            let before = len();
             let _ = si.write_all(line.as_bytes());
             let _ = si.flush();
-            std::thread::sleep(std::time::Duration::from_millis(150));
+            // An echoed line comes back as itself and a carriage return.
+            wait_past = before + line.len() + 1;
         }
     }
-    let out = child.wait_with_output().unwrap();
+    let status = child.wait().unwrap();
+    let _ = reader.join();
+    let out = seen.lock().unwrap().clone();
     Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out).into_owned(),
     ))
 }
 
