@@ -584,3 +584,14 @@ fn regex_lite_you(html: &str) -> bool {
         )
     })
 }
+
+/// Every word the evidence document asks for by key is in the guide's content (a missing one
+/// would print the key itself in a person's record).
+#[test]
+fn every_word_of_the_evidence_document_is_in_the_content() {
+    let all = closer_guide::journal::all();
+    for k in closer_store::evidence::WORDS {
+        assert!(all.contains_key(*k), "{k} missing");
+        assert_ne!(closer_guide::evidence::word(k), *k);
+    }
+}
