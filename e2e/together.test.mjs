@@ -375,6 +375,14 @@ test("journey 3: coercion events never reach the partner", async () => {
   await download.delete();
   sameAs(two, await allPages(B), "A exports");
 
+  // A switches safety mode on (the help area's switch): what A is coached changes; B's pages
+  // do not, by a byte.
+  await a.goto(closer.base + "/questions");
+  await post(a, a.locator("form[action='/questions/mode'] button[type=submit]"));
+  await a.locator("#mode-now").waitFor();
+  assert.equal(await a.locator("#mode input[name=mode][value=off]").count(), 1, "A's safety mode is on");
+  sameAs(two, await allPages(B), "A enters safety mode");
+
   // A withdraws Y: B's pages are exactly what they were when only X was shared.
   await a.goto(closer.base + "/together");
   const yShare = a.locator("form[action='/together/share']:has(input[name=action][value=withdraw])")
