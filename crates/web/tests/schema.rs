@@ -74,6 +74,9 @@ const COLUMNS: &[(&str, &str, Kind)] = &[
     ("screen_results", "id", Kind::Id),
     ("screen_results", "owner", Kind::Id),
     ("screen_results", "body", Kind::Content),
+    ("person_settings", "id", Kind::Id),
+    ("person_settings", "owner", Kind::Id),
+    ("person_settings", "body", Kind::Content),
     ("accounts", "username_hash", Kind::Hash),
     ("accounts", "person_id", Kind::Id),
     ("sessions", "id_hash", Kind::Hash),
@@ -233,6 +236,12 @@ async fn journey(app: &axum::Router, st: &closer_web::Shared, name: &str) -> Vec
     let r = a
         .client
         .post_signed("/note", &a.csrf, &[("text", CANARY_RECORD)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
+    // Safety mode on: a person's own setting, sealed like the rest.
+    let r = a
+        .client
+        .post_signed("/questions/mode", &a.csrf, &[("mode", "on")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.body);
     // Recovery codes.
