@@ -369,20 +369,23 @@ async fn new_form(who: &SignedIn, problem: Option<&str>) -> Response {
             label("jr.share-keep")
         );
     }
+    finish_entry_form(who, main, problem)
+}
+
+/// Closes an entry form (new or edit) with its save button; a form shown again with a problem
+/// answers 422.
+fn finish_entry_form(who: &SignedIn, mut main: String, problem: Option<&str>) -> Response {
     let _ = write!(
         main,
         "<p><button type=\"submit\">{}</button></p></form>",
         label("jr.save")
     );
-    page(
-        who,
-        if problem.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        &main,
-    )
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(who, status, &main)
 }
 
 /// `/journal/new`: the entry form.
@@ -499,20 +502,7 @@ fn edit_form(who: &SignedIn, e: &Entry, problem: Option<&str>) -> Response {
         esc(&e.id)
     );
     main.push_str(&fields(Some(e), false));
-    let _ = write!(
-        main,
-        "<p><button type=\"submit\">{}</button></p></form>",
-        label("jr.save")
-    );
-    page(
-        who,
-        if problem.is_some() {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        },
-        &main,
-    )
+    finish_entry_form(who, main, problem)
 }
 
 /// Posted change: the earlier version goes to the owner's history; `recorded_at` stays.
