@@ -16,6 +16,7 @@ use closer_safety::{Context, Draft, Policy, Tag, Topic};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Fit a multivariate Hawkes process to an interaction log (research track).
 ///
@@ -115,7 +116,9 @@ pub fn run(args: Args) -> CliResult {
     let mut outside_flag: Option<(usize, f64)> = None;
     let mut empty_couple: Option<usize> = None;
     let mut n = 0usize;
-    let mut last: Option<usize> = None;
+    // The last row's group and its couple label: labels are interned by the reader, so the
+    // same couple is the same `Arc` and a pointer comparison finds it without touching the text.
+    let mut last: Option<(usize, Option<Arc<str>>)> = None;
     let head = moves_csv::read(&text, &name, |m| {
         if let Some(w) = flag_window
             && outside_flag.is_none()
@@ -127,13 +130,18 @@ pub fn run(args: Args) -> CliResult {
             empty_couple = Some(n);
         }
         n += 1;
-        let id = m.couple.as_deref().unwrap_or_default();
         // Rows of one couple usually come together: the last row's group is checked first.
-        let g = match last {
-            Some(g) if groups[g].couple == id => g,
-            _ => match slot.get(id) {
+        let same = |k: &Option<Arc<str>>| match (k, &m.couple) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        let g = match &last {
+            Some((g, k)) if same(k) => *g,
+            _ => match slot.get(m.couple.as_deref().unwrap_or_default()) {
                 Some(&g) => g,
                 None => {
+                    let id = m.couple.as_deref().unwrap_or_default();
                     slot.insert(id.to_string(), groups.len());
                     groups.push(Group {
                         couple: id.to_string(),
@@ -144,7 +152,9 @@ pub fn run(args: Args) -> CliResult {
                 }
             },
         };
-        last = Some(g);
+        if !matches!(&last, Some((h, _)) if *h == g) {
+            last = Some((g, m.couple.clone()));
+        }
         groups[g].times.push(m.at);
         groups[g].dims.push(Dimension::new(m.by, m.move_type));
     })?;
