@@ -1037,7 +1037,7 @@ mod tests {
     }
 
     #[test]
-    fn a_length_that_cannot_be_told_from_half_or_twice_is_withheld() {
+    fn a_length_that_cannot_be_told_from_a_third_or_three_times_is_withheld() {
         let s = |lo, hi| Summary {
             estimate: 4.0,
             interval: [lo, hi],
