@@ -10,7 +10,7 @@
 
 use closer_analyze::episodes::calibration::{SHOW_ALL, Spec, run_cell, standard_sources, truth};
 use closer_analyze::episodes::chain::PRIOR;
-use closer_analyze::episodes::{DEFAULT_GAP_HOURS, MINIMUMS};
+use closer_analyze::episodes::{DEFAULT_GAP_HOURS, LENGTH_SENSITIVITY, MINIMUMS};
 
 fn main() {
     let arg = |i: usize, d: usize| {
@@ -30,12 +30,24 @@ fn main() {
     let only: Option<Vec<String>> = std::env::var("SOURCES")
         .ok()
         .map(|v| v.split(',').map(str::to_string).collect());
+    // SENSITIVITY=x runs the study with another sensitivity for the chain length's allowance
+    // for unseen stretches (how LENGTH_SENSITIVITY is fitted).
+    let sensitivity = std::env::var("SENSITIVITY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(LENGTH_SENSITIVITY);
+    // SEED_OFFSET=k shifts every seed of the logs (not of the truth): a second, independent run
+    // of the same cells, for example to check a constant fitted on the first.
+    let offset: u64 = std::env::var("SEED_OFFSET")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let sizes: Vec<usize> = std::env::var("SIZES")
         .ok()
         .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or_else(|| vec![10, 20, 50, 100]);
     println!(
-        "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}).\n"
+        "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}); chain length sensitivity {sensitivity}.\n"
     );
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
         if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
@@ -72,7 +84,8 @@ fn main() {
                                 minimums: SHOW_ALL,
                                 draws,
                                 prior,
-                                seed: (si as u64) << 32 | size as u64,
+                                length_sensitivity: sensitivity,
+                                seed: ((si as u64) << 32 | size as u64) ^ (offset << 48),
                             },
                         )
                     })
@@ -123,6 +136,20 @@ fn main() {
                     .map(|v| format!("{:.1}%", 100.0 * v))
                     .unwrap_or("—".into()),
                 100.0 * w.shown as f64 / c.replicates as f64
+            ));
+        }
+        println!("{line}");
+        // The sensitivity the chain length's allowance for unseen stretches would need for 95%
+        // coverage in this cell (LENGTH_SENSITIVITY is fitted from the worst cell).
+        let mut line = format!(
+            "| chain length: sensitivity needed for 95% coverage (this run {sensitivity}; product {LENGTH_SENSITIVITY}) | — |"
+        );
+        for c in &cells {
+            line.push_str(&format!(
+                " {} |",
+                c.length_sensitivity_for(0.95)
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or("—".into())
             ));
         }
         println!("{line}\n");

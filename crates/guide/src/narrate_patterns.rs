@@ -64,6 +64,19 @@ pub struct FindingOut {
     pub method: &'static str,
 }
 
+/// The chain length's allowance for stretches of days the log has not seen (docs/analysis.md).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LengthWidening {
+    /// Days from the log's first move to its last.
+    pub span_days: f64,
+    /// The largest day-to-day persistence of a hidden level of distress allowed for.
+    pub persistence_covered: f64,
+    /// The allowance, a half-width on the log scale added in quadrature to each side's.
+    pub log_half_width: f64,
+    /// The interval before the allowance (from the blocks of days alone).
+    pub interval_before: [f64; 2],
+}
+
 /// The window, where it came from, in words.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WindowOut {
@@ -93,6 +106,9 @@ pub struct PatternsOut {
     pub p_reconnected: Option<Estimate>,
     pub p_repair: Option<Estimate>,
     pub expected_length: Option<Estimate>,
+    /// How the chain length's interval allows for hard or easy stretches the log has not seen
+    /// (`None` when the chain is not computed).
+    pub expected_length_widening: Option<LengthWidening>,
     pub chain_prior: &'static str,
     pub way: closer_analyze::episodes::WayComparison,
     #[serde(serialize_with = "said_texts")]
@@ -268,6 +284,12 @@ pub fn narrate_in(
         p_reconnected: est(Kind::Reconnected),
         p_repair: est(Kind::Repair),
         expected_length: est(Kind::ChainLength),
+        expected_length_widening: report.chain.as_ref().map(|c| LengthWidening {
+            span_days: c.span_days,
+            persistence_covered: closer_analyze::episodes::PERSISTENCE_COVERED,
+            log_half_width: c.length_allowance,
+            interval_before: c.length_observed,
+        }),
         chain_prior: "Dirichlet(1/6) on each row (Perks); the estimate under the flatter Dirichlet(1) shown beside it",
         way: report.way.clone(),
         notes,
@@ -498,14 +520,32 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
         }
         Kind::ChainLength => {
             let title = "How long episodes run".to_string();
-            match (f.enough, f.estimate, f.interval) {
-                (true, Some(e), Some(i)) => (
+            // The interval allows for hard or easy stretches that last for weeks, which a log of
+            // a month or two may not have seen (docs/analysis.md): said in one plain line.
+            let stretches = |days: f64| {
+                format!(
+                    " This interval is kept wider than these episodes alone would give: hard and easy stretches can each last for weeks, and episodes can run longer or shorter in them, so {} of entries may hold more of one kind than usual.",
+                    plural(days.round().max(1.0) as usize, "day", "days")
+                )
+            };
+            match (f.enough, f.estimate, f.interval, r.chain.as_ref()) {
+                (true, Some(e), Some(i), c) => (
                     title,
                     format!(
-                        "An episode like these ran to about {e:.1} moves on average (95% interval {:.1} to {:.1}).{}",
+                        "An episode like these ran to about {e:.1} moves on average (95% interval {:.1} to {:.1}).{}{}",
                         i[0],
                         i[1],
+                        c.filter(|c| c.length_allowance > 0.0)
+                            .map(|c| stretches(c.span_days))
+                            .unwrap_or_default(),
                         flat_text(f.flat, false)
+                    ),
+                ),
+                (false, _, _, Some(c)) if f.n >= f.minimum => (
+                    title.clone(),
+                    format!(
+                        "{title}: the entries are not enough yet. The range the average could lie in is still too wide to be useful — from less than a third of the best estimate to more than three times it — because hard and easy stretches can each last for weeks, and {} of entries may hold more of one kind than usual.",
+                        plural(c.span_days.round().max(1.0) as usize, "day", "days")
                     ),
                 ),
                 _ => (

@@ -159,6 +159,27 @@ pub fn standard_sources() -> Vec<(&'static str, Source)> {
                 way: 0.5,
             },
         ),
+        // The same hidden level with no persistence (a new level every day) and with a memory
+        // of about two days: the cells where the chain length's allowance for unseen stretches
+        // is the price of honesty rather than a need.
+        (
+            "persistent_distress_0",
+            Source::PersistentDistress {
+                rates,
+                mix,
+                persistence: 0.0,
+                way: 0.5,
+            },
+        ),
+        (
+            "persistent_distress_0.5",
+            Source::PersistentDistress {
+                rates,
+                mix,
+                persistence: 0.5,
+                way: 0.5,
+            },
+        ),
     ]
 }
 
@@ -524,6 +545,56 @@ pub struct Cell {
     pub rows: Vec<Row>,
     /// Share of replicates where the way comparison excluded zero (the null is true).
     pub way_false_finding: Rate,
+    /// For each log whose chain length was shown, the smallest sensitivity at which the chain
+    /// length's allowance for unseen stretches ([`super::length_allowance`]) makes its interval
+    /// cover the truth (0 when the blocks' interval already covers it; infinite when nothing
+    /// can). The product's [`super::LENGTH_SENSITIVITY`] is fitted from these.
+    pub length_needed: Vec<f64>,
+}
+
+impl Cell {
+    /// The smallest sensitivity at which the chain length's interval covers the truth in at
+    /// least `target` of this cell's logs (see [`sensitivity_for`]).
+    pub fn length_sensitivity_for(&self, target: f64) -> Option<f64> {
+        sensitivity_for(&self.length_needed, target)
+    }
+}
+
+/// The smallest sensitivity at which at least `target` of the logs behind `needed` cover.
+pub fn sensitivity_for(needed: &[f64], target: f64) -> Option<f64> {
+    if needed.is_empty() {
+        return None;
+    }
+    let mut v = needed.to_vec();
+    v.sort_by(f64::total_cmp);
+    let i = ((target * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+    Some(v[i])
+}
+
+/// The sensitivity one log needed: the smallest `β` for which the interval `observed` (before
+/// the allowance), widened by `length_allowance(days, β)` as the product widens it, contains
+/// `truth`.
+pub fn sensitivity_needed(truth: f64, estimate: f64, observed: [f64; 2], days: f64) -> f64 {
+    let [lo, hi] = observed;
+    if lo <= truth && truth <= hi {
+        return 0.0;
+    }
+    if !(truth >= 1.0 && estimate > 0.0) {
+        return f64::INFINITY;
+    }
+    let (d, h) = if truth > hi {
+        ((truth / estimate).ln(), (hi / estimate).ln().max(0.0))
+    } else {
+        ((estimate / truth).ln(), (estimate / lo).ln().max(0.0))
+    };
+    let c = (d * d - h * h).max(0.0).sqrt();
+    // length_allowance is linear in the sensitivity.
+    let per_unit = super::length_allowance(days, 1.0);
+    if per_unit > 0.0 {
+        c / per_unit
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Coverage of one finding in one cell.
@@ -573,6 +644,9 @@ pub struct Spec {
     pub draws: usize,
     /// The chain's Dirichlet prior.
     pub prior: f64,
+    /// The chain length's sensitivity to a hidden level of distress (the product's is
+    /// [`super::LENGTH_SENSITIVITY`]; the study varies it to fit that constant).
+    pub length_sensitivity: f64,
     pub seed: u64,
 }
 
@@ -586,6 +660,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         minimums,
         draws,
         prior,
+        length_sensitivity,
         seed,
     } = spec;
     let gap = super::DEFAULT_GAP_HOURS;
@@ -597,6 +672,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         seed,
         prior,
         extras,
+        length_sensitivity,
     };
     let targets: Vec<(Kind, Option<Person>, f64, &str)> = vec![
         (Kind::Starts, Some(Person::A), truth.starts_a, "starts (A)"),
@@ -649,10 +725,21 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         })
         .collect();
     let mut way = Rate { hits: 0, shown: 0 };
+    let mut length_needed = Vec::new();
     let mut rng = rng(seed, 0);
     for _ in 0..replicates {
         let (moves, window) = simulate(source, size, gap, &mut rng);
         let report = read(&moves, window, &opts, minimums);
+        if let (Some(c), Some(f)) = (&report.chain, report.finding(Kind::ChainLength, None))
+            && f.enough
+        {
+            length_needed.push(sensitivity_needed(
+                truth.expected_length,
+                c.prior.expected_length.estimate,
+                c.length_observed,
+                c.span_days,
+            ));
+        }
         for (row, t) in rows.iter_mut().zip(&targets) {
             let Some(f) = report.finding(t.0, t.1) else {
                 continue;
@@ -686,6 +773,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         replicates,
         rows,
         way_false_finding: way,
+        length_needed,
     }
 }
 

@@ -97,6 +97,11 @@ pub struct Options {
     /// Also compute the flatter prior's estimate and each way group's chain (descriptive extras;
     /// the small calibration test turns them off to stay quick, since it checks neither).
     pub extras: bool,
+    /// How far the log of an episode's mean length moves per unit of a hidden day-to-day level
+    /// of distress: the sensitivity behind the chain length's allowance for stretches the log
+    /// has not seen ([`length_allowance`]). The product uses [`LENGTH_SENSITIVITY`]; the
+    /// calibration study sets 0 to read the interval without it.
+    pub length_sensitivity: f64,
 }
 
 impl Default for Options {
@@ -109,6 +114,7 @@ impl Default for Options {
             seed: DEFAULT_SEED,
             prior: chain::PRIOR,
             extras: true,
+            length_sensitivity: LENGTH_SENSITIVITY,
         }
     }
 }
@@ -255,6 +261,13 @@ pub struct ChainReport {
     pub prior: Posterior,
     pub flat: Option<Posterior>,
     pub seed: u64,
+    /// Days from the log's first move to its last (at least 1).
+    pub span_days: f64,
+    /// The allowance added to the expected length's interval for stretches of days the log has
+    /// not seen ([`length_allowance`]): a half-width on the log scale, added in quadrature.
+    pub length_allowance: f64,
+    /// The expected length's interval before that allowance (the blocks of days alone).
+    pub length_observed: [f64; 2],
 }
 
 impl Report {
@@ -430,15 +443,25 @@ pub fn report_from(
             None
         };
         let f = blocks.widening();
-        prior.map(|prior| ChainReport {
-            prior: widen(prior, f),
-            flat: flat.map(|p| widen(p, f)),
-            seed: opts.seed,
+        let days = span_days(episodes);
+        let c = length_allowance(days, opts.length_sensitivity);
+        prior.map(|prior| {
+            let prior = widen(prior, f);
+            let observed = prior.expected_length.interval;
+            ChainReport {
+                prior: allow_for_unseen_stretches(prior, c),
+                flat: flat.map(|p| allow_for_unseen_stretches(widen(p, f), c)),
+                seed: opts.seed,
+                span_days: days,
+                length_allowance: c,
+                length_observed: observed,
+            }
         })
     } else {
         None
     };
     let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks; the flatter Dirichlet(1) estimate beside it";
+    let length_method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.55 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md); the flatter Dirichlet(1) estimate beside it";
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
@@ -451,20 +474,26 @@ pub fn report_from(
         flat: chain.as_ref().and_then(|c| c.flat).map(|f| f.p_reconnected),
         method,
     });
+    // The expected length is withheld when even its interval cannot tell the estimate from half
+    // or twice it (see [`length_too_wide`]).
+    let length = chain
+        .as_ref()
+        .map(|c| c.prior.expected_length)
+        .filter(|s| !length_too_wide(s));
     findings.push(Finding {
         kind: Kind::ChainLength,
         person: None,
         count: None,
         n,
         minimum: min.chain,
-        enough: chain.is_some(),
-        estimate: chain.as_ref().map(|c| c.prior.expected_length.estimate),
-        interval: chain.as_ref().map(|c| c.prior.expected_length.interval),
+        enough: length.is_some(),
+        estimate: length.map(|s| s.estimate),
+        interval: length.map(|s| s.interval),
         flat: chain
             .as_ref()
             .and_then(|c| c.flat)
             .map(|f| f.expected_length),
-        method,
+        method: length_method,
     });
 
     // With and without a way of responding: description, never proof. A way may be marked on
@@ -792,6 +821,92 @@ pub struct Tally {
     pub widening: f64,
 }
 
+/// The largest day-to-day persistence of a hidden level of distress that the chain length's
+/// interval is built to cover (a memory of about 20 days; the calibration study's worst cell).
+pub const PERSISTENCE_COVERED: f64 = 0.95;
+
+/// How far the log of an episode's mean length moves per standard deviation of that hidden
+/// level, as the chain length's allowance assumes. Fitted in the calibration study
+/// (`docs/analysis.md`, "Honest width for distress that lasts weeks"): the smallest value, in
+/// steps of 0.05, at which the interval covers the truth in at least 95% of logs at
+/// persistence 0.95 at every size the study runs.
+pub const LENGTH_SENSITIVITY: f64 = 0.55;
+
+/// The expected length's interval says nothing useful when it reaches below the estimate divided
+/// by this and above the estimate times this: the log cannot tell whether episodes run a third
+/// as long or three times as long, and the number is withheld ("not enough yet").
+pub const LENGTH_TOO_WIDE: f64 = 3.0;
+
+/// True when an expected length's interval is too wide to say anything ([`LENGTH_TOO_WIDE`]).
+pub fn length_too_wide(s: &Summary) -> bool {
+    s.interval[0] * LENGTH_TOO_WIDE < s.estimate && s.interval[1] > s.estimate * LENGTH_TOO_WIDE
+}
+
+/// Days from the first move of a log to its last, at least 1.
+pub fn span_days(episodes: &[Episode]) -> f64 {
+    let times = || episodes.iter().flat_map(|e| e.moves.iter().map(|m| m.at));
+    let t0 = times().fold(f64::INFINITY, f64::min);
+    let t1 = times().fold(f64::NEG_INFINITY, f64::max);
+    if t0.is_finite() && t1.is_finite() && t1 > t0 {
+        ((t1 - t0) / 24.0).max(1.0)
+    } else {
+        1.0
+    }
+}
+
+/// The variance of the mean over `days` days of a stationary AR(1) series with unit variance
+/// and persistence `phi`: `(1/D²) Σ_i Σ_j φ^|i−j|` = `(1/D)·[(1+φ)/(1−φ) − 2φ(1−φ^D)/(D(1−φ)²)]`
+/// (1 for a single day; `(1+φ)/((1−φ)D)` for long logs). Real `D` interpolates.
+pub fn mean_level_variance(days: f64, phi: f64) -> f64 {
+    let d = days.max(1.0);
+    if phi <= 0.0 {
+        return 1.0 / d;
+    }
+    let phi = phi.min(0.999_999);
+    let v = ((1.0 + phi) / (1.0 - phi)
+        - 2.0 * phi * (1.0 - phi.powf(d)) / (d * (1.0 - phi) * (1.0 - phi)))
+        / d;
+    v.clamp(0.0, 1.0)
+}
+
+/// The chain length's allowance for stretches of days the log has not seen, as a half-width on
+/// the log scale: `z · β · sd(mean level over the log's days)` at persistence
+/// [`PERSISTENCE_COVERED`], with `β` the sensitivity ([`LENGTH_SENSITIVITY`] in the product).
+///
+/// Why: when hard and easy stretches last for weeks, a log of a month or two may hold mostly
+/// one kind, and episodes run longer on hard stretches. No resampling of the log can see a
+/// stretch it does not contain — a calm stretch of a persistent couple looks exactly like a log
+/// of a couple without persistence — so the interval allows for it whatever the log shows. The
+/// allowance shrinks as the log covers more days (the hidden level averages out), like the
+/// standard error of a mean over days.
+pub fn length_allowance(days: f64, sensitivity: f64) -> f64 {
+    if sensitivity <= 0.0 {
+        return 0.0;
+    }
+    intervals::Z95 * sensitivity * mean_level_variance(days, PERSISTENCE_COVERED).sqrt()
+}
+
+/// The expected length's interval widened by the allowance `c` on the log scale: each side's
+/// half-width `h` (from the blocks) becomes `sqrt(h² + c²)` — the variation the log shows and
+/// the variation of stretches it has not seen add — never below one move.
+fn allow_for_unseen_stretches(mut p: Posterior, c: f64) -> Posterior {
+    if c <= 0.0 {
+        return p;
+    }
+    let s = &mut p.expected_length;
+    let e = s.estimate;
+    if !(e.is_finite() && e > 0.0) {
+        return p;
+    }
+    let lo = (e / s.interval[0].max(f64::MIN_POSITIVE)).ln().max(0.0);
+    let hi = (s.interval[1] / e).ln().max(0.0);
+    s.interval = [
+        (e * (-(lo * lo + c * c).sqrt()).exp()).max(1.0),
+        e * (hi * hi + c * c).sqrt().exp(),
+    ];
+    p
+}
+
 /// A posterior's intervals stretched about its estimate by `f` (see [`Blocks::widening`]),
 /// within the range each quantity can take.
 fn widen(mut p: Posterior, f: f64) -> Posterior {
@@ -848,5 +963,89 @@ fn episode_view(e: &Episode, viewer: Option<Person>) -> EpisodeView {
         by_repair: segment::by_repair(e),
         hours_to_reconnect: segment::time_to_reconnect(e),
         way_tried: segment::way_tried(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mean_level_variance_by_hand() {
+        // One day: the level's own variance. Two days: (1 + φ)/2. No persistence: 1/D.
+        assert!((mean_level_variance(1.0, 0.95) - 1.0).abs() < 1e-12);
+        assert!((mean_level_variance(2.0, 0.95) - 1.95 / 2.0).abs() < 1e-12);
+        assert!(
+            (mean_level_variance(3.0, 0.5) - (3.0 + 4.0 * 0.5 + 2.0 * 0.25) / 9.0).abs() < 1e-12
+        );
+        assert!((mean_level_variance(40.0, 0.0) - 1.0 / 40.0).abs() < 1e-15);
+        // Long logs: (1 + φ)/((1 − φ)D), to first order.
+        let v = mean_level_variance(10_000.0, 0.95);
+        assert!((v * 10_000.0 / 39.0 - 1.0).abs() < 0.01, "{v}");
+        // Monotone: more days, a surer mean.
+        let mut last = 1.0;
+        for d in [1.0, 2.0, 7.0, 14.0, 28.0, 70.0, 140.0, 365.0] {
+            let v = mean_level_variance(d, PERSISTENCE_COVERED);
+            assert!(v <= last, "{d}: {v}");
+            last = v;
+        }
+    }
+
+    #[test]
+    fn the_allowance_adds_in_quadrature_on_the_log_scale_and_shrinks_with_days() {
+        let c = length_allowance(70.0, LENGTH_SENSITIVITY);
+        let by_hand = intervals::Z95 * LENGTH_SENSITIVITY * mean_level_variance(70.0, 0.95).sqrt();
+        assert!((c - by_hand).abs() < 1e-15);
+        assert!(length_allowance(28.0, LENGTH_SENSITIVITY) > c);
+        assert!(length_allowance(365.0, LENGTH_SENSITIVITY) < c);
+        assert_eq!(length_allowance(70.0, 0.0), 0.0);
+        // Estimate 3, blocks' interval [2.5, 3.6]: each side's log half-width h becomes
+        // sqrt(h² + c²).
+        let s = Summary {
+            estimate: 3.0,
+            interval: [2.5, 3.6],
+        };
+        let p = Posterior {
+            prior: chain::PRIOR,
+            p_reconnected: s,
+            expected_length: s,
+            draws: 1,
+        };
+        let w = allow_for_unseen_stretches(p, 0.3);
+        let lo = (3.0f64 / 2.5).ln();
+        let hi = (3.6f64 / 3.0).ln();
+        assert!(
+            (w.expected_length.interval[0] - 3.0 * (-(lo * lo + 0.09).sqrt()).exp()).abs() < 1e-12
+        );
+        assert!(
+            (w.expected_length.interval[1] - 3.0 * (hi * hi + 0.09).sqrt().exp()).abs() < 1e-12
+        );
+        assert_eq!(w.expected_length.estimate, 3.0);
+        // Only the length is widened; never below one move.
+        assert_eq!(w.p_reconnected, s);
+        let near_one = allow_for_unseen_stretches(
+            Posterior {
+                expected_length: Summary {
+                    estimate: 1.1,
+                    interval: [1.0, 1.3],
+                },
+                ..p
+            },
+            0.5,
+        );
+        assert_eq!(near_one.expected_length.interval[0], 1.0);
+    }
+
+    #[test]
+    fn a_length_that_cannot_be_told_from_a_third_or_three_times_is_withheld() {
+        let s = |lo, hi| Summary {
+            estimate: 4.0,
+            interval: [lo, hi],
+        };
+        // Estimate 4: too wide below 4/3 and above 12 together.
+        assert!(length_too_wide(&s(1.3, 12.1)));
+        assert!(!length_too_wide(&s(1.4, 12.1)));
+        assert!(!length_too_wide(&s(1.3, 11.9)));
+        assert!(!length_too_wide(&s(2.0, 8.0)));
     }
 }

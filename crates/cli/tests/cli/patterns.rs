@@ -420,3 +420,86 @@ fn a_simulated_couple_reads_like_a_real_log() {
         .unwrap();
     assert_eq!(f["count"].as_u64(), Some(reconnected));
 }
+
+/// Forty finished episodes over forty days, of three kinds (two, two and four moves long).
+fn forty_days() -> String {
+    let mut s = String::from("# window: 0..1000\ntime,partner,move\n");
+    for i in 0..40 {
+        let t = 24 * i;
+        let rows: &[(&str, &str)] = match i % 3 {
+            0 => &[("A", "reach"), ("B", "withdraw")],
+            1 => &[("A", "reach"), ("B", "turn_toward")],
+            _ => &[
+                ("A", "reach"),
+                ("B", "withdraw"),
+                ("B", "return"),
+                ("A", "repair"),
+            ],
+        };
+        for (k, (who, m)) in rows.iter().enumerate() {
+            s.push_str(&format!("{t}.{k},{who},{m}\n"));
+        }
+    }
+    s
+}
+
+#[test]
+fn chain_length_interval_is_widened_for_stretches_the_log_has_not_seen() {
+    // Hard and easy stretches can last for weeks (issue 12): the chain length's interval adds,
+    // on the log scale and in quadrature, an allowance for stretches a 39-day log may not have
+    // seen, and says so in one plain line, in words and in the JSON.
+    let (p, _d) = moves_file("m.csv", &forty_days());
+    let r = run(&["patterns", p.to_str().unwrap(), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = r.json();
+    assert_eq!(j["finished"], 40);
+    let w = &j["expected_length_widening"];
+    let days = w["span_days"].as_f64().unwrap();
+    // First move at hour 0, last at hour 936.1.
+    assert!((days - 936.1 / 24.0).abs() < 1e-9, "{w}");
+    assert_eq!(w["persistence_covered"].as_f64(), Some(0.95));
+    let c = w["log_half_width"].as_f64().unwrap();
+    // 1.96 × 0.55 × the standard deviation of a 39-day mean of a level with persistence 0.95:
+    // (1/D)[(1+φ)/(1−φ) − 2φ(1−φ^D)/(D(1−φ)²)] by hand.
+    let (d, phi) = (days, 0.95f64);
+    let v = ((1.0 + phi) / (1.0 - phi)
+        - 2.0 * phi * (1.0 - phi.powf(d)) / (d * (1.0 - phi).powi(2)))
+        / d;
+    assert!((c - 1.959_964 * 0.55 * v.sqrt()).abs() < 1e-5, "{c} {v}");
+    let est = j["expected_length"]["estimate"].as_f64().unwrap();
+    let lo = j["expected_length"]["interval"][0].as_f64().unwrap();
+    let hi = j["expected_length"]["interval"][1].as_f64().unwrap();
+    let b_lo = w["interval_before"][0].as_f64().unwrap();
+    let b_hi = w["interval_before"][1].as_f64().unwrap();
+    assert!(lo < b_lo && b_hi < hi, "{lo} {b_lo} {b_hi} {hi}");
+    let side = |a: f64, b: f64| (a / b).ln();
+    assert!(
+        (side(hi, est).powi(2) - side(b_hi, est).powi(2) - c * c).abs() < 1e-9,
+        "upper side"
+    );
+    assert!(
+        (side(est, lo).powi(2) - side(est, b_lo).powi(2) - c * c).abs() < 1e-9,
+        "lower side"
+    );
+    let f = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "chain_length")
+        .unwrap();
+    assert_eq!(f["enough"], true);
+    let text = f["text"].as_str().unwrap();
+    assert!(
+        text.contains("kept wider than these episodes alone would give")
+            && text.contains("39 days of entries"),
+        "{text}"
+    );
+    assert!(f["method"].as_str().unwrap().contains("persistence 0.95"));
+    // The same line in the words a person reads.
+    let r = run(&["patterns", p.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.words()
+            .contains("kept wider than these episodes alone would give")
+    );
+}
