@@ -231,7 +231,8 @@ pub fn parse_with(
             if v < scale[0] || v > scale[1] {
                 return Err(bad());
             }
-            answers.push(v as i16);
+            // Scales are within -1000..=1000 (the CLI's bounds), so this never refuses.
+            answers.push(i16::try_from(v).map_err(|_| bad())?);
         }
         lines.push(line);
     }
