@@ -1,13 +1,27 @@
 //! Interactive terminal screens that leave nothing behind.
 //!
-//! A screen runs on the terminal's alternate screen, so when it ends — normally, on `q`, or on
-//! Ctrl-C — what was shown is cleared and does not stay in the scrollback for someone else to
-//! scroll back to (docs/threat-model.md: shared devices, terminal scrollback).
+//! A screen runs on the terminal's alternate screen, so when it ends — normally, on `q`, on
+//! Ctrl-C, on a termination signal (SIGTERM, SIGHUP) or in a panic — what was shown is cleared
+//! and does not stay in the scrollback for someone else to scroll back to (docs/threat-model.md:
+//! shared devices, terminal scrollback). A panic leaves the screen before its message is
+//! printed, so the message stays readable instead of being erased with the screen.
 
 use std::io::{BufRead, Write};
+use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+static PANIC_HOOK: Once = Once::new();
+
+/// Leaves the alternate screen if a screen is showing (once: a second call does nothing, so the
+/// normal screen is never cleared by mistake).
+fn leave() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(LEAVE.as_bytes());
+        let _ = out.flush();
+    }
+}
 
 const ENTER: &str = "\x1b[?1049h\x1b[H\x1b[2J";
 const CLEAR: &str = "\x1b[H\x1b[2J";
@@ -25,13 +39,18 @@ impl Screen {
     /// Enters the alternate screen. Only call when [`crate::io::interactive`] is true.
     pub fn enter() -> Screen {
         ACTIVE.store(true, Ordering::SeqCst);
-        // Ctrl-C must clear the screen too; a second handler registration just fails quietly.
+        // A panic leaves the screen first, then prints its message on the normal screen.
+        PANIC_HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                leave();
+                previous(info);
+            }));
+        });
+        // Ctrl-C, SIGTERM and SIGHUP (ctrlc's `termination` feature) must clear the screen too;
+        // a second handler registration just fails quietly.
         let _ = ctrlc::set_handler(|| {
-            if ACTIVE.load(Ordering::SeqCst) {
-                let mut out = std::io::stdout();
-                let _ = out.write_all(LEAVE.as_bytes());
-                let _ = out.flush();
-            }
+            leave();
             std::process::exit(130);
         });
         let mut out = std::io::stdout();
@@ -73,11 +92,8 @@ impl Screen {
     /// Throws away keys typed while nothing was asking (for example during the breathing
     /// timer), so they do not leak into the next question.
     pub fn drain_input(&mut self) {
-        // SAFETY: tcflush only discards the terminal's pending input on file descriptor 0; it
-        // reads or writes no memory of ours. On a non-terminal it fails harmlessly.
-        unsafe {
-            libc::tcflush(libc::STDIN_FILENO, libc::TCIFLUSH);
-        }
+        // On a non-terminal it fails harmlessly.
+        let _ = nix::sys::termios::tcflush(std::io::stdin(), nix::sys::termios::FlushArg::TCIFLUSH);
     }
 
     /// Waits for Enter (or end of input). Returns false if the person typed `q`.
@@ -88,9 +104,6 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
-        ACTIVE.store(false, Ordering::SeqCst);
-        let mut out = std::io::stdout();
-        let _ = out.write_all(LEAVE.as_bytes());
-        let _ = out.flush();
+        leave();
     }
 }

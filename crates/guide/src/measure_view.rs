@@ -6,6 +6,8 @@
 //! Pure: answers come in as numbers or form values, the previous result as kept numbers; nothing
 //! is read or written here.
 
+pub mod assess;
+
 use crate::narrate_measure as nm;
 use closer_domain::SafetySignal;
 use closer_measure::change;

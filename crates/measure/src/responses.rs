@@ -7,6 +7,8 @@
 //! becomes a score.
 
 use closer_domain::InputError;
+use closer_domain::csv_rows::Rows;
+use closer_domain::moves_csv::UNTERMINATED;
 
 /// The answer stored for a missing item.
 pub const MISSING: i16 = i16::MIN;
@@ -80,14 +82,13 @@ pub fn parse(
 }
 
 /// The item columns `Qk` with k > `items` in a header, in header order.
-fn extra_item_columns(headers: &csv::ByteRecord, items: usize) -> Vec<String> {
+fn extra_item_columns(headers: &[String], items: usize) -> Vec<String> {
     headers
         .iter()
         .filter_map(|h| {
-            let h = std::str::from_utf8(h).ok()?;
             let rest = h.strip_prefix('Q').or_else(|| h.strip_prefix('q'))?;
             let k: usize = rest.parse().ok()?;
-            (rest.bytes().all(|b| b.is_ascii_digit()) && k > items).then(|| h.to_string())
+            (rest.bytes().all(|b| b.is_ascii_digit()) && k > items).then(|| h.clone())
         })
         .collect()
 }
@@ -120,21 +121,29 @@ pub fn parse_with(
         )
         .field("--missing"));
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = rdr
-        .byte_headers()
-        .map_err(|e| InputError::new(file, format!("cannot read the header: {e}")).at(1))?
-        .clone();
+    // The one CSV layer (`closer_domain::csv_rows`): physical line numbers in CRLF files and
+    // after quoted line breaks; fields are trimmed, a byte-order mark is skipped.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Rows::of_text(text);
+    let (headers, header_line): (Vec<String>, u64) = loop {
+        if !rows.advance() {
+            break (Vec::new(), 1);
+        }
+        if !rows.is_blank() {
+            let line = rows.line();
+            if rows.unterminated_quote() {
+                return Err(InputError::new(file, UNTERMINATED).at(line));
+            }
+            let names = (0..rows.fields())
+                .map(|i| String::from_utf8_lossy(rows.get(i)).trim().to_string())
+                .collect();
+            break (names, line);
+        }
+    };
     let mut cols = Vec::with_capacity(items);
     for q in 1..=items {
         let want = format!("Q{q}");
-        let found = headers
-            .iter()
-            .position(|h| std::str::from_utf8(h).is_ok_and(|h| h.eq_ignore_ascii_case(&want)));
+        let found = headers.iter().position(|h| h.eq_ignore_ascii_case(&want));
         match found {
             Some(c) => cols.push(c),
             None => {
@@ -144,7 +153,7 @@ pub fn parse_with(
                         "expected item columns Q1..Q{items} in the header (one per item, in the published order); `{want}` is missing"
                     ),
                 )
-                .at(1)
+                .at(header_line)
                 .field(want));
             }
         }
@@ -167,32 +176,38 @@ pub fn parse_with(
                 "the header has item columns beyond Q{items}: {shown}; this instrument has {items} items, so expected Q1..Q{items}. Answers to a longer form scored with a shorter form's key give wrong scores. Score the file with the instrument it was answered on, or, if Q1..Q{items} really hold this instrument's items in its order and the other columns are something else, add --ignore-extra-items"
             ),
         )
-        .at(1)
+        .at(header_line)
         .field(extra[0].clone()));
     }
     let missing = missing.map(str::trim);
     let mut answers = Vec::new();
     let mut lines = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        let more = rdr.read_byte_record(&mut rec).map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            let mut ie = InputError::new(file, format!("not a well-formed CSV row: {e}"));
-            if line > 0 {
-                ie = ie.at(line);
-            }
-            ie
-        })?;
-        if !more {
-            break;
+    while rows.advance() {
+        if rows.is_blank() {
+            continue;
         }
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|c| c.is_empty()) {
+        let line = rows.line();
+        if rows.unterminated_quote() {
+            return Err(InputError::new(file, UNTERMINATED).at(line));
+        }
+        if rows.fields() != headers.len() {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "expected {} fields like the header, found {}",
+                    headers.len(),
+                    rows.fields()
+                ),
+            )
+            .at(line));
+        }
+        let cell_of = |c: usize| rows.get_str(c).map_or("\u{fffd}", str::trim);
+        // A row of empty cells (`,,,`) is no respondent.
+        if (0..rows.fields()).all(|c| cell_of(c).is_empty()) {
             continue;
         }
         for (q, &c) in cols.iter().enumerate() {
-            let cell = rec.get(c).unwrap_or(b"");
-            let cell = std::str::from_utf8(cell).unwrap_or("\u{fffd}");
+            let cell = cell_of(c);
             if missing == Some(cell) {
                 answers.push(MISSING);
                 continue;
@@ -216,7 +231,8 @@ pub fn parse_with(
             if v < scale[0] || v > scale[1] {
                 return Err(bad());
             }
-            answers.push(v as i16);
+            // Scales are within -1000..=1000 (the CLI's bounds), so this never refuses.
+            answers.push(i16::try_from(v).map_err(|_| bad())?);
         }
         lines.push(line);
     }
@@ -297,5 +313,59 @@ mod tests {
         assert!(parse("f.csv", "Q1,Q2\n1,8\n", 2, [1, 7], Some("8")).is_ok());
         // On 0–4, 0 is an answer.
         assert!(parse("f.csv", "Q1,Q2\n1,0\n", 2, [0, 4], Some("0")).is_err());
+    }
+
+    /// Error lines are physical lines: the same in a CRLF file as in an LF file, and counted
+    /// past a quoted newline in another column; a byte-order mark changes nothing.
+    #[test]
+    fn line_numbers_are_physical_in_crlf_files_after_quoted_newlines_and_a_bom() {
+        let lf = "id,Q1,Q2\nx,1,2\ny,3,9\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let bom = format!("\u{feff}{lf}");
+        for t in [lf, crlf.as_str(), bom.as_str()] {
+            let e = parse("f.csv", t, 2, [1, 7], None).unwrap_err();
+            assert_eq!((e.line, e.field.as_deref()), (Some(3), Some("Q2")), "{t:?}");
+            let ok = parse("f.csv", &t.replace(",9", ",4"), 2, [1, 7], None).unwrap();
+            assert_eq!(ok.lines, vec![2, 3], "{t:?}");
+        }
+        // A note with a line break inside quotes on line 2: the bad row is physical line 4.
+        for nl in ["\n", "\r\n"] {
+            let t = format!("note,Q1,Q2{nl}\"first{nl}second\",1,2{nl}x,3,9{nl}");
+            let e = parse("f.csv", &t, 2, [1, 7], None).unwrap_err();
+            assert_eq!((e.line, e.field.as_deref()), (Some(4), Some("Q2")), "{t:?}");
+            let ok = parse("f.csv", &t.replace(",9", ",4"), 2, [1, 7], None).unwrap();
+            assert_eq!(ok.lines, vec![2, 4], "{t:?}");
+            assert_eq!(ok.row(1), &[3, 4]);
+        }
+        // A row of the wrong length names its own line.
+        let e = parse("f.csv", "Q1,Q2\r\n1,2\r\n3\r\n", 2, [1, 7], None).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e:?}");
+    }
+
+    proptest::proptest! {
+        /// Any text: a result, or an error naming the file and (past the header) a line within
+        /// the text; never a panic. An accepted file's answers are all on the scale or missing.
+        #[test]
+        fn any_text_is_read_or_refused_with_file_and_line(
+            lines in proptest::collection::vec("[0-9QNA,\" \r-]{0,12}", 0..8),
+            header in proptest::sample::select(vec!["Q1,Q2\n", "id,Q2,Q1\r\n", "", "Q1\n"]),
+        ) {
+            let text = format!("{header}{}", lines.join("\n"));
+            match parse("any.csv", &text, 2, [1, 7], Some("NA")) {
+                Ok(r) => {
+                    proptest::prop_assert!(r.answers.iter().all(|&a| a == MISSING || (1..=7).contains(&a)));
+                    proptest::prop_assert_eq!(r.answers.len(), 2 * r.len());
+                    let physical = text.split('\n').count() as u64;
+                    proptest::prop_assert!(r.lines.iter().all(|&l| l >= 2 && l <= physical), "{:?}", r.lines);
+                }
+                Err(e) => {
+                    proptest::prop_assert_eq!(e.file.as_str(), "any.csv");
+                    let physical = text.split('\n').count() as u64;
+                    if let Some(l) = e.line {
+                        proptest::prop_assert!(l >= 1 && l <= physical.max(1), "{e:?}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -313,6 +313,12 @@ impl Scored {
 }
 
 #[cfg(test)]
+// Test answers are small whole numbers made by arithmetic on loop counters.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 mod tests {
     use super::*;
     use crate::instrument::get;

@@ -179,8 +179,11 @@ fn norm_table_matches_the_public_data() {
     for r in rows.iter().filter(|r| r.iter().all(|&a| a != 0)) {
         let a: f64 = (2..=36).step_by(2).map(|j| keyed(r, j)).sum();
         let v: f64 = (1..=36).step_by(2).map(|j| keyed(r, j)).sum();
-        n.anxiety[a as usize - 18] += 1;
-        n.avoidance[v as usize - 18] += 1;
+        // Sums of 18 keyed answers on 1–5: whole numbers from 18 to 90.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let (ia, iv) = (a as usize - 18, v as usize - 18);
+        n.anxiety[ia] += 1;
+        n.avoidance[iv] += 1;
     }
     let committed = norms::norms().unwrap();
     assert!(

@@ -25,7 +25,7 @@ use std::sync::Arc;
 /// research fit of a statistical model: never a reading of anyone's relationship.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The moves CSV (DESIGN.md §10): `time,partner,move[,...,couple]`, times in hours (`-`
+    /// The moves CSV: `time,partner,move[,...,couple]`, times in hours (`-`
     /// reads standard input).
     pub file: PathBuf,
     /// Observation window START..END in hours (overrides the file's `# window:` line).

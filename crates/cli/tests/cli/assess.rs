@@ -1235,3 +1235,395 @@ fn assess_keep_checks_a_locked_journal_before_printing_any_score() {
         "{stdout}"
     );
 }
+
+// ------------------------------------------------------------------ pinned JSON documents
+
+/// Deterministic, varied answers on `lo..=hi` for `n` rows of `items` items (no randomness:
+/// a fixed arithmetic pattern, so the pinned documents never move).
+fn spread(n: usize, items: usize, lo: i32, hi: i32) -> Vec<Vec<String>> {
+    let span = hi - lo + 1;
+    (0..n)
+        .map(|k| {
+            let k = k as i32;
+            row(&(0..items as i32)
+                .map(|j| lo + (k * 5 + j * 3 + (k * j) % 4 + (k / 3) * j) % span)
+                .collect::<Vec<_>>())
+        })
+        .collect()
+}
+
+/// The `closer assess … --json` documents on fixed example files, each compared byte for byte
+/// with `crates/cli/tests/golden/assess/NAME.json` (the temporary folder's path replaced by
+/// `DIR`). The documents' types live in `closer_guide::measure_view::assess`; this pins what
+/// they print, so moving or changing them cannot change a document unnoticed. After an intended
+/// change of a document, rewrite the files with `CLOSER_UPDATE_GOLDEN=1` and review the diff.
+#[test]
+fn assess_json_documents_are_pinned_on_the_example_files() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().to_str().unwrap().to_string();
+    let w = |name: &str, items: usize, rows: &[Vec<String>]| {
+        write(d.path(), name, items, rows).display().to_string()
+    };
+    let ecr_one = w("ecr_one.csv", 36, &[row(&[2; 36])]);
+    let ecr_after = w("ecr_after.csv", 36, &[row(&[4; 36])]);
+    let mut missing = spread(5, 36, 1, 7);
+    missing[2][0] = "NA".into();
+    missing[2][1] = "NA".into();
+    missing[4][7] = "NA".into();
+    let ecr_r_five = w("ecr_r_five.csv", 36, &missing);
+    let ecr_forty = w("ecr_forty.csv", 36, &spread(40, 36, 1, 7));
+    let ecr_low = w("ecr_low.csv", 36, &spread(3, 36, 1, 5));
+    let ecr_s_rescale = w("ecr_s_rescale.csv", 12, &spread(5, 12, 1, 5));
+    let ecr_rs = w("ecr_rs.csv", 9, &[row(&[1, 1, 1, 1, 7, 7, 7, 7, 7])]);
+    let cpq_signals = w(
+        "cpq_signals.csv",
+        35,
+        &[cpq_row(&[(18, 3), (19, 2), (3, 9)])],
+    );
+    let cpq_calm = w("cpq_calm.csv", 35, &[cpq_row(&[])]);
+    let cpq_after = w("cpq_after.csv", 35, &[cpq_row(&[(22, 9)])]);
+    let mut many = spread(32, 35, 1, 9);
+    many[1] = cpq_row(&[(22, 5), (17, 2)]);
+    let cpq_many = w("cpq_many.csv", 35, &many);
+    let mut few = spread(3, 35, 1, 9);
+    few[1] = cpq_row(&[(22, 5), (17, 2)]);
+    let cpq_few = w("cpq_few.csv", 35, &few);
+    let cpq_few_after = w("cpq_few_after.csv", 35, &spread(3, 35, 2, 9));
+    let cpq_sf = w("cpq_sf.csv", 11, &spread(2, 11, 1, 9));
+
+    let s = |inst: &str, file: &str, rest: &[&str]| {
+        let mut v: Vec<String> = ["assess", "score", "--instrument", inst, file, "--json"]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
+        v.extend(rest.iter().map(|x| x.to_string()));
+        v
+    };
+    let c = |inst: &str, before: &str, after: &str, rest: &[&str]| {
+        let mut v: Vec<String> = [
+            "assess",
+            "change",
+            "--instrument",
+            inst,
+            "--before",
+            before,
+            "--after",
+            after,
+            "--json",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(rest.iter().map(|x| x.to_string()));
+        v
+    };
+    let one_to_five = ["--scale-min", "1", "--scale-max", "5"];
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("score_ecr_one_1to5", s("ecr", &ecr_one, &one_to_five)),
+        (
+            "score_ecr_r_missing",
+            s("ecr-r", &ecr_r_five, &["--missing", "NA"]),
+        ),
+        (
+            "score_ecr_r_interleaved_functions",
+            s(
+                "ecr-r",
+                &ecr_forty,
+                &["--order", "interleaved", "--quadrant", "functions"],
+            ),
+        ),
+        ("score_ecr_top_unused", s("ecr", &ecr_low, &[])),
+        (
+            "score_ecr_s_rescaled",
+            s(
+                "ecr-s",
+                &ecr_s_rescale,
+                &[&one_to_five[..], &["--rescale"]].concat(),
+            ),
+        ),
+        ("score_ecr_rs", s("ecr-rs", &ecr_rs, &[])),
+        (
+            "score_cpq_own_signals",
+            s("cpq", &cpq_signals, &["--region", "UK"]),
+        ),
+        ("score_cpq_calm", s("cpq", &cpq_calm, &[])),
+        ("score_cpq_many", s("cpq", &cpq_many, &[])),
+        (
+            "score_cpq_many_research",
+            s("cpq", &cpq_many, &["--research"]),
+        ),
+        ("score_cpq_sf", s("cpq-sf", &cpq_sf, &[])),
+        (
+            "change_ecr_documented",
+            c("ecr", &ecr_one, &ecr_after, &one_to_five),
+        ),
+        (
+            "change_cpq_own_signals",
+            c(
+                "cpq",
+                &cpq_calm,
+                &cpq_after,
+                &["--reliability", "0.8", "--sd", "5", "--region", "UK"],
+            ),
+        ),
+        (
+            "change_cpq_few",
+            c(
+                "cpq",
+                &cpq_few,
+                &cpq_few_after,
+                &["--reliability", "0.8", "--sd", "5"],
+            ),
+        ),
+        (
+            "change_cpq_few_research",
+            c(
+                "cpq",
+                &cpq_few,
+                &cpq_few_after,
+                &[
+                    "--reliability",
+                    "constructive_communication=0.7,self_demand_partner_withdraw=0.8,partner_demand_self_withdraw=0.85",
+                    "--sd",
+                    "6",
+                    "--research",
+                ],
+            ),
+        ),
+    ];
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/assess");
+    let update = std::env::var_os("CLOSER_UPDATE_GOLDEN").is_some();
+    let mut differ = Vec::new();
+    for (name, args) in &cases {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = run(&refs);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let doc = r.stdout.replace(&dir, "DIR");
+        // A document, and the one the tests above read.
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert_eq!(v["schema_version"], 1, "{name}");
+        let path = golden.join(format!("{name}.json"));
+        if update {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&path, &doc).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!("{}: {e} (CLOSER_UPDATE_GOLDEN=1 writes it)", path.display())
+        });
+        if want != doc {
+            differ.push(name.to_string());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "these `closer assess --json` documents changed: {differ:?}; compare with \
+         crates/cli/tests/golden/assess/ and, if the change is intended, rerun with \
+         CLOSER_UPDATE_GOLDEN=1"
+    );
+}
+
+/// `-` reads the answers from standard input, as every reader does: the same document as from
+/// the file (only the file's name differs), errors naming "standard input"; in `change` one of
+/// the two files may be standard input, not both.
+#[test]
+fn assess_reads_standard_input_for_one_file() {
+    let d = tempfile::tempdir().unwrap();
+    let rows = spread(3, 12, 1, 5);
+    let f = write(d.path(), "s.csv", 12, &rows);
+    let fs = f.to_str().unwrap();
+    let text = std::fs::read_to_string(&f).unwrap();
+    let from_file = score("ecr-s", &[fs, "--json"]);
+    let (from_stdin, _h) = super::common::run_in(
+        &["assess", "score", "--instrument", "ecr-s", "-", "--json"],
+        &text,
+    );
+    assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
+    // The answers never reach 7: the note names the input, the rest is the same document.
+    assert!(from_file.stdout.contains(fs), "{}", from_file.stdout);
+    assert!(
+        from_stdin.stdout.contains("standard input"),
+        "{}",
+        from_stdin.stdout
+    );
+    assert_eq!(
+        from_file.stdout.replace(fs, "standard input"),
+        from_stdin.stdout
+    );
+    // A bad row from standard input names it, with the line and column.
+    let (bad, _h) = super::common::run_in(
+        &["assess", "score", "--instrument", "ecr-s", "-"],
+        &format!("{text}x,{}\n", ["1"; 11].join(",")),
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr
+            .starts_with("closer: standard input, line 5, field `Q1`"),
+        "{}",
+        bad.stderr
+    );
+    let (empty, _h) = super::common::run_in(&["assess", "score", "--instrument", "ecr-s", "-"], "");
+    assert_eq!(empty.code, 2);
+    assert!(
+        empty.stderr.starts_with("closer: standard input"),
+        "{}",
+        empty.stderr
+    );
+    // change: the first time from a file, the second from standard input.
+    let after = spread(3, 12, 2, 7);
+    let mut after_text = (1..=12)
+        .map(|i| format!("Q{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    after_text.push('\n');
+    for r in &after {
+        after_text.push_str(&r.join(","));
+        after_text.push('\n');
+    }
+    let a = write(d.path(), "a.csv", 12, &after);
+    let c = |after: &str| {
+        vec![
+            "assess".to_string(),
+            "change".into(),
+            "--instrument".into(),
+            "ecr-s".into(),
+            "--before".into(),
+            fs.into(),
+            "--after".into(),
+            after.into(),
+            "--reliability".into(),
+            "0.9".into(),
+            "--sd".into(),
+            "1".into(),
+            "--json".into(),
+        ]
+    };
+    let args = c(a.to_str().unwrap());
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let want = run(&refs);
+    assert_eq!(want.code, 0, "{}", want.stderr);
+    let args = c("-");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (got, _h) = super::common::run_in(&refs, &after_text);
+    assert_eq!(got.code, 0, "{}", got.stderr);
+    assert_eq!(want.json()["pairs"], got.json()["pairs"]);
+    let (both, _h) = super::common::run_in(
+        &[
+            "assess",
+            "change",
+            "--instrument",
+            "ecr-s",
+            "--before",
+            "-",
+            "--after",
+            "-",
+        ],
+        &text,
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(
+        both.stderr.contains("only one of the two files"),
+        "{}",
+        both.stderr
+    );
+}
+
+/// `assess score --csv` is made from the same rows as the JSON document: every CSV cell equals
+/// the JSON value of that row (scores, withheld scores empty, missing counts, the map region and
+/// its rule, percentiles, signals), so the two cannot drift; it conflicts with --json.
+#[test]
+fn assess_csv_rows_are_the_json_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let mut missing = spread(5, 36, 1, 7);
+    missing[2][0] = "NA".into();
+    missing[2][1] = "NA".into();
+    let ecr_r = write(d.path(), "r.csv", 36, &missing).display().to_string();
+    let ecr = write(d.path(), "e.csv", 36, &[row(&[2; 36])])
+        .display()
+        .to_string();
+    let mut many = spread(4, 35, 1, 9);
+    many[1] = cpq_row(&[(22, 5), (17, 2)]);
+    let cpq = write(d.path(), "c.csv", 35, &many).display().to_string();
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("ecr-r", vec![ecr_r.as_str(), "--missing", "NA"]),
+        (
+            "ecr",
+            vec![ecr.as_str(), "--scale-min", "1", "--scale-max", "5"],
+        ),
+        ("cpq", vec![cpq.as_str()]),
+        ("cpq", vec![cpq.as_str(), "--research"]),
+    ];
+    for (inst, rest) in cases {
+        let j = score(inst, &[&rest[..], &["--json"]].concat()).json();
+        let c = score(inst, &[&rest[..], &["--csv"]].concat());
+        assert_eq!(c.code, 0, "{}", c.stderr);
+        let mut rdr = csv::Reader::from_reader(c.stdout.as_bytes());
+        let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let people = j["respondents"].as_array().unwrap();
+        assert_eq!(rows.len(), people.len(), "{inst} {rest:?}");
+        let num = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        for (rec, p) in rows.iter().zip(people) {
+            for (col, cell) in header.iter().zip(rec.iter()) {
+                let want = if let Some(sub) = col.strip_prefix("missing_") {
+                    p.get("missing")
+                        .map_or("0".to_string(), |m| m[sub].to_string())
+                } else if let Some(sub) = col.strip_prefix("percentile_") {
+                    num(&p["percentiles"][sub])
+                } else if col == "quadrant" {
+                    p["quadrant"]["label"].as_str().unwrap_or("").to_string()
+                } else if col == "quadrant_rule" {
+                    p["quadrant"]["rule"].as_str().unwrap_or("").to_string()
+                } else if col == "signals" {
+                    p["signals"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .map(|s| {
+                                    format!(
+                                        "{} {} {}",
+                                        s["source"]["item"].as_str().unwrap(),
+                                        s["domain"].as_str().unwrap(),
+                                        s["direction"].as_str().unwrap()
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                        .unwrap_or_default()
+                } else {
+                    num(&p[col.as_str()])
+                };
+                assert_eq!(cell, want, "{inst} {rest:?} column {col}");
+            }
+            // Every key of the JSON row has its column(s).
+            for key in p.as_object().unwrap().keys() {
+                let has = header.iter().any(|h| {
+                    h == key
+                        || (key == "missing" && h.starts_with("missing_"))
+                        || (key == "percentiles" && h.starts_with("percentile_"))
+                        || (key == "quadrant" && h == "quadrant")
+                });
+                assert!(has, "{inst} {rest:?}: no column for {key}");
+            }
+        }
+        if rest.contains(&"--research") {
+            assert!(header.contains(&"signals".to_string()));
+            assert!(
+                c.stdout.contains("cpq:22 physical_aggression receiving"),
+                "{}",
+                c.stdout
+            );
+        }
+    }
+    // One person's own CPQ answers with a sign of danger: the help comes with the data.
+    let own = write(d.path(), "own.csv", 35, &[cpq_row(&[(18, 3)])]);
+    let c = score("cpq", &[own.to_str().unwrap(), "--csv", "--region", "UK"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(flat(&c.stderr).contains("not your fault"), "{}", c.stderr);
+    let both = score("cpq", &[own.to_str().unwrap(), "--csv", "--json"]);
+    assert_eq!(both.code, 2);
+}

@@ -192,3 +192,103 @@ fn completions_man_page_and_top_level_help() {
         help.stdout
     );
 }
+
+/// The subcommands listed under "Commands:" in a help text (without `help`): lines indented by
+/// exactly two spaces (a wrapped description is indented further).
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// No help text points to a file that is not shipped with the binary (DESIGN.md, ARCHITECTURE.md,
+/// docs/, ../shared): a person who installed `closer` has none of them. Every subcommand's
+/// `--help`, nested ones too.
+#[test]
+fn no_help_text_points_to_files_that_are_not_shipped() {
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = 0;
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        for unshipped in [
+            "DESIGN.md",
+            "ARCHITECTURE.md",
+            "docs/",
+            "../shared",
+            "README",
+        ] {
+            assert!(
+                !r.stdout.contains(unshipped),
+                "`closer {}` names {unshipped}:\n{}",
+                args.join(" "),
+                r.stdout
+            );
+        }
+        seen += 1;
+        for sub in subcommands(&r.stdout) {
+            let mut p = path.clone();
+            p.push(sub);
+            todo.push(p);
+        }
+    }
+    // The top level, its commands and the nested ones (assess, journal, …) were all read.
+    assert!(seen > 25, "only {seen} help texts");
+}
+
+/// A private screen that is sent SIGTERM (or SIGHUP) leaves the alternate screen before it ends,
+/// as Ctrl-C does, so what it showed is not left on the terminal. Runs `closer screen` at a
+/// pseudo-terminal (script(1)) with input held open, and `timeout` sends the signal.
+#[test]
+fn a_private_screen_left_by_a_termination_signal_clears_itself() {
+    use std::process::{Command, Stdio};
+    let Some(script) = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        super::common::required_in_ci("script(1), for the pseudo-terminal tests");
+        return;
+    };
+    for signal in ["TERM", "HUP"] {
+        let home = tempfile::tempdir().expect("temp dir");
+        let cmd = format!(
+            "timeout --foreground -s {signal} 2 '{}' screen",
+            super::common::bin().display()
+        );
+        let mut child = Command::new("timeout")
+            .args(["60", script, "-qec", &cmd, "/dev/null"])
+            .current_dir(home.path())
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn script");
+        // Input stays open (nothing typed): the screen waits until the signal comes.
+        let stdin = child.stdin.take();
+        let out = child.wait_with_output().expect("wait");
+        drop(stdin);
+        let raw = String::from_utf8_lossy(&out.stdout);
+        let entered = raw.find("\x1b[?1049h");
+        let left = raw.rfind("\x1b[?1049l");
+        assert!(
+            entered.is_some(),
+            "SIG{signal}: the screen never opened: {raw:?}"
+        );
+        assert!(
+            left > entered,
+            "SIG{signal}: the alternate screen was not left: {raw:?}"
+        );
+    }
+}

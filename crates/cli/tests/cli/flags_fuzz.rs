@@ -284,3 +284,84 @@ proptest! {
         }
     }
 }
+
+/// A valid one-row and a valid two-row ECR-S answers file in `dir` (12 items on 1–7).
+fn answers(dir: &Path) -> (String, String) {
+    let head: Vec<String> = (1..=12).map(|i| format!("Q{i}")).collect();
+    let one = dir.join("one.csv");
+    std::fs::write(
+        &one,
+        format!("{}\n5,6,2,7,3,4,6,1,5,2,7,3\n", head.join(",")),
+    )
+    .expect("write");
+    let two = dir.join("two.csv");
+    std::fs::write(
+        &two,
+        format!(
+            "{}\n5,6,2,7,3,4,6,1,5,2,7,3\n1,2,3,4,5,6,7,1,2,3,4,5\n",
+            head.join(",")
+        ),
+    )
+    .expect("write");
+    (one.display().to_string(), two.display().to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `closer assess`'s numeric flags (the scale, reliability and SD, as one value or per
+    /// subscale): exit 0 or one clear refusal, never a panic.
+    #[test]
+    fn assess_flags_end_with_0_or_a_clear_refusal(
+        values in prop::collection::vec(number(), 4),
+        per in prop::sample::select(vec!["", "anxiety=", "avoidance=", "anxiety=0.8,avoidance="]),
+    ) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (one, two) = answers(dir.path());
+        let s = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let score = s(&["assess", "score", "--instrument", "ecr-s", &one]);
+        let change = s(&["assess", "change", "--instrument", "ecr-s", "--before", &one, "--after", &two]);
+        let mut a = score.clone();
+        a.extend([format!("--scale-min={}", values[0]), format!("--scale-max={}", values[1])]);
+        check(&a, dir.path(), "")?;
+        let mut c = change.clone();
+        c.extend([format!("--reliability={per}{}", values[2]), format!("--sd={per}{}", values[3])]);
+        check(&c, dir.path(), "")?;
+        let mut c = change;
+        c.extend([format!("--scale-min={}", values[0]), "--scale-max=9".to_string(), "--reliability=0.9".into(), format!("--sd={}", values[3])]);
+        check(&c, dir.path(), "")?;
+    }
+
+    /// The answers reader: any text is scored or refused with exit 2 and a message naming the
+    /// file (from a file and from standard input alike).
+    #[test]
+    fn assess_reader_refuses_malformed_files_naming_the_file(
+        lines in prop::collection::vec("[0-9QNA,\" \r-]{0,30}", 0..6),
+        header in prop_oneof![
+            Just("Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10,Q11,Q12\n"),
+            Just("id,Q12,Q11,Q10,Q9,Q8,Q7,Q6,Q5,Q4,Q3,Q2,Q1\r\n"),
+            Just("Q1,Q2\n"),
+            Just(""),
+        ],
+    ) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = format!("{header}{}", lines.join("\n"));
+        let path = dir.path().join("bad.csv");
+        std::fs::write(&path, &text).expect("write");
+        let p = path.display().to_string();
+        for (args, name) in [
+            (vec!["assess", "score", "--instrument", "ecr-s", "--missing", "NA", &p], p.as_str()),
+            (vec!["assess", "score", "--instrument", "ecr-s", "-"], "standard input"),
+            (vec!["assess", "change", "--instrument", "ecr-s", "--reliability", "0.9", "--sd", "1", "--before", &p, "--after", &p], p.as_str()),
+        ] {
+            let args: Vec<String> = args.iter().map(|x| x.to_string()).collect();
+            let (code, err) = run_limited(&args, dir.path(), &text);
+            prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
+            prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
+            if code == 2 {
+                let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
+                prop_assert!(last.starts_with(&format!("closer: {name}")), "{args:?}: {err}");
+            }
+        }
+    }
+}

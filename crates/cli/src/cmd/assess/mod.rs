@@ -1,8 +1,9 @@
 //! `closer assess`: score validated questionnaires, measure change against measurement error,
 //! and (with no subcommand) a few reflection questions of our own.
 //!
-//! Scoring, statistics, norms and signals come from `closer_measure`; every sentence comes from
-//! `closer_guide::narrate_measure` as a `Said`. This file parses arguments and prints.
+//! Scoring, statistics, norms and signals come from `closer_measure`; what is said and shown
+//! (and the JSON documents) from `closer_guide::measure_view::assess`, every sentence a `Said`.
+//! These files parse arguments, read the files and print.
 //!
 //! Privacy: a responses file may hold many people's answers. The CPQ's threat, name-calling and
 //! aggression answers of other people are printed only with `--research`; a one-row file is one
@@ -15,13 +16,10 @@ mod score;
 mod tables;
 
 use crate::error::{CliError, CliResult};
-use crate::io::Part;
-use closer_guide::narrate_measure as nm;
 use closer_measure::instrument::{self, IDS, Instrument, Order};
 use closer_measure::score::{Scored, score};
 use closer_measure::{Responses, responses};
-use closer_safety::{Said, Withheld};
-use serde::Serialize;
+use closer_safety::Withheld;
 use std::path::Path;
 
 /// Questionnaires: score validated instruments, measure change, or reflect.
@@ -150,7 +148,7 @@ pub(super) fn read(
 ) -> CliResult<Responses> {
     let text = crate::io::read_input(path)?;
     Ok(responses::parse_with(
-        &path.display().to_string(),
+        &crate::io::input_name(path),
         &text,
         inst.items,
         scale,
@@ -171,7 +169,7 @@ pub(super) fn score_file(
     if r.is_empty() {
         return Err(CliError::usage(format!(
             "{}: no respondents (expected a header with Q1..Q{} and at least one row)",
-            path.display(),
+            crate::io::input_name(path),
             inst.items
         )));
     }
@@ -179,29 +177,11 @@ pub(super) fn score_file(
     Ok((r, s))
 }
 
-/// The warning for a file whose answers never reach the top of the declared scale, also written
-/// to stderr at once (it is about the request, and JSON readers get it in `notes`).
-pub(super) fn top_unused(
-    p: &closer_safety::Policy,
-    path: &Path,
-    r: &Responses,
-) -> CliResult<Option<Said>> {
-    match r.highest_answer() {
-        Some(h) if i32::from(h) < r.scale[1] => {
-            let s = nm::top_of_scale_unused(p, &path.display().to_string(), h, r.scale)
-                .map_err(withheld)?;
-            crate::io::note(s.text());
-            Ok(Some(s))
-        }
-        _ => Ok(None),
+/// A view that could not be made: a rule that does not apply is bad usage (exit 2); a withheld
+/// sentence is our error.
+pub(super) fn own_error(e: closer_guide::measure_view::OwnError) -> CliError {
+    match e {
+        closer_guide::measure_view::OwnError::Score(m) => CliError::usage(m),
+        closer_guide::measure_view::OwnError::Withheld(w) => withheld(w),
     }
-}
-
-/// Where one person's own safety signs lead, in JSON (score and change alike).
-
-#[derive(Serialize)]
-pub(super) struct GradingOut<'a> {
-    pub grades: Vec<&'static str>,
-    pub safety_mode: bool,
-    pub said: Vec<Part<'a>>,
 }

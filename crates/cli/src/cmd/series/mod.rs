@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
-Models (rties 5.0.0-compatible; see docs/research.md, \"Series models\"):
+Models (rties 5.0.0-compatible):
   inertia-coordination  x_k(t) = c_k + inert_k x_k(t-L) + coord_k x_partner(t-L), per dyad,
                         both partners stacked; columns int0 int1 inert0 coord0 inert1 coord1
                         r2 adj_r2 (uncentred R², adjusted with p = rank), shift, n.
