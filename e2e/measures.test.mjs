@@ -94,6 +94,27 @@ test("a measure by item number, a kept screen result, and the coaching switch", 
     assert.match(await page.locator("#kept").innerText(), /ECR-RS/);
     await shoot(page, "measures-kept");
 
+    // The CPQ with every answer high: its safety signals lead, with the international directory
+    // and the region picker of the help area; a region picked there shows that region's lines
+    // for the same result (asked, never kept).
+    await open(page, "cpq", "1-9");
+    for (let i = 1; i <= 35; i++) { await page.fill(`#q${i}`, "8"); }
+    await submit(page, page.locator("form[action='/m/score'] button[type=submit]"));
+    assert.equal(await page.locator("#numbers select#region").count(), 1, "the region picker");
+    assert.equal(await page.locator("a[href='tel:911']").count(), 0, "no region's number before one is picked");
+    assert.equal(await page.locator("a[href^='https://findahelpline.com'][rel=noreferrer]").count() > 0, true, "the directory, a link");
+    const before = await page.locator("#scores").innerText();
+    await axe(page, "CPQ help", violations);
+    await fits(page, "CPQ help");
+    await shoot(page, "measures-cpq-help");
+    await page.selectOption("#region", "US");
+    await submit(page, page.locator("#numbers button[type=submit]"));
+    assert.ok(await page.locator("a[href='tel:911']").count() > 0, "the US lines dial in one tap");
+    assert.equal(await page.locator("#scores").innerText(), before, "the same result");
+    await axe(page, "CPQ help for a region", violations);
+    await fits(page, "CPQ help for a region");
+    await shoot(page, "measures-cpq-region");
+
     // The private questions, all answered yes; the result offers to keep it.
     await page.goto(closer.base + "/questions");
     await submit(page, page.locator("button[value=start]"));

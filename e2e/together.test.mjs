@@ -270,6 +270,20 @@ async function person(pass) {
   return { page, pass, username, csrf, cookie: `__Host-s=${cookie.value}` };
 }
 
+/** A post to the share route that no page offers, sent by `page`'s own browser (its session
+ * cookie and Origin) with `csrf`: the status (303 when the answer redirects). */
+async function craftedShare(page, entry, csrf, action) {
+  return page.evaluate(async (f) => {
+    const r = await fetch("/together/share", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(f).toString(),
+      redirect: "manual",
+    });
+    return r.type === "opaqueredirect" ? 303 : r.status;
+  }, { csrf, entry, action });
+}
+
 /** Clicks a submit button and waits for the answer, whether the script shows it in place or the
  * browser navigates. */
 async function post(page, button) {
@@ -369,11 +383,54 @@ test("journey 3: coercion events never reach the partner", async () => {
     sameAs(two, await allPages(B), `A makes recovery codes (${i + 1})`);
   }
 
+  // A keeps a daily check-in and a private record (a note of what happened): neither reaches B.
+  await a.goto(closer.base + "/day");
+  await a.fill("#closeness", "3");
+  await a.fill("#day-note", `${canary("Plover", "checkin")} a hard evening`);
+  await post(a, a.locator("form[action='/day'] button[type=submit]"));
+  await a.locator("#kept").waitFor();
+  sameAs(two, await allPages(B), "A keeps a check-in");
+  await a.goto(closer.base + "/note");
+  await a.fill("#record", `${canary("Plover", "incident")} what was said at the door`);
+  await post(a, a.locator("form[action='/note'] button[type=submit]"));
+  await a.locator("#kept").waitFor();
+  sameAs(two, await allPages(B), "A keeps a private record");
+
   // A exports everything (a download).
   const { download, problem } = await exportDownload(a, closer.base, A.pass);
-  assert.ok(fs.readFileSync(await download.path(), "utf8").includes(edited), "the export holds A's note");
+  const exported = fs.readFileSync(await download.path(), "utf8");
+  assert.ok(exported.includes(edited), "the export holds A's note");
   await download.delete();
   sameAs(two, await allPages(B), "A exports");
+
+  // A note or a check-in cannot be shared. No page of A's offers a control for either (their
+  // ids appear in no form), and a crafted post to the share route with either id, sent by A's
+  // own browser with A's session and csrf, is refused; B's pages do not move.
+  const { checkins, incidents } = JSON.parse(exported);
+  assert.equal(checkins.length, 1, "one check-in exported");
+  assert.equal(incidents.length, 1, "one private record exported");
+  const unshareable = [["check-in", checkins[0].id], ["private record", incidents[0].id]];
+  for (const p of ["/together", "/journal", "/day", "/note", "/links"]) {
+    await a.goto(closer.base + p);
+    const html = await a.content();
+    for (const [what, id] of unshareable) {
+      assert.ok(!html.includes(id), `A's ${p} offers no control for the ${what}`);
+    }
+  }
+  await a.goto(closer.base + "/together");
+  const csrfNow = await a.locator("input[name=csrf]").first().getAttribute("value");
+  for (const [what, id] of unshareable) {
+    assert.equal(await craftedShare(a, id, csrfNow, "share"), 404, `sharing the ${what} is refused`);
+    sameAs(two, await allPages(B), `A tries to share the ${what}`);
+  }
+  // The same crafted post with a private entry's id is accepted and B sees it (so the refusals
+  // above are the store's, not a malformed request); withdrawn, B's pages are as they were.
+  const lonely = JSON.parse(exported).entries.find((e) => (e.feelings || []).includes("lonely"));
+  assert.ok(lonely, "the private entry is in the export");
+  assert.equal(await craftedShare(a, lonely.id, csrfNow, "share"), 303, "an entry can be shared");
+  assert.ok((await allPages(B))["/together"].includes("lonely"), "B sees the entry shared by the crafted post");
+  assert.equal(await craftedShare(a, lonely.id, csrfNow, "withdraw"), 303);
+  sameAs(two, await allPages(B), "A shares a private entry and withdraws it");
 
   // A switches safety mode on (the help area's switch): what A is coached changes; B's pages
   // do not, by a byte.

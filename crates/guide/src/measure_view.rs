@@ -322,6 +322,15 @@ pub struct OwnResult {
     pub said: Vec<Said>,
 }
 
+impl OwnResult {
+    /// Whether the result routes safety signals to help (the screen's routing, with a region's
+    /// lines or, without one, the international directory): then the page asks where the person
+    /// is, the way the help area does, and shows that region's lines.
+    pub fn routes_help(&self) -> bool {
+        self.signals.as_ref().is_some_and(|o| !o.signals.is_empty())
+    }
+}
+
 /// Why a result could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum OwnError {
@@ -478,6 +487,53 @@ mod tests {
         assert!(choice("nope", "1-7").is_none());
         assert_eq!(c("cpq-sf", [1, 9]).item_labels()[2], "A3a");
         assert_eq!(c("ecr-s", [1, 7]).item_labels()[11], "12");
+    }
+
+    #[test]
+    fn raised_cpq_signals_route_to_the_chosen_regions_lines_and_ask_for_a_region() {
+        let ch = c("cpq", [1, 9]);
+        let mut row = vec![Some(1); 35];
+        let quiet = own_result(
+            ch,
+            Responses::from_rows(35, [1, 9], &[row.clone()]),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(!quiet.routes_help(), "no signal raised: nothing to route");
+        for p in &ch.instrument.signals {
+            row[p.self_pos] = Some(8);
+            row[p.partner_pos] = Some(8);
+        }
+        let answers = Responses::from_rows(35, [1, 9], &[row]);
+        let text = |r: &OwnResult| {
+            r.said
+                .iter()
+                .map(|s| s.text().to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let anywhere = own_result(ch, answers.clone(), None, None).unwrap();
+        assert!(anywhere.routes_help());
+        let us = own_result(ch, answers, None, Some("US")).unwrap();
+        assert!(us.routes_help());
+        // Without a region, the international directory; with one, that region's own lines.
+        assert!(text(&anywhere).contains("findahelpline.com"));
+        assert!(!text(&anywhere).contains("1-800-799-7233"));
+        assert!(text(&us).contains("1-800-799-7233"), "{}", text(&us));
+        // The scores do not depend on the region.
+        assert_eq!(anywhere.subscales.len(), us.subscales.len());
+        for (a, b) in anywhere.subscales.iter().zip(&us.subscales) {
+            assert_eq!(a.score, b.score);
+        }
+        let ecr = own_result(
+            c("ecr-rs", [1, 7]),
+            Responses::from_rows(9, [1, 7], &[vec![Some(7); 9]]),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(!ecr.routes_help(), "no signal pairs: no region asked");
     }
 
     #[test]

@@ -3,40 +3,14 @@
 //! on another person's, same-second entries keep insertion order, pages are newest first, and
 //! many writers at once lose nothing.
 
+mod support;
+
 use closer_domain::MoveType;
 use closer_store::*;
-use std::path::Path;
 use std::sync::Arc;
+use support::*;
 
 const NOW: i64 = 1_772_400_600; // 2026-03-01T21:30:00Z
-
-fn rt() -> tokio::runtime::Runtime {
-    closer_store::runtime().unwrap()
-}
-
-fn backends(rt: &tokio::runtime::Runtime, dir: &Path, name: &str) -> Vec<(String, Store)> {
-    let mut out = vec![(
-        "sqlite".to_string(),
-        rt.block_on(Store::open(
-            &Location::Sqlite(dir.join(format!("{name}.db"))),
-            OpenMode::Create,
-        ))
-        .unwrap(),
-    )];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL")
-        && !url.is_empty()
-    {
-        let schema = format!("t_{name}_{}", &random_id()[..12]);
-        out.push((
-            "postgres".to_string(),
-            rt.block_on(Store::open_postgres_schema(&url, &schema))
-                .unwrap(),
-        ));
-    } else {
-        eprintln!("note: TEST_DATABASE_URL is not set; {name} ran on SQLite only");
-    }
-    out
-}
 
 fn entry(at: i64, m: MoveType, note: &str) -> NewEntry {
     NewEntry {
@@ -51,7 +25,7 @@ fn entry(at: i64, m: MoveType, note: &str) -> NewEntry {
 fn the_data_version_changes_on_every_write_of_that_person_only() {
     let dir = tempfile::tempdir().unwrap();
     let rt = rt();
-    for (backend, s) in backends(&rt, dir.path(), "version") {
+    for (backend, s, _) in backends_on(&rt, dir.path(), "version") {
         rt.block_on(async {
             let a = s.create_person().await.unwrap();
             let b = s.create_person().await.unwrap();
@@ -121,7 +95,7 @@ fn the_data_version_changes_on_every_write_of_that_person_only() {
 fn same_second_entries_come_back_in_insertion_order_and_pages_newest_first() {
     let dir = tempfile::tempdir().unwrap();
     let rt = rt();
-    for (backend, s) in backends(&rt, dir.path(), "order") {
+    for (backend, s, _) in backends_on(&rt, dir.path(), "order") {
         rt.block_on(async {
             let a = s.create_person().await.unwrap();
             // Twenty entries in the same second, logged one by one: their random ids say
@@ -175,7 +149,7 @@ fn same_second_entries_come_back_in_insertion_order_and_pages_newest_first() {
 fn fifty_writers_at_once_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let rt = rt();
-    for (backend, s) in backends(&rt, dir.path(), "writers") {
+    for (backend, s, _) in backends_on(&rt, dir.path(), "writers") {
         let s = Arc::new(s);
         let a = rt.block_on(s.create_person()).unwrap();
         rt.block_on(s.lock(&a, "a long passphrase for a")).unwrap();

@@ -3,39 +3,17 @@
 //! plain word never reaches the database file), one row per person, each person's own, and
 //! gone with the person.
 
+mod support;
+
 use closer_store::*;
 use std::path::Path;
-
-fn backends(dir: &Path, name: &str) -> Vec<(String, Store)> {
-    let rt = closer_store::runtime().unwrap();
-    let mut out = vec![(
-        "sqlite".to_string(),
-        rt.block_on(Store::open(
-            &Location::Sqlite(dir.join(format!("{name}.db"))),
-            OpenMode::Create,
-        ))
-        .unwrap(),
-    )];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL")
-        && !url.is_empty()
-    {
-        let schema = format!("t_{name}_{}", &random_id()[..12]);
-        out.push((
-            "postgres".to_string(),
-            rt.block_on(Store::open_postgres_schema(&url, &schema))
-                .unwrap(),
-        ));
-    } else {
-        eprintln!("note: TEST_DATABASE_URL is not set; {name} ran on SQLite only");
-    }
-    out
-}
+use support::*;
 
 #[test]
 fn safety_mode_is_each_persons_own_sealed_setting() {
     let dir = tempfile::tempdir().unwrap();
     let rt = closer_store::runtime().unwrap();
-    for (name, s) in backends(dir.path(), "settings") {
+    for (name, s, _) in backends_on(&rt, dir.path(), "settings") {
         rt.block_on(async {
             let a = s.create_person().await.unwrap();
             let b = s.create_person().await.unwrap();

@@ -3,43 +3,14 @@
 //! link, the lock, export and import, forget. Plus what only SQLite has: permissions, a copied
 //! file, a writer killed mid-stream.
 
+mod support;
+
 use closer_domain::{MoveType, Way};
 use closer_store::*;
 use std::path::Path;
+use support::*;
 
 const NOW: i64 = 1_772_400_600; // 2026-03-01T21:30:00Z
-
-fn rt() -> tokio::runtime::Runtime {
-    closer_store::runtime().unwrap()
-}
-
-/// The backends to run on: a fresh SQLite file, and a fresh PostgreSQL schema when a URL is set.
-fn backends(dir: &Path, name: &str) -> Vec<(String, Store, Option<String>)> {
-    let rt = rt();
-    let mut out = vec![(
-        "sqlite".to_string(),
-        rt.block_on(Store::open(
-            &Location::Sqlite(dir.join(format!("{name}.db"))),
-            OpenMode::Create,
-        ))
-        .unwrap(),
-        None,
-    )];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL")
-        && !url.is_empty()
-    {
-        let schema = format!("t_{name}_{}", &random_id()[..12]);
-        out.push((
-            "postgres".to_string(),
-            rt.block_on(Store::open_postgres_schema(&url, &schema))
-                .unwrap(),
-            Some(schema),
-        ));
-    } else {
-        eprintln!("note: TEST_DATABASE_URL is not set; {name} ran on SQLite only");
-    }
-    out
-}
 
 fn entry(at: i64, m: MoveType) -> NewEntry {
     NewEntry {

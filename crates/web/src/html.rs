@@ -32,7 +32,7 @@ pub fn label(key: &str) -> String {
 
 /// A said text as paragraphs: a blank line starts a paragraph, a single newline breaks a line,
 /// and lines that start with "- " are a list. A number after "call " or "Phone: " dials in one
-/// tap.
+/// tap, and a web address (a directory's, a line's chat or source page) is a link to itself.
 pub fn paragraphs(text: &str) -> String {
     let mut out = String::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
@@ -53,15 +53,66 @@ pub fn paragraphs(text: &str) -> String {
         for line in para.lines().map(str::trim) {
             if let Some(item) = line.strip_prefix("- ") {
                 flush_lines(&mut out, &mut lines);
-                list.push(dial(&esc(item)));
+                list.push(dial(&addresses(&esc(item))));
             } else {
                 flush_list(&mut out, &mut list);
-                lines.push(dial(&esc(line)));
+                lines.push(dial(&addresses(&esc(line))));
             }
         }
         flush_lines(&mut out, &mut lines);
         flush_list(&mut out, &mut list);
     }
+    out
+}
+
+/// Makes each web address in escaped text (`https://…`, `http://…`) a link whose text is the
+/// address itself, as it was written: nothing added that names help (the address is what the
+/// content says), and `rel="noreferrer"` so the site opened learns nothing of this one (the
+/// page's `Referrer-Policy` already sends none). Punctuation that ends the sentence, a closing
+/// bracket the address did not open, and an escaped quote stay outside the link.
+pub fn addresses(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(i) = ["https://", "http://"]
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let mut end = tail
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '"')
+            .unwrap_or(tail.len());
+        loop {
+            let url = &tail[..end];
+            if let Some(q) = ["&quot;", "&#39;", "&gt;", "&lt;"]
+                .iter()
+                .filter_map(|e| url.find(e))
+                .min()
+            {
+                end = q;
+                continue;
+            }
+            let Some(last) = url.chars().last() else {
+                break;
+            };
+            let unopened = last == ')' && url.matches('(').count() < url.matches(')').count();
+            if ".,;:!?".contains(last) || unopened {
+                end -= last.len_utf8();
+                continue;
+            }
+            break;
+        }
+        let url = &tail[..end];
+        if url.len() > "https://".len() && !url.ends_with("//") {
+            let _ = write!(out, "<a href=\"{url}\" rel=\"noreferrer\">{url}</a>");
+        } else {
+            out.push_str(url);
+        }
+        // The scheme's letters are never trimmed, so `end` is past them and the loop moves on.
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -242,6 +293,32 @@ mod tests {
         assert_eq!(dial("call us today"), "call us today");
         assert_eq!(dial("call 12 people"), "call 12 people");
         assert_eq!(dial("call 2-1-1x"), "call 2-1-1x");
+    }
+
+    #[test]
+    fn a_web_address_is_a_link_to_itself_without_a_referrer() {
+        assert_eq!(
+            addresses("Find A Helpline lists free lines by country: https://findahelpline.com"),
+            "Find A Helpline lists free lines by country: <a href=\"https://findahelpline.com\" rel=\"noreferrer\">https://findahelpline.com</a>"
+        );
+        // Sentence punctuation, an unopened bracket and an escaped quote stay outside; a
+        // query's escaped ampersand and a bracket the address opened stay inside.
+        assert_eq!(
+            addresses("Source: https://a.example/x?y=1&amp;z=2 (page date: 2026-01-01)."),
+            "Source: <a href=\"https://a.example/x?y=1&amp;z=2\" rel=\"noreferrer\">https://a.example/x?y=1&amp;z=2</a> (page date: 2026-01-01)."
+        );
+        assert_eq!(
+            addresses("(see http://b.example/w_(x).) and &quot;https://c.example/&quot;"),
+            "(see <a href=\"http://b.example/w_(x)\" rel=\"noreferrer\">http://b.example/w_(x)</a>.) and &quot;<a href=\"https://c.example/\" rel=\"noreferrer\">https://c.example/</a>&quot;"
+        );
+        // No address, or a scheme with nothing after it: unchanged.
+        assert_eq!(addresses("call us today"), "call us today");
+        assert_eq!(addresses("https:// and http://."), "https:// and http://.");
+        // Through the one way a said text becomes HTML, beside a number that dials.
+        assert_eq!(
+            paragraphs("- Phone: 116 123\n- Online: https://d.example/chat."),
+            "<ul><li>Phone: <a href=\"tel:116123\">116 123</a></li><li>Online: <a href=\"https://d.example/chat\" rel=\"noreferrer\">https://d.example/chat</a>.</li></ul>"
+        );
     }
 
     #[test]

@@ -307,24 +307,6 @@ async fn setup(app: &axum::Router, st: &closer_web::Shared) -> World {
     }
 }
 
-async fn link(a: &mut Person, b: &mut Person) {
-    let r = a
-        .client
-        .post_signed("/together/invite", &a.csrf, &[("passphrase", PP_A)])
-        .await;
-    let code = r.by_id("invite-code").expect("the code is shown");
-    let pp = b.passphrase.clone();
-    let r = b
-        .client
-        .post_signed(
-            "/together/accept",
-            &b.csrf,
-            &[("code", &code), ("passphrase", &pp)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-}
-
 /// A's link named `name`, opened by a fresh browser; its address path.
 async fn open_link(
     w: &mut World,
@@ -403,10 +385,7 @@ async fn request(w: &mut World, r: &Route, v: Viewer) -> Resp {
         _ => (&mut w.a, PP_A),
     };
     let mut client = match v {
-        Viewer::Anonymous | Viewer::AnonymousForged => Client {
-            cookie: None,
-            ..person.client.clone()
-        },
+        Viewer::Anonymous | Viewer::AnonymousForged => person.client.anonymous(),
         _ if is_therapist(v) => therapist.expect("a therapist browser"),
         _ => person.client.clone(),
     };
@@ -481,11 +460,7 @@ fn check(r: &Route, v: Viewer, want: Outcome, got: &Resp, exit: &str, w: &World)
 #[test]
 fn every_route_for_every_viewer() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = rt();
     for (name, db) in databases(dir.path(), "authz") {
         rt.block_on(async {
             let (app, st) = app_on(Some(db));

@@ -11,31 +11,6 @@ use support::*;
 
 const PP: &str = "correct horse battery";
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// The ids of the entries on a list page, in page order.
-fn entry_ids(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = body;
-    let marker = "name=\"id\" value=\"";
-    while let Some(i) = rest.find(marker) {
-        let tail = &rest[i + marker.len()..];
-        let end = tail.find('"').unwrap();
-        let id = tail[..end].to_string();
-        if out.last() != Some(&id) {
-            out.push(id);
-        }
-        rest = &tail[end..];
-    }
-    out
-}
-
 /// A page without its per-session secret, to compare two pages of one person.
 fn without_csrf(body: &str, csrf: &str) -> String {
     body.replace(csrf, "CSRF")

@@ -4,7 +4,7 @@
 
 mod support;
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use closer_guide::ui::ui;
 use closer_store::Store;
 use std::sync::Arc;
@@ -13,58 +13,9 @@ use support::*;
 const PP_A: &str = "the first person's passphrase";
 const PP_B: &str = "the second person's passphrase";
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 /// An interface label as a page shows it (escaped).
 fn shown(key: &str) -> String {
     closer_web::html::label(key)
-}
-
-/// A page as another person would compare it: every header but `Date`, the body with the
-/// session's csrf replaced.
-fn seen(r: &Resp, csrf: &str) -> String {
-    let mut h: Vec<String> = r
-        .headers
-        .iter()
-        .filter(|(k, _)| *k != header::DATE)
-        .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
-        .collect();
-    h.sort();
-    format!(
-        "{}\n{}\n\n{}",
-        r.status,
-        h.join("\n"),
-        r.body.replace(csrf, "CSRF")
-    )
-}
-
-async fn person_id(s: &Store, p: &Person) -> String {
-    s.sign_in(&p.username, &p.passphrase).await.unwrap().0
-}
-
-async fn link(a: &mut Person, b: &mut Person) {
-    let pp = a.passphrase.clone();
-    let r = a
-        .client
-        .post_signed("/together/invite", &a.csrf, &[("passphrase", &pp)])
-        .await;
-    let code = r.by_id("invite-code").expect("the code is shown");
-    let pp = b.passphrase.clone();
-    let r = b
-        .client
-        .post_signed(
-            "/together/accept",
-            &b.csrf,
-            &[("code", &code), ("passphrase", &pp)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 /// Posts a form's answers `q1..qN` for an instrument on a scale.
@@ -92,20 +43,9 @@ async fn screen(p: &mut Person, answer: &str, signed: bool) -> Resp {
     let mut c = if signed {
         p.client.clone()
     } else {
-        Client {
-            cookie: None,
-            ..p.client.clone()
-        }
+        p.client.anonymous()
     };
-    let mut r = c.post_anon("/questions", &[("answer", "start")]).await;
-    for _ in 0..closer_safety::screen::questions().len() {
-        let s = r.hidden("s").expect("the answers so far travel sealed");
-        r = c
-            .post_anon("/questions", &[("s", &s), ("answer", answer)])
-            .await;
-        assert_eq!(r.status, StatusCode::OK);
-    }
-    r
+    answer_questions(&mut c, answer).await
 }
 
 #[test]
@@ -217,6 +157,109 @@ fn a_measure_is_entered_by_item_number_scored_with_its_error_and_kept_only_if_ch
                 let hay = String::from_utf8_lossy(&all);
                 assert!(!hay.contains("ecr-rs") && !hay.contains("\"answers\""));
             }
+        });
+    }
+}
+
+#[test]
+fn the_cpq_help_shows_the_lines_of_the_region_picked_on_the_result_and_keeps_no_region() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "mregion") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP_A).await;
+            let mut b = sign_up(&app, &st, PP_B).await;
+            let s: Arc<Store> = st.store().unwrap();
+            let pa = person_id(&s, &a).await;
+            let csrf = a.csrf.clone();
+
+            // No signal raised: no region asked.
+            let quiet = score(&mut a, "cpq", "1-9", &["1"; 35]).await;
+            assert_eq!(quiet.status, StatusCode::OK, "{name}");
+            assert!(!quiet.body.contains("name=\"region\""), "{name}");
+            let ecr = score(&mut a, "ecr-rs", "1-7", &["4"; 9]).await;
+            assert!(!ecr.body.contains("name=\"region\""), "{name}");
+
+            // Raised signals: the help first, with the international directory and no
+            // region's numbers, and the region picker as the help area has it.
+            let mut cpq = vec!["1"; 35];
+            for p in &closer_measure::instrument::get("cpq")
+                .unwrap()
+                .unwrap()
+                .signals
+            {
+                cpq[p.self_pos] = "8";
+                cpq[p.partner_pos] = "8";
+            }
+            let r = score(&mut a, "cpq", "1-9", &cpq).await;
+            assert_eq!(r.status, StatusCode::OK, "{name}");
+            assert!(r.body.contains("findahelpline.com"), "{name}");
+            assert!(!r.body.contains("href=\"tel:911\""), "{name}");
+            let form = &r.body[r.body.find("id=\"numbers\"").expect("the picker")..];
+            let form = &form[..form.find("</form>").unwrap()];
+            assert!(form.contains("action=\"/m/score\""), "{form}");
+            assert!(form.contains(&format!("name=\"csrf\" value=\"{csrf}\"")));
+            assert!(form.contains("<select id=\"region\" name=\"region\" autocomplete=\"off\""));
+            assert!(form.contains("<option value=\"US\">US</option>"));
+            // The answers travel sealed, never in clear.
+            assert!(form.contains("name=\"k\""));
+            assert!(!form.contains("name=\"q1\""));
+            let k = r.hidden("k").unwrap();
+
+            // US picked: the same result with the US lines, US selected; the scores unchanged.
+            let us = a
+                .client
+                .post_signed("/m/score", &csrf, &[("k", &k), ("region", "US")])
+                .await;
+            assert_eq!(us.status, StatusCode::OK, "{name}");
+            assert!(us.body.contains("href=\"tel:911\""), "{name}");
+            assert!(us.body.contains("1-800-799-7233"), "{name}");
+            assert!(
+                us.body
+                    .contains("<option value=\"US\" selected>US</option>")
+            );
+            let table = |b: &str| {
+                let t = &b[b.find("id=\"scores\"").unwrap()..];
+                t[..t.find("</table>").unwrap()].to_string()
+            };
+            assert_eq!(table(&us.body), table(&r.body), "{name}");
+            let help = us.body.find("Some answers matter for safety").unwrap();
+            assert!(help < us.body.find("id=\"scores\"").unwrap());
+            // No region again: the international directory.
+            let none = a
+                .client
+                .post_signed("/m/score", &csrf, &[("k", &k), ("region", "")])
+                .await;
+            assert_eq!(none.status, StatusCode::OK, "{name}");
+            assert!(!none.body.contains("href=\"tel:911\""), "{name}");
+            // A place we do not know: the help area's 404; the sealed answers of another
+            // person, or altered ones: refused.
+            let nowhere = a
+                .client
+                .post_signed("/m/score", &csrf, &[("k", &k), ("region", "Atlantis")])
+                .await;
+            assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{name}");
+            let csrf_b = b.csrf.clone();
+            let stolen = b
+                .client
+                .post_signed("/m/score", &csrf_b, &[("k", &k), ("region", "US")])
+                .await;
+            assert_eq!(stolen.status, StatusCode::BAD_REQUEST, "{name}");
+            let altered = a
+                .client
+                .post_signed("/m/score", &csrf, &[("k", &k[1..]), ("region", "US")])
+                .await;
+            assert_eq!(altered.status, StatusCode::BAD_REQUEST, "{name}");
+
+            // Asked, never stored: nothing kept by choosing a region; keeping the result from
+            // the US page keeps the answers and scores only.
+            assert!(s.assessments(&pa).await.unwrap().is_empty(), "{name}");
+            let kept = keep(&mut a, &us, "/m/keep").await;
+            assert_eq!(kept.status, StatusCode::OK, "{name}");
+            let all = s.assessments(&pa).await.unwrap();
+            assert_eq!(all.len(), 1, "{name}");
+            let json = serde_json::to_string(&all[0].data).unwrap();
+            assert!(!json.contains("US") && !json.contains("region"), "{json}");
         });
     }
 }

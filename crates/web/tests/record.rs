@@ -12,14 +12,6 @@ use support::*;
 
 const PP: &str = "a record passphrase";
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 fn unesc(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -43,10 +35,6 @@ fn entry(at: i64, m: MoveType, note: Option<&str>) -> NewEntry {
         note: note.map(str::to_string),
         ..NewEntry::default()
     }
-}
-
-async fn person_id(s: &Store, p: &Person) -> String {
-    s.sign_in(&p.username, &p.passphrase).await.unwrap().0
 }
 
 #[test]

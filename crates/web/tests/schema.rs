@@ -139,49 +139,13 @@ const CANARY_LINK: &str = "Grebecanary Dr 3315";
 /// Words of the entries' bodies that must not show in clear either.
 const WORDS: &[&str] = &["overwhelmed", "tender", "withdraw", "repair", "pause"];
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// The ids of the entries listed on `/journal` (the hidden `id` fields of its forms).
-fn entry_ids(body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for part in body.split("name=\"id\" value=\"").skip(1) {
-        let id = part[..part.find('"').unwrap()].to_string();
-        if !out.contains(&id) {
-            out.push(id);
-        }
-    }
-    out
-}
-
 /// The run through the pages; returns the usernames (which must not be stored in clear).
 async fn journey(app: &axum::Router, st: &closer_web::Shared, name: &str) -> Vec<String> {
     let mut a = sign_up(app, st, CANARY_PP).await;
     let mut b = sign_up(app, st, "the second person's passphrase").await;
     let mut c = sign_up(app, st, "a third person with an open invitation").await;
     // A and B linked; C leaves an invitation open.
-    let r = a
-        .client
-        .post_signed("/together/invite", &a.csrf, &[("passphrase", CANARY_PP)])
-        .await;
-    let code = r.by_id("invite-code").expect("an invitation code");
-    let r = b
-        .client
-        .post_signed(
-            "/together/accept",
-            &b.csrf,
-            &[
-                ("code", &code),
-                ("passphrase", "the second person's passphrase"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
+    link(&mut a, &mut b).await;
     let r = c
         .client
         .post_signed(

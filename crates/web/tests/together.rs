@@ -13,61 +13,9 @@ const PP_A: &str = "the first person's passphrase";
 const PP_B: &str = "the second person's passphrase";
 const PP_N: &str = "a third person who never links";
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// A page as the other person would compare it: every header but `Date`, and the body with the
-/// session's csrf replaced.
-fn seen(r: &Resp, csrf: &str) -> String {
-    let mut h: Vec<String> = r
-        .headers
-        .iter()
-        .filter(|(k, _)| *k != header::DATE)
-        .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
-        .collect();
-    h.sort();
-    format!(
-        "{}\n{}\n\n{}",
-        r.status,
-        h.join("\n"),
-        r.body.replace(csrf, "CSRF")
-    )
-}
-
 async fn same(b: &mut Person, base: &str, label: &str) {
     let now = seen(&b.client.get("/together").await, &b.csrf);
     assert_eq!(now, base, "{label}: B's page changed");
-}
-
-async fn person_id(s: &Store, p: &Person) -> String {
-    s.sign_in(&p.username, &p.passphrase).await.unwrap().0
-}
-
-async fn link(a: &mut Person, b: &mut Person) {
-    let r = a
-        .client
-        .post_signed(
-            "/together/invite",
-            &a.csrf,
-            &[("passphrase", &a.passphrase.clone())],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let code = r.by_id("invite-code").expect("the code is shown");
-    let r = b
-        .client
-        .post_signed(
-            "/together/accept",
-            &b.csrf,
-            &[("code", &code), ("passphrase", &b.passphrase.clone())],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
 
 fn entry(at: i64, m: MoveType, feeling: &str, note: Option<&str>) -> NewEntry {

@@ -2,83 +2,13 @@
 //! table, the bad-input pages, the cross-site checks, the sealed walk state, safety mode on
 //! every flow page, and a fuzz of the form decoders.
 
+mod support;
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use closer_web::routes::{self, Body as Kind, Id, Method, ROUTES};
-use closer_web::seal::Keys;
-use closer_web::{AppState, Config, Shared, layer};
-use tower::ServiceExt;
-
-const HOST: &str = "127.0.0.1:9999";
-
-fn app() -> (Router, Shared) {
-    let mut c =
-        Config::new(Keys::from_secret("a test secret of at least thirty-two characters").unwrap());
-    c.exit_url = "http://127.0.0.1:1/away".into();
-    let st = AppState::new(c);
-    (closer_web::app(st.clone()), st)
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Resp {
-    let r = app.clone().oneshot(req).await.unwrap();
-    let status = r.status();
-    let headers = r.headers().clone();
-    let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(app: &Router, path: &str) -> Resp {
-    send(
-        app,
-        Request::get(path)
-            .header(header::HOST, HOST)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-/// Posts `fields` as a browser on our page would: with this host's Origin and a fresh token.
-async fn post(app: &Router, st: &Shared, path: &str, fields: &[(&str, &str)]) -> Resp {
-    let mut body = format!("t={}", enc(&st.form_token()));
-    for (k, v) in fields {
-        body.push_str(&format!("&{}={}", enc(k), enc(v)));
-    }
-    post_raw(
-        app,
-        path,
-        body.into_bytes(),
-        Some(&format!("http://{HOST}")),
-    )
-    .await
-}
-
-async fn post_raw(app: &Router, path: &str, body: Vec<u8>, origin: Option<&str>) -> Resp {
-    let mut b = Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(o) = origin {
-        b = b.header(header::ORIGIN, o);
-    }
-    send(app, b.body(Body::from(body)).unwrap()).await
-}
+use closer_web::{Shared, layer};
+use support::*;
 
 /// A valid form for each posted route. Exhaustive: a new route must say what it takes.
 fn sample(id: Id) -> Vec<(&'static str, &'static str)> {
@@ -230,7 +160,7 @@ fn assert_page(what: &str, body: &str) {
 
 #[tokio::test]
 async fn every_route_answers_with_its_content_type_and_the_headers() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     for row in ROUTES {
         // Signed-in routes, the exit and sign-up (which needs a database) are covered by the
         // authorization matrix in tests/authz.rs.
@@ -262,7 +192,7 @@ async fn every_route_answers_with_its_content_type_and_the_headers() {
 
 #[tokio::test]
 async fn the_script_stores_nothing_and_registers_no_worker() {
-    let (app, _) = app();
+    let (app, _) = app_on(None);
     let js = get(&app, routes::path(Id::Js)).await.body;
     for word in [
         "localStorage",
@@ -280,7 +210,7 @@ async fn the_script_stores_nothing_and_registers_no_worker() {
 
 #[tokio::test]
 async fn the_home_links_to_every_page_with_plain_links() {
-    let (app, _) = app();
+    let (app, _) = app_on(None);
     let home = get(&app, "/").await.body;
     for id in [
         Id::Learn,
@@ -315,7 +245,7 @@ async fn the_home_links_to_every_page_with_plain_links() {
 
 #[tokio::test]
 async fn unknown_pages_flows_and_regions_get_the_helpful_404() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     for r in [
         get(&app, "/no/such/page").await,
         get(&app, "/favicon.ico").await,
@@ -339,9 +269,9 @@ async fn unknown_pages_flows_and_regions_get_the_helpful_404() {
 
 #[tokio::test]
 async fn posts_need_a_fresh_token_and_our_origin() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let ok = format!("t={}&region=UK", enc(&st.form_token()));
-    let r = post_raw(
+    let r = post_bytes(
         &app,
         "/numbers",
         ok.clone().into_bytes(),
@@ -349,7 +279,7 @@ async fn posts_need_a_fresh_token_and_our_origin() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = post_raw(
+    let r = post_bytes(
         &app,
         "/numbers",
         ok.clone().into_bytes(),
@@ -358,7 +288,7 @@ async fn posts_need_a_fresh_token_and_our_origin() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_page("cross-site", &r.body);
-    let r = post_raw(
+    let r = post_bytes(
         &app,
         "/numbers",
         b"region=UK".to_vec(),
@@ -367,11 +297,11 @@ async fn posts_need_a_fresh_token_and_our_origin() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no token");
     let forged = "t=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&region=UK";
-    let r = post_raw(&app, "/numbers", forged.as_bytes().to_vec(), None).await;
+    let r = post_bytes(&app, "/numbers", forged.as_bytes().to_vec(), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "a forged token");
     // Two hours later the token has expired.
     st.advance_clock(2 * 3600 + 1);
-    let r = post_raw(
+    let r = post_bytes(
         &app,
         "/numbers",
         ok.into_bytes(),
@@ -383,13 +313,13 @@ async fn posts_need_a_fresh_token_and_our_origin() {
 
 #[tokio::test]
 async fn oversized_posts_get_a_clear_413_page() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let big = format!(
         "t={}&text={}",
         enc(&st.form_token()),
         "a".repeat(100 * 1024)
     );
-    let r = post_raw(
+    let r = post_bytes(
         &app,
         "/words",
         big.into_bytes(),
@@ -400,7 +330,7 @@ async fn oversized_posts_get_a_clear_413_page() {
     assert_headers("413", &r);
     assert_page("413", &r.body);
     let huge = vec![b'a'; 5 * 1024 * 1024];
-    let r = post_raw(&app, "/words", huge, Some(&format!("http://{HOST}"))).await;
+    let r = post_bytes(&app, "/words", huge, Some(&format!("http://{HOST}"))).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -413,7 +343,7 @@ fn state_of(body: &str) -> String {
 
 #[tokio::test]
 async fn the_screen_one_question_a_page_with_a_high_danger_answer() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let qs = closer_safety::screen::questions();
     let mut r = post(&app, &st, "/questions", &[("answer", "start")]).await;
     for (n, q) in qs.iter().enumerate() {
@@ -519,7 +449,7 @@ fn ways_of(page: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn in_safety_mode_no_flow_page_asks_to_approach_or_offers_couple_therapy() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let couple = closer_guide::content::content()
         .block("therapy-couple")
         .unwrap()
@@ -556,7 +486,7 @@ async fn in_safety_mode_no_flow_page_asks_to_approach_or_offers_couple_therapy()
 
 #[tokio::test]
 async fn both_roles_walk_to_the_end_and_not_sure_at_the_fear_check_switches_to_safety() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     for key in ["1", "2"] {
         let pages = walk(&app, &st, &[("flow", key)], "no").await;
         let last = pages.last().unwrap();
@@ -588,7 +518,7 @@ async fn both_roles_walk_to_the_end_and_not_sure_at_the_fear_check_switches_to_s
 
 #[tokio::test]
 async fn soften_shows_the_words_back_as_typed_and_never_rewords_them() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let msg = "Send me your location every hour or else.";
     let r = post(&app, &st, "/words", &[("text", msg)]).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -628,7 +558,7 @@ async fn soften_shows_the_words_back_as_typed_and_never_rewords_them() {
 
 #[tokio::test]
 async fn the_model_page_is_deterministic_and_cached() {
-    let (app, st) = app();
+    let (app, st) = app_on(None);
     let fields = sample(Id::ModelShow);
     let a = post(&app, &st, "/model", &fields).await;
     let b = post(&app, &st, "/model", &fields).await;
@@ -688,7 +618,7 @@ mod fuzz {
         ) {
             let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
             rt.block_on(async {
-                let (app, st) = app();
+                let (app, st) = app_on(None);
                 let path = ["/walk", "/questions", "/numbers", "/words", "/model"][route];
                 let r = post(&app, &st, path, &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
                 assert!(r.status.as_u16() < 500, "{path} {fields:?}: {}", r.status);

@@ -11,14 +11,6 @@ use support::*;
 
 const PP: &str = "correct horse battery";
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 /// The `href`s of a page's plain links with their text.
 fn links(body: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -340,21 +332,7 @@ fn the_fear_path_links_to_the_private_record_which_is_never_shared_nor_counted()
             // Linked A and B; A reaches the step signed in and gets the link.
             let mut a = sign_up(&app, &st, PP).await;
             let mut b = sign_up(&app, &st, PP).await;
-            let code = a
-                .client
-                .post_signed("/together/invite", &a.csrf, &[("passphrase", PP)])
-                .await
-                .by_id("invite-code")
-                .unwrap();
-            let r = b
-                .client
-                .post_signed(
-                    "/together/accept",
-                    &b.csrf,
-                    &[("code", &code), ("passphrase", PP)],
-                )
-                .await;
-            assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}");
+            link(&mut a, &mut b).await;
             let page = the_record_step(&mut a.client).await;
             assert!(page.contains("href=\"/note\""), "{name}");
             // The journal's landing page never offers it.
@@ -365,6 +343,15 @@ fn the_fear_path_links_to_the_private_record_which_is_never_shared_nor_counted()
             let f = a.client.get("/note").await;
             assert_eq!(f.status, StatusCode::OK, "{name}");
             assert!(f.body.contains("never shared"), "{name}");
+            // The journal's menu, as on the other signed-in pages: the way back to the journal.
+            let menu = links(&f.body);
+            for to in ["/journal", "/journal/new", "/day", "/m", "/together", "/me"] {
+                assert!(
+                    menu.iter().any(|(h, _)| h == to),
+                    "{name}: /note links to {to}: {menu:?}"
+                );
+            }
+            assert!(f.body.contains("<nav class=\"jr-nav\">"), "{name}");
             let form = &f.body[f.body.find("action=\"/note\"").expect("the form")..];
             let form = &form[..form.find("</form>").unwrap()];
             assert!(form.contains("name=\"csrf\""), "{name}");
@@ -377,6 +364,7 @@ fn the_fear_path_links_to_the_private_record_which_is_never_shared_nor_counted()
                 .post_signed("/note", &a.csrf, &[("text", "  ")])
                 .await;
             assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+            assert!(empty.body.contains("<nav class=\"jr-nav\">"), "{name}");
             let text = "canary-record-93 what was said at the door";
             let ok = a
                 .client
@@ -403,6 +391,73 @@ fn the_fear_path_links_to_the_private_record_which_is_never_shared_nor_counted()
                     .body
                     .contains("canary-record-93")
             );
+        });
+    }
+}
+
+/// The web addresses in a page's `<main>`, each with whether it is a link to itself without a
+/// referrer (`<a href="ADDR" rel="noreferrer">ADDR</a>`).
+fn addresses(body: &str) -> Vec<(String, bool)> {
+    let main = &body[body.find("<main").unwrap()..body.find("</main>").unwrap()];
+    let mut out = Vec::new();
+    let mut rest = main;
+    while let Some(i) = rest.find("https://").or_else(|| rest.find("http://")) {
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| c == '"' || c == '<' || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let url = &tail[..end];
+        let link = format!("<a href=\"{url}\" rel=\"noreferrer\">{url}</a>");
+        let linked = rest[..i].ends_with("<a href=\"") && tail.starts_with(&link[9..]);
+        out.push((url.to_string(), linked));
+        // Past the link (its address appears twice in it) or past the bare address.
+        rest = if linked {
+            &tail[link.len() - 9..]
+        } else {
+            &tail[end..]
+        };
+    }
+    out
+}
+
+#[test]
+fn the_directory_is_a_link_on_the_screens_before_a_change_and_after_the_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, db) in databases(dir.path(), "wdir") {
+        rt().block_on(async {
+            let (app, st) = app_on(Some(db));
+            let mut a = sign_up(&app, &st, PP).await;
+            let csrf = a.csrf.clone();
+            let mut pages = Vec::new();
+            for (path, change) in [
+                ("/me/check", "passphrase"),
+                ("/me/check", "delete"),
+                ("/together/check", "unlink"),
+                ("/together/check", "stop"),
+            ] {
+                let r = a
+                    .client
+                    .post_signed(path, &csrf, &[("change", change)])
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{name}: {path} {change}");
+                pages.push((format!("{path} {change}"), r.body));
+            }
+            // The private questions, answered "yes" throughout, without a session.
+            let r = answer_questions(&mut Client::new(&app, &st), "yes").await;
+            pages.push(("the questions' result".into(), r.body));
+            for (what, body) in &pages {
+                let found = addresses(body);
+                assert!(
+                    found
+                        .iter()
+                        .any(|(u, linked)| u == "https://findahelpline.com" && *linked),
+                    "{name}: {what}: the directory is a link: {found:?}"
+                );
+                assert!(
+                    found.iter().all(|(_, linked)| *linked),
+                    "{name}: {what}: an address shown as text: {found:?}"
+                );
+            }
         });
     }
 }

@@ -8,7 +8,7 @@ use crate::error::{CliError, CliResult};
 use crate::io::{emit, write_output};
 use closer_analyze::episodes::{self, Options, View};
 use closer_domain::Person;
-use closer_guide::{journal as say, narrate_patterns};
+use closer_guide::{journal as say, narrate_patterns, record_charts};
 use closer_store::OpenMode;
 use std::path::PathBuf;
 
@@ -95,52 +95,30 @@ pub async fn page(o: &Opened) -> CliResult<String> {
             esc(&say::text("report.checkins-none"))
         ));
     } else {
-        let t0 = checkins[0].data.at;
-        let series = |key: &str, f: &dyn Fn(&closer_store::CheckIn) -> Option<u8>, color: &str| {
-            closer_chart::Panel {
-                title: say::text(key),
-                series: vec![closer_chart::Series {
-                    label: say::text(key),
-                    points: checkins
-                        .iter()
-                        .filter_map(|c| {
-                            f(c).map(|v| ((c.data.at - t0) as f64 / 86_400.0, f64::from(v)))
-                        })
-                        .collect(),
-                    color: color.to_string(),
-                    dashed: false,
-                }],
-            }
-        };
-        let panels = vec![
-            series(
-                "report.checkin-closeness",
-                &|c| c.data.closeness,
-                closer_chart::COLOR_A,
-            ),
-            series(
-                "report.checkin-distress",
-                &|c| c.data.distress,
-                closer_chart::COLOR_B,
-            ),
-            series("report.checkin-safety", &|c| c.data.safety, "#2e7d32"),
-        ];
+        // The chart and its minimum are the browser's (`record_charts::checkins`): below
+        // the minimum, the sentence saying there are not enough check-ins yet, and no chart.
         // These are a person's own check-ins, not a model: the record's own line goes under
         // the caption instead of the model's.
-        let scaled: Vec<closer_chart::ScaledPanel> = panels
-            .into_iter()
-            .map(closer_chart::ScaledPanel::from)
+        let points: Vec<record_charts::CheckinPoint> = checkins
+            .iter()
+            .map(|c| record_charts::CheckinPoint {
+                at: c.data.at,
+                closeness: c.data.closeness,
+                distress: c.data.distress,
+                safety: c.data.safety,
+            })
             .collect();
-        let svg = closer_chart::record_timeline_at(
-            closer_chart::DESKTOP,
-            &say::text("report.checkins"),
-            &say::text("report.days"),
-            &scaled,
-            &[],
-            &say::text("report.chart-line"),
-            &say::text("report.record-line"),
-        );
-        h.push_str(&svg);
+        let chart = record_charts::checkins(&points, closer_chart::DESKTOP);
+        match &chart.svg {
+            Some(svg) => h.push_str(&format!(
+                "<figure>{svg}<figcaption>{}</figcaption></figure>\n",
+                esc(chart.text.text())
+            )),
+            None => h.push_str(&format!(
+                "<p class=\"not-enough\">{}</p>\n",
+                esc(chart.text.text())
+            )),
+        }
     }
 
     h.push_str(&format!(

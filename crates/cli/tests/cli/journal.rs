@@ -227,7 +227,11 @@ fn log_list_patterns_export_import_round_trip() {
     let parsed = closer_domain::moves_csv::parse(&csv.stdout, "x.csv").unwrap();
     assert_eq!(parsed.moves.len(), 3);
 
-    // The report: self-contained, with the fixed line and an inline chart.
+    // The report: self-contained, with the fixed line and an inline chart (from the chart's
+    // minimum of check-ins on: two more than the one above).
+    for v in ["5", "6"] {
+        ok(&closer(h, &["checkin", "--closeness", v], ""));
+    }
     ok(&closer(h, &["report", "--out", "r.html"], ""));
     let html = std::fs::read_to_string(h.join("work/r.html")).unwrap();
     assert!(html.contains("one person's own record, not checked by closer"));
@@ -240,6 +244,47 @@ fn log_list_patterns_export_import_round_trip() {
     }
     // The model's line is wrapped over several <text> lines: look for its words.
     assert!(!html.contains("illustration from") && !html.contains("from a model"));
+}
+
+#[test]
+fn the_report_draws_check_ins_from_the_same_minimum_as_the_browser() {
+    let min = closer_guide::record_charts::CHECKINS_MINIMUM;
+    assert!(min > 1, "one check-in is never a chart");
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for n in 1..=min {
+        ok(&closer(
+            h,
+            &[
+                "checkin",
+                "--closeness",
+                &n.to_string(),
+                "--at",
+                &format!("2026-03-0{n}T20:00:00Z"),
+            ],
+            "",
+        ));
+        ok(&closer(h, &["report", "--out", "r.html"], ""));
+        let html = std::fs::read_to_string(h.join("work/r.html")).unwrap();
+        if n < min {
+            // Below the minimum: the browser's sentence with the count and the minimum, no chart.
+            assert!(!html.contains("<svg"), "{n} check-ins drew a chart");
+            assert!(
+                html.contains(&format!(
+                    "Not enough check-ins for a chart yet: {n} so far, and a chart starts at {min}."
+                )),
+                "{n}: {html}"
+            );
+        } else {
+            assert_eq!(html.matches("<svg").count(), 1, "{html}");
+            assert!(html.contains("<svg role=\"img\" aria-label=\"A chart of"));
+            assert!(
+                html.contains(&format!("A chart of {min} check-ins over ")),
+                "{html}"
+            );
+            assert!(!html.contains("Not enough check-ins"));
+        }
+    }
 }
 
 #[test]

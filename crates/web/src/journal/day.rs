@@ -138,9 +138,12 @@ pub async fn day_add(p: Posted) -> Response {
 }
 
 fn note_page(who: &SignedIn, status: StatusCode, problem: Option<(&str, &str)>) -> Response {
+    // The journal's menu, as on the other signed-in pages: the way back to the journal (the
+    // menu itself never links here).
     let mut main = format!(
-        "<h1>{}</h1><p>{}</p><p>{}</p>",
+        "<h1>{}</h1>{}<p>{}</p><p>{}</p>",
         label("jr.record-heading"),
+        nav(who),
         label("jr.record-intro"),
         label("jr.record-device")
     );

@@ -214,10 +214,45 @@ pub async fn form(p: Posted) -> Response {
     }
 }
 
+/// The choice and answers a sealed keep form (`k`) carries, when it is this person's.
+fn sealed_answers(p: &Posted) -> Option<(Choice, closer_measure::Responses)> {
+    let who = &p.who;
+    let k = p
+        .form
+        .get("k")
+        .and_then(|t| open::<KeepMeasure>(who.state(), MEASURE, t))
+        .filter(|k| k.person == who.person)?;
+    let c = mv::choice(&k.instrument, &format!("{}-{}", k.scale[0], k.scale[1]))?;
+    let rows: Vec<Option<i16>> = k.answers.iter().map(|&a| Some(a)).collect();
+    (rows.len() == c.instrument.items).then(|| {
+        let r = closer_measure::Responses::from_rows(c.instrument.items, c.scale, &[rows]);
+        (c, r)
+    })
+}
+
 /// `POST /m/score`: the answers `q1`…`qN`; the scores, their error, the change against my last
-/// kept result of the same form, the signals routed; and the offer to keep it.
+/// kept result of the same form, the signals routed; and the offer to keep it. When the signals
+/// route to help, the page asks where I am, as the help area does: the region picker posts the
+/// sealed answers (`k`, never the answers in clear) and `region` back here, and the same result
+/// is shown with that region's lines. The region is used for that one page and kept nowhere.
 pub async fn score(p: Posted) -> Response {
     let who = &p.who;
+    if p.form.get("k").is_some() {
+        let Some((c, responses)) = sealed_answers(&p) else {
+            return crate::pages::expired(who.state(), StatusCode::BAD_REQUEST);
+        };
+        let region = p
+            .form
+            .get("region")
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        let region = match region.map(closer_safety::resources::normalise) {
+            None => None,
+            Some(Some(r)) => Some(r),
+            Some(None) => return crate::pages::not_found(who.state()),
+        };
+        return result_page(who, c, responses, region).await;
+    }
     let Some(c) = choice_of(&p) else {
         return unknown(who);
     };
@@ -239,6 +274,18 @@ pub async fn score(p: Posted) -> Response {
             );
         }
     };
+    result_page(who, c, responses, None).await
+}
+
+/// The result of `responses`: the safety help first when it leads, the scores, the rest; the
+/// region picker when the signals route to help (with `region`'s lines, else the international
+/// directory); the offer to keep it.
+async fn result_page(
+    who: &SignedIn,
+    c: Choice,
+    responses: closer_measure::Responses,
+    region: Option<&str>,
+) -> Response {
     let kept = match who.store.assessments(&who.person).await {
         Ok(k) => k,
         Err(_) => return crate::pages::unavailable(who.state()),
@@ -248,10 +295,29 @@ pub async fn score(p: Posted) -> Response {
         .rev()
         .filter(|a| mv::kept_fits(&c, &a.data.instrument, &a.data.scores))
         .find_map(|a| mv::responses_from_kept(&c, &a.data.answers));
-    let Ok(r) = mv::own_result(c, responses, previous.as_ref(), None) else {
+    let Ok(r) = mv::own_result(c, responses, previous.as_ref(), region) else {
         return crate::pages::bad_form(who.state());
     };
+    let token = seal(
+        who.state(),
+        MEASURE,
+        &KeepMeasure {
+            person: who.person.clone(),
+            instrument: c.instrument.id.clone(),
+            scale: c.scale,
+            answers: r.responses.row(0).to_vec(),
+        },
+    );
     let mut main = format!("<h1>{}</h1>", label("m.result-heading"));
+    if r.routes_help() {
+        let _ = write!(
+            main,
+            "<section class=\"numbers\" id=\"numbers\">{}<input type=\"hidden\" name=\"k\" value=\"{}\">{}</form></section>",
+            form_open(who, Id::MeasuresScore, "region"),
+            esc(&token),
+            crate::pages::numbers::region_fields(region)
+        );
+    }
     let mut rest = r.said.iter();
     // Safety help and the numbers first, before any score, when they lead.
     for s in rest.by_ref().take(r.leading) {
@@ -281,16 +347,6 @@ pub async fn score(p: Posted) -> Response {
     for s in rest {
         main.push_str(&said(s, 2));
     }
-    let token = seal(
-        who.state(),
-        MEASURE,
-        &KeepMeasure {
-            person: who.person.clone(),
-            instrument: c.instrument.id.clone(),
-            scale: c.scale,
-            answers: r.responses.row(0).to_vec(),
-        },
-    );
     let _ = write!(
         main,
         "<section class=\"keep\"><p>{}</p>{}<input type=\"hidden\" name=\"k\" value=\"{}\"><button type=\"submit\">{}</button></form></section>{}",
@@ -307,19 +363,9 @@ pub async fn score(p: Posted) -> Response {
 pub async fn keep(p: Posted) -> Response {
     let who = &p.who;
     let st = who.state();
-    let Some(k) = p
-        .form
-        .get("k")
-        .and_then(|t| open::<KeepMeasure>(st, MEASURE, t))
-        .filter(|k| k.person == who.person)
-    else {
+    let Some((c, responses)) = sealed_answers(&p) else {
         return crate::pages::expired(st, StatusCode::BAD_REQUEST);
     };
-    let Some(c) = mv::choice(&k.instrument, &format!("{}-{}", k.scale[0], k.scale[1])) else {
-        return crate::pages::expired(st, StatusCode::BAD_REQUEST);
-    };
-    let rows: Vec<Option<i16>> = k.answers.iter().map(|&a| Some(a)).collect();
-    let responses = closer_measure::Responses::from_rows(c.instrument.items, c.scale, &[rows]);
     let Ok(scored) = closer_measure::score::score(
         c.instrument,
         c.instrument.default_order(),

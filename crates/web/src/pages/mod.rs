@@ -5,7 +5,7 @@
 mod assets;
 mod home;
 mod model;
-mod numbers;
+pub(crate) mod numbers;
 mod questions;
 mod read;
 mod walk;

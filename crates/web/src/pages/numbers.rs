@@ -18,6 +18,15 @@ use std::fmt::Write;
 pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> String {
     let mut out = form_open(st, to, "region");
     out.push_str(extra);
+    out.push_str(&region_fields(chosen));
+    out.push_str("</form>");
+    out
+}
+
+/// The picker's fields inside a form of the caller's (a signed-in page opens its own, with the
+/// session's csrf): the list of regions, `chosen` selected, and the button.
+pub(crate) fn region_fields(chosen: Option<&str>) -> String {
+    let mut out = String::new();
     let _ = write!(
         out,
         "<label for=\"region\">{}</label><select id=\"region\" name=\"region\" autocomplete=\"off\" required><option value=\"\">{}</option>",
@@ -34,7 +43,7 @@ pub fn region_form(st: &Shared, to: Id, extra: &str, chosen: Option<&str>) -> St
     }
     let _ = write!(
         out,
-        "</select><button type=\"submit\">{}</button></form>",
+        "</select><button type=\"submit\">{}</button>",
         label("web.region-submit")
     );
     out
