@@ -45,7 +45,10 @@ COOKIE=$(curl -s -D - -o /dev/null -H "Origin: $BASE" --data-urlencode "t=$T" \
   --data-urlencode "username=$USERNAME" --data-urlencode "passphrase=$PP" "$BASE/login" \
   | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(__Host-s=[^;]*\).*/\1/p')
 [ -n "$COOKIE" ] || { echo "sign-in failed"; exit 1; }
+t0=$(date +%s.%N)
 CSRF=$(curl -s -H "Cookie: $COOKIE" "$BASE/journal/new" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+t1=$(date +%s.%N)
+echo "the entry form right after the sign-in (while the journal opens in the background): $(echo "$t1 - $t0" | bc) s"
 
 for path in /journal /journal/patterns; do
   w=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE$path")

@@ -58,7 +58,10 @@ fn the_grain_limits_writes_and_the_idle_limit_errs_early_never_late() {
             // Seen again within the grain: `last_seen` stays, so the idle limit counts from the
             // sign-in: a minute early at most, and ended.
             let n = s.create_session(&up.person, &up.key, T0).await.unwrap();
-            assert!(is_open(&open_at(&s, &n, T0 + grain - 1, limits).await), "{name}");
+            assert!(
+                is_open(&open_at(&s, &n, T0 + grain - 1, limits).await),
+                "{name}"
+            );
             let ended = open_at(&s, &n, T0 + idle + 1, limits).await;
             assert!(
                 matches!(&ended, SessionCheck::Ended { person, .. } if *person == up.person),
@@ -69,8 +72,14 @@ fn the_grain_limits_writes_and_the_idle_limit_errs_early_never_late() {
 
             // Seen at the grain: written, so the idle limit counts from then.
             let n = s.create_session(&up.person, &up.key, T0).await.unwrap();
-            assert!(is_open(&open_at(&s, &n, T0 + grain, limits).await), "{name}");
-            assert!(is_open(&open_at(&s, &n, T0 + grain + idle, limits).await), "{name}");
+            assert!(
+                is_open(&open_at(&s, &n, T0 + grain, limits).await),
+                "{name}"
+            );
+            assert!(
+                is_open(&open_at(&s, &n, T0 + grain + idle, limits).await),
+                "{name}"
+            );
 
             // Any pattern of requests: never open later than the idle limit after the last
             // request, never ended sooner than the idle limit less the grain.
@@ -120,7 +129,10 @@ fn the_grain_limits_writes_and_the_idle_limit_errs_early_never_late() {
             // The sweep ends a session by the same stored time.
             let n = s.create_session(&up.person, &up.key, T0).await.unwrap();
             assert!(is_open(&open_at(&s, &n, T0 + 30, limits).await));
-            let swept = s.purge_expired_sessions(T0 + idle + 1, limits).await.unwrap();
+            let swept = s
+                .purge_expired_sessions(T0 + idle + 1, limits)
+                .await
+                .unwrap();
             assert!(
                 swept
                     .iter()

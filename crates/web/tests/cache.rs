@@ -85,7 +85,10 @@ fn drawn_pages_are_kept_per_session_and_version_and_go_with_the_session() {
                 .journal
                 .drawn(&ka, &person, &version, Drawn::ListFirst)
                 .expect("the first page is kept");
-            assert!(list.body.contains(&*kept), "{name}: the page is the kept one");
+            assert!(
+                list.body.contains(&*kept),
+                "{name}: the page is the kept one"
+            );
             assert!(
                 st.journal
                     .drawn(&ka, &person, &version, Drawn::Patterns)
@@ -118,14 +121,25 @@ fn drawn_pages_are_kept_per_session_and_version_and_go_with_the_session() {
             let l2 = a2.get("/journal").await;
             let csrf2 = l2.hidden("csrf").unwrap();
             assert_ne!(csrf2, csrf);
-            assert_eq!(l2.body.replace(&csrf2, "CSRF"), list.body.replace(&csrf, "CSRF"));
+            assert_eq!(
+                l2.body.replace(&csrf2, "CSRF"),
+                list.body.replace(&csrf, "CSRF")
+            );
             let k2 = key_of(&a2);
-            assert!(st.journal.drawn(&k2, &person, &version, Drawn::ListFirst).is_some());
+            assert!(
+                st.journal
+                    .drawn(&k2, &person, &version, Drawn::ListFirst)
+                    .is_some()
+            );
             assert_eq!(st.journal.sessions(), 3, "{name}");
 
             // A write is seen at once: a new version, drawn again.
             a.client
-                .post_signed("/journal/new", &csrf, &[("move", "repair"), ("note", "fresh-one")])
+                .post_signed(
+                    "/journal/new",
+                    &csrf,
+                    &[("move", "repair"), ("note", "fresh-one")],
+                )
                 .await;
             assert!(a.client.get("/journal").await.body.contains("fresh-one"));
             assert!(a2.get("/journal").await.body.contains("fresh-one"));
@@ -139,7 +153,10 @@ fn drawn_pages_are_kept_per_session_and_version_and_go_with_the_session() {
                 .await;
             assert_eq!(c.status, StatusCode::OK, "{name}: a check-in");
             let pats2 = a.client.get("/journal/patterns").await;
-            assert_ne!(pats2.body, pats.body, "{name}: a check-in redraws the patterns");
+            assert_ne!(
+                pats2.body, pats.body,
+                "{name}: a check-in redraws the patterns"
+            );
 
             // Sign-out drops this session's slot only.
             a.client.post_signed("/logout", &csrf, &[]).await;
@@ -161,7 +178,11 @@ fn a_sign_in_opens_the_journal_in_the_background_and_keeps_nothing_after_the_end
             let csrf = a.csrf.clone();
             for i in 0..5 {
                 a.client
-                    .post_signed("/journal/new", &csrf, &[("move", "reach"), ("note", &format!("bg{i}"))])
+                    .post_signed(
+                        "/journal/new",
+                        &csrf,
+                        &[("move", "reach"), ("note", &format!("bg{i}"))],
+                    )
                     .await;
             }
             a.client.post_signed("/logout", &csrf, &[]).await;
@@ -175,7 +196,10 @@ fn a_sign_in_opens_the_journal_in_the_background_and_keeps_nothing_after_the_end
             })
             .await;
             let list = c.get("/journal").await;
-            assert!(list.body.contains("bg4") && list.body.contains("bg0"), "{name}");
+            assert!(
+                list.body.contains("bg4") && list.body.contains("bg0"),
+                "{name}"
+            );
             let csrf = list.hidden("csrf").unwrap();
             c.post_signed("/logout", &csrf, &[]).await;
             assert_eq!(st.journal.sessions(), 0, "{name}");
@@ -206,7 +230,11 @@ fn a_session_ended_on_another_instance_leaves_nothing_here_at_the_next_sweep() {
             let mut a = sign_up(&app1, &st1, PP).await;
             let csrf = a.csrf.clone();
             a.client
-                .post_signed("/journal/new", &csrf, &[("move", "reach"), ("note", "elsewhere")])
+                .post_signed(
+                    "/journal/new",
+                    &csrf,
+                    &[("move", "reach"), ("note", "elsewhere")],
+                )
                 .await;
             // The same browser reaches the second instance (a load balancer).
             let mut on2 = Client::new(&app2, &st2);

@@ -126,13 +126,26 @@ impl Cache {
     }
 
     /// A page drawn for this session, person and version, if kept.
-    pub fn drawn(&self, session: &str, person: &str, version: &str, page: Drawn) -> Option<Arc<str>> {
+    pub fn drawn(
+        &self,
+        session: &str,
+        person: &str,
+        version: &str,
+        page: Drawn,
+    ) -> Option<Arc<str>> {
         self.slot(session, person, version, |s| s.drawn.get(&page).cloned())
     }
 
     /// Keeps a drawn page beside the entries of the same version (ignored when the slot has
     /// moved on to another version meanwhile, or is gone).
-    pub fn keep_drawn(&self, session: &str, person: &str, version: &str, page: Drawn, html: Arc<str>) {
+    pub fn keep_drawn(
+        &self,
+        session: &str,
+        person: &str,
+        version: &str,
+        page: Drawn,
+        html: Arc<str>,
+    ) {
         if let Ok(mut slots) = self.slots.lock()
             && let Some(s) = slots.get_mut(session)
             && s.person == person

@@ -88,7 +88,9 @@ async fn fill(
         return Ok((version, e));
     }
     let e = Arc::new(store.entries(person, None).await?);
-    if st.journal.keep_entries(&key, person, &version, e.clone(), &lock)
+    if st
+        .journal
+        .keep_entries(&key, person, &version, e.clone(), &lock)
         && !store.session_exists(id_hash).await.unwrap_or(false)
     {
         // Ended on another instance (or just now): nothing stays.
@@ -101,7 +103,12 @@ async fn fill(
 /// first journal page does not wait for it. The fill lock is taken before this returns: a page
 /// of the session that comes meanwhile waits for this fill instead of doing it again, and if
 /// the session ends first, nothing is kept.
-pub fn prefill(st: &crate::Shared, store: Arc<closer_store::Store>, person: String, id_hash: Vec<u8>) {
+pub fn prefill(
+    st: &crate::Shared,
+    store: Arc<closer_store::Store>,
+    person: String,
+    id_hash: Vec<u8>,
+) {
     let Some(lock) = st.journal.fill_lock(&super::cache::session_key(&id_hash)) else {
         return;
     };
@@ -113,9 +120,13 @@ pub fn prefill(st: &crate::Shared, store: Arc<closer_store::Store>, person: Stri
         let version = store.data_version(&person).await;
         if let Ok(version) = version
             && let Ok(e) = store.entries(&person, None).await
-            && st
-                .journal
-                .keep_entries(&super::cache::session_key(&id_hash), &person, &version, Arc::new(e), &lock)
+            && st.journal.keep_entries(
+                &super::cache::session_key(&id_hash),
+                &person,
+                &version,
+                Arc::new(e),
+                &lock,
+            )
             && !store.session_exists(&id_hash).await.unwrap_or(false)
         {
             st.journal.end_session(&super::cache::session_key(&id_hash));
@@ -254,8 +265,13 @@ pub async fn list(who: SignedIn, uri: Uri) -> Response {
     }
     let main = list_main(&who, &all, number);
     if first {
-        st.journal
-            .keep_drawn(&key, &who.person, &version, Drawn::ListFirst, Arc::from(main.as_str()));
+        st.journal.keep_drawn(
+            &key,
+            &who.person,
+            &version,
+            Drawn::ListFirst,
+            Arc::from(main.as_str()),
+        );
     }
     page(&who, StatusCode::OK, &main)
 }
@@ -674,8 +690,13 @@ pub async fn patterns(who: SignedIn) -> Response {
         label("jr.patterns-intro"),
         patterns_html(&all, &checkins)
     );
-    st.journal
-        .keep_drawn(&key, &who.person, &version, Drawn::Patterns, Arc::from(main.as_str()));
+    st.journal.keep_drawn(
+        &key,
+        &who.person,
+        &version,
+        Drawn::Patterns,
+        Arc::from(main.as_str()),
+    );
     page(&who, StatusCode::OK, &main)
 }
 
