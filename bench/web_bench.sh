@@ -7,9 +7,12 @@
 #
 # Defaults: 100000 entries, 10 s per page, a fresh SQLite file. DB may be a postgres:// URL
 # (a fresh schema: add ?options=-c%20search_path%3DNAME). The account is made and its entries
-# imported by `journal_load seed` before the server starts; the first request of the session
-# opens every entry (timed separately), later ones are served from the per-session cache and
-# check the person's data version (one small query) each time.
+# imported by `journal_load seed` before the server starts; the sign-in starts opening every
+# entry in the background and the first request of the session waits for it (timed
+# separately); later ones are served from the per-session cache: one query per request reads
+# the session and the person's data version together, and the first list page and the
+# patterns page are drawn once per data version. The server's CPU time per request is printed
+# after each page (from /proc; a PostgreSQL server's own CPU is not in it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
@@ -42,16 +45,27 @@ COOKIE=$(curl -s -D - -o /dev/null -H "Origin: $BASE" --data-urlencode "t=$T" \
   --data-urlencode "username=$USERNAME" --data-urlencode "passphrase=$PP" "$BASE/login" \
   | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(__Host-s=[^;]*\).*/\1/p')
 [ -n "$COOKIE" ] || { echo "sign-in failed"; exit 1; }
+t0=$(date +%s.%N)
 CSRF=$(curl -s -H "Cookie: $COOKIE" "$BASE/journal/new" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+t1=$(date +%s.%N)
+echo "the entry form right after the sign-in (while the journal opens in the background): $(echo "$t1 - $t0" | bc) s"
 
 for path in /journal /journal/patterns; do
   w=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE$path")
-  echo "first $path of the session (opens $N entries): ${w} s"
+  echo "first $path of the session (opens $N entries unless the sign-in's background fill has): ${w} s"
 done
-echo "GET /journal at 200/s for $SECS s:"
-$LOAD get "$ADDR" /journal "$COOKIE" 200 "$SECS" 16
-echo "GET /journal/patterns at 200/s for $SECS s:"
-$LOAD get "$ADDR" /journal/patterns "$COOKIE" 200 "$SECS" 16
+
+# The server's CPU time (user + system, in clock ticks) so far: the machine is shared, so the
+# CPU time per request shows a change whatever else is running.
+ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+HZ=$(getconf CLK_TCK)
+for path in /journal /journal/patterns; do
+  echo "GET $path at 200/s for $SECS s (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+  c0=$(ticks)
+  $LOAD get "$ADDR" "$path" "$COOKIE" 200 "$SECS" 16
+  c1=$(ticks)
+  echo "  server CPU: $(echo "scale=3; ($c1 - $c0) * 1000 / $HZ / (200 * $SECS)" | bc) ms per request"
+done
 echo "50 clients writing at once (4 entries each):"
 $LOAD post "$ADDR" /journal/new "$COOKIE" "csrf=$CSRF&move=reach&feeling=tired&note=bench+words" 50 4
 COUNT=$(curl -s -H "Cookie: $COOKIE" -H "Origin: $BASE" --data-urlencode "csrf=$CSRF" \

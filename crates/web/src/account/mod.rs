@@ -178,7 +178,8 @@ impl AppState {
         }
     }
 
-    /// Removes expired sessions (at most once a minute, from any request that looks at one).
+    /// Removes expired sessions (at most once a minute, from any request that looks at one), and
+    /// drops what this instance's journal cache holds for sessions that are no longer open.
     pub async fn sweep_sessions(&self, store: &Store) {
         let now = self.now();
         let last = self.accounts.last_sweep.load(Ordering::Relaxed);
@@ -199,6 +200,17 @@ impl AppState {
             }
             for (p, refs) in by_person {
                 self.sessions_ended(store, &p, &refs).await;
+            }
+        }
+        // A session ended by another instance (sign-out, exit, a passphrase change there) ran
+        // its hooks there only: what this instance still holds for it goes now.
+        for (key, person) in self.journal.held() {
+            let Some(id_hash) = crate::journal::cache::id_hash_of(&key) else {
+                continue;
+            };
+            if let Ok(false) = store.session_exists(&id_hash).await {
+                self.sessions_ended(store, &person, &[SessionRef { id_hash }])
+                    .await;
             }
         }
     }
@@ -286,8 +298,12 @@ pub struct SignedIn {
     pub csrf: String,
     /// The open database (the person's key is in it for this request).
     pub store: Arc<Store>,
-    /// Seconds until the session ends if nothing else happens (the page blanks itself then).
+    /// Seconds until the session ends if nothing else happens (the page blanks itself then):
+    /// at the earliest moment the server may end it (`SessionLimits::ends_in`).
     pub ends_in: i64,
+    /// The person's data version, read with the session; `None` unless the request is a GET
+    /// taken by the extractor (a handler that may write before it reads asks the store again).
+    pub version_at_check: Option<String>,
     st: Shared,
 }
 
@@ -319,7 +335,13 @@ impl FromRequestParts<Shared> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, Self::Rejection> {
-        signed_in_from(&parts.headers, st).await
+        let (mut who, version) = check(&parts.headers, st).await?;
+        // Only a GET may use the version read with the session: a handler of any other method
+        // may write before it reads, so it asks the store again.
+        if parts.method == axum::http::Method::GET {
+            who.version_at_check = Some(version);
+        }
+        Ok(who)
     }
 }
 
@@ -327,6 +349,12 @@ impl FromRequestParts<Shared> for SignedIn {
 /// a little more to a signed-in person (the walk's link to the private record). `Err` is what
 /// [`SignedIn`]'s extractor would answer.
 pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn, Response> {
+    check(headers, st).await.map(|(who, _)| who)
+}
+
+/// The session check of [`signed_in_from`], with the person's data version read in the same
+/// query.
+async fn check(headers: &HeaderMap, st: &Shared) -> Result<(SignedIn, String), Response> {
     let Some((id, secret)) = session_cookie(headers) else {
         return Err(to_login(headers.contains_key(header::COOKIE)));
     };
@@ -341,18 +369,16 @@ pub async fn signed_in_from(headers: &HeaderMap, st: &Shared) -> Result<SignedIn
     match store.check_session(&id, &secret, now, limits).await {
         Ok(SessionCheck::Open(s)) => {
             store.insert_key(&s.person, s.key.clone());
-            let ends_in = limits
-                .idle_secs
-                .min(s.created_at + limits.absolute_secs - now)
-                .max(0);
-            Ok(SignedIn {
+            let who = SignedIn {
                 person: s.person,
                 session: SessionRef { id_hash: s.id_hash },
                 csrf: s.csrf,
                 store,
-                ends_in,
+                ends_in: limits.ends_in(s.created_at, now),
+                version_at_check: None,
                 st: st.clone(),
-            })
+            };
+            Ok((who, s.data_version))
         }
         Ok(SessionCheck::Ended { person, id_hash }) => {
             // It expired between two sweeps: what follows a session's end runs now (its

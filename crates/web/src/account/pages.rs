@@ -114,10 +114,8 @@ pub async fn signup_post(State(st): State<Shared>, body: Bytes) -> Response {
     let Ok(up) = store.sign_up(pp).await else {
         return pages::unavailable(&st);
     };
-    let Ok(session) = store
-        .create_session(&up.person, &up.key, st.now() as i64)
-        .await
-    else {
+    let now = st.now() as i64;
+    let Ok(session) = store.create_session(&up.person, &up.key, now).await else {
         return pages::unavailable(&st);
     };
     let main = format!(
@@ -134,7 +132,7 @@ pub async fn signup_post(State(st): State<Shared>, body: Bytes) -> Response {
     let r = super::page_for(
         &st,
         &session.csrf,
-        st.accounts.limits.idle_secs,
+        st.accounts.limits.ends_in(now, now),
         StatusCode::OK,
         &main,
     );
@@ -220,6 +218,13 @@ pub async fn login_post(
     let Ok(session) = store.create_session(&person, &key, st.now() as i64).await else {
         return pages::unavailable(&st);
     };
+    // The journal opens while the browser follows the redirect.
+    crate::journal::pages::prefill(
+        &st,
+        store.clone(),
+        person,
+        closer_store::accounts::session_id_hash(&session.id),
+    );
     with_cookie(
         see_other(routes::path(AFTER_SIGN_IN)),
         CookieOp::Set(cookie_value(&session)),

@@ -3,6 +3,7 @@
 //! Every sentence is a `Said` (`jr.*` keys of the guide's interface content); what is
 //! shareable, the order and the validation are the store's and the pure crates'.
 
+use super::cache::Drawn;
 use super::form;
 use crate::account::{Posted, SignedIn, confirm_passphrase, form_open, page};
 use crate::html::{esc, label, said};
@@ -52,18 +53,86 @@ fn failed(who: &SignedIn, e: StoreError) -> Response {
 }
 
 /// The person's entries in order, from the session's cache when their data version has not
-/// changed (one small query), else opened from the store and kept.
+/// changed (a page that only reads has the version from the session check; a posted form asks
+/// the store), else opened from the store and kept.
 pub async fn entries(who: &SignedIn) -> Result<(String, Arc<Vec<Entry>>), StoreError> {
     let st = who.state();
     let key = session_key(who);
-    let version = who.store.data_version(&who.person).await?;
+    let version = match &who.version_at_check {
+        Some(v) => v.clone(),
+        None => who.store.data_version(&who.person).await?,
+    };
     if let Some(e) = st.journal.entries(&key, &who.person, &version) {
         return Ok((version, e));
     }
-    let e = Arc::new(who.store.entries(&who.person, None).await?);
-    st.journal
-        .keep_entries(&key, &who.person, &version, e.clone());
+    fill(st, &who.store, &who.person, &who.session.id_hash).await
+}
+
+/// Opens every entry of `person` for the session `id_hash` and keeps them in the session's
+/// slot, unless the slot already holds the current version (one fill at a time per session:
+/// a fill already under way, such as a sign-in's, is waited for). What was opened is kept only if the session is still
+/// open afterwards, so a fill that outlives its session leaves nothing in memory.
+async fn fill(
+    st: &crate::Shared,
+    store: &closer_store::Store,
+    person: &str,
+    id_hash: &[u8],
+) -> Result<(String, Arc<Vec<Entry>>), StoreError> {
+    let key = super::cache::session_key(id_hash);
+    let Some(lock) = st.journal.fill_lock(&key) else {
+        return Err(StoreError::Corrupt("the journal cache's lock".into()));
+    };
+    let _held = lock.lock().await;
+    let version = store.data_version(person).await?;
+    if let Some(e) = st.journal.entries(&key, person, &version) {
+        return Ok((version, e));
+    }
+    let e = Arc::new(store.entries(person, None).await?);
+    if st
+        .journal
+        .keep_entries(&key, person, &version, e.clone(), &lock)
+        && !store.session_exists(id_hash).await.unwrap_or(false)
+    {
+        // Ended on another instance (or just now): nothing stays.
+        st.journal.end_session(&key);
+    }
     Ok((version, e))
+}
+
+/// Starts opening a person's entries for a session that has just begun (a sign-in), so their
+/// first journal page does not wait for it. The fill lock is taken before this returns: a page
+/// of the session that comes meanwhile waits for this fill instead of doing it again, and if
+/// the session ends first, nothing is kept.
+pub fn prefill(
+    st: &crate::Shared,
+    store: Arc<closer_store::Store>,
+    person: String,
+    id_hash: Vec<u8>,
+) {
+    let Some(lock) = st.journal.fill_lock(&super::cache::session_key(&id_hash)) else {
+        return;
+    };
+    let Ok(held) = lock.clone().try_lock_owned() else {
+        return;
+    };
+    let st = st.clone();
+    tokio::spawn(async move {
+        let version = store.data_version(&person).await;
+        if let Ok(version) = version
+            && let Ok(e) = store.entries(&person, None).await
+            && st.journal.keep_entries(
+                &super::cache::session_key(&id_hash),
+                &person,
+                &version,
+                Arc::new(e),
+                &lock,
+            )
+            && !store.session_exists(&id_hash).await.unwrap_or(false)
+        {
+            st.journal.end_session(&super::cache::session_key(&id_hash));
+        }
+        drop(held);
+    });
 }
 
 fn move_label(e: &Entry) -> String {
@@ -176,17 +245,44 @@ fn page_number(uri: &Uri) -> usize {
         .unwrap_or(1)
 }
 
-/// `/journal`: the list, newest first, a page at a time.
+/// `/journal`: the list, newest first, a page at a time. The first page is drawn once per data
+/// version and kept in the session's cache.
 pub async fn list(who: SignedIn, uri: Uri) -> Response {
-    let (_, all) = match entries(&who).await {
+    let (version, all) = match entries(&who).await {
         Ok(x) => x,
         Err(e) => return failed(&who, e),
     };
-    let p = paginate(&all, page_number(&uri), PER_PAGE);
+    let number = page_number(&uri);
+    let first = number <= 1 || all.len() <= PER_PAGE;
+    let st = who.state().clone();
+    let key = session_key(&who);
+    if first
+        && let Some(main) = st
+            .journal
+            .drawn(&key, &who.person, &version, Drawn::ListFirst)
+    {
+        return page(&who, StatusCode::OK, &main);
+    }
+    let main = list_main(&who, &all, number);
+    if first {
+        st.journal.keep_drawn(
+            &key,
+            &who.person,
+            &version,
+            Drawn::ListFirst,
+            Arc::from(main.as_str()),
+        );
+    }
+    page(&who, StatusCode::OK, &main)
+}
+
+/// The list's page `number` (clamped to the pages there are).
+fn list_main(who: &SignedIn, all: &[Entry], number: usize) -> String {
+    let p = paginate(all, number, PER_PAGE);
     let mut main = format!(
         "<h1>{}</h1>{}<p>{}</p><p><a class=\"button\" href=\"{}\">{}</a></p>",
         label("jr.heading"),
-        nav(&who),
+        nav(who),
         label("jr.intro"),
         routes::path(Id::JournalNew),
         label("jr.new-link")
@@ -195,7 +291,7 @@ pub async fn list(who: SignedIn, uri: Uri) -> Response {
         let _ = write!(main, "<p>{}</p>", label("jr.empty"));
     }
     for e in &p.entries {
-        main.push_str(&entry_html(&who, e, true));
+        main.push_str(&entry_html(who, e, true));
     }
     if p.pages > 1 {
         let _ = write!(
@@ -226,8 +322,8 @@ pub async fn list(who: SignedIn, uri: Uri) -> Response {
         }
         main.push_str("</nav>");
     }
-    main.push_str(&export_form(&who));
-    page(&who, StatusCode::OK, &main)
+    main.push_str(&export_form(who));
+    main
 }
 
 fn options(
@@ -577,24 +673,29 @@ pub async fn patterns(who: SignedIn) -> Response {
     };
     let key = session_key(&who);
     let st = who.state().clone();
-    let body = match st.journal.patterns(&key, &who.person, &version) {
-        Some(b) => b,
-        None => {
-            let checkins = match who.store.checkins(&who.person).await {
-                Ok(c) => c,
-                Err(e) => return failed(&who, e),
-            };
-            let b: Arc<str> = Arc::from(patterns_html(&all, &checkins));
-            st.journal
-                .keep_patterns(&key, &who.person, &version, b.clone());
-            b
-        }
+    if let Some(main) = st
+        .journal
+        .drawn(&key, &who.person, &version, Drawn::Patterns)
+    {
+        return page(&who, StatusCode::OK, &main);
+    }
+    let checkins = match who.store.checkins(&who.person).await {
+        Ok(c) => c,
+        Err(e) => return failed(&who, e),
     };
     let main = format!(
-        "<h1>{}</h1>{}<p>{}</p>{body}",
+        "<h1>{}</h1>{}<p>{}</p>{}",
         label("jr.patterns-heading"),
         nav(&who),
-        label("jr.patterns-intro")
+        label("jr.patterns-intro"),
+        patterns_html(&all, &checkins)
+    );
+    st.journal.keep_drawn(
+        &key,
+        &who.person,
+        &version,
+        Drawn::Patterns,
+        Arc::from(main.as_str()),
     );
     page(&who, StatusCode::OK, &main)
 }
