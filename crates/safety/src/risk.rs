@@ -178,7 +178,65 @@ pub fn read_with(text: &str, use_model: bool) -> Reading {
 /// [`read`] with a given model and its thresholds, or none: the cross-validation in the tests
 /// trains a model without one held-out set and reads that set with it.
 pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)>) -> Reading {
+    read_with_rules(text, rules(), with_model)
+}
+
+/// The model alone, without the rules (the cross-validation reports it: the rules were tuned
+/// on every earlier round, the model is retrained without the round it reads).
+pub fn read_model_only(text: &str, m: &model::Model, p: &model::Params) -> Reading {
     let rules = rules();
+    let mut tokens = tokenize(text, rules);
+    let language = language(&tokens, rules);
+    mask_kind_uses(&mut tokens, rules);
+    let mut found = model::read(text, &tokens, m, p, rules.frame.as_ref());
+    found.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.kind.cmp(&y.1.kind)));
+    let mut risks: Vec<Risk> = Vec::new();
+    for (_, r) in found {
+        if !risks.iter().any(|k| k.kind == r.kind) {
+            risks.push(r);
+        }
+    }
+    Reading { risks, language }
+}
+
+/// True when a rule's hit stands: a hit on a danger word that is often used kindly
+/// ([`Frame::ambiguous`]) needs a frame that aims harm at a person ([`Frame::harm`]), or, for
+/// self-harm, a first-person frame ([`Frame::first_person`]); without one it stands only when
+/// the small model reads the sentence as that kind by [`Frame::model_margin`]. Every other hit
+/// stands.
+fn hit_stands(
+    rules: &Rules,
+    kind: RiskKind,
+    hit: &str,
+    sentence_norm: &str,
+    sentence: &[Token],
+    with_model: Option<(&model::Model, &model::Params)>,
+) -> bool {
+    let Some(frame) = &rules.frame else {
+        return true;
+    };
+    if !frame.ambiguous.is_match(hit) {
+        return true;
+    }
+    if frame.harm.is_match(sentence_norm) {
+        return true;
+    }
+    if kind == RiskKind::SelfHarm && frame.first_person.is_match(sentence_norm) {
+        return true;
+    }
+    match with_model {
+        Some((m, _)) => m.margin(sentence, kind) > frame.model_margin,
+        None => false,
+    }
+}
+
+/// [`read_using`] with a given rule file (the tests use it to try a rule file without a
+/// rebuild).
+pub fn read_with_rules(
+    text: &str,
+    rules: &Rules,
+    with_model: Option<(&model::Model, &model::Params)>,
+) -> Reading {
     let mut tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
     mask_kind_uses(&mut tokens, rules);
@@ -190,6 +248,9 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
                 continue;
             }
             for m in rule.pattern.find_iter(&norm) {
+                if !hit_stands(rules, rule.kind, m.as_str(), &norm, sentence, with_model) {
+                    continue;
+                }
                 let Some((a, b)) = span(sentence, &starts, m.start(), m.end()) else {
                     continue;
                 };
@@ -217,6 +278,9 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
             continue;
         }
         for m in rule.pattern.find_iter(&norm) {
+            if !hit_stands(rules, rule.kind, m.as_str(), &norm, &all, with_model) {
+                continue;
+            }
             let Some((a, b)) = span(&all, &starts, m.start(), m.end()) else {
                 continue;
             };
@@ -235,7 +299,7 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
     }
     // The small model: a second reader for what the rules' phrases miss (see [`model`]).
     let by_model = match with_model {
-        Some((m, p)) => model::read(text, &tokens, m, p),
+        Some((m, p)) => model::read(text, &tokens, m, p, rules.frame.as_ref()),
         None => Vec::new(),
     };
     for (start, risk) in by_model {
@@ -553,7 +617,7 @@ fn language(tokens: &[Token], rules: &Rules) -> Language {
 /// text, and notices a kind when that kind is more likely than "nothing" by a clear margin. It
 /// only ever adds a risk; it never removes one the rules found.
 pub mod model {
-    use super::{Direction, Risk, RiskKind, Token, joined, split_sentences};
+    use super::{Direction, Frame, Risk, RiskKind, Token, joined, split_sentences};
     use std::collections::BTreeMap;
     use std::sync::OnceLock;
 
@@ -782,6 +846,16 @@ pub mod model {
             s
         }
 
+        /// How much more likely (nats) this kind is than "nothing" for these tokens.
+        pub(crate) fn margin(&self, tokens: &[Token], kind: RiskKind) -> f64 {
+            let s = self.scores(tokens);
+            let k = RiskKind::ALL
+                .iter()
+                .position(|x| *x == kind)
+                .unwrap_or(CLASSES - 1);
+            s[k] - s[CLASSES - 1]
+        }
+
         /// The kind this text most likely speaks of, if any: the most likely kind counts
         /// when it beats "nothing" by its margin in `p`.
         pub(crate) fn classify(&self, tokens: &[Token], p: &Params) -> Option<RiskKind> {
@@ -826,12 +900,41 @@ pub mod model {
 
     /// What the model notices, sentence by sentence and in the whole text: each hit quotes the
     /// sentence (or the whole text) as typed.
-    pub(super) fn read(text: &str, tokens: &[Token], m: &Model, p: &Params) -> Vec<(usize, Risk)> {
+    pub(super) fn read(
+        text: &str,
+        tokens: &[Token],
+        m: &Model,
+        p: &Params,
+        frame: Option<&Frame>,
+    ) -> Vec<(usize, Risk)> {
         let mut out: Vec<(usize, Risk)> = Vec::new();
         let mut push = |part: &[Token]| {
             let Some(kind) = m.classify(part, p) else {
                 return;
             };
+            // A danger word often used kindly, with no frame that aims harm at a person (or,
+            // for self-harm, a first-person frame), is read as nothing: the reading stands only
+            // if the model still reads the same kind without it.
+            if let Some(f) = frame {
+                let (norm, _) = joined(part);
+                let framed = f.harm.is_match(&norm)
+                    || (kind == RiskKind::SelfHarm && f.first_person.is_match(&norm));
+                if !framed && f.ambiguous.is_match(&norm) {
+                    let masked: Vec<Token> = part
+                        .iter()
+                        .map(|t| {
+                            let mut t = t.clone();
+                            if f.ambiguous.is_match(&t.norm) {
+                                t.norm = "~".into();
+                            }
+                            t
+                        })
+                        .collect();
+                    if m.classify(&masked, p) != Some(kind) {
+                        return;
+                    }
+                }
+            }
             // Checking, threatening, isolating and threats about children are about someone
             // else: without a word for another person, the model says nothing of them.
             let other = part.iter().any(|t| {
@@ -925,6 +1028,32 @@ struct RawFile {
     language: RawLanguage,
     #[serde(default)]
     kind_uses: RawKindUses,
+    #[serde(default)]
+    frame: Option<RawFrame>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrame {
+    ambiguous: String,
+    harm: String,
+    first_person: String,
+    model_margin: f64,
+}
+
+/// When a danger word counts ([`hit_stands`]): the `[frame]` section of the rule file.
+#[derive(Debug)]
+pub struct Frame {
+    /// Danger words that are often used kindly ("die laughing", "the keys are under the pot").
+    pub ambiguous: Regex,
+    /// A frame that aims harm at a person: a threat ("I'll … you", "if you … I'll / or"), a
+    /// demand, permission or curfew, an act done to someone.
+    pub harm: Regex,
+    /// A first-person frame for self-harm ("I want to …", "… myself"): never weakened.
+    pub first_person: Regex,
+    /// Without a frame, a hit on an ambiguous word stands when the small model reads its
+    /// sentence as that kind by more than this (nats over "nothing").
+    pub model_margin: f64,
 }
 
 #[derive(Deserialize, Default)]
@@ -991,6 +1120,8 @@ pub struct Rules {
     other: BTreeSet<String>,
     /// Danger words used kindly, read as nothing ([`mask_kind_uses`]).
     kind_uses: Vec<Regex>,
+    /// When a danger word that is often used kindly counts ([`hit_stands`]).
+    pub frame: Option<Frame>,
 }
 
 impl Rules {
@@ -1044,7 +1175,17 @@ impl Rules {
             .iter()
             .map(|p| compile("kind_uses", "phrases", p))
             .collect::<Result<_, _>>()?;
+        let frame = match &raw.frame {
+            Some(f) => Some(Frame {
+                ambiguous: compile("frame", "ambiguous", &f.ambiguous)?,
+                harm: compile("frame", "harm", &f.harm)?,
+                first_person: compile("frame", "first_person", &f.first_person)?,
+                model_margin: f.model_margin,
+            }),
+            None => None,
+        };
         Ok(Rules {
+            frame,
             kind_uses,
             rules,
             words: raw.normalise.words,
