@@ -576,6 +576,27 @@ fn five(per: &[(Cat, Tally)]) -> String {
     )
 }
 
+/// The risk model's margins: what ships, or `SHM=1.0 MODEL_KINDS=threat:3,children:7,...` to
+/// try others.
+fn model_params() -> model::Params {
+    let mut p = model::PARAMS;
+    if let Ok(v) = std::env::var("SHM") {
+        p.self_harm_margin = v.parse().expect("SHM");
+    }
+    if let Ok(v) = std::env::var("MODEL_KINDS") {
+        let kinds: Vec<(risk::RiskKind, f64)> = v
+            .split(',')
+            .filter_map(|k| {
+                let (k, m) = k.split_once(':')?;
+                let kind = risk::RiskKind::ALL.iter().copied().find(|x| x.as_str() == k)?;
+                Some((kind, m.parse().ok()?))
+            })
+            .collect();
+        p.kinds = Box::leak(kinds.into_boxed_slice());
+    }
+    p
+}
+
 /// The risk reader's training file without the messages of one round.
 fn risk_training_without(texts: &HashSet<&str>) -> String {
     model::TRAINING_CSV
@@ -666,9 +687,13 @@ fn loro_cross_validation() {
             .cloned()
             .collect();
         let tm = tone::Tone::train(tone_train.iter());
-        let tp = tone::choose_params(&tone_train);
+        let mut tp = tone::choose_params(&tone_train);
+        if std::env::var("NO_VETO").is_ok() {
+            tp.caring = f64::INFINITY;
+        }
+        let params = model_params();
         let reader = Reader {
-            risk_model: (std::env::var("NO_MODEL").is_err()).then_some((&m, &model::PARAMS)),
+            risk_model: (std::env::var("NO_MODEL").is_err()).then_some((&m, &params)),
             tone: (std::env::var("NO_TONE").is_err()).then_some((&tm, &tp)),
             ..base
         };
@@ -682,8 +707,8 @@ fn loro_cross_validation() {
                     t.add(&o);
                 }
             }
-            let r = risk::read_model_only(text, &m, &model::PARAMS);
-            let (th, ta) = tone::read(text, &tm, &tp);
+            let r = risk::read_model_only(text, &m, &params);
+            let (th, ta, _) = tone::read(text, &tm, &tp);
             let v = &mut alone.0;
             match cat {
                 c if c.threatening() => {

@@ -224,8 +224,24 @@ fn hit_stands(
     if kind == RiskKind::SelfHarm && frame.first_person.is_match(sentence_norm) {
         return true;
     }
+    // Without a frame the ambiguous words are read as nothing: the hit stands only if the rest
+    // of the sentence reads as this kind to the model.
+    // Self-harm keeps the model's reading of the whole sentence: doubt counts as yes there.
     match with_model {
-        Some((m, _)) => m.margin(sentence, kind) > frame.model_margin,
+        Some((m, _)) if kind == RiskKind::SelfHarm => m.margin(sentence, kind) > frame.model_margin,
+        Some((m, _)) => {
+            let masked: Vec<Token> = sentence
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    if frame.ambiguous.is_match(&t.norm) {
+                        t.norm = "~".into();
+                    }
+                    t
+                })
+                .collect();
+            m.margin(&masked, kind) > frame.model_margin
+        }
         None => false,
     }
 }
@@ -653,10 +669,10 @@ pub mod model {
     pub const PARAMS: Params = Params {
         self_harm_margin: 1.0,
         kinds: &[
-            (RiskKind::Threat, 3.0),
-            (RiskKind::Children, 7.0),
-            (RiskKind::Isolation, 7.0),
-            (RiskKind::Surveillance, 7.0),
+            (RiskKind::Threat, 4.0),
+            (RiskKind::Children, 8.0),
+            (RiskKind::Isolation, 8.0),
+            (RiskKind::Surveillance, 8.0),
         ],
     };
 

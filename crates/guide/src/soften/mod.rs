@@ -205,9 +205,11 @@ pub fn soften_with_rules(
     // The tone model: contempt the rules' phrases missed (a signal quoting the sentence that
     // reads harshest), and anxious reaching (help for the panic). It only adds.
     let mut tone_anxious = false;
+    let mut tone_caring = false;
     if let Some((m, p)) = tone_model {
-        let (harsh, anxious) = tone::read(text, m, p);
+        let (harsh, anxious, caring) = tone::read(text, m, p);
         tone_anxious = anxious;
+        tone_caring = caring;
         let norm = normalize(text);
         // The warmth check of the rules: kind words and no stinging ones read as kind.
         let warm = rules.warm.is_match(&norm.text) && !rules.sting.is_match(&norm.text);
@@ -251,6 +253,12 @@ pub fn soften_with_rules(
             matches!(s.kind, Kind::TimingPressure | Kind::Pleading)
                 || (s.kind == Kind::Control && ANXIOUS_CONTROL.contains(&s.rule.as_str()))
         });
+    // A message the tone model reads as clearly caring keeps only what checks on, pressures
+    // or threatens (control and every risk); the softer signals a phrase rule found in it
+    // ("you're such a natural", "your poor back") are not shown.
+    if tone_caring && reading.is_empty() {
+        signals.retain(|s| s.kind == Kind::Control);
+    }
     let long = text.split_whitespace().count() > LONG_WORDS;
     Softened {
         text: text.to_string(),

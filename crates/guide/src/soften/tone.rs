@@ -40,6 +40,9 @@ pub struct ToneParams {
     pub harsh: f64,
     /// Anxious when anxious beats caring and harsh by more than this.
     pub anxious: f64,
+    /// Caring when caring beats harsh and anxious by more than this: the rules' softer signals
+    /// (labels, absolutes, sarcasm — never control, never a risk) are then not shown.
+    pub caring: f64,
 }
 
 /// What ships: the margins [`choose_params`] picks on the whole training file (leave one round
@@ -49,11 +52,15 @@ pub struct ToneParams {
 pub const TONE_PARAMS: ToneParams = ToneParams {
     harsh: 0.189,
     anxious: -0.171,
+    caring: 0.233,
 };
 
 /// The share of caring messages the model alone may flag as harsh when its margin is chosen
 /// (the rules flag some too; the target for both together is 5%).
 pub const HARSH_BUDGET: f64 = 0.02;
+/// The share of harsh messages the model may read as caring (their softer signals then not
+/// shown) when the caring margin is chosen.
+pub const CARING_BUDGET: f64 = 0.01;
 /// The share of caring messages the model alone may read as anxious (help for the panic shown
 /// to a caring message is a misfire, though not a flag).
 pub const ANXIOUS_BUDGET: f64 = 0.05;
@@ -234,14 +241,21 @@ impl Tone {
     /// How far the harsh and the anxious class beat the other two (mean log ratio per
     /// feature): `(harsh, anxious)`. Both are very negative when nothing is known.
     pub fn margins(&self, text: &str) -> (f64, f64) {
+        let m = self.margins3(text);
+        (m[HARSH], m[ANXIOUS])
+    }
+
+    /// How far each class beats the other two, in class order (caring, harsh, anxious).
+    pub fn margins3(&self, text: &str) -> [f64; CLASSES] {
         let (s, n) = self.scores(text);
         if n < 3 {
-            return (f64::NEG_INFINITY, f64::NEG_INFINITY);
+            return [f64::NEG_INFINITY; CLASSES];
         }
-        (
+        [
+            s[CARING] - s[HARSH].max(s[ANXIOUS]),
             s[HARSH] - s[CARING].max(s[ANXIOUS]),
             s[ANXIOUS] - s[CARING].max(s[HARSH]),
-        )
+        ]
     }
 }
 
@@ -278,20 +292,23 @@ pub fn choose_params(rows: &[Row]) -> ToneParams {
         .collect();
     let mut harsh = Vec::new();
     let mut anxious = Vec::new();
+    let mut caring = Vec::new();
     for round in &rounds {
         let m = Tone::train(rows.iter().filter(|r| r.source != *round));
-        for r in rows
-            .iter()
-            .filter(|r| r.source == *round && r.class == CARING)
-        {
-            let (h, a) = m.margins(&r.text);
-            harsh.push(h);
-            anxious.push(a);
+        for r in rows.iter().filter(|r| r.source == *round) {
+            let v = m.margins3(&r.text);
+            if r.class == CARING {
+                harsh.push(v[HARSH]);
+                anxious.push(v[ANXIOUS]);
+            } else if r.class == HARSH {
+                caring.push(v[CARING]);
+            }
         }
     }
     ToneParams {
         harsh: round3(budget_margin(harsh, HARSH_BUDGET)),
         anxious: round3(budget_margin(anxious, ANXIOUS_BUDGET)),
+        caring: round3(budget_margin(caring, CARING_BUDGET)),
     }
 }
 
@@ -300,10 +317,10 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).ceil() / 1000.0
 }
 
-/// What the tone model reads in a message: `(harsh, anxious)`.
-pub fn read(text: &str, m: &Tone, p: &ToneParams) -> (bool, bool) {
-    let (h, a) = m.margins(text);
-    (h > p.harsh, a > p.anxious)
+/// What the tone model reads in a message: `(harsh, anxious, caring)`.
+pub fn read(text: &str, m: &Tone, p: &ToneParams) -> (bool, bool, bool) {
+    let v = m.margins3(text);
+    (v[HARSH] > p.harsh, v[ANXIOUS] > p.anxious, v[CARING] > p.caring)
 }
 
 #[cfg(test)]
