@@ -317,7 +317,10 @@ fn measure_with(name: &str, rows: &[(Cat, String)], reader: Reader) -> Vec<(Cat,
         if miss {
             t.misses.push(format!(
                 "{cat:?}: {text} {:?}",
-                s.signals.iter().map(|x| x.rule.as_str()).collect::<Vec<_>>()
+                s.signals
+                    .iter()
+                    .map(|x| x.rule.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
     }
@@ -453,7 +456,11 @@ const ROUNDS: [(&str, &str); 7] = [
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
         let rows = parse(csv);
-        measure_with(&format!("{name}; rules alone"), &rows, Reader::rules_alone());
+        measure_with(
+            &format!("{name}; rules alone"),
+            &rows,
+            Reader::rules_alone(),
+        );
         let m = measure(name, &rows);
         assert_laws(&m);
         let t = targets(&m);
@@ -543,7 +550,12 @@ fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
 
 /// The five numbers the reader is judged by, for one fold or in total.
 fn five(per: &[(Cat, Tally)]) -> String {
-    let get = |c: Cat| per.iter().find(|(x, _)| *x == c).map(|(_, t)| t.clone()).unwrap();
+    let get = |c: Cat| {
+        per.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
     let (mut noticed, mut n) = (0, 0);
     for c in Cat::ALL.iter().filter(|c| c.threatening()) {
         let t = get(*c);
@@ -588,7 +600,10 @@ fn model_params() -> model::Params {
             .split(',')
             .filter_map(|k| {
                 let (k, m) = k.split_once(':')?;
-                let kind = risk::RiskKind::ALL.iter().copied().find(|x| x.as_str() == k)?;
+                let kind = risk::RiskKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.as_str() == k)?;
                 Some((kind, m.parse().ok()?))
             })
             .collect();

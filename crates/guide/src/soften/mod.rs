@@ -217,7 +217,10 @@ pub fn soften_with_rules(
             let best = sentences(&norm.text)
                 .into_iter()
                 .map(|(a, b)| {
-                    let h = norm.text.get(a..b).map_or(f64::NEG_INFINITY, |s| m.margins(s).0);
+                    let h = norm
+                        .text
+                        .get(a..b)
+                        .map_or(f64::NEG_INFINITY, |s| m.margins(s).0);
                     (a, b, h)
                 })
                 .fold(None, |acc: Option<(usize, usize, f64)>, x| match acc {

@@ -320,7 +320,11 @@ fn round3(x: f64) -> f64 {
 /// What the tone model reads in a message: `(harsh, anxious, caring)`.
 pub fn read(text: &str, m: &Tone, p: &ToneParams) -> (bool, bool, bool) {
     let v = m.margins3(text);
-    (v[HARSH] > p.harsh, v[ANXIOUS] > p.anxious, v[CARING] > p.caring)
+    (
+        v[HARSH] > p.harsh,
+        v[ANXIOUS] > p.anxious,
+        v[CARING] > p.caring,
+    )
 }
 
 #[cfg(test)]
@@ -347,7 +351,10 @@ mod tests {
     #[test]
     fn the_shipped_margins_are_what_the_cross_validation_chooses() {
         let p = choose_params(&rows(TONE_TRAINING_CSV));
-        assert_eq!(p, TONE_PARAMS, "update TONE_PARAMS to what the procedure chooses");
+        assert_eq!(
+            p, TONE_PARAMS,
+            "update TONE_PARAMS to what the procedure chooses"
+        );
     }
 
     #[test]
