@@ -13,6 +13,20 @@
 //! - **Written as people type**: lower case, no apostrophes, txt-speak ("u", "ur", "im", "pls"),
 //!   letters held down ("pleeease") and one-slip typos in key words ("sucide", "myslef") are read
 //!   as the words they stand for.
+//! - **Context, not words.** Each held-out round was written by a new writer, and each used
+//!   danger words kindly in idioms no list had ("dead late", "the keys are under the pot", "I'll
+//!   be watching the livestream"). So a hit on a word that is often used kindly (`[frame]
+//!   ambiguous`: die, dead, kill, follow, watch, track, location, keys, lock, gun, knife, end,
+//!   last, goodbye…) stands only inside a frame that aims harm at a person (`[frame] harm`: "I'll
+//!   … you", "you'll regret", "if you … / or else / until you", a demand, permission or curfew, an
+//!   act done to someone, a weapon brought into a scene, fear words) — or, for self-harm, a
+//!   first- or third-person frame, which is never weakened — or when the small model still reads
+//!   the sentence as that kind with those words masked ([`hit_stands`]). The model's own
+//!   readings pass the same test. Without a frame, the word is read as nothing.
+//! - **Judged across writers.** Every change is kept only if it helps leave-one-round-out
+//!   cross-validation over the held-out rounds (each a different writer, the model retrained
+//!   without the round it reads: `loro_cross_validation` in
+//!   `crates/guide/tests/soften_held_out.rs`); the numbers are in `docs/threat-model.md`.
 //! - **Doubt counts as yes.** It is a safety net: a false flag costs a screen of help that was
 //!   not needed; a miss can cost far more. It still leaves loving messages alone.
 //! - **It reads English only**, and says so: text that does not look like English is
@@ -654,15 +668,18 @@ pub mod model {
     }
 
     /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–6, each
-    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
-    /// threats at 3: every soften result opens with crisis help whatever the model reads, so a
+    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`), then, after round 7,
+    /// threats raised from 3 to 4 nats and children, isolation and surveillance from 7 to 8 by
+    /// leave-one-round-out over rounds 1–7 of the whole softener (fewer everyday plans read as
+    /// isolation or children for a few threatening messages, `docs/threat-model.md`). Self-harm
+    /// at 1 nat and threats at 3 (now 4): every soften result opens with crisis help whatever the model reads, so a
     /// false self-harm or threat reading on a caring message is only a false flag. Tried after
     /// round 6 and not shipped: fifty more everyday caring messages as "nothing" (caring flagged
     /// 21 -> 16/600 but 3 fewer self-harm messages on the full crisis path), and self-harm at 0.5
     /// nats with them (recall kept, but "he hit me last night" read as self-harm, which puts the
     /// crisis block where the safety help belongs). Children, isolation and surveillance only at
     /// 7, because at lower margins the model read everyday plans ("can you get the kids from
-    /// school today?") as threats about children. Violence is left to the rules: the model added
+    /// school today?") as threats about children (now 8). Violence is left to the rules: the model added
     /// nothing there. A logistic regression over the same features ([`Model::train_lr`])
     /// measured no better (similar recall, more caring and anxious messages flagged), so naive
     /// Bayes ships.
@@ -1345,7 +1362,12 @@ mod tests {
         assert_eq!(read("he hit me last night").path(), Path::Safety);
         assert_eq!(read("you pushed me against the wall").path(), Path::Safety);
         assert_eq!(read("i pushed him").path(), Path::OwnBehaviour);
-        assert_eq!(read("there was a knife").path(), Path::Safety);
+        // A weapon brought into a scene stays a threat. The small model (trained on round 7,
+        // which has weapons at hand in self-harm messages) also leans to self-harm here, and
+        // doubt counts as yes: crisis help leads, the violence is still read and its help shown.
+        let r = read("there was a knife");
+        assert!(r.has(RiskKind::Violence), "{r:?}");
+        assert!(matches!(r.path(), Path::Safety | Path::Crisis), "{r:?}");
         assert_eq!(read("I love you").path(), Path::Unmarked);
     }
 
@@ -1428,6 +1450,38 @@ mod tests {
             "{r:?}"
         );
         assert!(!read("I want to die").is_empty());
+    }
+
+    #[test]
+    fn danger_words_without_a_harm_frame_are_read_as_nothing_and_threats_keep_their_frame() {
+        // Kind uses (round 7, now tuning data): the danger word has no frame aiming harm at a
+        // person, and the rest of the sentence does not read as danger.
+        for t in [
+            "left the keys under the plant pot for you, the door's a bit sticky so give it a shove",
+            "Bought a new lock for the bike shed, your key's on the hook by the door",
+            "I'm going to be dead late tonight, it's stocktake. Don't wait up",
+        ] {
+            assert!(read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+        // The same words in a frame that aims harm at a person stand.
+        for t in [
+            "if you go out tonight I'll take your keys",
+            "give me your car keys",
+            "I'll lock you in",
+            "there was a knife",
+            "I'll kill you if you talk to him again",
+        ] {
+            assert!(!read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+        // A self-harm reading with a first-person frame is never weakened.
+        for t in [
+            "i want to die",
+            "I'm going to end it tonight",
+            "he said he'd kill himself",
+            "this is the last time you'll hear from me",
+        ] {
+            assert!(read(t).has(RiskKind::SelfHarm), "{t}: {:?}", read(t));
+        }
     }
 
     #[test]

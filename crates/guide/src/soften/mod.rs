@@ -538,6 +538,26 @@ mod tests {
     }
 
     #[test]
+    fn the_tone_model_signals_contempt_and_hears_reassurance_seeking_without_our_words() {
+        // Contempt with no word of the rules' lists (round 7, now training data): a signal,
+        // never control, quoting the person's own words.
+        let s = soften("The way you chew is genuinely revolting");
+        assert!(!s.signals.is_empty(), "{s:?}");
+        assert!(!s.has_control());
+        // Reassurance-seeking without a wait or a plea: help for the panic.
+        for t in [
+            "Did I sound ungrateful about the present? I really do love it, I promise",
+            "Do you regret marrying me? I keep wondering since the baby came",
+        ] {
+            assert!(soften(t).anxious, "{t}");
+        }
+        // Warm words keep the model's harsh reading away, and caring messages stay unflagged.
+        for t in ["you are so brave, honestly", "You're a wonderful partner"] {
+            assert!(soften(t).signals.is_empty(), "{t}: {:?}", soften(t));
+        }
+    }
+
+    #[test]
     fn sentences_split_on_marks_but_not_decimals() {
         let t = "one. two!! three? it took 2.5 hours";
         let parts: Vec<&str> = sentences(t).iter().map(|&(a, b)| &t[a..b]).collect();
