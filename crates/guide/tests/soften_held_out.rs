@@ -3,13 +3,18 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round6.csv`: held-out sets, each written
-//!   after a freeze, measured untouched, then joined tuning (and the small model's training
-//!   data). Their numbers at their freeze are in docs/threat-model.md.
-//! - `soften_corpus/held_out_issue10.csv` (when present): the next round, 800 messages written by
-//!   someone who never saw the rules, copied in and read only after a freeze commit, never
-//!   tuned on. Its numbers are the honest measure: printed for the rules alone and for the rules
-//!   with the model (what ships), with each target of issue 10 marked met or not met.
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round7.csv`: held-out sets, each written
+//!   by a new writer after a freeze, measured untouched, then joined tuning (and the small
+//!   models' training data). Their numbers at their freeze are in docs/threat-model.md.
+//! - `soften_corpus/held_out_issue10.csv` (when present): the next round, written by someone
+//!   who never saw the rules, copied in and read only after a freeze commit, never tuned on. It
+//!   is read at run time ([`held_out_next_round_is_measured_untouched`]); its numbers are the
+//!   honest measure: printed for the rules alone and for what ships, with each target of issue
+//!   10 marked met or not met.
+//! - Leave-one-round-out cross-validation over rounds 1–7 ([`loro_cross_validation`]): each
+//!   round is a different writer; both small models (the risk reader's and the softener's tone
+//!   model) are retrained without the round they read, the tone model's margins chosen inside
+//!   the fold. This is how every change to the reader is judged.
 //!
 //! "Rewritten" is checked for every message of every category: the output may hold nothing of
 //! the message but the message itself, shown back as typed, and the matched words quoted before
@@ -23,10 +28,11 @@
 //! Run `cargo test -p closer-guide --test soften_held_out -- --nocapture` to see the numbers.
 
 use closer_guide::soften::{
-    Rendered, Softened, catalogue, render_for, soften, soften_with_reading,
+    Rendered, Softened, catalogue, render_for, rules as soften_rules, soften_with_rules, tone,
 };
-use closer_safety::risk;
+use closer_safety::risk::{self, model};
 use closer_safety::{Context, Policy};
+use std::collections::HashSet;
 
 const DEV: &str = include_str!("soften_corpus/dev_issue10.csv");
 
@@ -204,6 +210,20 @@ struct Tally {
     misses: Vec<String>,
 }
 
+impl Tally {
+    fn add(&mut self, o: &Outcome) {
+        self.n += 1;
+        self.flagged += o.flagged as usize;
+        self.noticed += o.noticed as usize;
+        self.rewritten += o.rewritten as usize;
+        self.all_clear += o.all_clear as usize;
+        self.crisis_first += o.crisis_first as usize;
+        self.crisis_path += o.crisis_path as usize;
+        self.panic += o.panic as usize;
+        self.precaution += o.precaution as usize;
+    }
+}
+
 fn pct(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
@@ -212,34 +232,79 @@ fn pct(a: usize, b: usize) -> f64 {
     }
 }
 
-/// Measures every message; prints one line per category and the misses that matter.
-fn measure(name: &str, rows: &[(Cat, String)]) -> Vec<(Cat, Tally)> {
-    measure_with(name, rows, true)
+/// The rule files the tests read: the embedded ones, or, to try a change without a rebuild,
+/// the files named by `RISK_TOML` and `SOFTEN_TOML` (paths), read at run time.
+fn risk_rules() -> &'static risk::Rules {
+    match std::env::var("RISK_TOML") {
+        Ok(p) => Box::leak(Box::new(
+            risk::Rules::parse(&std::fs::read_to_string(&p).expect("RISK_TOML"))
+                .unwrap_or_else(|e| panic!("{e}")),
+        )),
+        Err(_) => risk::rules(),
+    }
 }
 
-/// [`measure`] with the risk reader's small model on or off.
-fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Tally)> {
+fn softener_rules() -> &'static soften_rules::Rules {
+    match std::env::var("SOFTEN_TOML") {
+        Ok(p) => Box::leak(Box::new(
+            soften_rules::Rules::parse(&std::fs::read_to_string(&p).expect("SOFTEN_TOML"))
+                .unwrap_or_else(|e| panic!("{e}")),
+        )),
+        Err(_) => soften_rules::rules(),
+    }
+}
+
+/// How a message is read: the rule files, and the two small models or none.
+#[derive(Clone, Copy)]
+struct Reader<'a> {
+    risk_rules: &'a risk::Rules,
+    soften_rules: &'a soften_rules::Rules,
+    risk_model: Option<(&'a model::Model, &'a model::Params)>,
+    tone: Option<(&'a tone::Tone, &'a tone::ToneParams)>,
+}
+
+impl<'a> Reader<'a> {
+    /// What ships (with the rule files of [`risk_rules`] and [`softener_rules`]).
+    fn shipped() -> Reader<'static> {
+        Reader {
+            risk_rules: risk_rules(),
+            soften_rules: softener_rules(),
+            risk_model: Some((model::model(), &model::PARAMS)),
+            tone: Some((tone::tone(), &tone::TONE_PARAMS)),
+        }
+    }
+
+    /// The rules alone: no small model.
+    fn rules_alone() -> Reader<'static> {
+        Reader {
+            risk_model: None,
+            tone: None,
+            ..Reader::shipped()
+        }
+    }
+
+    fn soften(&self, text: &str) -> Softened {
+        let reading = risk::read_with_rules(text, self.risk_rules, self.risk_model);
+        soften_with_rules(text, reading, self.tone, self.soften_rules)
+    }
+}
+
+/// Measures every message; prints one line per category and the misses that matter.
+fn measure(name: &str, rows: &[(Cat, String)]) -> Vec<(Cat, Tally)> {
+    measure_with(name, rows, Reader::shipped())
+}
+
+/// [`measure`] with a given reader.
+fn measure_with(name: &str, rows: &[(Cat, String)], reader: Reader) -> Vec<(Cat, Tally)> {
     let mut out: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
     let catalogue = catalogue(Some("US"));
     for (cat, text) in rows {
-        let s = if model {
-            soften(text)
-        } else {
-            soften_with_reading(text, risk::read_with(text, false))
-        };
+        let s = reader.soften(text);
         let o = outcome(text, &s, &catalogue);
         let Some((_, t)) = out.iter_mut().find(|(c, _)| c == cat) else {
             continue;
         };
-        t.n += 1;
-        t.flagged += o.flagged as usize;
-        t.noticed += o.noticed as usize;
-        t.rewritten += o.rewritten as usize;
-        t.all_clear += o.all_clear as usize;
-        t.crisis_first += o.crisis_first as usize;
-        t.crisis_path += o.crisis_path as usize;
-        t.panic += o.panic as usize;
-        t.precaution += o.precaution as usize;
+        t.add(&o);
         let miss = o.rewritten
             || match cat {
                 c if c.threatening() => !o.noticed,
@@ -250,7 +315,13 @@ fn measure_with(name: &str, rows: &[(Cat, String)], model: bool) -> Vec<(Cat, Ta
                 _ => false,
             };
         if miss {
-            t.misses.push(format!("{cat:?}: {text}"));
+            t.misses.push(format!(
+                "{cat:?}: {text} {:?}",
+                s.signals
+                    .iter()
+                    .map(|x| x.rule.as_str())
+                    .collect::<Vec<_>>()
+            ));
         }
     }
     eprintln!("soften per category [{name}]");
@@ -344,7 +415,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 6] = [
+const ROUNDS: [(&str, &str); 7] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -369,20 +440,35 @@ const ROUNDS: [(&str, &str); 6] = [
         "held_out_issue10_round6.csv, measured at b037e78, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round6.csv"),
     ),
+    (
+        "held_out_issue10_round7.csv, measured after the freeze a0103a5, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round7.csv"),
+    ),
 ];
 
-/// The earlier held-out sets, after they joined tuning (and the model's training data): the
-/// rules alone and the rules with the model are printed, and the laws asserted. Their numbers
-/// say little about new messages; each set's numbers at its own freeze are in
-/// docs/threat-model.md.
+/// The earlier held-out sets, after they joined tuning (and the models' training data): the
+/// rules alone and what ships are printed, and the laws asserted. Their numbers say little about
+/// new messages (the leave-one-round-out study below is the honest guide); each set's numbers at
+/// its own freeze are in docs/threat-model.md. Round 7's targets met at its freeze (a0103a5) —
+/// nothing rewritten, controlling or threatening noticed, controlling noticed, self-harm led by
+/// crisis help — stay asserted.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
-    for (name, csv) in ROUNDS {
+    for (i, (name, csv)) in ROUNDS.iter().enumerate() {
         let rows = parse(csv);
-        measure_with(&format!("{name}; rules alone"), &rows, false);
+        measure_with(
+            &format!("{name}; rules alone"),
+            &rows,
+            Reader::rules_alone(),
+        );
         let m = measure(name, &rows);
         assert_laws(&m);
-        targets(&m);
+        let t = targets(&m);
+        if i == 6 {
+            for (what, ok) in &t[..4] {
+                assert!(ok, "round 7: {what}");
+            }
+        }
     }
 }
 
@@ -462,51 +548,207 @@ fn targets(m: &[(Cat, Tally)]) -> Vec<(String, bool)> {
     out
 }
 
-/// Leave-one-round-out cross-validation of the whole softener over the earlier held-out rounds
-/// (1–6): for each round the risk reader's small model is trained without that round's
-/// messages (`closer_safety::risk::model::Model::train`) and the round is measured with every
-/// target printed. The rules were tuned on these rounds, so the numbers are optimistic for the
-/// rules and honest only for the model's part; the per-category totals are printed last.
-/// `cargo test -p closer-guide --test soften_held_out loro -- --ignored --nocapture`.
+/// The five numbers the reader is judged by, for one fold or in total.
+fn five(per: &[(Cat, Tally)]) -> String {
+    let get = |c: Cat| {
+        per.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    let (mut noticed, mut n) = (0, 0);
+    for c in Cat::ALL.iter().filter(|c| c.threatening()) {
+        let t = get(*c);
+        noticed += t.noticed;
+        n += t.n;
+    }
+    let (k, h, a, s) = (
+        get(Cat::Caring),
+        get(Cat::Harsh),
+        get(Cat::Anxious),
+        get(Cat::SelfHarm),
+    );
+    format!(
+        "caring flagged {}/{} ({:.1}%), harsh signalled {}/{} ({:.1}%), anxious panic help {}/{} ({:.1}%), threatening noticed {}/{} ({:.1}%), self-harm recognised {}/{} ({:.1}%)",
+        k.flagged,
+        k.n,
+        pct(k.flagged, k.n),
+        h.flagged,
+        h.n,
+        pct(h.flagged, h.n),
+        a.panic,
+        a.n,
+        pct(a.panic, a.n),
+        noticed,
+        n,
+        pct(noticed, n),
+        s.crisis_path,
+        s.n,
+        pct(s.crisis_path, s.n)
+    )
+}
+
+/// The risk model's margins: what ships, or `SHM=1.0 MODEL_KINDS=threat:3,children:7,...` to
+/// try others.
+fn model_params() -> model::Params {
+    let mut p = model::PARAMS;
+    if let Ok(v) = std::env::var("SHM") {
+        p.self_harm_margin = v.parse().expect("SHM");
+    }
+    if let Ok(v) = std::env::var("MODEL_KINDS") {
+        let kinds: Vec<(risk::RiskKind, f64)> = v
+            .split(',')
+            .filter_map(|k| {
+                let (k, m) = k.split_once(':')?;
+                let kind = risk::RiskKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|x| x.as_str() == k)?;
+                Some((kind, m.parse().ok()?))
+            })
+            .collect();
+        p.kinds = Box::leak(kinds.into_boxed_slice());
+    }
+    p
+}
+
+/// The risk reader's training file without the messages of one round.
+fn risk_training_without(texts: &HashSet<&str>) -> String {
+    model::TRAINING_CSV
+        .lines()
+        .filter(|l| {
+            let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
+            let t = t
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix('"'))
+                .map(|q| q.replace("\"\"", "\""))
+                .unwrap_or(t.to_string());
+            !texts.contains(t.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Counts of what the small models alone read in one round: `[threatening noticed, threatening
+/// n, self-harm, self-harm n, caring flagged by the risk model, caring n, harsh by tone, harsh
+/// n, anxious by tone, anxious n, caring read as harsh by tone, caring read as anxious by tone]`.
+#[derive(Default, Clone, Copy)]
+struct Alone([usize; 12]);
+
+impl Alone {
+    fn add(&mut self, o: &Alone) {
+        for i in 0..12 {
+            self.0[i] += o.0[i];
+        }
+    }
+
+    fn line(&self) -> String {
+        let v = self.0;
+        format!(
+            "risk model alone: threatening noticed {}/{} ({:.1}%), self-harm {}/{} ({:.1}%), caring flagged {}/{} ({:.1}%); tone model alone: harsh {}/{} ({:.1}%), anxious {}/{} ({:.1}%), caring read as harsh {}/{}, as anxious {}/{}",
+            v[0],
+            v[1],
+            pct(v[0], v[1]),
+            v[2],
+            v[3],
+            pct(v[2], v[3]),
+            v[4],
+            v[5],
+            pct(v[4], v[5]),
+            v[6],
+            v[7],
+            pct(v[6], v[7]),
+            v[8],
+            v[9],
+            pct(v[8], v[9]),
+            v[10],
+            v[5],
+            v[11],
+            v[5]
+        )
+    }
+}
+
+/// Leave-one-round-out cross-validation over the held-out rounds 1–7, each written by a
+/// different writer: for each round, the risk reader's small model and the softener's tone
+/// model are retrained without that round's messages (the tone model's margins chosen inside
+/// the fold, by leaving out each remaining round in turn: [`tone::choose_params`]), and the
+/// round is read with them. Per fold and in total it prints the five numbers the reader is
+/// judged by (caring flagged, harsh signalled, anxious given the panic help, threatening
+/// noticed, self-harm recognised) and every target; then what the two models read alone. The
+/// rules were tuned on every round, so the whole reader's numbers are optimistic; the models'
+/// own numbers are honest.
+///
+/// `cargo test -p closer-guide --test soften_held_out loro -- --ignored --nocapture`
+/// (`SHOW=Caring` lists one category's misses; `NO_TONE=1`, `NO_MODEL=1` leave a model out;
+/// `RISK_TOML=path`, `SOFTEN_TOML=path` try other rule files without a rebuild).
 #[test]
 #[ignore]
-fn loro_cross_validation_over_the_earlier_rounds() {
-    use closer_safety::risk::model;
+fn loro_cross_validation() {
     let catalogue = catalogue(Some("US"));
+    let base = Reader::shipped();
+    let tone_rows = tone::rows(tone::TONE_TRAINING_CSV);
     let mut total: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
-    for (name, csv) in ROUNDS {
+    let mut alone_total = Alone::default();
+    let mut lines = Vec::new();
+    for (i, (name, csv)) in ROUNDS.iter().enumerate() {
         let rows = parse(csv);
-        let texts: std::collections::HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
-        let train: String = model::TRAINING_CSV
-            .lines()
-            .filter(|l| {
-                let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
-                let t = t
-                    .strip_prefix('"')
-                    .and_then(|q| q.strip_suffix('"'))
-                    .map(|q| q.replace("\"\"", "\""))
-                    .unwrap_or(t.to_string());
-                !texts.contains(t.as_str())
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let m = model::Model::train(&train);
+        let texts: HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
+        let m = model::Model::train(&risk_training_without(&texts));
+        let source = format!("r{}", i + 1);
+        let tone_train: Vec<tone::Row> = tone_rows
+            .iter()
+            .filter(|r| r.source != source && !texts.contains(r.text.as_str()))
+            .cloned()
+            .collect();
+        let tm = tone::Tone::train(tone_train.iter());
+        let mut tp = tone::choose_params(&tone_train);
+        if std::env::var("NO_VETO").is_ok() {
+            tp.caring = f64::INFINITY;
+        }
+        let params = model_params();
+        let reader = Reader {
+            risk_model: (std::env::var("NO_MODEL").is_err()).then_some((&m, &params)),
+            tone: (std::env::var("NO_TONE").is_err()).then_some((&tm, &tp)),
+            ..base
+        };
         let mut per: Vec<(Cat, Tally)> = Cat::ALL.iter().map(|c| (*c, Tally::default())).collect();
+        let mut alone = Alone::default();
         for (cat, text) in &rows {
-            let s = soften_with_reading(text, risk::read_using(text, Some((&m, &model::PARAMS))));
+            let s = reader.soften(text);
             let o = outcome(text, &s, &catalogue);
             for tallies in [&mut per, &mut total] {
-                let Some((_, t)) = tallies.iter_mut().find(|(c, _)| c == cat) else {
-                    continue;
-                };
-                t.n += 1;
-                t.flagged += o.flagged as usize;
-                t.noticed += o.noticed as usize;
-                t.rewritten += o.rewritten as usize;
-                t.crisis_first += o.crisis_first as usize;
-                t.crisis_path += o.crisis_path as usize;
-                t.panic += o.panic as usize;
-                t.precaution += o.precaution as usize;
+                if let Some((_, t)) = tallies.iter_mut().find(|(c, _)| c == cat) {
+                    t.add(&o);
+                }
+            }
+            let r = risk::read_model_only(text, &m, &params);
+            let (th, ta, _) = tone::read(text, &tm, &tp);
+            let v = &mut alone.0;
+            match cat {
+                c if c.threatening() => {
+                    v[0] += !r.is_empty() as usize;
+                    v[1] += 1;
+                }
+                Cat::SelfHarm => {
+                    v[2] += r.has(risk::RiskKind::SelfHarm) as usize;
+                    v[3] += 1;
+                }
+                Cat::Caring => {
+                    v[4] += !r.is_empty() as usize;
+                    v[5] += 1;
+                    v[10] += th as usize;
+                    v[11] += ta as usize;
+                }
+                Cat::Harsh => {
+                    v[6] += th as usize;
+                    v[7] += 1;
+                }
+                Cat::Anxious => {
+                    v[8] += ta as usize;
+                    v[9] += 1;
+                }
+                _ => {}
             }
             if std::env::var("SHOW").is_ok_and(|c| c == format!("{cat:?}")) {
                 let miss = match cat {
@@ -518,85 +760,63 @@ fn loro_cross_validation_over_the_earlier_rounds() {
                 };
                 if miss {
                     eprintln!(
-                        "   {cat:?}: {text} {:?}",
-                        s.signals.iter().map(|x| &x.rule).collect::<Vec<_>>()
+                        "   r{} {cat:?}: {text} {:?}",
+                        i + 1,
+                        s.signals
+                            .iter()
+                            .map(|x| format!("{}={}", x.rule, x.words))
+                            .collect::<Vec<_>>()
                     );
                 }
             }
         }
-        eprintln!("LORO {name}:");
+        alone_total.add(&alone);
+        eprintln!("LORO fold {} ({name}), tone margins {tp:?}:", i + 1);
         targets(&per);
+        let line = format!("  fold {}: {}", i + 1, five(&per));
+        eprintln!("{line}\n    {}", alone.line());
+        lines.push(line);
     }
-    eprintln!("LORO total over rounds 1–6:");
-    for (cat, t) in &total {
-        let v = match cat {
-            c if c.threatening() => t.noticed,
-            Cat::SelfHarm => t.crisis_path,
-            Cat::Caring | Cat::Harsh => t.flagged,
-            _ => t.panic,
-        };
-        eprintln!("  {cat:?}: {v}/{} ({:.1}%)", t.n, pct(v, t.n));
+    eprintln!("LORO over rounds 1–7, per fold:");
+    for l in &lines {
+        eprintln!("{l}");
     }
+    eprintln!("LORO total: {}", five(&total));
+    eprintln!(
+        "tone margins chosen on all rounds (what ships): {:?}; shipped {:?}",
+        tone::choose_params(&tone_rows),
+        tone::TONE_PARAMS
+    );
+    eprintln!("LORO total, {}", alone_total.line());
+    assert_laws(&total);
 }
 
-const HELD_OUT: &str = include_str!("soften_corpus/held_out_issue10.csv");
-
-/// The seventh held-out set (`held_out_issue10.csv`, round 7): 800 new messages written by a new
-/// writer who never saw the rules, copied in and read only after the freeze commit a0103a5 and
-/// never tuned on. The rules alone and the rules with the small model (what ships) are printed;
-/// every target of issue 10 is printed as met or not met, and the self-harm detection recall
-/// (full crisis path) beside "led by crisis help". The laws that hold by construction (no
-/// rewrite in any category, no all-clear, the precaution and crisis help first with every
-/// message) are asserted; a target this set did not meet is asserted only as a floor at the
-/// value measured when it was first run, so the numbers cannot quietly get worse — the gap is
-/// reported, not hidden (docs/threat-model.md).
+/// The next held-out set (`soften_corpus/held_out_issue10.csv`, round 8 onwards), when it is
+/// present: written by a new writer who never saw the rules, copied in after the freeze commit
+/// and never tuned on. It is read at run time so it can be dropped in after the freeze without
+/// changing anything here. The rules alone and what ships are printed, every target of issue 10
+/// is printed as met or not met, and the laws that hold by construction (no rewrite, no
+/// all-clear, the precaution and crisis help first with every message) are asserted.
 #[test]
-fn held_out_issue10_round7_is_measured_untouched() {
-    let rows = parse(HELD_OUT);
-    measure_with("held_out_issue10.csv (round 7), rules alone", &rows, false);
+fn held_out_next_round_is_measured_untouched() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/soften_corpus/held_out_issue10.csv"
+    );
+    let Ok(csv) = std::fs::read_to_string(path) else {
+        eprintln!("no next held-out round at {path}: nothing to measure");
+        return;
+    };
+    let rows = parse(&csv);
+    measure_with(
+        "held_out_issue10.csv (next round), rules alone",
+        &rows,
+        Reader::rules_alone(),
+    );
     let m = measure(
-        "held_out_issue10.csv (round 7), rules and model, never tuned on",
+        "held_out_issue10.csv (next round), what ships, never tuned on",
         &rows,
     );
-    for (cat, t) in &m {
-        assert!(t.n >= 100, "{cat:?}: only {} messages", t.n);
-    }
     assert_laws(&m);
-    let t = targets(&m);
-    let get = |c: Cat| {
-        m.iter()
-            .find(|(x, _)| *x == c)
-            .map(|(_, t)| t.clone())
-            .unwrap()
-    };
-    // Met on round 7 (measured after the freeze a0103a5): asserted as targets. (Rewritten = 0
-    // and crisis help first for every message are laws, asserted above for every category.)
-    assert!(t[0].1, "{}", t[0].0);
-    assert!(t[1].1, "{}", t[1].0);
-    assert!(t[2].1, "{}", t[2].0);
-    assert!(t[3].1, "{}", t[3].0);
-    // Not met on round 7 (caring flagged 22/100, harsh signalled 71/100, anxious given the
-    // panic help 74/100), and the self-harm detection recall (full crisis path 86/100): floors
-    // at the measured values, printed NOT MET above, so they cannot get worse unnoticed.
-    let (s, k, h, a) = (
-        get(Cat::SelfHarm),
-        get(Cat::Caring),
-        get(Cat::Harsh),
-        get(Cat::Anxious),
-    );
-    assert_eq!(s.crisis_first, s.n, "self-harm led by crisis help");
-    assert!(
-        s.crisis_path >= 86,
-        "self-harm on the full crisis path {}/{}",
-        s.crisis_path,
-        s.n
-    );
-    assert!(k.flagged <= 22, "caring flagged {}/{}", k.flagged, k.n);
-    assert!(h.flagged >= 71, "harsh signalled {}/{}", h.flagged, h.n);
-    assert!(
-        a.panic >= 74,
-        "anxious with the panic help {}/{}",
-        a.panic,
-        a.n
-    );
+    targets(&m);
 }

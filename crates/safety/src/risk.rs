@@ -13,6 +13,20 @@
 //! - **Written as people type**: lower case, no apostrophes, txt-speak ("u", "ur", "im", "pls"),
 //!   letters held down ("pleeease") and one-slip typos in key words ("sucide", "myslef") are read
 //!   as the words they stand for.
+//! - **Context, not words.** Each held-out round was written by a new writer, and each used
+//!   danger words kindly in idioms no list had ("dead late", "the keys are under the pot", "I'll
+//!   be watching the livestream"). So a hit on a word that is often used kindly (`[frame]
+//!   ambiguous`: die, dead, kill, follow, watch, track, location, keys, lock, gun, knife, end,
+//!   last, goodbye…) stands only inside a frame that aims harm at a person (`[frame] harm`: "I'll
+//!   … you", "you'll regret", "if you … / or else / until you", a demand, permission or curfew, an
+//!   act done to someone, a weapon brought into a scene, fear words) — or, for self-harm, a
+//!   first- or third-person frame, which is never weakened — or when the small model still reads
+//!   the sentence as that kind with those words masked ([`hit_stands`]). The model's own
+//!   readings pass the same test. Without a frame, the word is read as nothing.
+//! - **Judged across writers.** Every change is kept only if it helps leave-one-round-out
+//!   cross-validation over the held-out rounds (each a different writer, the model retrained
+//!   without the round it reads: `loro_cross_validation` in
+//!   `crates/guide/tests/soften_held_out.rs`); the numbers are in `docs/threat-model.md`.
 //! - **Doubt counts as yes.** It is a safety net: a false flag costs a screen of help that was
 //!   not needed; a miss can cost far more. It still leaves loving messages alone.
 //! - **It reads English only**, and says so: text that does not look like English is
@@ -178,7 +192,81 @@ pub fn read_with(text: &str, use_model: bool) -> Reading {
 /// [`read`] with a given model and its thresholds, or none: the cross-validation in the tests
 /// trains a model without one held-out set and reads that set with it.
 pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)>) -> Reading {
+    read_with_rules(text, rules(), with_model)
+}
+
+/// The model alone, without the rules (the cross-validation reports it: the rules were tuned
+/// on every earlier round, the model is retrained without the round it reads).
+pub fn read_model_only(text: &str, m: &model::Model, p: &model::Params) -> Reading {
     let rules = rules();
+    let mut tokens = tokenize(text, rules);
+    let language = language(&tokens, rules);
+    mask_kind_uses(&mut tokens, rules);
+    let mut found = model::read(text, &tokens, m, p, rules.frame.as_ref());
+    found.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.kind.cmp(&y.1.kind)));
+    let mut risks: Vec<Risk> = Vec::new();
+    for (_, r) in found {
+        if !risks.iter().any(|k| k.kind == r.kind) {
+            risks.push(r);
+        }
+    }
+    Reading { risks, language }
+}
+
+/// True when a rule's hit stands: a hit on a danger word that is often used kindly
+/// ([`Frame::ambiguous`]) needs a frame that aims harm at a person ([`Frame::harm`]), or, for
+/// self-harm, a first-person frame ([`Frame::first_person`]); without one it stands only when
+/// the small model reads the sentence as that kind by [`Frame::model_margin`]. Every other hit
+/// stands.
+fn hit_stands(
+    rules: &Rules,
+    kind: RiskKind,
+    hit: &str,
+    sentence_norm: &str,
+    sentence: &[Token],
+    with_model: Option<(&model::Model, &model::Params)>,
+) -> bool {
+    let Some(frame) = &rules.frame else {
+        return true;
+    };
+    if !frame.ambiguous.is_match(hit) {
+        return true;
+    }
+    if frame.harm.is_match(sentence_norm) {
+        return true;
+    }
+    if kind == RiskKind::SelfHarm && frame.first_person.is_match(sentence_norm) {
+        return true;
+    }
+    // Without a frame the ambiguous words are read as nothing: the hit stands only if the rest
+    // of the sentence reads as this kind to the model.
+    // Self-harm keeps the model's reading of the whole sentence: doubt counts as yes there.
+    match with_model {
+        Some((m, _)) if kind == RiskKind::SelfHarm => m.margin(sentence, kind) > frame.model_margin,
+        Some((m, _)) => {
+            let masked: Vec<Token> = sentence
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    if frame.ambiguous.is_match(&t.norm) {
+                        t.norm = "~".into();
+                    }
+                    t
+                })
+                .collect();
+            m.margin(&masked, kind) > frame.model_margin
+        }
+        None => false,
+    }
+}
+
+/// [`read_using`] with a given rule file (the tests use it to try a rule file without a
+/// rebuild).
+pub fn read_with_rules(
+    text: &str,
+    rules: &Rules,
+    with_model: Option<(&model::Model, &model::Params)>,
+) -> Reading {
     let mut tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
     mask_kind_uses(&mut tokens, rules);
@@ -190,6 +278,9 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
                 continue;
             }
             for m in rule.pattern.find_iter(&norm) {
+                if !hit_stands(rules, rule.kind, m.as_str(), &norm, sentence, with_model) {
+                    continue;
+                }
                 let Some((a, b)) = span(sentence, &starts, m.start(), m.end()) else {
                     continue;
                 };
@@ -217,6 +308,9 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
             continue;
         }
         for m in rule.pattern.find_iter(&norm) {
+            if !hit_stands(rules, rule.kind, m.as_str(), &norm, &all, with_model) {
+                continue;
+            }
             let Some((a, b)) = span(&all, &starts, m.start(), m.end()) else {
                 continue;
             };
@@ -235,7 +329,7 @@ pub fn read_using(text: &str, with_model: Option<(&model::Model, &model::Params)
     }
     // The small model: a second reader for what the rules' phrases miss (see [`model`]).
     let by_model = match with_model {
-        Some((m, p)) => model::read(text, &tokens, m, p),
+        Some((m, p)) => model::read(text, &tokens, m, p, rules.frame.as_ref()),
         None => Vec::new(),
     };
     for (start, risk) in by_model {
@@ -553,7 +647,7 @@ fn language(tokens: &[Token], rules: &Rules) -> Language {
 /// text, and notices a kind when that kind is more likely than "nothing" by a clear margin. It
 /// only ever adds a risk; it never removes one the rules found.
 pub mod model {
-    use super::{Direction, Risk, RiskKind, Token, joined, split_sentences};
+    use super::{Direction, Frame, Risk, RiskKind, Token, joined, split_sentences};
     use std::collections::BTreeMap;
     use std::sync::OnceLock;
 
@@ -574,25 +668,28 @@ pub mod model {
     }
 
     /// What ships; chosen by cross-validation over the earlier held-out sets (rounds 1–6, each
-    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`). Self-harm at 1 nat and
-    /// threats at 3: every soften result opens with crisis help whatever the model reads, so a
+    /// left out of training in turn, `crates/safety/tests/risk_cv.rs`), then, after round 7,
+    /// threats raised from 3 to 4 nats and children, isolation and surveillance from 7 to 8 by
+    /// leave-one-round-out over rounds 1–7 of the whole softener (fewer everyday plans read as
+    /// isolation or children for a few threatening messages, `docs/threat-model.md`). Self-harm
+    /// at 1 nat and threats at 3 (now 4): every soften result opens with crisis help whatever the model reads, so a
     /// false self-harm or threat reading on a caring message is only a false flag. Tried after
     /// round 6 and not shipped: fifty more everyday caring messages as "nothing" (caring flagged
     /// 21 -> 16/600 but 3 fewer self-harm messages on the full crisis path), and self-harm at 0.5
     /// nats with them (recall kept, but "he hit me last night" read as self-harm, which puts the
     /// crisis block where the safety help belongs). Children, isolation and surveillance only at
     /// 7, because at lower margins the model read everyday plans ("can you get the kids from
-    /// school today?") as threats about children. Violence is left to the rules: the model added
+    /// school today?") as threats about children (now 8). Violence is left to the rules: the model added
     /// nothing there. A logistic regression over the same features ([`Model::train_lr`])
     /// measured no better (similar recall, more caring and anxious messages flagged), so naive
     /// Bayes ships.
     pub const PARAMS: Params = Params {
         self_harm_margin: 1.0,
         kinds: &[
-            (RiskKind::Threat, 3.0),
-            (RiskKind::Children, 7.0),
-            (RiskKind::Isolation, 7.0),
-            (RiskKind::Surveillance, 7.0),
+            (RiskKind::Threat, 4.0),
+            (RiskKind::Children, 8.0),
+            (RiskKind::Isolation, 8.0),
+            (RiskKind::Surveillance, 8.0),
         ],
     };
 
@@ -782,6 +879,16 @@ pub mod model {
             s
         }
 
+        /// How much more likely (nats) this kind is than "nothing" for these tokens.
+        pub(crate) fn margin(&self, tokens: &[Token], kind: RiskKind) -> f64 {
+            let s = self.scores(tokens);
+            let k = RiskKind::ALL
+                .iter()
+                .position(|x| *x == kind)
+                .unwrap_or(CLASSES - 1);
+            s[k] - s[CLASSES - 1]
+        }
+
         /// The kind this text most likely speaks of, if any: the most likely kind counts
         /// when it beats "nothing" by its margin in `p`.
         pub(crate) fn classify(&self, tokens: &[Token], p: &Params) -> Option<RiskKind> {
@@ -826,12 +933,41 @@ pub mod model {
 
     /// What the model notices, sentence by sentence and in the whole text: each hit quotes the
     /// sentence (or the whole text) as typed.
-    pub(super) fn read(text: &str, tokens: &[Token], m: &Model, p: &Params) -> Vec<(usize, Risk)> {
+    pub(super) fn read(
+        text: &str,
+        tokens: &[Token],
+        m: &Model,
+        p: &Params,
+        frame: Option<&Frame>,
+    ) -> Vec<(usize, Risk)> {
         let mut out: Vec<(usize, Risk)> = Vec::new();
         let mut push = |part: &[Token]| {
             let Some(kind) = m.classify(part, p) else {
                 return;
             };
+            // A danger word often used kindly, with no frame that aims harm at a person (or,
+            // for self-harm, a first-person frame), is read as nothing: the reading stands only
+            // if the model still reads the same kind without it.
+            if let Some(f) = frame {
+                let (norm, _) = joined(part);
+                let framed = f.harm.is_match(&norm)
+                    || (kind == RiskKind::SelfHarm && f.first_person.is_match(&norm));
+                if !framed && f.ambiguous.is_match(&norm) {
+                    let masked: Vec<Token> = part
+                        .iter()
+                        .map(|t| {
+                            let mut t = t.clone();
+                            if f.ambiguous.is_match(&t.norm) {
+                                t.norm = "~".into();
+                            }
+                            t
+                        })
+                        .collect();
+                    if m.classify(&masked, p) != Some(kind) {
+                        return;
+                    }
+                }
+            }
             // Checking, threatening, isolating and threats about children are about someone
             // else: without a word for another person, the model says nothing of them.
             let other = part.iter().any(|t| {
@@ -925,6 +1061,32 @@ struct RawFile {
     language: RawLanguage,
     #[serde(default)]
     kind_uses: RawKindUses,
+    #[serde(default)]
+    frame: Option<RawFrame>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrame {
+    ambiguous: String,
+    harm: String,
+    first_person: String,
+    model_margin: f64,
+}
+
+/// When a danger word counts ([`hit_stands`]): the `[frame]` section of the rule file.
+#[derive(Debug)]
+pub struct Frame {
+    /// Danger words that are often used kindly ("die laughing", "the keys are under the pot").
+    pub ambiguous: Regex,
+    /// A frame that aims harm at a person: a threat ("I'll … you", "if you … I'll / or"), a
+    /// demand, permission or curfew, an act done to someone.
+    pub harm: Regex,
+    /// A first-person frame for self-harm ("I want to …", "… myself"): never weakened.
+    pub first_person: Regex,
+    /// Without a frame, a hit on an ambiguous word stands when the small model reads its
+    /// sentence as that kind by more than this (nats over "nothing").
+    pub model_margin: f64,
 }
 
 #[derive(Deserialize, Default)]
@@ -991,6 +1153,8 @@ pub struct Rules {
     other: BTreeSet<String>,
     /// Danger words used kindly, read as nothing ([`mask_kind_uses`]).
     kind_uses: Vec<Regex>,
+    /// When a danger word that is often used kindly counts ([`hit_stands`]).
+    pub frame: Option<Frame>,
 }
 
 impl Rules {
@@ -1044,7 +1208,17 @@ impl Rules {
             .iter()
             .map(|p| compile("kind_uses", "phrases", p))
             .collect::<Result<_, _>>()?;
+        let frame = match &raw.frame {
+            Some(f) => Some(Frame {
+                ambiguous: compile("frame", "ambiguous", &f.ambiguous)?,
+                harm: compile("frame", "harm", &f.harm)?,
+                first_person: compile("frame", "first_person", &f.first_person)?,
+                model_margin: f.model_margin,
+            }),
+            None => None,
+        };
         Ok(Rules {
+            frame,
             kind_uses,
             rules,
             words: raw.normalise.words,
@@ -1188,7 +1362,12 @@ mod tests {
         assert_eq!(read("he hit me last night").path(), Path::Safety);
         assert_eq!(read("you pushed me against the wall").path(), Path::Safety);
         assert_eq!(read("i pushed him").path(), Path::OwnBehaviour);
-        assert_eq!(read("there was a knife").path(), Path::Safety);
+        // A weapon brought into a scene stays a threat. The small model (trained on round 7,
+        // which has weapons at hand in self-harm messages) also leans to self-harm here, and
+        // doubt counts as yes: crisis help leads, the violence is still read and its help shown.
+        let r = read("there was a knife");
+        assert!(r.has(RiskKind::Violence), "{r:?}");
+        assert!(matches!(r.path(), Path::Safety | Path::Crisis), "{r:?}");
         assert_eq!(read("I love you").path(), Path::Unmarked);
     }
 
@@ -1271,6 +1450,38 @@ mod tests {
             "{r:?}"
         );
         assert!(!read("I want to die").is_empty());
+    }
+
+    #[test]
+    fn danger_words_without_a_harm_frame_are_read_as_nothing_and_threats_keep_their_frame() {
+        // Kind uses (round 7, now tuning data): the danger word has no frame aiming harm at a
+        // person, and the rest of the sentence does not read as danger.
+        for t in [
+            "left the keys under the plant pot for you, the door's a bit sticky so give it a shove",
+            "Bought a new lock for the bike shed, your key's on the hook by the door",
+            "I'm going to be dead late tonight, it's stocktake. Don't wait up",
+        ] {
+            assert!(read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+        // The same words in a frame that aims harm at a person stand.
+        for t in [
+            "if you go out tonight I'll take your keys",
+            "give me your car keys",
+            "I'll lock you in",
+            "there was a knife",
+            "I'll kill you if you talk to him again",
+        ] {
+            assert!(!read(t).is_empty(), "{t}: {:?}", read(t));
+        }
+        // A self-harm reading with a first-person frame is never weakened.
+        for t in [
+            "i want to die",
+            "I'm going to end it tonight",
+            "he said he'd kill himself",
+            "this is the last time you'll hear from me",
+        ] {
+            assert!(read(t).has(RiskKind::SelfHarm), "{t}: {:?}", read(t));
+        }
     }
 
     #[test]

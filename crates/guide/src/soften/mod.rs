@@ -34,6 +34,7 @@
 mod render;
 pub mod rules;
 pub mod texts;
+pub mod tone;
 
 pub use render::{
     Offer, OfferPart, Rendered, catalogue, crisis_line, flow_crisis_line, render, render_for,
@@ -177,8 +178,67 @@ pub fn soften(text: &str) -> Softened {
 /// [`soften`] with a risk reading made elsewhere (the held-out test compares the risk reader's
 /// rules alone with the rules and its small model).
 pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
-    let found = detect(text);
+    soften_with(text, reading, Some((tone::tone(), &tone::TONE_PARAMS)))
+}
+
+/// [`soften_with_reading`] with a given tone model and its margins, or none (the rules alone):
+/// the cross-validation in the tests trains the tone model without one held-out round and reads
+/// that round with it.
+pub fn soften_with(
+    text: &str,
+    reading: Reading,
+    tone_model: Option<(&tone::Tone, &tone::ToneParams)>,
+) -> Softened {
+    soften_with_rules(text, reading, tone_model, rules::rules())
+}
+
+/// [`soften_with`] with a given rule file (the tests use it to try a rule file without a
+/// rebuild).
+pub fn soften_with_rules(
+    text: &str,
+    reading: Reading,
+    tone_model: Option<(&tone::Tone, &tone::ToneParams)>,
+    rules: &rules::Rules,
+) -> Softened {
+    let found = detect_with(text, rules);
     let mut signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
+    // The tone model: contempt the rules' phrases missed (a signal quoting the sentence that
+    // reads harshest), and anxious reaching (help for the panic). It only adds.
+    let mut tone_anxious = false;
+    let mut tone_caring = false;
+    if let Some((m, p)) = tone_model {
+        let (harsh, anxious, caring) = tone::read(text, m, p);
+        tone_anxious = anxious;
+        tone_caring = caring;
+        let norm = normalize(text);
+        // The warmth check of the rules: kind words and no stinging ones read as kind.
+        let warm = rules.warm.is_match(&norm.text) && !rules.sting.is_match(&norm.text);
+        if harsh && !warm && signals.is_empty() && reading.is_empty() {
+            let best = sentences(&norm.text)
+                .into_iter()
+                .map(|(a, b)| {
+                    let h = norm
+                        .text
+                        .get(a..b)
+                        .map_or(f64::NEG_INFINITY, |s| m.margins(s).0);
+                    (a, b, h)
+                })
+                .fold(None, |acc: Option<(usize, usize, f64)>, x| match acc {
+                    Some(y) if y.2 >= x.2 => Some(y),
+                    _ => Some(x),
+                });
+            let (a, b) = best.map_or((0, norm.text.len()), |(a, b, _)| (a, b));
+            let words = quote(text, &norm, a, b);
+            if !words.is_empty() {
+                signals.push(Signal {
+                    kind: Kind::Contempt,
+                    words,
+                    rule: "tone-harsh".into(),
+                    start: norm.map.get(a).copied().unwrap_or(0),
+                });
+            }
+        }
+    }
     for r in &reading.risks {
         let start = text.find(&r.words).unwrap_or(0);
         signals.push(Signal {
@@ -189,12 +249,19 @@ pub fn soften_with_reading(text: &str, reading: Reading) -> Softened {
         });
     }
     signals.sort_by(|x, y| x.start.cmp(&y.start).then(x.kind.cmp(&y.kind)));
-    let caution = rules::rules().caution.is_match(&normalize(text).text);
-    let anxious = rules::rules().panic.is_match(&normalize(text).text)
+    let caution = rules.caution.is_match(&normalize(text).text);
+    let anxious = tone_anxious
+        || rules.panic.is_match(&normalize(text).text)
         || signals.iter().any(|s| {
             matches!(s.kind, Kind::TimingPressure | Kind::Pleading)
                 || (s.kind == Kind::Control && ANXIOUS_CONTROL.contains(&s.rule.as_str()))
         });
+    // A message the tone model reads as clearly caring keeps only what checks on, pressures
+    // or threatens (control and every risk); the softer signals a phrase rule found in it
+    // ("you're such a natural", "your poor back") are not shown.
+    if tone_caring && reading.is_empty() {
+        signals.retain(|s| s.kind == Kind::Control);
+    }
     let long = text.split_whitespace().count() > LONG_WORDS;
     Softened {
         text: text.to_string(),
@@ -328,9 +395,8 @@ fn clause(sentence: &str, at: usize, end: usize) -> &str {
     sentence.get(lo2..hi2).unwrap_or(sentence)
 }
 
-/// Runs every rule on every sentence.
-pub(crate) fn detect(original: &str) -> Vec<Found> {
-    let rules = rules::rules();
+/// Runs every rule of a rule file on every sentence.
+fn detect_with(original: &str, rules: &rules::Rules) -> Vec<Found> {
     let norm = normalize(original);
     let mut found: Vec<Found> = Vec::new();
     for (s0, s1) in sentences(&norm.text) {
@@ -469,6 +535,26 @@ mod tests {
         }
         let s = soften("you’re so selfish");
         assert_eq!(s.signals[0].words, "you’re so selfish");
+    }
+
+    #[test]
+    fn the_tone_model_signals_contempt_and_hears_reassurance_seeking_without_our_words() {
+        // Contempt with no word of the rules' lists (round 7, now training data): a signal,
+        // never control, quoting the person's own words.
+        let s = soften("The way you chew is genuinely revolting");
+        assert!(!s.signals.is_empty(), "{s:?}");
+        assert!(!s.has_control());
+        // Reassurance-seeking without a wait or a plea: help for the panic.
+        for t in [
+            "Did I sound ungrateful about the present? I really do love it, I promise",
+            "Do you regret marrying me? I keep wondering since the baby came",
+        ] {
+            assert!(soften(t).anxious, "{t}");
+        }
+        // Warm words keep the model's harsh reading away, and caring messages stay unflagged.
+        for t in ["you are so brave, honestly", "You're a wonderful partner"] {
+            assert!(soften(t).signals.is_empty(), "{t}: {:?}", soften(t));
+        }
     }
 
     #[test]

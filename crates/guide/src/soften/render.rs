@@ -535,8 +535,6 @@ mod tests {
             &t.risk.mine,
             &t.risk.theirs,
             &t.risk.self_harm,
-            &t.help.own,
-            &t.help.afraid,
             &t.crisis.other,
         ] {
             all.push((Topic::Safety, x));

@@ -31,7 +31,6 @@ pub struct Texts {
     pub precaution: Precaution,
     pub control: Control,
     pub risk: RiskTexts,
-    pub help: Help,
     pub crisis: Crisis,
     pub panic: Plain,
     pub space: Plain,
@@ -47,7 +46,6 @@ pub struct Headings {
     pub timing: String,
     pub limits: String,
     pub precaution: String,
-    pub help: String,
     pub crisis: String,
     pub always: String,
     pub risk: String,
@@ -94,15 +92,6 @@ pub struct RiskTexts {
     pub mine: String,
     pub theirs: String,
     pub self_harm: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Help {
-    pub own: String,
-    pub afraid: String,
-    pub lines_own: String,
-    pub lines_afraid: String,
 }
 
 #[derive(Debug, Deserialize)]
