@@ -820,3 +820,61 @@ fn held_out_next_round_is_measured_untouched() {
     assert_laws(&m);
     targets(&m);
 }
+
+/// Round 8 (`held_out_issue10_round8.csv`): 800 messages by a new writer who never saw the code,
+/// the rules or any earlier round, copied in and read only after the freeze `566d6e9` (the
+/// context-aware reader: harm frames for danger words, the masked model, the tone model), and
+/// never tuned on. Measured at the freeze (what ships): controlling or threatening noticed
+/// 374/400, controlling 91/100, nothing rewritten, no all-clear, self-harm led by crisis help
+/// 100/100 (recognised 84/100), harsh signalled 84/100, anxious given the panic help 97/100 —
+/// met; caring flagged 16/100 — NOT met (target ≤ 5%). The met targets are asserted; the measured
+/// numbers are held as floors so that a change which loses ground on this untouched set fails.
+/// When this round joins tuning, this test moves to the earlier rounds like round 7.
+#[test]
+fn held_out_issue10_round8_is_measured_untouched() {
+    let rows = parse(include_str!("soften_corpus/held_out_issue10_round8.csv"));
+    assert_eq!(rows.len(), 800, "round 8 holds 800 messages");
+    let m = measure(
+        "held_out_issue10_round8.csv (round 8), never tuned on",
+        &rows,
+    );
+    assert_laws(&m);
+    let t = targets(&m);
+    for (what, ok) in &t {
+        if !what.starts_with("caring") {
+            assert!(ok, "round 8: {what}");
+        }
+    }
+    let get = |c: Cat| {
+        m.iter()
+            .find(|(x, _)| *x == c)
+            .map(|(_, t)| t.clone())
+            .unwrap()
+    };
+    let noticed: usize = Cat::ALL
+        .iter()
+        .filter(|c| c.threatening())
+        .map(|c| get(*c).noticed)
+        .sum();
+    assert!(noticed >= 374, "threatening noticed {noticed}/400");
+    assert!(
+        get(Cat::Caring).flagged <= 16,
+        "caring flagged {}",
+        get(Cat::Caring).flagged
+    );
+    assert!(
+        get(Cat::Harsh).flagged >= 84,
+        "harsh {}",
+        get(Cat::Harsh).flagged
+    );
+    assert!(
+        get(Cat::Anxious).panic >= 97,
+        "anxious {}",
+        get(Cat::Anxious).panic
+    );
+    assert!(
+        get(Cat::SelfHarm).crisis_path >= 84,
+        "self-harm recognised {}",
+        get(Cat::SelfHarm).crisis_path
+    );
+}
