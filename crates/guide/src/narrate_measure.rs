@@ -247,6 +247,19 @@ pub fn top_of_scale_unused(
     highest: i16,
     scale: [i32; 2],
 ) -> Result<Said, Withheld> {
+    if i32::from(highest) <= scale[0] {
+        // Every answer at the bottom: a shorter scale is no explanation (a 1–1 scale is not a
+        // scale), so only the check is asked for.
+        return said(
+            p,
+            "top_unused",
+            "Check the answer scale",
+            format!(
+                "Every answer in {file} is {highest}, the lowest point of the {}–{} scale declared. If that is how the form was answered, the scores stand; if the answers were written on another scale, give its ends with --scale-min and --scale-max.",
+                scale[0], scale[1]
+            ),
+        );
+    }
     said(
         p,
         "top_unused",
@@ -741,6 +754,20 @@ mod tests {
     use closer_measure::responses::Responses;
     use closer_measure::score::score;
     use closer_safety::grading::grade;
+
+    #[test]
+    fn every_answer_at_the_bottom_asks_for_a_check_and_never_a_one_point_scale() {
+        let p = Policy::new(closer_safety::Context::ordinary());
+        let bottom = top_of_scale_unused(&p, "a.csv", 1, [1, 9]).unwrap();
+        assert!(bottom.text().contains("lowest point of the 1–9 scale"));
+        assert!(
+            !bottom.text().contains("--scale-max 1"),
+            "{}",
+            bottom.text()
+        );
+        let shorter = top_of_scale_unused(&p, "a.csv", 5, [1, 7]).unwrap();
+        assert!(shorter.text().contains("--scale-min 1 --scale-max 5"));
+    }
 
     fn one(id: &str, scale: [i32; 2], row: Vec<Option<i16>>) -> (&'static Instrument, Scored) {
         let i = get(id).unwrap().unwrap();
