@@ -612,23 +612,6 @@ fn model_params() -> model::Params {
     p
 }
 
-/// The risk reader's training file without the messages of one round.
-fn risk_training_without(texts: &HashSet<&str>) -> String {
-    model::TRAINING_CSV
-        .lines()
-        .filter(|l| {
-            let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
-            let t = t
-                .strip_prefix('"')
-                .and_then(|q| q.strip_suffix('"'))
-                .map(|q| q.replace("\"\"", "\""))
-                .unwrap_or(t.to_string());
-            !texts.contains(t.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Counts of what the small models alone read in one round: `[threatening noticed, threatening
 /// n, self-harm, self-harm n, caring flagged by the risk model, caring n, harsh by tone, harsh
 /// n, anxious by tone, anxious n, caring read as harsh by tone, caring read as anxious by tone]`.
@@ -694,7 +677,7 @@ fn loro_cross_validation() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
         let rows = parse(csv);
         let texts: HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
-        let m = model::Model::train(&risk_training_without(&texts));
+        let m = model::Model::train(&model::training_without(&texts));
         let source = format!("r{}", i + 1);
         let tone_train: Vec<tone::Row> = tone_rows
             .iter()

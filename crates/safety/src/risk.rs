@@ -654,6 +654,24 @@ pub mod model {
     /// The embedded training messages.
     pub const TRAINING_CSV: &str = include_str!("../data/risk_training.csv");
 
+    /// The training messages without those in `texts` (one CSV line per message, as in
+    /// [`TRAINING_CSV`]): the cross-validation studies retrain without the round they read.
+    pub fn training_without(texts: &std::collections::HashSet<&str>) -> String {
+        TRAINING_CSV
+            .lines()
+            .filter(|l| {
+                let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
+                let t = t
+                    .strip_prefix('"')
+                    .and_then(|q| q.strip_suffix('"'))
+                    .map(|q| q.replace("\"\"", "\""))
+                    .unwrap_or(t.to_string());
+                !texts.contains(t.as_str())
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// When the model's reading counts.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Params {

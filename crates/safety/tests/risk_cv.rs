@@ -60,25 +60,12 @@ fn cv() {
             kinds,
         }
     };
-    let training = model::TRAINING_CSV;
     let mut tot = std::collections::BTreeMap::<String, (usize, usize)>::new();
     for k in 1..=7 {
         let rows =
             parse(&std::fs::read_to_string(format!("{dir}held_out_issue10_round{k}.csv")).unwrap());
         let texts: std::collections::HashSet<&str> = rows.iter().map(|(_, t)| t.as_str()).collect();
-        let train: String = training
-            .lines()
-            .filter(|l| {
-                let t = l.split_once(',').map(|(_, r)| r).unwrap_or("");
-                let t = t
-                    .strip_prefix('"')
-                    .and_then(|q| q.strip_suffix('"'))
-                    .map(|q| q.replace("\"\"", "\""))
-                    .unwrap_or(t.to_string());
-                !texts.contains(t.as_str())
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let train = model::training_without(&texts);
         let m = if std::env::var("LR").is_ok() {
             model::Model::train_lr(
                 &train,
