@@ -331,7 +331,10 @@ fn profiles_are_reproducible_and_report_stability() {
     assert_eq!(j["profiles"]["chosen"], "VVE");
     assert!(j["profiles"]["bootstrap_ari"]["median"].is_number());
     assert!(j["profiles"]["restart_ari"]["runs"].as_u64().unwrap() >= 1);
-    assert_eq!(j["dyads"].as_array().unwrap().len(), 79);
+    // Every dyad is a row, as in the CSV: 79 with a profile, dyad 19 with its reason.
+    let rows = j["dyads"].as_array().unwrap();
+    assert_eq!(rows.len(), 80);
+    assert_eq!(rows.iter().filter(|r| r["profile"].is_u64()).count(), 79);
     // VEE is 0.46 BIC below VVE: listed as close, with how far its classification is from the
     // chosen one; the chosen family agrees with itself.
     assert_eq!(j["profiles"]["close"], serde_json::json!(["VEE"]));
@@ -403,8 +406,8 @@ fn var1_refuses_short_diaries_and_fits_long_ones() {
     let d = &j["dyads"][0];
     assert_eq!(d["n"], 119);
     for k in ["int0", "inert0", "cross0", "int1", "inert1", "cross1"] {
-        let c = &d[k];
-        assert!(c["lower"].as_f64().unwrap() < c["upper"].as_f64().unwrap());
+        let (lower, upper) = (&d[format!("{k}_lower")], &d[format!("{k}_upper")]);
+        assert!(lower.as_f64().unwrap() < upper.as_f64().unwrap(), "{k}");
     }
 }
 
@@ -417,8 +420,109 @@ fn help_explains_pairing_and_dense_series() {
     assert!(out.stdout.contains("dense series"));
 }
 
-/// CSV and JSON come from one row type: the same columns, in the same order, with the same
-/// values (an empty CSV field is JSON's null), dyad by dyad, skipped dyads included.
+/// One JSON object with its keys in the document's order (`serde_json::Value` would sort them).
+struct Ordered(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Ordered, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut kv = Vec::new();
+                while let Some(e) = m.next_entry::<String, serde_json::Value>()? {
+                    kv.push(e);
+                }
+                Ok(Ordered(kv))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The rows of a `closer series` JSON document (its `dyads`), keys in order.
+#[derive(serde::Deserialize)]
+struct Rows {
+    dyads: Vec<Ordered>,
+}
+
+/// Runs `closer ARGS` for CSV and with `--json` on the same input and checks that the two
+/// carry one table: the CSV header is each JSON row's keys in order, there are as many CSV rows
+/// as JSON rows, and every value agrees (numbers parsed and compared exactly, JSON's null an
+/// empty field, booleans and strings as written). Returns the JSON rows.
+fn csv_and_json_agree(args: &[&str]) -> Vec<Ordered> {
+    let csv = run(args);
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let json = run(&with_json);
+    assert_eq!(
+        (csv.code, json.code),
+        (0, 0),
+        "{args:?}: {} {}",
+        csv.stderr,
+        json.stderr
+    );
+    let rows: Rows = serde_json::from_str(&json.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: not a document with dyads ({e})"));
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a CSV header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{args:?}: CSV does not parse ({e})"));
+    assert_eq!(records.len(), rows.dyads.len(), "{args:?}: row counts");
+    assert!(!records.is_empty(), "{args:?}: no rows");
+    for (record, Ordered(row)) in records.iter().zip(&rows.dyads) {
+        let keys: Vec<&str> = row.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(header, keys, "{args:?}: CSV header against JSON keys");
+        assert_eq!(record.len(), header.len(), "{args:?}: {record:?}");
+        for ((name, v), field) in row.iter().zip(record.iter()) {
+            match v {
+                serde_json::Value::Null => {
+                    assert!(field.is_empty(), "{args:?} {name}: {field:?} for null")
+                }
+                serde_json::Value::Number(n) => {
+                    let x: f64 = field
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{args:?} {name}: {field:?} for {n}"));
+                    assert_eq!(x, n.as_f64().expect("f64"), "{args:?} {name}");
+                }
+                serde_json::Value::Bool(b) => assert_eq!(field, b.to_string(), "{args:?} {name}"),
+                serde_json::Value::String(s) => assert_eq!(field, s, "{args:?} {name}"),
+                other => panic!("{args:?} {name}: not a table value: {other}"),
+            }
+        }
+    }
+    rows.dyads
+}
+
+fn value<'a>(row: &'a Ordered, key: &str) -> &'a serde_json::Value {
+    row.0
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| panic!("no {key}"))
+}
+
+/// Profiles over few dyads, quickly (the stability numbers are not what is checked here).
+const QUICK_PROFILES: [&str; 6] = ["--profiles", "2", "--starts", "2", "--bootstrap", "3"];
+
+/// The inertia–coordination model: its table (with a skipped dyad), its comparison and its
+/// profiles print one table each, the same in CSV and JSON. On the code before this test the
+/// comparison's CSV and JSON were written separately (the JSON keys in another order) and the
+/// profiles' JSON rows had no `skipped` column; before that the table's CSV lacked `rank` and
+/// `cc_lag`.
 #[test]
 fn ic_csv_and_json_carry_the_same_columns_and_values() {
     let text = format!(
@@ -427,56 +531,108 @@ fn ic_csv_and_json_carry_the_same_columns_and_values() {
         dyad_rows("2", "21", "2", 2)
     );
     let (_g, path) = temp_csv(&text);
-    let args = [
+    let model = ["--model", "inertia-coordination", "--pairing", "partner"];
+    let table = csv_and_json_agree(&[&["series", path.as_str()][..], &model].concat());
+    let keys: Vec<&str> = table[0].0.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        keys.contains(&"cc_lag") && keys.contains(&"rank"),
+        "{keys:?}"
+    );
+    assert!(
+        table.iter().any(|r| value(r, "skipped").is_string()),
+        "a skipped dyad"
+    );
+    let full = full();
+    let base = ["series", full.as_str(), "--model", "inertia-coordination"];
+    let compare = csv_and_json_agree(&[&base[..], &["--compare"]].concat());
+    assert_eq!(compare.len(), 80);
+    let profiles = csv_and_json_agree(&[&base[..], &QUICK_PROFILES].concat());
+    // Dyad 19 (identical series, coord NA) is in the table with its reason, not in a profile.
+    let nineteen = profiles
+        .iter()
+        .find(|r| value(r, "dyad") == "19")
+        .expect("dyad 19");
+    assert!(value(nineteen, "profile").is_null());
+    assert!(value(nineteen, "skipped").is_string());
+}
+
+/// The oscillator's table, comparison and profiles, the same in CSV and JSON. On the code
+/// before this test the comparison's and the profiles' CSV were written by hand and disagreed
+/// with their JSON (key order; no `skipped` in the profiles' JSON rows).
+#[test]
+fn clo_csv_and_json_carry_the_same_columns_and_values() {
+    let full = full();
+    let base = [
+        "series",
+        full.as_str(),
+        "--model",
+        "coupled-oscillator",
+        "--taus",
+        "5",
+        "--embeds",
+        "4,5",
+    ];
+    let table = csv_and_json_agree(&base);
+    assert_eq!(table.len(), 80);
+    let nineteen = table
+        .iter()
+        .find(|r| value(r, "dyad") == "19")
+        .expect("dyad 19");
+    assert!(value(nineteen, "p_obs_0").is_null(), "an aliased term");
+    let compare = csv_and_json_agree(&[&base[..], &["--compare"]].concat());
+    assert_eq!(compare.len(), 80);
+    let profiles = csv_and_json_agree(&[&base[..], &QUICK_PROFILES].concat());
+    assert_eq!(profiles.len(), 80);
+}
+
+/// The dyadic VAR(1): each coefficient's estimate, standard error and interval are columns of
+/// one flat row (`int0`, `int0_se`, `int0_lower`, `int0_upper`, …) in both outputs, with `n`,
+/// `level`, `undercoverage_risk` and `skipped`. On the code before this test the JSON nested
+/// each coefficient and carried `level` and `undercoverage_risk`, which the CSV lacked.
+#[test]
+fn var1_csv_and_json_carry_the_same_columns_and_values() {
+    let mut text = diary(120);
+    // A second dyad with one partner constant: its previous-day values are collinear, so it is
+    // skipped with a reason (a row with empty values in both outputs).
+    for t in 1..=120 {
+        text.push_str(&format!("d2,u,{},{t},0\n", (t % 7) as f64 / 3.0));
+    }
+    for t in 1..=120 {
+        text.push_str(&format!("d2,v,1.5,{t},1\n"));
+    }
+    let (_g, path) = temp_csv(&text);
+    let rows = csv_and_json_agree(&[
         "series",
         path.as_str(),
         "--model",
-        "inertia-coordination",
-        "--pairing",
-        "partner",
-    ];
-    let csv = run(&args);
-    let mut with_json = args.to_vec();
-    with_json.push("--json");
-    let json = run(&with_json);
-    assert_eq!(
-        (csv.code, json.code),
-        (0, 0),
-        "{} {}",
-        csv.stderr,
-        json.stderr
-    );
-    let j = json.json();
-    let rows = j["dyads"].as_array().expect("dyads");
-    let mut lines = csv.stdout.lines();
-    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    assert!(
-        header.contains(&"cc_lag") && header.contains(&"rank"),
-        "{header:?}"
-    );
-    let body: Vec<&str> = lines.collect();
-    assert_eq!(body.len(), rows.len());
-    assert!(
-        rows.iter().any(|r| r["skipped"].is_string()),
-        "a skipped dyad: {rows:?}"
-    );
-    for (line, row) in body.iter().zip(rows) {
-        let fields: Vec<&str> = line.split(',').collect();
-        assert_eq!(fields.len(), header.len(), "{line}");
-        assert_eq!(row.as_object().expect("object").len(), header.len());
-        for (name, field) in header.iter().zip(&fields) {
-            let v = &row[*name];
-            match v {
-                serde_json::Value::Null => assert!(field.is_empty(), "{name}: {field:?}"),
-                serde_json::Value::Number(n) => {
-                    let x: f64 = field.parse().expect("a number");
-                    assert_eq!(x, n.as_f64().expect("f64"), "{name}");
-                }
-                serde_json::Value::String(s) => assert_eq!(field, s, "{name}"),
-                other => panic!("{name}: unexpected {other}"),
-            }
-        }
+        "var1",
+        "--dyad-col",
+        "id",
+        "--person-col",
+        "who",
+        "--value-col",
+        "mood",
+        "--time-col",
+        "day",
+        "--partner-col",
+        "p",
+    ]);
+    assert_eq!(rows.len(), 2);
+    let keys: Vec<&str> = rows[0].0.iter().map(|(k, _)| k.as_str()).collect();
+    for k in [
+        "int0",
+        "inert0_se",
+        "cross1_lower",
+        "cross1_upper",
+        "undercoverage_risk",
+    ] {
+        assert!(keys.contains(&k), "{k}: {keys:?}");
     }
+    let lower = value(&rows[0], "inert0_lower").as_f64().expect("a number");
+    let upper = value(&rows[0], "inert0_upper").as_f64().expect("a number");
+    assert!(lower < upper);
+    assert!(value(&rows[1], "skipped").is_string());
+    assert!(value(&rows[1], "int0").is_null());
 }
 
 /// Values whose squares overflow (|x| near 1e154) used to give dyads with every coefficient

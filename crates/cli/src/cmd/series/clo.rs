@@ -2,14 +2,13 @@
 //! comparison, and profiles over its per-dyad parameters.
 
 use super::{
-    Args, Compare, emit_csv, field, finite, jnum, note, num, profiles::profiles_out,
-    report_density, report_pairing, report_skips,
+    Args, Compare, emit_csv, emit_rows, finite, note, num, profiles::profiles_out, report_density,
+    report_pairing, report_skips,
 };
 use crate::error::CliResult;
 use crate::io;
 use closer_analyze::series::{self, CloDyad, Fitted, Grid, Pairing, SeriesData};
-use serde_json::{Value, json};
-use std::fmt::Write as _;
+use serde::Serialize;
 
 const CLO_COLS: [&str; 8] = [
     "obs_0", "d1_0", "p_obs_0", "p_d1_0", "obs_1", "d1_1", "p_obs_1", "p_d1_1",
@@ -156,68 +155,70 @@ fn clo_out(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
         rank: None,
         skipped: Some(&s.reason),
     }));
-    if args.json {
-        return io::emit_versioned(&rows, "dyads");
-    }
-    emit_csv(&rows)
+    emit_rows(args, &rows)
 }
+/// One dyad of rties' oscillator comparison (`indivCloCompare`): the chosen (tau, embed), the
+/// adjusted R² of the uncoupled and the coupled model and their difference, for CSV and JSON
+/// alike.
+#[derive(Serialize)]
+struct CloCompareRow<'a> {
+    dyad: &'a str,
+    tau: usize,
+    embed: usize,
+    #[serde(serialize_with = "finite")]
+    adj_r2_uncoupled: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_coupled: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    dif: Option<f64>,
+}
+
+/// The comparison's means over the dyads (JSON's `mean`; a note on stderr with CSV).
+#[derive(Serialize)]
+struct CloCompareMean {
+    #[serde(serialize_with = "finite")]
+    adj_r2_uncoupled: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_coupled: Option<f64>,
+}
+
 fn clo_compare(args: &Args, fitted: &Fitted<CloDyad>) -> CliResult {
-    let rows: Vec<[Option<f64>; 2]> = fitted
+    let rows: Vec<CloCompareRow> = fitted
         .dyads
         .iter()
-        .map(|d| [d.fit.uncoupled_adj_r2, d.fit.adj_r2])
+        .map(|d| {
+            let (uncoupled, coupled) = (d.fit.uncoupled_adj_r2, d.fit.adj_r2);
+            CloCompareRow {
+                dyad: &d.dyad,
+                tau: d.fit.tau,
+                embed: d.fit.embed,
+                adj_r2_uncoupled: uncoupled,
+                adj_r2_coupled: coupled,
+                dif: coupled.zip(uncoupled).map(|(a, b)| a - b),
+            }
+        })
         .collect();
-    let mean = |i: usize| series::mean_present(rows.iter().map(|r| r[i]));
-    let means = [mean(0), mean(1)];
-    let dif = |r: &[Option<f64>; 2]| r[1].zip(r[0]).map(|(a, b)| a - b);
+    let mean = CloCompareMean {
+        adj_r2_uncoupled: series::mean_present(rows.iter().map(|r| r.adj_r2_uncoupled)),
+        adj_r2_coupled: series::mean_present(rows.iter().map(|r| r.adj_r2_coupled)),
+    };
     if args.json {
-        let dyads: Vec<Value> = fitted
-            .dyads
-            .iter()
-            .zip(&rows)
-            .map(|(d, r)| {
-                json!({
-                    "dyad": d.dyad,
-                    "tau": d.fit.tau,
-                    "embed": d.fit.embed,
-                    "adj_r2_uncoupled": jnum(r[0]),
-                    "adj_r2_coupled": jnum(r[1]),
-                    "dif": jnum(dif(r)),
-                })
-            })
-            .collect();
         return io::emit_versioned(
             &Compare {
                 model: "coupled-oscillator",
-                dyads,
-                mean: json!({
-                    "adj_r2_uncoupled": jnum(means[0]),
-                    "adj_r2_coupled": jnum(means[1]),
-                }),
-                skipped: fitted.skipped.clone(),
+                dyads: &rows,
+                mean,
+                skipped: &fitted.skipped,
             },
             "comparison",
         );
     }
-    let mut out = String::from("dyad,tau,embed,adj_r2_uncoupled,adj_r2_coupled,dif\n");
-    for (d, r) in fitted.dyads.iter().zip(&rows) {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{}",
-            field(&d.dyad),
-            d.fit.tau,
-            d.fit.embed,
-            num(r[0]),
-            num(r[1]),
-            num(dif(r))
-        );
-    }
-    io::emit(&out)?;
+    emit_csv(&rows)?;
     io::note(&format!(
         "mean adjusted R² over {} dyads: uncoupled {}, coupled {}",
         rows.len(),
-        num(means[0]),
-        num(means[1])
+        num(mean.adj_r2_uncoupled),
+        num(mean.adj_r2_coupled)
     ));
     Ok(())
 }

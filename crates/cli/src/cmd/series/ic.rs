@@ -2,14 +2,13 @@
 //! comparison, and profiles over its per-dyad slopes.
 
 use super::{
-    Args, Compare, emit_csv, field, finite, jnum, num, profiles::profiles_out, report_density,
+    Args, Compare, emit_csv, emit_rows, finite, num, profiles::profiles_out, report_density,
     report_pairing, report_skips,
 };
 use crate::error::CliResult;
 use crate::io;
 use closer_analyze::series::{self, Fitted, IcDyad, IcFit, Lag, Pairing, SeriesData};
-use serde_json::{Value, json};
-use std::fmt::Write as _;
+use serde::Serialize;
 
 pub(super) fn run(args: &Args, data: &SeriesData, lag: Lag, pairing: Pairing) -> CliResult {
     report_density(data);
@@ -115,73 +114,78 @@ fn ic_out(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
         rank: None,
         skipped: Some(&s.reason),
     }));
-    if args.json {
-        return io::emit_versioned(&rows, "dyads");
-    }
-    emit_csv(&rows)
+    emit_rows(args, &rows)
 }
+/// One dyad of rties' inertia–coordination comparison (`indivInertCoordCompare`): the adjusted
+/// R² of each model and the full model's gain over each, for CSV and JSON alike.
+#[derive(Serialize)]
+struct IcCompareRow<'a> {
+    dyad: &'a str,
+    #[serde(serialize_with = "finite")]
+    adj_r2_inertia: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_coordination: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_inert_coord: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    dif_ic_inertia: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    dif_ic_coordination: Option<f64>,
+}
+
+/// The comparison's means over the dyads (JSON's `mean`; a note on stderr with CSV).
+#[derive(Serialize)]
+struct IcCompareMean {
+    #[serde(serialize_with = "finite")]
+    adj_r2_inertia: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_coordination: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    adj_r2_inert_coord: Option<f64>,
+}
+
 fn ic_compare(args: &Args, fitted: &Fitted<IcDyad>) -> CliResult {
     let adj = |f: &Option<IcFit>| f.as_ref().and_then(|f| f.adj_r2);
-    let rows: Vec<[Option<f64>; 3]> = fitted
+    let dif = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+    let rows: Vec<IcCompareRow> = fitted
         .dyads
         .iter()
-        .map(|d| [adj(&d.inertia), adj(&d.coordination), d.full.adj_r2])
+        .map(|d| {
+            let (inertia, coordination, full) =
+                (adj(&d.inertia), adj(&d.coordination), d.full.adj_r2);
+            IcCompareRow {
+                dyad: &d.dyad,
+                adj_r2_inertia: inertia,
+                adj_r2_coordination: coordination,
+                adj_r2_inert_coord: full,
+                dif_ic_inertia: dif(full, inertia),
+                dif_ic_coordination: dif(full, coordination),
+            }
+        })
         .collect();
-    let mean = |i: usize| series::mean_present(rows.iter().map(|r| r[i]));
-    let means = [mean(0), mean(1), mean(2)];
-    let dif = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+    let mean = IcCompareMean {
+        adj_r2_inertia: series::mean_present(rows.iter().map(|r| r.adj_r2_inertia)),
+        adj_r2_coordination: series::mean_present(rows.iter().map(|r| r.adj_r2_coordination)),
+        adj_r2_inert_coord: series::mean_present(rows.iter().map(|r| r.adj_r2_inert_coord)),
+    };
     if args.json {
-        let dyads: Vec<Value> = fitted
-            .dyads
-            .iter()
-            .zip(&rows)
-            .map(|(d, r)| {
-                json!({
-                    "dyad": d.dyad,
-                    "adj_r2_inertia": jnum(r[0]),
-                    "adj_r2_coordination": jnum(r[1]),
-                    "adj_r2_inert_coord": jnum(r[2]),
-                    "dif_ic_inertia": jnum(dif(r[2], r[0])),
-                    "dif_ic_coordination": jnum(dif(r[2], r[1])),
-                })
-            })
-            .collect();
         return io::emit_versioned(
             &Compare {
                 model: "inertia-coordination",
-                dyads,
-                mean: json!({
-                    "adj_r2_inertia": jnum(means[0]),
-                    "adj_r2_coordination": jnum(means[1]),
-                    "adj_r2_inert_coord": jnum(means[2]),
-                }),
-                skipped: fitted.skipped.clone(),
+                dyads: &rows,
+                mean,
+                skipped: &fitted.skipped,
             },
             "comparison",
         );
     }
-    let mut out = String::from(
-        "dyad,adj_r2_inertia,adj_r2_coordination,adj_r2_inert_coord,dif_ic_inertia,dif_ic_coordination\n",
-    );
-    for (d, r) in fitted.dyads.iter().zip(&rows) {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{}",
-            field(&d.dyad),
-            num(r[0]),
-            num(r[1]),
-            num(r[2]),
-            num(dif(r[2], r[0])),
-            num(dif(r[2], r[1]))
-        );
-    }
-    io::emit(&out)?;
+    emit_csv(&rows)?;
     io::note(&format!(
         "mean adjusted R² over {} dyads: inertia {}, coordination {}, inertia-coordination {}",
         rows.len(),
-        num(means[0]),
-        num(means[1]),
-        num(means[2])
+        num(mean.adj_r2_inertia),
+        num(mean.adj_r2_coordination),
+        num(mean.adj_r2_inert_coord)
     ));
     Ok(())
 }

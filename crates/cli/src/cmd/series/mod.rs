@@ -16,19 +16,24 @@ use crate::io::{self, read_input};
 use closer_analyze::series::{self, Columns, Lag, Pairing, Skip};
 use closer_safety::{Context, Draft, Policy, Topic};
 use serde::Serialize;
-use serde_json::{Value, json};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
 Models (rties 5.0.0-compatible):
   inertia-coordination  x_k(t) = c_k + inert_k x_k(t-L) + coord_k x_partner(t-L), per dyad,
-                        both partners stacked; columns int0 int1 inert0 coord0 inert1 coord1
-                        r2 adj_r2 (uncentred R², adjusted with p = rank), shift, n.
+                        both partners stacked; columns dyad int0 int1 inert0 coord0 inert1
+                        coord1 r2 adj_r2 (uncentred R², adjusted with p = rank), shift, cc_lag
+                        (absMaxCC's cross-correlation lag), n, rank, skipped.
   coupled-oscillator    GLLA level and derivatives over the (tau, embed) grid, rties' choice
-                        of the first largest adjusted R²; columns tau embed obs_0 d1_0 p_obs_0
-                        p_d1_0 obs_1 d1_1 p_obs_1 p_d1_1 period_0 period_1 r2 adj_r2, n.
+                        of the first largest adjusted R²; columns dyad tau embed obs_0 d1_0
+                        p_obs_0 p_d1_0 obs_1 d1_1 p_obs_1 p_d1_1 period_0 period_1 r2 adj_r2
+                        n rank skipped.
   var1                  a dyadic VAR(1) for daily diaries, with t intervals; refused below
-                        the documented minimum of usable days per dyad.
+                        40 usable days per dyad; columns dyad n level undercoverage_risk, then
+                        for each of int0 inert0 cross0 int1 inert1 cross1 its estimate, _se,
+                        _lower and _upper, and skipped.
+
+CSV and --json print the same rows: the CSV header is the JSON rows' keys, in order.
 
 The inertia-coordination and oscillator models are for dense series (a value every few
 seconds, hundreds of points per person). For daily diaries use --model var1.
@@ -135,28 +140,12 @@ pub(super) fn note(text: String) {
 }
 
 /// A number at full precision, or empty when missing or not finite (R's NA and NaN, e.g. the R²
-/// of a series that is all zeros). `+ 0.0` turns a negative zero into 0, as R prints it.
+/// of a series that is all zeros), for the means the comparisons note on stderr. `+ 0.0` turns a
+/// negative zero into 0, as R prints it.
 fn num(x: Option<f64>) -> String {
     match x {
         Some(v) if v.is_finite() => format!("{}", v + 0.0),
         _ => String::new(),
-    }
-}
-
-/// As [`num`], for JSON: `null` when missing or not finite.
-fn jnum(x: Option<f64>) -> Value {
-    match x {
-        Some(v) if v.is_finite() => json!(v + 0.0),
-        _ => Value::Null,
-    }
-}
-
-/// CSV field quoting for identifiers and reasons.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -265,8 +254,25 @@ fn finite<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error
         _ => s.serialize_none(),
     }
 }
-/// Rows as CSV through `csv::Writer` (header from the row type's field names).
-fn emit_csv<T: serde::Serialize>(rows: &[T]) -> CliResult {
+/// The one output path of every `closer series` table: the same rows (one `Serialize` type per
+/// table, flat, numbers through [`finite`]) become the JSON document's `dyads` or the CSV, so the
+/// two cannot drift (`tests/cli/series.rs`, `*_csv_and_json_carry_the_same_columns_and_values`).
+fn emit_rows<T: Serialize>(args: &Args, rows: &[T]) -> CliResult {
+    if args.json {
+        // An object, so its rows keep their keys in the row type's order (a bare array would go
+        // through `serde_json::Value`, which sorts them).
+        #[derive(Serialize)]
+        struct Rows<'a, T: Serialize> {
+            dyads: &'a [T],
+        }
+        return io::emit_versioned(&Rows { dyads: rows }, "dyads");
+    }
+    emit_csv(rows)
+}
+
+/// Rows as CSV through `csv::Writer` (the header from the row type's field names), printed with
+/// `io::emit`.
+fn emit_csv<T: Serialize>(rows: &[T]) -> CliResult {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r).map_err(|e| CliError::Other(e.into()))?;
@@ -276,22 +282,26 @@ fn emit_csv<T: serde::Serialize>(rows: &[T]) -> CliResult {
         .map_err(|e| CliError::Other(anyhow::anyhow!("{e}")))?;
     io::emit(&String::from_utf8(bytes).map_err(|e| CliError::Other(e.into()))?)
 }
-fn push_skipped_json(arr: &mut Vec<Value>, skipped: &[Skip], cols: &[&str]) {
-    for s in skipped {
-        let mut o = serde_json::Map::new();
-        o.insert("dyad".into(), json!(s.dyad));
-        for c in cols {
-            o.insert((*c).into(), Value::Null);
-        }
-        o.insert("skipped".into(), json!(s.reason));
-        arr.push(Value::Object(o));
-    }
+
+/// A comparison document: the per-dyad rows (the CSV's rows), the means (on stderr with CSV) and
+/// the dyads that were not fitted.
+#[derive(Serialize)]
+struct Compare<'a, T: Serialize, M: Serialize> {
+    model: &'static str,
+    dyads: &'a [T],
+    mean: M,
+    skipped: &'a [Skip],
 }
 
-#[derive(Serialize)]
-struct Compare<T: Serialize> {
-    model: &'static str,
-    dyads: Vec<T>,
-    mean: Value,
-    skipped: Vec<Skip>,
+#[cfg(test)]
+mod tests {
+    /// The help states the VAR(1) minimum as a number; it must be the one the code refuses at.
+    #[test]
+    fn the_help_states_the_var1_minimum_the_code_uses() {
+        let stated = format!(
+            "{} usable days per dyad",
+            closer_analyze::series::var1::MIN_DAYS
+        );
+        assert!(super::AFTER_HELP.contains(&stated), "{stated}");
+    }
 }

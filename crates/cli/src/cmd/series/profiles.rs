@@ -1,7 +1,7 @@
 //! Latent profiles over the per-dyad parameters of either model (a Gaussian mixture chosen by
 //! BIC, with its stability), as CSV or JSON, and the summary on stderr.
 
-use super::{Args, field, note};
+use super::{Args, emit_csv, finite, note};
 use crate::error::{CliError, CliResult};
 use crate::io;
 use closer_analyze::series::{
@@ -9,7 +9,6 @@ use closer_analyze::series::{
     profiles::{ProfileError, ProfileOptions, Profiles},
 };
 use serde::Serialize;
-use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 #[derive(Serialize)]
@@ -17,8 +16,19 @@ struct ProfilesOut<'a> {
     model: &'static str,
     parameters: &'a [&'a str],
     profiles: &'a Profiles,
-    dyads: Vec<Value>,
-    dropped: Vec<Skip>,
+    dyads: &'a [ProfileRow<'a>],
+    dropped: &'a [Skip],
+}
+
+/// One dyad's profile, for CSV and JSON alike (the JSON document's `dyads`): a dyad with a
+/// missing parameter is a row with its `skipped` reason and no profile.
+#[derive(Serialize)]
+struct ProfileRow<'a> {
+    dyad: &'a str,
+    profile: Option<usize>,
+    #[serde(serialize_with = "finite")]
+    probability: Option<f64>,
+    skipped: Option<&'a str>,
 }
 
 pub(super) fn profiles_out(
@@ -78,10 +88,21 @@ pub(super) fn profiles_out(
             )));
         }
     };
-    let dyads: Vec<Value> = kept
+    let rows: Vec<ProfileRow> = kept
         .iter()
         .zip(p.labels.iter().zip(&p.probability))
-        .map(|(d, (l, pr))| json!({"dyad": d, "profile": l, "probability": pr}))
+        .map(|(d, (&l, &pr))| ProfileRow {
+            dyad: d,
+            profile: Some(l),
+            probability: Some(pr),
+            skipped: None,
+        })
+        .chain(dropped.iter().map(|d| ProfileRow {
+            dyad: &d.dyad,
+            profile: None,
+            probability: None,
+            skipped: Some(&d.reason),
+        }))
         .collect();
     if args.json {
         return io::emit_versioned(
@@ -89,20 +110,13 @@ pub(super) fn profiles_out(
                 model,
                 parameters: names,
                 profiles: &p,
-                dyads,
-                dropped,
+                dyads: &rows,
+                dropped: &dropped,
             },
             "profiles",
         );
     }
-    let mut out = String::from("dyad,profile,probability,skipped\n");
-    for (d, (l, pr)) in kept.iter().zip(p.labels.iter().zip(&p.probability)) {
-        let _ = writeln!(out, "{},{l},{pr},", field(d));
-    }
-    for d in &dropped {
-        let _ = writeln!(out, "{},,,{}", field(&d.dyad), field(&d.reason));
-    }
-    io::emit(&out)?;
+    emit_csv(&rows)?;
     let mut s = format!(
         "profiles: {} over {} dyads and {} parameters ({}); covariance model by BIC (larger is better):\n",
         p.k,

@@ -1,14 +1,123 @@
 //! The dyadic VAR(1) for daily diaries: estimates with t intervals, refused below the documented
 //! minimum of usable days per dyad.
 
-use super::{Args, field, note, push_skipped_json, report_skips};
+use super::{Args, emit_rows, finite, note, report_skips};
 use crate::error::{CliError, CliResult};
 use crate::io;
 use closer_analyze::series::{self, Skip, var1};
-use serde_json::{Value, json};
-use std::fmt::Write as _;
+use serde::Serialize;
 
-const VAR_COLS: [&str; 6] = ["int0", "inert0", "cross0", "int1", "inert1", "cross1"];
+/// One row of the VAR(1) table, for CSV and JSON alike: each coefficient flattened into its
+/// estimate, standard error and interval (`int0`, `int0_se`, `int0_lower`, `int0_upper`, …), as
+/// a CSV row must be flat. A skipped dyad has only its `dyad` and its `skipped` reason.
+#[derive(Serialize, Default)]
+struct VarRow<'a> {
+    dyad: &'a str,
+    n: Option<usize>,
+    #[serde(serialize_with = "finite")]
+    level: Option<f64>,
+    undercoverage_risk: Option<bool>,
+    #[serde(serialize_with = "finite")]
+    int0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int0_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int0_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int0_upper: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert0_upper: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross0: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross0_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross0_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross0_upper: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    int1_upper: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    inert1_upper: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross1: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross1_se: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross1_lower: Option<f64>,
+    #[serde(serialize_with = "finite")]
+    cross1_upper: Option<f64>,
+    skipped: Option<&'a str>,
+}
+
+impl<'a> VarRow<'a> {
+    fn fitted(dyad: &'a str, f: &var1::Var1Fit) -> VarRow<'a> {
+        let c = |c: &var1::Coef| [Some(c.estimate), Some(c.se), Some(c.lower), Some(c.upper)];
+        let [int0, int0_se, int0_lower, int0_upper] = c(&f.int0);
+        let [inert0, inert0_se, inert0_lower, inert0_upper] = c(&f.inert0);
+        let [cross0, cross0_se, cross0_lower, cross0_upper] = c(&f.cross0);
+        let [int1, int1_se, int1_lower, int1_upper] = c(&f.int1);
+        let [inert1, inert1_se, inert1_lower, inert1_upper] = c(&f.inert1);
+        let [cross1, cross1_se, cross1_lower, cross1_upper] = c(&f.cross1);
+        VarRow {
+            dyad,
+            n: Some(f.n),
+            level: Some(f.level),
+            undercoverage_risk: Some(f.undercoverage_risk),
+            int0,
+            int0_se,
+            int0_lower,
+            int0_upper,
+            inert0,
+            inert0_se,
+            inert0_lower,
+            inert0_upper,
+            cross0,
+            cross0_se,
+            cross0_lower,
+            cross0_upper,
+            int1,
+            int1_se,
+            int1_lower,
+            int1_upper,
+            inert1,
+            inert1_se,
+            inert1_lower,
+            inert1_upper,
+            cross1,
+            cross1_se,
+            cross1_lower,
+            cross1_upper,
+            skipped: None,
+        }
+    }
+
+    fn skipped(s: &'a Skip) -> VarRow<'a> {
+        VarRow {
+            dyad: &s.dyad,
+            skipped: Some(&s.reason),
+            ..VarRow::default()
+        }
+    }
+}
 
 pub(super) fn run(args: &Args, data: &series::SeriesData) -> CliResult {
     let mut fits = Vec::new();
@@ -30,7 +139,7 @@ pub(super) fn run(args: &Args, data: &series::SeriesData) -> CliResult {
     }
     if !short.is_empty() {
         return Err(CliError::usage(format!(
-            "{}: the dyadic VAR(1) needs at least {} usable days per dyad (days with both partners' values on that day and the day before); below that its intervals fall short of their stated coverage (docs/research.md). Too few in dyad(s): {}",
+            "{}: the dyadic VAR(1) needs at least {} usable days per dyad (days with both partners' values on that day and the day before); with fewer days its 95% intervals are too wide to inform and, for persistent series, cover less than 95% in simulation. Too few in dyad(s): {}",
             io::input_name(&args.file),
             var1::MIN_DAYS,
             short.join(", ")
@@ -44,52 +153,17 @@ pub(super) fn run(args: &Args, data: &series::SeriesData) -> CliResult {
         .collect();
     if !risky.is_empty() {
         note(format!(
-            "in {} dyad(s) an estimated inertia is {} or more with fewer than {} usable days; there the inertia intervals may cover less than 95% (docs/research.md): {}.",
+            "in {} dyad(s) an estimated inertia is {} or more with fewer than {} usable days; there the inertia intervals may cover less than 95%, because least squares pulls a high inertia towards zero in a short series: {}.",
             risky.len(),
             var1::PERSISTENT_INERTIA,
             var1::PERSISTENT_DAYS,
             risky.join(", ")
         ));
     }
-    let coefs = |f: &var1::Var1Fit| [f.int0, f.inert0, f.cross0, f.int1, f.inert1, f.cross1];
-    if args.json {
-        let mut arr: Vec<Value> = Vec::new();
-        for (d, f) in &fits {
-            let mut o = serde_json::Map::new();
-            o.insert("dyad".into(), json!(d));
-            o.insert("n".into(), json!(f.n));
-            o.insert("level".into(), json!(f.level));
-            o.insert("undercoverage_risk".into(), json!(f.undercoverage_risk));
-            for (c, v) in VAR_COLS.iter().zip(coefs(f)) {
-                o.insert((*c).into(), json!(v));
-            }
-            o.insert("skipped".into(), Value::Null);
-            arr.push(Value::Object(o));
-        }
-        push_skipped_json(&mut arr, &skipped, &VAR_COLS);
-        return io::emit_versioned(&arr, "dyads");
-    }
-    let mut out = String::from("dyad,n");
-    for c in VAR_COLS {
-        let _ = write!(out, ",{c},{c}_se,{c}_lower,{c}_upper");
-    }
-    out.push_str(",skipped\n");
-    for (d, f) in &fits {
-        let _ = write!(out, "{},{}", field(d), f.n);
-        for c in coefs(f) {
-            let _ = write!(out, ",{},{},{},{}", c.estimate, c.se, c.lower, c.upper);
-        }
-        out.push_str(",\n");
-    }
-    for s in &skipped {
-        let _ = writeln!(
-            out,
-            "{}{}{}",
-            field(&s.dyad),
-            ",".repeat(26),
-            field(&s.reason)
-        );
-    }
-    io::emit(&out)?;
-    Ok(())
+    let rows: Vec<VarRow> = fits
+        .iter()
+        .map(|(d, f)| VarRow::fitted(d, f))
+        .chain(skipped.iter().map(VarRow::skipped))
+        .collect();
+    emit_rows(args, &rows)
 }
