@@ -17,4 +17,6 @@ mod cli {
     pub mod series;
     pub mod serve;
     pub mod soften;
+    pub mod terminal_panic;
+    pub mod user_text;
 }

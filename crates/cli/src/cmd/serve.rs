@@ -85,7 +85,7 @@ pub fn run(args: Args) -> CliResult {
         return Err(CliError::usage(format!(
             "--addr {}: this address is reachable from other computers, and closer serve speaks \
 plain HTTP, so passphrases and sessions would cross the network unencrypted. Listen on \
-127.0.0.1 behind a reverse proxy with TLS (see docs/deploy.md), or add --insecure-http if a \
+127.0.0.1 behind a reverse proxy that terminates TLS, or add --insecure-http if a \
 TLS proxy on a private network is in front of this address.",
             args.addr
         )));
