@@ -7,6 +7,7 @@
 //! printed, so the message stays readable instead of being erased with the screen.
 
 use std::io::{BufRead, Write};
+use std::panic::PanicHookInfo;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,11 +17,27 @@ static PANIC_HOOK: Once = Once::new();
 /// Leaves the alternate screen if a screen is showing (once: a second call does nothing, so the
 /// normal screen is never cleared by mistake).
 fn leave() {
+    leave_on(&mut std::io::stdout());
+}
+
+/// [`leave`], writing to `out`.
+fn leave_on(out: &mut impl Write) {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        let mut out = std::io::stdout();
         let _ = out.write_all(LEAVE.as_bytes());
         let _ = out.flush();
     }
+}
+
+type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
+
+/// The panic hook of a private screen: first leave the screen (on the writer `out` makes:
+/// standard output), then let `previous` print the panic message, so the message lands on the
+/// normal screen and stays readable instead of being erased with the private one.
+fn leave_then<W: Write>(out: impl Fn() -> W + Send + Sync + 'static, previous: Hook) -> Hook {
+    Box::new(move |info| {
+        leave_on(&mut out());
+        previous(info);
+    })
 }
 
 const ENTER: &str = "\x1b[?1049h\x1b[H\x1b[2J";
@@ -41,11 +58,7 @@ impl Screen {
         ACTIVE.store(true, Ordering::SeqCst);
         // A panic leaves the screen first, then prints its message on the normal screen.
         PANIC_HOOK.call_once(|| {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                leave();
-                previous(info);
-            }));
+            std::panic::set_hook(leave_then(std::io::stdout, std::panic::take_hook()));
         });
         // Ctrl-C, SIGTERM and SIGHUP (ctrlc's `termination` feature) must clear the screen too;
         // a second handler registration just fails quietly.
@@ -56,6 +69,13 @@ impl Screen {
         let mut out = std::io::stdout();
         let _ = out.write_all(ENTER.as_bytes());
         let _ = out.flush();
+        // For the end-to-end test of the panic hook only (`tests/cli/terminal_panic.rs`): a
+        // panic while the private screen is up. Compiled only with debug assertions, so a
+        // release build has no such variable (ARCHITECTURE.md, "Testing").
+        #[cfg(debug_assertions)]
+        if std::env::var_os("CLOSER_TEST_ONLY_PANIC_ON_SCREEN").is_some() {
+            panic!("a panic for the test of the private screen's panic hook");
+        }
         Screen { ended: false }
     }
 
@@ -105,5 +125,61 @@ impl Screen {
 impl Drop for Screen {
     fn drop(&mut self) {
         leave();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A writer into a shared buffer, standing in for the terminal.
+    #[derive(Clone)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The hook, installed for real and hit by a real panic: the leave-screen sequence reaches
+    /// the terminal before the panic message (which the previous hook writes to the same
+    /// terminal); with no screen showing, only the message is written.
+    #[test]
+    fn the_panic_hook_leaves_the_screen_before_the_message() {
+        let term = Captured(Arc::new(Mutex::new(Vec::new())));
+        let message = term.clone();
+        let previous: Hook = Box::new(move |info| {
+            let _ = write!(
+                message.clone(),
+                "panicked: {}",
+                info.payload_as_str().unwrap_or("")
+            );
+        });
+        let writer = term.clone();
+        let saved = std::panic::take_hook();
+        std::panic::set_hook(leave_then(move || writer.clone(), previous));
+        ACTIVE.store(true, Ordering::SeqCst);
+        let first = std::panic::catch_unwind(|| panic!("on the screen"));
+        let shown = std::mem::take(&mut *term.0.lock().unwrap());
+        // The screen has been left: a second panic writes the message alone.
+        let second = std::panic::catch_unwind(|| panic!("after it"));
+        let after = std::mem::take(&mut *term.0.lock().unwrap());
+        std::panic::set_hook(saved);
+        assert!(first.is_err() && second.is_err());
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            format!("{LEAVE}panicked: on the screen")
+        );
+        assert_eq!(String::from_utf8(after).unwrap(), "panicked: after it");
+        assert!(!ACTIVE.load(Ordering::SeqCst));
     }
 }

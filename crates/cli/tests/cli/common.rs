@@ -116,6 +116,19 @@ pub fn shared() -> PathBuf {
 /// the given keystrokes, under an empty HOME; asserts exit 0 and that no file was written.
 /// Returns the raw terminal output, or `None` when `script` is not available.
 pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
+    let (code, out) = at_a_terminal_with(args, keys, &[])?;
+    assert_eq!(code, Some(0), "{out}");
+    Some(out)
+}
+
+/// As [`at_a_terminal`], with extra environment variables, returning the exit code and the
+/// raw terminal output (standard output and standard error, as the terminal received them)
+/// whatever the code; still asserts that no file was written.
+pub fn at_a_terminal_with(
+    args: &[&str],
+    keys: &str,
+    env: &[(&str, &str)],
+) -> Option<(Option<i32>, String)> {
     let Some(script) = ["/usr/bin/script", "/bin/script"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
@@ -137,6 +150,7 @@ pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
         .env("TERM", "xterm")
         // A region from the environment would skip the region question the tests type into.
         .env_remove("CLOSER_REGION")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -148,12 +162,14 @@ pub fn at_a_terminal(args: &[&str], keys: &str) -> Option<String> {
         let _ = si.write_all(keys.as_bytes());
     }
     let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(
         files_under(home.path()).is_empty(),
         "closer {args:?} wrote a file"
     );
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    Some((
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 /// Writes a moves CSV of a two-person Hawkes log with known parameters over `0..horizon` hours
