@@ -157,7 +157,13 @@ mod tests {
     fn the_panic_hook_leaves_the_screen_before_the_message() {
         let term = Captured(Arc::new(Mutex::new(Vec::new())));
         let message = term.clone();
+        // A panic of another test running meanwhile goes to the hook that was there before.
+        let saved: Arc<Hook> = Arc::new(std::panic::take_hook());
+        let (others, this) = (Arc::clone(&saved), std::thread::current().id());
         let previous: Hook = Box::new(move |info| {
+            if std::thread::current().id() != this {
+                return others(info);
+            }
             let _ = write!(
                 message.clone(),
                 "panicked: {}",
@@ -165,7 +171,6 @@ mod tests {
             );
         });
         let writer = term.clone();
-        let saved = std::panic::take_hook();
         std::panic::set_hook(leave_then(move || writer.clone(), previous));
         ACTIVE.store(true, Ordering::SeqCst);
         let first = std::panic::catch_unwind(|| panic!("on the screen"));
@@ -173,7 +178,7 @@ mod tests {
         // The screen has been left: a second panic writes the message alone.
         let second = std::panic::catch_unwind(|| panic!("after it"));
         let after = std::mem::take(&mut *term.0.lock().unwrap());
-        std::panic::set_hook(saved);
+        std::panic::set_hook(Box::new(move |info| saved(info)));
         assert!(first.is_err() && second.is_err());
         assert_eq!(
             String::from_utf8(shown).unwrap(),
