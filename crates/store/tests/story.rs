@@ -449,25 +449,26 @@ fn a_large_import_goes_in_batches_and_a_clash_in_any_batch_refuses_it_whole() {
             // More rows than two multi-row statements hold, and a last batch that is not full.
             let n = 1_234;
             let entries: Vec<Entry> = (0..n)
-                .map(|i| Entry {
+                .map(|i: usize| (i, i64::try_from(i).expect("a small index")))
+                .map(|(i, k)| Entry {
                     id: format!("{i:032x}"),
                     data: EntryData {
-                        at: NOW - 86_400 + i as i64,
+                        at: NOW - 86_400 + k,
                         offset_minutes: 0,
-                        recorded_at: NOW - 86_400 + i as i64,
+                        recorded_at: NOW - 86_400 + k,
                         by: Actor::Me,
                         move_type: MoveType::Reach,
                         kind: None,
                         feelings: vec![],
                         needs: vec![],
-                        intensity: Some((i % 11) as u8),
+                        intensity: Some(u8::try_from(i % 11).expect("below 11")),
                         way: None,
                         note: (i % 7 == 0).then(|| format!("note {i}")),
                         cycle: vec![],
                         moment: format!("m{i}"),
                         edited_at: vec![],
                         imported_at: None,
-                        seq: i as i64 + 1,
+                        seq: k + 1,
                     },
                 })
                 .collect();
