@@ -916,3 +916,35 @@ fn every_acknowledged_write_survives_kill_9() {
         }
     });
 }
+
+#[test]
+fn a_key_cost_outside_u32_in_the_database_is_a_damaged_journal_not_a_wrapped_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("costs.db");
+    rt().block_on(async {
+        let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::Create)
+            .await
+            .unwrap();
+        let a = s.journal_owner(true).await.unwrap().unwrap();
+        s.lock(&a, "a long passphrase").await.unwrap();
+        s.close().await;
+        // A damaged row: a negative memory cost once became 4,294,967,295 KiB for Argon2.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE person_keys SET m_cost = -1, p_cost = 4294967296")
+            .execute(&db)
+            .await
+            .unwrap();
+        db.close().await;
+        let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::Existing)
+            .await
+            .unwrap();
+        match s.unlock(&a, "a long passphrase").await {
+            Err(Error::Corrupt(m)) => {
+                assert_eq!(m, "the key's memory cost is -1, outside 0..=4294967295");
+            }
+            other => panic!("expected a damaged journal, got {other:?}"),
+        }
+    });
+}
