@@ -537,3 +537,18 @@ fn the_list_names_the_way_tried_by_its_label() {
         );
     });
 }
+
+#[test]
+fn the_clock_in_the_stores_signed_seconds_never_wraps_into_the_past() {
+    rt().block_on(async {
+        let (_app, st) = app_on(None);
+        let before = i64::try_from(st.now()).unwrap();
+        let secs = st.now_secs();
+        assert!((before..=before + 1).contains(&secs), "{before} {secs}");
+        // A clock past i64::MAX seconds (only a skew can make one) once wrapped to a negative
+        // time, before 1970; now it stays at the latest time the store can hold.
+        st.advance_clock(i64::MAX);
+        assert!(st.now() > u64::try_from(i64::MAX).unwrap());
+        assert_eq!(st.now_secs(), i64::MAX);
+    });
+}
