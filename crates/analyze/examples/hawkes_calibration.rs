@@ -47,7 +47,7 @@ fn hawkes(p: &HawkesParams, horizon: f64, seed: u64) -> (Vec<f64>, Vec<u8>) {
     let ev = simulate(p, horizon, &mut rng).unwrap_or_default();
     (
         ev.iter().map(|e| e.0).collect(),
-        ev.iter().map(|e| e.1 as u8).collect(),
+        ev.iter().map(|e| Events::kind_code(e.1)).collect(),
     )
 }
 

@@ -8,6 +8,7 @@
 //!
 //! Pure: inputs in, values out.
 
+mod cast;
 pub mod episodes;
 pub mod hawkes;
 pub mod rng;

@@ -33,7 +33,7 @@ fn simulated(p: &HawkesParams, horizon: f64, bins: usize, seed: u64) -> Option<E
     Events::new(
         labels(),
         ev.iter().map(|e| e.0).collect(),
-        ev.iter().map(|e| e.1 as u8).collect(),
+        ev.iter().map(|e| Events::kind_code(e.1)).collect(),
         Window {
             start: 0.0,
             end: horizon,

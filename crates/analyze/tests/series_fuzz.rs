@@ -101,7 +101,7 @@ fn file() -> impl Strategy<Value = String> {
             // Rows as [couple, person, dial, time, female].
             let mut rows: Vec<[String; 5]> = Vec::new();
             for (i, (m, v0, v1, offset)) in dyads.iter().enumerate() {
-                let couple = i as i32 + 1;
+                let couple = i32::try_from(i).expect("a few dyads") + 1;
                 for (dist, (id, vals)) in [(couple + offset, v0), (couple, v1)].iter().enumerate() {
                     for t in 0..*m {
                         rows.push([

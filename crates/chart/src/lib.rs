@@ -43,6 +43,13 @@ pub fn text_width(s: &str, size: f64) -> f64 {
 
 /// Greedy word wrap of `s` into lines at most `width` pixels wide at font `size`.
 pub fn wrap(s: &str, size: f64, width: f64) -> Vec<String> {
+    // A float-to-integer `as` saturates (a negative width or NaN gives 0, then 8), and a line of
+    // pixels holds far fewer than `usize::MAX` characters.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "saturating cast of a small pixel count, floored at 8"
+    )]
     let max = ((width / (size * 0.6)).floor() as usize).max(8);
     let mut lines = Vec::new();
     let mut cur = String::new();
@@ -127,7 +134,12 @@ fn esc(s: &str) -> String {
 fn num(v: f64) -> String {
     let r = (v * 1000.0).round() / 1000.0;
     if r == r.trunc() {
-        format!("{}", r as i64)
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "r is a whole number; `as` saturates beyond ±2⁶³, far past any axis tick"
+        )]
+        let whole = r as i64;
+        format!("{whole}")
     } else {
         let s = format!("{r:.3}");
         s.trim_end_matches('0').to_string()
@@ -761,6 +773,10 @@ pub fn phase_at(width: f64, c: &PhaseChart<'_>) -> String {
 /// Joins line segments that share end points (as a contour tracer gives them, in no order)
 /// into polylines.
 pub fn chain_segments(segs: &[[[f64; 2]; 2]]) -> Vec<Vec<[f64; 2]>> {
+    #[allow(
+        clippy::cast_possible_truncation,
+        reason = "pixel coordinates times 10⁶ are far inside i64; `as` saturates beyond"
+    )]
     let key = |p: [f64; 2]| ((p[0] * 1e6).round() as i64, (p[1] * 1e6).round() as i64);
     let mut ends: std::collections::HashMap<(i64, i64), Vec<usize>> =
         std::collections::HashMap::new();

@@ -8,7 +8,7 @@ use closer_model::hawkes::{HawkesParams, simulate};
 use closer_model::params::{Params, Profile};
 use std::time::Instant;
 
-fn arg(name: &str, default: f64) -> f64 {
+fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
@@ -19,7 +19,7 @@ fn arg(name: &str, default: f64) -> f64 {
 
 fn main() {
     let horizon = arg("--horizon", 1e6);
-    let seed = arg("--seed", 7.0) as u64;
+    let seed: u64 = arg("--seed", 7);
     let params = HawkesParams::from_rows(vec![0.3, 0.2], &[vec![0.2, 0.5], vec![0.6, 0.1]], 1.0)
         .expect("a square excitation matrix");
     // Best of 3, as a timing of the simulation alone (no file writing).

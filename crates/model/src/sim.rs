@@ -58,6 +58,19 @@ fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     closer_domain::numeric::open_unit_f64(rng.next_u64())
 }
 
+/// The whole part of a time or count that [`simulate`] has bounded: at least 0 and at most the
+/// horizon in hours (36,500 days is 876,000 hours), as an index. Truncation is the floor here,
+/// and a float-to-integer `as` saturates, so even a value outside that range could not wrap.
+#[inline]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "callers pass values in [0, 876 000]; `as` saturates"
+)]
+fn whole(x: f64) -> usize {
+    x as usize
+}
+
 /// Simulates the couple for `horizon_days`, with ways of responding starting on their days.
 pub fn simulate<R: Rng + ?Sized>(
     base: &Params,
@@ -111,8 +124,8 @@ pub fn simulate<R: Rng + ?Sized>(
         way_starts.push((t, *w));
     }
 
-    let n_hours = horizon.ceil() as usize;
-    let n_days = horizon_days.ceil() as usize;
+    let n_hours = whole(horizon.ceil());
+    let n_days = whole(horizon_days.ceil());
     let mut tr = Trace {
         horizon,
         alarm: Vec::with_capacity(n_hours + 1),
@@ -265,9 +278,9 @@ pub fn simulate<R: Rng + ?Sized>(
         let kind = apply(params, &mut s, who, channel);
         if let Some(mt) = kind.map(|(m, _)| m) {
             tr.n_moves += 1;
-            let day = ((t / 24.0) as usize).min(tr.daily.len() - 1);
+            let day = whole(t / 24.0).min(tr.daily.len() - 1);
             tr.daily[day][who.index()][mt.index()] += 1;
-            if let Some(pk) = tr.peak.get_mut((t as usize).min(n_hours.saturating_sub(1))) {
+            if let Some(pk) = tr.peak.get_mut(whole(t).min(n_hours.saturating_sub(1))) {
                 for i in 0..2 {
                     pk[i] = pk[i].max(s[i].alarm);
                 }

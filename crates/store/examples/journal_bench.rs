@@ -24,7 +24,7 @@ fn main() {
     }
 }
 
-fn writes(db: &str, n: usize) {
+fn writes(db: &str, n: i64) {
     let rt = runtime().expect("runtime");
     rt.block_on(async {
         let s = Store::open(&Location::parse(db), OpenMode::Create)
@@ -36,12 +36,12 @@ fn writes(db: &str, n: usize) {
             s.add_entries(
                 &a,
                 &[NewEntry {
-                    at: 1_700_000_000 + i as i64,
+                    at: 1_700_000_000 + i,
                     move_type: Some(MoveType::Reach),
                     note: Some(format!("note {i}")),
                     ..NewEntry::default()
                 }],
-                1_700_000_000 + i as i64,
+                1_700_000_000 + i,
             )
             .await
             .expect("write");
@@ -52,6 +52,11 @@ fn writes(db: &str, n: usize) {
             n as f64 / secs
         );
     });
+}
+
+/// The lowest 8 bits (a truncation on purpose: bits of a random word).
+fn low_byte(x: u64) -> u8 {
+    x.to_le_bytes()[0]
 }
 
 fn make_export(file: &str, n: usize, days: i64) {
@@ -81,7 +86,11 @@ fn make_export(file: &str, n: usize, days: i64) {
     };
     let mut entries = Vec::with_capacity(n);
     for i in 0..n {
-        let at = t0 + (i as i64 * span) / n as i64;
+        let (k, n64) = (
+            i64::try_from(i).expect("an index fits i64"),
+            i64::try_from(n).expect("ENTRIES fits i64"),
+        );
+        let at = t0 + (k * span) / n64;
         let r = next();
         entries.push(Entry {
             id: format!("{:032x}", (i as u128) * 0x1_0000_0001 + 7),
@@ -98,26 +107,29 @@ fn make_export(file: &str, n: usize, days: i64) {
                 kind: None,
                 feelings: vec!["tired".into(), "hurt".into()],
                 needs: vec!["calm".into()],
-                intensity: Some((r >> 16) as u8 % 11),
+                intensity: Some(low_byte(r >> 16) % 11),
                 way: ((r >> 24) % 4 == 0).then(|| ways[(r >> 28) as usize % ways.len()]),
                 note: ((r >> 32) % 5 == 0).then(|| format!("a few words of my own, number {i}")),
                 cycle: vec![],
                 moment: format!("{:032x}", i),
                 edited_at: vec![],
                 imported_at: None,
-                seq: i as i64 + 1,
+                seq: k + 1,
             },
         });
     }
     let checkins = (0..days)
         .map(|d| CheckIn {
-            id: format!("{:032x}", 0x00c0_ffee_0000_u128 + d as u128),
+            id: format!(
+                "{:032x}",
+                0x00c0_ffee_0000_u128 + u128::try_from(d).expect("d ≥ 0")
+            ),
             data: CheckInData {
                 at: t0 + d * 86_400 + 20 * 3600,
                 offset_minutes: 60,
                 recorded_at: t0 + d * 86_400 + 20 * 3600,
-                closeness: Some((d % 11) as u8),
-                distress: Some(((d * 7) % 11) as u8),
+                closeness: Some(u8::try_from(d % 11).expect("d ≥ 0")),
+                distress: Some(u8::try_from((d * 7) % 11).expect("d ≥ 0")),
                 safety: Some(8),
                 note: None,
                 imported_at: None,

@@ -125,6 +125,12 @@ pub fn username_words() -> &'static [&'static str] {
     })
 }
 
+/// A uniform index into a list (the word list and the code alphabet, a few thousand items at
+/// most); a list longer than `u32::MAX` would be drawn from its first `u32::MAX` items.
+fn random_index(len: usize) -> usize {
+    random_below(u32::try_from(len).unwrap_or(u32::MAX)) as usize
+}
+
 fn random_below(n: u32) -> u32 {
     // Rejection sampling: no bias towards the first words.
     let zone = u32::MAX - (u32::MAX % n);
@@ -140,8 +146,8 @@ fn random_below(n: u32) -> u32 {
 /// A generated username: two words and a number, such as `amber-harbor-4821`.
 pub fn generate_username() -> String {
     let w = username_words();
-    let a = w[random_below(w.len() as u32) as usize];
-    let b = w[random_below(w.len() as u32) as usize];
+    let a = w[random_index(w.len())];
+    let b = w[random_index(w.len())];
     let n = 1000 + random_below(9000);
     format!("{a}-{b}-{n}")
 }
@@ -225,7 +231,7 @@ fn generate_code() -> String {
         if i > 0 && i % 5 == 0 {
             out.push('-');
         }
-        out.push(ALPHABET[random_below(ALPHABET.len() as u32) as usize] as char);
+        out.push(ALPHABET[random_index(ALPHABET.len())] as char);
     }
     out
 }

@@ -229,7 +229,9 @@ mod tests {
             2 * CHUNK,
             3 * CHUNK + 7,
         ] {
-            let plain: Vec<u8> = (0..n).map(|i| (i * 31 % 251) as u8).collect();
+            let plain: Vec<u8> = (0..n)
+                .map(|i| u8::try_from(i * 31 % 251).expect("below 251"))
+                .collect();
             let file = encrypt(&plain, "correct horse", 4);
             assert_eq!(decrypt(&file, "correct horse").unwrap(), plain, "{n} bytes");
             // Header, nonce, then one 16-byte tag per chunk.

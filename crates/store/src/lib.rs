@@ -83,6 +83,16 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A length or an index into a collection in memory, as the databases' integer. A collection
+/// holds at most `isize::MAX` items, which fits an `i64` on every target Rust supports.
+#[allow(
+    clippy::cast_possible_wrap,
+    reason = "a length in memory is at most isize::MAX ≤ i64::MAX"
+)]
+pub(crate) fn len_i64(n: usize) -> i64 {
+    n as i64
+}
+
 /// A tokio runtime for a synchronous caller (the command line): one thread, I/O and timers.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -367,13 +377,22 @@ impl Store {
             .bind(person)
             .fetch_optional(p)
             .await)?;
-        Ok(r.map(|r| crypto::Wrapped {
-            salt: r.salt,
-            m_cost: r.m_cost as u32,
-            t_cost: r.t_cost as u32,
-            p_cost: r.p_cost as u32,
-            wrapped: r.wrapped,
-        }))
+        // The costs were written from `u32`s; a value outside that range is a damaged row.
+        let cost = |name: &str, v: i64| {
+            u32::try_from(v).map_err(|_| {
+                Error::Corrupt(format!("the key's {name} is {v}, outside 0..=4294967295"))
+            })
+        };
+        r.map(|r| {
+            Ok(crypto::Wrapped {
+                m_cost: cost("memory cost", r.m_cost)?,
+                t_cost: cost("time cost", r.t_cost)?,
+                p_cost: cost("parallelism", r.p_cost)?,
+                salt: r.salt,
+                wrapped: r.wrapped,
+            })
+        })
+        .transpose()
     }
 
     /// Opens the person's data key with their passphrase and keeps it in memory for this store.
@@ -574,16 +593,16 @@ impl Store {
             sqlx::query(pages::BUMP_SQL)
                 .bind(owner)
                 .bind(random_id())
-                .bind(datas.len() as i64)
+                .bind(len_i64(datas.len()))
                 .execute(&mut *tx)
                 .await?;
             let last: (i64,) = sqlx::query_as(pages::SEQ_SQL)
                 .bind(owner)
                 .fetch_one(&mut *tx)
                 .await?;
-            let first = last.0 - datas.len() as i64 + 1;
+            let first = last.0 - len_i64(datas.len()) + 1;
             for (i, mut data) in datas.drain(..).enumerate() {
-                data.seq = first + i as i64;
+                data.seq = first + len_i64(i);
                 rows.push((random_id(), self.seal(key.as_ref(), "entries", owner, &data)));
             }
             // Within the databases' limits on bound values (a single entry is one statement).

@@ -119,7 +119,7 @@ pub(crate) fn overwrite_and_remove(path: &Path) -> Result<(), Error> {
         let zeros = vec![0u8; 64 * 1024];
         let mut left = len;
         while left > 0 {
-            let n = left.min(zeros.len() as u64) as usize;
+            let n = usize::try_from(left).map_or(zeros.len(), |l| l.min(zeros.len()));
             f.write_all(&zeros[..n]).map_err(io)?;
             left -= n as u64;
         }

@@ -280,8 +280,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    // Hinnant's algorithm: 0 ≤ doy ≤ 365 and 0 ≤ mp ≤ 11, so the day is in 1..=31 and the
+    // month in 1..=12.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "day 1..=31 and month 1..=12 by construction"
+    )]
+    let (d, m) = (
+        (doy - (153 * mp + 2) / 5 + 1) as u32,
+        if mp < 10 { mp + 3 } else { mp - 9 } as u32,
+    );
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 

@@ -12,7 +12,7 @@ const NOW: i64 = 1_772_400_600; // 2026-03-01T21:30:00Z
 fn entries(n: usize) -> Vec<NewEntry> {
     (0..n)
         .map(|i| NewEntry {
-            at: NOW - 60 * i as i64,
+            at: NOW - 60 * i64::try_from(i).expect("a small index"),
             move_type: Some(MoveType::ALL[i % MoveType::ALL.len()]),
             note: Some(format!("note {i}")),
             ..NewEntry::default()

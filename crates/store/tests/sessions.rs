@@ -88,7 +88,8 @@ fn the_grain_limits_writes_and_the_idle_limit_errs_early_never_late() {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                (x % m as u64) as i64
+                let m = u64::try_from(m).expect("a positive bound");
+                i64::try_from(x % m).expect("below the bound")
             };
             for round in 0..24 {
                 let n = s.create_session(&up.person, &up.key, T0).await.unwrap();

@@ -449,25 +449,26 @@ fn a_large_import_goes_in_batches_and_a_clash_in_any_batch_refuses_it_whole() {
             // More rows than two multi-row statements hold, and a last batch that is not full.
             let n = 1_234;
             let entries: Vec<Entry> = (0..n)
-                .map(|i| Entry {
+                .map(|i: usize| (i, i64::try_from(i).expect("a small index")))
+                .map(|(i, k)| Entry {
                     id: format!("{i:032x}"),
                     data: EntryData {
-                        at: NOW - 86_400 + i as i64,
+                        at: NOW - 86_400 + k,
                         offset_minutes: 0,
-                        recorded_at: NOW - 86_400 + i as i64,
+                        recorded_at: NOW - 86_400 + k,
                         by: Actor::Me,
                         move_type: MoveType::Reach,
                         kind: None,
                         feelings: vec![],
                         needs: vec![],
-                        intensity: Some((i % 11) as u8),
+                        intensity: Some(u8::try_from(i % 11).expect("below 11")),
                         way: None,
                         note: (i % 7 == 0).then(|| format!("note {i}")),
                         cycle: vec![],
                         moment: format!("m{i}"),
                         edited_at: vec![],
                         imported_at: None,
-                        seq: i as i64 + 1,
+                        seq: k + 1,
                     },
                 })
                 .collect();
@@ -912,6 +913,38 @@ fn every_acknowledged_write_survives_kill_9() {
             .collect();
         for id in &acked {
             assert!(ids.contains(id), "acknowledged entry {id} was lost");
+        }
+    });
+}
+
+#[test]
+fn a_key_cost_outside_u32_in_the_database_is_a_damaged_journal_not_a_wrapped_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("costs.db");
+    rt().block_on(async {
+        let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::Create)
+            .await
+            .unwrap();
+        let a = s.journal_owner(true).await.unwrap().unwrap();
+        s.lock(&a, "a long passphrase").await.unwrap();
+        s.close().await;
+        // A damaged row: a negative memory cost once became 4,294,967,295 KiB for Argon2.
+        let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        sqlx::query("UPDATE person_keys SET m_cost = -1, p_cost = 4294967296")
+            .execute(&db)
+            .await
+            .unwrap();
+        db.close().await;
+        let s = Store::open(&Location::Sqlite(path.clone()), OpenMode::Existing)
+            .await
+            .unwrap();
+        match s.unlock(&a, "a long passphrase").await {
+            Err(Error::Corrupt(m)) => {
+                assert_eq!(m, "the key's memory cost is -1, outside 0..=4294967295");
+            }
+            other => panic!("expected a damaged journal, got {other:?}"),
         }
     });
 }

@@ -63,12 +63,35 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a rank in 0..len for p in 0..=100; `as` saturates and the index is clamped"
+    )]
     let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The most requests one run sends (a minute at over 150,000 a second).
+const MAX_REQUESTS: f64 = 1e7;
+
+/// `total` requests (a whole number, from `rate` a second), as a count; exits 2 with a message
+/// unless the rate is positive and finite and the count at most [`MAX_REQUESTS`].
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the count is a whole number in 0..=1e7, checked before the cast"
+)]
+fn request_count(rate: f64, total: f64) -> usize {
+    if !(rate.is_finite() && rate > 0.0 && (0.0..=MAX_REQUESTS).contains(&total)) {
+        eprintln!("RATE × SECONDS must be a positive rate and at most {MAX_REQUESTS} requests");
+        std::process::exit(2);
+    }
+    total as usize
+}
+
 async fn get(addr: String, path: String, cookie: String, rate: f64, secs: f64, conns: usize) {
-    let total = (rate * secs).round() as usize;
+    let total = request_count(rate, (rate * secs).round());
     let interval = Duration::from_secs_f64(1.0 / rate);
     let (tx, rx) = tokio::sync::mpsc::channel::<Instant>(total.max(1));
     let rx = Arc::new(Mutex::new(rx));
@@ -99,7 +122,7 @@ async fn get(addr: String, path: String, cookie: String, rate: f64, secs: f64, c
     }
     let start = Instant::now();
     for i in 0..total {
-        let at = start + interval * i as u32;
+        let at = start + interval * u32::try_from(i).expect("at most MAX_REQUESTS");
         tokio::time::sleep_until(at.into()).await;
         tx.send(at).await.expect("queue");
     }
@@ -194,7 +217,11 @@ async fn seed(db: String, passphrase: String, n: usize) {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let at = t0 + (i as i64 * span) / n.max(1) as i64;
+            let (k, n64) = (
+                i64::try_from(i).expect("ENTRIES fits i64"),
+                i64::try_from(n.max(1)).expect("ENTRIES fits i64"),
+            );
+            let at = t0 + (k * span) / n64;
             Entry {
                 id: random_id(),
                 data: EntryData {
@@ -210,7 +237,7 @@ async fn seed(db: String, passphrase: String, n: usize) {
                     kind: None,
                     feelings: vec!["tired".into()],
                     needs: vec!["calm".into()],
-                    intensity: Some((x >> 16) as u8 % 11),
+                    intensity: Some((x >> 16).to_le_bytes()[0] % 11),
                     way: (x >> 24)
                         .is_multiple_of(4)
                         .then(|| ways[(x >> 28) as usize % ways.len()]),
@@ -221,7 +248,7 @@ async fn seed(db: String, passphrase: String, n: usize) {
                     moment: random_id(),
                     edited_at: vec![],
                     imported_at: None,
-                    seq: i as i64 + 1,
+                    seq: k + 1,
                 },
             }
         })

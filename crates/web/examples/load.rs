@@ -87,6 +87,24 @@ async fn request(
     ))
 }
 
+/// The most requests one run sends (a minute at over 150,000 a second).
+const MAX_REQUESTS: f64 = 1e7;
+
+/// `total` requests (a whole number, from `rate` a second), as a count; exits 2 with a message
+/// unless the rate is positive and finite and the count at most [`MAX_REQUESTS`].
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the count is a whole number in 0..=1e7, checked before the cast"
+)]
+fn request_count(rate: f64, total: f64) -> usize {
+    if !(rate.is_finite() && rate > 0.0 && (0.0..=MAX_REQUESTS).contains(&total)) {
+        eprintln!("RATE × SECONDS must be a positive rate and at most {MAX_REQUESTS} requests");
+        std::process::exit(2);
+    }
+    total as usize
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,7 +119,7 @@ async fn main() {
     let kind = args[1].clone();
     let rate: f64 = args[2].parse().expect("RATE");
     let secs: u64 = args[3].parse::<u64>().expect("SECONDS").min(MAX_SECS);
-    let total = (rate * secs as f64) as usize;
+    let total = request_count(rate, (rate * secs as f64).trunc());
 
     // One page first, for a form token (and the walk's sealed state).
     let mut c = None;
@@ -176,7 +194,13 @@ async fn main() {
     let wall = start.elapsed().as_secs_f64();
     all.sort();
     let q = |p: f64| {
-        all.get(((all.len() as f64 * p).ceil() as usize).saturating_sub(1))
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a rank in 0..=len for p in 0..=1; `as` saturates and `get` checks it"
+        )]
+        let rank = (all.len() as f64 * p).ceil() as usize;
+        all.get(rank.saturating_sub(1))
             .map(|d| d.as_secs_f64() * 1000.0)
             .unwrap_or(f64::NAN)
     };

@@ -111,6 +111,12 @@ impl AppState {
         sys.saturating_add_signed(self.skew.load(Ordering::Relaxed))
     }
 
+    /// [`now`](Self::now) as the store's signed seconds: a clock past the year 292 billion (only
+    /// a test's skew could set one) reads as `i64::MAX` rather than wrapping to the past.
+    pub fn now_secs(&self) -> i64 {
+        i64::try_from(self.now()).unwrap_or(i64::MAX)
+    }
+
     /// Moves this server's clock (tests of expiry).
     pub fn advance_clock(&self, secs: i64) {
         self.skew.fetch_add(secs, Ordering::Relaxed);

@@ -259,7 +259,7 @@ fn export_needs_the_passphrase_and_has_a_neutral_name() {
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{name}");
-            let day = closer_store::day_of(st.now() as i64, 0);
+            let day = closer_store::day_of(st.now_secs(), 0);
             assert_eq!(
                 r.headers["content-disposition"].to_str().unwrap(),
                 format!("attachment; filename=\"notes-{day}.json\"")
@@ -398,7 +398,7 @@ fn a_session_that_expires_between_sweeps_still_drops_its_cache() {
 
 /// `YYYY-MM-DDTHH:MM` in UTC, as a browser's date-and-time field sends it.
 fn utc_minute(t: u64) -> String {
-    let (days, secs) = ((t / 86_400) as i64, t % 86_400);
+    let (days, secs) = (i64::try_from(t / 86_400).unwrap(), t % 86_400);
     // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -436,7 +436,7 @@ fn a_check_in_and_a_record_can_be_dated_earlier_never_in_the_future() {
             }
             let now = st.now();
             let earlier = utc_minute(now - 7200);
-            let earlier_at = ((now - 7200) / 60 * 60) as i64;
+            let earlier_at = i64::try_from((now - 7200) / 60 * 60).unwrap();
             let ahead = utc_minute(now + 600);
             let store = st.store().unwrap();
             let (who, key) = store.sign_in(&a.username, PP).await.unwrap();
@@ -478,7 +478,7 @@ fn a_check_in_and_a_record_can_be_dated_earlier_never_in_the_future() {
             assert_eq!(kept.len(), 2, "{name}");
             assert_eq!(kept[0].data.at, earlier_at, "{name}: the earlier time");
             assert_eq!(kept[0].data.closeness, Some(5));
-            assert!(kept[1].data.at >= now as i64, "{name}: empty is now");
+            assert!(kept[1].data.at >= i64::try_from(now).unwrap(), "{name}: empty is now");
             // The private record: the same field, the same rule.
             let r = a
                 .client
@@ -495,7 +495,10 @@ fn a_check_in_and_a_record_can_be_dated_earlier_never_in_the_future() {
             let inc = store.incidents(&who).await.unwrap();
             assert_eq!(inc.len(), 1, "{name}");
             assert_eq!(inc[0].data.at, earlier_at, "{name}");
-            assert!(inc[0].data.recorded_at >= now as i64, "{name}: recorded now");
+            assert!(
+                inc[0].data.recorded_at >= i64::try_from(now).unwrap(),
+                "{name}: recorded now"
+            );
         });
     }
 }
@@ -532,5 +535,20 @@ fn the_list_names_the_way_tried_by_its_label() {
             f.body
                 .contains(&format!("<option value=\"pause\">{want}</option>"))
         );
+    });
+}
+
+#[test]
+fn the_clock_in_the_stores_signed_seconds_never_wraps_into_the_past() {
+    rt().block_on(async {
+        let (_app, st) = app_on(None);
+        let before = i64::try_from(st.now()).unwrap();
+        let secs = st.now_secs();
+        assert!((before..=before + 1).contains(&secs), "{before} {secs}");
+        // A clock past i64::MAX seconds (only a skew can make one) once wrapped to a negative
+        // time, before 1970; now it stays at the latest time the store can hold.
+        st.advance_clock(i64::MAX);
+        assert!(st.now() > u64::try_from(i64::MAX).unwrap());
+        assert_eq!(st.now_secs(), i64::MAX);
     });
 }

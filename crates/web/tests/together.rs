@@ -433,7 +433,7 @@ fn share_lists_are_paginated_and_the_bigger_steps_are_quieter() {
             let many: Vec<NewEntry> = (0..n)
                 .map(|i| {
                     entry(
-                        1_760_000_000 + i as i64 * 86_400,
+                        1_760_000_000 + i64::try_from(i).unwrap() * 86_400,
                         MoveType::Reach,
                         "lonely",
                         None,

@@ -333,7 +333,7 @@ fn poisson_moves(
         if evening {
             // Same daily total, squeezed into four evening hours.
             let r = rate * 24.0 / 4.0;
-            let days = (hours / 24.0).ceil() as usize;
+            let days = crate::cast::whole((hours / 24.0).ceil());
             for d in 0..days {
                 let mut t = 24.0 * d as f64 + 19.0 + rng.exponential(r);
                 while t < 24.0 * d as f64 + 23.0 && t <= hours {
@@ -361,7 +361,7 @@ fn distress_moves(
     hours: f64,
     rng: &mut Rng,
 ) -> Vec<Move> {
-    let days = (hours / 24.0).ceil() as usize;
+    let days = crate::cast::whole((hours / 24.0).ceil());
     let lean = [1.0, 1.0, -1.0, -1.0, -1.0];
     let mut out = Vec::new();
     let mut z = rng.normal();
@@ -567,7 +567,7 @@ pub fn sensitivity_for(needed: &[f64], target: f64) -> Option<f64> {
     }
     let mut v = needed.to_vec();
     v.sort_by(f64::total_cmp);
-    let i = ((target * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+    let i = crate::cast::whole((target * v.len() as f64).ceil()).clamp(1, v.len()) - 1;
     Some(v[i])
 }
 

@@ -333,7 +333,7 @@ pub fn median_interval_clustered(values: &[f64], deff: f64) -> Option<(f64, [f64
     }
     let mut x = values.to_vec();
     x.sort_by(f64::total_cmp);
-    let j = j as usize;
+    let j = crate::cast::whole(j); // 1 ≤ j ≤ (n + 1)/2
     Some((median, [x[j - 1].min(exact[0]), x[n - j].max(exact[1])]))
 }
 
@@ -348,7 +348,13 @@ mod tests {
     /// P(X ≥ k) for X ~ Bin(n, p), summed by hand.
     fn upper_tail(k: u64, n: u64, p: f64) -> f64 {
         (k..=n)
-            .map(|i| choose(n, i) * p.powi(i as i32) * (1.0 - p).powi((n - i) as i32))
+            .map(|i| {
+                let (hits, misses) = (
+                    i32::try_from(i).expect("small n"),
+                    i32::try_from(n - i).expect("small n"),
+                );
+                choose(n, i) * p.powi(hits) * (1.0 - p).powi(misses)
+            })
             .sum()
     }
 

@@ -620,7 +620,7 @@ pub fn length_stratum(moves: usize) -> usize {
     if moves <= 8 {
         moves
     } else {
-        8 + ((moves as f64 / 8.0).ln() / 1.2f64.ln()).ceil() as usize
+        8 + crate::cast::whole(((moves as f64 / 8.0).ln() / 1.2f64.ln()).ceil())
     }
 }
 
@@ -656,8 +656,10 @@ pub struct Blocks {
 /// The log's day-to-day memory, in days: the first lag at which the autocorrelation of the
 /// daily number of moves falls below 2/√D (D days from the first move to the last; the usual
 /// bound for a correlation that is not there), at most D/3. 1 when the log spans fewer than
-/// [`MEMORY_MIN_DAYS`] days or its daily counts never vary. On hard days people move and log
-/// more, so a hidden level of distress that lasts shows in these counts.
+/// [`MEMORY_MIN_DAYS`] days, more than [`MEMORY_MAX_DAYS`] days (times that are not hours of a
+/// couple's life; a count per day could not be held), or its daily counts never vary. On hard
+/// days people move and log more, so a hidden level of distress that lasts shows in these
+/// counts.
 pub fn memory_days(episodes: &[Episode]) -> usize {
     let times = || episodes.iter().flat_map(|e| e.moves.iter().map(|m| m.at));
     let t0 = times().fold(f64::INFINITY, f64::min);
@@ -666,13 +668,17 @@ pub fn memory_days(episodes: &[Episode]) -> usize {
         return 1;
     }
     let first = (t0 / 24.0).floor();
-    let days = ((t1 / 24.0).floor() - first) as usize + 1;
+    let span = (t1 / 24.0).floor() - first;
+    if !(0.0..MEMORY_MAX_DAYS as f64).contains(&span) {
+        return 1;
+    }
+    let days = crate::cast::whole(span) + 1; // 1..=MEMORY_MAX_DAYS, just checked
     if days < MEMORY_MIN_DAYS {
         return 1;
     }
     let mut count = vec![0.0f64; days];
     for t in times() {
-        let d = (((t / 24.0).floor() - first) as usize).min(days - 1);
+        let d = crate::cast::whole((t / 24.0).floor() - first).min(days - 1);
         count[d] += 1.0;
     }
     let mean = count.iter().sum::<f64>() / days as f64;
@@ -698,6 +704,8 @@ pub fn memory_days(episodes: &[Episode]) -> usize {
 
 /// The shortest log (in days) whose day-to-day memory is measured.
 pub const MEMORY_MIN_DAYS: usize = 14;
+/// The longest log (in days) whose day-to-day memory is measured: a century.
+pub const MEMORY_MAX_DAYS: usize = 36_525;
 /// The fewest blocks used when the log has a day-to-day memory (below, the log is cut in two).
 pub const MIN_PERSISTENT_BLOCKS: usize = 2;
 
@@ -729,7 +737,7 @@ impl Blocks {
         }
         let of: Vec<usize> = starts
             .iter()
-            .map(|&t| (((t - t0) / len).floor().max(0.0) as usize).min(BLOCKS - 1))
+            .map(|&t| crate::cast::whole(((t - t0) / len).floor().max(0.0)).min(BLOCKS - 1))
             .collect();
         let count = of.iter().max().map_or(0, |m| m + 1);
         let mut seen = vec![false; count];
@@ -969,6 +977,20 @@ fn episode_view(e: &Episode, viewer: Option<Person>) -> EpisodeView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_spanning_more_than_a_century_reads_no_memory_instead_of_counting_every_day() {
+        // Times are any finite number of hours: 10¹² hours is 4·10¹⁰ days, whose daily counts
+        // once asked for 333 GB (an abort). Past a century no memory is read.
+        let at = |t: f64, by| Move::new(t, by, MoveType::Reach);
+        let mut moves: Vec<Move> = (0..40)
+            .map(|d| at(f64::from(d) * 24.0, Person::A))
+            .collect();
+        moves.push(at(1e12, Person::B));
+        let (eps, _) = segment::segment(&moves, 2.0, None);
+        assert_eq!(memory_days(&eps), 1);
+        assert_eq!(Blocks::of(&eps).memory_days, 1);
+    }
 
     #[test]
     fn mean_level_variance_by_hand() {

@@ -104,10 +104,16 @@ impl Events {
             .collect();
         let mut slot = [0u8; MAX_DIMS];
         for (i, d) in labels.iter().enumerate() {
-            slot[d.code()] = i as u8;
+            slot[d.code()] = Events::kind_code(i);
         }
         let kinds: Vec<u8> = dims.iter().map(|d| slot[d.code()]).collect();
         Events::new(labels, times, kinds, window, bins)
+    }
+
+    /// A dimension index as the `u8` code [`Events::new`] takes. An index past 255 becomes 255,
+    /// which [`Events::new`] refuses (`BadDimension`): there are at most [`MAX_DIMS`] dimensions.
+    pub fn kind_code(k: usize) -> u8 {
+        u8::try_from(k).unwrap_or(u8::MAX)
     }
 
     /// Events from columns: absolute times (sorted), dimension indices into `labels`.
@@ -154,7 +160,12 @@ impl Events {
             }
             counts[k] += 1;
             rel.push(t - window.start);
-            event_bins.push(bin_of(t, width, bins) as u16);
+            #[allow(
+                clippy::cast_possible_truncation,
+                reason = "a bin is below `bins`, at most 1,440 (checked above)"
+            )]
+            let bin = bin_of(t, width, bins) as u16;
+            event_bins.push(bin);
         }
         let exposure = (0..bins)
             .map(|b| {
@@ -263,7 +274,7 @@ impl Events {
 
 /// The daily bin of an absolute time.
 pub(crate) fn bin_of(t: f64, width: f64, bins: usize) -> usize {
-    let b = (t.rem_euclid(24.0) / width) as usize;
+    let b = crate::cast::whole(t.rem_euclid(24.0) / width);
     b.min(bins - 1)
 }
 

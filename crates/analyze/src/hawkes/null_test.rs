@@ -191,7 +191,8 @@ pub fn null_test_with_progress(
         }
     }
     // The most exceedances with which the full test still rejects: (1 + e)/(B + 1) < level.
-    let most = ((NULL_TEST_LEVEL * (replicates + 1) as f64).ceil() as usize).saturating_sub(2);
+    let most =
+        crate::cast::whole((NULL_TEST_LEVEL * (replicates + 1) as f64).ceil()).saturating_sub(2);
     let sequential = sequential_log(ev);
     let chunk = if sequential { CHUNK } else { replicates.max(1) };
     let (mut exceed, mut drawn) = (0usize, 0usize);
@@ -242,10 +243,11 @@ pub fn resample_null(ev: &Events, seed: u64, stream: u64) -> Option<Events> {
         }
         let c0 = cumulative_in_bin(ev.window.start, b, width);
         for k in 0..d {
+            let code = Events::kind_code(k);
             for _ in 0..counts[k * nb + b] {
                 let s = len * uniform(&mut rng);
                 let t = absolute(c0 + s, b, width).clamp(ev.window.start, ev.window.end);
-                all.push((t, k as u8));
+                all.push((t, code));
             }
         }
     }
@@ -291,7 +293,7 @@ mod tests {
         Events::new(
             labels(),
             ev.iter().map(|e| e.0).collect(),
-            ev.iter().map(|e| e.1 as u8).collect(),
+            ev.iter().map(|e| Events::kind_code(e.1)).collect(),
             Window {
                 start: 0.0,
                 end: horizon,
@@ -331,7 +333,7 @@ mod tests {
             start: 7.0,
             end: 7.0 + 24.0 * 50.0,
         };
-        let bin = |t: f64| ((t + window.start).rem_euclid(24.0) / 6.0) as usize;
+        let bin = |t: f64| crate::cast::whole((t + window.start).rem_euclid(24.0) / 6.0);
         let mut log: Vec<(f64, u8)> = Vec::new();
         for day in 0..50 {
             let d = window.start + day as f64 * 24.0;

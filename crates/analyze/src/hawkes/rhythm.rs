@@ -72,7 +72,7 @@ pub fn daily_rhythm(ev: &Events, replicates: usize, seed: u64) -> Option<DailyRh
     {
         return None;
     }
-    let ndays = (last - first) as usize;
+    let ndays = crate::cast::whole(last - first);
     let per_block = ndays.div_ceil(MAX_BLOCKS).max(1);
     // Per day with events: prefix sums of its quarter-hour histogram (STEPS + 1 entries).
     let mut day_index: Vec<usize> = Vec::new();
@@ -84,14 +84,14 @@ pub fn daily_rhythm(ev: &Events, replicates: usize, seed: u64) -> Option<DailyRh
         if day < 0.0 || day >= ndays as f64 {
             continue;
         }
-        let day = day as usize / per_block;
+        let day = crate::cast::whole(day) / per_block;
         if day != current {
             current = day;
             day_index.push(day);
             hist.extend(std::iter::repeat_n(0u32, STEPS));
         }
         let within = abs - (abs / 24.0).floor() * 24.0;
-        let step = ((within / 24.0 * STEPS as f64) as usize).min(STEPS - 1);
+        let step = crate::cast::whole(within / 24.0 * STEPS as f64).min(STEPS - 1);
         let at = hist.len() - STEPS + step;
         hist[at] += 1;
     }
@@ -135,6 +135,10 @@ pub fn daily_rhythm(ev: &Events, replicates: usize, seed: u64) -> Option<DailyRh
     // Compared with a relative tolerance: a turned log equal to the observed one is a tie.
     let tie = 1e-9 * observed.abs().max(1e-300);
     while drawn < replicates {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "a remainder below STEPS (96)"
+        )]
         let mut turn = |_d: usize| (rand::Rng::next_u64(&mut rng) % STEPS as u64) as usize;
         let s = dispersion(&totals(&mut turn));
         drawn += 1;

@@ -182,7 +182,7 @@ fn simulated(params: &HawkesParams, horizon: f64, seed: u64) -> Events {
     let mut rng = closer_model::rng(seed, 0);
     let ev = simulate(params, horizon, &mut rng).expect("valid parameters");
     let times = ev.iter().map(|e| e.0).collect();
-    let kinds = ev.iter().map(|e| e.1 as u8).collect();
+    let kinds = ev.iter().map(|e| Events::kind_code(e.1)).collect();
     Events::new(two_labels(), times, kinds, win(horizon), 1).unwrap()
 }
 
@@ -343,7 +343,7 @@ pub(crate) fn daily_rhythm(rates: &[f64], horizon: f64, seed: u64) -> (Vec<f64>,
                 u -= r;
             }
             times.push(t);
-            kinds.push(k as u8);
+            kinds.push(Events::kind_code(k));
         }
     }
     (times, kinds)
@@ -435,7 +435,7 @@ fn newton_steps_clipped_by_the_bound_do_not_cycle() {
     let ev = Events::new(
         two_labels(),
         e.iter().map(|x| x.0).collect(),
-        e.iter().map(|x| x.1 as u8).collect(),
+        e.iter().map(|x| Events::kind_code(x.1)).collect(),
         win(horizon),
         24,
     )

@@ -76,7 +76,7 @@ pub fn ccf(a: &[Option<f64>], b: &[Option<f64>]) -> Option<(Vec<i64>, Vec<f64>)>
     }
     let nf = n as f64;
     let lag_max = (10.0 * (nf.log10() - 2f64.log10())).floor();
-    let lag_max = if lag_max < 0.0 { 0 } else { lag_max as usize }.min(n - 1);
+    let lag_max = crate::cast::whole(lag_max).min(n - 1);
     let mx = x.iter().sum::<f64>() / nf;
     let my = y.iter().sum::<f64>() / nf;
     x.iter_mut().for_each(|v| *v -= mx);
@@ -98,11 +98,11 @@ pub fn ccf(a: &[Option<f64>], b: &[Option<f64>]) -> Option<(Vec<i64>, Vec<f64>)>
     let mut lags = Vec::with_capacity(2 * lag_max + 1);
     let mut cors = Vec::with_capacity(2 * lag_max + 1);
     for k in (1..=lag_max).rev() {
-        lags.push(-(k as i64));
+        lags.push(-crate::cast::len_i64(k));
         cors.push(clamp(cov(&y, &x, k) / (sy * sx)));
     }
     for k in 0..=lag_max {
-        lags.push(k as i64);
+        lags.push(crate::cast::len_i64(k));
         cors.push(clamp(cov(&x, &y, k) / (sx * sy)));
     }
     Some((lags, cors))

@@ -113,11 +113,11 @@ pub fn passphrase(fd: Option<u32>, prompt_key: &str) -> CliResult<String> {
     ))
 }
 
-/// Seconds since 1970 now.
+/// Seconds since 1970 now (a clock past the year 292 billion reads as `i64::MAX`, not the past).
 pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
 

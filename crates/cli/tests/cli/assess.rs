@@ -1244,8 +1244,8 @@ fn spread(n: usize, items: usize, lo: i32, hi: i32) -> Vec<Vec<String>> {
     let span = hi - lo + 1;
     (0..n)
         .map(|k| {
-            let k = k as i32;
-            row(&(0..items as i32)
+            let k = i32::try_from(k).expect("a few rows");
+            row(&(0..i32::try_from(items).expect("a few items"))
                 .map(|j| lo + (k * 5 + j * 3 + (k * j) % 4 + (k / 3) * j) % span)
                 .collect::<Vec<_>>())
         })

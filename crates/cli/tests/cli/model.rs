@@ -588,7 +588,10 @@ fn simulate_hawkes_refuses_an_exploding_process_and_writes_a_log_fit_can_read() 
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# window: 0.0..20000.0\n"));
     let parsed = closer_domain::moves_csv::parse(&text, "m.csv").expect("the log parses back");
-    assert_eq!(parsed.moves.len(), v["events"].as_u64().unwrap() as usize);
+    assert_eq!(
+        parsed.moves.len(),
+        usize::try_from(v["events"].as_u64().unwrap()).unwrap()
+    );
     assert_eq!(parsed.window.map(|w| w.end), Some(20000.0));
     // Same seed, same bytes.
     let out2 = dir.path().join("m2.csv");

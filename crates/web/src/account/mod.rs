@@ -188,7 +188,7 @@ impl AppState {
         }
         self.accounts.last_sweep.store(now, Ordering::Relaxed);
         if let Ok(ended) = store
-            .purge_expired_sessions(now as i64, self.accounts.limits)
+            .purge_expired_sessions(i64::try_from(now).unwrap_or(i64::MAX), self.accounts.limits)
             .await
         {
             let mut by_person: HashMap<String, Vec<SessionRef>> = HashMap::new();
@@ -365,7 +365,7 @@ async fn check(headers: &HeaderMap, st: &Shared) -> Result<(SignedIn, String), R
     };
     st.sweep_sessions(&store).await;
     let limits = st.accounts.limits;
-    let now = st.now() as i64;
+    let now = st.now_secs();
     match store.check_session(&id, &secret, now, limits).await {
         Ok(SessionCheck::Open(s)) => {
             store.insert_key(&s.person, s.key.clone());

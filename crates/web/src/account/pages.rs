@@ -114,7 +114,7 @@ pub async fn signup_post(State(st): State<Shared>, body: Bytes) -> Response {
     let Ok(up) = store.sign_up(pp).await else {
         return pages::unavailable(&st);
     };
-    let now = st.now() as i64;
+    let now = st.now_secs();
     let Ok(session) = store.create_session(&up.person, &up.key, now).await else {
         return pages::unavailable(&st);
     };
@@ -215,7 +215,7 @@ pub async fn login_post(
     };
     end_current(&st, &headers).await;
     store.insert_key(&person, key.clone());
-    let Ok(session) = store.create_session(&person, &key, st.now() as i64).await else {
+    let Ok(session) = store.create_session(&person, &key, st.now_secs()).await else {
         return pages::unavailable(&st);
     };
     // The journal opens while the browser follows the redirect.
@@ -296,7 +296,7 @@ pub async fn recover_post(
                 .collect();
             st.sessions_ended(&store, &person, &refs).await;
             store.insert_key(&person, key.clone());
-            let Ok(session) = store.create_session(&person, &key, st.now() as i64).await else {
+            let Ok(session) = store.create_session(&person, &key, st.now_secs()).await else {
                 return pages::unavailable(&st);
             };
             with_cookie(
@@ -336,7 +336,7 @@ pub async fn out(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> R
     {
         let limits = st.accounts.limits;
         match store
-            .check_session(&id, &secret, st.now() as i64, limits)
+            .check_session(&id, &secret, st.now_secs(), limits)
             .await
         {
             Ok(closer_store::SessionCheck::Open(s))

@@ -111,7 +111,7 @@ pub async fn day_add(p: Posted) -> Response {
             Err(e) => return refused("jr.day-problem", &e.to_string()),
         }
     }
-    let now = who.state().now() as i64;
+    let now = who.state().now_secs();
     let (at, offset_minutes) = match when(p.form.get("at"), now) {
         Ok(x) => x,
         Err(e) => return refused("jr.problem", &e),
@@ -185,7 +185,7 @@ pub async fn note_add(p: Posted) -> Response {
             Some(("jr.record-empty", "")),
         );
     }
-    let now = who.state().now() as i64;
+    let now = who.state().now_secs();
     let (at, offset) = match when(p.form.get("at"), now) {
         Ok(x) => x,
         Err(e) => {

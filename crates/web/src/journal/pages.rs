@@ -493,7 +493,7 @@ pub async fn new(who: SignedIn) -> Response {
 /// is told kindly and nothing is kept until they send it again without sharing).
 pub async fn add(p: Posted) -> Response {
     let who = &p.who;
-    let now = who.state().now() as i64;
+    let now = who.state().now_secs();
     let m = match form::moment(&p.form, now) {
         Ok(m) => m,
         Err(msg) => return new_form(who, Some(&msg)).await,
@@ -605,7 +605,7 @@ fn edit_form(who: &SignedIn, e: &Entry, problem: Option<&str>) -> Response {
 pub async fn save(p: Posted) -> Response {
     let who = &p.who;
     let id = posted_id(&p).to_string();
-    let now = who.state().now() as i64;
+    let now = who.state().now_secs();
     let edit = match form::edit(&p.form, now) {
         Ok(x) => x,
         Err(msg) => {
@@ -791,7 +791,7 @@ pub async fn export(p: Posted) -> Response {
     if let Err(r) = confirm_passphrase(&st, who, p.form.get("passphrase").unwrap_or("")).await {
         return r;
     }
-    let now = st.now() as i64;
+    let now = st.now_secs();
     let day = day_of(now, 0);
     let (body, ext, ctype) = if p.form.get("format") == Some("csv") {
         let entries = match who.store.entries(&who.person, None).await {

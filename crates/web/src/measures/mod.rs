@@ -374,7 +374,7 @@ pub async fn keep(p: Posted) -> Response {
     ) else {
         return crate::pages::expired(st, StatusCode::BAD_REQUEST);
     };
-    let now = st.now() as i64;
+    let now = st.now_secs();
     let data = AssessmentData {
         at: now,
         recorded_at: now,
@@ -488,7 +488,7 @@ pub async fn questions_keep(p: Posted) -> Response {
     let Ok(outcome) = screen::outcome(&k.answers) else {
         return crate::pages::expired(st, StatusCode::BAD_REQUEST);
     };
-    let now = st.now() as i64;
+    let now = st.now_secs();
     let data = ScreenResultData {
         at: now,
         recorded_at: now,

@@ -145,7 +145,7 @@ pub async fn print(State(st): State<Shared>, p: crate::account::Posted) -> Respo
     if let Err(r) = confirm_passphrase(&st, who, p.form.get("passphrase").unwrap_or("")).await {
         return r;
     }
-    let now = st.now() as i64;
+    let now = st.now_secs();
     let doc = match who.store.evidence(&who.person, now).await {
         Ok(ev) => ev.document(&closer_guide::evidence::word),
         Err(_) => return crate::pages::unavailable(&st),
@@ -290,7 +290,7 @@ pub async fn import(State(st): State<Shared>, u: Upload) -> Response {
             );
         }
     };
-    let now = st.now() as i64;
+    let now = st.now_secs();
     match who.store.import(&who.person, &ex, now).await {
         Ok(n) => {
             let main = format!(

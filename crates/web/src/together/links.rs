@@ -189,12 +189,7 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
         return bad_form(&st);
     };
     match s
-        .create_link(
-            &me.person,
-            f.get("name").unwrap_or(""),
-            st.now() as i64,
-            days,
-        )
+        .create_link(&me.person, f.get("name").unwrap_or(""), st.now_secs(), days)
         .await
     {
         Ok(l) => {

@@ -312,11 +312,7 @@ pub async fn invite(State(st): State<Shared>, p: Posted) -> Response {
     if let Err(r) = confirm_passphrase(&st, &me, p.form.get("passphrase").unwrap_or("")).await {
         return r;
     }
-    match me
-        .store
-        .create_invitation(&me.person, st.now() as i64)
-        .await
-    {
+    match me.store.create_invitation(&me.person, st.now_secs()).await {
         Ok(inv) => render(&me, Some(&inv.code), None).await,
         Err(_) => render(&me, None, None).await,
     }
@@ -329,11 +325,7 @@ pub async fn accept(State(st): State<Shared>, p: Posted) -> Response {
     }
     match me
         .store
-        .accept_invitation(
-            &me.person,
-            p.form.get("code").unwrap_or(""),
-            st.now() as i64,
-        )
+        .accept_invitation(&me.person, p.form.get("code").unwrap_or(""), st.now_secs())
         .await
     {
         Ok(()) => see_other(Id::Together),

@@ -163,7 +163,7 @@ pub async fn show(State(st): State<Shared>, uri: Uri, headers: HeaderMap) -> Res
     let Ok(Some(s)) = st.store_existing().await else {
         return gone(&st);
     };
-    let now = st.now() as i64;
+    let now = st.now_secs();
     if let Some(token) = token_of(&uri) {
         return match s.open_link(&token, now).await {
             Ok(secret) => {

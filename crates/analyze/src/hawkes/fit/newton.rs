@@ -406,7 +406,7 @@ mod structured_tests {
         // H = Σ_n w_n x_n x_nᵀ with x_n = (e_{b_n}, r_n): positive definite, bins' block diagonal.
         let mut h = vec![0.0; p * p];
         for _ in 0..2_000 {
-            let b = (unif() * nb as f64) as usize;
+            let b = crate::cast::whole(unif() * nb as f64);
             let mut x = vec![0.0; p];
             x[b] = 1.0;
             for j in 0..d {
