@@ -107,7 +107,7 @@ fn main() {
         });
         println!("### Source: {name}\n");
         println!(
-            "| finding | truth (n = 10 … 100) | {} |",
+            "| finding | truth (per size) | {} |",
             sizes
                 .iter()
                 .map(|s| format!("n = {s}"))
