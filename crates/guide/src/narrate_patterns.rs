@@ -781,6 +781,55 @@ mod tests {
     }
 
     #[test]
+    fn a_share_too_wide_to_say_anything_is_withheld_with_the_reason() {
+        // Above its minimum, a share whose widened interval runs from almost none to almost all
+        // is withheld by the analysis (`share_too_wide`); the words say the entries are not
+        // enough yet and why, and give no number and no minimum that has already been met.
+        // 24 finished episodes (and one unfinished) over 24 days, so the chain is read too.
+        let mut text = String::from("# window: 0..590\ntime,partner,move\n");
+        for i in 0..25 {
+            let t = 24 * i;
+            let answer = if i % 3 == 0 {
+                "withdraw"
+            } else {
+                "turn_toward"
+            };
+            text.push_str(&format!("{t},A,reach\n{t}.5,B,{answer}\n"));
+        }
+        let mut r = analyze(&file(&text), &Options::default()).unwrap();
+        assert!(r.chain.is_some());
+        for kind in [Kind::Reconnected, Kind::ChainReconnected] {
+            let f = r
+                .findings
+                .iter_mut()
+                .find(|f| f.kind == kind)
+                .expect("the finding");
+            f.enough = false;
+            f.estimate = None;
+            f.interval = None;
+            f.n = f.minimum.max(f.n);
+        }
+        let out = narrate(&policy(), &r).unwrap();
+        for kind in ["reconnected", "chain_reconnected"] {
+            let t = out
+                .findings
+                .iter()
+                .find(|f| f.kind == kind)
+                .unwrap()
+                .text
+                .text()
+                .to_string();
+            assert!(t.contains("not enough yet"), "{t}");
+            assert!(
+                t.contains("from almost none of these episodes to almost all of them")
+                    && t.contains("24 days of entries"),
+                "{t}"
+            );
+            assert!(!t.contains('%') && !t.contains("needs at least"), "{t}");
+        }
+    }
+
+    #[test]
     fn below_minimum_no_numbers_only_not_enough() {
         let f = file("time,partner,move\n0,A,reach\n1,B,turn_toward\n30,A,reach\n");
         let r = analyze(&f, &Options::default()).unwrap();
