@@ -16,7 +16,10 @@
 #
 # Each table ends with the sensitivity the chain length's allowance for unseen stretches would
 # need for 95% coverage in that cell; LENGTH_SENSITIVITY (crates/analyze/src/episodes/mod.rs) is
-# fitted from the worst persistence cell. SEED_OFFSET=k reruns the same cells on other seeds (the
+# fitted from the worst persistence cell; the next line gives the same for the shares (the most any
+# share needs, and which), from which SHARE_SENSITIVITY is fitted. SENSITIVITY=x and
+# SHARE_SENSITIVITY=x run the study with other sensitivities (0: the intervals before the
+# allowance, which is how both are fitted). SEED_OFFSET=k reruns the same cells on other seeds (the
 # fit and its check use different seeds). PROFILE=test-release builds with the test profile
 # instead of release (shares the build of `cargo test --profile test-release`).
 set -euo pipefail

@@ -10,7 +10,9 @@
 
 use closer_analyze::episodes::calibration::{SHOW_ALL, Spec, run_cell, standard_sources, truth};
 use closer_analyze::episodes::chain::PRIOR;
-use closer_analyze::episodes::{DEFAULT_GAP_HOURS, LENGTH_SENSITIVITY, MINIMUMS};
+use closer_analyze::episodes::{
+    DEFAULT_GAP_HOURS, LENGTH_SENSITIVITY, MINIMUMS, SHARE_SENSITIVITY,
+};
 
 fn main() {
     let arg = |i: usize, d: usize| {
@@ -36,6 +38,12 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(LENGTH_SENSITIVITY);
+    // SHARE_SENSITIVITY=x runs it with another sensitivity for the shares' allowance (how
+    // SHARE_SENSITIVITY is fitted).
+    let share_sensitivity = std::env::var("SHARE_SENSITIVITY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SHARE_SENSITIVITY);
     // SEED_OFFSET=k shifts every seed of the logs (not of the truth): a second, independent run
     // of the same cells, for example to check a constant fitted on the first.
     let offset: u64 = std::env::var("SEED_OFFSET")
@@ -47,7 +55,7 @@ fn main() {
         .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
         .unwrap_or_else(|| vec![10, 20, 50, 100]);
     println!(
-        "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}); chain length sensitivity {sensitivity}.\n"
+        "Replicates per cell: {reps}; posterior draws: {draws}; truth pooled over {truth_n} episodes per size of each source; gap {DEFAULT_GAP_HOURS} h; chain prior Dirichlet({prior}); chain length sensitivity {sensitivity}; share sensitivity {share_sensitivity}.\n"
     );
     for (si, (name, src)) in standard_sources().into_iter().enumerate() {
         if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
@@ -85,6 +93,7 @@ fn main() {
                                 draws,
                                 prior,
                                 length_sensitivity: sensitivity,
+                                share_sensitivity,
                                 seed: ((si as u64) << 32 | size as u64) ^ (offset << 48),
                             },
                         )
@@ -98,7 +107,7 @@ fn main() {
         });
         println!("### Source: {name}\n");
         println!(
-            "| finding | truth (n = 10 … 100) | {} |",
+            "| finding | truth (per size) | {} |",
             sizes
                 .iter()
                 .map(|s| format!("n = {s}"))
@@ -149,6 +158,19 @@ fn main() {
                 " {} |",
                 c.length_sensitivity_for(0.95)
                     .map(|v| format!("{v:.3}"))
+                    .unwrap_or("—".into())
+            ));
+        }
+        println!("{line}");
+        // The same for the shares: the largest any share needs, and which share that is.
+        let mut line = format!(
+            "| shares: sensitivity needed for 95% coverage, the most any share needs (this run {share_sensitivity}; product {SHARE_SENSITIVITY}) | — |"
+        );
+        for c in &cells {
+            line.push_str(&format!(
+                " {} |",
+                c.share_sensitivity_for(0.95)
+                    .map(|(v, name)| format!("{v:.3} ({name})"))
                     .unwrap_or("—".into())
             ));
         }

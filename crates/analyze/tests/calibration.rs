@@ -9,9 +9,10 @@
 //! test fails on a real departure and not on the luck of a hundred draws. The full study, with
 //! 1000 logs per cell, holds the bounds themselves (`docs/analysis.md`).
 //!
-//! The chain's expected length under distress that persists across days has its own test
-//! (`chain_length_keeps_its_bound_at_every_persistence`): every persistence cell, 0 to 0.95,
-//! at 20, 50 and 100 episodes, 200 logs each, must cover at least 92.5% — no slack.
+//! The chain's expected length and the shares under distress that persists across days have
+//! their own tests (`chain_length_keeps_its_bound_at_every_persistence`,
+//! `shares_keep_their_bound_at_every_persistence`): every persistence cell, 0 to 0.95, at every
+//! size where the product shows them, 200 logs each, must cover at least 92.5% — no slack.
 //!
 //! Seeded, so it gives the same numbers on every run. The whole small study needs optimised code
 //! (about a minute of CPU): run it with `cargo test --profile test-release -p closer-analyze
@@ -20,7 +21,7 @@
 
 use closer_analyze::episodes::calibration::{Spec, run_cell, standard_sources, truth};
 use closer_analyze::episodes::chain::PRIOR;
-use closer_analyze::episodes::{LENGTH_SENSITIVITY, MINIMUMS};
+use closer_analyze::episodes::{LENGTH_SENSITIVITY, MINIMUMS, SHARE_SENSITIVITY};
 
 #[test]
 #[cfg_attr(
@@ -29,8 +30,8 @@ use closer_analyze::episodes::{LENGTH_SENSITIVITY, MINIMUMS};
 )]
 fn coverage_and_false_findings_stay_within_bounds() {
     // 6: ways marked per move; 7, 9, 10: distress persisting across days (0.8, 0, 0.5).
-    // Persistence 0.95 has its own test below: there the share that ended reconnected and the
-    // median are reported in docs/analysis.md, not held to the bound here.
+    // Persistence 0.95 has its own tests below (the chain's length and the shares, held to
+    // 92.5% with no slack); the median there is reported in docs/analysis.md.
     study(&[0, 1, 2, 3, 4, 5, 6, 7, 9, 10], &[10, 20, 50, 100]);
 }
 
@@ -63,6 +64,7 @@ fn study(sources: &[usize], sizes: &[usize]) {
                     draws: 500,
                     prior: PRIOR,
                     length_sensitivity: LENGTH_SENSITIVITY,
+                    share_sensitivity: SHARE_SENSITIVITY,
                     seed: 9_000 + (si as u64) * 100 + size as u64,
                 },
             );
@@ -143,6 +145,7 @@ fn chain_length_keeps_its_bound_at_every_persistence() {
                     draws: 500,
                     prior: PRIOR,
                     length_sensitivity: LENGTH_SENSITIVITY,
+                    share_sensitivity: SHARE_SENSITIVITY,
                     seed: 9_800 + (si as u64) * 1_000 + size as u64,
                 },
             );
@@ -189,5 +192,105 @@ fn chain_length_keeps_its_bound_at_every_persistence() {
         }
     }
     eprintln!("{table}");
+    assert!(failures.is_empty(), "{failures:#?}\n{table}");
+}
+
+/// Every share the product shows — how episodes start, answered reaches (each person), ended
+/// reconnected, ended by a repair, and the chain's P(ends reconnected) — under a hidden level of
+/// distress that persists across days, at every persistence the study runs (0, 0.5, 0.8, 0.95)
+/// and every size of the study (10, 20, 50, 100 finished episodes), with the product's minimums:
+/// at least 92.5% coverage in 200 logs per cell, with no Monte Carlo slack. Before the shares'
+/// allowance for unseen stretches (`episodes::share_allowance`) the share that ended reconnected
+/// covered 88.7–93.5% at persistence 0.95 in 1000 logs. Each share must also actually be shown
+/// (withheld as too wide in at most 5% of the logs where it has its minimum), so the bound
+/// cannot be met by saying nothing.
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "needs optimised code: cargo test --profile test-release -p closer-analyze --test calibration"
+)]
+fn shares_keep_their_bound_at_every_persistence() {
+    let sources = standard_sources();
+    let shares = [
+        "starts (A)",
+        "reach answered (A)",
+        "reach answered (B)",
+        "ends reconnected",
+        "ends by repair",
+        "chain P(reconnected)",
+    ];
+    let mut table = String::new();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for name in [
+        "persistent_distress_0",
+        "persistent_distress_0.5",
+        "persistent_distress_0.8",
+        "persistent_distress_0.95",
+    ] {
+        let (si, (_, src)) = sources
+            .iter()
+            .enumerate()
+            .find(|(_, (n, _))| *n == name)
+            .expect("a persistence source");
+        for size in [10, 20, 50, 100] {
+            let t = truth(src, size, 20_000 / size, 12.0, 85 + si as u64);
+            let cell = run_cell(
+                name,
+                src,
+                &t,
+                Spec {
+                    extras: false,
+                    size,
+                    replicates: 200,
+                    minimums: MINIMUMS,
+                    draws: 500,
+                    prior: PRIOR,
+                    length_sensitivity: LENGTH_SENSITIVITY,
+                    share_sensitivity: SHARE_SENSITIVITY,
+                    seed: 7_700 + (si as u64) * 1_000 + size as u64,
+                },
+            );
+            for row in cell
+                .rows
+                .iter()
+                .filter(|r| shares.contains(&r.finding.as_str()))
+            {
+                let Some(coverage) = row.coverage() else {
+                    continue;
+                };
+                seen += 1;
+                table.push_str(&format!(
+                    "{name} n={size} {}: coverage {coverage:.3} ({} of 200 shown; sensitivity needed for 95%: {:.3})\n",
+                    row.finding,
+                    row.shown,
+                    row.share_sensitivity_for(0.95).unwrap_or(f64::NAN)
+                ));
+                if coverage < 0.925 {
+                    failures.push(format!(
+                        "{name} n={size} {}: covers {coverage:.3}",
+                        row.finding
+                    ));
+                }
+            }
+            // The share that ended reconnected has its minimum (10 finished episodes) in every
+            // log: it must be shown in at least 95% of them.
+            let rec = cell
+                .rows
+                .iter()
+                .find(|r| r.finding == "ends reconnected")
+                .expect("the reconnected row");
+            if rec.shown < 190 {
+                failures.push(format!(
+                    "{name} n={size}: ends reconnected shown in {} of 200 logs",
+                    rec.shown
+                ));
+            }
+        }
+    }
+    eprintln!("{table}");
+    // Six shares at 20 and more episodes, five (no chain) at 10: 4 × (5 + 3 × 6) rows, less
+    // the answered reaches of logs with too few reaches.
+    assert!(seen >= 80, "only {seen} share cells were shown\n{table}");
     assert!(failures.is_empty(), "{failures:#?}\n{table}");
 }

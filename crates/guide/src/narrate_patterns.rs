@@ -61,6 +61,9 @@ pub struct FindingOut {
     /// The estimate under the flatter prior (chain findings). Its interval is not shown: the
     /// calibration study found it covering far below nominal at the sizes people log.
     pub flat_prior_estimate: Option<f64>,
+    /// A share's interval (or the chain length's) before the allowance for hard or easy
+    /// stretches of days the log has not seen; None where nothing was widened.
+    pub interval_before: Option<[f64; 2]>,
     pub method: &'static str,
 }
 
@@ -75,6 +78,18 @@ pub struct LengthWidening {
     pub log_half_width: f64,
     /// The interval before the allowance (from the blocks of days alone).
     pub interval_before: [f64; 2],
+}
+
+/// The shares' allowance for stretches of days the log has not seen (docs/analysis.md): every
+/// share's interval (and the chain's P(ends reconnected)) is widened by it on the log-odds scale.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ShareWidening {
+    /// Days from the log's first move to its last.
+    pub span_days: f64,
+    /// The largest day-to-day persistence of a hidden level of distress allowed for.
+    pub persistence_covered: f64,
+    /// The allowance, a half-width on the log-odds scale added in quadrature to each side's.
+    pub logit_half_width: f64,
 }
 
 /// The window, where it came from, in words.
@@ -109,6 +124,9 @@ pub struct PatternsOut {
     /// How the chain length's interval allows for hard or easy stretches the log has not seen
     /// (`None` when the chain is not computed).
     pub expected_length_widening: Option<LengthWidening>,
+    /// How every share's interval allows for hard or easy stretches the log has not seen
+    /// (`None` when no share is shown).
+    pub share_widening: Option<ShareWidening>,
     pub chain_prior: &'static str,
     pub way: closer_analyze::episodes::WayComparison,
     #[serde(serialize_with = "said_texts")]
@@ -253,11 +271,25 @@ pub fn narrate_in(
         "What these numbers are",
         "These numbers describe the episodes recorded so far, with their uncertainty. They are not a forecast and not a verdict about anyone.".into(),
     ))?];
+    // Every share is widened for hard or easy stretches that last for weeks (docs/analysis.md):
+    // said in the same plain line as the tilt towards hard days, whenever a share is shown.
+    let shares_shown = report
+        .findings
+        .iter()
+        .any(|f| f.enough && f.interval_before.is_some() && f.kind != Kind::ChainLength);
+    let widened = if shares_shown && report.share_allowance > 0.0 {
+        format!(
+            " Hard and easy stretches can also each last for weeks, and {} of entries may hold more of one kind than usual, so each share's interval is kept wider than these episodes alone would give.",
+            plural(report.span_days.round().max(1.0) as usize, "day", "days")
+        )
+    } else {
+        String::new()
+    };
     notes.push(p.review(draft(
         &voice,
         "hard-days",
         "Hard days and easy days",
-        "Most people note more on hard days than on easy ones, and hard days tend to come in runs. So these shares lean towards how the hard stretches went, and episodes close together count as less independent evidence than their number suggests; the intervals allow for that by treating each stretch of days as one unit.".into(),
+        format!("Most people note more on hard days than on easy ones, and hard days tend to come in runs. So these shares lean towards how the hard stretches went, and episodes close together count as less independent evidence than their number suggests; the intervals allow for that by treating each stretch of days as one unit.{widened}"),
     ))?);
     if report.unfinished > 0 {
         notes.push(p.review(draft(
@@ -289,6 +321,11 @@ pub fn narrate_in(
             persistence_covered: closer_analyze::episodes::PERSISTENCE_COVERED,
             log_half_width: c.length_allowance,
             interval_before: c.length_observed,
+        }),
+        share_widening: shares_shown.then_some(ShareWidening {
+            span_days: report.span_days,
+            persistence_covered: closer_analyze::episodes::PERSISTENCE_COVERED,
+            logit_half_width: report.share_allowance,
         }),
         chain_prior: "Dirichlet(1/6) on each row (Perks); the estimate under the flatter Dirichlet(1) shown beside it",
         way: report.way.clone(),
@@ -381,6 +418,7 @@ fn finding_out(p: &Policy, voice: &Voice, r: &Report, f: &Finding) -> Result<Fin
         minimum: f.minimum,
         enough: f.enough,
         flat_prior_estimate: f.flat.map(|s| s.estimate),
+        interval_before: f.interval_before,
         method: f.method,
     })
 }
@@ -399,6 +437,15 @@ fn not_enough(title: &str, unit: &str, units: &str, f: &Finding) -> String {
     )
 }
 
+/// A share withheld because its interval, widened for hard and easy stretches, runs from almost
+/// none to almost all (`closer_analyze::episodes::share_too_wide`).
+fn share_too_wide(title: &str, r: &Report) -> String {
+    format!(
+        "{title}: the entries are not enough yet. The range this share could lie in is still too wide to be useful — from almost none of these episodes to almost all of them — because hard and easy stretches can each last for weeks, and {} of entries may hold more of one kind than usual.",
+        plural(r.span_days.round().max(1.0) as usize, "day", "days")
+    )
+}
+
 fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
     let k = f.count.unwrap_or(0);
     let n = f.n;
@@ -412,6 +459,10 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
             .filter(|_| f.enough)
         {
             Some(i) => (title, text(i)),
+            None if f.n >= f.minimum && f.n > 0 => {
+                let t = share_too_wide(&title, r);
+                (title, t)
+            }
             None => {
                 let t = not_enough(&title, unit, units, f);
                 (title, t)
@@ -512,6 +563,9 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                         flat_text(f.flat, true)
                     ),
                 ),
+                (false, _, _) if f.n >= f.minimum && r.chain.is_some() => {
+                    (title.clone(), share_too_wide(&title, r))
+                }
                 _ => (
                     title.clone(),
                     not_enough(&title, "finished episode", "finished episodes", f),
@@ -662,11 +716,51 @@ mod tests {
                 .contains("9 of the 12 finished episodes ended reconnected")
         );
         assert!(rec.text.text().contains("75%"));
+        // Clopper-Pearson for 9 of 12 is 43% to 95% (the interval before the allowance); the
+        // interval said is widened for hard or easy stretches a 12-day log may not have seen
+        // (issue 12), by hand: each side's log-odds half-width h becomes sqrt(h² + c²).
+        let before = rec
+            .interval_before
+            .expect("the interval before the allowance");
+        assert!((before[0] - 0.4281).abs() < 1e-4 && (before[1] - 0.9451).abs() < 1e-4);
+        let c = r.share_allowance;
+        let days = r.span_days;
+        assert!((days - 288.5 / 24.0).abs() < 1e-9, "{days}");
+        let v = closer_analyze::episodes::mean_level_variance(days, 0.95);
         assert!(
-            rec.text.text().contains("95% interval 43% to 95%"),
-            "{}",
+            (c - 1.959_963_984_540_054 * 0.6 * v.sqrt()).abs() < 1e-12,
+            "{c}"
+        );
+        let l = |p: f64| (p / (1.0 - p)).ln();
+        let m = 3f64.ln();
+        let lo = 1.0 / (1.0 + (-(m - ((m - l(before[0])).powi(2) + c * c).sqrt())).exp());
+        let hi = 1.0 / (1.0 + (-(m + ((l(before[1]) - m).powi(2) + c * c).sqrt())).exp());
+        let i = rec.interval.unwrap();
+        assert!(
+            (i[0] - lo).abs() < 1e-12 && (i[1] - hi).abs() < 1e-12,
+            "{i:?}"
+        );
+        let said = format!("95% interval {} to {}", pct(lo), pct(hi));
+        assert!(
+            rec.text.text().contains(&said),
+            "{said}: {}",
             rec.text.text()
         );
+        // The same plain line as the tilt towards hard days says the shares are widened.
+        let hard = out
+            .notes
+            .iter()
+            .find(|n| n.text().contains("hard days"))
+            .expect("the hard-days line");
+        assert!(
+            hard.text()
+                .contains("12 days of entries may hold more of one kind than usual, so each share's interval is kept wider"),
+            "{}",
+            hard.text()
+        );
+        let w = out.share_widening.expect("shares are shown");
+        assert_eq!((w.span_days, w.logit_half_width), (days, c));
+        assert_eq!(w.persistence_covered, 0.95);
         // Nothing here is coaching or shared-loop framing: the same view passes the safety-mode
         // policy unchanged, for a reader who may be in danger.
         let safe = narrate(&Policy::new(Context::safety()), &r).unwrap();
@@ -684,6 +778,55 @@ mod tests {
         assert!(!way.enough);
         assert!(way.text.text().contains("not enough yet"));
         assert!(way.text.text().contains("not proof"));
+    }
+
+    #[test]
+    fn a_share_too_wide_to_say_anything_is_withheld_with_the_reason() {
+        // Above its minimum, a share whose widened interval runs from almost none to almost all
+        // is withheld by the analysis (`share_too_wide`); the words say the entries are not
+        // enough yet and why, and give no number and no minimum that has already been met.
+        // 24 finished episodes (and one unfinished) over 24 days, so the chain is read too.
+        let mut text = String::from("# window: 0..590\ntime,partner,move\n");
+        for i in 0..25 {
+            let t = 24 * i;
+            let answer = if i % 3 == 0 {
+                "withdraw"
+            } else {
+                "turn_toward"
+            };
+            text.push_str(&format!("{t},A,reach\n{t}.5,B,{answer}\n"));
+        }
+        let mut r = analyze(&file(&text), &Options::default()).unwrap();
+        assert!(r.chain.is_some());
+        for kind in [Kind::Reconnected, Kind::ChainReconnected] {
+            let f = r
+                .findings
+                .iter_mut()
+                .find(|f| f.kind == kind)
+                .expect("the finding");
+            f.enough = false;
+            f.estimate = None;
+            f.interval = None;
+            f.n = f.minimum.max(f.n);
+        }
+        let out = narrate(&policy(), &r).unwrap();
+        for kind in ["reconnected", "chain_reconnected"] {
+            let t = out
+                .findings
+                .iter()
+                .find(|f| f.kind == kind)
+                .unwrap()
+                .text
+                .text()
+                .to_string();
+            assert!(t.contains("not enough yet"), "{t}");
+            assert!(
+                t.contains("from almost none of these episodes to almost all of them")
+                    && t.contains("24 days of entries"),
+                "{t}"
+            );
+            assert!(!t.contains('%') && !t.contains("needs at least"), "{t}");
+        }
     }
 
     #[test]

@@ -553,6 +553,15 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The largest sensitivity any share of this cell needs for `target` coverage, with that
+    /// share's name.
+    pub fn share_sensitivity_for(&self, target: f64) -> Option<(f64, &str)> {
+        self.rows
+            .iter()
+            .filter_map(|r| Some((r.share_sensitivity_for(target)?, r.finding.as_str())))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
     /// The smallest sensitivity at which the chain length's interval covers the truth in at
     /// least `target` of this cell's logs (see [`sensitivity_for`]).
     pub fn length_sensitivity_for(&self, target: f64) -> Option<f64> {
@@ -597,6 +606,64 @@ pub fn sensitivity_needed(truth: f64, estimate: f64, observed: [f64; 2], days: f
     }
 }
 
+/// True for the findings that are shares (a proportion of episodes, or the chain's
+/// P(ends reconnected)): those the shares' allowance widens.
+pub fn is_share(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Starts
+            | Kind::ReachAnswered
+            | Kind::Reconnected
+            | Kind::Repair
+            | Kind::ChainReconnected
+    )
+}
+
+/// The centre the product widens a share of `k` in `n` about (see
+/// [`super::share_interval_allowing`]).
+fn share_centre(k: usize, n: usize) -> Option<f64> {
+    (n > 0).then(|| {
+        if k == 0 || k >= n {
+            (k as f64 + 0.5) / (n as f64 + 1.0)
+        } else {
+            k as f64 / n as f64
+        }
+    })
+}
+
+/// The sensitivity one log needed for one share: the smallest `γ` for which the interval
+/// `before` (the blocks' interval), widened about `centre` on the log-odds scale by
+/// `share_allowance(days, γ)` as the product widens it, contains `truth` (0 when `before`
+/// already does; infinite when nothing can).
+pub fn share_sensitivity_needed(truth: f64, centre: f64, before: [f64; 2], days: f64) -> f64 {
+    let [lo, hi] = before;
+    if lo <= truth && truth <= hi {
+        return 0.0;
+    }
+    if !(truth > 0.0 && truth < 1.0 && centre > 0.0 && centre < 1.0) {
+        return f64::INFINITY;
+    }
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let m = logit(centre);
+    let (d, h) = if truth > hi {
+        (logit(truth) - m, (logit(hi) - m).max(0.0))
+    } else {
+        (m - logit(truth), (m - logit(lo)).max(0.0))
+    };
+    if d <= 0.0 {
+        // The truth lies beyond an end of `before` on the estimate's own side: no allowance
+        // about the centre can reach it (cannot happen for the product's intervals).
+        return f64::INFINITY;
+    }
+    let c = (d * d - h * h).max(0.0).sqrt();
+    let per_unit = super::share_allowance(days, 1.0);
+    if per_unit > 0.0 {
+        c / per_unit
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// Coverage of one finding in one cell.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -606,11 +673,20 @@ pub struct Row {
     pub covered: usize,
     /// Coverage of the same finding under the flatter prior (chain findings only).
     pub covered_flat: Option<usize>,
+    /// For a share, per log where it was shown, the smallest sensitivity of the shares'
+    /// allowance at which its interval would have covered the truth
+    /// ([`share_sensitivity_needed`]); [`super::SHARE_SENSITIVITY`] is fitted from these.
+    pub share_needed: Vec<f64>,
 }
 
 impl Row {
     pub fn coverage(&self) -> Option<f64> {
         (self.shown > 0).then(|| self.covered as f64 / self.shown as f64)
+    }
+    /// The smallest sensitivity of the shares' allowance at which this share covers the truth
+    /// in at least `target` of the logs where it was shown (None for other findings).
+    pub fn share_sensitivity_for(&self, target: f64) -> Option<f64> {
+        sensitivity_for(&self.share_needed, target)
     }
     pub fn coverage_flat(&self) -> Option<f64> {
         let c = self.covered_flat?;
@@ -647,6 +723,8 @@ pub struct Spec {
     /// The chain length's sensitivity to a hidden level of distress (the product's is
     /// [`super::LENGTH_SENSITIVITY`]; the study varies it to fit that constant).
     pub length_sensitivity: f64,
+    /// The shares' sensitivity to that level (the product's is [`super::SHARE_SENSITIVITY`]).
+    pub share_sensitivity: f64,
     pub seed: u64,
 }
 
@@ -661,6 +739,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         draws,
         prior,
         length_sensitivity,
+        share_sensitivity,
         seed,
     } = spec;
     let gap = super::DEFAULT_GAP_HOURS;
@@ -673,6 +752,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
         prior,
         extras,
         length_sensitivity,
+        share_sensitivity,
     };
     let targets: Vec<(Kind, Option<Person>, f64, &str)> = vec![
         (Kind::Starts, Some(Person::A), truth.starts_a, "starts (A)"),
@@ -722,6 +802,7 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
             shown: 0,
             covered: 0,
             covered_flat: matches!(t.0, Kind::ChainReconnected | Kind::ChainLength).then_some(0),
+            share_needed: Vec::new(),
         })
         .collect();
     let mut way = Rate { hits: 0, shown: 0 };
@@ -750,6 +831,22 @@ pub fn run_cell(name: &str, source: &Source, truth: &Truth, spec: Spec) -> Cell 
             row.shown += 1;
             if lo <= t.2 && t.2 <= hi {
                 row.covered += 1;
+            }
+            if is_share(t.0)
+                && let Some(before) = f.interval_before
+            {
+                let centre = match (f.count, t.0) {
+                    (Some(k), kind) if kind != Kind::ChainReconnected => {
+                        share_centre(k, f.n).unwrap_or(0.5)
+                    }
+                    _ => f.estimate.unwrap_or(0.5),
+                };
+                row.share_needed.push(share_sensitivity_needed(
+                    t.2,
+                    centre,
+                    before,
+                    report.span_days,
+                ));
             }
             if let (Some(c), Some(flat)) = (row.covered_flat.as_mut(), f.flat)
                 && flat.interval[0] <= t.2

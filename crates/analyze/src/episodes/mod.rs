@@ -102,6 +102,10 @@ pub struct Options {
     /// has not seen ([`length_allowance`]). The product uses [`LENGTH_SENSITIVITY`]; the
     /// calibration study sets 0 to read the interval without it.
     pub length_sensitivity: f64,
+    /// How far a share's log-odds move per unit of that hidden level, as the shares' allowance
+    /// for stretches the log has not seen assumes ([`share_allowance`]). The product uses
+    /// [`SHARE_SENSITIVITY`]; the calibration study sets 0 to read the intervals without it.
+    pub share_sensitivity: f64,
 }
 
 impl Default for Options {
@@ -115,6 +119,7 @@ impl Default for Options {
             prior: chain::PRIOR,
             extras: true,
             length_sensitivity: LENGTH_SENSITIVITY,
+            share_sensitivity: SHARE_SENSITIVITY,
         }
     }
 }
@@ -186,6 +191,9 @@ pub struct Finding {
     /// Withheld (None) below the minimum.
     pub estimate: Option<f64>,
     pub interval: Option<[f64; 2]>,
+    /// A share's interval (or the chain length's) before the allowance for stretches of days the
+    /// log has not seen: from the blocks of days alone. None where nothing is widened.
+    pub interval_before: Option<[f64; 2]>,
     /// The estimate under the flatter prior, for chain findings.
     pub flat: Option<Summary>,
     /// How the interval was made.
@@ -253,6 +261,11 @@ pub struct Report {
     pub chain: Option<ChainReport>,
     pub way: WayComparison,
     pub minimums: Minimums,
+    /// Days from the log's first move to its last (at least 1).
+    pub span_days: f64,
+    /// The allowance added to every share's interval for stretches of days the log has not
+    /// seen ([`share_allowance`]): a half-width on the log-odds scale, added in quadrature.
+    pub share_allowance: f64,
 }
 
 /// The chain's posterior under the fixed prior and under the flatter prior.
@@ -268,6 +281,8 @@ pub struct ChainReport {
     pub length_allowance: f64,
     /// The expected length's interval before that allowance (the blocks of days alone).
     pub length_observed: [f64; 2],
+    /// P(ends reconnected)'s interval before the shares' allowance ([`share_allowance`]).
+    pub reconnected_observed: [f64; 2],
 }
 
 impl Report {
@@ -344,6 +359,10 @@ pub fn report_from(
         .filter(|e| e.end != EpisodeEnd::Unfinished)
         .collect();
     let blocks = Blocks::of(episodes);
+    // Hard and easy stretches that last for weeks: every share's interval allows for stretches
+    // of days the log has not seen (see [`share_allowance`]).
+    let days = span_days(episodes);
+    let sc = share_allowance(days, opts.share_sensitivity);
     let viewer = match opts.view {
         View::Own(p) => Some(p),
         View::Joint => None,
@@ -358,6 +377,7 @@ pub fn report_from(
         Some(subject),
         &starts,
         min.proportion,
+        sc,
     ));
 
     // Answered reaches: the viewer's own, or each person's in a joint record.
@@ -376,6 +396,7 @@ pub fn report_from(
             Some(p),
             &answers,
             min.proportion,
+            sc,
         ));
     }
 
@@ -388,11 +409,18 @@ pub fn report_from(
         None,
         &reconnected,
         min.proportion,
+        sc,
     ));
     let repaired = blocks.tally(episodes, |e| {
         (e.end != EpisodeEnd::Unfinished).then(|| segment::by_repair(e))
     });
-    findings.push(proportion(Kind::Repair, None, &repaired, min.proportion));
+    findings.push(proportion(
+        Kind::Repair,
+        None,
+        &repaired,
+        min.proportion,
+        sc,
+    ));
 
     let times: Vec<f64> = finished
         .iter()
@@ -427,6 +455,7 @@ pub fn report_from(
         enough: enough && med.is_some(),
         estimate: med.map(|m| m.0),
         interval: med.map(|m| m.1),
+        interval_before: None,
         flat: None,
         method: "sample median; distribution-free interval from order statistics",
     });
@@ -443,34 +472,46 @@ pub fn report_from(
             None
         };
         let f = blocks.widening();
-        let days = span_days(episodes);
         let c = length_allowance(days, opts.length_sensitivity);
+        let unseen = |p: Posterior| {
+            let mut p = allow_for_unseen_stretches(p, c);
+            p.p_reconnected = allow_share_for_unseen_stretches(p.p_reconnected, sc);
+            p
+        };
         prior.map(|prior| {
             let prior = widen(prior, f);
             let observed = prior.expected_length.interval;
+            let reconnected_observed = prior.p_reconnected.interval;
             ChainReport {
-                prior: allow_for_unseen_stretches(prior, c),
-                flat: flat.map(|p| allow_for_unseen_stretches(widen(p, f), c)),
+                prior: unseen(prior),
+                flat: flat.map(|p| unseen(widen(p, f))),
                 seed: opts.seed,
                 span_days: days,
                 length_allowance: c,
                 length_observed: observed,
+                reconnected_observed,
             }
         })
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks; the flatter Dirichlet(1) estimate beside it";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md); the flatter Dirichlet(1) estimate beside it";
     let length_method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.55 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md); the flatter Dirichlet(1) estimate beside it";
+    // Like every share, withheld when its widened interval runs from almost none to almost all.
+    let reconnected_chain = chain
+        .as_ref()
+        .map(|c| c.prior.p_reconnected)
+        .filter(|s| !share_too_wide(s.interval));
     findings.push(Finding {
         kind: Kind::ChainReconnected,
         person: None,
         count: None,
         n,
         minimum: min.chain,
-        enough: chain.is_some(),
-        estimate: chain.as_ref().map(|c| c.prior.p_reconnected.estimate),
-        interval: chain.as_ref().map(|c| c.prior.p_reconnected.interval),
+        enough: reconnected_chain.is_some(),
+        estimate: reconnected_chain.map(|s| s.estimate),
+        interval: reconnected_chain.map(|s| s.interval),
+        interval_before: reconnected_chain.and(chain.as_ref().map(|c| c.reconnected_observed)),
         flat: chain.as_ref().and_then(|c| c.flat).map(|f| f.p_reconnected),
         method,
     });
@@ -489,6 +530,7 @@ pub fn report_from(
         enough: length.is_some(),
         estimate: length.map(|s| s.estimate),
         interval: length.map(|s| s.interval),
+        interval_before: length.and(chain.as_ref().map(|c| c.length_observed)),
         flat: chain
             .as_ref()
             .and_then(|c| c.flat)
@@ -589,6 +631,7 @@ pub fn report_from(
         enough: diff.is_some(),
         estimate: diff.map(|d| d.0),
         interval: diff.map(|d| d.1),
+        interval_before: None,
         flat: None,
         method: "difference of two proportions between episodes of the same length (Mantel-Haenszel weights; strata of equal numbers of moves, wider strata past eight moves); 95% interval from Sato's variance with half a success and half a failure added to each group of each stratum",
     });
@@ -610,6 +653,8 @@ pub fn report_from(
         chain,
         way,
         minimums: min,
+        span_days: days,
+        share_allowance: sc,
     }
 }
 
@@ -915,6 +960,85 @@ fn allow_for_unseen_stretches(mut p: Posterior, c: f64) -> Posterior {
     p
 }
 
+/// How far a share's log-odds move per standard deviation of the hidden day-to-day level of
+/// distress, as the shares' allowance assumes. Fitted in the calibration study
+/// (`docs/analysis.md`, "Honest width for distress that lasts weeks: the shares"): the smallest
+/// value, in steps of 0.05, at which every share the product shows covers the truth in at least
+/// 95% of logs at persistence 0.95 at every size the study runs.
+pub const SHARE_SENSITIVITY: f64 = 0.6;
+
+/// A share is withheld ("not enough yet") when its interval reaches below this and above one
+/// minus this together: it could be almost none or almost all.
+pub const SHARE_TOO_WIDE: f64 = 0.05;
+
+/// True when a share's interval is too wide to say anything ([`SHARE_TOO_WIDE`]).
+pub fn share_too_wide(i: [f64; 2]) -> bool {
+    i[0] < SHARE_TOO_WIDE && i[1] > 1.0 - SHARE_TOO_WIDE
+}
+
+/// The shares' allowance for stretches of days the log has not seen, as a half-width on the
+/// log-odds scale: `z · γ · sd(mean level over the log's days)` at persistence
+/// [`PERSISTENCE_COVERED`], with `γ` the sensitivity ([`SHARE_SENSITIVITY`] in the product) —
+/// the chain length's allowance ([`length_allowance`]) with its own sensitivity. On hard days
+/// more episodes are noted and they go differently, so a log that has seen mostly hard (or
+/// mostly easy) stretches gives shares that lean their way, and no resampling of the log can
+/// see the stretches it does not contain.
+pub fn share_allowance(days: f64, sensitivity: f64) -> f64 {
+    length_allowance(days, sensitivity)
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn expit(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// A share's interval `i` (for `k` of `n`) widened by the allowance `c` on the log-odds scale:
+/// each side's half-width `h` about the estimate becomes `sqrt(h² + c²)`, never narrower than
+/// `i`. An end at 0 or 1 stays there; when the estimate itself is 0 or 1 the other side is
+/// widened about `(k + ½)/(n + 1)` (the log-odds of 0 or 1 are infinite).
+pub fn share_interval_allowing(k: usize, n: usize, i: [f64; 2], c: f64) -> [f64; 2] {
+    if c <= 0.0 || n == 0 {
+        return i;
+    }
+    let centre = if k == 0 || k >= n {
+        (k as f64 + 0.5) / (n as f64 + 1.0)
+    } else {
+        k as f64 / n as f64
+    };
+    widen_share(centre, i, c)
+}
+
+/// [`share_interval_allowing`] about a centre strictly between 0 and 1.
+fn widen_share(centre: f64, i: [f64; 2], c: f64) -> [f64; 2] {
+    if c <= 0.0 || !(centre > 0.0 && centre < 1.0) {
+        return i;
+    }
+    let m = logit(centre);
+    let lo = if i[0] <= 0.0 {
+        0.0
+    } else {
+        let h = (m - logit(i[0])).max(0.0);
+        expit(m - (h * h + c * c).sqrt()).min(i[0])
+    };
+    let hi = if i[1] >= 1.0 {
+        1.0
+    } else {
+        let h = (logit(i[1]) - m).max(0.0);
+        expit(m + (h * h + c * c).sqrt()).max(i[1])
+    };
+    [lo, hi]
+}
+
+/// The chain's P(ends reconnected) widened like the direct share (about its estimate).
+fn allow_share_for_unseen_stretches(mut s: Summary, c: f64) -> Summary {
+    let e = s.estimate.clamp(1e-9, 1.0 - 1e-9);
+    s.interval = widen_share(e, s.interval, c);
+    s
+}
+
 /// A posterior's intervals stretched about its estimate by `f` (see [`Blocks::widening`]),
 /// within the range each quantity can take.
 fn widen(mut p: Posterior, f: f64) -> Posterior {
@@ -930,25 +1054,29 @@ fn widen(mut p: Posterior, f: f64) -> Posterior {
     p
 }
 
-fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize) -> Finding {
+fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize, c: f64) -> Finding {
     let (k, n) = (t.k, t.n);
     let enough = n >= minimum && n > 0;
-    let interval = if enough {
+    let before = if enough {
         intervals::clustered_clopper_pearson(k, n, &t.blocks, t.widening)
     } else {
         None
     };
+    let widened = before.map(|i| share_interval_allowing(k, n, i, c));
+    // A share whose interval runs from almost none to almost all says nothing: withheld.
+    let interval = widened.filter(|i| !share_too_wide(*i));
     Finding {
         kind,
         person,
         count: Some(k),
         n,
         minimum,
-        enough,
+        enough: interval.is_some(),
         estimate: interval.map(|_| k as f64 / n as f64),
         interval,
+        interval_before: interval.and(before),
         flat: None,
-        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks)",
+        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks), then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md)",
     }
 }
 
@@ -1056,6 +1184,79 @@ mod tests {
             0.5,
         );
         assert_eq!(near_one.expected_length.interval[0], 1.0);
+    }
+
+    #[test]
+    fn a_share_is_widened_in_quadrature_on_the_log_odds_scale() {
+        let c = share_allowance(70.0, SHARE_SENSITIVITY);
+        let by_hand = intervals::Z95 * SHARE_SENSITIVITY * mean_level_variance(70.0, 0.95).sqrt();
+        assert!((c - by_hand).abs() < 1e-15);
+        assert_eq!(share_allowance(70.0, 0.0), 0.0);
+        // 9 of 12, Clopper-Pearson [0.4281, 0.9451]: each side's log-odds half-width h about
+        // logit(0.75) = ln 3 becomes sqrt(h² + c²).
+        let cp = intervals::clopper_pearson(9, 12).unwrap();
+        let w = share_interval_allowing(9, 12, cp, 0.5);
+        let l = |p: f64| (p / (1.0 - p)).ln();
+        let m = 3f64.ln();
+        let (h_lo, h_hi) = (m - l(cp[0]), l(cp[1]) - m);
+        assert!((l(w[0]) - (m - (h_lo * h_lo + 0.25).sqrt())).abs() < 1e-12);
+        assert!((l(w[1]) - (m + (h_hi * h_hi + 0.25).sqrt())).abs() < 1e-12);
+        assert!(w[0] < cp[0] && w[1] > cp[1]);
+        // No allowance: unchanged.
+        assert_eq!(share_interval_allowing(9, 12, cp, 0.0), cp);
+        // 0 of 10: the lower end stays at 0; the upper end is widened about 0.5/11.
+        let cp0 = intervals::clopper_pearson(0, 10).unwrap();
+        let w0 = share_interval_allowing(0, 10, cp0, 0.5);
+        let m0 = l(0.5 / 11.0);
+        let h = l(cp0[1]) - m0;
+        assert_eq!(w0[0], 0.0);
+        assert!((l(w0[1]) - (m0 + (h * h + 0.25).sqrt())).abs() < 1e-12);
+        // 10 of 10: the upper end stays at 1.
+        let cp1 = intervals::clopper_pearson(10, 10).unwrap();
+        let w1 = share_interval_allowing(10, 10, cp1, 0.5);
+        assert_eq!(w1[1], 1.0);
+        assert!(w1[0] < cp1[0]);
+        // The method says the sensitivity the product uses.
+        let t = Tally {
+            k: 9,
+            n: 12,
+            blocks: Vec::new(),
+            widening: 1.0,
+        };
+        let f = proportion(Kind::Reconnected, None, &t, 10, c);
+        assert!(
+            f.method
+                .contains(&format!("c = 1.96 * {SHARE_SENSITIVITY} * sd")),
+            "{}",
+            f.method
+        );
+        assert_eq!(f.interval_before, Some(cp));
+        assert_eq!(f.interval, Some(share_interval_allowing(9, 12, cp, c)));
+        // Too wide to say anything: from under 5% to over 95% together.
+        assert!(share_too_wide([0.04, 0.96]));
+        assert!(!share_too_wide([0.06, 0.96]));
+        assert!(!share_too_wide([0.04, 0.94]));
+    }
+
+    #[test]
+    fn the_sensitivity_a_share_needed_gives_back_an_interval_that_just_covers() {
+        // A log of 40 days, 9 of 20 (0.45), blocks' interval [0.30, 0.61], truth 0.70: the
+        // needed sensitivity, put back into the product's widening, puts the upper end on the
+        // truth.
+        let before = [0.30, 0.61];
+        let g = calibration::share_sensitivity_needed(0.70, 0.45, before, 40.0);
+        assert!(g > 0.0 && g.is_finite());
+        let w = share_interval_allowing(9, 20, before, share_allowance(40.0, g));
+        assert!((w[1] - 0.70).abs() < 1e-9, "{w:?}");
+        // Below the interval, likewise; inside it, nothing is needed.
+        let g = calibration::share_sensitivity_needed(0.20, 0.45, before, 40.0);
+        let w = share_interval_allowing(9, 20, before, share_allowance(40.0, g));
+        assert!((w[0] - 0.20).abs() < 1e-9, "{w:?}");
+        assert_eq!(
+            calibration::share_sensitivity_needed(0.5, 0.45, before, 40.0),
+            0.0
+        );
+        assert!(calibration::share_sensitivity_needed(0.0, 0.45, before, 40.0).is_infinite());
     }
 
     #[test]

@@ -62,17 +62,55 @@ fn twelve_finished_nine_reconnected_known_answer() {
     assert_eq!(j["unfinished"], 1);
     assert_eq!(j["enough"], true);
     // Clopper–Pearson for 9 of 12, by hand: the lower end solves P(X ≥ 9 | p) = 0.025 and the
-    // upper end P(X ≤ 9 | p) = 0.025; to four places [0.4281, 0.9451].
+    // upper end P(X ≤ 9 | p) = 0.025; to four places [0.4281, 0.9451]. Since issue 12 every
+    // share is then widened for hard or easy stretches of days the log may not have seen, so
+    // the exact interval is the finding's `interval_before`, and the interval shown adds the
+    // allowance c (`share_widening.logit_half_width`) in quadrature on the log-odds scale.
+    let find = |kind: &str| {
+        j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
     let est = j["p_reconnected"]["estimate"].as_f64().unwrap();
+    let rec = find("reconnected");
+    let b_lo = rec["interval_before"][0].as_f64().unwrap();
+    let b_hi = rec["interval_before"][1].as_f64().unwrap();
+    assert_eq!(est, 0.75);
+    assert!((b_lo - 0.4281).abs() < 1e-4, "{b_lo}");
+    assert!((b_hi - 0.9451).abs() < 1e-4, "{b_hi}");
+    let w = &j["share_widening"];
+    let c = w["logit_half_width"].as_f64().unwrap();
+    // 1.96 × 0.6 × the standard deviation of the mean of a level with persistence 0.95 over
+    // the log's 12.02 days (hour 0 to hour 288.5), by hand.
+    let (d, phi) = (288.5 / 24.0, 0.95f64);
+    assert!((w["span_days"].as_f64().unwrap() - d).abs() < 1e-9, "{w}");
+    let v = ((1.0 + phi) / (1.0 - phi)
+        - 2.0 * phi * (1.0 - phi.powf(d)) / (d * (1.0 - phi).powi(2)))
+        / d;
+    assert!((c - 1.959_964 * 0.6 * v.sqrt()).abs() < 1e-5, "{c} {v}");
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let m = logit(0.75);
     let lo = j["p_reconnected"]["interval"][0].as_f64().unwrap();
     let hi = j["p_reconnected"]["interval"][1].as_f64().unwrap();
-    assert_eq!(est, 0.75);
-    assert!((lo - 0.4281).abs() < 1e-4, "{lo}");
-    assert!((hi - 0.9451).abs() < 1e-4, "{hi}");
-    // No repairs: 0 of 12, upper end 1 − 0.025^(1/12).
+    let by_hand_lo = expit(m - ((m - logit(b_lo)).powi(2) + c * c).sqrt());
+    let by_hand_hi = expit(m + ((logit(b_hi) - m).powi(2) + c * c).sqrt());
+    assert!((lo - by_hand_lo).abs() < 1e-9, "{lo} {by_hand_lo}");
+    assert!((hi - by_hand_hi).abs() < 1e-9, "{hi} {by_hand_hi}");
+    // No repairs: 0 of 12, exact upper end 1 − 0.025^(1/12); the lower end stays at 0 and the
+    // upper end is widened about (0 + ½)/(12 + 1).
     assert_eq!(j["p_repair"]["estimate"].as_f64().unwrap(), 0.0);
+    let rep = find("repair");
+    let b_hi = rep["interval_before"][1].as_f64().unwrap();
+    assert!((b_hi - (1.0 - 0.025f64.powf(1.0 / 12.0))).abs() < 1e-9);
+    let m0 = logit(0.5 / 13.0);
     let hi = j["p_repair"]["interval"][1].as_f64().unwrap();
-    assert!((hi - (1.0 - 0.025f64.powf(1.0 / 12.0))).abs() < 1e-9);
+    assert_eq!(j["p_repair"]["interval"][0].as_f64(), Some(0.0));
+    assert!((hi - expit(m0 + ((logit(b_hi) - m0).powi(2) + c * c).sqrt())).abs() < 1e-9);
     // The answered-reach finding is the viewer's own reaching, as recorded: also 9 of 12.
     let f = j["findings"]
         .as_array()
@@ -495,11 +533,44 @@ fn chain_length_interval_is_widened_for_stretches_the_log_has_not_seen() {
         "{text}"
     );
     assert!(f["method"].as_str().unwrap().contains("persistence 0.95"));
-    // The same line in the words a person reads.
+    // The shares are widened for the same stretches (issue 12), with their own sensitivity
+    // (0.6): `share_widening` beside `expected_length_widening`, and every shown share keeps
+    // the interval it had before in `interval_before`.
+    let s = &j["share_widening"];
+    assert_eq!(s["span_days"].as_f64(), Some(days));
+    assert_eq!(s["persistence_covered"].as_f64(), Some(0.95));
+    let cs = s["logit_half_width"].as_f64().unwrap();
+    assert!((cs - 1.959_964 * 0.6 * v.sqrt()).abs() < 1e-5, "{cs}");
+    for kind in ["starts", "reconnected", "repair", "chain_reconnected"] {
+        let f = j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == kind)
+            .unwrap();
+        let (lo, hi) = (
+            f["interval"][0].as_f64().unwrap(),
+            f["interval"][1].as_f64().unwrap(),
+        );
+        let (b_lo, b_hi) = (
+            f["interval_before"][0].as_f64().unwrap(),
+            f["interval_before"][1].as_f64().unwrap(),
+        );
+        assert!(
+            lo <= b_lo && b_hi <= hi && hi - lo > b_hi - b_lo,
+            "{kind}: {f}"
+        );
+        assert!(f["method"].as_str().unwrap().contains("log-odds"), "{kind}");
+    }
+    // The same lines in the words a person reads: the length's, and the hard-days line that
+    // says the shares lean towards the hard stretches and are widened.
     let r = run(&["patterns", p.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    let words = r.words();
+    assert!(words.contains("kept wider than these episodes alone would give"));
+    assert!(words.contains("these shares lean towards how the hard stretches went"));
     assert!(
-        r.words()
-            .contains("kept wider than these episodes alone would give")
+        words.contains("39 days of entries may hold more of one kind than usual, so each share's interval is kept wider than these episodes alone would give"),
+        "{words}"
     );
 }
