@@ -43,8 +43,11 @@ pub fn emit_json<T: serde::Serialize>(value: &T) -> CliResult {
 }
 
 /// The version of the JSON documents `closer` prints (the `"schema_version"` key). Raised when
-/// a document changes shape in a way a reader would notice.
-pub const SCHEMA_VERSION: u32 = 1;
+/// a document changes shape in a way a reader would notice. 2: `series` VAR(1) rows became flat
+/// (`int0`, `int0_se`, `int0_lower`, … instead of one object per coefficient), the profiles
+/// document lists dropped dyads among its `dyads` with their reason, and rows keep their
+/// type's key order (issue 11: CSV and JSON from one row type).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Writes one JSON object with `"schema_version"` first in it, the value's own keys after in
 /// their order. A value that does not serialise to an object is placed under `key`

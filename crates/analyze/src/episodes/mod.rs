@@ -495,8 +495,8 @@ pub fn report_from(
     } else {
         None
     };
-    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md); the flatter Dirichlet(1) estimate beside it";
-    let length_method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.55 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md); the flatter Dirichlet(1) estimate beside it";
+    let method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days (a tenth of the log's span each) reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (the widening is calibrated in the project's episode calibration study); the flatter Dirichlet(1) estimate beside it";
+    let length_method = "Markov chain over moves; Dirichlet(1/6) prior on every row (Perks); blocks of days reweighted together (Bayesian bootstrap over blocks) before each posterior draw; posterior mean and 95% interval from seeded draws, widened by Student's t for the number of blocks, then widened on the log scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.55 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (the widening is calibrated in the project's episode calibration study); the flatter Dirichlet(1) estimate beside it";
     // Like every share, withheld when its widened interval runs from almost none to almost all.
     let reconnected_chain = chain
         .as_ref()
@@ -1076,7 +1076,7 @@ fn proportion(kind: Kind, person: Option<Person>, t: &Tally, minimum: usize, c: 
         interval,
         interval_before: interval.and(before),
         flat: None,
-        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks), then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (docs/analysis.md)",
+        method: "proportion; exact (Clopper-Pearson) 95% interval at the effective number of episodes when episodes close in time are alike (design effect of ten blocks of days, with Student's t for the number of blocks), then widened on the log-odds scale for stretches of days the log has not seen: half-widths sqrt(h^2 + c^2), c = 1.96 * 0.6 * sd of the mean over the log's days of a hidden daily level with persistence 0.95 (the widening is calibrated in the project's episode calibration study)",
     }
 }
 

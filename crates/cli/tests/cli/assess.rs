@@ -1102,7 +1102,7 @@ fn assess_keeps_one_persons_scores_only_when_asked() {
     keep.push("--json");
     let r = with_db(&keep, &db);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["schema_version"], 1);
+    assert_eq!(r.json()["schema_version"], 2);
     assert!(r.stderr.contains("Scores kept"), "{}", r.stderr);
     assert_eq!(kept(&db).len(), 2);
 
@@ -1401,7 +1401,7 @@ fn assess_json_documents_are_pinned_on_the_example_files() {
         let doc = r.stdout.replace(&dir, "DIR");
         // A document, and the one the tests above read.
         let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
-        assert_eq!(v["schema_version"], 1, "{name}");
+        assert_eq!(v["schema_version"], 2, "{name}");
         let path = golden.join(format!("{name}.json"));
         if update {
             std::fs::create_dir_all(&golden).unwrap();

@@ -19,7 +19,7 @@ fn simulate_hawkes_near_critical_runs() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["schema_version"], 1);
+    assert_eq!(r.json()["schema_version"], 2);
     let n = r.json()["events"].as_u64().expect("events");
     assert!(n > 0 && n < 100_000, "{n}");
 }

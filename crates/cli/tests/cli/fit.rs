@@ -55,7 +55,7 @@ fn json_reports_every_documented_field() {
     let (r, home) = run_in(&["fit", f.to_str().unwrap(), "--json"], "");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     assert_eq!(
         j["dimensions"],
         serde_json::json!(["A reach", "B withdraw"])
@@ -218,7 +218,7 @@ fn multi_couple_files_give_an_array_one_fit_per_couple() {
     let r = run(&["fit", f.to_str().unwrap(), "--json", "--intervals", "none"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j = r.json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     let arr = j["couples"].as_array().expect("an array of couples");
     assert_eq!(arr.len(), 2);
     assert_eq!(arr[0]["couple"], "c1");

@@ -137,7 +137,7 @@ fn log_list_patterns_export_import_round_trip() {
     let list = closer(h, &["journal", "--json"], "");
     ok(&list);
     let v = list.json();
-    assert_eq!(v["schema_version"], 1, "{v}");
+    assert_eq!(v["schema_version"], 2, "{v}");
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 3, "{v}");
     let mine = &entries[0];
@@ -182,12 +182,12 @@ fn log_list_patterns_export_import_round_trip() {
         "",
     ));
     let shown = closer(h, &["journal", "show", &id[..8], "--json"], "").json();
-    assert_eq!(shown["schema_version"], 1, "{shown}");
+    assert_eq!(shown["schema_version"], 2, "{shown}");
     let shown = &shown["entry"];
     assert_eq!(shown["intensity"], 5);
     assert_eq!(shown["recorded_at"], mine["recorded_at"]);
     let hist = closer(h, &["journal", "history", &id[..8], "--json"], "").json();
-    assert_eq!(hist["schema_version"], 1, "{hist}");
+    assert_eq!(hist["schema_version"], 2, "{hist}");
     assert_eq!(hist["history"][0]["intensity"], 7);
 
     // Export → import (a fresh journal) → export: identical apart from exported_at.

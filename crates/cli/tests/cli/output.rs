@@ -356,9 +356,9 @@ fn every_json_document_is_an_object_with_a_schema_version() {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let (r, _home) = super::common::run_in(&refs, stdin);
         match serde_json::from_str::<serde_json::Value>(&r.stdout) {
-            Ok(v) if v["schema_version"] == 1 => {}
+            Ok(v) if v["schema_version"] == 2 => {}
             Ok(v) => failures.push(format!(
-                "closer {name} --json: not an object with schema_version 1 (keys: {:?})",
+                "closer {name} --json: not an object with schema_version 2 (keys: {:?})",
                 v.as_object().map(|o| o.keys().take(8).collect::<Vec<_>>())
             )),
             Err(e) => failures.push(format!(

@@ -293,7 +293,7 @@ fn episode_labels_and_gap_flag() {
     let text = "time,partner,move,episode\n0,A,reach,x\n1,B,withdraw,x\n2,B,return,x\n3,A,reach,y\n3,B,turn_toward,y\n";
     let (p, _d) = moves_file("m.csv", text);
     let j = run(&["patterns", p.to_str().unwrap(), "--json"]).json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     assert_eq!(j["grouping"], "labels");
     assert_eq!(j["episodes"], 2);
     assert_eq!(j["episode_list"][0]["end"], "reconnected");

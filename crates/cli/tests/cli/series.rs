@@ -109,7 +109,7 @@ fn clo_json_array_with_nulls_for_aliased_terms() {
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     let arr = j["dyads"].as_array().unwrap();
     assert_eq!(arr.len(), 80);
     let two = arr.iter().find(|d| d["dyad"] == "2").unwrap();
@@ -267,7 +267,7 @@ fn a_dyad_too_short_for_the_grid_is_skipped_and_reported() {
     let out = run(&["series", &path, "--model", "coupled-oscillator", "--json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     let skipped = j["dyads"]
         .as_array()
         .unwrap()
@@ -402,7 +402,7 @@ fn var1_refuses_short_diaries_and_fits_long_ones() {
     let out = run(&args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j = out.json();
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
     let d = &j["dyads"][0];
     assert_eq!(d["n"], 119);
     for k in ["int0", "inert0", "cross0", "int1", "inert1", "cross1"] {

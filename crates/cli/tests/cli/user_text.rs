@@ -8,14 +8,6 @@ use std::path::{Path, PathBuf};
 /// The names a person's help must not point to.
 const NOT_SHIPPED: [&str; 2] = ["docs/", "DESIGN.md"];
 
-/// Strings still pointing to `docs/` in files another change owns (issue 11), each with the path
-/// it names. The test fails when one of them is gone, so the entry is removed with its fix.
-const PENDING: [(&str, &str); 1] = [(
-    // The method line of the reconnection-length finding (owned by the episodes work).
-    "crates/analyze/src/episodes/mod.rs",
-    "docs/analysis.md",
-)];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -199,14 +191,8 @@ fn pointers_to_unshipped_files() -> Vec<(String, String, String)> {
 #[test]
 fn no_user_facing_string_names_docs_or_design() {
     let found = pointers_to_unshipped_files();
-    let pending = |f: &(String, String, String)| {
-        PENDING
-            .iter()
-            .any(|(file, path)| f.0 == *file && f.2.contains(path))
-    };
     let wrong: Vec<String> = found
         .iter()
-        .filter(|f| !pending(f))
         .map(|(file, at, text)| {
             format!(
                 "{file}, {at}: {}",
@@ -219,12 +205,6 @@ fn no_user_facing_string_names_docs_or_design() {
         "strings naming files a person does not have:\n{}",
         wrong.join("\n")
     );
-    for (file, path) in PENDING {
-        assert!(
-            found.iter().any(|f| f.0 == file && f.2.contains(path)),
-            "{file} no longer names {path}: remove it from PENDING"
-        );
-    }
 }
 
 /// The scanner itself: literals of every kind are seen, comments and lifetimes are not.
