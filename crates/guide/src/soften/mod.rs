@@ -209,7 +209,9 @@ pub fn soften_with_rules(
         .filter(|f| {
             matches!(
                 f.why,
-                risk::clause::Why::CareOffer | risk::clause::Why::Permission
+                risk::clause::Why::CareOffer
+                    | risk::clause::Why::Permission
+                    | risk::clause::Why::ThingObject
             )
         })
         .map(|f| (f.start, f.end))

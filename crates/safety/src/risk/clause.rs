@@ -54,6 +54,12 @@ pub enum Why {
     SpeakerAlive,
     AbstractObject,
     Devotion,
+    /// Watching a thing (a show, a match, a stream), not a person.
+    ThingObject,
+    /// Someone else's funeral as an event in time.
+    Event,
+    /// The speaker's own return time ("should be back by 6"): not a curfew.
+    OwnTime,
     CareOffer,
     Permission,
 }
@@ -67,6 +73,15 @@ pub struct Figure {
     pub start: usize,
     pub end: usize,
 }
+
+/// Marks of laughter typed right after a word.
+const LAUGHING: [char; 5] = [
+    '\u{1F602}',
+    '\u{1F923}',
+    '\u{1F480}',
+    '\u{1F606}',
+    '\u{1F62D}',
+];
 
 /// Danger verbs and states whose subject and complement are read.
 const DEATH: &[&str] = &[
@@ -409,6 +424,11 @@ const ABSTRACT: &[&str] = &[
     "uni",
     "school",
 ];
+/// Cosy things one buries oneself in.
+const COSY: &[&str] = &[
+    "duvet", "covers", "blankets", "blanket", "pillows", "pillow", "quilt", "hoodie", "jumper",
+    "sofa", "couch", "bed", "sheets", "cushions", "arms", "hug", "hugs", "scarf", "onesie",
+];
 const DETS: &[&str] = &[
     "your", "my", "the", "a", "all", "that", "this", "our", "his", "her", "their", "those",
     "these", "some", "so", "much", "too", "many", "endless", "piles", "of", "pile", "loads",
@@ -536,6 +556,59 @@ const CARE_VERB: &[&str] = &[
     "tidy", "feed", "put", "take", "deal", "look", "making", "bringing", "getting", "picking",
     "cooking", "it", "dinner", "soup", "tea", "food", "the", "some", "your", "you",
 ];
+/// Things one watches: shows, games, streams, skies.
+const WATCHABLE: &[&str] = &[
+    "livestream",
+    "stream",
+    "match",
+    "game",
+    "football",
+    "rugby",
+    "cricket",
+    "film",
+    "movie",
+    "show",
+    "series",
+    "episode",
+    "telly",
+    "tv",
+    "sunset",
+    "sunrise",
+    "stars",
+    "fireworks",
+    "news",
+    "weather",
+    "forecast",
+    "race",
+    "final",
+    "highlights",
+    "video",
+    "recital",
+    "graduation",
+    "concert",
+    "gig",
+    "performance",
+    "ceremony",
+    "speech",
+    "documentary",
+    "trailer",
+    "replay",
+    "netflix",
+    "youtube",
+    "eclipse",
+    "parade",
+    "play",
+    "musical",
+    "opera",
+    "ballet",
+    "debate",
+];
+
+/// Verbs of an offer that clears its own clause: bringing, fetching, cooking, never taking.
+const OFFER_VERB: &[&str] = &[
+    "bring", "pick", "grab", "fetch", "collect", "cook", "bake", "drop", "order", "heat", "warm",
+    "wash", "bringing", "picking", "cooking", "buy",
+];
 /// Imperatives for the partner's own rest or health.
 const REST: &[&[&str]] = &[
     &["stay", "in", "bed"],
@@ -605,10 +678,76 @@ const CONTROL: &[&str] = &[
 ];
 /// What an offer never clears: children, money, keys, phone, papers, and words of harm.
 const GUARDED: &[&str] = &[
-    "kids", "kid", "children", "child", "baby", "babies", "son", "daughter", "boys", "girls",
-    "money", "card", "cards", "cash", "wages", "keys", "key", "phone", "passport", "papers",
-    "account", "never", "again", "cant", "see", "hurt", "regret", "sorry", "learn", "lesson",
-    "pay", "away", "gone", "leave", "anymore",
+    "kids",
+    "kid",
+    "children",
+    "child",
+    "baby",
+    "babies",
+    "son",
+    "daughter",
+    "boys",
+    "girls",
+    "money",
+    "card",
+    "cards",
+    "cash",
+    "wages",
+    "keys",
+    "key",
+    "phone",
+    "passport",
+    "papers",
+    "account",
+    "never",
+    "again",
+    "cant",
+    "see",
+    "hurt",
+    "regret",
+    "sorry",
+    "learn",
+    "lesson",
+    "pay",
+    "away",
+    "gone",
+    "leave",
+    "anymore",
+    "gun",
+    "knife",
+    "knives",
+    "rope",
+    "pills",
+    "petrol",
+    "lighter",
+    "matches",
+    "bat",
+    "weapon",
+    "police",
+    "lawyer",
+    "photos",
+    "pictures",
+    "video",
+    "videos",
+    "screenshots",
+    "court",
+    "brother",
+    "brothers",
+    "cousins",
+    "boys",
+    "lads",
+    "mates",
+    "dog",
+    "cat",
+    "pets",
+    "sure",
+    "every",
+    "straight",
+    "always",
+    "only",
+    "regret",
+    "permanently",
+    "forever",
 ];
 /// Negated obligations: "you don't need to", "no need to".
 const NEG_OBLIGATION: &[&[&str]] = &[
@@ -769,6 +908,19 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
             let at = cs + j;
             let next = clause.get(j + 1).copied().unwrap_or("");
             let next2 = clause.get(j + 2).copied().unwrap_or("");
+            // Someone else's funeral as an event in time ("after the funeral", "at his mum's
+            // funeral"); "my funeral" and "my own funeral" are left to the rules.
+            if w == "funeral" && j >= 1 && !is(clause[j - 1], &["my", "own", "our"]) {
+                let owner = clause[j - 1];
+                if is(
+                    owner,
+                    &["the", "his", "her", "their", "your", "a", "that", "this"],
+                ) || (owner.ends_with('s') && owner.len() > 2 && !FIRST.contains(&owner))
+                {
+                    push(Why::Event, at, at + 1, out);
+                    continue;
+                }
+            }
             if is(w, DEATH) {
                 // The subject: the last word before the verb, auxiliaries stepped over.
                 let subj = clause[..j].iter().rev().find(|x| !is(x, SKIP)).copied();
@@ -801,6 +953,19 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                     push(Why::Hyperbole, at, at + 1, out);
                     continue;
                 }
+                // "i'm dead 😂", "dead lol": a laughing mark right after the word.
+                let gap_after = tokens
+                    .get(words[at].tok + 1)
+                    .map_or(&text[tokens[words[at].tok].end..], |t| {
+                        &text[tokens[words[at].tok].end..t.start]
+                    });
+                if is(w, &["dead", "dying", "died"])
+                    && (gap_after.contains(LAUGHING)
+                        || is(next, &["lol", "lmao", "lmfao", "haha", "hahaha", "rofl"]))
+                {
+                    push(Why::Hyperbole, at, at + 1, out);
+                    continue;
+                }
                 // "bored to death", "love you to death".
                 if w == "death" && j >= 1 && clause[j - 1] == "to" {
                     let before = &clause[j.saturating_sub(4)..j - 1];
@@ -823,11 +988,9 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                     continue;
                 }
             }
-            if is(w, DROWN)
-                && !(framed_sentence
-                    && (clause[..j].iter().any(|x| is(x, FIRST))
-                        || is(next, &["me", "myself", "us", "ourselves"])))
-            {
+            // The abstract object decides the meaning, so it clears even in a future frame
+            // ("I'm going to bury myself in the duvet"); a place of death is never abstract.
+            if is(w, DROWN) {
                 // "drown (yourself) in work", "bury myself in a book".
                 let mut k = j + 1;
                 if clause.get(k).is_some_and(|x| {
@@ -848,10 +1011,39 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                 if clause.get(k) == Some(&"in") {
                     // The first word after the determiners is what one is drowned or buried in.
                     let noun = clause[k + 1..].iter().find(|x| !is(x, DETS)).copied();
-                    if noun.is_some_and(|x| is(x, ABSTRACT)) {
+                    if noun.is_some_and(|x| is(x, ABSTRACT) || is(x, COSY)) {
                         push(Why::AbstractObject, at, cs + k, out);
                         continue;
                     }
+                }
+            }
+            // Watching a thing, not a person: "I'll be watching the livestream", "watched the
+            // match". Only the verb is cleared; the softener leaves the clause up to it alone.
+            if is(w, &["watch", "watching", "watched", "watches"]) {
+                let noun = clause[j + 1..]
+                    .iter()
+                    .find(|x| {
+                        !is(
+                            x,
+                            &[
+                                "the", "a", "your", "my", "our", "this", "that", "some", "an",
+                                "whole", "entire", "live",
+                            ],
+                        )
+                    })
+                    .copied();
+                let you = clause
+                    .iter()
+                    .any(|x| is(x, &["you", "ya", "u", "him", "her", "them", "yourself"]));
+                if noun.is_some_and(|x| is(x, WATCHABLE)) && !you && !control {
+                    let toks = vec![words[at].tok];
+                    out.push(Figure {
+                        why: Why::ThingObject,
+                        start: tokens[words[cs].tok].start,
+                        end: tokens[words[at].tok].end,
+                        tokens: toks,
+                    });
+                    continue;
                 }
             }
             if is(w, FOLLOW) && is(next, &["you", "ya", "u"]) {
@@ -886,7 +1078,7 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
             continue;
         }
         // An imperative for the partner's rest beside the speaker's offer.
-        if offer {
+        if offer && !clause.iter().any(|x| is(x, GUARDED)) {
             let lead = clause
                 .iter()
                 .position(|x| {
@@ -901,9 +1093,26 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                 .unwrap_or(0);
             let body = &clause[lead..];
             let body_go = &clause[lead.saturating_sub(1)..];
-            if REST
-                .iter()
-                .any(|r| body.starts_with(r) || body_go.starts_with(r))
+            let anywhere = REST.iter().any(|r| {
+                // Only where an imperative stands: first in the clause or after "just",
+                // "please", "then"… ("if the flare's bad today just stay in bed"), never "the
+                // rest of".
+                find_all(clause, r).into_iter().any(|q| {
+                    (q == 0
+                        || is(
+                            clause[q - 1],
+                            &[
+                                "just", "please", "pls", "then", "so", "now", "and", "go", "today",
+                                "tonight",
+                            ],
+                        ))
+                        && clause.get(q + r.len()) != Some(&"of")
+                })
+            });
+            if (anywhere
+                || REST
+                    .iter()
+                    .any(|r| body.starts_with(r) || body_go.starts_with(r)))
                 && !clause.first().is_some_and(|x| {
                     is(x, &["youll", "youre", "you"])
                         && clause
@@ -934,6 +1143,66 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
             let guarded = ws.iter().any(|x| is(x, GUARDED));
             if benefit && offered && !guarded {
                 push(Why::CareOffer, 0, cs + p, out);
+            }
+        }
+        // The speaker's own return time: "(I) should be back by 6", "I'll be home by 7".
+        for q in find_all(clause, &["back", "by"])
+            .into_iter()
+            .chain(find_all(clause, &["home", "by"]))
+        {
+            let before = &clause[..q];
+            let mine = before.iter().any(|x| {
+                is(
+                    x,
+                    &[
+                        "i", "im", "ill", "ive", "id", "we", "well", "were", "should", "gonna",
+                    ],
+                )
+            });
+            let yours = clause
+                .iter()
+                .any(|x| is(x, &["you", "ya", "u", "youre", "youll", "yourself"]));
+            if mine && !yours && !control {
+                push(Why::OwnTime, cs + q, cs + q + 2, out);
+            }
+        }
+        // The speaker's offer as a clause of its own: "want me to pick up your prescription",
+        // "I'll drop them round later". Never with a person as the object ("I'll get you",
+        // "I'll make them pay") and never with children, money, keys, phone or papers.
+        for h in OFFER_HEAD {
+            for q in find_all(clause, h) {
+                let v = q + h.len();
+                let Some(verb) = clause.get(v) else { continue };
+                if !is(verb, OFFER_VERB)
+                    || (is(verb, &["pick", "picking"]) && !clause[v..].contains(&"up"))
+                {
+                    continue;
+                }
+                let obj = &clause[v + 1..];
+                let person = obj
+                    .first()
+                    .is_some_and(|x| is(x, &["you", "ya", "u", "him", "her", "them", "yourself"]))
+                    && !obj.get(1).is_some_and(|x| {
+                        is(
+                            x,
+                            &[
+                                "up",
+                                "some",
+                                "a",
+                                "tea",
+                                "soup",
+                                "dinner",
+                                "food",
+                                "breakfast",
+                                "lunch",
+                                "coffee",
+                            ],
+                        ) || (is(x, &["round", "over"]) && is(verb, &["drop", "bring"]))
+                    });
+                let guarded = ws.iter().any(|x| is(x, GUARDED));
+                if !person && !guarded {
+                    push(Why::CareOffer, cs + q, ce, out);
+                }
             }
         }
         // A lifted obligation to ask or report.
