@@ -23,6 +23,12 @@
 //!   first- or third-person frame, which is never weakened — or when the small model still reads
 //!   the sentence as that kind with those words masked ([`hit_stands`]). The model's own
 //!   readings pass the same test. Without a frame, the word is read as nothing.
+//! - **Who and what a danger word is about.** Before the rules and the model read a sentence, the
+//!   clause reader ([`clause`]) finds each danger word's subject, object or complement and tense,
+//!   and masks the word when the structure says it is not about harm to a person (a thing as
+//!   subject, hyperbole, a living speaker, an abstract object, a devotion destination), and the
+//!   words of an offer of care or of permission granted. A first-person future, wish or
+//!   conditional frame is never weakened.
 //! - **Judged across writers.** Every change is kept only if it helps leave-one-round-out
 //!   cross-validation over the held-out rounds (each a different writer, the model retrained
 //!   without the round it reads: `loro_cross_validation` in
