@@ -3,7 +3,7 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round7.csv`: held-out sets, each written
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round8.csv`: held-out sets, each written
 //!   by a new writer after a freeze, measured untouched, then joined tuning (and the small
 //!   models' training data). Their numbers at their freeze are in docs/threat-model.md.
 //! - `soften_corpus/held_out_issue10.csv` (when present): the next round, written by someone
@@ -11,7 +11,7 @@
 //!   is read at run time ([`held_out_next_round_is_measured_untouched`]); its numbers are the
 //!   honest measure: printed for the rules alone and for what ships, with each target of issue
 //!   10 marked met or not met.
-//! - Leave-one-round-out cross-validation over rounds 1–7 ([`loro_cross_validation`]): each
+//! - Leave-one-round-out cross-validation over rounds 1–8 ([`loro_cross_validation`]): each
 //!   round is a different writer; both small models (the risk reader's and the softener's tone
 //!   model) are retrained without the round they read, the tone model's margins chosen inside
 //!   the fold. This is how every change to the reader is judged.
@@ -415,7 +415,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 7] = [
+const ROUNDS: [(&str, &str); 8] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -444,6 +444,10 @@ const ROUNDS: [(&str, &str); 7] = [
         "held_out_issue10_round7.csv, measured after the freeze a0103a5, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round7.csv"),
     ),
+    (
+        "held_out_issue10_round8.csv, measured after the freeze 566d6e9, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round8.csv"),
+    ),
 ];
 
 /// The earlier held-out sets, after they joined tuning (and the models' training data): the
@@ -451,7 +455,10 @@ const ROUNDS: [(&str, &str); 7] = [
 /// new messages (the leave-one-round-out study below is the honest guide); each set's numbers at
 /// its own freeze are in docs/threat-model.md. Round 7's targets met at its freeze (a0103a5) —
 /// nothing rewritten, controlling or threatening noticed, controlling noticed, self-harm led by
-/// crisis help — stay asserted.
+/// crisis help — stay asserted. Round 8 (800 messages by a writer who never saw the code, read
+/// only after the freeze 566d6e9) met every target there but caring flagged (16/100): those
+/// targets stay asserted, with the floors measured then (threatening noticed 374/400, harsh
+/// 84/100, anxious given the panic help 97/100, self-harm recognised 84/100).
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -468,6 +475,33 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
             for (what, ok) in &t[..4] {
                 assert!(ok, "round 7: {what}");
             }
+        }
+        if i == 7 {
+            assert_eq!(rows.len(), 800, "round 8 holds 800 messages");
+            for (what, ok) in &t {
+                if !what.starts_with("caring") {
+                    assert!(ok, "round 8: {what}");
+                }
+            }
+            let get = |c: Cat| {
+                m.iter()
+                    .find(|(x, _)| *x == c)
+                    .map(|(_, t)| t.clone())
+                    .unwrap()
+            };
+            let noticed: usize = Cat::ALL
+                .iter()
+                .filter(|c| c.threatening())
+                .map(|c| get(*c).noticed)
+                .sum();
+            assert!(noticed >= 374, "round 8: threatening noticed {noticed}/400");
+            assert!(get(Cat::Caring).flagged <= 16, "round 8: caring flagged");
+            assert!(get(Cat::Harsh).flagged >= 84, "round 8: harsh");
+            assert!(get(Cat::Anxious).panic >= 97, "round 8: anxious");
+            assert!(
+                get(Cat::SelfHarm).crisis_path >= 84,
+                "round 8: self-harm recognised"
+            );
         }
     }
 }
@@ -652,7 +686,7 @@ impl Alone {
     }
 }
 
-/// Leave-one-round-out cross-validation over the held-out rounds 1–7, each written by a
+/// Leave-one-round-out cross-validation over the held-out rounds 1–8, each written by a
 /// different writer: for each round, the risk reader's small model and the softener's tone
 /// model are retrained without that round's messages (the tone model's margins chosen inside
 /// the fold, by leaving out each remaining round in turn: [`tone::choose_params`]), and the
@@ -760,7 +794,7 @@ fn loro_cross_validation() {
         eprintln!("{line}\n    {}", alone.line());
         lines.push(line);
     }
-    eprintln!("LORO over rounds 1–7, per fold:");
+    eprintln!("LORO over rounds 1–8, per fold:");
     for l in &lines {
         eprintln!("{l}");
     }
@@ -774,7 +808,7 @@ fn loro_cross_validation() {
     assert_laws(&total);
 }
 
-/// The next held-out set (`soften_corpus/held_out_issue10.csv`, round 8 onwards), when it is
+/// The next held-out set (`soften_corpus/held_out_issue10.csv`, round 9 onwards), when it is
 /// present: written by a new writer who never saw the rules, copied in after the freeze commit
 /// and never tuned on. It is read at run time so it can be dropped in after the freeze without
 /// changing anything here. The rules alone and what ships are printed, every target of issue 10
@@ -802,62 +836,4 @@ fn held_out_next_round_is_measured_untouched() {
     );
     assert_laws(&m);
     targets(&m);
-}
-
-/// Round 8 (`held_out_issue10_round8.csv`): 800 messages by a new writer who never saw the code,
-/// the rules or any earlier round, copied in and read only after the freeze `566d6e9` (the
-/// context-aware reader: harm frames for danger words, the masked model, the tone model), and
-/// never tuned on. Measured at the freeze (what ships): controlling or threatening noticed
-/// 374/400, controlling 91/100, nothing rewritten, no all-clear, self-harm led by crisis help
-/// 100/100 (recognised 84/100), harsh signalled 84/100, anxious given the panic help 97/100 —
-/// met; caring flagged 16/100 — NOT met (target ≤ 5%). The met targets are asserted; the measured
-/// numbers are held as floors so that a change which loses ground on this untouched set fails.
-/// When this round joins tuning, this test moves to the earlier rounds like round 7.
-#[test]
-fn held_out_issue10_round8_is_measured_untouched() {
-    let rows = parse(include_str!("soften_corpus/held_out_issue10_round8.csv"));
-    assert_eq!(rows.len(), 800, "round 8 holds 800 messages");
-    let m = measure(
-        "held_out_issue10_round8.csv (round 8), never tuned on",
-        &rows,
-    );
-    assert_laws(&m);
-    let t = targets(&m);
-    for (what, ok) in &t {
-        if !what.starts_with("caring") {
-            assert!(ok, "round 8: {what}");
-        }
-    }
-    let get = |c: Cat| {
-        m.iter()
-            .find(|(x, _)| *x == c)
-            .map(|(_, t)| t.clone())
-            .unwrap()
-    };
-    let noticed: usize = Cat::ALL
-        .iter()
-        .filter(|c| c.threatening())
-        .map(|c| get(*c).noticed)
-        .sum();
-    assert!(noticed >= 374, "threatening noticed {noticed}/400");
-    assert!(
-        get(Cat::Caring).flagged <= 16,
-        "caring flagged {}",
-        get(Cat::Caring).flagged
-    );
-    assert!(
-        get(Cat::Harsh).flagged >= 84,
-        "harsh {}",
-        get(Cat::Harsh).flagged
-    );
-    assert!(
-        get(Cat::Anxious).panic >= 97,
-        "anxious {}",
-        get(Cat::Anxious).panic
-    );
-    assert!(
-        get(Cat::SelfHarm).crisis_path >= 84,
-        "self-harm recognised {}",
-        get(Cat::SelfHarm).crisis_path
-    );
 }

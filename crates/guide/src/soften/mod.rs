@@ -201,7 +201,29 @@ pub fn soften_with_rules(
     rules: &rules::Rules,
 ) -> Softened {
     let found = detect_with(text, rules);
-    let mut signals: Vec<Signal> = found.iter().map(|f| f.signal.clone()).collect();
+    // The clause reader: an offer of care or permission granted ("stay in bed, I'll bring
+    // soup", "you don't need to ask me") is not an order; the rules' orders and checks found
+    // inside it are not signals (the risk reader leaves the same words alone).
+    let care: Vec<(usize, usize)> = risk::clause::read(text)
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f.why,
+                risk::clause::Why::CareOffer
+                    | risk::clause::Why::Permission
+                    | risk::clause::Why::ThingObject
+            )
+        })
+        .map(|f| (f.start, f.end))
+        .collect();
+    let mut signals: Vec<Signal> = found
+        .iter()
+        .map(|f| f.signal.clone())
+        .filter(|s| {
+            !(matches!(s.kind, Kind::Demand | Kind::Control | Kind::TimingPressure)
+                && care.iter().any(|&(a, b)| s.start >= a && s.start < b))
+        })
+        .collect();
     // The tone model: contempt the rules' phrases missed (a signal quoting the sentence that
     // reads harshest), and anxious reaching (help for the panic). It only adds.
     let mut tone_anxious = false;
