@@ -297,7 +297,8 @@ mod tests {
             .items
             .iter()
             .position(|i| i.key == key)
-            .unwrap_or_else(|| panic!("{list_id}: {key}")) as u16
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or_else(|| panic!("{list_id}: {key}"))
     }
 
     #[test]

@@ -216,9 +216,9 @@ pub fn answers_from_form<'a>(
     for (i, item) in labels.into_iter().enumerate() {
         match get(i).map(str::trim) {
             None | Some("") => return Err(AnswerProblem::Missing { item }),
-            Some(v) => match v.parse::<i32>() {
-                Ok(n) if (c.scale[0]..=c.scale[1]).contains(&n) => {
-                    row.push(Some(n as i16));
+            Some(v) => match v.parse::<i16>() {
+                Ok(n) if (c.scale[0]..=c.scale[1]).contains(&i32::from(n)) => {
+                    row.push(Some(n));
                 }
                 _ => return Err(AnswerProblem::OutOfRange { item }),
             },
@@ -250,7 +250,11 @@ pub fn responses_from_kept(c: &Choice, answers: &[Option<f64>]) -> Option<Respon
                 if x.fract() == 0.0
                     && (f64::from(c.scale[0])..=f64::from(c.scale[1])).contains(x) =>
             {
-                row.push(Some(*x as i16))
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "a whole number inside the choice's scale, which fits i16"
+                )]
+                row.push(Some(*x as i16));
             }
             Some(_) => return None,
         }

@@ -285,15 +285,19 @@ fn share_words(share: &OutcomeShare, seeds: usize) -> String {
     let parts: Vec<String> = share
         .present()
         .iter()
-        .map(|(o, f)| {
-            format!(
-                "{} in {}",
-                outcome_verb(*o),
-                (f * seeds as f64).round() as usize
-            )
-        })
+        .map(|(o, f)| format!("{} in {}", outcome_verb(*o), runs_of(*f, seeds)))
         .collect();
     and_list(&parts)
+}
+
+/// How many of `seeds` runs a share `f` (in 0..=1) stands for.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a share in 0..=1 of a run count rounds to a count no larger than it"
+)]
+fn runs_of(f: f64, seeds: usize) -> usize {
+    (f.clamp(0.0, 1.0) * seeds as f64).round() as usize
 }
 
 /// How the loop goes over many runs, and whether that is clear-cut.
@@ -301,7 +305,7 @@ fn outcome_over_seeds(policy: &Policy, sim: &Simulation) -> Result<Said, Withhel
     let s = &sim.run.summary;
     let share = &sim.shown.outcome_share;
     let (top, f) = share.top();
-    let k = (f * sim.seeds as f64).round() as usize;
+    let k = runs_of(f, sim.seeds);
     let days = s.horizon_days.round();
     let text = if share.clear() {
         let picture = if s.outcome == top {

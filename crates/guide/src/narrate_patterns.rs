@@ -280,7 +280,7 @@ pub fn narrate_in(
     let widened = if shares_shown && report.share_allowance > 0.0 {
         format!(
             " Hard and easy stretches can also each last for weeks, and {} of entries may hold more of one kind than usual, so each share's interval is kept wider than these episodes alone would give.",
-            plural(report.span_days.round().max(1.0) as usize, "day", "days")
+            plural(whole_days(report.span_days), "day", "days")
         )
     } else {
         String::new()
@@ -442,7 +442,7 @@ fn not_enough(title: &str, unit: &str, units: &str, f: &Finding) -> String {
 fn share_too_wide(title: &str, r: &Report) -> String {
     format!(
         "{title}: the entries are not enough yet. The range this share could lie in is still too wide to be useful — from almost none of these episodes to almost all of them — because hard and easy stretches can each last for weeks, and {} of entries may hold more of one kind than usual.",
-        plural(r.span_days.round().max(1.0) as usize, "day", "days")
+        plural(whole_days(r.span_days), "day", "days")
     )
 }
 
@@ -579,7 +579,7 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
             let stretches = |days: f64| {
                 format!(
                     " This interval is kept wider than these episodes alone would give: hard and easy stretches can each last for weeks, and episodes can run longer or shorter in them, so {} of entries may hold more of one kind than usual.",
-                    plural(days.round().max(1.0) as usize, "day", "days")
+                    plural(whole_days(days), "day", "days")
                 )
             };
             match (f.enough, f.estimate, f.interval, r.chain.as_ref()) {
@@ -599,7 +599,7 @@ fn finding_text(v: &Voice, r: &Report, f: &Finding) -> (String, String) {
                     title.clone(),
                     format!(
                         "{title}: the entries are not enough yet. The range the average could lie in is still too wide to be useful — from less than a third of the best estimate to more than three times it — because hard and easy stretches can each last for weeks, and {} of entries may hold more of one kind than usual.",
-                        plural(c.span_days.round().max(1.0) as usize, "day", "days")
+                        plural(whole_days(c.span_days), "day", "days")
                     ),
                 ),
                 _ => (
@@ -651,6 +651,16 @@ fn signed_points(x: f64) -> String {
     } else {
         format!("{v:.0}")
     }
+}
+
+/// A span of days as the whole number a sentence says (at least one).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "rounded and at least 1; a float past usize saturates, and no log spans that long"
+)]
+fn whole_days(days: f64) -> usize {
+    days.round().max(1.0) as usize
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ impl State {
     fn at(&self, path: PathId, step: usize) -> State {
         State {
             path,
-            step: step as u16,
+            step: u16::try_from(step).unwrap_or(u16::MAX),
             picks: Vec::new(),
             ack: false,
             minutes: None,
@@ -597,7 +597,7 @@ fn keys_to_indices(keys: &[String], items: &[compose::Item]) -> Result<Vec<u16>,
             items
                 .iter()
                 .position(|i| i.key == *k)
-                .map(|i| i as u16)
+                .and_then(|i| u16::try_from(i).ok())
                 .ok_or_else(|| SessionError::UnknownChoice { key: k.clone() })
         })
         .collect()
@@ -613,7 +613,7 @@ fn unexpected(expected: Expect, a: &Answer) -> SessionError {
 fn advance(state: &State, flow: &Flow) -> State {
     let mut next = state.at(state.path, state.step() + 1);
     if next.step() >= flow.steps.len() {
-        next.step = flow.steps.len() as u16;
+        next.step = u16::try_from(flow.steps.len()).unwrap_or(u16::MAX);
         next.done = true;
     }
     next
@@ -745,9 +745,10 @@ fn apply(
                     let i = BOTH_OPEN
                         .iter()
                         .position(|(key, _)| *key == k)
+                        .and_then(|i| u16::try_from(i).ok())
                         .ok_or(SessionError::UnknownChoice { key: k })?;
                     let mut s = state.clone();
-                    s.picks = vec![vec![i as u16]];
+                    s.picks = vec![vec![i]];
                     Ok((s, None))
                 }
                 // Skipping the question is "not yet": the joint step is never shown by default.
@@ -842,7 +843,7 @@ fn choose_index(key: &str, n: usize) -> Result<u16, SessionError> {
         .parse::<usize>()
         .ok()
         .filter(|&k| (1..=n).contains(&k))
-        .map(|k| (k - 1) as u16)
+        .and_then(|k| u16::try_from(k - 1).ok())
         .ok_or_else(|| SessionError::UnknownChoice {
             key: key.to_string(),
         })

@@ -160,7 +160,7 @@ fn measure_samples() -> Vec<String> {
                 (if i % 3 == 0 {
                     hi
                 } else {
-                    lo + (i as i32 % (hi - lo + 1))
+                    lo + (i32::try_from(i).expect("an instrument has few items") % (hi - lo + 1))
                 })
                 .to_string()
             })
@@ -213,19 +213,19 @@ fn measure_samples() -> Vec<String> {
     // subscale whose items pull against each other (alpha below zero).
     {
         let inst = instrument::get("ecr-s").expect("data").expect("instrument");
-        let partial: Vec<Vec<Option<i16>>> = (0..40)
+        let partial: Vec<Vec<Option<i16>>> = (0i16..40)
             .map(|k| {
-                (0..12)
+                (0i16..12)
                     .map(|j| {
                         (!(k < 15 && (j == 1 || j == 3)))
-                            .then_some(((k * 3 + j * (k % 5 + 1)) % 7 + 1) as i16)
+                            .then_some((k * 3 + j * (k % 5 + 1)) % 7 + 1)
                     })
                     .collect()
             })
             .collect();
-        let against: Vec<Vec<Option<i16>>> = (0..40)
+        let against: Vec<Vec<Option<i16>>> = (0i16..40)
             .map(|k| {
-                let hi = (k % 7 + 1) as i16;
+                let hi = k % 7 + 1;
                 (0..12)
                     .map(|j| {
                         Some(if j % 2 == 1 && (j / 2) % 2 == 0 {
