@@ -889,20 +889,57 @@ pub(crate) fn figures(text: &str, tokens: &[Token]) -> Vec<Figure> {
             .into_iter()
             .any(|p| all.get(p + h.len()).is_some_and(|v| is(v, CARE_VERB)))
     });
+    let rest = rest_for_you(&all);
     let mut start = 0;
     for i in 0..=tokens.len() {
         if i < tokens.len() && !tokens[i].ends {
             continue;
         }
         if i > start {
-            sentence(text, tokens, start, i, offer, &mut out);
+            sentence(text, tokens, start, i, offer, rest, &mut out);
         }
         start = i + 1;
     }
     out
 }
 
-fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: &mut Vec<Figure>) {
+/// The partner's rest is what the message is for: "so you can get a proper sleep", "if you
+/// fancy a lie-in", "take your time", "you sleep".
+fn rest_for_you(all: &[&str]) -> bool {
+    let restful = |x: &&str| is(x, &["sleep", "rest", "relax", "nap", "lie", "lie-in", "liein"]);
+    find_all(all, &["so", "you", "can"])
+        .into_iter()
+        .chain(find_all(all, &["so", "you", "get", "to"]))
+        .any(|p| all[p + 3..].iter().take(4).any(restful))
+        || find_all(all, &["you", "fancy", "a"])
+            .into_iter()
+            .any(|p| all[p + 3..].iter().take(2).any(restful))
+        || contains(all, &["take", "your", "time"])
+        || [["you", "sleep"], ["you", "rest"]].iter().any(|n| {
+            // An imperative ("you sleep"), never a time ("while you sleep").
+            find_all(all, n).into_iter().any(|p| {
+                p == 0
+                    || !is(
+                        all[p - 1],
+                        &[
+                            "while", "whilst", "when", "as", "until", "till", "before", "after",
+                            "if", "once",
+                        ],
+                    )
+            })
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sentence(
+    text: &str,
+    tokens: &[Token],
+    a: usize,
+    b: usize,
+    offer: bool,
+    rest: bool,
+    out: &mut Vec<Figure>,
+) {
     let mut words: Vec<Word> = Vec::new();
     // Clause breaks: a comma, colon or dash typed between two tokens, or a joining word.
     let mut breaks: Vec<usize> = vec![0];
@@ -1158,6 +1195,27 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
         // load off, whatever the load is. Read across "and", within ten words of the offer.
         if done_offer(clause, cs, &ws, out, &push) {
             continue;
+        }
+        // The speaker takes on a load so the partner can rest — even the children's: "I'll take
+        // the late shift with the baby so you can get a proper sleep", "if you fancy a lie-in
+        // I'll take the kids to the park". Without that rest ("I'll take the kids so you see
+        // how it feels") the guard below still holds; never with a word of death.
+        if rest && !ws.iter().any(|x| is(x, DEATH)) {
+            let mut hit = false;
+            for h in OFFER_HEAD {
+                if let Some(q) = find_all(clause, h).first().copied() {
+                    let obj = clause.get(q + h.len() + 1).copied().unwrap_or("");
+                    let verb = clause.get(q + h.len()).copied().unwrap_or("");
+                    if !verb.is_empty() && !is(verb, PERSON) && !is(obj, PERSON) {
+                        push(Why::CareOffer, cs + q, ce, out);
+                        hit = true;
+                        break;
+                    }
+                }
+            }
+            if hit {
+                continue;
+            }
         }
         // An imperative for the partner's rest beside the speaker's offer.
         if offer && !clause.iter().any(|x| is(x, GUARDED)) {
