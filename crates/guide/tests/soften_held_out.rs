@@ -506,7 +506,10 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
                 .filter(|c| c.threatening())
                 .map(|c| get(*c).noticed)
                 .sum();
-            assert!(noticed >= thr, "round {r}: threatening noticed {noticed}/400");
+            assert!(
+                noticed >= thr,
+                "round {r}: threatening noticed {noticed}/400"
+            );
             assert!(get(Cat::Caring).flagged <= car, "round {r}: caring flagged");
             assert!(get(Cat::Harsh).flagged >= har, "round {r}: harsh");
             assert!(get(Cat::Anxious).panic >= anx, "round {r}: anxious");

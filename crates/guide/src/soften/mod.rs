@@ -235,11 +235,7 @@ pub fn soften_with_rules(
         let norm = normalize(text);
         // The warmth check of the rules: kind words and no stinging ones read as kind.
         let warm = rules.warm.is_match(&norm.text) && !rules.sting.is_match(&norm.text);
-        if harsh
-            && !warm
-            && signals.is_empty()
-            && reading.is_empty()
-            && !excused_with(text, rules)
+        if harsh && !warm && signals.is_empty() && reading.is_empty() && !excused_with(text, rules)
         {
             let best = sentences(&norm.text)
                 .into_iter()

@@ -802,8 +802,23 @@ const PEOPLE: &[&str] = &[
 
 /// A person as the one died or killed for, or without.
 const PERSON: &[&str] = &[
-    "you", "ya", "him", "her", "them", "me", "us", "myself", "yourself", "himself", "herself",
-    "themselves", "ourselves", "someone", "somebody", "anyone", "everyone",
+    "you",
+    "ya",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "myself",
+    "yourself",
+    "himself",
+    "herself",
+    "themselves",
+    "ourselves",
+    "someone",
+    "somebody",
+    "anyone",
+    "everyone",
 ];
 /// The load taken off: an offer that ends in one of these.
 const DONE: &[&str] = &["sorted", "covered", "handled"];
@@ -820,6 +835,9 @@ const DONE_HEAD: &[&[&str]] = &[
     &["weve", "got"],
 ];
 
+/// How a reading is recorded: why, and the words (from, to) it clears.
+type Push<'p> = dyn Fn(Why, usize, usize, &mut Vec<Figure>) + 'p;
+
 /// Within the sentence, an offer ([`DONE_HEAD`]) followed within ten words by [`DONE`]: the
 /// words from the head to the completion are a care offer. Only the clause that starts it is
 /// looked at (`cs`), so each offer is pushed once.
@@ -828,7 +846,7 @@ fn done_offer<'a>(
     cs: usize,
     ws: &[&'a str],
     out: &mut Vec<Figure>,
-    push: &dyn Fn(Why, usize, usize, &mut Vec<Figure>),
+    push: &Push,
 ) -> bool {
     let mut hit = false;
     for h in DONE_HEAD {
@@ -906,7 +924,12 @@ pub(crate) fn figures(text: &str, tokens: &[Token]) -> Vec<Figure> {
 /// The partner's rest is what the message is for: "so you can get a proper sleep", "if you
 /// fancy a lie-in", "take your time", "you sleep".
 fn rest_for_you(all: &[&str]) -> bool {
-    let restful = |x: &&str| is(x, &["sleep", "rest", "relax", "nap", "lie", "lie-in", "liein"]);
+    let restful = |x: &&str| {
+        is(
+            x,
+            &["sleep", "rest", "relax", "nap", "lie", "lie-in", "liein"],
+        )
+    };
     find_all(all, &["so", "you", "can"])
         .into_iter()
         .chain(find_all(all, &["so", "you", "get", "to"]))
@@ -1035,8 +1058,9 @@ fn sentence(
                 // A past counterfactual the writer lived through: "would have died otherwise",
                 // "would've died without that coffee". Never with "if" (a real near-death) or
                 // a person as the one who died.
-                let counterfactual = (j >= 2 && clause[j - 2..j] == ["would", "have"])
-                    || (j >= 2 && clause[j - 2..j] == ["would", "of"])
+                let counterfactual = (j >= 2
+                    && (clause[j - 2..j] == ["would", "have"]
+                        || clause[j - 2..j] == ["would", "of"]))
                     || (j >= 1 && is(clause[j - 1], &["wouldve", "woulda"]));
                 if counterfactual
                     && is(w, &["died", "dead"])
