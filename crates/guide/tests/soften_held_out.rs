@@ -3,7 +3,7 @@
 //!
 //! - `soften_corpus/dev_issue10.csv`: messages written while the issue-10 rules were built and
 //!   tuned on (a development set; its numbers say nothing about new messages).
-//! - `soften_corpus/held_out_issue10_round1.csv` … `_round8.csv`: held-out sets, each written
+//! - `soften_corpus/held_out_issue10_round1.csv` … `_round9.csv`: held-out sets, each written
 //!   by a new writer after a freeze, measured untouched, then joined tuning (and the small
 //!   models' training data). Their numbers at their freeze are in docs/threat-model.md.
 //! - `soften_corpus/held_out_issue10.csv` (when present): the next round, written by someone
@@ -11,7 +11,7 @@
 //!   is read at run time ([`held_out_next_round_is_measured_untouched`]); its numbers are the
 //!   honest measure: printed for the rules alone and for what ships, with each target of issue
 //!   10 marked met or not met.
-//! - Leave-one-round-out cross-validation over rounds 1–8 ([`loro_cross_validation`]): each
+//! - Leave-one-round-out cross-validation over rounds 1–9 ([`loro_cross_validation`]): each
 //!   round is a different writer; both small models (the risk reader's and the softener's tone
 //!   model) are retrained without the round they read, the tone model's margins chosen inside
 //!   the fold. This is how every change to the reader is judged.
@@ -415,7 +415,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 8] = [
+const ROUNDS: [(&str, &str); 9] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -448,6 +448,10 @@ const ROUNDS: [(&str, &str); 8] = [
         "held_out_issue10_round8.csv, measured after the freeze 566d6e9, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round8.csv"),
     ),
+    (
+        "held_out_issue10_round9.csv, measured after the freeze b0c2a7a, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round9.csv"),
+    ),
 ];
 
 /// The earlier held-out sets, after they joined tuning (and the models' training data): the
@@ -458,7 +462,10 @@ const ROUNDS: [(&str, &str); 8] = [
 /// crisis help — stay asserted. Round 8 (800 messages by a writer who never saw the code, read
 /// only after the freeze 566d6e9) met every target there but caring flagged (16/100): those
 /// targets stay asserted, with the floors measured then (threatening noticed 374/400, harsh
-/// 84/100, anxious given the panic help 97/100, self-harm recognised 84/100).
+/// 84/100, anxious given the panic help 97/100, self-harm recognised 84/100). Round 9 (800
+/// messages by another new writer, read only after the freeze b0c2a7a) likewise met every
+/// target but caring flagged (11/100); its floors: threatening noticed 364/400, harsh 94/100,
+/// anxious given the panic help 98/100, self-harm recognised 85/100.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -476,11 +483,16 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
                 assert!(ok, "round 7: {what}");
             }
         }
-        if i == 7 {
-            assert_eq!(rows.len(), 800, "round 8 holds 800 messages");
+        // (round, threatening noticed, caring flagged at most, harsh, anxious, self-harm
+        // recognised), measured at each round's freeze.
+        for (r, thr, car, har, anx, shr) in [(8, 374, 16, 84, 97, 84), (9, 364, 11, 94, 98, 85)] {
+            if i + 1 != r {
+                continue;
+            }
+            assert_eq!(rows.len(), 800, "round {r} holds 800 messages");
             for (what, ok) in &t {
                 if !what.starts_with("caring") {
-                    assert!(ok, "round 8: {what}");
+                    assert!(ok, "round {r}: {what}");
                 }
             }
             let get = |c: Cat| {
@@ -494,13 +506,16 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
                 .filter(|c| c.threatening())
                 .map(|c| get(*c).noticed)
                 .sum();
-            assert!(noticed >= 374, "round 8: threatening noticed {noticed}/400");
-            assert!(get(Cat::Caring).flagged <= 16, "round 8: caring flagged");
-            assert!(get(Cat::Harsh).flagged >= 84, "round 8: harsh");
-            assert!(get(Cat::Anxious).panic >= 97, "round 8: anxious");
             assert!(
-                get(Cat::SelfHarm).crisis_path >= 84,
-                "round 8: self-harm recognised"
+                noticed >= thr,
+                "round {r}: threatening noticed {noticed}/400"
+            );
+            assert!(get(Cat::Caring).flagged <= car, "round {r}: caring flagged");
+            assert!(get(Cat::Harsh).flagged >= har, "round {r}: harsh");
+            assert!(get(Cat::Anxious).panic >= anx, "round {r}: anxious");
+            assert!(
+                get(Cat::SelfHarm).crisis_path >= shr,
+                "round {r}: self-harm recognised"
             );
         }
     }
@@ -686,7 +701,7 @@ impl Alone {
     }
 }
 
-/// Leave-one-round-out cross-validation over the held-out rounds 1–8, each written by a
+/// Leave-one-round-out cross-validation over the held-out rounds 1–9, each written by a
 /// different writer: for each round, the risk reader's small model and the softener's tone
 /// model are retrained without that round's messages (the tone model's margins chosen inside
 /// the fold, by leaving out each remaining round in turn: [`tone::choose_params`]), and the
@@ -794,7 +809,7 @@ fn loro_cross_validation() {
         eprintln!("{line}\n    {}", alone.line());
         lines.push(line);
     }
-    eprintln!("LORO over rounds 1–8, per fold:");
+    eprintln!("LORO over rounds 1–9, per fold:");
     for l in &lines {
         eprintln!("{l}");
     }
@@ -808,7 +823,7 @@ fn loro_cross_validation() {
     assert_laws(&total);
 }
 
-/// The next held-out set (`soften_corpus/held_out_issue10.csv`, round 9 onwards), when it is
+/// The next held-out set (`soften_corpus/held_out_issue10.csv`, round 10 onwards), when it is
 /// present: written by a new writer who never saw the rules, copied in after the freeze commit
 /// and never tuned on. It is read at run time so it can be dropped in after the freeze without
 /// changing anything here. The rules alone and what ships are printed, every target of issue 10

@@ -333,10 +333,14 @@ pub fn read_with_rules(
             }
         }
     }
-    // The small model: a second reader for what the rules' phrases miss (see [`model`]).
+    // The small model: a second reader for what the rules' phrases miss (see [`model`]). It
+    // learned English only, so it does not read text in another language (its guesses there
+    // are noise; the caller says it cannot read the text, and crisis help still leads).
     let by_model = match with_model {
-        Some((m, p)) => model::read(text, &tokens, m, p, rules.frame.as_ref()),
-        None => Vec::new(),
+        Some((m, p)) if language == Language::En => {
+            model::read(text, &tokens, m, p, rules.frame.as_ref())
+        }
+        _ => Vec::new(),
     };
     for (start, risk) in by_model {
         if !found.iter().any(|(_, r)| r.kind == risk.kind) {

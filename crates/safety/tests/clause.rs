@@ -98,3 +98,64 @@ fn offers_and_permission_clear_but_orders_stay_control() {
         assert!(!kinds(t).is_empty(), "{t}: still a risk");
     }
 }
+
+#[test]
+fn desire_and_a_lived_through_counterfactual_clear_but_a_person_or_an_if_does_not() {
+    for t in [
+        "i'd die for one of ur hugs right now",
+        "I could kill for a coffee",
+        "Literally would have died otherwise",
+        "would've died without that coffee this morning",
+    ] {
+        let w = whys(t);
+        assert!(
+            w.contains(&Why::Hyperbole) || w.contains(&Why::SpeakerAlive),
+            "{t}: {w:?}"
+        );
+        assert!(kinds(t).is_empty(), "{t}: {:?}", kinds(t));
+    }
+    for t in [
+        "I'd die for you",
+        "I would have died if the ambulance hadn't come",
+        "I'd kill for you, you know that",
+    ] {
+        let w = whys(t);
+        assert!(
+            !w.contains(&Why::Hyperbole) && !w.contains(&Why::SpeakerAlive),
+            "{t}: {w:?}"
+        );
+    }
+    // A first-person wish to die is never cleared.
+    assert!(kinds("I want to die").contains(&RiskKind::SelfHarm));
+}
+
+#[test]
+fn a_load_taken_off_and_rest_for_the_partner_clear_but_not_without_the_rest() {
+    for t in [
+        "Take your time at your mum's. I've got the kids and the dog sorted. Love you",
+        "i'll keep the money side of the etsy shop sorted this month so u can rest after the op",
+        "I'll take the late shift with the baby tonight so you can get a proper sleep",
+        "You don't have to come to the church do if you're not feeling up to it, I'll explain",
+    ] {
+        let w = whys(t);
+        assert!(
+            w.contains(&Why::CareOffer) || w.contains(&Why::Permission),
+            "{t}: {w:?}"
+        );
+        assert!(kinds(t).is_empty(), "{t}: {:?}", kinds(t));
+    }
+    // Without the partner's rest the children stay guarded; "while you sleep" is a time, not
+    // rest offered; coming back home is not an invitation lifted.
+    for t in [
+        "if you leave I'll take the kids so you see how it feels",
+        "I'm going to cut your hair myself while you sleep",
+        "you don't need to come back",
+    ] {
+        let w = whys(t);
+        assert!(
+            !w.contains(&Why::CareOffer) && !w.contains(&Why::Permission),
+            "{t}: {w:?}"
+        );
+    }
+    assert!(!kinds("if you leave I'll take the kids so you see how it feels").is_empty());
+}

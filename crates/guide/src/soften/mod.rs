@@ -235,7 +235,8 @@ pub fn soften_with_rules(
         let norm = normalize(text);
         // The warmth check of the rules: kind words and no stinging ones read as kind.
         let warm = rules.warm.is_match(&norm.text) && !rules.sting.is_match(&norm.text);
-        if harsh && !warm && signals.is_empty() && reading.is_empty() {
+        if harsh && !warm && signals.is_empty() && reading.is_empty() && !excused_with(text, rules)
+        {
             let best = sentences(&norm.text)
                 .into_iter()
                 .map(|(a, b)| {
@@ -415,6 +416,22 @@ fn clause(sentence: &str, at: usize, end: usize) -> &str {
         hi2 += 1;
     }
     sentence.get(lo2..hi2).unwrap_or(sentence)
+}
+
+/// Whether a rule's phrase stands in the text but the rule itself read it as warm (one of its
+/// exceptions matched, or the warmth check cleared a warm-exempt match): "you're so talented"
+/// is the "you're so …" verdict's own kind use. The tone model's harsh reading does not
+/// overrule that.
+fn excused_with(original: &str, rules: &rules::Rules) -> bool {
+    let norm = normalize(original);
+    sentences(&norm.text).into_iter().any(|(s0, s1)| {
+        let Some(sentence) = norm.text.get(s0..s1) else {
+            return false;
+        };
+        rules.rules.iter().any(|rule| {
+            rule.pattern.is_match(sentence) && rule.except.iter().any(|e| e.is_match(sentence))
+        })
+    })
 }
 
 /// Runs every rule of a rule file on every sentence.

@@ -46,13 +46,13 @@ pub struct ToneParams {
 }
 
 /// What ships: the margins [`choose_params`] picks on the whole training file (leave one round
-/// out over rounds 1–8, the model alone flagging at most [`HARSH_BUDGET`] of the held-out
+/// out over rounds 1–9, the model alone flagging at most [`HARSH_BUDGET`] of the held-out
 /// writers' caring messages as harsh and at most [`ANXIOUS_BUDGET`] as anxious). A test checks
 /// that these are what the procedure gives.
 pub const TONE_PARAMS: ToneParams = ToneParams {
-    harsh: 0.188,
-    anxious: -0.136,
-    caring: 0.227,
+    harsh: 0.182,
+    anxious: -0.147,
+    caring: 0.211,
 };
 
 /// The share of caring messages the model alone may flag as harsh when its margin is chosen
@@ -338,7 +338,7 @@ mod tests {
         for c in [CARING, HARSH, ANXIOUS] {
             assert!(r.iter().filter(|x| x.class == c).count() >= 500);
         }
-        assert!(r.iter().any(|x| x.source == "r8"));
+        assert!(r.iter().any(|x| x.source == "r9"));
     }
 
     #[test]

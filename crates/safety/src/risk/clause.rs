@@ -800,6 +800,74 @@ const PEOPLE: &[&str] = &[
     "family", "mum", "mom", "dad", "sister", "brother", "mates",
 ];
 
+/// A person as the one died or killed for, or without.
+const PERSON: &[&str] = &[
+    "you",
+    "ya",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "myself",
+    "yourself",
+    "himself",
+    "herself",
+    "themselves",
+    "ourselves",
+    "someone",
+    "somebody",
+    "anyone",
+    "everyone",
+];
+/// The load taken off: an offer that ends in one of these.
+const DONE: &[&str] = &["sorted", "covered", "handled"];
+/// Heads of an offer that ends in the thing done.
+const DONE_HEAD: &[&[&str]] = &[
+    &["ive", "got"],
+    &["i", "got"],
+    &["ill", "get"],
+    &["ill", "keep"],
+    &["ill", "have"],
+    &["i", "will", "get"],
+    &["i", "will", "keep"],
+    &["i", "have", "got"],
+    &["weve", "got"],
+];
+
+/// How a reading is recorded: why, and the words (from, to) it clears.
+type Push<'p> = dyn Fn(Why, usize, usize, &mut Vec<Figure>) + 'p;
+
+/// Within the sentence, an offer ([`DONE_HEAD`]) followed within ten words by [`DONE`]: the
+/// words from the head to the completion are a care offer. Only the clause that starts it is
+/// looked at (`cs`), so each offer is pushed once.
+fn done_offer<'a>(
+    clause: &[&'a str],
+    cs: usize,
+    ws: &[&'a str],
+    out: &mut Vec<Figure>,
+    push: &Push,
+) -> bool {
+    let mut hit = false;
+    for h in DONE_HEAD {
+        for q in find_all(clause, h) {
+            let from = cs + q;
+            let end = (from + h.len() + 10).min(ws.len());
+            let Some(d) = ws[from + h.len()..end].iter().position(|x| is(x, DONE)) else {
+                continue;
+            };
+            let to = from + h.len() + d + 1;
+            let obj = ws.get(from + h.len()).copied().unwrap_or("");
+            if is(obj, PERSON) || ws[from..to].iter().any(|x| is(x, DEATH)) {
+                continue;
+            }
+            push(Why::CareOffer, from, to, out);
+            hit = true;
+        }
+    }
+    hit
+}
+
 fn is(w: &str, set: &[&str]) -> bool {
     set.contains(&w)
 }
@@ -839,20 +907,62 @@ pub(crate) fn figures(text: &str, tokens: &[Token]) -> Vec<Figure> {
             .into_iter()
             .any(|p| all.get(p + h.len()).is_some_and(|v| is(v, CARE_VERB)))
     });
+    let rest = rest_for_you(&all);
     let mut start = 0;
     for i in 0..=tokens.len() {
         if i < tokens.len() && !tokens[i].ends {
             continue;
         }
         if i > start {
-            sentence(text, tokens, start, i, offer, &mut out);
+            sentence(text, tokens, start, i, offer, rest, &mut out);
         }
         start = i + 1;
     }
     out
 }
 
-fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: &mut Vec<Figure>) {
+/// The partner's rest is what the message is for: "so you can get a proper sleep", "if you
+/// fancy a lie-in", "take your time", "you sleep".
+fn rest_for_you(all: &[&str]) -> bool {
+    let restful = |x: &&str| {
+        is(
+            x,
+            &["sleep", "rest", "relax", "nap", "lie", "lie-in", "liein"],
+        )
+    };
+    find_all(all, &["so", "you", "can"])
+        .into_iter()
+        .chain(find_all(all, &["so", "you", "get", "to"]))
+        .any(|p| all[p + 3..].iter().take(4).any(restful))
+        || find_all(all, &["you", "fancy", "a"])
+            .into_iter()
+            .any(|p| all[p + 3..].iter().take(2).any(restful))
+        || contains(all, &["take", "your", "time"])
+        || [["you", "sleep"], ["you", "rest"]].iter().any(|n| {
+            // An imperative ("you sleep"), never a time ("while you sleep").
+            find_all(all, n).into_iter().any(|p| {
+                p == 0
+                    || !is(
+                        all[p - 1],
+                        &[
+                            "while", "whilst", "when", "as", "until", "till", "before", "after",
+                            "if", "once",
+                        ],
+                    )
+            })
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sentence(
+    text: &str,
+    tokens: &[Token],
+    a: usize,
+    b: usize,
+    offer: bool,
+    rest: bool,
+    out: &mut Vec<Figure>,
+) {
     let mut words: Vec<Word> = Vec::new();
     // Clause breaks: a comma, colon or dash typed between two tokens, or a joining word.
     let mut breaks: Vec<usize> = vec![0];
@@ -932,6 +1042,33 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                 });
                 if subj.is_some_and(thing) && !is(next, &["myself", "yourself"]) {
                     push(Why::ThingSubject, at, at + 1, out);
+                    continue;
+                }
+                // Desire: "I'd die for one of your hugs", "could kill for a coffee" — dying or
+                // killing *for a thing*, never for or of a person ("die for you" stays read).
+                if is(w, &["die", "kill", "murder"])
+                    && next == "for"
+                    && !next2.is_empty()
+                    && !is(next2, PERSON)
+                    && !control
+                {
+                    push(Why::Hyperbole, at, (at + 2).min(cs + clause.len()), out);
+                    continue;
+                }
+                // A past counterfactual the writer lived through: "would have died otherwise",
+                // "would've died without that coffee". Never with "if" (a real near-death) or
+                // a person as the one who died.
+                let counterfactual = (j >= 2
+                    && (clause[j - 2..j] == ["would", "have"]
+                        || clause[j - 2..j] == ["would", "of"]))
+                    || (j >= 1 && is(clause[j - 1], &["wouldve", "woulda"]));
+                if counterfactual
+                    && is(w, &["died", "dead"])
+                    && (next == "otherwise"
+                        || (next == "without" && !is(next2, PERSON) && !next2.is_empty()))
+                    && !ws.contains(&"if")
+                {
+                    push(Why::SpeakerAlive, at, at + 1, out);
                     continue;
                 }
                 // …with the writer as the one who dies or is killed: never weakened.
@@ -1077,6 +1214,33 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
         if control {
             continue;
         }
+        // An offer that ends in the thing done: "I've got the kids and the dog sorted", "I'll
+        // keep the shop's accounts sorted", "I've got the rent covered" — the speaker takes a
+        // load off, whatever the load is. Read across "and", within ten words of the offer.
+        if done_offer(clause, cs, &ws, out, &push) {
+            continue;
+        }
+        // The speaker takes on a load so the partner can rest — even the children's: "I'll take
+        // the late shift with the baby so you can get a proper sleep", "if you fancy a lie-in
+        // I'll take the kids to the park". Without that rest ("I'll take the kids so you see
+        // how it feels") the guard below still holds; never with a word of death.
+        if rest && !ws.iter().any(|x| is(x, DEATH)) {
+            let mut hit = false;
+            for h in OFFER_HEAD {
+                if let Some(q) = find_all(clause, h).first().copied() {
+                    let obj = clause.get(q + h.len() + 1).copied().unwrap_or("");
+                    let verb = clause.get(q + h.len()).copied().unwrap_or("");
+                    if !verb.is_empty() && !is(verb, PERSON) && !is(obj, PERSON) {
+                        push(Why::CareOffer, cs + q, ce, out);
+                        hit = true;
+                        break;
+                    }
+                }
+            }
+            if hit {
+                continue;
+            }
+        }
         // An imperative for the partner's rest beside the speaker's offer.
         if offer && !clause.iter().any(|x| is(x, GUARDED)) {
             let lead = clause
@@ -1217,7 +1381,12 @@ fn sentence(text: &str, tokens: &[Token], a: usize, b: usize, offer: bool, out: 
                 }
                 let Some(verb) = clause.get(v) else { continue };
                 let obj = clause.get(v + 1).copied().unwrap_or("");
-                if is(verb, ASKING) && !is(obj, PEOPLE) {
+                // "You don't have to come to the church do": the speaker's invitation lifted;
+                // "you don't need to come back / home" stays read.
+                let come = is(verb, &["come", "join", "attend"])
+                    && !is(obj, &["back", "home", "round", "near", "anywhere", "here"])
+                    && !is(obj, PEOPLE);
+                if (is(verb, ASKING) || come) && !is(obj, PEOPLE) {
                     push(Why::Permission, cs, ce, out);
                 }
             }
