@@ -80,6 +80,12 @@ fn main() {
     }
     times.sort_by(|a, b| a.total_cmp(b));
     let n = times.len();
+    // The nearest-rank quantile: q in 0..=1 of n times, so the rank is at most n.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "q * n for q in 0..=1 is a rank in 0..=n, clamped"
+    )]
     let at = |q: f64| times[((q * n as f64).ceil() as usize).clamp(1, n) - 1];
     let mean = times.iter().sum::<f64>() / n as f64;
     println!(

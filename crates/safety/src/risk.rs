@@ -563,7 +563,7 @@ fn one_slip(a: &str, b: &str) -> bool {
     if a == b {
         return false;
     }
-    match a.len() as isize - b.len() as isize {
+    match a.len().abs_diff(b.len()) {
         0 => {
             let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
             diff.len() == 1
@@ -572,7 +572,7 @@ fn one_slip(a: &str, b: &str) -> bool {
                     && a[diff[0]] == b[diff[1]]
                     && a[diff[1]] == b[diff[0]])
         }
-        1 | -1 => {
+        1 => {
             let (long, short) = if a.len() > b.len() {
                 (&a, &b)
             } else {

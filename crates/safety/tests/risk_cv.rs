@@ -69,7 +69,10 @@ fn cv() {
         let m = if std::env::var("LR").is_ok() {
             model::Model::train_lr(
                 &train,
-                env("EPOCHS", 10.0) as usize,
+                std::env::var("EPOCHS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(10),
                 env("RATE", 0.2),
                 env("L2", 0.0001),
             )

@@ -199,7 +199,12 @@ impl Tone {
         let mut scale = [1.0f32; CLASSES];
         for c in 0..CLASSES {
             if docs[c] > 0.0 {
-                scale[c] = (most / docs[c]) as f32;
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    reason = "a weight ratio of document counts, well inside f32"
+                )]
+                let weight = (most / docs[c]) as f32;
+                scale[c] = weight;
                 totals[c] *= most / docs[c];
             }
         }
@@ -275,7 +280,12 @@ fn budget_margin(mut values: Vec<f64>, budget: f64) -> f64 {
         return 0.0;
     }
     values.sort_by(|a, b| b.total_cmp(a));
-    let allowed = (budget * values.len() as f64).floor() as usize;
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a share of a count, floored: a count no larger than the list (indexed with min below)"
+    )]
+    let allowed = (budget.max(0.0) * values.len() as f64).floor() as usize;
     // Above the (allowed+1)-th largest value: at most `allowed` values exceed it.
     values[allowed.min(values.len() - 1)]
 }
