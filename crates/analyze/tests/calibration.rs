@@ -23,6 +23,21 @@ use closer_analyze::episodes::calibration::{Spec, run_cell, standard_sources, tr
 use closer_analyze::episodes::chain::PRIOR;
 use closer_analyze::episodes::{LENGTH_SENSITIVITY, MINIMUMS, SHARE_SENSITIVITY};
 
+/// A cell as the product reads it: its minimums, prior and both allowances, 500 draws.
+fn product_spec(size: usize, replicates: usize, seed: u64) -> Spec {
+    Spec {
+        extras: false,
+        size,
+        replicates,
+        minimums: MINIMUMS,
+        draws: 500,
+        prior: PRIOR,
+        length_sensitivity: LENGTH_SENSITIVITY,
+        share_sensitivity: SHARE_SENSITIVITY,
+        seed,
+    }
+}
+
 #[test]
 #[cfg_attr(
     debug_assertions,
@@ -56,17 +71,7 @@ fn study(sources: &[usize], sizes: &[usize]) {
                 name,
                 &src,
                 &t,
-                Spec {
-                    extras: false,
-                    size,
-                    replicates: 100,
-                    minimums: MINIMUMS,
-                    draws: 500,
-                    prior: PRIOR,
-                    length_sensitivity: LENGTH_SENSITIVITY,
-                    share_sensitivity: SHARE_SENSITIVITY,
-                    seed: 9_000 + (si as u64) * 100 + size as u64,
-                },
+                product_spec(size, 100, 9_000 + (si as u64) * 100 + size as u64),
             );
             for row in &cell.rows {
                 if let Some(c) = row.coverage() {
@@ -137,17 +142,7 @@ fn chain_length_keeps_its_bound_at_every_persistence() {
                 name,
                 src,
                 &t,
-                Spec {
-                    extras: false,
-                    size,
-                    replicates: 200,
-                    minimums: MINIMUMS,
-                    draws: 500,
-                    prior: PRIOR,
-                    length_sensitivity: LENGTH_SENSITIVITY,
-                    share_sensitivity: SHARE_SENSITIVITY,
-                    seed: 9_800 + (si as u64) * 1_000 + size as u64,
-                },
+                product_spec(size, 200, 9_800 + (si as u64) * 1_000 + size as u64),
             );
             let row = cell
                 .rows
@@ -239,17 +234,7 @@ fn shares_keep_their_bound_at_every_persistence() {
                 name,
                 src,
                 &t,
-                Spec {
-                    extras: false,
-                    size,
-                    replicates: 200,
-                    minimums: MINIMUMS,
-                    draws: 500,
-                    prior: PRIOR,
-                    length_sensitivity: LENGTH_SENSITIVITY,
-                    share_sensitivity: SHARE_SENSITIVITY,
-                    seed: 7_700 + (si as u64) * 1_000 + size as u64,
-                },
+                product_spec(size, 200, 7_700 + (si as u64) * 1_000 + size as u64),
             );
             for row in cell
                 .rows
