@@ -167,7 +167,8 @@ mod tests {
             let _ = write!(
                 message.clone(),
                 "panicked: {}",
-                info.payload_as_str().unwrap_or("")
+                // `payload_as_str` would be shorter but is newer (1.91) than our MSRV (1.88).
+                info.payload().downcast_ref::<&str>().copied().unwrap_or("")
             );
         });
         let writer = term.clone();
