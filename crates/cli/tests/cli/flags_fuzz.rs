@@ -248,6 +248,44 @@ proptest! {
         }
     }
 
+    /// Well-formed moves files whose times are anywhere from minutes to far past any life (a move
+    /// at 10^12 hours once made the day-to-day memory ask for 333 GB): the readers and the
+    /// analyses end with 0 or a clear refusal naming the file, within the time limit.
+    #[test]
+    fn moves_at_any_time_end_with_0_or_a_clear_refusal(
+        mut times in prop::collection::vec(
+            prop_oneof![0.0f64..1e3, 1e6f64..1e15, Just(1e12), Just(1e300)],
+            1..40,
+        ),
+        sorted in any::<bool>(),
+    ) {
+        if sorted {
+            times.sort_by(f64::total_cmp);
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut text = String::from("time,partner,move\n");
+        for (i, t) in times.iter().enumerate() {
+            let (who, what) = if i % 2 == 0 { ("A", "reach") } else { ("B", "withdraw") };
+            text.push_str(&format!("{t},{who},{what}\n"));
+        }
+        let path = dir.path().join("far.csv");
+        std::fs::write(&path, &text).expect("write");
+        let p = path.display().to_string();
+        for args in [
+            vec!["patterns".to_string(), p.clone()],
+            vec!["patterns".to_string(), p.clone(), "--json".into()],
+            vec!["fit".to_string(), p.clone(), "--intervals".into(), "none".into()],
+        ] {
+            let (code, err) = run_limited(&args, dir.path(), "");
+            prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
+            prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
+            if code == 2 {
+                let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
+                prop_assert!(last.starts_with(&format!("closer: {p}")), "{args:?}: {err}");
+            }
+        }
+    }
+
     #[test]
     fn readers_refuse_malformed_files_naming_the_file(
         lines in prop::collection::vec("[0-9a-zA-Z_.,:#\" \r-]{0,30}", 0..8),
