@@ -661,6 +661,9 @@ fn language(tokens: &[Token], rules: &Rules) -> Language {
     }
 }
 
+// The clause reader: who and what a danger word is about (its own file).
+pub mod clause;
+
 // ---------------------------------------------------------------------------------------------
 // The small model.
 // ---------------------------------------------------------------------------------------------
@@ -673,8 +676,6 @@ fn language(tokens: &[Token], rules: &Rules) -> Language {
 /// the same danger (see `docs/threat-model.md`). The model reads each sentence, and the whole
 /// text, and notices a kind when that kind is more likely than "nothing" by a clear margin. It
 /// only ever adds a risk; it never removes one the rules found.
-pub mod clause;
-
 pub mod model {
     use super::{Direction, Frame, Risk, RiskKind, Token, joined, split_sentences};
     use std::collections::BTreeMap;
