@@ -61,6 +61,22 @@ fn check(args: &[String], dir: &Path, stdin: &str) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// A run that reads a file: it ends with 0, or with exit 2 and a last line `closer: NAME…` that
+/// names what it read (the file's path, or "standard input"); never a panic.
+fn check_names(args: &[String], dir: &Path, stdin: &str, name: &str) -> Result<(), TestCaseError> {
+    let (code, err) = run_limited(args, dir, stdin);
+    prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
+    prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
+    if code == 2 {
+        let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
+        prop_assert!(
+            last.starts_with(&format!("closer: {name}")),
+            "{args:?}: {err}"
+        );
+    }
+    Ok(())
+}
+
 /// Numbers as a person or a script might type them, well-formed or not.
 fn number() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -276,13 +292,7 @@ proptest! {
             vec!["patterns".to_string(), p.clone(), "--json".into()],
             vec!["fit".to_string(), p.clone(), "--intervals".into(), "none".into()],
         ] {
-            let (code, err) = run_limited(&args, dir.path(), "");
-            prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
-            prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
-            if code == 2 {
-                let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
-                prop_assert!(last.starts_with(&format!("closer: {p}")), "{args:?}: {err}");
-            }
+            check_names(&args, dir.path(), "", &p)?;
         }
     }
 
@@ -306,13 +316,7 @@ proptest! {
             vec!["fit".to_string(), p.clone(), "--intervals".into(), "none".into(), "--horizon".into(), "100".into()],
             vec!["series".to_string(), p.clone(), "--model".into(), "inertia-coordination".into()],
         ] {
-            let (code, err) = run_limited(&args, dir.path(), "");
-            prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
-            prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
-            if code == 2 {
-                let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
-                prop_assert!(last.starts_with(&format!("closer: {p}")), "{args:?}: {err}");
-            }
+            check_names(&args, dir.path(), "", &p)?;
         }
         // The same through standard input, named as such.
         let (code, err) = run_limited(&["patterns".to_string(), "-".into()], dir.path(), &text);
@@ -393,13 +397,7 @@ proptest! {
             (vec!["assess", "change", "--instrument", "ecr-s", "--reliability", "0.9", "--sd", "1", "--before", &p, "--after", &p], p.as_str()),
         ] {
             let args: Vec<String> = args.iter().map(|x| x.to_string()).collect();
-            let (code, err) = run_limited(&args, dir.path(), &text);
-            prop_assert!(!err.contains("panicked"), "{args:?}: {err}");
-            prop_assert!(code == 0 || code == 2, "{args:?}: exit {code}: {err}");
-            if code == 2 {
-                let last = err.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("");
-                prop_assert!(last.starts_with(&format!("closer: {name}")), "{args:?}: {err}");
-            }
+            check_names(&args, dir.path(), &text, name)?;
         }
     }
 }
