@@ -1,5 +1,7 @@
-//! Small numeric helpers shared by the model and the analyses: the one type-7 quantile and the
-//! one conversion of random bits to a number in the unit interval.
+//! Small numeric helpers shared by the model, the analyses and the store: the one type-7
+//! quantile, the one conversion of random bits to a number in the unit interval, and the two
+//! conversions the workspace's cast lints would refuse that are proven safe where they are used
+//! ([`whole`], [`len_i64`]) — allowed here once, with the reason, instead of in every crate.
 
 /// 2⁻⁵³: the spacing of the numbers [`unit_f64`] gives.
 const EPSILON_53: f64 = 1.0 / 9_007_199_254_740_992.0;
@@ -45,6 +47,34 @@ pub fn open_unit_f64(bits: u64) -> f64 {
 #[allow(clippy::cast_precision_loss)]
 fn top_53(bits: u64) -> f64 {
     (bits >> 11) as f64
+}
+
+/// The whole part of a non-negative number that the caller has bounded, as an index or a count:
+/// a position in a buffer (which the caller then clamps to the buffer), a number of days,
+/// strata or ranks computed from bounded inputs. Truncation toward zero is the floor for such
+/// values, and a float-to-integer `as` saturates (a negative number or NaN gives 0, a too-large
+/// one `usize::MAX`), so no input can make it wrap. The same instruction as the bare cast, so it
+/// costs nothing in the fits' and the simulation's loops.
+#[inline]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "callers pass bounded values >= 0 and clamp the index; `as` saturates"
+)]
+pub fn whole(x: f64) -> usize {
+    x as usize
+}
+
+/// A length of, or an index into, a collection in memory as an `i64` (a signed lag, a database
+/// integer). Such a number is at most `isize::MAX`, which fits an `i64` on every target Rust
+/// supports.
+#[inline]
+#[allow(
+    clippy::cast_possible_wrap,
+    reason = "a length in memory is at most isize::MAX <= i64::MAX"
+)]
+pub fn len_i64(n: usize) -> i64 {
+    n as i64
 }
 
 #[cfg(test)]

@@ -291,13 +291,8 @@ fn share_words(share: &OutcomeShare, seeds: usize) -> String {
 }
 
 /// How many of `seeds` runs a share `f` (in 0..=1) stands for.
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "a share in 0..=1 of a run count rounds to a count no larger than it"
-)]
 fn runs_of(f: f64, seeds: usize) -> usize {
-    (f.clamp(0.0, 1.0) * seeds as f64).round() as usize
+    closer_domain::numeric::whole((f.clamp(0.0, 1.0) * seeds as f64).round())
 }
 
 /// How the loop goes over many runs, and whether that is clear-cut.

@@ -654,13 +654,8 @@ fn signed_points(x: f64) -> String {
 }
 
 /// A span of days as the whole number a sentence says (at least one).
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "rounded and at least 1; a float past usize saturates, and no log spans that long"
-)]
 fn whole_days(days: f64) -> usize {
-    days.round().max(1.0) as usize
+    closer_domain::numeric::whole(days.round().max(1.0))
 }
 
 #[cfg(test)]

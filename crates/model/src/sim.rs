@@ -9,9 +9,12 @@
 //!
 //! Randomness comes from the caller's generator, so the same seed gives the same moves.
 
+// `whole`: the whole part of a time or count that `simulate` has bounded (at least 0, at most
+// the horizon in hours: 36,500 days is 876,000 hours), as an index.
 use crate::ModelError;
 use crate::dynamics::{State, calm_start, decay, rate_bound, rates};
 use crate::params::{Params, WayUse};
+use closer_domain::numeric::whole;
 use closer_domain::{Move, MoveType, Person, Way};
 use rand::Rng;
 use serde::Serialize;
@@ -56,19 +59,6 @@ const STRETCH: f64 = 3.0;
 fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     // 53 random bits, shifted off zero so that ln(u) is finite.
     closer_domain::numeric::open_unit_f64(rng.next_u64())
-}
-
-/// The whole part of a time or count that [`simulate`] has bounded: at least 0 and at most the
-/// horizon in hours (36,500 days is 876,000 hours), as an index. Truncation is the floor here,
-/// and a float-to-integer `as` saturates, so even a value outside that range could not wrap.
-#[inline]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    reason = "callers pass values in [0, 876 000]; `as` saturates"
-)]
-fn whole(x: f64) -> usize {
-    x as usize
 }
 
 /// Simulates the couple for `horizon_days`, with ways of responding starting on their days.

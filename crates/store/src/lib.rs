@@ -83,15 +83,8 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A length or an index into a collection in memory, as the databases' integer. A collection
-/// holds at most `isize::MAX` items, which fits an `i64` on every target Rust supports.
-#[allow(
-    clippy::cast_possible_wrap,
-    reason = "a length in memory is at most isize::MAX ≤ i64::MAX"
-)]
-pub(crate) fn len_i64(n: usize) -> i64 {
-    n as i64
-}
+/// A length or an index into a collection in memory, as the databases' integer.
+pub(crate) use closer_domain::numeric::len_i64;
 
 /// A tokio runtime for a synchronous caller (the command line): one thread, I/O and timers.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
