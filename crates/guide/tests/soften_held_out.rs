@@ -415,7 +415,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 9] = [
+const ROUNDS: [(&str, &str); 10] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -452,6 +452,10 @@ const ROUNDS: [(&str, &str); 9] = [
         "held_out_issue10_round9.csv, measured after the freeze b0c2a7a, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round9.csv"),
     ),
+    (
+        "held_out_issue10_round10.csv, measured after the freeze 20baccc, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round10.csv"),
+    ),
 ];
 
 /// The earlier held-out sets, after they joined tuning (and the models' training data): the
@@ -465,7 +469,10 @@ const ROUNDS: [(&str, &str); 9] = [
 /// 84/100, anxious given the panic help 97/100, self-harm recognised 84/100). Round 9 (800
 /// messages by another new writer, read only after the freeze b0c2a7a) likewise met every
 /// target but caring flagged (11/100); its floors: threatening noticed 364/400, harsh 94/100,
-/// anxious given the panic help 98/100, self-harm recognised 85/100.
+/// anxious given the panic help 98/100, self-harm recognised 85/100. Round 10 (another new
+/// writer, read only after the freeze 20baccc) the same, caring flagged 13/100; its floors:
+/// threatening noticed 375/400, harsh 94/100, anxious given the panic help 95/100, self-harm
+/// recognised 94/100.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -485,7 +492,11 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
         }
         // (round, threatening noticed, caring flagged at most, harsh, anxious, self-harm
         // recognised), measured at each round's freeze.
-        for (r, thr, car, har, anx, shr) in [(8, 374, 16, 84, 97, 84), (9, 364, 11, 94, 98, 85)] {
+        for (r, thr, car, har, anx, shr) in [
+            (8, 374, 16, 84, 97, 84),
+            (9, 364, 11, 94, 98, 85),
+            (10, 375, 13, 94, 95, 94),
+        ] {
             if i + 1 != r {
                 continue;
             }
@@ -641,6 +652,12 @@ fn five(per: &[(Cat, Tally)]) -> String {
 /// try others.
 fn model_params() -> model::Params {
     let mut p = model::PARAMS;
+    if let Ok(v) = std::env::var("CLAUSE") {
+        p.clause_veto = v.parse().expect("CLAUSE");
+    }
+    if let Ok(v) = std::env::var("VETO") {
+        p.caring_veto = v.parse().expect("VETO");
+    }
     if let Ok(v) = std::env::var("SHM") {
         p.self_harm_margin = v.parse().expect("SHM");
     }

@@ -58,6 +58,8 @@ fn cv() {
         model::Params {
             self_harm_margin: env("SHM", 2.0),
             kinds,
+            caring_veto: env("VETO", f64::INFINITY),
+            clause_veto: env("CLAUSE", 0.0),
         }
     };
     let mut tot = std::collections::BTreeMap::<String, (usize, usize)>::new();
