@@ -415,7 +415,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 10] = [
+const ROUNDS: [(&str, &str); 11] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -456,6 +456,10 @@ const ROUNDS: [(&str, &str); 10] = [
         "held_out_issue10_round10.csv, measured after the freeze 20baccc, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round10.csv"),
     ),
+    (
+        "held_out_issue10_round11.csv, measured after the freeze ffb4871, then tuned and trained on",
+        include_str!("soften_corpus/held_out_issue10_round11.csv"),
+    ),
 ];
 
 /// The earlier held-out sets, after they joined tuning (and the models' training data): the
@@ -472,7 +476,10 @@ const ROUNDS: [(&str, &str); 10] = [
 /// anxious given the panic help 98/100, self-harm recognised 85/100. Round 10 (another new
 /// writer, read only after the freeze 20baccc) the same, caring flagged 13/100; its floors:
 /// threatening noticed 375/400, harsh 94/100, anxious given the panic help 95/100, self-harm
-/// recognised 94/100.
+/// recognised 94/100. Round 11 (another new writer, read only after the freeze ffb4871, with
+/// the whole-message care veto and eight training-only writers) the same, caring flagged 7/100;
+/// its floors: threatening noticed 379/400, harsh 81/100, anxious given the panic help 94/100,
+/// self-harm recognised 93/100.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -496,6 +503,7 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
             (8, 374, 16, 84, 97, 84),
             (9, 364, 11, 94, 98, 85),
             (10, 375, 13, 94, 95, 94),
+            (11, 379, 7, 81, 94, 93),
         ] {
             if i + 1 != r {
                 continue;
