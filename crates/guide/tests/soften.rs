@@ -456,3 +456,30 @@ proptest! {
         prop_assert!(render(&s, &Policy::new(Context::ordinary())).offered.is_empty());
     }
 }
+
+/// The whole-message care veto reaches the softener's own phrase rules: in a message the care
+/// reader reads as care as a whole, a phrase rule's signal whose clause reads as care too is not
+/// shown; without the care model the same rule fires. (Written for this test, not from a
+/// corpus.)
+#[test]
+fn a_phrase_rule_in_a_message_of_care_is_dropped_by_the_care_veto() {
+    use closer_guide::soften::{rules, soften_with_rules, tone};
+    use closer_safety::risk::{self, model};
+    let text = "you always know how to make me laugh, even on the worst days";
+    let read = |care| {
+        soften_with_rules(
+            text,
+            risk::read(text),
+            Some((tone::tone(), &tone::TONE_PARAMS)),
+            care,
+            rules::rules(),
+        )
+        .signals
+        .iter()
+        .map(|s| s.rule.clone())
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(read(None), vec!["hard-words-at-you".to_string()]);
+    assert!(read(Some((model::model(), &model::PARAMS))).is_empty());
+    assert!(closer_guide::soften::soften(text).signals.is_empty());
+}

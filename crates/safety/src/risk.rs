@@ -266,6 +266,55 @@ fn hit_stands(
     }
 }
 
+/// The whole-message care veto of one message ([`model::Params::caring_veto`]), when the care
+/// reader reads the whole message as care by more than its margin: [`CareVeto::drops`] says
+/// whether a hit at a given place is dropped (its own clause reads as care too). The softener
+/// asks it about its own phrase rules' signals, so both readers drop the same kind of hit.
+pub struct CareVeto<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    model: &'a model::Model,
+    clause_veto: f64,
+}
+
+impl<'a> CareVeto<'a> {
+    /// The veto for `text`, or `None` when the message does not read as care by the margin
+    /// (or is not English: the care reader learned English only).
+    pub fn new(text: &'a str, m: &'a model::Model, p: &model::Params) -> Option<CareVeto<'a>> {
+        let rules = rules();
+        let tokens = tokenize(text, rules);
+        if language(&tokens, rules) != Language::En {
+            return None;
+        }
+        CareVeto::with_rules(text, rules, m, p)
+    }
+
+    fn with_rules(
+        text: &'a str,
+        rules: &Rules,
+        m: &'a model::Model,
+        p: &model::Params,
+    ) -> Option<CareVeto<'a>> {
+        if !p.caring_veto.is_finite() || care_margin_with(text, rules, m) <= p.caring_veto {
+            return None;
+        }
+        let mut tokens = tokenize(text, rules);
+        mask_idioms(&mut tokens, rules);
+        Some(CareVeto {
+            text,
+            tokens,
+            model: m,
+            clause_veto: p.clause_veto,
+        })
+    }
+
+    /// True when a hit starting at byte `at` of the text is dropped: its own clause reads as
+    /// care by more than the clause margin.
+    pub fn drops(&self, at: usize) -> bool {
+        clause_care_margin(self.text, &self.tokens, at, self.model) > self.clause_veto
+    }
+}
+
 /// How much more likely (nats) the care reader finds the whole message a caring one than
 /// anything else (the whole-message veto of [`read_with_rules`]; the tests print it).
 pub fn care_margin(text: &str, m: &model::Model) -> f64 {
@@ -415,15 +464,10 @@ pub fn read_with_rules(
     // dropped — never self-harm in a first-person frame.
     if let Some((m, p)) = with_model
         && language == Language::En
-        && p.caring_veto.is_finite()
         && !found.is_empty()
-        && care_margin_with(text, rules, m) > p.caring_veto
+        && let Some(veto) = CareVeto::with_rules(text, rules, m, p)
     {
-        let mut plain = tokenize(text, rules);
-        mask_idioms(&mut plain, rules);
-        found.retain(|(a, _)| {
-            firm.contains(a) || clause_care_margin(text, &plain, *a, m) <= p.clause_veto
-        });
+        found.retain(|(a, _)| firm.contains(a) || !veto.drops(*a));
     }
     found.sort_by(|x, y| {
         x.0.cmp(&y.0)

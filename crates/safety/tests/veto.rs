@@ -12,6 +12,17 @@ fn without_veto() -> model::Params {
     }
 }
 
+/// The shipped parameters with the veto's margin just under this message's care margin, so the
+/// whole-message veto applies to it whatever the trained model's exact margin.
+fn vetoing(text: &str) -> model::Params {
+    let margin = risk::care_margin(text, model::model());
+    assert!(margin > 0.0, "{text} reads as care ({margin})");
+    model::Params {
+        caring_veto: margin - 0.5,
+        ..model::PARAMS
+    }
+}
+
 fn kinds(text: &str, p: &model::Params) -> Vec<RiskKind> {
     risk::read_using(text, Some((model::model(), p))).kinds()
 }
@@ -30,9 +41,9 @@ fn a_phrase_in_a_message_of_care_is_left_alone() {
 #[test]
 fn first_person_self_harm_stands_however_warm_the_words_around_it() {
     let text = "Morning gorgeous, hope you slept well, love you loads, thanks for dinner last night. I'm going to end it all tonight";
-    // The loving words make the whole message read as nothing to the model…
-    assert!(risk::care_margin(text, model::model()) > model::PARAMS.caring_veto);
-    // …but a first-person frame is never vetoed.
+    // Even with the whole message read as care by more than the veto's margin, a first-person
+    // frame is never vetoed.
+    assert!(kinds(text, &vetoing(text)).contains(&RiskKind::SelfHarm));
     assert!(kinds(text, &model::PARAMS).contains(&RiskKind::SelfHarm));
     assert_eq!(risk::read(text).path(), risk::Path::Crisis);
 }
@@ -40,9 +51,9 @@ fn first_person_self_harm_stands_however_warm_the_words_around_it() {
 #[test]
 fn a_threat_in_its_own_clause_stands_when_the_rest_reads_as_care() {
     let text = "you're the best cook in the world, this lasagne is to die for, and if you ever leave me you won't see the kids again";
-    // The whole message reads as care by more than the veto's margin…
-    assert!(risk::care_margin(text, model::model()) > model::PARAMS.caring_veto);
-    // …but the threat's own clause does not, so its hit stands.
+    // With the whole message read as care by more than the veto's margin, the threat's own
+    // clause does not read as care, so its hit stands.
+    assert!(kinds(text, &vetoing(text)).contains(&RiskKind::Children));
     assert!(kinds(text, &model::PARAMS).contains(&RiskKind::Children));
 }
 

@@ -189,18 +189,33 @@ pub fn soften_with(
     reading: Reading,
     tone_model: Option<(&tone::Tone, &tone::ToneParams)>,
 ) -> Softened {
-    soften_with_rules(text, reading, tone_model, rules::rules())
+    soften_with_rules(
+        text,
+        reading,
+        tone_model,
+        Some((risk::model::model(), &risk::model::PARAMS)),
+        rules::rules(),
+    )
 }
 
-/// [`soften_with`] with a given rule file (the tests use it to try a rule file without a
-/// rebuild).
+/// [`soften_with`] with a given risk model for the care veto, or none, and a given rule file
+/// (the tests use them to read a round with a model trained without it, and to try a rule file
+/// without a rebuild).
 pub fn soften_with_rules(
     text: &str,
     reading: Reading,
     tone_model: Option<(&tone::Tone, &tone::ToneParams)>,
+    care_model: Option<(&risk::model::Model, &risk::model::Params)>,
     rules: &rules::Rules,
 ) -> Softened {
-    let found = detect_with(text, rules);
+    let mut found = detect_with(text, rules);
+    // The whole-message care veto (the risk reader's, [`risk::CareVeto`]): in a message that
+    // reads as care as a whole, a phrase rule's signal whose own clause reads as care too is
+    // not shown ("stay in tonight babe, safe is more important than the party").
+    let veto = care_model.and_then(|(m, p)| risk::CareVeto::new(text, m, p));
+    if let Some(veto) = &veto {
+        found.retain(|f| !veto.drops(f.signal.start));
+    }
     // The clause reader: an offer of care or permission granted ("stay in bed, I'll bring
     // soup", "you don't need to ask me") is not an order; the rules' orders and checks found
     // inside it are not signals (the risk reader leaves the same words alone).
