@@ -422,7 +422,7 @@ fn dev_set_is_reported_and_the_laws_hold() {
     );
 }
 
-const ROUNDS: [(&str, &str); 12] = [
+const ROUNDS: [(&str, &str); 14] = [
     (
         "held_out_issue10_round1.csv, measured at bde1c1f, then tuned on",
         include_str!("soften_corpus/held_out_issue10_round1.csv"),
@@ -471,6 +471,14 @@ const ROUNDS: [(&str, &str); 12] = [
         "held_out_issue10_round12.csv, measured after the freeze e3ad020, then tuned and trained on",
         include_str!("soften_corpus/held_out_issue10_round12.csv"),
     ),
+    (
+        "held_out_issue10_round13.csv, measured after the freeze 988b9aa (not yet trained on)",
+        include_str!("soften_corpus/held_out_issue10_round13.csv"),
+    ),
+    (
+        "held_out_issue10_round14.csv, measured after the freeze 988b9aa (not yet trained on)",
+        include_str!("soften_corpus/held_out_issue10_round14.csv"),
+    ),
 ];
 
 /// The earlier held-out sets, after they joined tuning (and the models' training data): the
@@ -493,7 +501,11 @@ const ROUNDS: [(&str, &str); 12] = [
 /// self-harm recognised 93/100. Round 12 (another new writer, read only after the freeze
 /// e3ad020: round 11 added to training, nothing else) the same, caring flagged 8/100; its
 /// floors: threatening noticed 375/400, harsh 86/100, anxious given the panic help 96/100,
-/// self-harm recognised 94/100.
+/// self-harm recognised 94/100. Rounds 13 and 14 (two more new writers, both read only after
+/// the freeze 988b9aa, the reader that ships) met every target but round 14's caring flagged
+/// (3/100 and 6/100; 9/200 together); they are not in the training files, so what ships is what
+/// was measured. Their floors: threatening noticed 380 and 379/400, harsh 95 and 86/100,
+/// anxious given the panic help 96 and 98/100, self-harm recognised 96 and 90/100.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -519,6 +531,8 @@ fn earlier_rounds_are_reported_after_they_joined_tuning() {
             (10, 375, 13, 94, 95, 94),
             (11, 379, 7, 81, 94, 93),
             (12, 375, 8, 86, 96, 94),
+            (13, 380, 3, 95, 96, 96),
+            (14, 379, 6, 86, 98, 90),
         ] {
             if i + 1 != r {
                 continue;
@@ -741,8 +755,9 @@ impl Alone {
     }
 }
 
-/// Leave-one-round-out cross-validation over the held-out rounds 1–9, each written by a
-/// different writer: for each round, the risk reader's small model and the softener's tone
+/// Leave-one-round-out cross-validation over the held-out rounds (1–14), each written by a
+/// different writer (rounds 13 and 14 are in no training file, so their folds read them with
+/// the models that ship): for each round, the risk reader's small model and the softener's tone
 /// model are retrained without that round's messages (the tone model's margins chosen inside
 /// the fold, by leaving out each remaining round in turn: [`tone::choose_params`]), and the
 /// round is read with them. Per fold and in total it prints the five numbers the reader is
@@ -849,7 +864,7 @@ fn loro_cross_validation() {
         eprintln!("{line}\n    {}", alone.line());
         lines.push(line);
     }
-    eprintln!("LORO over rounds 1–9, per fold:");
+    eprintln!("LORO over rounds 1–{}, per fold:", ROUNDS.len());
     for l in &lines {
         eprintln!("{l}");
     }
