@@ -42,7 +42,7 @@
 
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 /// What kind of danger a piece of text may speak of.
@@ -585,6 +585,23 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 fn tokenize(text: &str, rules: &Rules) -> Vec<Token> {
+    tokenize_with(text, &mut |w| normalise_word(w, rules))
+}
+
+/// [`tokenize`] with the words' normal forms remembered across calls: training reads about
+/// 16,000 messages, and the one-slip search for a long word is most of its time.
+fn tokenize_memo(text: &str, rules: &Rules, memo: &mut HashMap<String, String>) -> Vec<Token> {
+    tokenize_with(text, &mut |w| {
+        if let Some(n) = memo.get(w) {
+            return n.clone();
+        }
+        let n = normalise_word(w, rules);
+        memo.insert(w.to_string(), n.clone());
+        n
+    })
+}
+
+fn tokenize_with(text: &str, normalise: &mut dyn FnMut(&str) -> String) -> Vec<Token> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -605,7 +622,7 @@ fn tokenize(text: &str, rules: &Rules) -> Vec<Token> {
                     break;
                 }
             }
-            let norm = normalise_word(&word, rules);
+            let norm = normalise(&word);
             out.push(Token {
                 norm,
                 raw: word,
@@ -800,7 +817,7 @@ pub mod clause;
 /// only ever adds a risk; it never removes one the rules found.
 pub mod model {
     use super::{Direction, Frame, Risk, RiskKind, Token, joined, split_sentences};
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
     use std::sync::OnceLock;
 
     /// The embedded training messages.
@@ -908,7 +925,7 @@ pub mod model {
     /// Word and word-pair counts per class (naive Bayes), or, when `lr` is set, the weights of
     /// a logistic regression over the same features.
     pub struct Model {
-        counts: BTreeMap<String, [f64; CLASSES]>,
+        counts: HashMap<String, [f64; CLASSES]>,
         totals: [f64; CLASSES],
         priors: [f64; CLASSES],
         vocab: f64,
@@ -1008,7 +1025,7 @@ pub mod model {
     /// dressed as worry ("I feel scared when I can't see your phone") reads as nothing, not
     /// as care.
     struct Care {
-        counts: BTreeMap<String, [f64; 2]>,
+        counts: HashMap<String, [f64; 2]>,
         totals: [f64; 2],
         priors: [f64; 2],
         vocab: f64,
@@ -1016,7 +1033,7 @@ pub mod model {
 
     impl Care {
         fn train(docs: &[(bool, Vec<String>)]) -> Care {
-            let mut counts: BTreeMap<String, [f64; 2]> = BTreeMap::new();
+            let mut counts: HashMap<String, [f64; 2]> = HashMap::new();
             let mut totals = [0.0; 2];
             let mut n = [0.0_f64; 2];
             for (caring, feats) in docs {
@@ -1060,13 +1077,14 @@ pub mod model {
         /// Trains on `label,text` rows.
         pub fn train(csv: &str) -> Model {
             let rules = super::rules();
-            let mut counts: BTreeMap<String, [f64; CLASSES]> = BTreeMap::new();
+            let mut counts: HashMap<String, [f64; CLASSES]> = HashMap::new();
             let mut totals = [0.0; CLASSES];
             let mut docs = [0.0; CLASSES];
             let mut care_docs = Vec::new();
+            let mut memo = HashMap::new();
             for (class, caring, text) in rows(csv) {
                 docs[class] += 1.0;
-                let mut tokens = super::tokenize(&text, rules);
+                let mut tokens = super::tokenize_memo(&text, rules, &mut memo);
                 // The model learns from the words as written, idioms masked; the clause reader
                 // only reads (measured both ways by leave-one-round-out: the same).
                 super::mask_idioms(&mut tokens, rules);
