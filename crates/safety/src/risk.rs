@@ -282,24 +282,25 @@ impl<'a> CareVeto<'a> {
     /// (or is not English: the care reader learned English only).
     pub fn new(text: &'a str, m: &'a model::Model, p: &model::Params) -> Option<CareVeto<'a>> {
         let rules = rules();
-        let tokens = tokenize(text, rules);
+        let mut tokens = tokenize(text, rules);
         if language(&tokens, rules) != Language::En {
             return None;
         }
-        CareVeto::with_rules(text, rules, m, p)
+        mask_idioms(&mut tokens, rules);
+        CareVeto::from_tokens(text, tokens, m, p)
     }
 
-    fn with_rules(
+    /// From the message's tokens with idioms masked (the words as the model was trained on
+    /// them; not the clause reader's masks, which would make any offer read as care).
+    fn from_tokens(
         text: &'a str,
-        rules: &Rules,
+        tokens: Vec<Token>,
         m: &'a model::Model,
         p: &model::Params,
     ) -> Option<CareVeto<'a>> {
-        if !p.caring_veto.is_finite() || care_margin_with(text, rules, m) <= p.caring_veto {
+        if !p.caring_veto.is_finite() || whole_care_margin(&tokens, m) <= p.caring_veto {
             return None;
         }
-        let mut tokens = tokenize(text, rules);
-        mask_idioms(&mut tokens, rules);
         Some(CareVeto {
             text,
             tokens,
@@ -318,7 +319,10 @@ impl<'a> CareVeto<'a> {
 /// How much more likely (nats) the care reader finds the whole message a caring one than
 /// anything else (the whole-message veto of [`read_with_rules`]; the tests print it).
 pub fn care_margin(text: &str, m: &model::Model) -> f64 {
-    care_margin_with(text, rules(), m)
+    let rules = rules();
+    let mut tokens = tokenize(text, rules);
+    mask_idioms(&mut tokens, rules);
+    whole_care_margin(&tokens, m)
 }
 
 /// The care reader's margin for the clause around the byte offset `at`: the words between the
@@ -354,12 +358,8 @@ fn clause_care_margin(text: &str, tokens: &[Token], at: usize, m: &model::Model)
     m.care_margin(&clause)
 }
 
-fn care_margin_with(text: &str, rules: &Rules, m: &model::Model) -> f64 {
-    // The words as the model was trained on them (idioms masked, not the clause reader's
-    // masks: those would make any offer read as care).
-    let mut plain = tokenize(text, rules);
-    mask_idioms(&mut plain, rules);
-    let all: Vec<Token> = plain.into_iter().filter(|t| !t.ends).collect();
+fn whole_care_margin(tokens: &[Token], m: &model::Model) -> f64 {
+    let all: Vec<Token> = tokens.iter().filter(|t| !t.ends).cloned().collect();
     m.care_margin(&all)
 }
 
@@ -372,6 +372,9 @@ pub fn read_with_rules(
 ) -> Reading {
     let mut tokens = tokenize(text, rules);
     let language = language(&tokens, rules);
+    // The words as the care reader reads them (idioms masked only), for the whole-message veto.
+    let mut plain = tokens.clone();
+    mask_idioms(&mut plain, rules);
     mask_kind_uses(text, &mut tokens, rules);
     let mut found: Vec<(usize, Risk)> = Vec::new();
     // Hits the whole-message veto never drops: self-harm in a first-person frame.
@@ -465,7 +468,7 @@ pub fn read_with_rules(
     if let Some((m, p)) = with_model
         && language == Language::En
         && !found.is_empty()
-        && let Some(veto) = CareVeto::with_rules(text, rules, m, p)
+        && let Some(veto) = CareVeto::from_tokens(text, plain, m, p)
     {
         found.retain(|(a, _)| firm.contains(a) || !veto.drops(*a));
     }
