@@ -493,20 +493,11 @@ const ROUNDS: [(&str, &str); 14] = [
 /// 84/100, anxious given the panic help 97/100, self-harm recognised 84/100). Round 9 (800
 /// messages by another new writer, read only after the freeze b0c2a7a) likewise met every
 /// target but caring flagged (11/100); its floors: threatening noticed 364/400, harsh 94/100,
-/// anxious given the panic help 98/100, self-harm recognised 85/100. Round 10 (another new
-/// writer, read only after the freeze 20baccc) the same, caring flagged 13/100; its floors:
-/// threatening noticed 375/400, harsh 94/100, anxious given the panic help 95/100, self-harm
-/// recognised 94/100. Round 11 (another new writer, read only after the freeze ffb4871, with
-/// the whole-message care veto and eight training-only writers) the same, caring flagged 7/100;
-/// its floors: threatening noticed 379/400, harsh 81/100, anxious given the panic help 94/100,
-/// self-harm recognised 93/100. Round 12 (another new writer, read only after the freeze
-/// e3ad020: round 11 added to training, nothing else) the same, caring flagged 8/100; its
-/// floors: threatening noticed 375/400, harsh 86/100, anxious given the panic help 96/100,
-/// self-harm recognised 94/100. Rounds 13 and 14 (two more new writers, both read only after
-/// the freeze 988b9aa, the reader that ships) met every target but round 14's caring flagged
-/// (3/100 and 6/100; 9/200 together); they are not in the training files, so what ships is what
-/// was measured. Their floors: threatening noticed 380 and 379/400, harsh 95 and 86/100,
-/// anxious given the panic help 96 and 98/100, self-harm recognised 96 and 90/100.
+/// anxious given the panic help 98/100, self-harm recognised 85/100. Rounds 10–14 likewise
+/// (each a new writer, read only after its freeze: 20baccc, ffb4871, e3ad020, and 988b9aa — the
+/// reader that ships — for both 13 and 14); caring flagged 13, 7, 8, 3 and 6 of 100. Rounds 13
+/// and 14 are in no training file, so what ships is what was measured. Each round's floors, as
+/// measured at its freeze, are the table in the test below.
 #[test]
 fn earlier_rounds_are_reported_after_they_joined_tuning() {
     for (i, (name, csv)) in ROUNDS.iter().enumerate() {
@@ -687,7 +678,8 @@ fn five(per: &[(Cat, Tally)]) -> String {
 }
 
 /// The risk model's margins: what ships, or `SHM=1.0 MODEL_KINDS=threat:3,children:7,...` to
-/// try others.
+/// try others; `VETO=6 CLAUSE=0` try other margins of the whole-message care veto (and
+/// `NO_SOFT_VETO=1` keeps it off the softener's phrase rules in [`Reader::soften`]).
 fn model_params() -> model::Params {
     let mut p = model::PARAMS;
     if let Ok(v) = std::env::var("CLAUSE") {
